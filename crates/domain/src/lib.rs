@@ -1,0 +1,16 @@
+//! Pure rules of layanan. Nothing here touches a disk, a socket or a clock,
+//! so every rule can be tested in isolation and reused by the store, the web
+//! layer and the CLI alike.
+
+pub mod duration;
+pub mod lint;
+pub mod nik;
+pub mod office;
+pub mod role;
+pub mod standard;
+
+pub use duration::SlaDuration;
+pub use nik::{Nik, NikError, NikWarning};
+pub use office::{OfficeCode, OfficeLevel, TimeZone};
+pub use role::Role;
+pub use standard::{Component, Standard, StandardError};

@@ -1,0 +1,293 @@
+//! `layanan standards lint`: checks a standard file the way a careful
+//! reviewer would: structure, completeness, arithmetic, actors, channels.
+//! Findings carry a line so an editor can jump to them.
+
+use crate::duration::SlaDuration;
+use crate::standard::{
+    Actor, CHANNELS, COMPONENTS, FIELD_KINDS, NOT_STATED, Standard, StandardKind, component,
+};
+use std::collections::HashSet;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub severity: Severity,
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {sev}: {}", self.line, self.message)
+    }
+}
+
+/// Lints one file's text. `expected` is `(office, slug)` from the file's
+/// path, so a file cannot claim another office's service.
+pub fn lint(text: &str, expected: Option<(&str, &str)>) -> (Option<Standard>, Vec<Finding>) {
+    let std = match Standard::parse(text) {
+        Ok(s) => s,
+        Err(e) => {
+            let f = Finding {
+                severity: Severity::Error,
+                line: e.line,
+                message: format!("column {}: {}", e.column, e.message),
+            };
+            return (None, vec![f]);
+        }
+    };
+    let mut l = Linter {
+        text,
+        out: Vec::new(),
+    };
+    l.header(&std, expected);
+    l.components(&std);
+    l.channels(&std);
+    l.steps(&std);
+    l.arithmetic(&std);
+    l.out.sort_by_key(|f| f.line);
+    (Some(std), l.out)
+}
+
+struct Linter<'a> {
+    text: &'a str,
+    out: Vec<Finding>,
+}
+
+impl Linter<'_> {
+    fn push(&mut self, severity: Severity, line: usize, message: String) {
+        self.out.push(Finding {
+            severity,
+            line,
+            message,
+        });
+    }
+
+    fn error(&mut self, line: usize, message: String) {
+        self.push(Severity::Error, line, message);
+    }
+
+    /// Line of the first line starting with `prefix` (after indentation).
+    fn line_of(&self, prefix: &str) -> usize {
+        self.nth_line_of(prefix, 0)
+    }
+
+    fn nth_line_of(&self, prefix: &str, n: usize) -> usize {
+        self.text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim_start().starts_with(prefix))
+            .nth(n)
+            .map_or(1, |(i, _)| i + 1)
+    }
+
+    fn header(&mut self, s: &Standard, expected: Option<(&str, &str)>) {
+        if s.schema != 1 {
+            let line = self.line_of("schema");
+            self.error(line, format!("schema {} is not supported (expected 1)", s.schema));
+        }
+        if s.version == 0 {
+            let line = self.line_of("version");
+            self.error(line, "version starts at 1".into());
+        }
+        let slug_ok = !s.slug.is_empty()
+            && s.slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !slug_ok {
+            let line = self.line_of("slug");
+            self.error(
+                line,
+                format!("slug `{}` must be lowercase letters, digits and hyphens", s.slug),
+            );
+        }
+        if let Some((office, slug)) = expected {
+            if office != s.office.as_str() || slug != s.slug {
+                let line = self.line_of("office");
+                self.error(
+                    line,
+                    format!(
+                        "file is at {office}/{slug}.toml but declares office `{}` slug `{}`",
+                        s.office, s.slug
+                    ),
+                );
+            }
+        }
+    }
+
+    fn components(&mut self, s: &Standard) {
+        let line = self.line_of("[components]");
+        for (code, text) in &s.components {
+            if component(code).is_none() {
+                let known: Vec<_> = COMPONENTS.iter().map(|c| c.code).collect();
+                let l = self.line_of(&format!("{code} ="));
+                self.error(
+                    l,
+                    format!("unknown component `{code}` (known: {})", known.join(", ")),
+                );
+            } else if text.trim().is_empty() {
+                let l = self.line_of(&format!("{code} ="));
+                self.error(
+                    l,
+                    format!("component `{code}` is empty; write `tidak dinyatakan` if the seed has none"),
+                );
+            }
+        }
+        if s.kind == StandardKind::StandarPelayanan {
+            for c in COMPONENTS.iter().filter(|c| !s.components.contains_key(c.code)) {
+                self.error(
+                    line,
+                    format!(
+                        "component `{}` ({}) is missing: a standar pelayanan has all 14",
+                        c.code, c.name_id
+                    ),
+                );
+            }
+        }
+    }
+
+    fn channels(&mut self, s: &Standard) {
+        if s.channels.is_empty() {
+            let line = self.line_of("[sla]");
+            self.error(line, "no [[channels]]: say how the service is applied for".into());
+        }
+        let mut seen = HashSet::new();
+        for (i, ch) in s.channels.iter().enumerate() {
+            let line = self.nth_line_of("[[channels]]", i);
+            if !CHANNELS.contains(&ch.code.as_str()) {
+                self.error(
+                    line,
+                    format!("unknown channel `{}` (known: {})", ch.code, CHANNELS.join(", ")),
+                );
+            }
+            if !seen.insert(ch.code.as_str()) {
+                self.error(line, format!("channel `{}` is listed twice", ch.code));
+            }
+        }
+        let mut codes = HashSet::new();
+        for (i, r) in s.requirements.iter().enumerate() {
+            if !codes.insert(r.code.as_str()) {
+                let line = self.nth_line_of("[[requirements]]", i);
+                self.error(line, format!("requirement code `{}` is used twice", r.code));
+            }
+        }
+        let mut codes = HashSet::new();
+        for (i, f) in s.fields.iter().enumerate() {
+            let line = self.nth_line_of("[[fields]]", i);
+            if !codes.insert(f.code.as_str()) {
+                self.error(line, format!("field code `{}` is used twice", f.code));
+            }
+            if !FIELD_KINDS.contains(&f.kind.as_str()) {
+                self.error(
+                    line,
+                    format!(
+                        "field kind `{}` is unknown (known: {})",
+                        f.kind,
+                        FIELD_KINDS.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    fn steps(&mut self, s: &Standard) {
+        if s.steps.is_empty() {
+            let line = self.line_of("[sla]");
+            if s.component("prosedur") == NOT_STATED {
+                self.push(
+                    Severity::Warning,
+                    line,
+                    "the seed states no procedure: this service is listed but cannot run as cases".into(),
+                );
+            } else {
+                self.error(line, "no [[steps]]: the procedure must be listed".into());
+            }
+        }
+        let channel_codes: HashSet<_> = s.channels.iter().map(|c| c.code.as_str()).collect();
+        let mut ids = HashSet::new();
+        for (i, step) in s.steps.iter().enumerate() {
+            let line = self.nth_line_of("[[steps]]", i);
+            let name = format!("step {} (`{}`)", step.no, step.id);
+            if !ids.insert(step.id.as_str()) {
+                self.error(
+                    line,
+                    format!("{name}: id is used twice; give repeated seed numbers distinct ids"),
+                );
+            }
+            match (step.actor, &step.party) {
+                (Actor::External, None) => {
+                    self.error(line, format!("{name}: an external step names its `party`"))
+                }
+                (Actor::Applicant | Actor::Staff(_), Some(p)) => self.error(
+                    line,
+                    format!("{name}: `party = \"{p}\"` is only for external steps"),
+                ),
+                _ => {}
+            }
+            if s.kind == StandardKind::Sop {
+                if step.duration.is_none() {
+                    self.error(line, format!("{name}: an SOP step states its duration"));
+                }
+                if step.output.as_deref().is_none_or(|o| o.trim().is_empty()) {
+                    self.error(line, format!("{name}: an SOP step states its output"));
+                }
+            }
+            if let Some(d @ SlaDuration::Untimed { .. }) = &step.duration {
+                self.push(
+                    Severity::Warning,
+                    line,
+                    format!("{name} is untimed (`{d}`): it is shown as such and never escalated"),
+                );
+            }
+            for ch in step
+                .channels
+                .iter()
+                .filter(|c| !channel_codes.contains(c.as_str()))
+            {
+                self.error(
+                    line,
+                    format!("{name}: channel `{ch}` is not one of this standard's [[channels]]"),
+                );
+            }
+            if let Some(target) = &step.returns_to {
+                let earlier = s.steps[..i].iter().any(|p| &p.id == target);
+                if !earlier {
+                    self.error(
+                        line,
+                        format!("{name}: returns_to `{target}` is not an earlier step"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Where a total is stated in working minutes and every step is timed
+    /// in minutes too, the steps must add up to it.
+    fn arithmetic(&mut self, s: &Standard) {
+        let Some(total) = s.sla.total.as_ref().and_then(SlaDuration::working_minutes) else {
+            return;
+        };
+        let minutes: Option<Vec<u32>> = s
+            .steps
+            .iter()
+            .map(|st| st.duration.as_ref().and_then(SlaDuration::working_minutes))
+            .collect();
+        let Some(minutes) = minutes else { return };
+        let sum: u32 = minutes.iter().sum();
+        if !minutes.is_empty() && sum != total {
+            let line = self.line_of("total");
+            let diff = i64::from(sum) - i64::from(total);
+            self.error(line, format!("steps add up to {sum} menit but the stated total is {total} menit (differ by {diff:+} menit)"));
+        }
+    }
+}

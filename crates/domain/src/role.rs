@@ -1,0 +1,92 @@
+//! Staff roles. The names are part of the stable contract (DESIGN.md), so
+//! they are spelled once here and parsed from text everywhere else.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// A role held by an account, always together with an office.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Operator,
+    Verifikator,
+    Validator,
+    KepalaDinas,
+    Ppid,
+    ComplaintHandler,
+    Admin,
+    Auditor,
+    /// An institution (lembaga pengguna) that asks for data access.
+    Lembaga,
+}
+
+impl Role {
+    pub const ALL: [Role; 9] = [
+        Role::Operator,
+        Role::Verifikator,
+        Role::Validator,
+        Role::KepalaDinas,
+        Role::Ppid,
+        Role::ComplaintHandler,
+        Role::Admin,
+        Role::Auditor,
+        Role::Lembaga,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Operator => "operator",
+            Role::Verifikator => "verifikator",
+            Role::Validator => "validator",
+            Role::KepalaDinas => "kepala_dinas",
+            Role::Ppid => "ppid",
+            Role::ComplaintHandler => "complaint_handler",
+            Role::Admin => "admin",
+            Role::Auditor => "auditor",
+            Role::Lembaga => "lembaga",
+        }
+    }
+
+    /// Staff of an office (everyone but an institution's account) may read
+    /// the 8 internal (manufacturing) components of a standard.
+    pub fn is_staff(self) -> bool {
+        self != Role::Lembaga
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Error for a role name that is not one of the contract's names.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown role `{0}` (expected one of: operator, verifikator, validator, kepala_dinas, ppid, complaint_handler, admin, auditor, lembaga)"
+)]
+pub struct UnknownRole(pub String);
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| UnknownRole(s.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_round_trips_through_its_name() {
+        for r in Role::ALL {
+            assert_eq!(r.as_str().parse::<Role>(), Ok(r));
+        }
+        assert!("kadin".parse::<Role>().is_err());
+    }
+}

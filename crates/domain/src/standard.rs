@@ -1,0 +1,369 @@
+//! A service standard (Standar Pelayanan or SOP) as data: the 14 components
+//! of PermenPANRB 15/2014 under stable codes, the steps, the channels and
+//! the time limits. Files live under `standards/<office>/<slug>.toml`.
+
+use crate::duration::SlaDuration;
+use crate::office::OfficeCode;
+use crate::role::Role;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What a seed says when it leaves a component or header field empty.
+pub const NOT_STATED: &str = "tidak dinyatakan";
+
+/// Whether a component is published (service delivery) or internal
+/// (manufacturing), per PermenPANRB 15/2014.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComponentGroup {
+    Delivery,
+    Manufacturing,
+}
+
+/// One of the 14 components, with its stable code and its names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Component {
+    pub code: &'static str,
+    pub group: ComponentGroup,
+    pub name_id: &'static str,
+    pub name_en: &'static str,
+}
+
+const fn c(
+    code: &'static str,
+    group: ComponentGroup,
+    name_id: &'static str,
+    name_en: &'static str,
+) -> Component {
+    Component {
+        code,
+        group,
+        name_id,
+        name_en,
+    }
+}
+
+/// The 14 components in the Permen's order: 6 delivery, then 8 manufacturing.
+pub const COMPONENTS: [Component; 14] = {
+    use ComponentGroup::{Delivery as D, Manufacturing as M};
+    [
+        c("persyaratan", D, "Persyaratan", "Requirements"),
+        c(
+            "prosedur",
+            D,
+            "Sistem, Mekanisme dan Prosedur",
+            "System, mechanism and procedure",
+        ),
+        c("jangka_waktu", D, "Jangka Waktu Pelayanan", "Time limit"),
+        c("biaya", D, "Biaya/Tarif", "Cost"),
+        c("produk", D, "Produk Pelayanan", "Service product"),
+        c(
+            "pengaduan",
+            D,
+            "Penanganan Pengaduan, Saran dan Masukan",
+            "Complaints, suggestions and feedback",
+        ),
+        c("dasar_hukum", M, "Dasar Hukum", "Legal basis"),
+        c("sarana", M, "Sarana, Prasarana dan/atau Fasilitas", "Facilities"),
+        c("kompetensi", M, "Kompetensi Pelaksana", "Staff competence"),
+        c("pengawasan", M, "Pengawasan Internal", "Internal supervision"),
+        c("jumlah_pelaksana", M, "Jumlah Pelaksana", "Number of staff"),
+        c("jaminan_pelayanan", M, "Jaminan Pelayanan", "Service guarantee"),
+        c(
+            "jaminan_keamanan",
+            M,
+            "Jaminan Keamanan dan Keselamatan Pelayanan",
+            "Security and safety guarantee",
+        ),
+        c(
+            "evaluasi",
+            M,
+            "Evaluasi Kinerja Pelaksana",
+            "Staff performance evaluation",
+        ),
+    ]
+};
+
+pub fn component(code: &str) -> Option<&'static Component> {
+    COMPONENTS.iter().find(|c| c.code == code)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StandardKind {
+    /// A Standar Pelayanan (14 components, steps without per-step times).
+    StandarPelayanan,
+    /// An SOP: steps with actor, minutes and output per step.
+    Sop,
+}
+
+/// Who performs a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum Actor {
+    /// The applicant (Pemohon, Lembaga Pengguna, a kab/kota office asking
+    /// the province): done online, or by an operator at the counter.
+    Applicant,
+    /// Staff of the office holding this role.
+    Staff(Role),
+    /// An outside party (Walikota, Ditjen Dukcapil, …), named in `party`;
+    /// an operator records its outcome.
+    External,
+}
+
+impl TryFrom<String> for Actor {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        match s.as_str() {
+            "pemohon" => Ok(Actor::Applicant),
+            "external" => Ok(Actor::External),
+            other => other
+                .parse::<Role>()
+                .map(Actor::Staff)
+                .map_err(|e| format!("{e}; a step may also be done by `pemohon` or an `external` party")),
+        }
+    }
+}
+
+impl From<Actor> for String {
+    fn from(a: Actor) -> String {
+        match a {
+            Actor::Applicant => "pemohon".into(),
+            Actor::External => "external".into(),
+            Actor::Staff(r) => r.as_str().into(),
+        }
+    }
+}
+
+/// Where the standard comes from: the decree or SOP header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The seed file this was transcribed from.
+    pub seed: String,
+    pub document: String,
+    pub number: String,
+    pub date: String,
+    #[serde(default = "not_stated")]
+    pub effective: String,
+    #[serde(default)]
+    pub revision: Option<String>,
+    pub signer: String,
+    #[serde(default = "not_stated")]
+    pub signer_position: String,
+    #[serde(default = "not_stated")]
+    pub signer_nip: String,
+}
+
+fn not_stated() -> String {
+    NOT_STATED.to_string()
+}
+
+/// The header fields of an SOP, kept apart from the 14 components.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SopHeader {
+    #[serde(default)]
+    pub kualifikasi_pelaksana: Option<String>,
+    #[serde(default)]
+    pub keterkaitan: Option<String>,
+    #[serde(default)]
+    pub peralatan: Option<String>,
+    #[serde(default)]
+    pub peringatan: Option<String>,
+    #[serde(default)]
+    pub pencatatan: Option<String>,
+}
+
+/// The service's overall time limit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sla {
+    /// The total when one applies to every channel.
+    #[serde(default)]
+    pub total: Option<SlaDuration>,
+    /// The seed's own words, shown beside the parsed value.
+    pub wording: String,
+}
+
+/// A way to apply: `counter`, `online`, `kiosk`, `jemput_bola`, `whatsapp`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    pub code: String,
+    pub name: String,
+    /// This channel's own limit, when the standard gives one per channel.
+    #[serde(default)]
+    pub sla: Option<SlaDuration>,
+    /// Where this channel's clock starts, in the seed's words.
+    #[serde(default)]
+    pub clock_starts: Option<String>,
+}
+
+pub const CHANNELS: [&str; 5] = ["counter", "online", "kiosk", "jemput_bola", "whatsapp"];
+
+/// A document the applicant brings or uploads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    pub code: String,
+    pub name: String,
+    #[serde(default = "yes")]
+    pub required: bool,
+    /// Whether it can be uploaded as a file (false for "hadir langsung").
+    #[serde(default = "yes")]
+    pub upload: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A form field of an application.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    pub code: String,
+    pub label: String,
+    #[serde(default = "text")]
+    pub kind: String,
+    #[serde(default)]
+    pub required: bool,
+}
+
+fn text() -> String {
+    "text".into()
+}
+
+pub const FIELD_KINDS: [&str; 5] = ["text", "textarea", "number", "date", "email"];
+
+/// One step of the procedure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// Stable id within the standard (defaults to the seed's number).
+    #[serde(default)]
+    pub id: String,
+    /// The number the seed prints (may repeat: Palangka Raya has two 4s).
+    pub no: String,
+    pub actor: Actor,
+    /// The outside party, for `external` steps.
+    #[serde(default)]
+    pub party: Option<String>,
+    pub description: String,
+    #[serde(default)]
+    pub duration: Option<SlaDuration>,
+    #[serde(default)]
+    pub requirements: Vec<String>,
+    #[serde(default)]
+    pub output: Option<String>,
+    /// Channels this step belongs to; empty means every channel.
+    #[serde(default)]
+    pub channels: Vec<String>,
+    /// Whether the actor of this step may reject the application.
+    #[serde(default)]
+    pub can_reject: bool,
+    /// Where a return from this step goes (a step id), if it may return.
+    #[serde(default)]
+    pub returns_to: Option<String>,
+    /// A step the seed makes conditional ("manakala ada permasalahan"):
+    /// the previous step's actor may pass over it.
+    #[serde(default)]
+    pub optional: bool,
+}
+
+/// A whole standard file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Standard {
+    pub schema: u32,
+    pub office: OfficeCode,
+    pub slug: String,
+    pub version: u32,
+    pub kind: StandardKind,
+    pub title: String,
+    #[serde(default)]
+    pub title_en: Option<String>,
+    /// The unit (bidang/sekretariat) responsible, as the seed names it.
+    pub unit: String,
+    pub source: Source,
+    /// The components, keyed by the stable codes of [`COMPONENTS`].
+    #[serde(default)]
+    pub components: BTreeMap<String, String>,
+    #[serde(default)]
+    pub sop: Option<SopHeader>,
+    pub sla: Sla,
+    #[serde(default)]
+    pub channels: Vec<Channel>,
+    #[serde(default)]
+    pub requirements: Vec<Requirement>,
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    #[serde(default)]
+    pub steps: Vec<Step>,
+    #[serde(default)]
+    pub maklumat: Option<String>,
+    /// Transcription notes: seed defects and the reading used.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}, column {column}: {message}")]
+pub struct StandardError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl Standard {
+    /// Parses a standard file. Step ids default to the seed's numbers.
+    pub fn parse(text: &str) -> Result<Standard, StandardError> {
+        let mut s: Standard = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map(|sp| line_col(text, sp.start)).unwrap_or((1, 1));
+            StandardError {
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        for step in &mut s.steps {
+            if step.id.is_empty() {
+                step.id = step.no.clone();
+            }
+        }
+        Ok(s)
+    }
+
+    /// `16.06-ktp-el`: the service id of the contract.
+    pub fn id(&self) -> String {
+        format!("{}-{}", self.office, self.slug)
+    }
+
+    /// A component's text, `tidak dinyatakan` when the seed has none.
+    pub fn component(&self, code: &str) -> &str {
+        self.components
+            .get(code)
+            .map(String::as_str)
+            .unwrap_or(NOT_STATED)
+    }
+
+    /// Steps that run on a channel, in order.
+    pub fn steps_for<'a>(&'a self, channel: &'a str) -> impl Iterator<Item = &'a Step> + 'a {
+        self.steps
+            .iter()
+            .filter(move |s| s.channels.is_empty() || s.channels.iter().any(|c| c == channel))
+    }
+
+    pub fn accepts_online(&self) -> bool {
+        self.channels.iter().any(|c| c.code == "online")
+    }
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map_or(before.len(), |n| before.len() - n - 1) + 1;
+    (line, column)
+}

@@ -1,0 +1,132 @@
+//! Each lint rule fails on a file broken in exactly that way. The broken
+//! files are made from the shipped Musi Banyuasin SOP by one edit each.
+
+use domain::lint::{Finding, Severity, lint};
+
+fn muba() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../standards/16.06/ktp-el.toml");
+    std::fs::read_to_string(path).unwrap()
+}
+
+fn errors_of(text: &str) -> Vec<Finding> {
+    let (_, findings) = lint(text, Some(("16.06", "ktp-el")));
+    findings
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect()
+}
+
+fn one_error(text: &str, needle: &str) -> Finding {
+    let errs = errors_of(text);
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(
+        errs[0].message.contains(needle),
+        "{:?} lacks {needle:?}",
+        errs[0].message
+    );
+    errs[0].clone()
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+#[test]
+fn the_original_is_clean() {
+    assert!(errors_of(&muba()).is_empty());
+}
+
+#[test]
+fn a_schema_error_names_its_line() {
+    let text = muba().replace("version = 1", "version = \"one\"");
+    let f = one_error(&text, "invalid type");
+    assert_eq!(f.line, line_of(&text, "version = \"one\""));
+}
+
+#[test]
+fn an_unknown_role_is_an_error_at_its_line() {
+    let text = muba().replacen("actor = \"validator\"", "actor = \"kabid\"", 1);
+    let f = one_error(&text, "unknown role `kabid`");
+    assert_eq!(f.line, line_of(&text, "actor = \"kabid\""));
+}
+
+#[test]
+fn steps_that_do_not_add_up_say_by_how_much() {
+    let text = muba().replacen("duration = \"3 menit\"", "duration = \"8 menit\"", 1);
+    let f = one_error(
+        &text,
+        "steps add up to 35 menit but the stated total is 30 menit (differ by +5 menit)",
+    );
+    assert_eq!(f.line, line_of(&text, "total = \"30 menit\""));
+}
+
+#[test]
+fn an_sop_step_without_duration_or_output_is_incomplete() {
+    let text = muba().replacen("duration = \"3 menit\"\n", "", 1);
+    one_error(&text, "step 6 (`6`): an SOP step states its duration");
+    let text = muba().replacen("output = \"Berkas pemohon\"\n", "", 1);
+    one_error(&text, "step 1 (`1`): an SOP step states its output");
+}
+
+#[test]
+fn a_standar_pelayanan_needs_all_fourteen_components() {
+    let text = muba()
+        .replace("kind = \"sop\"", "kind = \"standar_pelayanan\"")
+        .replace("sarana = \"tidak dinyatakan\"\n", "");
+    one_error(&text, "component `sarana`");
+}
+
+#[test]
+fn unknown_and_empty_components_are_errors() {
+    one_error(
+        &muba().replace("biaya = \"tidak dinyatakan\"", "tarif = \"Gratis\""),
+        "unknown component `tarif`",
+    );
+    one_error(
+        &muba().replace("biaya = \"tidak dinyatakan\"", "biaya = \"  \""),
+        "component `biaya` is empty",
+    );
+}
+
+#[test]
+fn untimed_steps_are_warnings_not_errors() {
+    let text = muba().replacen("duration = \"2 menit\"", "duration = \"tentatif\"", 1);
+    let (_, findings) = lint(&text, Some(("16.06", "ktp-el")));
+    assert!(
+        findings.iter().all(|f| f.severity == Severity::Warning),
+        "{findings:#?}"
+    );
+    assert!(findings.iter().any(|f| f.message.contains("untimed")));
+}
+
+#[test]
+fn a_file_in_the_wrong_folder_is_caught() {
+    let (_, findings) = lint(&muba(), Some(("33.20", "ktp-el")));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.message.contains("declares office `16.06`"))
+    );
+}
+
+#[test]
+fn returns_must_go_to_an_earlier_step_and_ids_be_unique() {
+    one_error(
+        &muba().replacen("returns_to = \"1\"", "returns_to = \"6\"", 1),
+        "returns_to `6` is not an earlier step",
+    );
+    one_error(
+        &muba().replacen("no = \"7\"", "no = \"6\"", 1),
+        "id is used twice",
+    );
+}
+
+#[test]
+fn channels_and_external_parties_are_checked() {
+    one_error(
+        &muba().replace("code = \"counter\"", "code = \"fax\""),
+        "unknown channel `fax`",
+    );
+    let text = muba().replacen("actor = \"kepala_dinas\"", "actor = \"external\"", 1);
+    one_error(&text, "an external step names its `party`");
+}
