@@ -11,6 +11,6 @@ pub mod standard;
 
 pub use duration::SlaDuration;
 pub use nik::{Nik, NikError, NikWarning};
-pub use office::{OfficeCode, OfficeLevel, TimeZone};
+pub use office::{OfficeCode, OfficeLevel, OfficeProfile, TimeZone};
 pub use role::Role;
 pub use standard::{Component, Standard, StandardError};

@@ -184,3 +184,39 @@ mod tests {
         assert_eq!(TimeZone::Wita.offset().local_minus_utc(), 8 * 3600);
     }
 }
+
+/// An office's letterhead data (`standards/<code>/office.toml`), edited by
+/// the office itself; fields the seed does not print say `tidak dinyatakan`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeProfile {
+    pub name: String,
+    #[serde(default = "crate::standard::not_stated")]
+    pub address: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub website: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The units (Sekretariat, bidang) that roles are bound to.
+    #[serde(default)]
+    pub units: Vec<String>,
+}
+
+impl OfficeProfile {
+    pub fn parse(text: &str) -> Result<OfficeProfile, crate::standard::StandardError> {
+        toml::from_str(text).map_err(|e| crate::standard::toml_error(text, &e))
+    }
+
+    /// The name a province office gets when only its code is known
+    /// (a parent created for a kab/kota office).
+    pub fn default_name(level: OfficeLevel, region_name: &str) -> String {
+        match level {
+            OfficeLevel::Province => {
+                format!("Dinas Kependudukan dan Pencatatan Sipil Provinsi {region_name}")
+            }
+            OfficeLevel::KabKota => format!("Dinas Kependudukan dan Pencatatan Sipil {region_name}"),
+        }
+    }
+}

@@ -155,7 +155,7 @@ pub struct Source {
     pub signer_nip: String,
 }
 
-fn not_stated() -> String {
+pub(crate) fn not_stated() -> String {
     NOT_STATED.to_string()
 }
 
@@ -357,6 +357,16 @@ impl Standard {
 
     pub fn accepts_online(&self) -> bool {
         self.channels.iter().any(|c| c.code == "online")
+    }
+}
+
+/// A TOML error with the line and column it points at.
+pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> StandardError {
+    let (line, column) = e.span().map(|sp| line_col(text, sp.start)).unwrap_or((1, 1));
+    StandardError {
+        line,
+        column,
+        message: e.message().trim().to_string(),
     }
 }
 

@@ -1,1 +1,238 @@
-//! store
+//! The store: one `Store` trait, two implementations (SQLite for a single
+//! office machine, PostgreSQL for a province or the nation), one contract
+//! test suite (`tests/contract.rs`) that runs on both.
+//!
+//! The SQL is written once (`common.rs`) and compiled for each backend, so
+//! the two cannot drift apart; what truly differs (pools, locks, migrations)
+//! lives in `sqlite.rs` and `postgres.rs`.
+
+mod audit;
+mod common;
+mod migrate;
+mod postgres;
+pub mod reference;
+mod sqlite;
+pub mod testing;
+
+pub use audit::{AuditEntry, AuditKind, AuditReport, NewAudit};
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+use async_trait::async_trait;
+use serde::Serialize;
+use std::sync::Arc;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// A uniqueness rule was broken (e.g. a username already taken).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("invalid: {0}")]
+    Invalid(String),
+    #[error("unsupported database url `{0}`: use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// Maps a unique violation to `Conflict` with a message for people.
+    pub(crate) fn from_write(e: sqlx::Error, what: &str) -> StoreError {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Conflict(format!("{what} already exists"))
+            }
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                StoreError::Invalid(format!("{what} refers to something that does not exist"))
+            }
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+/// Milliseconds since the Unix epoch: the one time format of the store.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Region {
+    pub code: String,
+    pub name: String,
+    /// 1 province, 2 kab/kota, 3 kecamatan, 4 desa/kelurahan.
+    pub level: i32,
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Holiday {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// `libur_nasional` or `cuti_bersama`.
+    pub kind: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Office {
+    pub code: String,
+    pub name: String,
+    /// `province` or `kab_kota`.
+    pub level: String,
+    pub parent: Option<String>,
+    /// `WIB`, `WITA` or `WIT`.
+    pub time_zone: String,
+    pub address: String,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+    pub email: Option<String>,
+    pub units: Vec<String>,
+    /// Whether cuti bersama days are days off for SLA clocks.
+    pub cuti_bersama_off: bool,
+    pub maklumat: Option<String>,
+}
+
+/// A version of a standard file as loaded from `standards/`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct StoredStandard {
+    pub office: String,
+    pub slug: String,
+    pub version: i64,
+    pub title: String,
+    pub content: String,
+    pub content_hash: String,
+    pub loaded_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutOutcome {
+    Inserted,
+    Unchanged,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub office: String,
+    pub unit: Option<String>,
+    pub active: bool,
+    #[serde(skip)]
+    pub failed_logins: i32,
+    #[serde(skip)]
+    pub locked_until: Option<i64>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    /// An argon2id PHC string; the store never sees a password.
+    pub password_hash: String,
+    pub role: String,
+    pub office: String,
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Session {
+    /// SHA-256 of the bearer token: a stolen database holds no live tokens.
+    pub token_hash: String,
+    pub user_id: i64,
+    pub csrf_token: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// Everything layanan keeps. Every method that changes data writes its
+/// audit row in the same transaction.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    async fn ping(&self) -> Result<()>;
+    async fn migrate(&self) -> Result<()>;
+
+    // Reference data, loaded at first start from the embedded files.
+    async fn region_count(&self) -> Result<i64>;
+    async fn import_regions(&self, rows: &[Region]) -> Result<u64>;
+    async fn region(&self, code: &str) -> Result<Option<Region>>;
+    /// The regions directly under `parent` (provinces for `None`).
+    async fn region_children(&self, parent: Option<&str>) -> Result<Vec<Region>>;
+    async fn import_holidays(&self, rows: &[Holiday]) -> Result<u64>;
+    /// Holidays between two `YYYY-MM-DD` dates, inclusive.
+    async fn holidays(&self, from: &str, to: &str) -> Result<Vec<Holiday>>;
+
+    async fn upsert_office(&self, actor: &str, office: &Office) -> Result<()>;
+    async fn offices(&self) -> Result<Vec<Office>>;
+    async fn office(&self, code: &str) -> Result<Option<Office>>;
+
+    /// Stores a standard version. The same version with other content is a
+    /// conflict: a published version is never rewritten, a change needs a
+    /// new version number.
+    async fn put_standard(&self, actor: &str, s: &StoredStandard) -> Result<PutOutcome>;
+    /// The newest version of each standard, optionally of one office.
+    async fn standards(&self, office: Option<&str>) -> Result<Vec<StoredStandard>>;
+    /// One version, or the newest when `version` is `None`.
+    async fn standard(
+        &self,
+        office: &str,
+        slug: &str,
+        version: Option<i64>,
+    ) -> Result<Option<StoredStandard>>;
+
+    async fn create_user(&self, actor: &str, user: &NewUser) -> Result<User>;
+    async fn user(&self, id: i64) -> Result<Option<User>>;
+    /// The user and their password hash, for login only.
+    async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>>;
+    async fn users(&self, office: Option<&str>) -> Result<Vec<User>>;
+    async fn user_count(&self) -> Result<i64>;
+    /// Counts a failed login and locks the account until `lock_until` when given.
+    async fn record_failed_login(&self, user_id: i64, lock_until: Option<i64>) -> Result<()>;
+    async fn record_successful_login(&self, user_id: i64) -> Result<()>;
+
+    async fn create_session(&self, session: &Session) -> Result<()>;
+    /// A live (unexpired) session with its active user.
+    async fn session(&self, token_hash: &str, now: i64) -> Result<Option<(Session, User)>>;
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+
+    /// Records that `actor` read personal data of `whose` and why.
+    async fn log_access(&self, actor: &str, whose: &str, purpose: &str) -> Result<()>;
+    /// Audit rows with `seq > after`, in order, at most `limit`.
+    async fn audit_entries(&self, after: i64, limit: i64) -> Result<Vec<AuditEntry>>;
+
+    /// Re-computes the whole hash chain; any edited, deleted or inserted row
+    /// shows up as the first broken link.
+    async fn audit_verify(&self) -> Result<AuditReport> {
+        let mut verifier = audit::Verifier::default();
+        loop {
+            let batch = self.audit_entries(verifier.last_seq(), 5_000).await?;
+            if batch.is_empty() {
+                return Ok(verifier.finish());
+            }
+            for e in &batch {
+                if let Some(report) = verifier.check(e) {
+                    return Ok(report);
+                }
+            }
+        }
+    }
+}
+
+/// Opens the store named by a URL: `sqlite://PATH` or `postgres://…`.
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::connect(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(PgStore::connect(url).await?))
+    } else {
+        Err(StoreError::UnsupportedUrl(url.to_string()))
+    }
+}

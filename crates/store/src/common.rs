@@ -1,0 +1,448 @@
+//! The queries, written once and compiled for each backend by `impl_store!`.
+//! Placeholders are `$n`, which SQLite and PostgreSQL both accept; times are
+//! BIGINT milliseconds; JSON lists are TEXT.
+
+use crate::audit::{AuditEntry, GENESIS, NewAudit, chain_hash};
+use crate::{
+    Holiday, NewUser, Office, PutOutcome, Region, Result, Session, Store, StoreError, StoredStandard, User,
+    now_ms,
+};
+use crate::{PgStore, SqliteStore};
+use async_trait::async_trait;
+
+/// Rows per multi-row INSERT in bulk imports (4 columns × 1000 stays under
+/// both backends' parameter limits).
+const BATCH: usize = 1000;
+
+#[derive(sqlx::FromRow)]
+struct OfficeRow {
+    code: String,
+    name: String,
+    level: String,
+    parent: Option<String>,
+    time_zone: String,
+    address: String,
+    phone: Option<String>,
+    website: Option<String>,
+    email: Option<String>,
+    units: String,
+    cuti_bersama_off: bool,
+    maklumat: Option<String>,
+}
+
+impl From<OfficeRow> for Office {
+    fn from(r: OfficeRow) -> Office {
+        Office {
+            units: serde_json::from_str(&r.units).unwrap_or_default(),
+            code: r.code,
+            name: r.name,
+            level: r.level,
+            parent: r.parent,
+            time_zone: r.time_zone,
+            address: r.address,
+            phone: r.phone,
+            website: r.website,
+            email: r.email,
+            cuti_bersama_off: r.cuti_bersama_off,
+            maklumat: r.maklumat,
+        }
+    }
+}
+
+const USER_COLS: &str =
+    "id, username, display_name, role, office, unit, active, failed_logins, locked_until, created_at";
+
+/// `($1,$2,…),($k,…)` for `rows` rows of `cols` columns.
+fn values_list(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let ps: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+            format!("({})", ps.join(","))
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+macro_rules! impl_store {
+    ($store:ty, $db:ty, $name:literal) => {
+        impl $store {
+            /// Appends one row to the audit chain inside the caller's
+            /// transaction, so the change and its record commit together.
+            async fn append_audit(tx: &mut sqlx::Transaction<'static, $db>, a: NewAudit<'_>) -> Result<()> {
+                Self::lock_audit(tx).await?;
+                let last: Option<(i64, String)> =
+                    sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                let (prev_seq, prev_hash) = last.unwrap_or((0, GENESIS.to_string()));
+                let seq = prev_seq + 1;
+                let at = now_ms();
+                let kind = a.kind.as_str();
+                let hash = chain_hash(&prev_hash, seq, at, kind, a.actor, a.action, a.object, &a.detail);
+                sqlx::query(
+                    "INSERT INTO audit_log (seq, at, kind, actor, action, object, detail, prev_hash, hash) \
+                     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+                )
+                .bind(seq)
+                .bind(at)
+                .bind(kind)
+                .bind(a.actor)
+                .bind(a.action)
+                .bind(a.object)
+                .bind(&a.detail)
+                .bind(&prev_hash)
+                .bind(&hash)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            pub(crate) async fn apply_migrations(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                list: &[(i64, &'static str)],
+            ) -> Result<()> {
+                for (version, sql) in list {
+                    let done: Option<i64> =
+                        sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                            .bind(version)
+                            .fetch_optional(&mut **tx)
+                            .await?;
+                    if done.is_none() {
+                        sqlx::raw_sql(*sql).execute(&mut **tx).await?;
+                        sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+                            .bind(version)
+                            .bind(now_ms())
+                            .execute(&mut **tx)
+                            .await?;
+                    }
+                }
+                Ok(())
+            }
+        }
+
+        #[async_trait]
+        impl Store for $store {
+            fn backend(&self) -> &'static str {
+                $name
+            }
+
+            async fn ping(&self) -> Result<()> {
+                sqlx::query("SELECT 1").execute(&self.read).await?;
+                Ok(())
+            }
+
+            async fn migrate(&self) -> Result<()> {
+                self.run_migrations().await
+            }
+
+            async fn region_count(&self) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM regions").fetch_one(&self.read).await?)
+            }
+
+            async fn import_regions(&self, rows: &[Region]) -> Result<u64> {
+                let mut tx = self.begin().await?;
+                let mut n = 0;
+                for chunk in rows.chunks(BATCH) {
+                    let sql = format!(
+                        "INSERT INTO regions (code, name, level, parent) VALUES {} \
+                         ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+                        values_list(chunk.len(), 4)
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for r in chunk {
+                        q = q.bind(&r.code).bind(&r.name).bind(r.level).bind(&r.parent);
+                    }
+                    n += q.execute(&mut *tx).await?.rows_affected();
+                }
+                let detail = format!("{n} rows");
+                Self::append_audit(&mut tx, NewAudit::change("system", "regions.import", "regions", detail)).await?;
+                tx.commit().await?;
+                Ok(n)
+            }
+
+            async fn region(&self, code: &str) -> Result<Option<Region>> {
+                Ok(sqlx::query_as("SELECT code, name, level, parent FROM regions WHERE code = $1")
+                    .bind(code)
+                    .fetch_optional(&self.read)
+                    .await?)
+            }
+
+            async fn region_children(&self, parent: Option<&str>) -> Result<Vec<Region>> {
+                let q = match parent {
+                    Some(p) => sqlx::query_as(
+                        "SELECT code, name, level, parent FROM regions WHERE parent = $1 ORDER BY code",
+                    )
+                    .bind(p.to_string()),
+                    None => sqlx::query_as(
+                        "SELECT code, name, level, parent FROM regions WHERE parent IS NULL ORDER BY code",
+                    ),
+                };
+                Ok(q.fetch_all(&self.read).await?)
+            }
+
+            async fn import_holidays(&self, rows: &[Holiday]) -> Result<u64> {
+                let mut tx = self.begin().await?;
+                let mut n = 0;
+                for chunk in rows.chunks(BATCH) {
+                    let sql = format!(
+                        "INSERT INTO holidays (date, kind, name) VALUES {} ON CONFLICT (date, name) DO NOTHING",
+                        values_list(chunk.len(), 3)
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for h in chunk {
+                        q = q.bind(&h.date).bind(&h.kind).bind(&h.name);
+                    }
+                    n += q.execute(&mut *tx).await?.rows_affected();
+                }
+                let detail = format!("{n} rows");
+                Self::append_audit(&mut tx, NewAudit::change("system", "holidays.import", "holidays", detail)).await?;
+                tx.commit().await?;
+                Ok(n)
+            }
+
+            async fn holidays(&self, from: &str, to: &str) -> Result<Vec<Holiday>> {
+                Ok(sqlx::query_as(
+                    "SELECT date, kind, name FROM holidays WHERE date >= $1 AND date <= $2 ORDER BY date, name",
+                )
+                .bind(from)
+                .bind(to)
+                .fetch_all(&self.read)
+                .await?)
+            }
+
+            async fn upsert_office(&self, actor: &str, o: &Office) -> Result<()> {
+                let units = serde_json::to_string(&o.units).unwrap_or_else(|_| "[]".into());
+                let mut tx = self.begin().await?;
+                sqlx::query(
+                    "INSERT INTO offices (code, name, level, parent, time_zone, address, phone, website, email, \
+                     units, cuti_bersama_off, maklumat) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) \
+                     ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, \
+                     parent = excluded.parent, time_zone = excluded.time_zone, address = excluded.address, \
+                     phone = excluded.phone, website = excluded.website, email = excluded.email, \
+                     units = excluded.units, cuti_bersama_off = excluded.cuti_bersama_off, \
+                     maklumat = excluded.maklumat",
+                )
+                .bind(&o.code)
+                .bind(&o.name)
+                .bind(&o.level)
+                .bind(&o.parent)
+                .bind(&o.time_zone)
+                .bind(&o.address)
+                .bind(&o.phone)
+                .bind(&o.website)
+                .bind(&o.email)
+                .bind(&units)
+                .bind(o.cuti_bersama_off)
+                .bind(&o.maklumat)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_write(e, "office"))?;
+                let detail = serde_json::to_string(o).unwrap_or_default();
+                Self::append_audit(&mut tx, NewAudit::change(actor, "office.upsert", &o.code, detail)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn offices(&self) -> Result<Vec<Office>> {
+                let rows: Vec<OfficeRow> = sqlx::query_as("SELECT * FROM offices ORDER BY code")
+                    .fetch_all(&self.read)
+                    .await?;
+                Ok(rows.into_iter().map(Office::from).collect())
+            }
+
+            async fn office(&self, code: &str) -> Result<Option<Office>> {
+                let row: Option<OfficeRow> = sqlx::query_as("SELECT * FROM offices WHERE code = $1")
+                    .bind(code)
+                    .fetch_optional(&self.read)
+                    .await?;
+                Ok(row.map(Office::from))
+            }
+
+            async fn put_standard(&self, actor: &str, s: &StoredStandard) -> Result<PutOutcome> {
+                let mut tx = self.begin().await?;
+                let existing: Option<String> = sqlx::query_scalar(
+                    "SELECT content_hash FROM standards WHERE office = $1 AND slug = $2 AND version = $3",
+                )
+                .bind(&s.office)
+                .bind(&s.slug)
+                .bind(s.version)
+                .fetch_optional(&mut *tx)
+                .await?;
+                match existing {
+                    Some(h) if h == s.content_hash => return Ok(PutOutcome::Unchanged),
+                    Some(_) => {
+                        return Err(StoreError::Conflict(format!(
+                            "standard {}-{} version {} is already published with other content; raise `version`",
+                            s.office, s.slug, s.version
+                        )));
+                    }
+                    None => {}
+                }
+                sqlx::query(
+                    "INSERT INTO standards (office, slug, version, title, content, content_hash, loaded_at) \
+                     VALUES ($1,$2,$3,$4,$5,$6,$7)",
+                )
+                .bind(&s.office)
+                .bind(&s.slug)
+                .bind(s.version)
+                .bind(&s.title)
+                .bind(&s.content)
+                .bind(&s.content_hash)
+                .bind(s.loaded_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_write(e, "standard"))?;
+                let object = format!("{}-{}@{}", s.office, s.slug, s.version);
+                let detail = format!("sha256 {}", s.content_hash);
+                Self::append_audit(&mut tx, NewAudit::change(actor, "standard.publish", &object, detail)).await?;
+                tx.commit().await?;
+                Ok(PutOutcome::Inserted)
+            }
+
+            async fn standards(&self, office: Option<&str>) -> Result<Vec<StoredStandard>> {
+                let sql = "SELECT s.* FROM standards s WHERE ($1 IS NULL OR s.office = $1) AND s.version = \
+                           (SELECT MAX(v.version) FROM standards v WHERE v.office = s.office AND v.slug = s.slug) \
+                           ORDER BY s.office, s.slug";
+                Ok(sqlx::query_as(sql).bind(office).fetch_all(&self.read).await?)
+            }
+
+            async fn standard(&self, office: &str, slug: &str, version: Option<i64>) -> Result<Option<StoredStandard>> {
+                let sql = "SELECT * FROM standards WHERE office = $1 AND slug = $2 AND ($3 IS NULL OR version = $3) \
+                           ORDER BY version DESC LIMIT 1";
+                Ok(sqlx::query_as(sql).bind(office).bind(slug).bind(version).fetch_optional(&self.read).await?)
+            }
+
+            async fn create_user(&self, actor: &str, u: &NewUser) -> Result<User> {
+                let mut tx = self.begin().await?;
+                let sql = format!(
+                    "INSERT INTO users (username, display_name, password_hash, role, office, unit, created_at) \
+                     VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING {USER_COLS}"
+                );
+                let user: User = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(&u.username)
+                    .bind(&u.display_name)
+                    .bind(&u.password_hash)
+                    .bind(&u.role)
+                    .bind(&u.office)
+                    .bind(&u.unit)
+                    .bind(now_ms())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| StoreError::from_write(e, &format!("user `{}`", u.username)))?;
+                let detail = format!("role {} office {}", u.role, u.office);
+                Self::append_audit(&mut tx, NewAudit::change(actor, "user.create", &u.username, detail)).await?;
+                tx.commit().await?;
+                Ok(user)
+            }
+
+            async fn user(&self, id: i64) -> Result<Option<User>> {
+                let sql = format!("SELECT {USER_COLS} FROM users WHERE id = $1");
+                Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&self.read).await?)
+            }
+
+            async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>> {
+                let sql = format!("SELECT {USER_COLS} FROM users WHERE username = $1");
+                let user: Option<User> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(&self.read).await?;
+                let Some(user) = user else { return Ok(None) };
+                let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+                    .bind(user.id)
+                    .fetch_one(&self.read)
+                    .await?;
+                Ok(Some((user, hash)))
+            }
+
+            async fn users(&self, office: Option<&str>) -> Result<Vec<User>> {
+                let sql =
+                    format!("SELECT {USER_COLS} FROM users WHERE ($1 IS NULL OR office = $1) ORDER BY office, username");
+                Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(office).fetch_all(&self.read).await?)
+            }
+
+            async fn user_count(&self) -> Result<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.read).await?)
+            }
+
+            async fn record_failed_login(&self, user_id: i64, lock_until: Option<i64>) -> Result<()> {
+                let mut tx = self.begin().await?;
+                sqlx::query(
+                    "UPDATE users SET failed_logins = failed_logins + 1, \
+                     locked_until = COALESCE($2, locked_until) WHERE id = $1",
+                )
+                .bind(user_id)
+                .bind(lock_until)
+                .execute(&mut *tx)
+                .await?;
+                let (action, detail) = match lock_until {
+                    Some(t) => ("user.locked", format!("locked until {t}")),
+                    None => ("user.login_failed", String::new()),
+                };
+                Self::append_audit(&mut tx, NewAudit::change("system", action, &format!("user:{user_id}"), detail))
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn record_successful_login(&self, user_id: i64) -> Result<()> {
+                let mut tx = self.begin().await?;
+                sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let object = format!("user:{user_id}");
+                Self::append_audit(&mut tx, NewAudit::change(&object, "user.login", &object, String::new())).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn create_session(&self, s: &Session) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
+                     VALUES ($1,$2,$3,$4,$5)",
+                )
+                .bind(&s.token_hash)
+                .bind(s.user_id)
+                .bind(&s.csrf_token)
+                .bind(s.created_at)
+                .bind(s.expires_at)
+                .execute(&self.write)
+                .await
+                .map_err(|e| StoreError::from_write(e, "session"))?;
+                Ok(())
+            }
+
+            async fn session(&self, token_hash: &str, now: i64) -> Result<Option<(Session, User)>> {
+                let s: Option<Session> =
+                    sqlx::query_as("SELECT * FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+                        .bind(token_hash)
+                        .bind(now)
+                        .fetch_optional(&self.read)
+                        .await?;
+                let Some(s) = s else { return Ok(None) };
+                Ok(self.user(s.user_id).await?.filter(|u| u.active).map(|u| (s, u)))
+            }
+
+            async fn delete_session(&self, token_hash: &str) -> Result<()> {
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.write).await?;
+                Ok(())
+            }
+
+            async fn log_access(&self, actor: &str, whose: &str, purpose: &str) -> Result<()> {
+                let mut tx = self.begin().await?;
+                let a = NewAudit::access(actor, "personal_data.read", whose, purpose.to_string());
+                Self::append_audit(&mut tx, a).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn audit_entries(&self, after: i64, limit: i64) -> Result<Vec<AuditEntry>> {
+                Ok(sqlx::query_as("SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2")
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(&self.read)
+                    .await?)
+            }
+        }
+    };
+}
+
+impl_store!(SqliteStore, sqlx::Sqlite, "sqlite");
+impl_store!(PgStore, sqlx::Postgres, "postgres");

@@ -1,0 +1,12 @@
+//! Migrations: numbered SQL files per backend, embedded in the binary and
+//! applied in order at start. Each backend has its own history because the
+//! dialects differ in DDL; the queries on top are shared.
+
+/// `(version, sql)` pairs; a version is never edited once released.
+pub(crate) const SQLITE: &[(i64, &'static str)] =
+    &[(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
+pub(crate) const POSTGRES: &[(i64, &'static str)] =
+    &[(1, include_str!("../migrations/postgres/0001_foundation.sql"))];
+
+pub(crate) const CREATE_TABLE: &str =
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)";

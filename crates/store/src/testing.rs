@@ -1,0 +1,145 @@
+//! Fresh, isolated stores for tests: a SQLite file in a temporary folder,
+//! or a new PostgreSQL database per test so tests can run in parallel.
+//!
+//! PostgreSQL tests need `LAYANAN_TEST_POSTGRES_URL` (a server URL whose
+//! user may create databases). Without it they are skipped with a message,
+//! except under `CI=true`, where a missing URL fails the test: CI must never
+//! pass by skipping the PostgreSQL half silently.
+
+use crate::{PgStore, SqliteStore, Store};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A store plus what must live as long as it (the temporary folder).
+pub struct TestStore {
+    pub store: Arc<dyn Store>,
+    pub url: String,
+    _dir: Option<TempDir>,
+}
+
+/// A folder removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(prefix: &str) -> TempDir {
+        let mut bytes = [0u8; 8];
+        getrandom_fill(&mut bytes);
+        let dir = std::env::temp_dir().join(format!("{prefix}-{}", hex::encode(bytes)));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn getrandom_fill(buf: &mut [u8]) {
+    // Uniqueness, not secrecy, is needed here: time and a counter suffice.
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let mix = (t as u64) ^ (n.wrapping_mul(0x9e37_79b9_7f4a_7c15)) ^ u64::from(std::process::id());
+    for (i, b) in buf.iter_mut().enumerate() {
+        *b = (mix >> ((i % 8) * 8)) as u8;
+    }
+}
+
+/// A migrated SQLite store in a fresh temporary file.
+pub async fn sqlite() -> TestStore {
+    let dir = TempDir::new("layanan-test");
+    let url = format!("sqlite://{}", dir.0.join("test.db").display());
+    let store = SqliteStore::connect(&url).await.expect("open sqlite");
+    store.migrate().await.expect("migrate sqlite");
+    TestStore {
+        store: Arc::new(store),
+        url,
+        _dir: Some(dir),
+    }
+}
+
+/// The server URL for PostgreSQL tests, or `None` to skip them (never in CI).
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("LAYANAN_TEST_POSTGRES_URL") {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI=true but LAYANAN_TEST_POSTGRES_URL is not set: the PostgreSQL tests must run in CI")
+        }
+        _ => {
+            eprintln!("skipping PostgreSQL test: set LAYANAN_TEST_POSTGRES_URL to run it");
+            None
+        }
+    }
+}
+
+/// A new, empty, migrated PostgreSQL database, or `None` when skipped.
+pub async fn postgres() -> Option<TestStore> {
+    let server = postgres_url()?;
+    let url = fresh_postgres_database(&server).await;
+    let store = PgStore::connect(&url)
+        .await
+        .expect("connect to the test database");
+    store.migrate().await.expect("migrate postgres");
+    Some(TestStore {
+        store: Arc::new(store),
+        url,
+        _dir: None,
+    })
+}
+
+/// Creates `layanan_test_<random>` on the server and returns its URL.
+pub async fn fresh_postgres_database(server: &str) -> String {
+    use sqlx::Connection;
+    let mut bytes = [0u8; 8];
+    getrandom_fill(&mut bytes);
+    let name = format!("layanan_test_{}", hex::encode(bytes));
+    let mut conn = sqlx::PgConnection::connect(server)
+        .await
+        .expect("connect to the PostgreSQL server");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    conn.close().await.ok();
+    replace_database(server, &name)
+}
+
+/// `postgres://u@h:p/db?x` with `db` replaced.
+fn replace_database(server: &str, name: &str) -> String {
+    let (base, query) = server
+        .split_once('?')
+        .map_or((server, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
+    let mut url = format!("{}/{name}", &base[..path_start]);
+    if let Some(q) = query {
+        url.push('?');
+        url.push_str(q);
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_name_is_replaced() {
+        use super::replace_database as r;
+        assert_eq!(
+            r("postgres://postgres@127.0.0.1:5432/test", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(r("postgres://127.0.0.1", "x"), "postgres://127.0.0.1/x");
+        assert_eq!(
+            r("postgres://h/db?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
+    }
+}

@@ -1,0 +1,283 @@
+//! The store contract: every test runs on SQLite and on PostgreSQL (a fresh
+//! database each, see `store::testing`). A behaviour that differs between
+//! the backends fails here.
+
+use std::sync::Arc;
+use store::{
+    NewUser, Office, PutOutcome, Session, Store, StoreError, StoredStandard, now_ms, reference, testing,
+};
+
+/// Generates `<name>::sqlite` and `<name>::postgres` from one body.
+macro_rules! contract {
+    ($name:ident, |$store:ident, $url:ident| $body:block) => {
+        mod $name {
+            use super::*;
+
+            #[allow(unused_variables)]
+            async fn run($store: Arc<dyn Store>, $url: String) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let t = testing::sqlite().await;
+                run(t.store.clone(), t.url.clone()).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(t) = testing::postgres().await else { return };
+                run(t.store.clone(), t.url.clone()).await;
+            }
+        }
+    };
+}
+
+fn office(code: &str, parent: Option<&str>) -> Office {
+    Office {
+        code: code.into(),
+        name: format!("Dinas {code}"),
+        level: if parent.is_some() { "kab_kota" } else { "province" }.into(),
+        parent: parent.map(Into::into),
+        time_zone: "WIB".into(),
+        address: "tidak dinyatakan".into(),
+        phone: None,
+        website: None,
+        email: None,
+        units: vec!["Sekretariat".into()],
+        cuti_bersama_off: true,
+        maklumat: None,
+    }
+}
+
+fn user(name: &str, office: &str) -> NewUser {
+    NewUser {
+        username: name.into(),
+        display_name: name.to_uppercase(),
+        password_hash: "$argon2id$fake".into(),
+        role: "verifikator".into(),
+        office: office.into(),
+        unit: None,
+    }
+}
+
+fn standard(version: i64, content: &str) -> StoredStandard {
+    StoredStandard {
+        office: "33".into(),
+        slug: "legalisir".into(),
+        version,
+        title: "Legalisir".into(),
+        content: content.into(),
+        content_hash: format!("h-{content}"),
+        loaded_at: now_ms(),
+    }
+}
+
+contract!(regions_load_in_full_and_answer_lookups, |store, url| {
+    reference::ensure_loaded(store.as_ref()).await.unwrap();
+    assert_eq!(store.region_count().await.unwrap(), 91_599);
+    let jepara = store.region("33.20").await.unwrap().unwrap();
+    assert_eq!(jepara.name, "Kabupaten Jepara");
+    assert_eq!(store.region_children(None).await.unwrap().len(), 38);
+    let kecamatan = store.region_children(Some("33.20")).await.unwrap();
+    assert!(
+        kecamatan
+            .iter()
+            .all(|r| r.parent.as_deref() == Some("33.20") && r.level == 3)
+    );
+    assert_eq!(kecamatan.len(), 16);
+    // A second start does not import again.
+    reference::ensure_loaded(store.as_ref()).await.unwrap();
+    assert_eq!(store.region_count().await.unwrap(), 91_599);
+    let h = store.holidays("2026-01-01", "2026-12-31").await.unwrap();
+    assert_eq!(h.iter().filter(|h| h.kind == "cuti_bersama").count(), 8);
+    assert!(store.audit_verify().await.unwrap().ok);
+});
+
+contract!(offices_round_trip_and_need_their_parent, |store, url| {
+    store.upsert_office("test", &office("33", None)).await.unwrap();
+    store
+        .upsert_office("test", &office("33.20", Some("33")))
+        .await
+        .unwrap();
+    let got = store.office("33.20").await.unwrap().unwrap();
+    assert_eq!(got, office("33.20", Some("33")));
+    assert_eq!(store.offices().await.unwrap().len(), 2);
+    let orphan = store.upsert_office("test", &office("16.06", Some("16"))).await;
+    assert!(matches!(orphan, Err(StoreError::Invalid(_))), "{orphan:?}");
+    assert!(store.office("16.06").await.unwrap().is_none());
+});
+
+contract!(standard_versions_are_immutable_and_newest_wins, |store, url| {
+    store.upsert_office("test", &office("33", None)).await.unwrap();
+    assert_eq!(
+        store.put_standard("t", &standard(1, "a")).await.unwrap(),
+        PutOutcome::Inserted
+    );
+    assert_eq!(
+        store.put_standard("t", &standard(1, "a")).await.unwrap(),
+        PutOutcome::Unchanged
+    );
+    let changed = store.put_standard("t", &standard(1, "b")).await;
+    assert!(matches!(changed, Err(StoreError::Conflict(_))), "{changed:?}");
+    store.put_standard("t", &standard(2, "b")).await.unwrap();
+    let all = store.standards(Some("33")).await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].version, 2);
+    assert_eq!(
+        store
+            .standard("33", "legalisir", Some(1))
+            .await
+            .unwrap()
+            .unwrap()
+            .content,
+        "a"
+    );
+    assert_eq!(
+        store
+            .standard("33", "legalisir", None)
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+        2
+    );
+    assert!(store.standards(Some("73")).await.unwrap().is_empty());
+});
+
+contract!(users_are_unique_and_lock_and_unlock, |store, url| {
+    store.upsert_office("test", &office("33", None)).await.unwrap();
+    let u = store.create_user("admin", &user("siti", "33")).await.unwrap();
+    assert_eq!(
+        (u.role.as_str(), u.office.as_str(), u.active),
+        ("verifikator", "33", true)
+    );
+    let dup = store.create_user("admin", &user("siti", "33")).await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    let bad_office = store.create_user("admin", &user("budi", "99")).await;
+    assert!(
+        matches!(bad_office, Err(StoreError::Invalid(_))),
+        "{bad_office:?}"
+    );
+    let (found, hash) = store.user_for_login("siti").await.unwrap().unwrap();
+    assert_eq!((found.id, hash.as_str()), (u.id, "$argon2id$fake"));
+    store.record_failed_login(u.id, None).await.unwrap();
+    store
+        .record_failed_login(u.id, Some(now_ms() + 60_000))
+        .await
+        .unwrap();
+    let locked = store.user(u.id).await.unwrap().unwrap();
+    assert_eq!(locked.failed_logins, 2);
+    assert!(locked.locked_until.is_some());
+    store.record_successful_login(u.id).await.unwrap();
+    let ok = store.user(u.id).await.unwrap().unwrap();
+    assert_eq!((ok.failed_logins, ok.locked_until), (0, None));
+    assert_eq!(store.user_count().await.unwrap(), 1);
+});
+
+contract!(sessions_expire_and_can_be_deleted, |store, url| {
+    store.upsert_office("test", &office("33", None)).await.unwrap();
+    let u = store.create_user("admin", &user("siti", "33")).await.unwrap();
+    let now = now_ms();
+    let s = Session {
+        token_hash: "t1".into(),
+        user_id: u.id,
+        csrf_token: "c".into(),
+        created_at: now,
+        expires_at: now + 1000,
+    };
+    store.create_session(&s).await.unwrap();
+    let (got, who) = store.session("t1", now).await.unwrap().unwrap();
+    assert_eq!((got, who.username.as_str()), (s, "siti"));
+    assert!(
+        store.session("t1", now + 1000).await.unwrap().is_none(),
+        "expired session accepted"
+    );
+    store.delete_session("t1").await.unwrap();
+    assert!(store.session("t1", now).await.unwrap().is_none());
+});
+
+contract!(every_change_and_access_is_in_the_verified_chain, |store, url| {
+    store.upsert_office("admin", &office("33", None)).await.unwrap();
+    store.create_user("admin", &user("siti", "33")).await.unwrap();
+    store
+        .log_access("siti", "3320••••••••0001", "case 42: verifikasi")
+        .await
+        .unwrap();
+    let rows = store.audit_entries(0, 100).await.unwrap();
+    let actions: Vec<_> = rows
+        .iter()
+        .map(|r| (r.kind.as_str(), r.action.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("change", "office.upsert"),
+            ("change", "user.create"),
+            ("access", "personal_data.read")
+        ]
+    );
+    assert_eq!(rows[2].object, "3320••••••••0001");
+    assert_eq!(rows[2].detail, "case 42: verifikasi");
+    let report = store.audit_verify().await.unwrap();
+    assert!(report.ok && report.rows == 3, "{report:?}");
+});
+
+contract!(the_audit_log_refuses_updates_and_deletes, |store, url| {
+    store.upsert_office("admin", &office("33", None)).await.unwrap();
+    let t = raw(&url);
+    assert!(
+        t.exec("UPDATE audit_log SET actor = 'x' WHERE seq = 1")
+            .await
+            .is_err()
+    );
+    assert!(t.exec("DELETE FROM audit_log WHERE seq = 1").await.is_err());
+    assert!(store.audit_verify().await.unwrap().ok);
+});
+
+contract!(audit_verify_finds_an_edited_and_a_deleted_row, |store, url| {
+    for code in ["11", "12", "13", "14"] {
+        store.upsert_office("admin", &office(code, None)).await.unwrap();
+    }
+    let t = raw(&url);
+    // Someone with database access removes the guard and edits row 2.
+    t.drop_guards().await;
+    t.exec("UPDATE audit_log SET actor = 'intruder' WHERE seq = 2")
+        .await
+        .unwrap();
+    let r = store.audit_verify().await.unwrap();
+    assert_eq!((r.ok, r.broken_at), (false, Some(2)), "{r:?}");
+    assert!(r.reason.unwrap().contains("altered"));
+    t.exec("DELETE FROM audit_log WHERE seq = 2").await.unwrap();
+    let r = store.audit_verify().await.unwrap();
+    assert_eq!((r.ok, r.broken_at), (false, Some(3)), "{r:?}");
+    assert!(r.reason.unwrap().contains("missing"));
+});
+
+/// Raw SQL on a test database, to play an intruder who bypasses the app.
+struct RawConn(String);
+
+fn raw(url: &str) -> RawConn {
+    RawConn(url.to_string())
+}
+
+impl RawConn {
+    async fn exec(&self, sql: &'static str) -> Result<(), sqlx::Error> {
+        use sqlx::Connection;
+        if self.0.starts_with("sqlite:") {
+            let mut c = sqlx::SqliteConnection::connect(&self.0).await?;
+            sqlx::raw_sql(sql).execute(&mut c).await?;
+        } else {
+            let mut c = sqlx::PgConnection::connect(&self.0).await?;
+            sqlx::raw_sql(sql).execute(&mut c).await?;
+        }
+        Ok(())
+    }
+
+    async fn drop_guards(&self) {
+        let sql = if self.0.starts_with("sqlite:") {
+            "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
+        } else {
+            "DROP TRIGGER audit_log_no_change ON audit_log;"
+        };
+        self.exec(sql).await.unwrap();
+    }
+}
