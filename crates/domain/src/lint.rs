@@ -111,17 +111,12 @@ impl Linter<'_> {
                 format!("slug `{}` must be lowercase letters, digits and hyphens", s.slug),
             );
         }
-        if let Some((office, slug)) = expected {
-            if office != s.office.as_str() || slug != s.slug {
-                let line = self.line_of("office");
-                self.error(
-                    line,
-                    format!(
-                        "file is at {office}/{slug}.toml but declares office `{}` slug `{}`",
-                        s.office, s.slug
-                    ),
-                );
-            }
+        if let Some((office, slug)) = expected
+            && (office != s.office.as_str() || slug != s.slug)
+        {
+            let line = self.line_of("office");
+            let (o, sl) = (&s.office, &s.slug);
+            self.error(line, format!("file is at {office}/{slug}.toml but declares office `{o}` slug `{sl}`"));
         }
     }
 

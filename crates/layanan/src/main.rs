@@ -1,1 +1,116 @@
-fn main() {}
+//! The `layanan` binary: `serve` (the default), and the operator commands
+//! of DESIGN.md's contract.
+
+mod config;
+mod lint_cmd;
+mod nik_cmd;
+mod serve;
+mod user_cmd;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "layanan",
+    version,
+    about = "Runs Dukcapil public services from their published service standards"
+)]
+struct Cli {
+    /// Database URL: sqlite://PATH or postgres://…
+    #[arg(long, global = true, env = "LAYANAN_DATABASE_URL")]
+    database: Option<String>,
+    /// Configuration file (TOML); `LAYANAN_*` variables override it.
+    #[arg(long, global = true, env = "LAYANAN_CONFIG", default_value = "layanan.toml")]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal, back office and API (the default command).
+    Serve(serve::ServeArgs),
+    /// Apply database migrations and load reference data, then exit.
+    Migrate,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(user_cmd::UserCommand),
+    /// Work with the standards files.
+    #[command(subcommand)]
+    Standards(lint_cmd::StandardsCommand),
+    /// Structural NIK checks.
+    #[command(subcommand)]
+    Nik(nik_cmd::NikCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Re-compute the hash chain; exit 1 when a row was edited or removed.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let cfg = match config::load(&cli.config, cli.database.clone()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("layanan: configuration: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // Pure commands need no runtime.
+    match &cli.command {
+        Some(Command::Standards(cmd)) => return lint_cmd::run(cmd),
+        Some(Command::Nik(cmd)) => return nik_cmd::run(cmd),
+        _ => {}
+    }
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("layanan: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = rt.block_on(async move {
+        match cli.command {
+            None => serve::run(cfg, serve::ServeArgs::default()).await,
+            Some(Command::Serve(args)) => serve::run(cfg, args).await,
+            Some(Command::Migrate) => serve::prepare_store(&cfg).await.map(|_| ExitCode::SUCCESS),
+            Some(Command::User(cmd)) => user_cmd::run(&cfg, cmd).await,
+            Some(Command::Audit(AuditCommand::Verify)) => audit_verify(&cfg).await,
+            Some(Command::Standards(_) | Command::Nik(_)) => Ok(ExitCode::SUCCESS),
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("layanan: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn audit_verify(cfg: &config::Config) -> Result<ExitCode, String> {
+    let store = store::connect(&cfg.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    store.migrate().await.map_err(|e| e.to_string())?;
+    let r = store.audit_verify().await.map_err(|e| e.to_string())?;
+    if r.ok {
+        println!("audit log OK: {} rows, hash chain intact", r.rows);
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "audit log BROKEN at row {}: {} ({} rows verified before it)",
+            r.broken_at.unwrap_or_default(),
+            r.reason.unwrap_or_default(),
+            r.rows
+        );
+        Ok(ExitCode::FAILURE)
+    }
+}

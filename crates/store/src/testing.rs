@@ -1,10 +1,9 @@
 //! Fresh, isolated stores for tests: a SQLite file in a temporary folder,
 //! or a new PostgreSQL database per test so tests can run in parallel.
 //!
-//! PostgreSQL tests need `LAYANAN_TEST_POSTGRES_URL` (a server URL whose
-//! user may create databases). Without it they are skipped with a message,
-//! except under `CI=true`, where a missing URL fails the test: CI must never
-//! pass by skipping the PostgreSQL half silently.
+//! PostgreSQL tests use `LAYANAN_TEST_POSTGRES_URL` (a server URL whose user
+//! may create databases), or the local default server. See `postgres_url`
+//! for when they skip: never in CI.
 
 use crate::{PgStore, SqliteStore, Store};
 use std::path::PathBuf;
@@ -64,33 +63,52 @@ pub async fn sqlite() -> TestStore {
     }
 }
 
-/// The server URL for PostgreSQL tests, or `None` to skip them (never in CI).
+/// The local server every machine of this project runs; used when no URL is set.
+pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// The server URL for PostgreSQL tests, or `None` to skip them.
+///
+/// `LAYANAN_TEST_POSTGRES_URL` names the server; without it the local
+/// default is tried. A server that cannot be reached skips the test with a
+/// message on a developer's machine, and fails it in CI or when the URL was
+/// set explicitly.
 pub fn postgres_url() -> Option<String> {
-    match std::env::var("LAYANAN_TEST_POSTGRES_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("CI=true but LAYANAN_TEST_POSTGRES_URL is not set: the PostgreSQL tests must run in CI")
+    let explicit = std::env::var("LAYANAN_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty());
+    let url = explicit.clone().unwrap_or_else(|| DEFAULT_POSTGRES_URL.to_string());
+    match reachable(&url) {
+        Ok(()) => Some(url),
+        Err(e) if explicit.is_some() || in_ci() => {
+            panic!("PostgreSQL at {url} is required for this test (CI or LAYANAN_TEST_POSTGRES_URL set): {e}")
         }
-        _ => {
-            eprintln!("skipping PostgreSQL test: set LAYANAN_TEST_POSTGRES_URL to run it");
+        Err(e) => {
+            eprintln!("skipping PostgreSQL test: {url} unreachable ({e}); set LAYANAN_TEST_POSTGRES_URL");
             None
         }
     }
+}
+
+/// A quick TCP check of the server's host and port.
+fn reachable(url: &str) -> Result<(), String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host_port = rest.split(['/', '?']).next().unwrap_or_default();
+    let host_port = host_port.rsplit_once('@').map_or(host_port, |(_, h)| h);
+    let addr = if host_port.contains(':') { host_port.to_string() } else { format!("{host_port}:5432") };
+    let addrs: Vec<_> = std::net::ToSocketAddrs::to_socket_addrs(&addr).map_err(|e| e.to_string())?.collect();
+    let first = addrs.first().ok_or("no address")?;
+    std::net::TcpStream::connect_timeout(first, std::time::Duration::from_secs(2)).map(|_| ()).map_err(|e| e.to_string())
 }
 
 /// A new, empty, migrated PostgreSQL database, or `None` when skipped.
 pub async fn postgres() -> Option<TestStore> {
     let server = postgres_url()?;
     let url = fresh_postgres_database(&server).await;
-    let store = PgStore::connect(&url)
-        .await
-        .expect("connect to the test database");
+    let store = PgStore::connect(&url).await.expect("connect to the test database");
     store.migrate().await.expect("migrate postgres");
-    Some(TestStore {
-        store: Arc::new(store),
-        url,
-        _dir: None,
-    })
+    Some(TestStore { store: Arc::new(store), url, _dir: None })
 }
 
 /// Creates `layanan_test_<random>` on the server and returns its URL.

@@ -1,0 +1,123 @@
+//! `layanan serve`: migrate, load reference data and standards, seed the
+//! demo on an empty database, then listen.
+
+use crate::config::Config;
+use clap::Args;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+use store::Store;
+
+#[derive(Args, Default)]
+pub struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1:8080).
+    #[arg(long, env = "LAYANAN_ADDR")]
+    addr: Option<String>,
+    /// Do not create demo accounts on an empty database.
+    #[arg(long)]
+    no_demo: bool,
+}
+
+/// Opens and migrates the store, loads regions, holidays and standards.
+pub async fn prepare_store(cfg: &Config) -> Result<Arc<dyn Store>, String> {
+    let store = store::connect(&cfg.database_url)
+        .await
+        .map_err(|e| format!("database {}: {e}", redact(&cfg.database_url)))?;
+    store
+        .migrate()
+        .await
+        .map_err(|e| format!("migration failed: {e}"))?;
+    store::reference::ensure_loaded(store.as_ref())
+        .await
+        .map_err(|e| format!("reference data: {e}"))?;
+    let report = web::catalog::sync_dir(store.as_ref(), &cfg.standards_dir)
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!(
+        offices = report.offices,
+        published = report.published,
+        unchanged = report.unchanged,
+        rejected = report.rejected.len(),
+        dir = %cfg.standards_dir.display(),
+        "standards loaded"
+    );
+    Ok(store)
+}
+
+/// Hides a password in a database URL before it is printed.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
+    init_logging(&cfg.log);
+    let started = Instant::now();
+    let store = prepare_store(&cfg).await?;
+    let catalog = web::Catalog::load(store.as_ref())
+        .await
+        .map_err(|e| e.to_string())?;
+    if !args.no_demo {
+        let accounts = web::demo::seed(store.as_ref())
+            .await
+            .map_err(|e| e.body.message)?;
+        print_demo(&accounts);
+    }
+    let addr = args.addr.unwrap_or(cfg.addr.clone());
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let state = web::AppState::new(store, catalog, cfg.web());
+    tracing::info!(
+        addr = %addr,
+        backend = state.store.backend(),
+        standards = state.catalog.len(),
+        ready_ms = started.elapsed().as_millis() as u64,
+        "layanan is serving on http://{addr}"
+    );
+    web::serve(listener, state).await.map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The demo passwords are shown once, on stdout, never logged again.
+fn print_demo(accounts: &[web::demo::DemoAccount]) {
+    if accounts.is_empty() {
+        return;
+    }
+    println!("Demo accounts (shown once; write them down):");
+    println!("{:<28} {:<18} {:<7} password", "username", "role", "office");
+    for a in accounts {
+        println!("{:<28} {:<18} {:<7} {}", a.username, a.role, a.office, a.password);
+    }
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into());
+    // Colours only for a person at a terminal; logs go to stderr so stdout
+    // carries just what is meant for the operator (the demo accounts).
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_ansi(ansi)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_in_urls_are_hidden() {
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+}

@@ -1,0 +1,255 @@
+//! The catalogue: the offices and their standards. Files under
+//! `standards/<office>/` are linted and published into the store (a new
+//! `version` becomes a new row; a published version never changes), then
+//! the newest version of each is kept in memory for the pages and the API.
+
+use domain::lint::{Severity, lint};
+use domain::{OfficeCode, OfficeLevel, OfficeProfile, Standard, TimeZone};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use store::{Office, Store, StoreError, StoredStandard, now_ms};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("cannot read {path}: {error}")]
+    Io { path: String, error: std::io::Error },
+    #[error("{path}:{line}: {message}")]
+    File {
+        path: String,
+        line: usize,
+        message: String,
+    },
+}
+
+/// What `sync_dir` did, for the start-up log.
+#[derive(Debug, Default)]
+pub struct SyncReport {
+    pub offices: usize,
+    pub published: usize,
+    pub unchanged: usize,
+    /// Files not loaded because the lint found errors (path: finding).
+    pub rejected: Vec<String>,
+}
+
+/// Reads every office folder under `dir` and publishes what changed.
+pub async fn sync_dir(store: &dyn Store, dir: &Path) -> Result<SyncReport, CatalogError> {
+    let mut report = SyncReport::default();
+    for (code, folder) in office_folders(dir)? {
+        ensure_office(store, &code, &folder).await?;
+        report.offices += 1;
+        for path in toml_files(&folder)? {
+            let rel = path.display().to_string();
+            let text = read(&path)?;
+            let slug = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string();
+            let (parsed, findings) = lint(&text, Some((code.as_str(), &slug)));
+            let errors: Vec<_> = findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .collect();
+            let Some(std) = parsed.filter(|_| errors.is_empty()) else {
+                for f in errors {
+                    tracing::error!(file = %rel, line = f.line, "standard not loaded: {}", f.message);
+                    report.rejected.push(format!("{rel}:{f}"));
+                }
+                continue;
+            };
+            let stored = StoredStandard {
+                office: code.to_string(),
+                slug: std.slug.clone(),
+                version: i64::from(std.version),
+                title: std.title.clone(),
+                content_hash: hex::encode(Sha256::digest(text.as_bytes())),
+                content: text,
+                loaded_at: now_ms(),
+            };
+            match store.put_standard("system", &stored).await {
+                Ok(store::PutOutcome::Inserted) => report.published += 1,
+                Ok(store::PutOutcome::Unchanged) => report.unchanged += 1,
+                Err(StoreError::Conflict(m)) => {
+                    tracing::error!(file = %rel, "{m}");
+                    report.rejected.push(format!("{rel}: {m}"));
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(report)
+}
+
+fn read(path: &Path) -> Result<String, CatalogError> {
+    std::fs::read_to_string(path).map_err(|error| CatalogError::Io {
+        path: path.display().to_string(),
+        error,
+    })
+}
+
+/// `(code, folder)` for each folder whose name is an office code, sorted so
+/// provinces come before their kab/kota.
+fn office_folders(dir: &Path) -> Result<Vec<(OfficeCode, std::path::PathBuf)>, CatalogError> {
+    let entries = std::fs::read_dir(dir).map_err(|error| CatalogError::Io {
+        path: dir.display().to_string(),
+        error,
+    })?;
+    let mut out: Vec<_> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| Some((e.file_name().to_str()?.parse::<OfficeCode>().ok()?, e.path())))
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+fn toml_files(folder: &Path) -> Result<Vec<std::path::PathBuf>, CatalogError> {
+    let entries = std::fs::read_dir(folder).map_err(|error| CatalogError::Io {
+        path: folder.display().to_string(),
+        error,
+    })?;
+    let mut files: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "toml") && p.file_name().is_some_and(|n| n != "office.toml")
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Creates or updates the office of a folder, and its province office
+/// first when it is a kab/kota office.
+async fn ensure_office(store: &dyn Store, code: &OfficeCode, folder: &Path) -> Result<(), CatalogError> {
+    if let Some(parent) = code.parent()
+        && store.office(parent.as_str()).await?.is_none()
+    {
+        let office = office_from(store, &parent, None).await?;
+        store.upsert_office("system", &office).await?;
+    }
+    let profile_path = folder.join("office.toml");
+    let profile = if profile_path.exists() {
+        let text = read(&profile_path)?;
+        let p = OfficeProfile::parse(&text).map_err(|e| CatalogError::File {
+            path: profile_path.display().to_string(),
+            line: e.line,
+            message: e.message,
+        })?;
+        Some(p)
+    } else {
+        None
+    };
+    let mut office = office_from(store, code, profile).await?;
+    // Settings an admin changed in the app (maklumat, cuti bersama) survive a restart.
+    if let Some(existing) = store.office(code.as_str()).await? {
+        office.maklumat = existing.maklumat.clone();
+        office.cuti_bersama_off = existing.cuti_bersama_off;
+        if existing == office {
+            return Ok(());
+        }
+    }
+    store.upsert_office("system", &office).await?;
+    Ok(())
+}
+
+async fn office_from(
+    store: &dyn Store,
+    code: &OfficeCode,
+    profile: Option<OfficeProfile>,
+) -> Result<Office, CatalogError> {
+    let region = store
+        .region(code.as_str())
+        .await?
+        .map(|r| r.name)
+        .unwrap_or_else(|| code.to_string());
+    let level = code.level();
+    let p = profile.unwrap_or_else(|| OfficeProfile {
+        name: OfficeProfile::default_name(level, &region),
+        address: domain::standard::NOT_STATED.into(),
+        phone: None,
+        website: None,
+        email: None,
+        units: Vec::new(),
+    });
+    Ok(Office {
+        code: code.to_string(),
+        name: p.name,
+        level: level.as_str().into(),
+        parent: code.parent().map(|c| c.to_string()),
+        time_zone: TimeZone::for_province(code.province()).as_str().into(),
+        address: p.address,
+        phone: p.phone,
+        website: p.website,
+        email: p.email,
+        units: p.units,
+        cuti_bersama_off: true,
+        maklumat: None,
+    })
+}
+
+/// The newest version of every standard, parsed, by service id.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    standards: BTreeMap<String, Arc<Standard>>,
+}
+
+impl Catalog {
+    /// Builds the catalogue from what the store holds (so every app
+    /// instance on one database serves the same standards).
+    pub async fn load(store: &dyn Store) -> Result<Catalog, CatalogError> {
+        let mut standards = BTreeMap::new();
+        for s in store.standards(None).await? {
+            match Standard::parse(&s.content) {
+                Ok(std) => {
+                    standards.insert(std.id(), Arc::new(std));
+                }
+                Err(e) => {
+                    tracing::error!(office = %s.office, slug = %s.slug, "stored standard does not parse: {e}")
+                }
+            }
+        }
+        Ok(Catalog { standards })
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Arc<Standard>> {
+        self.standards.get(id)
+    }
+
+    pub fn for_office<'a>(&'a self, office: &'a str) -> impl Iterator<Item = &'a Arc<Standard>> + 'a {
+        self.standards
+            .values()
+            .filter(move |s| s.office.as_str() == office)
+    }
+
+    /// One office's services, or all of them.
+    pub fn for_office_or_all<'a>(
+        &'a self,
+        office: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Arc<Standard>> + 'a {
+        self.standards
+            .values()
+            .filter(move |s| office.is_none_or(|o| s.office.as_str() == o))
+    }
+
+    pub fn len(&self) -> usize {
+        self.standards.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.standards.is_empty()
+    }
+}
+
+/// Human name of an office level, for pages.
+pub fn level_key(level: &str) -> &'static str {
+    if level == OfficeLevel::Province.as_str() {
+        "level_province"
+    } else {
+        "level_kab_kota"
+    }
+}

@@ -1,0 +1,134 @@
+//! Errors as the contract says: `{"error": {"code", "message", "field"?}}`
+//! with a fitting 4xx status for bad input; a 500 only for our own faults,
+//! whose details go to the log, not to the client.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorBody {
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub body: ErrorBody,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            body: ErrorBody {
+                code,
+                message: message.into(),
+                field: None,
+            },
+        }
+    }
+
+    /// Bad input in one field: 422 with the field named.
+    pub fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+        let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message);
+        e.body.field = Some(field.to_string());
+        e
+    }
+
+    /// Names the field the error is about.
+    pub fn with_field(mut self, field: &str) -> ApiError {
+        self.body.field = Some(field.to_string());
+        self
+    }
+
+    pub fn not_found(what: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", what)
+    }
+
+    pub fn unauthorized() -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "login required")
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn too_many() -> ApiError {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "too many attempts; wait a minute and try again",
+        )
+    }
+
+    pub fn internal() -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error; it has been logged",
+        )
+    }
+}
+
+impl From<store::StoreError> for ApiError {
+    fn from(e: store::StoreError) -> ApiError {
+        use store::StoreError as E;
+        match e {
+            E::NotFound(m) => ApiError::not_found(m),
+            E::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            E::Invalid(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m),
+            other => {
+                tracing::error!(error = %other, "store error");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        #[derive(Serialize)]
+        struct Wrapper {
+            error: ErrorBody,
+        }
+        (self.status, Json(Wrapper { error: self.body })).into_response()
+    }
+}
+
+/// The same error for a human: a small HTML page in the site's style.
+#[derive(Debug)]
+pub struct PageError(pub ApiError);
+
+impl<E: Into<ApiError>> From<E> for PageError {
+    fn from(e: E) -> PageError {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        let html = format!(
+            "<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+             content=\"width=device-width, initial-scale=1\"><title>{status}</title>\
+             <link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><main>\
+             <h1>{status}</h1><p>{msg}</p><p><a href=\"/\">Beranda / Home</a></p></main></body></html>",
+            status = e.status,
+            msg = escape(&e.body.message)
+        );
+        (e.status, Html(html)).into_response()
+    }
+}
+
+/// Minimal HTML escaping for the hand-built error page.
+pub(crate) fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

@@ -1,0 +1,149 @@
+//! Indonesian by default, English on request. The language comes from the
+//! `lang` query parameter (the switch link), then the `lang` cookie.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use std::convert::Infallible;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Id,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Id => Lang::En,
+            Lang::En => Lang::Id,
+        }
+    }
+
+    fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "id" => Some(Lang::Id),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The UI text for `key`, in this language. Keys missing in English
+    /// fall back to Indonesian, so a page never shows a raw key.
+    pub fn t(self, key: &str) -> &'static str {
+        let entry = TEXTS.iter().find(|(k, _, _)| *k == key);
+        match (entry, self) {
+            (Some((_, id, _)), Lang::Id) => id,
+            (Some((_, _, en)), Lang::En) => en,
+            (None, _) => "",
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Lang, Infallible> {
+        let from_query = parts.uri.query().and_then(|q| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("lang="))
+                .and_then(Lang::parse)
+        });
+        let from_cookie = || crate::auth::cookie(&parts.headers, "lang").and_then(|v| Lang::parse(&v));
+        Ok(from_query.or_else(from_cookie).unwrap_or(Lang::Id))
+    }
+}
+
+/// (key, Indonesian, English)
+const TEXTS: &[(&str, &str, &str)] = &[
+    ("site_title", "Layanan Dukcapil", "Dukcapil Services"),
+    (
+        "tagline",
+        "Standar pelayanan yang dijalankan, bukan sekadar diterbitkan.",
+        "Service standards that run, not just get published.",
+    ),
+    ("offices", "Kantor Dinas", "Offices"),
+    ("services", "Layanan", "Services"),
+    (
+        "no_services",
+        "Kantor ini belum menerbitkan standar pelayanan.",
+        "This office has not published any service standard yet.",
+    ),
+    ("login", "Masuk", "Log in"),
+    ("logout", "Keluar", "Log out"),
+    ("username", "Nama pengguna", "Username"),
+    ("password", "Kata sandi", "Password"),
+    (
+        "login_failed",
+        "Nama pengguna atau kata sandi salah, atau akun terkunci sementara.",
+        "Wrong username or password, or the account is temporarily locked.",
+    ),
+    ("switch_lang", "English", "Bahasa Indonesia"),
+    ("home", "Beranda", "Home"),
+    ("level_province", "Provinsi", "Province"),
+    ("level_kab_kota", "Kabupaten/Kota", "Regency/City"),
+    ("time_zone", "Zona waktu", "Time zone"),
+    ("address", "Alamat", "Address"),
+    (
+        "public_components",
+        "Komponen pelayanan (publik)",
+        "Service delivery (public)",
+    ),
+    (
+        "internal_components",
+        "Komponen pengelolaan (internal)",
+        "Service management (internal)",
+    ),
+    ("procedure", "Prosedur", "Procedure"),
+    ("step", "Langkah", "Step"),
+    ("actor", "Pelaksana", "Done by"),
+    ("duration", "Waktu", "Time"),
+    ("output", "Keluaran", "Output"),
+    ("requirements", "Persyaratan berkas", "Required documents"),
+    ("channels", "Cara mengajukan", "How to apply"),
+    ("time_limit", "Jangka waktu", "Time limit"),
+    ("maklumat", "Maklumat Pelayanan", "Service pledge (maklumat)"),
+    (
+        "no_maklumat",
+        "Kantor ini belum menerbitkan maklumat pelayanan.",
+        "This office has not published a service pledge yet.",
+    ),
+    ("source", "Sumber", "Source"),
+    ("notes", "Catatan transkripsi", "Transcription notes"),
+    ("not_timed", "tanpa batas waktu", "untimed"),
+    ("optional", "bila perlu", "when needed"),
+    ("can_reject", "dapat menolak", "may reject"),
+    (
+        "staff_only",
+        "Hanya terlihat oleh petugas.",
+        "Visible to staff only.",
+    ),
+    ("signed_in_as", "Masuk sebagai", "Signed in as"),
+    ("version", "Versi", "Version"),
+    ("skip", "Langsung ke isi", "Skip to content"),
+    ("optional_doc", "opsional", "optional"),
+    ("bring", "dibawa/ditunjukkan", "bring/show"),
+    ("external", "Pihak luar", "Outside party"),
+    ("pemohon", "Pemohon", "Applicant"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_both_languages_and_is_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for (k, id, en) in TEXTS {
+            assert!(seen.insert(k), "{k} twice");
+            assert!(!id.is_empty() && !en.is_empty(), "{k}");
+        }
+        assert_eq!(Lang::En.t("login"), "Log in");
+        assert_eq!(Lang::Id.t("login"), "Masuk");
+    }
+}

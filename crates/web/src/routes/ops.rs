@@ -1,0 +1,127 @@
+//! Operations: liveness, readiness, Prometheus metrics and the OpenAPI
+//! description of every route.
+
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use std::sync::atomic::Ordering;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .route("/api/openapi.json", get(|| async { Json(openapi()) }))
+}
+
+/// Ready when the database answers and standards are loaded.
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.store.ping().await {
+        Ok(()) if !state.catalog.is_empty() => (StatusCode::OK, "ready"),
+        Ok(()) => (StatusCode::SERVICE_UNAVAILABLE, "no standards loaded"),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness: database unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let m = &state.metrics;
+    let mut out = String::new();
+    out.push_str("# HELP layanan_http_responses_total HTTP responses by status class.\n");
+    out.push_str("# TYPE layanan_http_responses_total counter\n");
+    for (i, c) in m.requests.iter().enumerate() {
+        out.push_str(&format!(
+            "layanan_http_responses_total{{class=\"{}xx\"}} {}\n",
+            i + 1,
+            c.load(Ordering::Relaxed)
+        ));
+    }
+    out.push_str("# HELP layanan_uptime_seconds Seconds since the process started serving.\n");
+    out.push_str("# TYPE layanan_uptime_seconds gauge\n");
+    out.push_str(&format!(
+        "layanan_uptime_seconds {}\n",
+        m.started.elapsed().as_secs()
+    ));
+    out.push_str("# HELP layanan_standards_loaded Service standards in the catalogue.\n");
+    out.push_str("# TYPE layanan_standards_loaded gauge\n");
+    out.push_str(&format!("layanan_standards_loaded {}\n", state.catalog.len()));
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
+}
+
+fn error_ref() -> Value {
+    json!({"$ref": "#/components/schemas/Error"})
+}
+
+fn op(summary: &str, ok: Value, errors: &[u16]) -> Value {
+    let mut responses = serde_json::Map::new();
+    responses.insert(
+        "200".into(),
+        json!({"description": "OK", "content": {"application/json": {"schema": ok}}}),
+    );
+    for code in errors {
+        responses.insert(
+            code.to_string(),
+            json!({"description": "error", "content": {"application/json": {"schema": error_ref()}}}),
+        );
+    }
+    json!({"summary": summary, "responses": responses})
+}
+
+/// The OpenAPI 3.1 document. Written by hand next to the routes it
+/// describes; a test checks that every API route is listed.
+pub(crate) fn openapi() -> Value {
+    let text = json!({"description": "OK", "content": {"text/plain": {"schema": {"type": "string"}}}});
+    let path_id = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}]);
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "layanan", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "Public services of Dinas Dukcapil offices, run from their Standar Pelayanan."},
+        "paths": {
+            "/healthz": {"get": {"summary": "Liveness", "responses": {"200": text}}},
+            "/readyz": {"get": {"summary": "Readiness", "responses": {"200": text, "503": text}}},
+            "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": text}}},
+            "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+            "/api/v1/offices": {"get": op("Offices", json!({"type": "array", "items": {"$ref": "#/components/schemas/Office"}}), &[])},
+            "/api/v1/services": {"get": {
+                "summary": "Services, optionally of one office",
+                "parameters": [{"name": "office", "in": "query", "required": false, "schema": {"type": "string"}}],
+                "responses": op("", json!({"type": "array", "items": {"$ref": "#/components/schemas/ServiceSummary"}}), &[404])["responses"]}},
+            "/api/v1/services/{id}": {"get": {
+                "summary": "One service standard: components by stable code (internal ones for staff), steps, SLA",
+                "parameters": path_id,
+                "responses": op("", json!({"$ref": "#/components/schemas/Service"}), &[404])["responses"]}},
+            "/api/v1/regions": {"get": {
+                "summary": "Regions under a parent code (provinces without one)",
+                "parameters": [{"name": "parent", "in": "query", "required": false, "schema": {"type": "string"}}],
+                "responses": op("", json!({"type": "array", "items": {"$ref": "#/components/schemas/Region"}}), &[])["responses"]}},
+            "/api/v1/regions/{id}": {"get": {
+                "summary": "One region by Kemendagri code",
+                "parameters": path_id,
+                "responses": op("", json!({"$ref": "#/components/schemas/Region"}), &[404])["responses"]}},
+            "/api/v1/login": {"post": {
+                "summary": "Log in; returns a bearer token and sets the session cookie",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Login"}}}},
+                "responses": op("", json!({"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}, "csrf_token": {"type": "string"}, "expires_at": {"type": "string"}}}), &[400, 401, 415, 422, 429])["responses"]}},
+            "/api/v1/logout": {"post": {"summary": "End the session", "responses": op("", json!({"type": "object"}), &[401, 403])["responses"]}},
+            "/api/v1/me": {"get": {"summary": "The logged-in account", "responses": op("", json!({"$ref": "#/components/schemas/User"}), &[401])["responses"]}},
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}}}},
+                "Office": {"type": "object", "required": ["code", "name", "level", "time_zone"], "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "string", "enum": ["province", "kab_kota"]}, "parent": {"type": ["string", "null"]}, "time_zone": {"type": "string", "enum": ["WIB", "WITA", "WIT"]}, "address": {"type": "string"}, "maklumat": {"type": ["string", "null"]}}},
+                "ServiceSummary": {"type": "object", "required": ["id", "office", "title", "version"], "properties": {"id": {"type": "string"}, "office": {"type": "string"}, "title": {"type": "string"}, "version": {"type": "integer"}, "channels": {"type": "array", "items": {"type": "string"}}, "time_limit": {"type": "string"}}},
+                "Service": {"type": "object", "required": ["id", "office", "version", "components", "steps", "sla"], "properties": {"id": {"type": "string"}, "office": {"type": "string"}, "version": {"type": "integer"}, "components": {"type": "object"}, "steps": {"type": "array", "items": {"type": "object"}}, "sla": {"type": "object"}}},
+                "Region": {"type": "object", "required": ["code", "name", "level"], "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "integer"}, "parent": {"type": ["string", "null"]}}},
+                "Login": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}}},
+                "User": {"type": "object", "required": ["id", "username", "role", "office"], "properties": {"id": {"type": "integer"}, "username": {"type": "string"}, "display_name": {"type": "string"}, "role": {"type": "string"}, "office": {"type": "string"}, "unit": {"type": ["string", "null"]}, "active": {"type": "boolean"}, "created_at": {"type": "integer"}}},
+            }
+        }
+    })
+}

@@ -1,0 +1,417 @@
+//! Server-rendered pages: the public catalogue (offices, services, the
+//! standard of each) and the staff login. No JavaScript needed.
+
+use super::view::{actor_label, time_limit};
+use crate::auth::{self, CurrentUser, MaybeUser, SESSION_COOKIE, constant_time_eq, cookie, set_cookie};
+use crate::catalog::level_key;
+use crate::error::{ApiError, PageError};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{ConnectInfo, Form, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Router, routing::post};
+use domain::standard::{COMPONENTS, ComponentGroup};
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+const LOGIN_CSRF_COOKIE: &str = "login_csrf";
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(index))
+        .route("/offices/{code}", get(office))
+        .route("/services/{id}", get(service))
+        .route("/login", get(login_form).post(login_submit))
+        .route("/logout", post(logout))
+        .route("/static/style.css", get(style))
+}
+
+async fn style() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/style.css"),
+    )
+}
+
+/// The header's view of the logged-in user.
+struct NavUser {
+    username: String,
+    role: String,
+    office: String,
+    csrf: String,
+}
+
+fn nav(user: &Option<CurrentUser>) -> Option<NavUser> {
+    user.as_ref().map(|u| NavUser {
+        username: u.user.username.clone(),
+        role: u.user.role.clone(),
+        office: u.user.office.clone(),
+        csrf: u.session.csrf_token.clone(),
+    })
+}
+
+fn render(t: &impl Template) -> Result<Html<String>, PageError> {
+    t.render().map(Html).map_err(|e| {
+        tracing::error!(error = %e, "template failed");
+        PageError(ApiError::internal())
+    })
+}
+
+struct OfficeCard {
+    code: String,
+    name: String,
+    level_key: &'static str,
+    time_zone: String,
+    services: usize,
+}
+
+#[derive(Template)]
+#[template(path = "index.html")]
+struct IndexPage {
+    lang: Lang,
+    user: Option<NavUser>,
+    offices: Vec<OfficeCard>,
+}
+
+async fn index(
+    State(state): State<AppState>,
+    lang: Lang,
+    MaybeUser(u): MaybeUser,
+) -> Result<Html<String>, PageError> {
+    let offices = state
+        .store
+        .offices()
+        .await?
+        .into_iter()
+        .map(|o| OfficeCard {
+            services: state.catalog.for_office(&o.code).count(),
+            level_key: level_key(&o.level),
+            code: o.code,
+            name: o.name,
+            time_zone: o.time_zone,
+        })
+        .collect();
+    render(&IndexPage {
+        lang,
+        user: nav(&u),
+        offices,
+    })
+}
+
+struct ServiceCard {
+    id: String,
+    title: String,
+    channels: String,
+    time_limit: String,
+}
+
+#[derive(Template)]
+#[template(path = "office.html")]
+struct OfficePage {
+    lang: Lang,
+    user: Option<NavUser>,
+    office: store::Office,
+    services: Vec<ServiceCard>,
+}
+
+async fn office(
+    State(state): State<AppState>,
+    lang: Lang,
+    MaybeUser(u): MaybeUser,
+    Path(code): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let office = state
+        .store
+        .office(&code)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no office with code `{code}`")))?;
+    let services = state
+        .catalog
+        .for_office(&code)
+        .map(|s| ServiceCard {
+            id: s.id(),
+            title: title_in(lang, &s.title, s.title_en.as_deref()),
+            channels: s
+                .channels
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" / "),
+            time_limit: time_limit(s),
+        })
+        .collect();
+    render(&OfficePage {
+        lang,
+        user: nav(&u),
+        office,
+        services,
+    })
+}
+
+fn title_in(lang: Lang, id: &str, en: Option<&str>) -> String {
+    match (lang, en) {
+        (Lang::En, Some(en)) => en.to_string(),
+        _ => id.to_string(),
+    }
+}
+
+struct ComponentRow {
+    code: &'static str,
+    name: &'static str,
+    text: String,
+}
+
+struct StepRow {
+    no: String,
+    actor: String,
+    description: String,
+    duration: String,
+    output: String,
+    flags: String,
+}
+
+#[derive(Template)]
+#[template(path = "service.html")]
+struct ServicePage {
+    lang: Lang,
+    user: Option<NavUser>,
+    title: String,
+    office_code: String,
+    office_name: String,
+    unit: String,
+    version: u32,
+    source: String,
+    channels: Vec<String>,
+    public: Vec<ComponentRow>,
+    internal: Vec<ComponentRow>,
+    sop: Vec<(&'static str, String)>,
+    requirements: Vec<String>,
+    steps: Vec<StepRow>,
+    maklumat: Option<String>,
+    notes: Vec<String>,
+}
+
+async fn service(
+    State(state): State<AppState>,
+    lang: Lang,
+    MaybeUser(u): MaybeUser,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let s = state
+        .catalog
+        .get(&id)
+        .ok_or_else(|| ApiError::not_found(format!("no service `{id}`")))?
+        .clone();
+    let office = state.store.office(s.office.as_str()).await?;
+    let staff = u.as_ref().is_some_and(CurrentUser::is_staff);
+    let rows = |group| {
+        COMPONENTS
+            .iter()
+            .filter(|c| c.group == group)
+            .map(|c| ComponentRow {
+                code: c.code,
+                name: if lang == Lang::En { c.name_en } else { c.name_id },
+                text: s.component(c.code).trim().to_string(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let sop = match (&s.sop, staff) {
+        (Some(h), true) => [
+            ("Kualifikasi Pelaksana", &h.kualifikasi_pelaksana),
+            ("Keterkaitan", &h.keterkaitan),
+            ("Peralatan/Perlengkapan", &h.peralatan),
+            ("Peringatan", &h.peringatan),
+            ("Pencatatan dan Pendataan", &h.pencatatan),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (k, v.trim().to_string())))
+        .collect(),
+        _ => Vec::new(),
+    };
+    let steps = s
+        .steps
+        .iter()
+        .map(|st| {
+            let mut flags = Vec::new();
+            if st.optional {
+                flags.push(lang.t("optional"));
+            }
+            if st.can_reject {
+                flags.push(lang.t("can_reject"));
+            }
+            let channel = if st.channels.is_empty() {
+                String::new()
+            } else {
+                format!("[{}] ", st.channels.join(", "))
+            };
+            StepRow {
+                no: st.no.clone(),
+                actor: actor_label(st.actor, st.party.as_deref()),
+                description: format!("{channel}{}", st.description),
+                duration: st
+                    .duration
+                    .as_ref()
+                    .map_or_else(|| "—".to_string(), ToString::to_string),
+                output: st.output.clone().unwrap_or_else(|| "—".into()),
+                flags: flags.join(", "),
+            }
+        })
+        .collect();
+    let channels = s
+        .channels
+        .iter()
+        .map(|c| match (&c.sla, &c.clock_starts) {
+            (Some(d), Some(from)) => format!("{} — {d} ({from})", c.name),
+            (Some(d), None) => format!("{} — {d}", c.name),
+            _ => c.name.clone(),
+        })
+        .collect();
+    let requirements = s
+        .requirements
+        .iter()
+        .map(|r| {
+            let mut t = r.name.clone();
+            if !r.required {
+                t.push_str(&format!(" ({})", lang.t("optional_doc")));
+            }
+            if !r.upload {
+                t.push_str(&format!(" ({})", lang.t("bring")));
+            }
+            t
+        })
+        .collect();
+    let page = ServicePage {
+        lang,
+        user: nav(&u),
+        title: title_in(lang, &s.title, s.title_en.as_deref()),
+        office_code: s.office.to_string(),
+        office_name: office.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
+        unit: s.unit.clone(),
+        version: s.version,
+        source: format!(
+            "{} No. {} ({})",
+            s.source.document, s.source.number, s.source.date
+        ),
+        channels,
+        public: rows(ComponentGroup::Delivery),
+        internal: if staff {
+            rows(ComponentGroup::Manufacturing)
+        } else {
+            Vec::new()
+        },
+        sop,
+        requirements,
+        steps,
+        maklumat: office.and_then(|o| o.maklumat),
+        notes: s.notes.clone(),
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    lang: Lang,
+    user: Option<NavUser>,
+    csrf: String,
+    username: String,
+    error: Option<&'static str>,
+}
+
+/// The login form with a fresh pre-session CSRF token (double submit:
+/// cookie and hidden field must match).
+async fn login_form(State(state): State<AppState>, lang: Lang) -> Result<Response, PageError> {
+    login_page(&state, lang, String::new(), None, StatusCode::OK)
+}
+
+fn login_page(
+    state: &AppState,
+    lang: Lang,
+    username: String,
+    error: Option<&'static str>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let csrf = auth::random_hex(16);
+    let html = render(&LoginPage {
+        lang,
+        user: None,
+        csrf: csrf.clone(),
+        username,
+        error,
+    })?;
+    let cookie = set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600, state.config.cookie_secure);
+    Ok((status, [(header::SET_COOKIE, cookie)], html).into_response())
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    csrf: String,
+    username: String,
+    password: String,
+}
+
+async fn login_submit(
+    State(state): State<AppState>,
+    lang: Lang,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if cross_site(&headers) || expected.is_empty() || !constant_time_eq(&expected, &f.csrf) {
+        return Err(PageError(ApiError::forbidden(
+            "the form expired or came from another site; open the login page again",
+        )));
+    }
+    let client = auth::client_ip(&headers, Some(addr), state.config.client_ip_header.as_deref());
+    match auth::login(&state, &client, f.username.trim(), &f.password).await {
+        Ok(done) => {
+            let cookie = set_cookie(
+                SESSION_COOKIE,
+                &done.token,
+                state.config.session_hours * 3600,
+                state.config.cookie_secure,
+            );
+            Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+        }
+        Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => Err(PageError(e)),
+        Err(e) if e.status == StatusCode::UNAUTHORIZED => login_page(
+            &state,
+            lang,
+            f.username,
+            Some(lang.t("login_failed")),
+            StatusCode::UNAUTHORIZED,
+        ),
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    csrf: String,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(Some(&f.csrf))?;
+    state.store.delete_session(&user.session.token_hash).await?;
+    let cookie = set_cookie(SESSION_COOKIE, "", 0, state.config.cookie_secure);
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+}
+
+/// Browsers say where a request came from; a cross-site form post is refused.
+fn cross_site(headers: &HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == "cross-site")
+}

@@ -1,0 +1,74 @@
+//! What every handler shares: the store, the loaded catalogue, settings.
+
+use crate::catalog::Catalog;
+use crate::ratelimit::RateLimiter;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::time::Instant;
+use store::Store;
+
+/// Web settings; the binary fills them from `layanan.toml` and `LAYANAN_*`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Mark cookies `Secure` (set when served behind TLS).
+    pub cookie_secure: bool,
+    /// A header set by a trusted reverse proxy carrying the client address
+    /// (e.g. `x-forwarded-for`); `None` trusts only the socket address.
+    pub client_ip_header: Option<String>,
+    /// Login attempts allowed per client address per minute.
+    pub login_per_minute: u32,
+    /// Failed logins in a row before an account is locked.
+    pub lockout_after: i32,
+    pub lockout_minutes: i64,
+    pub session_hours: i64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            cookie_secure: false,
+            client_ip_header: None,
+            login_per_minute: 10,
+            lockout_after: 5,
+            lockout_minutes: 15,
+            session_hours: 12,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub catalog: Arc<Catalog>,
+    pub config: Arc<Config>,
+    pub(crate) login_limiter: Arc<RateLimiter>,
+    pub(crate) metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, catalog: Catalog, config: Config) -> AppState {
+        let limiter = RateLimiter::per_minute(config.login_per_minute);
+        AppState {
+            store,
+            catalog: Arc::new(catalog),
+            config: Arc::new(config),
+            login_limiter: Arc::new(limiter),
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
+}
+
+/// Counters for `/metrics`, kept by a middleware.
+pub(crate) struct Metrics {
+    pub started: Instant,
+    pub requests: [AtomicU64; 5],
+}
+
+impl Default for Metrics {
+    fn default() -> Metrics {
+        Metrics {
+            started: Instant::now(),
+            requests: Default::default(),
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! The public catalogue over HTTP: offices, services, the 14 components
+//! (6 public, 8 for staff), steps, languages, errors.
+
+mod common;
+use common::{PASSWORD, TestApp};
+use serde_json::Value;
+
+const DELIVERY: [&str; 6] = ["biaya", "jangka_waktu", "pengaduan", "persyaratan", "produk", "prosedur"];
+
+async fn catalogue_on(app: TestApp) {
+    let (status, offices) = app.get_json("/api/v1/offices", None).await;
+    assert_eq!(status, 200);
+    let offices = offices.as_array().unwrap();
+    let find = |code: &str| offices.iter().find(|o| o["code"] == code).cloned().unwrap_or(Value::Null);
+    // The five seed offices with level, zone and parent; parents created for kab/kota.
+    for (code, level, tz, parent) in [
+        ("73", "province", "WITA", None),
+        ("33.20", "kab_kota", "WIB", Some("33")),
+        ("17", "province", "WIB", None),
+        ("16.06", "kab_kota", "WIB", Some("16")),
+        ("62.71", "kab_kota", "WIB", Some("62")),
+        ("33", "province", "WIB", None),
+    ] {
+        let o = find(code);
+        assert_eq!(o["level"], level, "{code}");
+        assert_eq!(o["time_zone"], tz, "{code}");
+        assert_eq!(o["parent"].as_str(), parent, "{code}");
+    }
+    assert_eq!(find("33")["name"], "Dinas Kependudukan dan Pencatatan Sipil Provinsi Jawa Tengah");
+    assert_eq!(find("73")["address"], "Jl. Jenderal Urip Sumoharjo No. 269 Makassar 90231");
+
+    let (_, all) = app.get_json("/api/v1/services", None).await;
+    assert_eq!(all.as_array().unwrap().len(), 15);
+    let (_, jepara) = app.get_json("/api/v1/services?office=33.20", None).await;
+    assert_eq!(jepara.as_array().unwrap().len(), 7);
+    let (status, err) = app.get_json("/api/v1/services?office=99.99", None).await;
+    assert_eq!((status, err["error"]["field"].as_str()), (404, Some("office")));
+
+    // Anonymous: the 6 delivery components only.
+    let (status, ktp) = app.get_json("/api/v1/services/16.06-ktp-el", None).await;
+    assert_eq!(status, 200);
+    let mut keys: Vec<_> = ktp["components"].as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    assert_eq!(keys, DELIVERY);
+    assert!(ktp.get("sop").is_none());
+    let minutes: Vec<_> = ktp["steps"].as_array().unwrap().iter().map(|s| s["duration"].as_str().unwrap()).collect();
+    assert_eq!(minutes, ["5 menit", "5 menit", "5 menit", "5 menit", "5 menit", "3 menit", "2 menit"]);
+    assert_eq!(ktp["sla"]["total"], "30 menit");
+
+    // Staff: all 14 and the SOP header.
+    app.add_user("muba.verif", "verifikator", "16.06", PASSWORD).await;
+    let (token, _) = app.token("muba.verif", PASSWORD).await;
+    let (_, ktp) = app.get_json("/api/v1/services/16.06-ktp-el", Some(&token)).await;
+    assert_eq!(ktp["components"].as_object().unwrap().len(), 14);
+    assert!(ktp["components"]["dasar_hukum"]["text"].as_str().unwrap().contains("Nomor 24 tahun 2013"));
+    assert!(ktp["sop"]["kualifikasi_pelaksana"].as_str().unwrap().contains("Aplikasi SIAK"));
+
+    let (status, err) = app.get_json("/api/v1/services/16.06-nope", None).await;
+    assert_eq!((status, err["error"]["code"].as_str()), (404, Some("not_found")));
+}
+
+#[tokio::test]
+async fn catalogue_sqlite() {
+    catalogue_on(TestApp::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn catalogue_postgres() {
+    let Some(app) = TestApp::postgres().await else { return };
+    catalogue_on(app).await;
+}
+
+#[tokio::test]
+async fn ikd_has_three_channels_with_their_own_clocks() {
+    let app = TestApp::sqlite().await;
+    let (_, ikd) = app.get_json("/api/v1/services/73-aktivasi-ikd", None).await;
+    let channels: Vec<(String, String)> = ikd["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["code"].as_str().unwrap().into(), c["sla"].as_str().unwrap().into()))
+        .collect();
+    let expected = [("counter", "10 menit"), ("online", "3x24 jam"), ("jemput_bola", "3x24 jam")];
+    assert_eq!(channels, expected.map(|(a, b)| (a.to_string(), b.to_string())));
+    let online_steps = ikd["steps"].as_array().unwrap().iter().filter(|s| s["channels"][0] == "online").count();
+    assert_eq!(online_steps, 10);
+}
+
+#[tokio::test]
+async fn pages_are_in_indonesian_with_an_english_switch_and_hide_internal_components() {
+    let app = TestApp::sqlite().await;
+    let (status, home) = app.get_text("/", None).await;
+    assert_eq!(status, 200);
+    assert!(home.contains("<html lang=\"id\">") && home.contains("Masuk"));
+    assert!(home.contains("Dinas Kependudukan dan Pencatatan Sipil Kabupaten Jepara"));
+    let (_, en) = app.get_text("/?lang=en", None).await;
+    assert!(en.contains("<html lang=\"en\">") && en.contains("Log in"));
+    let (_, en_cookie) = app.get_text("/", Some("lang=en")).await;
+    assert!(en_cookie.contains("Log in"));
+
+    let (status, page) = app.get_text("/services/16.06-ktp-el", None).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Operator SIAK menerbitkan KTP-el"));
+    assert!(page.contains("30 menit"));
+    assert!(!page.contains("Dasar Hukum"), "internal component shown to the public");
+    assert!(page.contains("belum menerbitkan maklumat"));
+
+    app.add_user("muba.kadin", "kepala_dinas", "16.06", PASSWORD).await;
+    let (token, _) = app.token("muba.kadin", PASSWORD).await;
+    let (_, staff_page) = app.get_text("/services/16.06-ktp-el", Some(&format!("layanan_session={token}"))).await;
+    assert!(staff_page.contains("Dasar Hukum") && staff_page.contains("Kualifikasi Pelaksana"));
+
+    let (status, _) = app.get_text("/offices/99", None).await;
+    assert_eq!(status, 404);
+    let (status, kios) = app.get_text("/services/33.20-kios-desa", None).await;
+    assert_eq!(status, 200);
+    assert!(kios.contains("tidak dinyatakan"));
+}
+
+#[tokio::test]
+async fn ops_endpoints_and_security_headers() {
+    let app = TestApp::sqlite().await;
+    assert_eq!(app.get_text("/healthz", None).await, (200, "ok".to_string()));
+    assert_eq!(app.get_text("/readyz", None).await.0, 200);
+    let (_, metrics) = app.get_text("/metrics", None).await;
+    assert!(metrics.contains("layanan_http_responses_total{class=\"2xx\"}"));
+    assert!(metrics.contains("layanan_standards_loaded 15"));
+    let res = app.http.get(app.url("/")).send().await.unwrap();
+    let h = res.headers();
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
+}
+
+#[tokio::test]
+async fn openapi_describes_every_api_route() {
+    let app = TestApp::sqlite().await;
+    let (status, doc) = app.get_json("/api/openapi.json", None).await;
+    assert_eq!(status, 200);
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/healthz", "/readyz", "/metrics", "/api/openapi.json", "/api/v1/offices", "/api/v1/services",
+        "/api/v1/services/{id}", "/api/v1/regions", "/api/v1/regions/{id}", "/api/v1/login",
+        "/api/v1/logout", "/api/v1/me",
+    ] {
+        assert!(paths.contains_key(p), "{p} missing from OpenAPI");
+    }
+    // And each documented GET without parameters answers.
+    for (p, item) in paths {
+        if item.get("get").is_some() && !p.contains('{') && p != "/api/v1/me" {
+            assert!(app.http.get(app.url(p)).send().await.unwrap().status().is_success(), "{p}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn regions_are_served() {
+    let app = TestApp::sqlite().await;
+    let (_, provinces) = app.get_json("/api/v1/regions", None).await;
+    assert_eq!(provinces.as_array().unwrap().len(), 38);
+    let (status, r) = app.get_json("/api/v1/regions/62.71", None).await;
+    assert_eq!((status, r["name"].as_str()), (200, Some("Kota Palangkaraya")));
+    assert_eq!(app.get_json("/api/v1/regions/00.00", None).await.0, 404);
+}

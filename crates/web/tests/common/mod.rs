@@ -1,0 +1,102 @@
+// Each test binary uses a different part of these helpers.
+#![allow(dead_code)]
+
+//! A real app on a random port over a fresh database, driven over HTTP.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use store::testing::{self, TestStore};
+use web::{AppState, Catalog, Config};
+
+pub struct TestApp {
+    pub base: String,
+    pub db: TestStore,
+    pub http: reqwest::Client,
+}
+
+pub fn standards_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../standards")
+}
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        Self::start(testing::sqlite().await, Config::default()).await
+    }
+
+    pub async fn postgres() -> Option<TestApp> {
+        Some(Self::start(testing::postgres().await?, Config::default()).await)
+    }
+
+    pub async fn with_config(config: Config) -> TestApp {
+        Self::start(testing::sqlite().await, config).await
+    }
+
+    pub async fn start(db: TestStore, config: Config) -> TestApp {
+        let store = db.store.clone();
+        store::reference::ensure_loaded(store.as_ref()).await.unwrap();
+        web::catalog::sync_dir(store.as_ref(), &standards_dir()).await.unwrap();
+        let catalog = Catalog::load(store.as_ref()).await.unwrap();
+        let state = AppState::new(store, catalog, config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr: SocketAddr = listener.local_addr().unwrap();
+        tokio::spawn(web::serve(listener, state));
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        TestApp { base: format!("http://{addr}"), db, http }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get_json(&self, path: &str, token: Option<&str>) -> (u16, serde_json::Value) {
+        let mut req = self.http.get(self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    pub async fn get_text(&self, path: &str, cookie: Option<&str>) -> (u16, String) {
+        let mut req = self.http.get(self.url(path));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        let res = req.send().await.unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
+    }
+
+    /// Creates a staff account directly in the store.
+    pub async fn add_user(&self, username: &str, role: &str, office: &str, password: &str) {
+        let hash = web::auth::hash_password(password).unwrap();
+        let u = store::NewUser {
+            username: username.into(),
+            display_name: username.into(),
+            password_hash: hash,
+            role: role.into(),
+            office: office.into(),
+            unit: None,
+        };
+        self.db.store.create_user("test", &u).await.unwrap();
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
+        self.http
+            .post(self.url("/api/v1/login"))
+            .json(&serde_json::json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Logs in and returns (token, csrf).
+    pub async fn token(&self, username: &str, password: &str) -> (String, String) {
+        let res = self.login(username, password).await;
+        assert_eq!(res.status(), 200);
+        let v: serde_json::Value = res.json().await.unwrap();
+        (v["token"].as_str().unwrap().to_string(), v["csrf_token"].as_str().unwrap().to_string())
+    }
+}
+
+pub const PASSWORD: &str = "sebuah kata sandi panjang";
