@@ -116,7 +116,10 @@ impl Linter<'_> {
         {
             let line = self.line_of("office");
             let (o, sl) = (&s.office, &s.slug);
-            self.error(line, format!("file is at {office}/{slug}.toml but declares office `{o}` slug `{sl}`"));
+            self.error(
+                line,
+                format!("file is at {office}/{slug}.toml but declares office `{o}` slug `{sl}`"),
+            );
         }
     }
 

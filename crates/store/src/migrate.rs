@@ -3,8 +3,7 @@
 //! dialects differ in DDL; the queries on top are shared.
 
 /// `(version, sql)` pairs; a version is never edited once released.
-pub(crate) const SQLITE: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
+pub(crate) const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
 pub(crate) const POSTGRES: &[(i64, &str)] =
     &[(1, include_str!("../migrations/postgres/0001_foundation.sql"))];
 

@@ -77,8 +77,12 @@ fn in_ci() -> bool {
 /// message on a developer's machine, and fails it in CI or when the URL was
 /// set explicitly.
 pub fn postgres_url() -> Option<String> {
-    let explicit = std::env::var("LAYANAN_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty());
-    let url = explicit.clone().unwrap_or_else(|| DEFAULT_POSTGRES_URL.to_string());
+    let explicit = std::env::var("LAYANAN_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let url = explicit
+        .clone()
+        .unwrap_or_else(|| DEFAULT_POSTGRES_URL.to_string());
     match reachable(&url) {
         Ok(()) => Some(url),
         Err(e) if explicit.is_some() || in_ci() => {
@@ -96,19 +100,33 @@ fn reachable(url: &str) -> Result<(), String> {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let host_port = rest.split(['/', '?']).next().unwrap_or_default();
     let host_port = host_port.rsplit_once('@').map_or(host_port, |(_, h)| h);
-    let addr = if host_port.contains(':') { host_port.to_string() } else { format!("{host_port}:5432") };
-    let addrs: Vec<_> = std::net::ToSocketAddrs::to_socket_addrs(&addr).map_err(|e| e.to_string())?.collect();
+    let addr = if host_port.contains(':') {
+        host_port.to_string()
+    } else {
+        format!("{host_port}:5432")
+    };
+    let addrs: Vec<_> = std::net::ToSocketAddrs::to_socket_addrs(&addr)
+        .map_err(|e| e.to_string())?
+        .collect();
     let first = addrs.first().ok_or("no address")?;
-    std::net::TcpStream::connect_timeout(first, std::time::Duration::from_secs(2)).map(|_| ()).map_err(|e| e.to_string())
+    std::net::TcpStream::connect_timeout(first, std::time::Duration::from_secs(2))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// A new, empty, migrated PostgreSQL database, or `None` when skipped.
 pub async fn postgres() -> Option<TestStore> {
     let server = postgres_url()?;
     let url = fresh_postgres_database(&server).await;
-    let store = PgStore::connect(&url).await.expect("connect to the test database");
+    let store = PgStore::connect(&url)
+        .await
+        .expect("connect to the test database");
     store.migrate().await.expect("migrate postgres");
-    Some(TestStore { store: Arc::new(store), url, _dir: None })
+    Some(TestStore {
+        store: Arc::new(store),
+        url,
+        _dir: None,
+    })
 }
 
 /// Creates `layanan_test_<random>` on the server and returns its URL.

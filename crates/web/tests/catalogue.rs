@@ -5,13 +5,26 @@ mod common;
 use common::{PASSWORD, TestApp};
 use serde_json::Value;
 
-const DELIVERY: [&str; 6] = ["biaya", "jangka_waktu", "pengaduan", "persyaratan", "produk", "prosedur"];
+const DELIVERY: [&str; 6] = [
+    "biaya",
+    "jangka_waktu",
+    "pengaduan",
+    "persyaratan",
+    "produk",
+    "prosedur",
+];
 
 async fn catalogue_on(app: TestApp) {
     let (status, offices) = app.get_json("/api/v1/offices", None).await;
     assert_eq!(status, 200);
     let offices = offices.as_array().unwrap();
-    let find = |code: &str| offices.iter().find(|o| o["code"] == code).cloned().unwrap_or(Value::Null);
+    let find = |code: &str| {
+        offices
+            .iter()
+            .find(|o| o["code"] == code)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
     // The five seed offices with level, zone and parent; parents created for kab/kota.
     for (code, level, tz, parent) in [
         ("73", "province", "WITA", None),
@@ -26,8 +39,14 @@ async fn catalogue_on(app: TestApp) {
         assert_eq!(o["time_zone"], tz, "{code}");
         assert_eq!(o["parent"].as_str(), parent, "{code}");
     }
-    assert_eq!(find("33")["name"], "Dinas Kependudukan dan Pencatatan Sipil Provinsi Jawa Tengah");
-    assert_eq!(find("73")["address"], "Jl. Jenderal Urip Sumoharjo No. 269 Makassar 90231");
+    assert_eq!(
+        find("33")["name"],
+        "Dinas Kependudukan dan Pencatatan Sipil Provinsi Jawa Tengah"
+    );
+    assert_eq!(
+        find("73")["address"],
+        "Jl. Jenderal Urip Sumoharjo No. 269 Makassar 90231"
+    );
 
     let (_, all) = app.get_json("/api/v1/services", None).await;
     assert_eq!(all.as_array().unwrap().len(), 15);
@@ -43,8 +62,18 @@ async fn catalogue_on(app: TestApp) {
     keys.sort();
     assert_eq!(keys, DELIVERY);
     assert!(ktp.get("sop").is_none());
-    let minutes: Vec<_> = ktp["steps"].as_array().unwrap().iter().map(|s| s["duration"].as_str().unwrap()).collect();
-    assert_eq!(minutes, ["5 menit", "5 menit", "5 menit", "5 menit", "5 menit", "3 menit", "2 menit"]);
+    let minutes: Vec<_> = ktp["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["duration"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        minutes,
+        [
+            "5 menit", "5 menit", "5 menit", "5 menit", "5 menit", "3 menit", "2 menit"
+        ]
+    );
     assert_eq!(ktp["sla"]["total"], "30 menit");
 
     // Staff: all 14 and the SOP header.
@@ -52,8 +81,18 @@ async fn catalogue_on(app: TestApp) {
     let (token, _) = app.token("muba.verif", PASSWORD).await;
     let (_, ktp) = app.get_json("/api/v1/services/16.06-ktp-el", Some(&token)).await;
     assert_eq!(ktp["components"].as_object().unwrap().len(), 14);
-    assert!(ktp["components"]["dasar_hukum"]["text"].as_str().unwrap().contains("Nomor 24 tahun 2013"));
-    assert!(ktp["sop"]["kualifikasi_pelaksana"].as_str().unwrap().contains("Aplikasi SIAK"));
+    assert!(
+        ktp["components"]["dasar_hukum"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Nomor 24 tahun 2013")
+    );
+    assert!(
+        ktp["sop"]["kualifikasi_pelaksana"]
+            .as_str()
+            .unwrap()
+            .contains("Aplikasi SIAK")
+    );
 
     let (status, err) = app.get_json("/api/v1/services/16.06-nope", None).await;
     assert_eq!((status, err["error"]["code"].as_str()), (404, Some("not_found")));
@@ -66,7 +105,9 @@ async fn catalogue_sqlite() {
 
 #[tokio::test]
 async fn catalogue_postgres() {
-    let Some(app) = TestApp::postgres().await else { return };
+    let Some(app) = TestApp::postgres().await else {
+        return;
+    };
     catalogue_on(app).await;
 }
 
@@ -78,11 +119,25 @@ async fn ikd_has_three_channels_with_their_own_clocks() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["code"].as_str().unwrap().into(), c["sla"].as_str().unwrap().into()))
+        .map(|c| {
+            (
+                c["code"].as_str().unwrap().into(),
+                c["sla"].as_str().unwrap().into(),
+            )
+        })
         .collect();
-    let expected = [("counter", "10 menit"), ("online", "3x24 jam"), ("jemput_bola", "3x24 jam")];
+    let expected = [
+        ("counter", "10 menit"),
+        ("online", "3x24 jam"),
+        ("jemput_bola", "3x24 jam"),
+    ];
     assert_eq!(channels, expected.map(|(a, b)| (a.to_string(), b.to_string())));
-    let online_steps = ikd["steps"].as_array().unwrap().iter().filter(|s| s["channels"][0] == "online").count();
+    let online_steps = ikd["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["channels"][0] == "online")
+        .count();
     assert_eq!(online_steps, 10);
 }
 
@@ -102,12 +157,21 @@ async fn pages_are_in_indonesian_with_an_english_switch_and_hide_internal_compon
     assert_eq!(status, 200);
     assert!(page.contains("Operator SIAK menerbitkan KTP-el"));
     assert!(page.contains("30 menit"));
-    assert!(!page.contains("Dasar Hukum"), "internal component shown to the public");
+    assert!(
+        !page.contains("Dasar Hukum"),
+        "internal component shown to the public"
+    );
     assert!(page.contains("belum menerbitkan maklumat"));
 
-    app.add_user("muba.kadin", "kepala_dinas", "16.06", PASSWORD).await;
+    app.add_user("muba.kadin", "kepala_dinas", "16.06", PASSWORD)
+        .await;
     let (token, _) = app.token("muba.kadin", PASSWORD).await;
-    let (_, staff_page) = app.get_text("/services/16.06-ktp-el", Some(&format!("layanan_session={token}"))).await;
+    let (_, staff_page) = app
+        .get_text(
+            "/services/16.06-ktp-el",
+            Some(&format!("layanan_session={token}")),
+        )
+        .await;
     assert!(staff_page.contains("Dasar Hukum") && staff_page.contains("Kualifikasi Pelaksana"));
 
     let (status, _) = app.get_text("/offices/99", None).await;
@@ -140,16 +204,34 @@ async fn openapi_describes_every_api_route() {
     assert_eq!(status, 200);
     let paths = doc["paths"].as_object().unwrap();
     for p in [
-        "/healthz", "/readyz", "/metrics", "/api/openapi.json", "/api/v1/offices", "/api/v1/services",
-        "/api/v1/services/{id}", "/api/v1/regions", "/api/v1/regions/{id}", "/api/v1/login",
-        "/api/v1/logout", "/api/v1/me",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/api/openapi.json",
+        "/api/v1/offices",
+        "/api/v1/services",
+        "/api/v1/services/{id}",
+        "/api/v1/regions",
+        "/api/v1/regions/{id}",
+        "/api/v1/login",
+        "/api/v1/logout",
+        "/api/v1/me",
     ] {
         assert!(paths.contains_key(p), "{p} missing from OpenAPI");
     }
     // And each documented GET without parameters answers.
     for (p, item) in paths {
         if item.get("get").is_some() && !p.contains('{') && p != "/api/v1/me" {
-            assert!(app.http.get(app.url(p)).send().await.unwrap().status().is_success(), "{p}");
+            assert!(
+                app.http
+                    .get(app.url(p))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .is_success(),
+                "{p}"
+            );
         }
     }
 }
