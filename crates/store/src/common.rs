@@ -394,6 +394,7 @@ macro_rules! impl_store {
             }
 
             async fn create_session(&self, s: &Session) -> Result<()> {
+                let mut tx = self.begin().await?;
                 sqlx::query(
                     "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
                      VALUES ($1,$2,$3,$4,$5)",
@@ -403,9 +404,13 @@ macro_rules! impl_store {
                 .bind(&s.csrf_token)
                 .bind(s.created_at)
                 .bind(s.expires_at)
-                .execute(&self.write)
+                .execute(&mut *tx)
                 .await
                 .map_err(|e| StoreError::from_write(e, "session"))?;
+                let who = format!("user:{}", s.user_id);
+                let detail = format!("expires {}", s.expires_at);
+                Self::append_audit(&mut tx, NewAudit::change(&who, "session.create", &who, detail)).await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -421,7 +426,16 @@ macro_rules! impl_store {
             }
 
             async fn delete_session(&self, token_hash: &str) -> Result<()> {
-                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.write).await?;
+                let mut tx = self.begin().await?;
+                let user: Option<i64> = sqlx::query_scalar("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id")
+                    .bind(token_hash)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if let Some(id) = user {
+                    let who = format!("user:{id}");
+                    Self::append_audit(&mut tx, NewAudit::change(&who, "session.delete", &who, String::new())).await?;
+                }
+                tx.commit().await?;
                 Ok(())
             }
 

@@ -120,6 +120,23 @@ impl CurrentUser {
         self.role.is_staff()
     }
 
+    /// Allows the request only for one of `roles` at `office`: staff act in
+    /// their own office only (a Jepara verifikator never sees Palangka Raya).
+    pub fn require(&self, roles: &[Role], office: &str) -> Result<(), ApiError> {
+        if !roles.contains(&self.role) {
+            return Err(ApiError::forbidden(format!(
+                "the role `{}` may not do this",
+                self.role
+            )));
+        }
+        if self.user.office != office {
+            return Err(ApiError::forbidden(format!(
+                "this belongs to office {office}, not to your office"
+            )));
+        }
+        Ok(())
+    }
+
     /// Checks the CSRF token of a cookie session; bearer clients pass.
     pub fn check_csrf(&self, token: Option<&str>) -> Result<(), ApiError> {
         if !self.via_cookie || token.is_some_and(|t| constant_time_eq(t, &self.session.csrf_token)) {

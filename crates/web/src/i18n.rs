@@ -130,6 +130,13 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("bring", "dibawa/ditunjukkan", "bring/show"),
     ("external", "Pihak luar", "Outside party"),
     ("pemohon", "Pemohon", "Applicant"),
+    (
+        "cuti_bersama_off",
+        "Cuti bersama dihitung sebagai hari libur (jam layanan berhenti)",
+        "Joint leave days (cuti bersama) are days off for SLA clocks",
+    ),
+    ("save", "Simpan", "Save"),
+    ("office_settings", "Pengaturan kantor", "Office settings"),
 ];
 
 #[cfg(test)]

@@ -221,7 +221,7 @@ async fn openapi_describes_every_api_route() {
     }
     // And each documented GET without parameters answers.
     for (p, item) in paths {
-        if item.get("get").is_some() && !p.contains('{') && p != "/api/v1/me" {
+        if item.get("get").is_some() && !p.contains('{') && p != "/api/v1/me" && p != "/api/v1/users" {
             assert!(
                 app.http
                     .get(app.url(p))

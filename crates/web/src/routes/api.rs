@@ -140,7 +140,7 @@ async fn me(user: CurrentUser) -> Json<Value> {
 
 /// A JSON body that cannot be read is the client's fault: 400/415/422 with
 /// the reason, never a 500.
-fn json_error(e: JsonRejection) -> ApiError {
+pub(super) fn json_error(e: JsonRejection) -> ApiError {
     let status = e.status();
     let code = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
         "unsupported_media_type"

@@ -1,6 +1,7 @@
 //! Routes by audience: `portal` (HTML for citizens and staff), `api`
 //! (JSON, `/api/v1`), `ops` (health, metrics, OpenAPI).
 
+mod admin;
 mod api;
 mod ops;
 mod portal;
@@ -19,6 +20,7 @@ pub(crate) fn router(state: AppState) -> Router {
     Router::new()
         .merge(portal::routes())
         .merge(api::routes())
+        .merge(admin::routes())
         .merge(ops::routes())
         .layer(middleware::from_fn_with_state(state.clone(), count_requests))
         .layer(SetResponseHeaderLayer::overriding(

@@ -109,6 +109,19 @@ pub(crate) fn openapi() -> Value {
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Login"}}}},
                 "responses": op("", json!({"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}, "csrf_token": {"type": "string"}, "expires_at": {"type": "string"}}}), &[400, 401, 415, 422, 429])["responses"]}},
             "/api/v1/logout": {"post": {"summary": "End the session", "responses": op("", json!({"type": "object"}), &[401, 403])["responses"]}},
+            "/api/v1/offices/{code}/settings": {"put": {
+                "summary": "Publish the office's maklumat and set whether cuti bersama stops SLA clocks (the office's admin)",
+                "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"maklumat": {"type": ["string", "null"], "maxLength": 5000}, "cuti_bersama_off": {"type": "boolean"}}}}}},
+                "responses": op("", json!({"$ref": "#/components/schemas/Office"}), &[400, 401, 403, 404, 415, 422])["responses"]}},
+            "/api/v1/users": {"get": {
+                "summary": "Staff accounts of an office (its admin and auditor)",
+                "parameters": [{"name": "office", "in": "query", "required": false, "schema": {"type": "string"}}],
+                "responses": op("", json!({"type": "array", "items": {"$ref": "#/components/schemas/User"}}), &[401, 403])["responses"]}},
+            "/api/v1/users/{id}": {"get": {
+                "summary": "One staff account; the read is written to the access log",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": op("", json!({"$ref": "#/components/schemas/User"}), &[401, 404])["responses"]}},
             "/api/v1/me": {"get": {"summary": "The logged-in account", "responses": op("", json!({"$ref": "#/components/schemas/User"}), &[401])["responses"]}},
         },
         "components": {

@@ -40,14 +40,14 @@ async fn style() -> impl IntoResponse {
 }
 
 /// The header's view of the logged-in user.
-struct NavUser {
-    username: String,
-    role: String,
-    office: String,
-    csrf: String,
+pub(super) struct NavUser {
+    pub username: String,
+    pub role: String,
+    pub office: String,
+    pub csrf: String,
 }
 
-fn nav(user: &Option<CurrentUser>) -> Option<NavUser> {
+pub(super) fn nav(user: &Option<CurrentUser>) -> Option<NavUser> {
     user.as_ref().map(|u| NavUser {
         username: u.user.username.clone(),
         role: u.user.role.clone(),
@@ -56,7 +56,7 @@ fn nav(user: &Option<CurrentUser>) -> Option<NavUser> {
     })
 }
 
-fn render(t: &impl Template) -> Result<Html<String>, PageError> {
+pub(super) fn render(t: &impl Template) -> Result<Html<String>, PageError> {
     t.render().map(Html).map_err(|e| {
         tracing::error!(error = %e, "template failed");
         PageError(ApiError::internal())

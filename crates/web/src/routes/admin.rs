@@ -1,0 +1,177 @@
+//! Office administration: the maklumat and calendar setting of an office
+//! (its admin only), and the staff list (admin and auditor of the office).
+//! Reading a staff member's account writes an access row.
+
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, PageError};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use domain::Role;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// A maklumat is a short public pledge; this bounds a pasted document.
+const MAKLUMAT_MAX_CHARS: usize = 5_000;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/office", get(settings_form).post(settings_submit))
+        .route("/api/v1/offices/{code}/settings", put(settings_api))
+        .route("/api/v1/users", get(users))
+        .route("/api/v1/users/{id}", get(user))
+}
+
+#[derive(Deserialize)]
+struct SettingsBody {
+    maklumat: Option<String>,
+    cuti_bersama_off: Option<bool>,
+}
+
+/// Validates and saves; `None` fields keep their value, an empty maklumat
+/// withdraws it.
+async fn save_settings(
+    state: &AppState,
+    who: &CurrentUser,
+    code: &str,
+    body: SettingsBody,
+) -> Result<Value, ApiError> {
+    who.require(&[Role::Admin], code)?;
+    let mut office = state
+        .store
+        .office(code)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no office with code `{code}`")))?;
+    if let Some(m) = body.maklumat {
+        let m = m.trim().to_string();
+        if m.chars().count() > MAKLUMAT_MAX_CHARS {
+            return Err(ApiError::invalid(
+                "maklumat",
+                format!("at most {MAKLUMAT_MAX_CHARS} characters"),
+            ));
+        }
+        office.maklumat = (!m.is_empty()).then_some(m);
+    }
+    if let Some(c) = body.cuti_bersama_off {
+        office.cuti_bersama_off = c;
+    }
+    state.store.upsert_office(&who.user.username, &office).await?;
+    Ok(json!(office))
+}
+
+async fn settings_api(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    body: Result<Json<SettingsBody>, JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    who.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
+    let Json(body) = body.map_err(super::api::json_error)?;
+    Ok(Json(save_settings(&state, &who, &code, body).await?))
+}
+
+#[derive(Template)]
+#[template(path = "admin_office.html")]
+struct SettingsPage {
+    lang: Lang,
+    user: Option<super::portal::NavUser>,
+    office: store::Office,
+    saved: bool,
+}
+
+#[derive(Deserialize)]
+struct SavedQuery {
+    saved: Option<u8>,
+}
+
+async fn settings_form(
+    State(state): State<AppState>,
+    lang: Lang,
+    who: CurrentUser,
+    Query(q): Query<SavedQuery>,
+) -> Result<Html<String>, PageError> {
+    who.require(&[Role::Admin], &who.user.office)?;
+    let office = state
+        .store
+        .office(&who.user.office)
+        .await?
+        .ok_or_else(|| ApiError::not_found("office"))?;
+    let user = super::portal::nav(&Some(who));
+    super::portal::render(&SettingsPage {
+        lang,
+        user,
+        office,
+        saved: q.saved.is_some(),
+    })
+}
+
+#[derive(Deserialize)]
+struct SettingsForm {
+    csrf: String,
+    maklumat: String,
+    /// A checkbox: present when ticked.
+    cuti_bersama_off: Option<String>,
+}
+
+async fn settings_submit(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Form(f): Form<SettingsForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(Some(&f.csrf))?;
+    let code = who.user.office.clone();
+    let body = SettingsBody {
+        maklumat: Some(f.maklumat),
+        cuti_bersama_off: Some(f.cuti_bersama_off.is_some()),
+    };
+    save_settings(&state, &who, &code, body).await?;
+    Ok(Redirect::to("/admin/office?saved=1").into_response())
+}
+
+#[derive(Deserialize)]
+struct UsersQuery {
+    office: Option<String>,
+}
+
+const READERS: &[Role] = &[Role::Admin, Role::Auditor];
+
+async fn users(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Query(q): Query<UsersQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let office = q.office.unwrap_or_else(|| who.user.office.clone());
+    who.require(READERS, &office)?;
+    Ok(Json(json!(state.store.users(Some(&office)).await?)))
+}
+
+async fn user(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let u = state
+        .store
+        .user(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no user {id}")))?;
+    // Another office's account is answered like a missing one.
+    who.require(READERS, &u.office)
+        .map_err(|_| ApiError::not_found(format!("no user {id}")))?;
+    state
+        .store
+        .log_access(
+            &who.user.username,
+            &format!("user:{id}"),
+            "account review by office admin/auditor",
+        )
+        .await?;
+    Ok(Json(json!(u)))
+}
