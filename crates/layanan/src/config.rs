@@ -13,31 +13,20 @@ pub struct Config {
     pub database_url: String,
     /// Folder of `<office>/<service>.toml` standards.
     pub standards_dir: PathBuf,
-    /// Mark cookies Secure (behind TLS).
-    pub cookie_secure: bool,
-    /// Header with the client address set by a trusted reverse proxy.
-    pub client_ip_header: Option<String>,
-    pub login_per_minute: u32,
-    pub lockout_after: i32,
-    pub lockout_minutes: i64,
-    pub session_hours: i64,
+    /// Cookies, proxy header, login limits, sessions.
+    #[serde(flatten)]
+    pub web: web::Config,
     /// Log filter, e.g. `info` or `layanan=debug`.
     pub log: String,
 }
 
 impl Default for Config {
     fn default() -> Config {
-        let web = web::Config::default();
         Config {
             addr: "127.0.0.1:8080".into(),
             database_url: "sqlite://data/layanan.db".into(),
             standards_dir: default_standards_dir(),
-            cookie_secure: web.cookie_secure,
-            client_ip_header: web.client_ip_header,
-            login_per_minute: web.login_per_minute,
-            lockout_after: web.lockout_after,
-            lockout_minutes: web.lockout_minutes,
-            session_hours: web.session_hours,
+            web: web::Config::default(),
             log: "info".into(),
         }
     }
@@ -63,17 +52,4 @@ pub fn load(file: &Path, database: Option<String>) -> Result<Config, String> {
         cfg.database_url = db;
     }
     Ok(cfg)
-}
-
-impl Config {
-    pub fn web(&self) -> web::Config {
-        web::Config {
-            cookie_secure: self.cookie_secure,
-            client_ip_header: self.client_ip_header.clone(),
-            login_per_minute: self.login_per_minute,
-            lockout_after: self.lockout_after,
-            lockout_minutes: self.lockout_minutes,
-            session_hours: self.session_hours,
-        }
-    }
 }

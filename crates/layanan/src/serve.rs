@@ -75,7 +75,7 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
     let listener = tokio::net::TcpListener::bind(&addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let state = web::AppState::new(store, catalog, cfg.web());
+    let state = web::AppState::new(store, catalog, cfg.web.clone());
     tracing::info!(
         addr = %addr,
         backend = state.store.backend(),

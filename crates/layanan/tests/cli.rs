@@ -186,6 +186,12 @@ fn serve(db: &str, extra: &[&str]) -> Server {
             stdout.push_str(&line);
             stdout.push('\n');
             if line.contains("layanan is serving") {
+                // stdout and stderr are read by two threads: collect what
+                // the other pipe printed before this line.
+                while let Ok(more) = rx.recv_timeout(Duration::from_millis(300)) {
+                    stdout.push_str(&more);
+                    stdout.push('\n');
+                }
                 return Server {
                     child,
                     base: format!("http://{addr}"),

@@ -8,7 +8,8 @@ use std::time::Instant;
 use store::Store;
 
 /// Web settings; the binary fills them from `layanan.toml` and `LAYANAN_*`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Config {
     /// Mark cookies `Secure` (set when served behind TLS).
     pub cookie_secure: bool,
