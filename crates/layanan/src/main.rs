@@ -24,6 +24,9 @@ struct Cli {
     /// Configuration file (TOML); `LAYANAN_*` variables override it.
     #[arg(long, global = true, env = "LAYANAN_CONFIG", default_value = "layanan.toml")]
     config: PathBuf,
+    /// With no command, `layanan` serves: these are `serve`'s options.
+    #[command(flatten)]
+    serve: serve::ServeArgs,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -78,7 +81,7 @@ fn main() -> ExitCode {
     };
     let result = rt.block_on(async move {
         match cli.command {
-            None => serve::run(cfg, serve::ServeArgs::default()).await,
+            None => serve::run(cfg, cli.serve).await,
             Some(Command::Serve(args)) => serve::run(cfg, args).await,
             Some(Command::Migrate) => serve::prepare_store(&cfg).await.map(|_| ExitCode::SUCCESS),
             Some(Command::User(cmd)) => user_cmd::run(&cfg, cmd).await,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use store::Store;
 
-#[derive(Args, Default)]
+#[derive(Args)]
 pub struct ServeArgs {
     /// Address to listen on (default 127.0.0.1:8080).
     #[arg(long, env = "LAYANAN_ADDR")]
