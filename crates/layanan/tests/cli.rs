@@ -345,6 +345,11 @@ async fn serve_runs_on_postgresql_with_only_the_url_changed() {
         return;
     };
     let db = store::testing::fresh_postgres_database(&server_url).await;
+    let name = db.rsplit('/').next().unwrap().to_string();
+    let _cleanup = store::testing::DropDatabase {
+        server: server_url.clone(),
+        name,
+    };
     let server = serve(&db, &["--no-demo"]);
     assert!(
         server.stdout.contains("backend=\"postgres\""),

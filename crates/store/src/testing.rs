@@ -9,11 +9,42 @@ use crate::{PgStore, SqliteStore, Store};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// A store plus what must live as long as it (the temporary folder).
+/// A store plus what must live as long as it (the temporary folder), and
+/// what must go with it (the PostgreSQL test database).
 pub struct TestStore {
     pub store: Arc<dyn Store>,
     pub url: String,
     _dir: Option<TempDir>,
+    _db: Option<DropDatabase>,
+}
+
+/// Drops a PostgreSQL test database when the test is over, so runs do not
+/// pile databases up on the server.
+pub struct DropDatabase {
+    pub server: String,
+    pub name: String,
+}
+
+impl Drop for DropDatabase {
+    fn drop(&mut self) {
+        let (server, name) = (self.server.clone(), self.name.clone());
+        // Drop runs inside the test's runtime, which must not block on
+        // itself: use a short-lived runtime on another thread.
+        let done = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                return;
+            };
+            rt.block_on(async move {
+                use sqlx::Connection;
+                if let Ok(mut c) = sqlx::PgConnection::connect(&server).await {
+                    let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut c).await;
+                    let _ = c.close().await;
+                }
+            });
+        });
+        let _ = done.join();
+    }
 }
 
 /// A folder removed on drop.
@@ -60,6 +91,7 @@ pub async fn sqlite() -> TestStore {
         store: Arc::new(store),
         url,
         _dir: Some(dir),
+        _db: None,
     }
 }
 
@@ -118,14 +150,24 @@ fn reachable(url: &str) -> Result<(), String> {
 pub async fn postgres() -> Option<TestStore> {
     let server = postgres_url()?;
     let url = fresh_postgres_database(&server).await;
+    let name = url
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string();
     let store = PgStore::connect(&url)
         .await
         .expect("connect to the test database");
     store.migrate().await.expect("migrate postgres");
+    let drop = DropDatabase { server, name };
     Some(TestStore {
         store: Arc::new(store),
         url,
         _dir: None,
+        _db: Some(drop),
     })
 }
 

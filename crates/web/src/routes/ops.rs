@@ -54,6 +54,11 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
 }
 
+/// An HTML page of the portal.
+fn page(summary: &str) -> Value {
+    json!({"summary": summary, "responses": {"200": {"description": "HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}}})
+}
+
 fn error_ref() -> Value {
     json!({"$ref": "#/components/schemas/Error"})
 }
@@ -87,6 +92,13 @@ pub(crate) fn openapi() -> Value {
             "/readyz": {"get": {"summary": "Readiness", "responses": {"200": text, "503": text}}},
             "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {"200": text}}},
             "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+            "/": {"get": page("Public portal: the offices")},
+            "/offices/{code}": {"get": page("An office: its services and maklumat")},
+            "/services/{id}": {"get": page("A service standard: the 6 public components, steps and times (all 14 for staff)")},
+            "/login": {"get": page("Login form"), "post": page("Log in (form with CSRF token); 303 to / on success")},
+            "/logout": {"post": page("Log out (form with CSRF token); 303 to /")},
+            "/admin/office": {"get": page("Office settings form (the office's admin)"), "post": page("Save office settings (form with CSRF token)")},
+            "/static/style.css": {"get": {"summary": "Style sheet", "responses": {"200": {"description": "OK", "content": {"text/css": {"schema": {"type": "string"}}}}}}},
             "/api/v1/offices": {"get": op("Offices", json!({"type": "array", "items": {"$ref": "#/components/schemas/Office"}}), &[])},
             "/api/v1/services": {"get": {
                 "summary": "Services, optionally of one office",
