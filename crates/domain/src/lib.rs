@@ -3,6 +3,7 @@
 //! layer and the CLI alike.
 
 pub mod calendar;
+pub mod case;
 pub mod duration;
 pub mod lint;
 pub mod nik;
