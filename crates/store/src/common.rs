@@ -3,6 +3,10 @@
 //! BIGINT milliseconds; JSON lists are TEXT.
 
 use crate::audit::{AuditEntry, GENESIS, NewAudit, chain_hash};
+use crate::cases::{
+    Case, CaseChange, CaseFile, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification,
+    Notification, WorklistQuery,
+};
 use crate::{
     Holiday, NewUser, Office, PutOutcome, Region, Result, Session, Store, StoreError, StoredStandard, User,
     now_ms,
@@ -94,6 +98,55 @@ macro_rules! impl_store {
                 .bind(&hash)
                 .execute(&mut **tx)
                 .await?;
+                Ok(())
+            }
+
+            async fn insert_journal(tx: &mut sqlx::Transaction<'static, $db>, case_id: i64, at: i64, j: &NewJournal) -> Result<()> {
+                sqlx::query(
+                    "INSERT INTO case_journal (case_id, at, actor, on_behalf, action, from_status, to_status, \
+                     from_step, to_step, note, data) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+                )
+                .bind(case_id)
+                .bind(at)
+                .bind(&j.actor)
+                .bind(j.on_behalf)
+                .bind(&j.action)
+                .bind(&j.from_status)
+                .bind(&j.to_status)
+                .bind(&j.from_step)
+                .bind(&j.to_step)
+                .bind(&j.note)
+                .bind(&j.data)
+                .execute(&mut **tx)
+                .await?;
+                // The audit row names the case, never the applicant.
+                let object = format!("case:{case_id}");
+                let detail = format!("{} -> {} step {}", j.from_status.as_deref().unwrap_or("-"), j.to_status, j.to_step.as_deref().unwrap_or("-"));
+                let action = format!("case.{}", j.action);
+                Self::append_audit(tx, NewAudit::change(&j.actor, &action, &object, detail)).await
+            }
+
+            async fn insert_notifications(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                case_id: Option<i64>,
+                at: i64,
+                notes: &[NewNotification],
+            ) -> Result<()> {
+                for n in notes {
+                    sqlx::query(
+                        "INSERT INTO notifications (case_id, office, channel, recipient, subject, body, status, created_at) \
+                         VALUES ($1,$2,$3,$4,$5,$6,'pending',$7)",
+                    )
+                    .bind(case_id)
+                    .bind(&n.office)
+                    .bind(&n.channel)
+                    .bind(&n.recipient)
+                    .bind(&n.subject)
+                    .bind(&n.body)
+                    .bind(at)
+                    .execute(&mut **tx)
+                    .await?;
+                }
                 Ok(())
             }
 
@@ -445,6 +498,243 @@ macro_rules! impl_store {
                 Self::append_audit(&mut tx, a).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn create_case(&self, c: &NewCase, journal: &[NewJournal], notes: &[NewNotification]) -> Result<Case> {
+                let now = now_ms();
+                let mut tx = self.begin().await?;
+                let case: Case = sqlx::query_as(
+                    "INSERT INTO cases (tracking_code, office, service, standard_version, channel, status, current_step, \
+                     current_actor, version, applicant_name, applicant, fields, created_by, created_at, updated_at, due_at, \
+                     step_started_at, step_due_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,1,$9,$10,$11,$12,$13,$13,$14,$15,$16) \
+                     RETURNING *",
+                )
+                .bind(&c.tracking_code)
+                .bind(&c.office)
+                .bind(&c.service)
+                .bind(c.standard_version)
+                .bind(&c.channel)
+                .bind(&c.status)
+                .bind(&c.current_step)
+                .bind(&c.current_actor)
+                .bind(&c.applicant_name)
+                .bind(&c.applicant)
+                .bind(&c.fields)
+                .bind(&c.created_by)
+                .bind(now)
+                .bind(c.due_at)
+                .bind(c.step_started_at)
+                .bind(c.step_due_at)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_write(e, "case"))?;
+                for j in journal {
+                    Self::insert_journal(&mut tx, case.id, now, j).await?;
+                }
+                Self::insert_notifications(&mut tx, Some(case.id), now, notes).await?;
+                tx.commit().await?;
+                Ok(case)
+            }
+
+            async fn case(&self, id: i64) -> Result<Option<Case>> {
+                Ok(sqlx::query_as("SELECT * FROM cases WHERE id = $1").bind(id).fetch_optional(&self.read).await?)
+            }
+
+            async fn case_by_tracking(&self, code: &str) -> Result<Option<Case>> {
+                Ok(sqlx::query_as("SELECT * FROM cases WHERE tracking_code = $1")
+                    .bind(code)
+                    .fetch_optional(&self.read)
+                    .await?)
+            }
+
+            async fn update_case(
+                &self,
+                id: i64,
+                expected_version: i64,
+                ch: &CaseChange,
+                journal: &NewJournal,
+                notes: &[NewNotification],
+            ) -> Result<Case> {
+                let now = now_ms();
+                let mut tx = self.begin().await?;
+                let updated: Option<Case> = sqlx::query_as(
+                    "UPDATE cases SET status = $3, current_step = $4, current_actor = $5, assignee = $6, due_at = $7, \
+                     step_started_at = $8, step_due_at = $9, paused_at = $10, case_left_ms = $11, step_left_ms = $12, \
+                     finished_at = $13, updated_at = $14, version = version + 1 \
+                     WHERE id = $1 AND version = $2 RETURNING *",
+                )
+                .bind(id)
+                .bind(expected_version)
+                .bind(&ch.status)
+                .bind(&ch.current_step)
+                .bind(&ch.current_actor)
+                .bind(&ch.assignee)
+                .bind(ch.due_at)
+                .bind(ch.step_started_at)
+                .bind(ch.step_due_at)
+                .bind(ch.paused_at)
+                .bind(ch.case_left_ms)
+                .bind(ch.step_left_ms)
+                .bind(ch.finished_at)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(case) = updated else {
+                    return Err(StoreError::Stale(format!("case {id} is no longer at version {expected_version}")));
+                };
+                Self::insert_journal(&mut tx, id, now, journal).await?;
+                Self::insert_notifications(&mut tx, Some(id), now, notes).await?;
+                tx.commit().await?;
+                Ok(case)
+            }
+
+            async fn journal(&self, case_id: i64) -> Result<Vec<JournalEntry>> {
+                Ok(sqlx::query_as("SELECT * FROM case_journal WHERE case_id = $1 ORDER BY id")
+                    .bind(case_id)
+                    .fetch_all(&self.read)
+                    .await?)
+            }
+
+            async fn worklist(&self, q: &WorklistQuery) -> Result<(Vec<Case>, i64)> {
+                // Up to three actor names; unused slots repeat the first.
+                let a = |i: usize| q.actors.get(i).or(q.actors.first()).cloned().unwrap_or_default();
+                let filter = "office = $1 AND (current_actor IN ($2, $3, $4) OR assignee = $5) \
+                     AND ($6 IS NULL OR service = $6) AND ($7 IS NULL OR channel = $7) \
+                     AND ($8 IS NULL OR created_at >= $8) AND ($9 IS NULL OR created_at <= $9) \
+                     AND (($10 IS NULL AND status IN ('submitted', 'in_progress', 'returned')) OR status = $10)";
+                let sql = format!(
+                    "SELECT * FROM cases WHERE {filter} \
+                     ORDER BY step_due_at IS NULL, step_due_at, id LIMIT $11 OFFSET $12"
+                );
+                let rows: Vec<Case> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(&q.office)
+                    .bind(a(0))
+                    .bind(a(1))
+                    .bind(a(2))
+                    .bind(&q.username)
+                    .bind(&q.service)
+                    .bind(&q.channel)
+                    .bind(q.created_from)
+                    .bind(q.created_to)
+                    .bind(&q.status)
+                    .bind(q.limit)
+                    .bind(q.offset)
+                    .fetch_all(&self.read)
+                    .await?;
+                let count_sql = format!("SELECT COUNT(*) FROM cases WHERE {filter}");
+                let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
+                    .bind(&q.office)
+                    .bind(a(0))
+                    .bind(a(1))
+                    .bind(a(2))
+                    .bind(&q.username)
+                    .bind(&q.service)
+                    .bind(&q.channel)
+                    .bind(q.created_from)
+                    .bind(q.created_to)
+                    .bind(&q.status)
+                    .fetch_one(&self.read)
+                    .await?;
+                Ok((rows, total))
+            }
+
+            async fn open_case_counts(&self, office: &str) -> Result<Vec<(String, String, String, i64)>> {
+                Ok(sqlx::query_as(
+                    "SELECT service, COALESCE(current_step, ''), status, COUNT(*) FROM cases \
+                     WHERE office = $1 AND status IN ('submitted', 'in_progress', 'returned') \
+                     GROUP BY service, current_step, status ORDER BY service, current_step, status",
+                )
+                .bind(office)
+                .fetch_all(&self.read)
+                .await?)
+            }
+
+            async fn add_case_file(&self, case_id: i64, f: &NewCaseFile) -> Result<CaseFile> {
+                let mut tx = self.begin().await?;
+                let file: CaseFile = sqlx::query_as(
+                    "INSERT INTO case_files (case_id, requirement, filename, content_type, size, sha256, uploaded_at, \
+                     uploaded_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING *",
+                )
+                .bind(case_id)
+                .bind(&f.requirement)
+                .bind(&f.filename)
+                .bind(&f.content_type)
+                .bind(f.size)
+                .bind(&f.sha256)
+                .bind(now_ms())
+                .bind(&f.uploaded_by)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_write(e, "file"))?;
+                let object = format!("case:{case_id}");
+                let detail = format!("{} {} bytes sha256 {}", f.requirement, f.size, f.sha256);
+                Self::append_audit(&mut tx, NewAudit::change(&f.uploaded_by, "case.file", &object, detail)).await?;
+                tx.commit().await?;
+                Ok(file)
+            }
+
+            async fn case_files(&self, case_id: i64) -> Result<Vec<CaseFile>> {
+                Ok(sqlx::query_as("SELECT * FROM case_files WHERE case_id = $1 ORDER BY id")
+                    .bind(case_id)
+                    .fetch_all(&self.read)
+                    .await?)
+            }
+
+            async fn cases_near_due(&self, now: i64, limit: i64) -> Result<Vec<Case>> {
+                Ok(sqlx::query_as(
+                    "SELECT * FROM cases WHERE status IN ('submitted', 'in_progress') AND step_due_at IS NOT NULL \
+                     AND step_started_at + (step_due_at - step_started_at) * 4 / 5 <= $1 \
+                     ORDER BY step_due_at LIMIT $2",
+                )
+                .bind(now)
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?)
+            }
+
+            async fn fire_escalation(
+                &self,
+                case_id: i64,
+                step: &str,
+                level: i32,
+                journal: &NewJournal,
+                notes: &[NewNotification],
+            ) -> Result<bool> {
+                let now = now_ms();
+                let mut tx = self.begin().await?;
+                let inserted = sqlx::query(
+                    "INSERT INTO escalations (case_id, step, level, fired_at) VALUES ($1,$2,$3,$4) \
+                     ON CONFLICT (case_id, step, level) DO NOTHING",
+                )
+                .bind(case_id)
+                .bind(step)
+                .bind(level)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if inserted == 0 {
+                    return Ok(false);
+                }
+                Self::insert_journal(&mut tx, case_id, now, journal).await?;
+                Self::insert_notifications(&mut tx, Some(case_id), now, notes).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn notifications(&self, office: &str, limit: i64) -> Result<Vec<Notification>> {
+                Ok(sqlx::query_as("SELECT * FROM notifications WHERE office = $1 ORDER BY id DESC LIMIT $2")
+                    .bind(office)
+                    .bind(limit)
+                    .fetch_all(&self.read)
+                    .await?)
+            }
+
+            async fn case_notifications(&self, case_id: i64) -> Result<Vec<Notification>> {
+                Ok(sqlx::query_as("SELECT * FROM notifications WHERE case_id = $1 ORDER BY id")
+                    .bind(case_id)
+                    .fetch_all(&self.read)
+                    .await?)
             }
 
             async fn audit_entries(&self, after: i64, limit: i64) -> Result<Vec<AuditEntry>> {

@@ -7,6 +7,7 @@
 //! lives in `sqlite.rs` and `postgres.rs`.
 
 mod audit;
+mod cases;
 mod common;
 mod migrate;
 mod postgres;
@@ -15,6 +16,10 @@ mod sqlite;
 pub mod testing;
 
 pub use audit::{AuditEntry, AuditKind, AuditReport, NewAudit};
+pub use cases::{
+    Case, CaseChange, CaseFile, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification,
+    Notification, WorklistQuery,
+};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -33,6 +38,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("invalid: {0}")]
     Invalid(String),
+    /// An optimistic-lock check failed: someone else changed the row first.
+    #[error("stale: {0}")]
+    Stale(String),
     #[error("unsupported database url `{0}`: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
     #[error("database: {0}")]
@@ -207,6 +215,51 @@ pub trait Store: Send + Sync + 'static {
     async fn log_access(&self, actor: &str, whose: &str, purpose: &str) -> Result<()>;
     /// Audit rows with `seq > after`, in order, at most `limit`.
     async fn audit_entries(&self, after: i64, limit: i64) -> Result<Vec<AuditEntry>>;
+
+    /// Creates a case with its first journal rows and notifications.
+    async fn create_case(
+        &self,
+        c: &NewCase,
+        journal: &[NewJournal],
+        notes: &[NewNotification],
+    ) -> Result<Case>;
+    async fn case(&self, id: i64) -> Result<Option<Case>>;
+    async fn case_by_tracking(&self, code: &str) -> Result<Option<Case>>;
+    /// Applies a change if the case is still at `expected_version`
+    /// (`Stale` otherwise), with its journal row, audit row and
+    /// notifications, in one transaction.
+    async fn update_case(
+        &self,
+        id: i64,
+        expected_version: i64,
+        change: &CaseChange,
+        journal: &NewJournal,
+        notes: &[NewNotification],
+    ) -> Result<Case>;
+    async fn journal(&self, case_id: i64) -> Result<Vec<JournalEntry>>;
+    /// One page of a worklist, ordered by the current step's due time, and
+    /// the number of matching cases.
+    async fn worklist(&self, q: &WorklistQuery) -> Result<(Vec<Case>, i64)>;
+    /// Open cases of an office grouped by (service, step, actor): the
+    /// supervisor's view.
+    async fn open_case_counts(&self, office: &str) -> Result<Vec<(String, String, String, i64)>>;
+    async fn add_case_file(&self, case_id: i64, f: &NewCaseFile) -> Result<CaseFile>;
+    async fn case_files(&self, case_id: i64) -> Result<Vec<CaseFile>>;
+    /// Open cases whose current step has a due time and has used at least
+    /// 80% of it by `now`.
+    async fn cases_near_due(&self, now: i64, limit: i64) -> Result<Vec<Case>>;
+    /// Records an escalation once: `false` when this (case, step, level)
+    /// fired before (also from another app instance).
+    async fn fire_escalation(
+        &self,
+        case_id: i64,
+        step: &str,
+        level: i32,
+        journal: &NewJournal,
+        notes: &[NewNotification],
+    ) -> Result<bool>;
+    async fn notifications(&self, office: &str, limit: i64) -> Result<Vec<Notification>>;
+    async fn case_notifications(&self, case_id: i64) -> Result<Vec<Notification>>;
 
     /// Re-computes the whole hash chain; any edited, deleted or inserted row
     /// shows up as the first broken link.

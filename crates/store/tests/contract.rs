@@ -281,3 +281,233 @@ impl RawConn {
         self.exec(sql).await.unwrap();
     }
 }
+
+async fn case_fixture(store: &Arc<dyn Store>) {
+    store.upsert_office("test", &office("16", None)).await.unwrap();
+    store
+        .upsert_office("test", &office("16.06", Some("16")))
+        .await
+        .unwrap();
+    let s = StoredStandard {
+        office: "16.06".into(),
+        slug: "ktp-el".into(),
+        ..standard(1, "x")
+    };
+    store.put_standard("test", &s).await.unwrap();
+}
+
+fn new_case(code: &str, actor: &str, step_due: Option<i64>) -> store::NewCase {
+    store::NewCase {
+        tracking_code: code.into(),
+        office: "16.06".into(),
+        service: "ktp-el".into(),
+        standard_version: 1,
+        channel: "counter".into(),
+        status: "submitted".into(),
+        current_step: Some("2".into()),
+        current_actor: Some(actor.into()),
+        applicant_name: "Siti".into(),
+        applicant: "{}".into(),
+        fields: "{}".into(),
+        created_by: "op".into(),
+        due_at: None,
+        step_started_at: Some(0),
+        step_due_at: step_due,
+    }
+}
+
+fn journal(action: &str, to: &str) -> store::NewJournal {
+    store::NewJournal {
+        actor: "op".into(),
+        action: action.into(),
+        to_status: to.into(),
+        ..Default::default()
+    }
+}
+
+contract!(cases_change_only_at_the_expected_version, |store, url| {
+    case_fixture(&store).await;
+    let c = store
+        .create_case(
+            &new_case("AAAA", "operator", Some(1000)),
+            &[journal("submit", "submitted")],
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!((c.version, c.status.as_str()), (1, "submitted"));
+    let mut ch = store::CaseChange::from_case(&c);
+    ch.status = "in_progress".into();
+    ch.current_step = Some("3".into());
+    let c2 = store
+        .update_case(c.id, 1, &ch, &journal("advance", "in_progress"), &[])
+        .await
+        .unwrap();
+    assert_eq!((c2.version, c2.current_step.as_deref()), (2, Some("3")));
+    let stale = store
+        .update_case(c.id, 1, &ch, &journal("advance", "in_progress"), &[])
+        .await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    let j = store.journal(c.id).await.unwrap();
+    assert_eq!(
+        j.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        ["submit", "advance"]
+    );
+    assert_eq!(store.case_by_tracking("AAAA").await.unwrap().unwrap().version, 2);
+    assert!(
+        store
+            .create_case(&new_case("AAAA", "operator", None), &[], &[])
+            .await
+            .is_err(),
+        "duplicate tracking code"
+    );
+    assert!(store.audit_verify().await.unwrap().ok);
+});
+
+contract!(concurrent_actions_on_one_version_have_one_winner, |store, url| {
+    case_fixture(&store).await;
+    let c = store
+        .create_case(&new_case("BBBB", "operator", None), &[], &[])
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let store = store.clone();
+        let c = c.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut ch = store::CaseChange::from_case(&c);
+            ch.current_step = Some(format!("s{i}"));
+            store
+                .update_case(c.id, 1, &ch, &journal("advance", "in_progress"), &[])
+                .await
+                .is_ok()
+        }));
+    }
+    let mut wins = 0;
+    for t in tasks {
+        wins += usize::from(t.await.unwrap());
+    }
+    assert_eq!(wins, 1);
+    assert_eq!(store.journal(c.id).await.unwrap().len(), 1);
+    assert_eq!(store.case(c.id).await.unwrap().unwrap().version, 2);
+});
+
+contract!(
+    worklists_filter_by_actor_office_and_order_by_due_time,
+    |store, url| {
+        case_fixture(&store).await;
+        store
+            .create_case(&new_case("C1", "verifikator", Some(3000)), &[], &[])
+            .await
+            .unwrap();
+        store
+            .create_case(&new_case("C2", "verifikator", Some(1000)), &[], &[])
+            .await
+            .unwrap();
+        store
+            .create_case(&new_case("C3", "verifikator", None), &[], &[])
+            .await
+            .unwrap();
+        store
+            .create_case(&new_case("C4", "operator", Some(10)), &[], &[])
+            .await
+            .unwrap();
+        let q = store::WorklistQuery {
+            office: "16.06".into(),
+            actors: vec!["verifikator".into()],
+            username: "nobody".into(),
+            limit: 2,
+            ..Default::default()
+        };
+        let (page, total) = store.worklist(&q).await.unwrap();
+        assert_eq!(total, 3);
+        assert_eq!(
+            page.iter().map(|c| c.tracking_code.as_str()).collect::<Vec<_>>(),
+            ["C2", "C1"]
+        );
+        let (page2, _) = store
+            .worklist(&store::WorklistQuery {
+                offset: 2,
+                ..q.clone()
+            })
+            .await
+            .unwrap();
+        assert_eq!(page2[0].tracking_code, "C3");
+        let other = store::WorklistQuery {
+            office: "16".into(),
+            ..q.clone()
+        };
+        assert_eq!(store.worklist(&other).await.unwrap().1, 0);
+        let counts = store.open_case_counts("16.06").await.unwrap();
+        assert_eq!(counts.iter().map(|c| c.3).sum::<i64>(), 4);
+    }
+);
+
+contract!(an_escalation_fires_once_even_when_raced, |store, url| {
+    case_fixture(&store).await;
+    let c = store
+        .create_case(&new_case("DDDD", "operator", Some(100)), &[], &[])
+        .await
+        .unwrap();
+    assert_eq!(store.cases_near_due(50, 10).await.unwrap().len(), 0);
+    assert_eq!(store.cases_near_due(80, 10).await.unwrap().len(), 1);
+    let note = store::NewNotification {
+        office: "16.06".into(),
+        channel: "staff".into(),
+        recipient: "verifikator@16.06".into(),
+        subject: "late".into(),
+        body: "b".into(),
+    };
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let (store, note) = (store.clone(), note.clone());
+        tasks.push(tokio::spawn(async move {
+            store
+                .fire_escalation(c.id, "2", 1, &journal("escalate", "submitted"), &[note])
+                .await
+                .unwrap()
+        }));
+    }
+    let mut fired = 0;
+    for t in tasks {
+        fired += usize::from(t.await.unwrap());
+    }
+    assert_eq!(fired, 1);
+    assert_eq!(store.case_notifications(c.id).await.unwrap().len(), 1);
+    assert_eq!(
+        store.notifications("16.06", 10).await.unwrap()[0].status,
+        "pending"
+    );
+    assert!(
+        store
+            .fire_escalation(c.id, "2", 2, &journal("escalate", "submitted"), &[])
+            .await
+            .unwrap()
+    );
+});
+
+contract!(case_files_are_listed_and_audited, |store, url| {
+    case_fixture(&store).await;
+    let c = store
+        .create_case(&new_case("EEEE", "operator", None), &[], &[])
+        .await
+        .unwrap();
+    let f = store::NewCaseFile {
+        requirement: "f102".into(),
+        filename: "f102.pdf".into(),
+        content_type: "application/pdf".into(),
+        size: 10,
+        sha256: "ab".into(),
+        uploaded_by: "op".into(),
+    };
+    store.add_case_file(c.id, &f).await.unwrap();
+    assert_eq!(store.case_files(c.id).await.unwrap()[0].filename, "f102.pdf");
+    assert!(
+        store
+            .audit_entries(0, 100)
+            .await
+            .unwrap()
+            .iter()
+            .any(|a| a.action == "case.file")
+    );
+});
