@@ -26,10 +26,7 @@ pub struct Hours {
 impl Hours {
     fn new(open: (u32, u32), close: (u32, u32)) -> Hours {
         let t = |(h, m)| NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN);
-        Hours {
-            open: t(open),
-            close: t(close),
-        }
+        Hours { open: t(open), close: t(close) }
     }
 
     fn minutes(&self) -> i64 {
@@ -83,11 +80,7 @@ const MAX_SCAN_DAYS: u32 = 3_660;
 
 impl BusinessCalendar {
     pub fn new(zone: TimeZone, days_off: impl IntoIterator<Item = NaiveDate>) -> BusinessCalendar {
-        BusinessCalendar {
-            zone,
-            hours: WeekHours::default(),
-            days_off: days_off.into_iter().collect(),
-        }
+        BusinessCalendar { zone, hours: WeekHours::default(), days_off: days_off.into_iter().collect() }
     }
 
     fn local(&self, t: DateTime<Utc>) -> NaiveDateTime {
@@ -96,12 +89,7 @@ impl BusinessCalendar {
 
     fn utc(&self, t: NaiveDateTime) -> DateTime<Utc> {
         // A fixed offset has exactly one mapping for every local time.
-        self.zone
-            .offset()
-            .from_local_datetime(&t)
-            .single()
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or_default()
+        self.zone.offset().from_local_datetime(&t).single().map(|t| t.with_timezone(&Utc)).unwrap_or_default()
     }
 
     /// Opening hours of a local date, `None` on a day off.
@@ -226,14 +214,12 @@ impl BusinessCalendar {
     /// Whether the office is open at `t`, counting the closing minute.
     pub fn is_open_at(&self, t: DateTime<Utc>) -> bool {
         let local = self.local(t);
-        self.hours_on(local.date())
-            .is_some_and(|h| local.time() >= h.open && local.time() <= h.close)
+        self.hours_on(local.date()).is_some_and(|h| local.time() >= h.open && local.time() <= h.close)
     }
 }
 
 fn add_months(t: DateTime<Utc>, months: u32) -> DateTime<Utc> {
-    t.checked_add_months(chrono::Months::new(months))
-        .unwrap_or(t + Days::new(u64::from(months) * 31))
+    t.checked_add_months(chrono::Months::new(months)).unwrap_or(t + Days::new(u64::from(months) * 31))
 }
 
 #[cfg(test)]
@@ -257,64 +243,34 @@ mod tests {
     fn minutes_run_inside_office_hours() {
         let c = cal();
         // Tue 2026-11-24 10:00 + 30 min.
-        assert_eq!(
-            c.add_working_minutes(wib("2026-11-24 10:00"), 30),
-            wib("2026-11-24 10:30")
-        );
+        assert_eq!(c.add_working_minutes(wib("2026-11-24 10:00"), 30), wib("2026-11-24 10:30"));
         // 15:50 + 30 min: 10 today, 20 tomorrow from 08:00.
-        assert_eq!(
-            c.add_working_minutes(wib("2026-11-24 15:50"), 30),
-            wib("2026-11-25 08:20")
-        );
+        assert_eq!(c.add_working_minutes(wib("2026-11-24 15:50"), 30), wib("2026-11-25 08:20"));
         // Friday closes at 16:30: 16:20 + 30 → Monday 08:20.
-        assert_eq!(
-            c.add_working_minutes(wib("2026-11-27 16:20"), 30),
-            wib("2026-11-30 08:20")
-        );
+        assert_eq!(c.add_working_minutes(wib("2026-11-27 16:20"), 30), wib("2026-11-30 08:20"));
         // Submitted on Saturday: the clock starts Monday 08:00.
-        assert_eq!(
-            c.add_working_minutes(wib("2026-11-28 11:00"), 5),
-            wib("2026-11-30 08:05")
-        );
+        assert_eq!(c.add_working_minutes(wib("2026-11-28 11:00"), 5), wib("2026-11-30 08:05"));
     }
 
     #[test]
     fn days_skip_weekends_and_holidays_across_the_year_end() {
         let c = cal();
         // Wed 23 Dec 2026 10:00 + 1 hari: 24 (cuti bersama) and 25 (Natal) off → Mon 28.
-        assert_eq!(
-            c.add_working_days(wib("2026-12-23 10:00"), 1),
-            wib("2026-12-28 10:00")
-        );
+        assert_eq!(c.add_working_days(wib("2026-12-23 10:00"), 1), wib("2026-12-28 10:00"));
         // Thu 31 Dec + 1 hari: 1 Jan off, 2-3 weekend → Mon 4 Jan 2027.
-        assert_eq!(
-            c.add_working_days(wib("2026-12-31 09:00"), 1),
-            wib("2027-01-04 09:00")
-        );
+        assert_eq!(c.add_working_days(wib("2026-12-31 09:00"), 1), wib("2027-01-04 09:00"));
         // Received at Thursday's closing time: counts from Friday 08:00.
-        assert_eq!(
-            c.add_working_days(wib("2026-11-26 15:00"), 1),
-            wib("2026-11-27 15:00")
-        );
-        assert_eq!(
-            c.add_working_days(wib("2026-11-26 16:00"), 1),
-            wib("2026-11-30 08:00")
-        );
+        assert_eq!(c.add_working_days(wib("2026-11-26 15:00"), 1), wib("2026-11-27 15:00"));
+        assert_eq!(c.add_working_days(wib("2026-11-26 16:00"), 1), wib("2026-11-30 08:00"));
         // Friday 16:20 + 1 hari → Monday, clamped to Monday's 16:00 closing.
-        assert_eq!(
-            c.add_working_days(wib("2026-11-27 16:20"), 1),
-            wib("2026-11-30 16:00")
-        );
+        assert_eq!(c.add_working_days(wib("2026-11-27 16:20"), 1), wib("2026-11-30 16:00"));
     }
 
     #[test]
     fn clock_hours_ignore_the_calendar_and_zones_differ() {
         let c = cal();
         let start = wib("2026-12-23 10:00");
-        assert_eq!(
-            c.due(start, &SlaDuration::ClockHours(72)),
-            Due::At(wib("2026-12-26 10:00"))
-        );
+        assert_eq!(c.due(start, &SlaDuration::ClockHours(72)), Due::At(wib("2026-12-26 10:00")));
         let wita = BusinessCalendar::new(TimeZone::Wita, []);
         // 08:00 WITA is 07:00 WIB: an office in Makassar opens an hour earlier in UTC.
         assert_eq!(wita.next_open(wib("2026-11-24 06:30")), wib("2026-11-24 07:00"));
@@ -330,23 +286,14 @@ mod tests {
         );
         assert_eq!(c.due(start, &"tentatif".parse().unwrap()), Due::Untimed);
         assert_eq!(c.due(start, &"6 bulan sekali".parse().unwrap()), Due::Untimed);
-        assert_eq!(
-            c.due(start, &"1 s/d 2 bulan".parse().unwrap()),
-            Due::At(wib("2027-01-24 10:00"))
-        );
+        assert_eq!(c.due(start, &"1 s/d 2 bulan".parse().unwrap()), Due::At(wib("2027-01-24 10:00")));
     }
 
     #[test]
     fn open_minutes_between_two_times() {
         let c = cal();
-        assert_eq!(
-            c.working_minutes_between(wib("2026-11-24 15:00"), wib("2026-11-25 09:00")),
-            120
-        );
-        assert_eq!(
-            c.working_minutes_between(wib("2026-11-25 09:00"), wib("2026-11-24 15:00")),
-            0
-        );
+        assert_eq!(c.working_minutes_between(wib("2026-11-24 15:00"), wib("2026-11-25 09:00")), 120);
+        assert_eq!(c.working_minutes_between(wib("2026-11-25 09:00"), wib("2026-11-24 15:00")), 0);
     }
 
     fn any_start() -> impl Strategy<Value = DateTime<Utc>> {

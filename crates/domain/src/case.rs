@@ -54,10 +54,7 @@ impl Status {
 impl FromStr for Status {
     type Err = String;
     fn from_str(s: &str) -> Result<Status, String> {
-        Status::ALL
-            .into_iter()
-            .find(|x| x.as_str() == s)
-            .ok_or_else(|| format!("unknown status `{s}`"))
+        Status::ALL.into_iter().find(|x| x.as_str() == s).ok_or_else(|| format!("unknown status `{s}`"))
     }
 }
 
@@ -197,32 +194,19 @@ pub fn supervisor(role: Role) -> Option<Role> {
 pub fn start(std: &Standard, channel: &str) -> Result<(String, Vec<String>), ActionError> {
     if !std.channels.iter().any(|c| c.code == channel) {
         let known: Vec<_> = std.channels.iter().map(|c| c.code.as_str()).collect();
-        let message = format!(
-            "`{channel}` is not a channel of this service (it has: {})",
-            known.join(", ")
-        );
-        return Err(ActionError::Invalid {
-            field: "channel",
-            message,
-        });
+        let message = format!("`{channel}` is not a channel of this service (it has: {})", known.join(", "));
+        return Err(ActionError::Invalid { field: "channel", message });
     }
     let steps: Vec<&Step> = std.steps_for(channel).collect();
     if steps.is_empty() {
         let message = "the standard of this service states no procedure; it cannot be applied for yet".into();
         return Err(ActionError::NotAllowed(message));
     }
-    let done: Vec<String> = steps
-        .iter()
-        .take_while(|s| s.actor == Actor::Applicant)
-        .map(|s| s.id.clone())
-        .collect();
+    let done: Vec<String> =
+        steps.iter().take_while(|s| s.actor == Actor::Applicant).map(|s| s.id.clone()).collect();
     // A procedure made only of the applicant's own steps still needs staff
     // to see it once: it starts at its last step.
-    let first = steps
-        .get(done.len())
-        .or(steps.last())
-        .map(|s| s.id.clone())
-        .unwrap_or_default();
+    let first = steps.get(done.len()).or(steps.last()).map(|s| s.id.clone()).unwrap_or_default();
     let done = done.into_iter().filter(|d| *d != first).collect();
     Ok((first, done))
 }
@@ -236,23 +220,16 @@ pub fn decide(
     action: Action,
     req: &Request<'_>,
 ) -> Result<Transition, ActionError> {
-    if let Party::Staff {
-        role: Role::Auditor, ..
-    } = party
-    {
+    if let Party::Staff { role: Role::Auditor, .. } = party {
         return Err(ActionError::Forbidden("an auditor reads, never acts".into()));
     }
     if let Party::Staff { office, .. } = party
         && office != case.office
     {
-        return Err(ActionError::Forbidden(
-            "this case belongs to another office".into(),
-        ));
+        return Err(ActionError::Forbidden("this case belongs to another office".into()));
     }
     let steps: Vec<&Step> = std.steps_for(case.channel).collect();
-    let pos = case
-        .current_step
-        .and_then(|id| steps.iter().position(|s| s.id == id));
+    let pos = case.current_step.and_then(|id| steps.iter().position(|s| s.id == id));
     let current = pos.map(|p| steps[p]);
     let keep = |status, clock, on_behalf| Transition {
         status,
@@ -342,20 +319,14 @@ pub fn decide(
         }
         Action::Withdraw => {
             if case.status.is_final() {
-                return Err(ActionError::NotAllowed(format!(
-                    "the case is already {}",
-                    case.status
-                )));
+                return Err(ActionError::NotAllowed(format!("the case is already {}", case.status)));
             }
             let on_behalf = applicant_or_operator(party)?;
             Ok(keep(Status::Withdrawn, Clock::Stop, on_behalf))
         }
         Action::Assign => {
             if case.status.is_final() {
-                return Err(ActionError::NotAllowed(format!(
-                    "the case is already {}",
-                    case.status
-                )));
+                return Err(ActionError::NotAllowed(format!("the case is already {}", case.status)));
             }
             let step =
                 current.ok_or_else(|| ActionError::NotAllowed("the case has no current step".into()))?;
@@ -370,14 +341,10 @@ pub fn decide(
                     step.no
                 )));
             }
-            let who = req
-                .assignee
-                .map(str::trim)
-                .filter(|a| !a.is_empty())
-                .ok_or(ActionError::Invalid {
-                    field: "assignee",
-                    message: "name the staff member (username) to assign".into(),
-                })?;
+            let who = req.assignee.map(str::trim).filter(|a| !a.is_empty()).ok_or(ActionError::Invalid {
+                field: "assignee",
+                message: "name the staff member (username) to assign".into(),
+            })?;
             let mut t = keep(case.status, Clock::Keep, false);
             t.assignee = Some(Some(who.to_string()));
             Ok(t)
@@ -396,16 +363,11 @@ fn active_step<'s>(
     pos: Option<usize>,
 ) -> Result<(&'s Step, usize), ActionError> {
     if !case.status.is_active() {
-        return Err(ActionError::NotAllowed(format!(
-            "the case is {}; no step is running",
-            case.status
-        )));
+        return Err(ActionError::NotAllowed(format!("the case is {}; no step is running", case.status)));
     }
     match (current, pos) {
         (Some(s), Some(p)) => Ok((s, p)),
-        _ => Err(ActionError::NotAllowed(
-            "the case's current step is not in its standard".into(),
-        )),
+        _ => Err(ActionError::NotAllowed("the case's current step is not in its standard".into())),
     }
 }
 
@@ -415,19 +377,9 @@ fn may_act(step: &Step, party: &Party, case: &CaseView<'_>) -> Result<bool, Acti
     let deny = |who: &str| ActionError::Forbidden(format!("step {} is done by {who}", step.no));
     match (step.actor, party) {
         (Actor::Applicant, Party::Applicant) => Ok(false),
-        (
-            Actor::Applicant,
-            Party::Staff {
-                role: Role::Operator, ..
-            },
-        ) => Ok(true),
+        (Actor::Applicant, Party::Staff { role: Role::Operator, .. }) => Ok(true),
         (Actor::Applicant, _) => Err(deny("the applicant (or an operator for them)")),
-        (
-            Actor::External,
-            Party::Staff {
-                role: Role::Operator, ..
-            },
-        ) => Ok(true),
+        (Actor::External, Party::Staff { role: Role::Operator, .. }) => Ok(true),
         (Actor::External, _) => Err(deny("an outside party, recorded by an operator")),
         (Actor::Staff(r), Party::Staff { role, username, .. }) => {
             if *role == r || case.assignee == Some(username.as_str()) {
@@ -443,9 +395,7 @@ fn may_act(step: &Step, party: &Party, case: &CaseView<'_>) -> Result<bool, Acti
 fn applicant_or_operator(party: &Party) -> Result<bool, ActionError> {
     match party {
         Party::Applicant => Ok(false),
-        Party::Staff {
-            role: Role::Operator, ..
-        } => Ok(true),
+        Party::Staff { role: Role::Operator, .. } => Ok(true),
         Party::Staff { role, .. } => Err(ActionError::Forbidden(format!(
             "only the applicant or an operator for them may do this, not `{role}`"
         ))),
@@ -454,14 +404,12 @@ fn applicant_or_operator(party: &Party) -> Result<bool, ActionError> {
 
 /// Index of `target`, a later step, when every step passed over is optional.
 fn skip_to(steps: &[&Step], from: usize, target: &str) -> Result<usize, ActionError> {
-    let t = steps
-        .iter()
-        .position(|s| s.id == target)
-        .filter(|t| *t > from)
-        .ok_or_else(|| ActionError::Invalid {
+    let t = steps.iter().position(|s| s.id == target).filter(|t| *t > from).ok_or_else(|| {
+        ActionError::Invalid {
             field: "to_step",
             message: format!("`{target}` is not a later step of this case"),
-        })?;
+        }
+    })?;
     if let Some(s) = steps[from + 1..t].iter().find(|s| !s.optional) {
         return Err(ActionError::Invalid {
             field: "to_step",
@@ -475,9 +423,6 @@ fn need_note(req: &Request<'_>, message: &str) -> Result<(), ActionError> {
     if req.note.is_some_and(|n| !n.trim().is_empty()) {
         Ok(())
     } else {
-        Err(ActionError::Invalid {
-            field: "note",
-            message: message.into(),
-        })
+        Err(ActionError::Invalid { field: "note", message: message.into() })
     }
 }

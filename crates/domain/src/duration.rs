@@ -78,17 +78,13 @@ impl FromStr for SlaDuration {
             }
         }
         if let Some(rest) = s.strip_suffix(" bulan sekali") {
-            return number(rest)
-                .map(|months| SlaDuration::Recurring { months })
-                .ok_or_else(err);
+            return number(rest).map(|months| SlaDuration::Recurring { months }).ok_or_else(err);
         }
         let (amount, unit) = s.split_once(' ').ok_or_else(err)?;
         match unit {
             "menit" => number(amount).map(SlaDuration::WorkingMinutes),
             "jam" => match amount.split_once('x') {
-                Some((a, b)) => number(a)
-                    .zip(number(b))
-                    .map(|(a, b)| SlaDuration::ClockHours(a * b)),
+                Some((a, b)) => number(a).zip(number(b)).map(|(a, b)| SlaDuration::ClockHours(a * b)),
                 None => number(amount).map(|h| SlaDuration::WorkingMinutes(h * 60)),
             },
             "hari" | "hari kerja" => number(amount).map(SlaDuration::WorkingDays),
@@ -158,28 +154,15 @@ mod tests {
         assert_eq!(p("6 bulan sekali"), SlaDuration::Recurring { months: 6 });
         assert!(!p("Tentatif").is_deadline());
         assert!(!p("tidak dapat ditentukan").is_deadline());
-        assert_eq!(
-            p("minimal 30 menit"),
-            SlaDuration::Earliest(Box::new(SlaDuration::WorkingMinutes(30)))
-        );
-        assert_eq!(
-            p("paling cepat 3 hari"),
-            SlaDuration::Earliest(Box::new(SlaDuration::WorkingDays(3)))
-        );
+        assert_eq!(p("minimal 30 menit"), SlaDuration::Earliest(Box::new(SlaDuration::WorkingMinutes(30))));
+        assert_eq!(p("paling cepat 3 hari"), SlaDuration::Earliest(Box::new(SlaDuration::WorkingDays(3))));
     }
 
     #[test]
     fn nonsense_is_rejected_with_the_input_named() {
-        for bad in [
-            "",
-            "5",
-            "lima menit",
-            "0 menit",
-            "5 minggu",
-            "2 s/d 1 bulan",
-            "minimal tentatif",
-            "-3 jam",
-        ] {
+        for bad in
+            ["", "5", "lima menit", "0 menit", "5 minggu", "2 s/d 1 bulan", "minimal tentatif", "-3 jam"]
+        {
             let e = bad.parse::<SlaDuration>().unwrap_err();
             assert!(e.to_string().contains(&format!("`{bad}`")));
         }

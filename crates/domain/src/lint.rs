@@ -46,10 +46,7 @@ pub fn lint(text: &str, expected: Option<(&str, &str)>) -> (Option<Standard>, Ve
             return (None, vec![f]);
         }
     };
-    let mut l = Linter {
-        text,
-        out: Vec::new(),
-    };
+    let mut l = Linter { text, out: Vec::new() };
     l.header(&std, expected);
     l.components(&std);
     l.channels(&std);
@@ -66,11 +63,7 @@ struct Linter<'a> {
 
 impl Linter<'_> {
     fn push(&mut self, severity: Severity, line: usize, message: String) {
-        self.out.push(Finding {
-            severity,
-            line,
-            message,
-        });
+        self.out.push(Finding { severity, line, message });
     }
 
     fn error(&mut self, line: usize, message: String) {
@@ -101,15 +94,10 @@ impl Linter<'_> {
             self.error(line, "version starts at 1".into());
         }
         let slug_ok = !s.slug.is_empty()
-            && s.slug
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            && s.slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !slug_ok {
             let line = self.line_of("slug");
-            self.error(
-                line,
-                format!("slug `{}` must be lowercase letters, digits and hyphens", s.slug),
-            );
+            self.error(line, format!("slug `{}` must be lowercase letters, digits and hyphens", s.slug));
         }
         if let Some((office, slug)) = expected
             && (office != s.office.as_str() || slug != s.slug)
@@ -129,10 +117,7 @@ impl Linter<'_> {
             if component(code).is_none() {
                 let known: Vec<_> = COMPONENTS.iter().map(|c| c.code).collect();
                 let l = self.line_of(&format!("{code} ="));
-                self.error(
-                    l,
-                    format!("unknown component `{code}` (known: {})", known.join(", ")),
-                );
+                self.error(l, format!("unknown component `{code}` (known: {})", known.join(", ")));
             } else if text.trim().is_empty() {
                 let l = self.line_of(&format!("{code} ="));
                 self.error(
@@ -163,10 +148,7 @@ impl Linter<'_> {
         for (i, ch) in s.channels.iter().enumerate() {
             let line = self.nth_line_of("[[channels]]", i);
             if !CHANNELS.contains(&ch.code.as_str()) {
-                self.error(
-                    line,
-                    format!("unknown channel `{}` (known: {})", ch.code, CHANNELS.join(", ")),
-                );
+                self.error(line, format!("unknown channel `{}` (known: {})", ch.code, CHANNELS.join(", ")));
             }
             if !seen.insert(ch.code.as_str()) {
                 self.error(line, format!("channel `{}` is listed twice", ch.code));
@@ -188,11 +170,7 @@ impl Linter<'_> {
             if !FIELD_KINDS.contains(&f.kind.as_str()) {
                 self.error(
                     line,
-                    format!(
-                        "field kind `{}` is unknown (known: {})",
-                        f.kind,
-                        FIELD_KINDS.join(", ")
-                    ),
+                    format!("field kind `{}` is unknown (known: {})", f.kind, FIELD_KINDS.join(", ")),
                 );
             }
         }
@@ -226,10 +204,9 @@ impl Linter<'_> {
                 (Actor::External, None) => {
                     self.error(line, format!("{name}: an external step names its `party`"))
                 }
-                (Actor::Applicant | Actor::Staff(_), Some(p)) => self.error(
-                    line,
-                    format!("{name}: `party = \"{p}\"` is only for external steps"),
-                ),
+                (Actor::Applicant | Actor::Staff(_), Some(p)) => {
+                    self.error(line, format!("{name}: `party = \"{p}\"` is only for external steps"))
+                }
                 _ => {}
             }
             if s.kind == StandardKind::Sop {
@@ -247,11 +224,7 @@ impl Linter<'_> {
                     format!("{name} is untimed (`{d}`): it is shown as such and never escalated"),
                 );
             }
-            for ch in step
-                .channels
-                .iter()
-                .filter(|c| !channel_codes.contains(c.as_str()))
-            {
+            for ch in step.channels.iter().filter(|c| !channel_codes.contains(c.as_str())) {
                 self.error(
                     line,
                     format!("{name}: channel `{ch}` is not one of this standard's [[channels]]"),
@@ -260,10 +233,7 @@ impl Linter<'_> {
             if let Some(target) = &step.returns_to {
                 let earlier = s.steps[..i].iter().any(|p| &p.id == target);
                 if !earlier {
-                    self.error(
-                        line,
-                        format!("{name}: returns_to `{target}` is not an earlier step"),
-                    );
+                    self.error(line, format!("{name}: returns_to `{target}` is not an earlier step"));
                 }
             }
         }
@@ -275,11 +245,8 @@ impl Linter<'_> {
         let Some(total) = s.sla.total.as_ref().and_then(SlaDuration::working_minutes) else {
             return;
         };
-        let minutes: Option<Vec<u32>> = s
-            .steps
-            .iter()
-            .map(|st| st.duration.as_ref().and_then(SlaDuration::working_minutes))
-            .collect();
+        let minutes: Option<Vec<u32>> =
+            s.steps.iter().map(|st| st.duration.as_ref().and_then(SlaDuration::working_minutes)).collect();
         let Some(minutes) = minutes else { return };
         let sum: u32 = minutes.iter().sum();
         if !minutes.is_empty() && sum != total {

@@ -52,9 +52,7 @@ impl Nik {
     pub fn parse(s: &str) -> Result<Nik, NikError> {
         let b = s.as_bytes();
         if b.len() != 16 {
-            return Err(NikError::Length {
-                len: s.chars().count(),
-            });
+            return Err(NikError::Length { len: s.chars().count() });
         }
         if !b.iter().all(u8::is_ascii_digit) {
             return Err(NikError::NotDigits);
@@ -103,9 +101,7 @@ impl Nik {
     pub fn warnings(&self, region_known: bool) -> Vec<NikWarning> {
         let mut w = Vec::new();
         if !region_known {
-            w.push(NikWarning::UnknownRegion {
-                prefix: self.kecamatan_code(),
-            });
+            w.push(NikWarning::UnknownRegion { prefix: self.kecamatan_code() });
         }
         let (d, m, _) = self.birth_ddmmyy();
         let max = match m {
@@ -134,11 +130,7 @@ pub fn mask(s: &str) -> String {
         return "•".repeat(chars.len());
     }
     let n = chars.len();
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| if i < 4 || i >= n - 4 { *c } else { '•' })
-        .collect()
+    chars.iter().enumerate().map(|(i, c)| if i < 4 || i >= n - 4 { *c } else { '•' }).collect()
 }
 
 impl fmt::Debug for Nik {
@@ -180,9 +172,7 @@ mod tests {
     fn odd_but_legal_niks_warn() {
         let n = Nik::parse("9999993102900001").unwrap();
         let w = n.warnings(false);
-        assert!(w.contains(&NikWarning::UnknownRegion {
-            prefix: "99.99.99".into()
-        }));
+        assert!(w.contains(&NikWarning::UnknownRegion { prefix: "99.99.99".into() }));
         assert!(w.contains(&NikWarning::UnusualDate));
     }
 

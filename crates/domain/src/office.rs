@@ -25,11 +25,7 @@ impl OfficeCode {
     }
 
     pub fn level(&self) -> OfficeLevel {
-        if self.0.len() == 2 {
-            OfficeLevel::Province
-        } else {
-            OfficeLevel::KabKota
-        }
+        if self.0.len() == 2 { OfficeLevel::Province } else { OfficeLevel::KabKota }
     }
 
     /// The office one level up: the province office of a kab/kota office.
@@ -166,9 +162,7 @@ mod tests {
 
     #[test]
     fn malformed_codes_are_rejected() {
-        for bad in [
-            "", "7", "733", "33.2", "33.200", "aa", "33.00", "00", "33-20", "33.20.01",
-        ] {
+        for bad in ["", "7", "733", "33.2", "33.200", "aa", "33.00", "00", "33-20", "33.20.01"] {
             assert!(bad.parse::<OfficeCode>().is_err(), "{bad} accepted");
         }
     }

@@ -35,12 +35,7 @@ const fn c(
     name_id: &'static str,
     name_en: &'static str,
 ) -> Component {
-    Component {
-        code,
-        group,
-        name_id,
-        name_en,
-    }
+    Component { code, group, name_id, name_en }
 }
 
 /// The 14 components in the Permen's order: 6 delivery, then 8 manufacturing.
@@ -48,21 +43,11 @@ pub const COMPONENTS: [Component; 14] = {
     use ComponentGroup::{Delivery as D, Manufacturing as M};
     [
         c("persyaratan", D, "Persyaratan", "Requirements"),
-        c(
-            "prosedur",
-            D,
-            "Sistem, Mekanisme dan Prosedur",
-            "System, mechanism and procedure",
-        ),
+        c("prosedur", D, "Sistem, Mekanisme dan Prosedur", "System, mechanism and procedure"),
         c("jangka_waktu", D, "Jangka Waktu Pelayanan", "Time limit"),
         c("biaya", D, "Biaya/Tarif", "Cost"),
         c("produk", D, "Produk Pelayanan", "Service product"),
-        c(
-            "pengaduan",
-            D,
-            "Penanganan Pengaduan, Saran dan Masukan",
-            "Complaints, suggestions and feedback",
-        ),
+        c("pengaduan", D, "Penanganan Pengaduan, Saran dan Masukan", "Complaints, suggestions and feedback"),
         c("dasar_hukum", M, "Dasar Hukum", "Legal basis"),
         c("sarana", M, "Sarana, Prasarana dan/atau Fasilitas", "Facilities"),
         c("kompetensi", M, "Kompetensi Pelaksana", "Staff competence"),
@@ -75,12 +60,7 @@ pub const COMPONENTS: [Component; 14] = {
             "Jaminan Keamanan dan Keselamatan Pelayanan",
             "Security and safety guarantee",
         ),
-        c(
-            "evaluasi",
-            M,
-            "Evaluasi Kinerja Pelaksana",
-            "Staff performance evaluation",
-        ),
+        c("evaluasi", M, "Evaluasi Kinerja Pelaksana", "Staff performance evaluation"),
     ]
 };
 
@@ -321,11 +301,7 @@ impl Standard {
     pub fn parse(text: &str) -> Result<Standard, StandardError> {
         let mut s: Standard = toml::from_str(text).map_err(|e| {
             let (line, column) = e.span().map(|sp| line_col(text, sp.start)).unwrap_or((1, 1));
-            StandardError {
-                line,
-                column,
-                message: e.message().trim().to_string(),
-            }
+            StandardError { line, column, message: e.message().trim().to_string() }
         })?;
         for step in &mut s.steps {
             if step.id.is_empty() {
@@ -342,17 +318,12 @@ impl Standard {
 
     /// A component's text, `tidak dinyatakan` when the seed has none.
     pub fn component(&self, code: &str) -> &str {
-        self.components
-            .get(code)
-            .map(String::as_str)
-            .unwrap_or(NOT_STATED)
+        self.components.get(code).map(String::as_str).unwrap_or(NOT_STATED)
     }
 
     /// Steps that run on a channel, in order.
     pub fn steps_for<'a>(&'a self, channel: &'a str) -> impl Iterator<Item = &'a Step> + 'a {
-        self.steps
-            .iter()
-            .filter(move |s| s.channels.is_empty() || s.channels.iter().any(|c| c == channel))
+        self.steps.iter().filter(move |s| s.channels.is_empty() || s.channels.iter().any(|c| c == channel))
     }
 
     pub fn accepts_online(&self) -> bool {
@@ -363,11 +334,7 @@ impl Standard {
 /// A TOML error with the line and column it points at.
 pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> StandardError {
     let (line, column) = e.span().map(|sp| line_col(text, sp.start)).unwrap_or((1, 1));
-    StandardError {
-        line,
-        column,
-        message: e.message().trim().to_string(),
-    }
+    StandardError { line, column, message: e.message().trim().to_string() }
 }
 
 /// 1-based line and column of a byte offset.

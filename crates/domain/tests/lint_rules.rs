@@ -10,20 +10,13 @@ fn muba() -> String {
 
 fn errors_of(text: &str) -> Vec<Finding> {
     let (_, findings) = lint(text, Some(("16.06", "ktp-el")));
-    findings
-        .into_iter()
-        .filter(|f| f.severity == Severity::Error)
-        .collect()
+    findings.into_iter().filter(|f| f.severity == Severity::Error).collect()
 }
 
 fn one_error(text: &str, needle: &str) -> Finding {
     let errs = errors_of(text);
     assert_eq!(errs.len(), 1, "{errs:#?}");
-    assert!(
-        errs[0].message.contains(needle),
-        "{:?} lacks {needle:?}",
-        errs[0].message
-    );
+    assert!(errs[0].message.contains(needle), "{:?} lacks {needle:?}", errs[0].message);
     errs[0].clone()
 }
 
@@ -53,10 +46,8 @@ fn an_unknown_role_is_an_error_at_its_line() {
 #[test]
 fn steps_that_do_not_add_up_say_by_how_much() {
     let text = muba().replacen("duration = \"3 menit\"", "duration = \"8 menit\"", 1);
-    let f = one_error(
-        &text,
-        "steps add up to 35 menit but the stated total is 30 menit (differ by +5 menit)",
-    );
+    let f =
+        one_error(&text, "steps add up to 35 menit but the stated total is 30 menit (differ by +5 menit)");
     assert_eq!(f.line, line_of(&text, "total = \"30 menit\""));
 }
 
@@ -92,21 +83,14 @@ fn unknown_and_empty_components_are_errors() {
 fn untimed_steps_are_warnings_not_errors() {
     let text = muba().replacen("duration = \"2 menit\"", "duration = \"tentatif\"", 1);
     let (_, findings) = lint(&text, Some(("16.06", "ktp-el")));
-    assert!(
-        findings.iter().all(|f| f.severity == Severity::Warning),
-        "{findings:#?}"
-    );
+    assert!(findings.iter().all(|f| f.severity == Severity::Warning), "{findings:#?}");
     assert!(findings.iter().any(|f| f.message.contains("untimed")));
 }
 
 #[test]
 fn a_file_in_the_wrong_folder_is_caught() {
     let (_, findings) = lint(&muba(), Some(("33.20", "ktp-el")));
-    assert!(
-        findings
-            .iter()
-            .any(|f| f.message.contains("declares office `16.06`"))
-    );
+    assert!(findings.iter().any(|f| f.message.contains("declares office `16.06`")));
 }
 
 #[test]
@@ -115,18 +99,12 @@ fn returns_must_go_to_an_earlier_step_and_ids_be_unique() {
         &muba().replacen("returns_to = \"1\"", "returns_to = \"6\"", 1),
         "returns_to `6` is not an earlier step",
     );
-    one_error(
-        &muba().replacen("no = \"7\"", "no = \"6\"", 1),
-        "id is used twice",
-    );
+    one_error(&muba().replacen("no = \"7\"", "no = \"6\"", 1), "id is used twice");
 }
 
 #[test]
 fn channels_and_external_parties_are_checked() {
-    one_error(
-        &muba().replace("code = \"counter\"", "code = \"fax\""),
-        "unknown channel `fax`",
-    );
+    one_error(&muba().replace("code = \"counter\"", "code = \"fax\""), "unknown channel `fax`");
     let text = muba().replacen("actor = \"kepala_dinas\"", "actor = \"external\"", 1);
     one_error(&text, "an external step names its `party`");
 }

@@ -31,10 +31,7 @@ fn all_fifteen_lint_without_errors() {
             let code = office.file_name().into_string().unwrap();
             let slug = path.file_stem().unwrap().to_str().unwrap().to_string();
             let (std, findings) = lint(&text, Some((&code, &slug)));
-            let errors: Vec<_> = findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .collect();
+            let errors: Vec<_> = findings.iter().filter(|f| f.severity == Severity::Error).collect();
             assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
             assert!(std.is_some());
             *per_office.entry(code).or_insert(0) += 1;
@@ -70,12 +67,7 @@ fn musi_banyuasin_ktp_el_is_the_sop_of_the_seed() {
             Applicant
         ]
     );
-    let rejecting: Vec<_> = s
-        .steps
-        .iter()
-        .filter(|st| st.can_reject)
-        .map(|st| st.no.as_str())
-        .collect();
+    let rejecting: Vec<_> = s.steps.iter().filter(|st| st.can_reject).map(|st| st.no.as_str()).collect();
     assert_eq!(rejecting, ["5"]);
     assert_eq!(s.source.number, "B-470/733/DUKCAPIL/2022");
 }
@@ -84,18 +76,10 @@ fn musi_banyuasin_ktp_el_is_the_sop_of_the_seed() {
 fn palangka_raya_keeps_both_rows_numbered_four() {
     let s = load("62.71", "pemanfaatan-data");
     assert_eq!(s.steps.len(), 12);
-    let fours: Vec<_> = s
-        .steps
-        .iter()
-        .filter(|st| st.no == "4")
-        .map(|st| st.id.as_str())
-        .collect();
+    let fours: Vec<_> = s.steps.iter().filter(|st| st.no == "4").map(|st| st.id.as_str()).collect();
     assert_eq!(fours, ["4a", "4b"]);
     let walikota = &s.steps[1];
-    assert_eq!(
-        (walikota.actor, walikota.party.as_deref()),
-        (Actor::External, Some("Walikota"))
-    );
+    assert_eq!((walikota.actor, walikota.party.as_deref()), (Actor::External, Some("Walikota")));
     assert_eq!(walikota.duration, Some(SlaDuration::WorkingDays(2)));
     assert_eq!(s.steps[4].duration, Some(SlaDuration::WorkingMinutes(240)));
     assert_eq!(s.steps[11].duration, Some(SlaDuration::Recurring { months: 6 }));

@@ -18,6 +18,8 @@ pub struct Config {
     pub web: web::Config,
     /// Log filter, e.g. `info` or `layanan=debug`.
     pub log: String,
+    /// Seconds between escalation sweeps.
+    pub sweep_seconds: u64,
 }
 
 impl Default for Config {
@@ -28,6 +30,7 @@ impl Default for Config {
             standards_dir: default_standards_dir(),
             web: web::Config::default(),
             log: "info".into(),
+            sweep_seconds: 60,
         }
     }
 }
@@ -35,11 +38,7 @@ impl Default for Config {
 /// `./standards` when run from a checkout; else the one next to the sources.
 fn default_standards_dir() -> PathBuf {
     let here = PathBuf::from("standards");
-    if here.is_dir() {
-        here
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../standards")
-    }
+    if here.is_dir() { here } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("../../standards") }
 }
 
 pub fn load(file: &Path, database: Option<String>) -> Result<Config, String> {

@@ -33,11 +33,7 @@ pub fn run(cmd: &StandardsCommand) -> ExitCode {
         }
     }
     eprintln!("{} files, {errors} errors, {warnings} warnings", files.len());
-    if errors > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -62,31 +58,17 @@ fn lint_file(path: &Path) -> Vec<String> {
     if path.file_name().is_some_and(|n| n == "office.toml") {
         return match domain::OfficeProfile::parse(&text) {
             Ok(_) => Vec::new(),
-            Err(e) => vec![format!(
-                "{shown}:{}: error: column {}: {}",
-                e.line, e.column, e.message
-            )],
+            Err(e) => vec![format!("{shown}:{}: error: column {}: {}", e.line, e.column, e.message)],
         };
     }
-    let office = path
-        .parent()
-        .and_then(|p| p.file_name())
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
+    let office = path.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str()).unwrap_or_default();
     let slug = path.file_stem().and_then(|n| n.to_str()).unwrap_or_default();
-    let expected = office
-        .parse::<domain::OfficeCode>()
-        .is_ok()
-        .then_some((office, slug));
+    let expected = office.parse::<domain::OfficeCode>().is_ok().then_some((office, slug));
     let (_, findings) = lint(&text, expected);
     findings
         .iter()
         .map(|f| {
-            let sev = if f.severity == Severity::Error {
-                "error"
-            } else {
-                "warning"
-            };
+            let sev = if f.severity == Severity::Error { "error" } else { "warning" };
             format!("{shown}:{}: {sev}: {}", f.line, f.message)
         })
         .collect()

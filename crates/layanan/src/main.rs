@@ -99,9 +99,7 @@ fn main() -> ExitCode {
 }
 
 async fn audit_verify(cfg: &config::Config) -> Result<ExitCode, String> {
-    let store = store::connect(&cfg.database_url)
-        .await
-        .map_err(|e| e.to_string())?;
+    let store = store::connect(&cfg.database_url).await.map_err(|e| e.to_string())?;
     store.migrate().await.map_err(|e| e.to_string())?;
     let r = store.audit_verify().await.map_err(|e| e.to_string())?;
     if r.ok {

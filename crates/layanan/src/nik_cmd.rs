@@ -60,25 +60,14 @@ pub fn run(cmd: &NikCommand) -> ExitCode {
             }
             Err(e) => {
                 invalid += 1;
-                [
-                    raw.to_string(),
-                    "false".into(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    e.to_string(),
-                ]
+                [raw.to_string(), "false".into(), String::new(), String::new(), String::new(), e.to_string()]
             }
         };
         let _ = w.write_record(&row);
     }
     let _ = w.flush();
     let _ = std::io::stderr().flush();
-    if invalid > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    if invalid > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
 fn warning_text(w: &NikWarning) -> String {

@@ -23,16 +23,10 @@ pub async fn prepare_store(cfg: &Config) -> Result<Arc<dyn Store>, String> {
     let store = store::connect(&cfg.database_url)
         .await
         .map_err(|e| format!("database {}: {e}", redact(&cfg.database_url)))?;
-    store
-        .migrate()
-        .await
-        .map_err(|e| format!("migration failed: {e}"))?;
-    store::reference::ensure_loaded(store.as_ref())
-        .await
-        .map_err(|e| format!("reference data: {e}"))?;
-    let report = web::catalog::sync_dir(store.as_ref(), &cfg.standards_dir)
-        .await
-        .map_err(|e| e.to_string())?;
+    store.migrate().await.map_err(|e| format!("migration failed: {e}"))?;
+    store::reference::ensure_loaded(store.as_ref()).await.map_err(|e| format!("reference data: {e}"))?;
+    let report =
+        web::catalog::sync_dir(store.as_ref(), &cfg.standards_dir).await.map_err(|e| e.to_string())?;
     tracing::info!(
         offices = report.offices,
         published = report.published,
@@ -62,20 +56,17 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
     init_logging(&cfg.log);
     let started = Instant::now();
     let store = prepare_store(&cfg).await?;
-    let catalog = web::Catalog::load(store.as_ref())
-        .await
-        .map_err(|e| e.to_string())?;
+    let catalog = web::Catalog::load(store.as_ref()).await.map_err(|e| e.to_string())?;
     if !args.no_demo {
-        let accounts = web::demo::seed(store.as_ref())
-            .await
-            .map_err(|e| e.body.message)?;
+        let accounts = web::demo::seed(store.as_ref()).await.map_err(|e| e.body.message)?;
         print_demo(&accounts);
     }
     let addr = args.addr.unwrap_or(cfg.addr.clone());
-    let listener = tokio::net::TcpListener::bind(&addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener =
+        tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let state = web::AppState::new(store, catalog, cfg.web.clone());
+    let every = std::time::Duration::from_secs(cfg.sweep_seconds.max(1));
+    web::cases::sweep::spawn(state.clone(), every);
     tracing::info!(
         addr = %addr,
         backend = state.store.backend(),

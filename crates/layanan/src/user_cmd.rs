@@ -32,27 +32,14 @@ pub enum UserCommand {
 }
 
 pub async fn run(cfg: &Config, cmd: UserCommand) -> Result<ExitCode, String> {
-    let UserCommand::Add {
-        username,
-        role,
-        office,
-        name,
-        unit,
-        password_stdin: _,
-    } = cmd;
+    let UserCommand::Add { username, role, office, name, unit, password_stdin: _ } = cmd;
     let role: Role = role.parse().map_err(|e| format!("--role: {e}"))?;
     let username = username.trim().to_string();
-    if username.is_empty()
-        || !username
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-    {
+    if username.is_empty() || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
         return Err("--username: use letters, digits, '.', '_' or '-'".into());
     }
     let mut password = String::new();
-    std::io::stdin()
-        .read_to_string(&mut password)
-        .map_err(|e| format!("reading the password: {e}"))?;
+    std::io::stdin().read_to_string(&mut password).map_err(|e| format!("reading the password: {e}"))?;
     let password = password.trim_end_matches(['\r', '\n']).to_string();
     web::auth::check_password_policy(&password, &username).map_err(|e| format!("password: {e}"))?;
     let store = crate::serve::prepare_store(cfg).await?;
@@ -69,9 +56,6 @@ pub async fn run(cfg: &Config, cmd: UserCommand) -> Result<ExitCode, String> {
         unit,
     };
     let created = store.create_user("cli", &user).await.map_err(|e| e.to_string())?;
-    println!(
-        "created user {} (id {}, {} at {})",
-        created.username, created.id, created.role, created.office
-    );
+    println!("created user {} (id {}, {} at {})", created.username, created.id, created.role, created.office);
     Ok(ExitCode::SUCCESS)
 }

@@ -15,18 +15,13 @@ fn repo() -> PathBuf {
 
 fn layanan(args: &[&str], db: &str) -> Command {
     let mut c = Command::new(BIN);
-    c.args(args)
-        .current_dir(repo())
-        .env("LAYANAN_DATABASE_URL", db)
-        .env_remove("LAYANAN_CONFIG");
+    c.args(args).current_dir(repo()).env("LAYANAN_DATABASE_URL", db).env_remove("LAYANAN_CONFIG");
     c
 }
 
 fn run(args: &[&str], db: &str, stdin: Option<&str>) -> Output {
     let mut c = layanan(args, db);
-    c.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = c.spawn().unwrap();
     if let Some(s) = stdin {
         child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
@@ -36,11 +31,7 @@ fn run(args: &[&str], db: &str, stdin: Option<&str>) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 #[test]
@@ -53,22 +44,19 @@ fn lint_passes_the_shipped_standards_and_fails_a_broken_one() {
     let office = dir.0.join("16.06");
     std::fs::create_dir_all(&office).unwrap();
     let good = std::fs::read_to_string(repo().join("standards/16.06/ktp-el.toml")).unwrap();
-    let broken = good
-        .replacen("duration = \"3 menit\"", "duration = \"9 menit\"", 1)
-        .replacen("actor = \"validator\"", "actor = \"kabid\"", 1);
-    std::fs::write(office.join("ktp-el.toml"), broken).unwrap();
-    let out = run(
-        &["standards", "lint", dir.0.to_str().unwrap()],
-        "sqlite://unused.db",
-        None,
+    let broken = good.replacen("duration = \"3 menit\"", "duration = \"9 menit\"", 1).replacen(
+        "actor = \"validator\"",
+        "actor = \"kabid\"",
+        1,
     );
+    std::fs::write(office.join("ktp-el.toml"), broken).unwrap();
+    let out = run(&["standards", "lint", dir.0.to_str().unwrap()], "sqlite://unused.db", None);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let t = text(&out);
     let file = office.join("ktp-el.toml").display().to_string();
     // A schema error stops the file at the first problem, with its line.
     assert!(
-        t.lines()
-            .any(|l| l.starts_with(&format!("{file}:")) && l.contains("error: ") && l.contains("kabid")),
+        t.lines().any(|l| l.starts_with(&format!("{file}:")) && l.contains("error: ") && l.contains("kabid")),
         "{t}"
     );
 }
@@ -84,11 +72,7 @@ fn lint_reports_arithmetic_with_file_and_line() {
         good.replacen("duration = \"3 menit\"", "duration = \"9 menit\"", 1),
     )
     .unwrap();
-    let out = run(
-        &["standards", "lint", dir.0.to_str().unwrap()],
-        "sqlite://unused.db",
-        None,
-    );
+    let out = run(&["standards", "lint", dir.0.to_str().unwrap()], "sqlite://unused.db", None);
     assert_eq!(out.status.code(), Some(1));
     let line = good.lines().position(|l| l.starts_with("total = ")).unwrap() + 1;
     let expected = format!(
@@ -103,27 +87,13 @@ fn nik_check_prints_csv_and_fails_on_invalid() {
     let out = run(&["nik", "check", "3320015708900001"], "sqlite://unused.db", None);
     assert!(out.status.success(), "{}", text(&out));
     let csv = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        csv.lines().next(),
-        Some("nik,valid,sex,birth_ddmmyy,kecamatan,problem")
-    );
-    assert_eq!(
-        csv.lines().nth(1),
-        Some("3320015708900001,true,female,170890,33.20.01,")
-    );
+    assert_eq!(csv.lines().next(), Some("nik,valid,sex,birth_ddmmyy,kecamatan,problem"));
+    assert_eq!(csv.lines().nth(1), Some("3320015708900001,true,female,170890,33.20.01,"));
 
     let dir = TempDir::new("nik");
     let file = dir.0.join("in.csv");
-    std::fs::write(
-        &file,
-        "nik,name\n3320015708900001,A\n3320013508900001,B\n9999990101900001,C\n",
-    )
-    .unwrap();
-    let out = run(
-        &["nik", "check", "--csv", file.to_str().unwrap()],
-        "sqlite://unused.db",
-        None,
-    );
+    std::fs::write(&file, "nik,name\n3320015708900001,A\n3320013508900001,B\n9999990101900001,C\n").unwrap();
+    let out = run(&["nik", "check", "--csv", file.to_str().unwrap()], "sqlite://unused.db", None);
     assert_eq!(out.status.code(), Some(1));
     let csv = String::from_utf8_lossy(&out.stdout).to_string();
     let rows: Vec<_> = csv.lines().collect();
@@ -147,11 +117,7 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// Starts `layanan serve` and waits until it says it is serving.
@@ -160,11 +126,7 @@ fn serve(db: &str, extra: &[&str]) -> Server {
     let addr = format!("127.0.0.1:{port}");
     let mut args = vec!["serve", "--addr", &addr];
     args.extend_from_slice(extra);
-    let mut child = layanan(&args, db)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = layanan(&args, db).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let out = child.stdout.take().unwrap();
     let err = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
@@ -192,11 +154,7 @@ fn serve(db: &str, extra: &[&str]) -> Server {
                     stdout.push_str(&more);
                     stdout.push('\n');
                 }
-                return Server {
-                    child,
-                    base: format!("http://{addr}"),
-                    stdout,
-                };
+                return Server { child, base: format!("http://{addr}"), stdout };
             }
         }
     }
@@ -225,12 +183,8 @@ async fn serve_without_demo_then_add_a_user_and_verify_the_audit_log() {
     let db = sqlite_url(&dir.0);
     let server = serve(&db, &["--no-demo"]);
     assert!(!server.stdout.contains("Demo accounts"), "{}", server.stdout);
-    let offices: serde_json::Value = reqwest::get(format!("{}/api/v1/offices", server.base))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let offices: serde_json::Value =
+        reqwest::get(format!("{}/api/v1/offices", server.base)).await.unwrap().json().await.unwrap();
     assert_eq!(offices.as_array().unwrap().len(), 8);
 
     let add = run(
@@ -249,55 +203,22 @@ async fn serve_without_demo_then_add_a_user_and_verify_the_audit_log() {
         Some("sebuah kata sandi panjang\n"),
     );
     assert!(add.status.success(), "{}", text(&add));
-    assert_eq!(
-        login(&server.base, "jepara.verif", "sebuah kata sandi panjang").await,
-        200
-    );
+    assert_eq!(login(&server.base, "jepara.verif", "sebuah kata sandi panjang").await, 200);
 
     let bad_role = run(
-        &[
-            "user",
-            "add",
-            "--username",
-            "x",
-            "--role",
-            "kabid",
-            "--office",
-            "33.20",
-            "--password-stdin",
-        ],
+        &["user", "add", "--username", "x", "--role", "kabid", "--office", "33.20", "--password-stdin"],
         &db,
         Some("sebuah kata sandi panjang"),
     );
     assert!(!bad_role.status.success() && text(&bad_role).contains("--role"));
     let short = run(
-        &[
-            "user",
-            "add",
-            "--username",
-            "y",
-            "--role",
-            "operator",
-            "--office",
-            "33.20",
-            "--password-stdin",
-        ],
+        &["user", "add", "--username", "y", "--role", "operator", "--office", "33.20", "--password-stdin"],
         &db,
         Some("short"),
     );
     assert!(!short.status.success() && text(&short).contains("at least 12"));
     let no_office = run(
-        &[
-            "user",
-            "add",
-            "--username",
-            "z",
-            "--role",
-            "operator",
-            "--office",
-            "99.98",
-            "--password-stdin",
-        ],
+        &["user", "add", "--username", "z", "--role", "operator", "--office", "99.98", "--password-stdin"],
         &db,
         Some("sebuah kata sandi panjang"),
     );
@@ -309,9 +230,7 @@ async fn serve_without_demo_then_add_a_user_and_verify_the_audit_log() {
     assert!(text(&ok).contains("hash chain intact"));
 
     // An intruder edits a row with direct database access.
-    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&db)
-        .await
-        .unwrap();
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&db).await.unwrap();
     sqlx::raw_sql("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'x' WHERE seq = 3;")
         .execute(&mut conn)
         .await
@@ -326,11 +245,8 @@ async fn first_start_prints_random_demo_accounts_once() {
     let dir = TempDir::new("serve");
     let db = sqlite_url(&dir.0);
     let server = serve(&db, &[]);
-    let line = server
-        .stdout
-        .lines()
-        .find(|l| l.starts_with("muba.verifikator "))
-        .expect("demo account printed");
+    let line =
+        server.stdout.lines().find(|l| l.starts_with("muba.verifikator ")).expect("demo account printed");
     let password = line.split_whitespace().last().unwrap().to_string();
     assert_eq!(password.len(), 20);
     assert_eq!(login(&server.base, "muba.verifikator", &password).await, 200);
@@ -346,22 +262,11 @@ async fn serve_runs_on_postgresql_with_only_the_url_changed() {
     };
     let db = store::testing::fresh_postgres_database(&server_url).await;
     let name = db.rsplit('/').next().unwrap().to_string();
-    let _cleanup = store::testing::DropDatabase {
-        server: server_url.clone(),
-        name,
-    };
+    let _cleanup = store::testing::DropDatabase { server: server_url.clone(), name };
     let server = serve(&db, &["--no-demo"]);
-    assert!(
-        server.stdout.contains("backend=\"postgres\""),
-        "{}",
-        server.stdout
-    );
-    let services: serde_json::Value = reqwest::get(format!("{}/api/v1/services", server.base))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    assert!(server.stdout.contains("backend=\"postgres\""), "{}", server.stdout);
+    let services: serde_json::Value =
+        reqwest::get(format!("{}/api/v1/services", server.base)).await.unwrap().json().await.unwrap();
     assert_eq!(services.as_array().unwrap().len(), 15);
     drop(server);
     let ok = run(&["audit", "verify"], &db, None);

@@ -38,23 +38,11 @@ pub struct NewAudit<'a> {
 
 impl<'a> NewAudit<'a> {
     pub fn change(actor: &'a str, action: &'a str, object: &'a str, detail: String) -> Self {
-        NewAudit {
-            kind: AuditKind::Change,
-            actor,
-            action,
-            object,
-            detail,
-        }
+        NewAudit { kind: AuditKind::Change, actor, action, object, detail }
     }
 
     pub fn access(actor: &'a str, action: &'a str, object: &'a str, detail: String) -> Self {
-        NewAudit {
-            kind: AuditKind::Access,
-            actor,
-            action,
-            object,
-            detail,
-        }
+        NewAudit { kind: AuditKind::Access, actor, action, object, detail }
     }
 }
 
@@ -100,16 +88,7 @@ pub fn chain_hash(
     detail: &str,
 ) -> String {
     let mut h = Sha256::new();
-    for part in [
-        prev,
-        &seq.to_string(),
-        &at.to_string(),
-        kind,
-        actor,
-        action,
-        object,
-        detail,
-    ] {
+    for part in [prev, &seq.to_string(), &at.to_string(), kind, actor, action, object, detail] {
         h.update((part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
     }
@@ -142,30 +121,16 @@ impl Verifier {
     pub fn check(&mut self, e: &AuditEntry) -> Option<AuditReport> {
         let prev = self.last_hash.as_deref().unwrap_or(GENESIS);
         let fail = |reason: String| {
-            Some(AuditReport {
-                rows: self.rows,
-                ok: false,
-                broken_at: Some(e.seq),
-                reason: Some(reason),
-            })
+            Some(AuditReport { rows: self.rows, ok: false, broken_at: Some(e.seq), reason: Some(reason) })
         };
         if e.seq != self.last_seq + 1 {
-            return fail(format!(
-                "row {} follows row {}: rows are missing",
-                e.seq, self.last_seq
-            ));
+            return fail(format!("row {} follows row {}: rows are missing", e.seq, self.last_seq));
         }
         if e.prev_hash != prev {
-            return fail(format!(
-                "row {} does not point at the hash of row {}",
-                e.seq, self.last_seq
-            ));
+            return fail(format!("row {} does not point at the hash of row {}", e.seq, self.last_seq));
         }
         if e.compute_hash() != e.hash {
-            return fail(format!(
-                "row {} was altered: its content does not match its hash",
-                e.seq
-            ));
+            return fail(format!("row {} was altered: its content does not match its hash", e.seq));
         }
         self.last_seq = e.seq;
         self.last_hash = Some(e.hash.clone());
@@ -174,11 +139,6 @@ impl Verifier {
     }
 
     pub fn finish(self) -> AuditReport {
-        AuditReport {
-            rows: self.rows,
-            ok: true,
-            broken_at: None,
-            reason: None,
-        }
+        AuditReport { rows: self.rows, ok: true, broken_at: None, reason: None }
     }
 }

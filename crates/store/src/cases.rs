@@ -52,6 +52,8 @@ pub struct NewCase {
     pub applicant: String,
     pub fields: String,
     pub created_by: String,
+    /// When the application was received: the instant its clocks start from.
+    pub created_at: i64,
     pub due_at: Option<i64>,
     pub step_started_at: Option<i64>,
     pub step_due_at: Option<i64>,

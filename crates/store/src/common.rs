@@ -521,7 +521,7 @@ macro_rules! impl_store {
                 .bind(&c.applicant)
                 .bind(&c.fields)
                 .bind(&c.created_by)
-                .bind(now)
+                .bind(c.created_at)
                 .bind(c.due_at)
                 .bind(c.step_started_at)
                 .bind(c.step_due_at)

@@ -24,10 +24,7 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
-        Ok(PgStore {
-            write: pool.clone(),
-            read: pool,
-        })
+        Ok(PgStore { write: pool.clone(), read: pool })
     }
 
     pub(crate) async fn begin(&self) -> Result<Transaction<'static, Postgres>> {
@@ -36,19 +33,13 @@ impl PgStore {
 
     /// Serialises appends to the audit chain across all app instances.
     pub(crate) async fn lock_audit(tx: &mut Transaction<'static, Postgres>) -> Result<()> {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(AUDIT_LOCK)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(AUDIT_LOCK).execute(&mut **tx).await?;
         Ok(())
     }
 
     pub(crate) async fn run_migrations(&self) -> Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(MIGRATE_LOCK)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(MIGRATE_LOCK).execute(&mut *tx).await?;
         sqlx::query(migrate::CREATE_TABLE).execute(&mut *tx).await?;
         Self::apply_migrations(&mut tx, migrate::POSTGRES).await?;
         tx.commit().await?;

@@ -16,27 +16,16 @@ pub fn parse_regions(csv_text: &str) -> Result<Vec<Region>> {
         let line = i + 2;
         let rec = rec.map_err(|e| StoreError::Invalid(format!("regions line {line}: {e}")))?;
         let (Some(code), Some(name)) = (rec.get(0), rec.get(1)) else {
-            return Err(StoreError::Invalid(format!(
-                "regions line {line}: expected `kode,nama`"
-            )));
+            return Err(StoreError::Invalid(format!("regions line {line}: expected `kode,nama`")));
         };
         let level = code.split('.').count();
         let valid = (1..=4).contains(&level)
-            && code
-                .split('.')
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+            && code.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
         if !valid || name.trim().is_empty() {
-            return Err(StoreError::Invalid(format!(
-                "regions line {line}: bad code `{code}` or empty name"
-            )));
+            return Err(StoreError::Invalid(format!("regions line {line}: bad code `{code}` or empty name")));
         }
         let parent = code.rsplit_once('.').map(|(p, _)| p.to_string());
-        out.push(Region {
-            code: code.to_string(),
-            name: name.to_string(),
-            level: level as i32,
-            parent,
-        });
+        out.push(Region { code: code.to_string(), name: name.to_string(), level: level as i32, parent });
     }
     Ok(out)
 }
@@ -49,9 +38,7 @@ pub fn parse_holidays(csv_text: &str) -> Result<Vec<Holiday>> {
         let line = i + 2;
         let rec = rec.map_err(|e| StoreError::Invalid(format!("holidays line {line}: {e}")))?;
         let (Some(date), Some(kind), Some(name)) = (rec.get(0), rec.get(1), rec.get(2)) else {
-            return Err(StoreError::Invalid(format!(
-                "holidays line {line}: expected `date,kind,name`"
-            )));
+            return Err(StoreError::Invalid(format!("holidays line {line}: expected `date,kind,name`")));
         };
         if chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_err()
             || !matches!(kind, "libur_nasional" | "cuti_bersama")
@@ -60,11 +47,7 @@ pub fn parse_holidays(csv_text: &str) -> Result<Vec<Holiday>> {
                 "holidays line {line}: bad date `{date}` or kind `{kind}`"
             )));
         }
-        out.push(Holiday {
-            date: date.into(),
-            kind: kind.into(),
-            name: name.into(),
-        });
+        out.push(Holiday { date: date.into(), kind: kind.into(), name: name.into() });
     }
     Ok(out)
 }
@@ -90,15 +73,10 @@ mod tests {
         let count = |l| regions.iter().filter(|r| r.level == l).count();
         assert_eq!((count(1), count(2), count(3), count(4)), (38, 514, 7_285, 83_762));
         let jepara = regions.iter().find(|r| r.code == "33.20").unwrap();
-        assert_eq!(
-            (jepara.name.as_str(), jepara.parent.as_deref()),
-            ("Kabupaten Jepara", Some("33"))
-        );
+        assert_eq!((jepara.name.as_str(), jepara.parent.as_deref()), ("Kabupaten Jepara", Some("33")));
         let holidays = parse_holidays(HOLIDAYS_CSV).unwrap();
-        let cuti_2026 = holidays
-            .iter()
-            .filter(|h| h.date.starts_with("2026") && h.kind == "cuti_bersama")
-            .count();
+        let cuti_2026 =
+            holidays.iter().filter(|h| h.date.starts_with("2026") && h.kind == "cuti_bersama").count();
         assert_eq!(cuti_2026, 8);
     }
 

@@ -28,24 +28,13 @@ impl SqliteStore {
                 crate::StoreError::Invalid(format!("cannot create database directory {}: {e}", dir.display()))
             })?;
         }
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(opts.clone())
-            .await?;
-        let read = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(opts.read_only(true))
-            .await;
+        let write = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await?;
+        let read = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await;
         // A read-only pool fails on a database that does not exist yet; the
         // writer has created it now, so open it again.
         let read = match read {
             Ok(p) => p,
-            Err(_) => {
-                SqlitePoolOptions::new()
-                    .max_connections(4)
-                    .connect_with(opts_read(url)?)
-                    .await?
-            }
+            Err(_) => SqlitePoolOptions::new().max_connections(4).connect_with(opts_read(url)?).await?,
         };
         Ok(SqliteStore { write, read })
     }
@@ -69,7 +58,5 @@ impl SqliteStore {
 }
 
 fn opts_read(url: &str) -> Result<SqliteConnectOptions> {
-    Ok(SqliteConnectOptions::from_str(url)?
-        .read_only(true)
-        .busy_timeout(Duration::from_secs(10)))
+    Ok(SqliteConnectOptions::from_str(url)?.read_only(true).busy_timeout(Duration::from_secs(10)))
 }

@@ -71,10 +71,8 @@ fn getrandom_fill(buf: &mut [u8]) {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
+    let t =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
     let mix = (t as u64) ^ (n.wrapping_mul(0x9e37_79b9_7f4a_7c15)) ^ u64::from(std::process::id());
     for (i, b) in buf.iter_mut().enumerate() {
         *b = (mix >> ((i % 8) * 8)) as u8;
@@ -87,12 +85,7 @@ pub async fn sqlite() -> TestStore {
     let url = format!("sqlite://{}", dir.0.join("test.db").display());
     let store = SqliteStore::connect(&url).await.expect("open sqlite");
     store.migrate().await.expect("migrate sqlite");
-    TestStore {
-        store: Arc::new(store),
-        url,
-        _dir: Some(dir),
-        _db: None,
-    }
+    TestStore { store: Arc::new(store), url, _dir: Some(dir), _db: None }
 }
 
 /// The local server every machine of this project runs; used when no URL is set.
@@ -109,12 +102,8 @@ fn in_ci() -> bool {
 /// message on a developer's machine, and fails it in CI or when the URL was
 /// set explicitly.
 pub fn postgres_url() -> Option<String> {
-    let explicit = std::env::var("LAYANAN_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
-    let url = explicit
-        .clone()
-        .unwrap_or_else(|| DEFAULT_POSTGRES_URL.to_string());
+    let explicit = std::env::var("LAYANAN_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty());
+    let url = explicit.clone().unwrap_or_else(|| DEFAULT_POSTGRES_URL.to_string());
     match reachable(&url) {
         Ok(()) => Some(url),
         Err(e) if explicit.is_some() || in_ci() => {
@@ -132,14 +121,8 @@ fn reachable(url: &str) -> Result<(), String> {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let host_port = rest.split(['/', '?']).next().unwrap_or_default();
     let host_port = host_port.rsplit_once('@').map_or(host_port, |(_, h)| h);
-    let addr = if host_port.contains(':') {
-        host_port.to_string()
-    } else {
-        format!("{host_port}:5432")
-    };
-    let addrs: Vec<_> = std::net::ToSocketAddrs::to_socket_addrs(&addr)
-        .map_err(|e| e.to_string())?
-        .collect();
+    let addr = if host_port.contains(':') { host_port.to_string() } else { format!("{host_port}:5432") };
+    let addrs: Vec<_> = std::net::ToSocketAddrs::to_socket_addrs(&addr).map_err(|e| e.to_string())?.collect();
     let first = addrs.first().ok_or("no address")?;
     std::net::TcpStream::connect_timeout(first, std::time::Duration::from_secs(2))
         .map(|_| ())
@@ -150,25 +133,11 @@ fn reachable(url: &str) -> Result<(), String> {
 pub async fn postgres() -> Option<TestStore> {
     let server = postgres_url()?;
     let url = fresh_postgres_database(&server).await;
-    let name = url
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .split('?')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let store = PgStore::connect(&url)
-        .await
-        .expect("connect to the test database");
+    let name = url.rsplit('/').next().unwrap_or_default().split('?').next().unwrap_or_default().to_string();
+    let store = PgStore::connect(&url).await.expect("connect to the test database");
     store.migrate().await.expect("migrate postgres");
     let drop = DropDatabase { server, name };
-    Some(TestStore {
-        store: Arc::new(store),
-        url,
-        _dir: None,
-        _db: Some(drop),
-    })
+    Some(TestStore { store: Arc::new(store), url, _dir: None, _db: Some(drop) })
 }
 
 /// Creates `layanan_test_<random>` on the server and returns its URL.
@@ -177,9 +146,7 @@ pub async fn fresh_postgres_database(server: &str) -> String {
     let mut bytes = [0u8; 8];
     getrandom_fill(&mut bytes);
     let name = format!("layanan_test_{}", hex::encode(bytes));
-    let mut conn = sqlx::PgConnection::connect(server)
-        .await
-        .expect("connect to the PostgreSQL server");
+    let mut conn = sqlx::PgConnection::connect(server).await.expect("connect to the PostgreSQL server");
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut conn)
         .await
@@ -190,13 +157,9 @@ pub async fn fresh_postgres_database(server: &str) -> String {
 
 /// `postgres://u@h:p/db?x` with `db` replaced.
 fn replace_database(server: &str, name: &str) -> String {
-    let (base, query) = server
-        .split_once('?')
-        .map_or((server, None), |(b, q)| (b, Some(q)));
+    let (base, query) = server.split_once('?').map_or((server, None), |(b, q)| (b, Some(q)));
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let path_start = base[scheme_end..]
-        .find('/')
-        .map_or(base.len(), |i| scheme_end + i);
+    let path_start = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
     let mut url = format!("{}/{name}", &base[..path_start]);
     if let Some(q) = query {
         url.push('?');
@@ -210,14 +173,8 @@ mod tests {
     #[test]
     fn database_name_is_replaced() {
         use super::replace_database as r;
-        assert_eq!(
-            r("postgres://postgres@127.0.0.1:5432/test", "x"),
-            "postgres://postgres@127.0.0.1:5432/x"
-        );
+        assert_eq!(r("postgres://postgres@127.0.0.1:5432/test", "x"), "postgres://postgres@127.0.0.1:5432/x");
         assert_eq!(r("postgres://127.0.0.1", "x"), "postgres://127.0.0.1/x");
-        assert_eq!(
-            r("postgres://h/db?sslmode=disable", "x"),
-            "postgres://h/x?sslmode=disable"
-        );
+        assert_eq!(r("postgres://h/db?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
     }
 }

@@ -78,11 +78,7 @@ contract!(regions_load_in_full_and_answer_lookups, |store, url| {
     assert_eq!(jepara.name, "Kabupaten Jepara");
     assert_eq!(store.region_children(None).await.unwrap().len(), 38);
     let kecamatan = store.region_children(Some("33.20")).await.unwrap();
-    assert!(
-        kecamatan
-            .iter()
-            .all(|r| r.parent.as_deref() == Some("33.20") && r.level == 3)
-    );
+    assert!(kecamatan.iter().all(|r| r.parent.as_deref() == Some("33.20") && r.level == 3));
     assert_eq!(kecamatan.len(), 16);
     // A second start does not import again.
     reference::ensure_loaded(store.as_ref()).await.unwrap();
@@ -94,10 +90,7 @@ contract!(regions_load_in_full_and_answer_lookups, |store, url| {
 
 contract!(offices_round_trip_and_need_their_parent, |store, url| {
     store.upsert_office("test", &office("33", None)).await.unwrap();
-    store
-        .upsert_office("test", &office("33.20", Some("33")))
-        .await
-        .unwrap();
+    store.upsert_office("test", &office("33.20", Some("33"))).await.unwrap();
     let got = store.office("33.20").await.unwrap().unwrap();
     assert_eq!(got, office("33.20", Some("33")));
     assert_eq!(store.offices().await.unwrap().len(), 2);
@@ -108,62 +101,31 @@ contract!(offices_round_trip_and_need_their_parent, |store, url| {
 
 contract!(standard_versions_are_immutable_and_newest_wins, |store, url| {
     store.upsert_office("test", &office("33", None)).await.unwrap();
-    assert_eq!(
-        store.put_standard("t", &standard(1, "a")).await.unwrap(),
-        PutOutcome::Inserted
-    );
-    assert_eq!(
-        store.put_standard("t", &standard(1, "a")).await.unwrap(),
-        PutOutcome::Unchanged
-    );
+    assert_eq!(store.put_standard("t", &standard(1, "a")).await.unwrap(), PutOutcome::Inserted);
+    assert_eq!(store.put_standard("t", &standard(1, "a")).await.unwrap(), PutOutcome::Unchanged);
     let changed = store.put_standard("t", &standard(1, "b")).await;
     assert!(matches!(changed, Err(StoreError::Conflict(_))), "{changed:?}");
     store.put_standard("t", &standard(2, "b")).await.unwrap();
     let all = store.standards(Some("33")).await.unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].version, 2);
-    assert_eq!(
-        store
-            .standard("33", "legalisir", Some(1))
-            .await
-            .unwrap()
-            .unwrap()
-            .content,
-        "a"
-    );
-    assert_eq!(
-        store
-            .standard("33", "legalisir", None)
-            .await
-            .unwrap()
-            .unwrap()
-            .version,
-        2
-    );
+    assert_eq!(store.standard("33", "legalisir", Some(1)).await.unwrap().unwrap().content, "a");
+    assert_eq!(store.standard("33", "legalisir", None).await.unwrap().unwrap().version, 2);
     assert!(store.standards(Some("73")).await.unwrap().is_empty());
 });
 
 contract!(users_are_unique_and_lock_and_unlock, |store, url| {
     store.upsert_office("test", &office("33", None)).await.unwrap();
     let u = store.create_user("admin", &user("siti", "33")).await.unwrap();
-    assert_eq!(
-        (u.role.as_str(), u.office.as_str(), u.active),
-        ("verifikator", "33", true)
-    );
+    assert_eq!((u.role.as_str(), u.office.as_str(), u.active), ("verifikator", "33", true));
     let dup = store.create_user("admin", &user("siti", "33")).await;
     assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
     let bad_office = store.create_user("admin", &user("budi", "99")).await;
-    assert!(
-        matches!(bad_office, Err(StoreError::Invalid(_))),
-        "{bad_office:?}"
-    );
+    assert!(matches!(bad_office, Err(StoreError::Invalid(_))), "{bad_office:?}");
     let (found, hash) = store.user_for_login("siti").await.unwrap().unwrap();
     assert_eq!((found.id, hash.as_str()), (u.id, "$argon2id$fake"));
     store.record_failed_login(u.id, None).await.unwrap();
-    store
-        .record_failed_login(u.id, Some(now_ms() + 60_000))
-        .await
-        .unwrap();
+    store.record_failed_login(u.id, Some(now_ms() + 60_000)).await.unwrap();
     let locked = store.user(u.id).await.unwrap().unwrap();
     assert_eq!(locked.failed_logins, 2);
     assert!(locked.locked_until.is_some());
@@ -187,10 +149,7 @@ contract!(sessions_expire_and_can_be_deleted, |store, url| {
     store.create_session(&s).await.unwrap();
     let (got, who) = store.session("t1", now).await.unwrap().unwrap();
     assert_eq!((got, who.username.as_str()), (s, "siti"));
-    assert!(
-        store.session("t1", now + 1000).await.unwrap().is_none(),
-        "expired session accepted"
-    );
+    assert!(store.session("t1", now + 1000).await.unwrap().is_none(), "expired session accepted");
     store.delete_session("t1").await.unwrap();
     assert!(store.session("t1", now).await.unwrap().is_none());
 });
@@ -198,22 +157,12 @@ contract!(sessions_expire_and_can_be_deleted, |store, url| {
 contract!(every_change_and_access_is_in_the_verified_chain, |store, url| {
     store.upsert_office("admin", &office("33", None)).await.unwrap();
     store.create_user("admin", &user("siti", "33")).await.unwrap();
-    store
-        .log_access("siti", "3320••••••••0001", "case 42: verifikasi")
-        .await
-        .unwrap();
+    store.log_access("siti", "3320••••••••0001", "case 42: verifikasi").await.unwrap();
     let rows = store.audit_entries(0, 100).await.unwrap();
-    let actions: Vec<_> = rows
-        .iter()
-        .map(|r| (r.kind.as_str(), r.action.as_str()))
-        .collect();
+    let actions: Vec<_> = rows.iter().map(|r| (r.kind.as_str(), r.action.as_str())).collect();
     assert_eq!(
         actions,
-        [
-            ("change", "office.upsert"),
-            ("change", "user.create"),
-            ("access", "personal_data.read")
-        ]
+        [("change", "office.upsert"), ("change", "user.create"), ("access", "personal_data.read")]
     );
     assert_eq!(rows[2].object, "3320••••••••0001");
     assert_eq!(rows[2].detail, "case 42: verifikasi");
@@ -224,11 +173,7 @@ contract!(every_change_and_access_is_in_the_verified_chain, |store, url| {
 contract!(the_audit_log_refuses_updates_and_deletes, |store, url| {
     store.upsert_office("admin", &office("33", None)).await.unwrap();
     let t = raw(&url);
-    assert!(
-        t.exec("UPDATE audit_log SET actor = 'x' WHERE seq = 1")
-            .await
-            .is_err()
-    );
+    assert!(t.exec("UPDATE audit_log SET actor = 'x' WHERE seq = 1").await.is_err());
     assert!(t.exec("DELETE FROM audit_log WHERE seq = 1").await.is_err());
     assert!(store.audit_verify().await.unwrap().ok);
 });
@@ -240,9 +185,7 @@ contract!(audit_verify_finds_an_edited_and_a_deleted_row, |store, url| {
     let t = raw(&url);
     // Someone with database access removes the guard and edits row 2.
     t.drop_guards().await;
-    t.exec("UPDATE audit_log SET actor = 'intruder' WHERE seq = 2")
-        .await
-        .unwrap();
+    t.exec("UPDATE audit_log SET actor = 'intruder' WHERE seq = 2").await.unwrap();
     let r = store.audit_verify().await.unwrap();
     assert_eq!((r.ok, r.broken_at), (false, Some(2)), "{r:?}");
     assert!(r.reason.unwrap().contains("altered"));
@@ -284,15 +227,8 @@ impl RawConn {
 
 async fn case_fixture(store: &Arc<dyn Store>) {
     store.upsert_office("test", &office("16", None)).await.unwrap();
-    store
-        .upsert_office("test", &office("16.06", Some("16")))
-        .await
-        .unwrap();
-    let s = StoredStandard {
-        office: "16.06".into(),
-        slug: "ktp-el".into(),
-        ..standard(1, "x")
-    };
+    store.upsert_office("test", &office("16.06", Some("16"))).await.unwrap();
+    let s = StoredStandard { office: "16.06".into(), slug: "ktp-el".into(), ..standard(1, "x") };
     store.put_standard("test", &s).await.unwrap();
 }
 
@@ -310,6 +246,7 @@ fn new_case(code: &str, actor: &str, step_due: Option<i64>) -> store::NewCase {
         applicant: "{}".into(),
         fields: "{}".into(),
         created_by: "op".into(),
+        created_at: now_ms(),
         due_at: None,
         step_started_at: Some(0),
         step_due_at: step_due,
@@ -328,37 +265,22 @@ fn journal(action: &str, to: &str) -> store::NewJournal {
 contract!(cases_change_only_at_the_expected_version, |store, url| {
     case_fixture(&store).await;
     let c = store
-        .create_case(
-            &new_case("AAAA", "operator", Some(1000)),
-            &[journal("submit", "submitted")],
-            &[],
-        )
+        .create_case(&new_case("AAAA", "operator", Some(1000)), &[journal("submit", "submitted")], &[])
         .await
         .unwrap();
     assert_eq!((c.version, c.status.as_str()), (1, "submitted"));
     let mut ch = store::CaseChange::from_case(&c);
     ch.status = "in_progress".into();
     ch.current_step = Some("3".into());
-    let c2 = store
-        .update_case(c.id, 1, &ch, &journal("advance", "in_progress"), &[])
-        .await
-        .unwrap();
+    let c2 = store.update_case(c.id, 1, &ch, &journal("advance", "in_progress"), &[]).await.unwrap();
     assert_eq!((c2.version, c2.current_step.as_deref()), (2, Some("3")));
-    let stale = store
-        .update_case(c.id, 1, &ch, &journal("advance", "in_progress"), &[])
-        .await;
+    let stale = store.update_case(c.id, 1, &ch, &journal("advance", "in_progress"), &[]).await;
     assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
     let j = store.journal(c.id).await.unwrap();
-    assert_eq!(
-        j.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
-        ["submit", "advance"]
-    );
+    assert_eq!(j.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["submit", "advance"]);
     assert_eq!(store.case_by_tracking("AAAA").await.unwrap().unwrap().version, 2);
     assert!(
-        store
-            .create_case(&new_case("AAAA", "operator", None), &[], &[])
-            .await
-            .is_err(),
+        store.create_case(&new_case("AAAA", "operator", None), &[], &[]).await.is_err(),
         "duplicate tracking code"
     );
     assert!(store.audit_verify().await.unwrap().ok);
@@ -366,10 +288,7 @@ contract!(cases_change_only_at_the_expected_version, |store, url| {
 
 contract!(concurrent_actions_on_one_version_have_one_winner, |store, url| {
     case_fixture(&store).await;
-    let c = store
-        .create_case(&new_case("BBBB", "operator", None), &[], &[])
-        .await
-        .unwrap();
+    let c = store.create_case(&new_case("BBBB", "operator", None), &[], &[]).await.unwrap();
     let mut tasks = Vec::new();
     for i in 0..20 {
         let store = store.clone();
@@ -377,10 +296,7 @@ contract!(concurrent_actions_on_one_version_have_one_winner, |store, url| {
         tasks.push(tokio::spawn(async move {
             let mut ch = store::CaseChange::from_case(&c);
             ch.current_step = Some(format!("s{i}"));
-            store
-                .update_case(c.id, 1, &ch, &journal("advance", "in_progress"), &[])
-                .await
-                .is_ok()
+            store.update_case(c.id, 1, &ch, &journal("advance", "in_progress"), &[]).await.is_ok()
         }));
     }
     let mut wins = 0;
@@ -392,63 +308,33 @@ contract!(concurrent_actions_on_one_version_have_one_winner, |store, url| {
     assert_eq!(store.case(c.id).await.unwrap().unwrap().version, 2);
 });
 
-contract!(
-    worklists_filter_by_actor_office_and_order_by_due_time,
-    |store, url| {
-        case_fixture(&store).await;
-        store
-            .create_case(&new_case("C1", "verifikator", Some(3000)), &[], &[])
-            .await
-            .unwrap();
-        store
-            .create_case(&new_case("C2", "verifikator", Some(1000)), &[], &[])
-            .await
-            .unwrap();
-        store
-            .create_case(&new_case("C3", "verifikator", None), &[], &[])
-            .await
-            .unwrap();
-        store
-            .create_case(&new_case("C4", "operator", Some(10)), &[], &[])
-            .await
-            .unwrap();
-        let q = store::WorklistQuery {
-            office: "16.06".into(),
-            actors: vec!["verifikator".into()],
-            username: "nobody".into(),
-            limit: 2,
-            ..Default::default()
-        };
-        let (page, total) = store.worklist(&q).await.unwrap();
-        assert_eq!(total, 3);
-        assert_eq!(
-            page.iter().map(|c| c.tracking_code.as_str()).collect::<Vec<_>>(),
-            ["C2", "C1"]
-        );
-        let (page2, _) = store
-            .worklist(&store::WorklistQuery {
-                offset: 2,
-                ..q.clone()
-            })
-            .await
-            .unwrap();
-        assert_eq!(page2[0].tracking_code, "C3");
-        let other = store::WorklistQuery {
-            office: "16".into(),
-            ..q.clone()
-        };
-        assert_eq!(store.worklist(&other).await.unwrap().1, 0);
-        let counts = store.open_case_counts("16.06").await.unwrap();
-        assert_eq!(counts.iter().map(|c| c.3).sum::<i64>(), 4);
-    }
-);
+contract!(worklists_filter_by_actor_office_and_order_by_due_time, |store, url| {
+    case_fixture(&store).await;
+    store.create_case(&new_case("C1", "verifikator", Some(3000)), &[], &[]).await.unwrap();
+    store.create_case(&new_case("C2", "verifikator", Some(1000)), &[], &[]).await.unwrap();
+    store.create_case(&new_case("C3", "verifikator", None), &[], &[]).await.unwrap();
+    store.create_case(&new_case("C4", "operator", Some(10)), &[], &[]).await.unwrap();
+    let q = store::WorklistQuery {
+        office: "16.06".into(),
+        actors: vec!["verifikator".into()],
+        username: "nobody".into(),
+        limit: 2,
+        ..Default::default()
+    };
+    let (page, total) = store.worklist(&q).await.unwrap();
+    assert_eq!(total, 3);
+    assert_eq!(page.iter().map(|c| c.tracking_code.as_str()).collect::<Vec<_>>(), ["C2", "C1"]);
+    let (page2, _) = store.worklist(&store::WorklistQuery { offset: 2, ..q.clone() }).await.unwrap();
+    assert_eq!(page2[0].tracking_code, "C3");
+    let other = store::WorklistQuery { office: "16".into(), ..q.clone() };
+    assert_eq!(store.worklist(&other).await.unwrap().1, 0);
+    let counts = store.open_case_counts("16.06").await.unwrap();
+    assert_eq!(counts.iter().map(|c| c.3).sum::<i64>(), 4);
+});
 
 contract!(an_escalation_fires_once_even_when_raced, |store, url| {
     case_fixture(&store).await;
-    let c = store
-        .create_case(&new_case("DDDD", "operator", Some(100)), &[], &[])
-        .await
-        .unwrap();
+    let c = store.create_case(&new_case("DDDD", "operator", Some(100)), &[], &[]).await.unwrap();
     assert_eq!(store.cases_near_due(50, 10).await.unwrap().len(), 0);
     assert_eq!(store.cases_near_due(80, 10).await.unwrap().len(), 1);
     let note = store::NewNotification {
@@ -462,10 +348,7 @@ contract!(an_escalation_fires_once_even_when_raced, |store, url| {
     for _ in 0..10 {
         let (store, note) = (store.clone(), note.clone());
         tasks.push(tokio::spawn(async move {
-            store
-                .fire_escalation(c.id, "2", 1, &journal("escalate", "submitted"), &[note])
-                .await
-                .unwrap()
+            store.fire_escalation(c.id, "2", 1, &journal("escalate", "submitted"), &[note]).await.unwrap()
         }));
     }
     let mut fired = 0;
@@ -474,24 +357,13 @@ contract!(an_escalation_fires_once_even_when_raced, |store, url| {
     }
     assert_eq!(fired, 1);
     assert_eq!(store.case_notifications(c.id).await.unwrap().len(), 1);
-    assert_eq!(
-        store.notifications("16.06", 10).await.unwrap()[0].status,
-        "pending"
-    );
-    assert!(
-        store
-            .fire_escalation(c.id, "2", 2, &journal("escalate", "submitted"), &[])
-            .await
-            .unwrap()
-    );
+    assert_eq!(store.notifications("16.06", 10).await.unwrap()[0].status, "pending");
+    assert!(store.fire_escalation(c.id, "2", 2, &journal("escalate", "submitted"), &[]).await.unwrap());
 });
 
 contract!(case_files_are_listed_and_audited, |store, url| {
     case_fixture(&store).await;
-    let c = store
-        .create_case(&new_case("EEEE", "operator", None), &[], &[])
-        .await
-        .unwrap();
+    let c = store.create_case(&new_case("EEEE", "operator", None), &[], &[]).await.unwrap();
     let f = store::NewCaseFile {
         requirement: "f102".into(),
         filename: "f102.pdf".into(),
@@ -502,12 +374,5 @@ contract!(case_files_are_listed_and_audited, |store, url| {
     };
     store.add_case_file(c.id, &f).await.unwrap();
     assert_eq!(store.case_files(c.id).await.unwrap()[0].filename, "f102.pdf");
-    assert!(
-        store
-            .audit_entries(0, 100)
-            .await
-            .unwrap()
-            .iter()
-            .any(|a| a.action == "case.file")
-    );
+    assert!(store.audit_entries(0, 100).await.unwrap().iter().any(|a| a.action == "case.file"));
 });

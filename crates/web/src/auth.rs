@@ -21,13 +21,10 @@ pub const MIN_PASSWORD_LEN: usize = 12;
 
 /// Hashes a password with argon2id and a random salt (PHC string).
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| {
-            tracing::error!(error = %e, "password hashing failed");
-            ApiError::internal()
-        })
+    Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(|e| {
+        tracing::error!(error = %e, "password hashing failed");
+        ApiError::internal()
+    })
 }
 
 pub fn verify_password(password: &str, phc: &str) -> bool {
@@ -37,9 +34,7 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
 /// Checks the password policy; the message names what is wrong.
 pub fn check_password_policy(password: &str, username: &str) -> Result<(), String> {
     if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(format!(
-            "password must have at least {MIN_PASSWORD_LEN} characters"
-        ));
+        return Err(format!("password must have at least {MIN_PASSWORD_LEN} characters"));
     }
     if password.to_lowercase().contains(&username.to_lowercase()) {
         return Err("password must not contain the username".into());
@@ -60,9 +55,7 @@ pub fn random_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut buf = [0u8; 20];
     getrandom::fill(&mut buf).expect("the OS random source is available");
-    buf.iter()
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect()
+    buf.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
 }
 
 pub fn token_hash(token: &str) -> String {
@@ -100,9 +93,7 @@ pub fn client_ip(
     {
         return first.trim().to_string();
     }
-    socket
-        .map(|s| s.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    socket.map(|s| s.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 
 /// An authenticated user and how they authenticated.
@@ -124,15 +115,10 @@ impl CurrentUser {
     /// their own office only (a Jepara verifikator never sees Palangka Raya).
     pub fn require(&self, roles: &[Role], office: &str) -> Result<(), ApiError> {
         if !roles.contains(&self.role) {
-            return Err(ApiError::forbidden(format!(
-                "the role `{}` may not do this",
-                self.role
-            )));
+            return Err(ApiError::forbidden(format!("the role `{}` may not do this", self.role)));
         }
         if self.user.office != office {
-            return Err(ApiError::forbidden(format!(
-                "this belongs to office {office}, not to your office"
-            )));
+            return Err(ApiError::forbidden(format!("this belongs to office {office}, not to your office")));
         }
         Ok(())
     }
@@ -142,9 +128,7 @@ impl CurrentUser {
         if !self.via_cookie || token.is_some_and(|t| constant_time_eq(t, &self.session.csrf_token)) {
             Ok(())
         } else {
-            Err(ApiError::forbidden(
-                "missing or wrong CSRF token; reload the page and try again",
-            ))
+            Err(ApiError::forbidden("missing or wrong CSRF token; reload the page and try again"))
         }
     }
 }
@@ -185,12 +169,7 @@ where
             tracing::error!(user = user.id, "stored role is not a known role");
             return Ok(MaybeUser(None));
         };
-        Ok(MaybeUser(Some(CurrentUser {
-            user,
-            role,
-            session,
-            via_cookie,
-        })))
+        Ok(MaybeUser(Some(CurrentUser { user, role, session, via_cookie })))
     }
 }
 
@@ -201,10 +180,7 @@ where
 {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        MaybeUser::from_request_parts(parts, state)
-            .await?
-            .0
-            .ok_or_else(ApiError::unauthorized)
+        MaybeUser::from_request_parts(parts, state).await?.0.ok_or_else(ApiError::unauthorized)
     }
 }
 
@@ -244,9 +220,7 @@ pub async fn login(
     }
     let ok = {
         let (p, h) = (password.to_string(), phc);
-        tokio::task::spawn_blocking(move || verify_password(&p, &h))
-            .await
-            .unwrap_or(false)
+        tokio::task::spawn_blocking(move || verify_password(&p, &h)).await.unwrap_or(false)
     };
     if !ok {
         let cfg = &state.config;
@@ -287,11 +261,7 @@ mod tests {
     #[test]
     fn policy_names_the_problem() {
         assert!(check_password_policy("short", "siti").unwrap_err().contains("12"));
-        assert!(
-            check_password_policy("siti-is-my-password", "siti")
-                .unwrap_err()
-                .contains("username")
-        );
+        assert!(check_password_policy("siti-is-my-password", "siti").unwrap_err().contains("username"));
         assert!(check_password_policy(&random_password(), "siti").is_ok());
     }
 

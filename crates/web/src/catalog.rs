@@ -18,11 +18,7 @@ pub enum CatalogError {
     #[error("cannot read {path}: {error}")]
     Io { path: String, error: std::io::Error },
     #[error("{path}:{line}: {message}")]
-    File {
-        path: String,
-        line: usize,
-        message: String,
-    },
+    File { path: String, line: usize, message: String },
 }
 
 /// What `sync_dir` did, for the start-up log.
@@ -44,16 +40,9 @@ pub async fn sync_dir(store: &dyn Store, dir: &Path) -> Result<SyncReport, Catal
         for path in toml_files(&folder)? {
             let rel = path.display().to_string();
             let text = read(&path)?;
-            let slug = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or_default()
-                .to_string();
+            let slug = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
             let (parsed, findings) = lint(&text, Some((code.as_str(), &slug)));
-            let errors: Vec<_> = findings
-                .iter()
-                .filter(|f| f.severity == Severity::Error)
-                .collect();
+            let errors: Vec<_> = findings.iter().filter(|f| f.severity == Severity::Error).collect();
             let Some(std) = parsed.filter(|_| errors.is_empty()) else {
                 for f in errors {
                     tracing::error!(file = %rel, line = f.line, "standard not loaded: {}", f.message);
@@ -85,19 +74,15 @@ pub async fn sync_dir(store: &dyn Store, dir: &Path) -> Result<SyncReport, Catal
 }
 
 fn read(path: &Path) -> Result<String, CatalogError> {
-    std::fs::read_to_string(path).map_err(|error| CatalogError::Io {
-        path: path.display().to_string(),
-        error,
-    })
+    std::fs::read_to_string(path)
+        .map_err(|error| CatalogError::Io { path: path.display().to_string(), error })
 }
 
 /// `(code, folder)` for each folder whose name is an office code, sorted so
 /// provinces come before their kab/kota.
 fn office_folders(dir: &Path) -> Result<Vec<(OfficeCode, std::path::PathBuf)>, CatalogError> {
-    let entries = std::fs::read_dir(dir).map_err(|error| CatalogError::Io {
-        path: dir.display().to_string(),
-        error,
-    })?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|error| CatalogError::Io { path: dir.display().to_string(), error })?;
     let mut out: Vec<_> = entries
         .filter_map(Result::ok)
         .filter(|e| e.path().is_dir())
@@ -108,10 +93,8 @@ fn office_folders(dir: &Path) -> Result<Vec<(OfficeCode, std::path::PathBuf)>, C
 }
 
 fn toml_files(folder: &Path) -> Result<Vec<std::path::PathBuf>, CatalogError> {
-    let entries = std::fs::read_dir(folder).map_err(|error| CatalogError::Io {
-        path: folder.display().to_string(),
-        error,
-    })?;
+    let entries = std::fs::read_dir(folder)
+        .map_err(|error| CatalogError::Io { path: folder.display().to_string(), error })?;
     let mut files: Vec<_> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -162,11 +145,7 @@ async fn office_from(
     code: &OfficeCode,
     profile: Option<OfficeProfile>,
 ) -> Result<Office, CatalogError> {
-    let region = store
-        .region(code.as_str())
-        .await?
-        .map(|r| r.name)
-        .unwrap_or_else(|| code.to_string());
+    let region = store.region(code.as_str()).await?.map(|r| r.name).unwrap_or_else(|| code.to_string());
     let level = code.level();
     let p = profile.unwrap_or_else(|| OfficeProfile {
         name: OfficeProfile::default_name(level, &region),
@@ -221,9 +200,7 @@ impl Catalog {
     }
 
     pub fn for_office<'a>(&'a self, office: &'a str) -> impl Iterator<Item = &'a Arc<Standard>> + 'a {
-        self.standards
-            .values()
-            .filter(move |s| s.office.as_str() == office)
+        self.standards.values().filter(move |s| s.office.as_str() == office)
     }
 
     /// One office's services, or all of them.
@@ -231,9 +208,7 @@ impl Catalog {
         &'a self,
         office: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Arc<Standard>> + 'a {
-        self.standards
-            .values()
-            .filter(move |s| office.is_none_or(|o| s.office.as_str() == o))
+        self.standards.values().filter(move |s| office.is_none_or(|o| s.office.as_str() == o))
     }
 
     pub fn len(&self) -> usize {
@@ -247,9 +222,5 @@ impl Catalog {
 
 /// Human name of an office level, for pages.
 pub fn level_key(level: &str) -> &'static str {
-    if level == OfficeLevel::Province.as_str() {
-        "level_province"
-    } else {
-        "level_kab_kota"
-    }
+    if level == OfficeLevel::Province.as_str() { "level_province" } else { "level_kab_kota" }
 }

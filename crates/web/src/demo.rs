@@ -31,26 +31,10 @@ const ACCOUNTS: &[(&str, &str, &[&str])] = &[
             "auditor",
         ],
     ),
-    (
-        "33.20",
-        "jepara",
-        &["admin", "operator", "verifikator", "validator", "kepala_dinas"],
-    ),
-    (
-        "17",
-        "bengkulu",
-        &["admin", "operator", "verifikator", "kepala_dinas"],
-    ),
-    (
-        "16.06",
-        "muba",
-        &["admin", "operator", "verifikator", "validator", "kepala_dinas"],
-    ),
-    (
-        "62.71",
-        "palangkaraya",
-        &["admin", "operator", "verifikator", "validator", "kepala_dinas"],
-    ),
+    ("33.20", "jepara", &["admin", "operator", "verifikator", "validator", "kepala_dinas"]),
+    ("17", "bengkulu", &["admin", "operator", "verifikator", "kepala_dinas"]),
+    ("16.06", "muba", &["admin", "operator", "verifikator", "validator", "kepala_dinas"]),
+    ("62.71", "palangkaraya", &["admin", "operator", "verifikator", "validator", "kepala_dinas"]),
 ];
 
 /// Creates the demo accounts when the store has no user at all.
@@ -81,12 +65,7 @@ pub async fn seed(store: &dyn Store) -> Result<Vec<DemoAccount>, ApiError> {
                 unit: None,
             };
             store.create_user("demo", &user).await?;
-            created.push(DemoAccount {
-                username,
-                role,
-                office,
-                password,
-            });
+            created.push(DemoAccount { username, role, office, password });
         }
     }
     Ok(created)

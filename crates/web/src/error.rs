@@ -23,14 +23,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            body: ErrorBody {
-                code,
-                message: message.into(),
-                field: None,
-            },
-        }
+        ApiError { status, body: ErrorBody { code, message: message.into(), field: None } }
     }
 
     /// Bad input in one field: 422 with the field named.
@@ -67,11 +60,7 @@ impl ApiError {
     }
 
     pub fn internal() -> ApiError {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "internal error; it has been logged",
-        )
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "internal error; it has been logged")
     }
 }
 
@@ -82,6 +71,11 @@ impl From<store::StoreError> for ApiError {
             E::NotFound(m) => ApiError::not_found(m),
             E::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
             E::Invalid(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m),
+            E::Stale(_) => ApiError::new(
+                StatusCode::CONFLICT,
+                "stale_version",
+                "someone else changed this case meanwhile; reload it and try again",
+            ),
             other => {
                 tracing::error!(error = %other, "store error");
                 ApiError::internal()
@@ -127,8 +121,5 @@ impl IntoResponse for PageError {
 
 /// Minimal HTML escaping for the hand-built error page.
 pub(crate) fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }

@@ -49,11 +49,10 @@ impl Lang {
 impl<S: Send + Sync> FromRequestParts<S> for Lang {
     type Rejection = Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Lang, Infallible> {
-        let from_query = parts.uri.query().and_then(|q| {
-            q.split('&')
-                .find_map(|kv| kv.strip_prefix("lang="))
-                .and_then(Lang::parse)
-        });
+        let from_query = parts
+            .uri
+            .query()
+            .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")).and_then(Lang::parse));
         let from_cookie = || crate::auth::cookie(&parts.headers, "lang").and_then(|v| Lang::parse(&v));
         Ok(from_query.or_else(from_cookie).unwrap_or(Lang::Id))
     }
@@ -89,16 +88,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("level_kab_kota", "Kabupaten/Kota", "Regency/City"),
     ("time_zone", "Zona waktu", "Time zone"),
     ("address", "Alamat", "Address"),
-    (
-        "public_components",
-        "Komponen pelayanan (publik)",
-        "Service delivery (public)",
-    ),
-    (
-        "internal_components",
-        "Komponen pengelolaan (internal)",
-        "Service management (internal)",
-    ),
+    ("public_components", "Komponen pelayanan (publik)", "Service delivery (public)"),
+    ("internal_components", "Komponen pengelolaan (internal)", "Service management (internal)"),
     ("procedure", "Prosedur", "Procedure"),
     ("step", "Langkah", "Step"),
     ("actor", "Pelaksana", "Done by"),
@@ -118,11 +109,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("not_timed", "tanpa batas waktu", "untimed"),
     ("optional", "bila perlu", "when needed"),
     ("can_reject", "dapat menolak", "may reject"),
-    (
-        "staff_only",
-        "Hanya terlihat oleh petugas.",
-        "Visible to staff only.",
-    ),
+    ("staff_only", "Hanya terlihat oleh petugas.", "Visible to staff only."),
     ("signed_in_as", "Masuk sebagai", "Signed in as"),
     ("version", "Versi", "Version"),
     ("skip", "Langsung ke isi", "Skip to content"),

@@ -1,7 +1,9 @@
+#![recursion_limit = "512"]
 //! HTTP for layanan: the public portal (server-rendered, works without
 //! JavaScript), the staff pages and the JSON API of DESIGN.md's contract.
 
 pub mod auth;
+pub mod cases;
 pub mod catalog;
 pub mod demo;
 pub mod error;
@@ -23,9 +25,7 @@ pub fn router(state: AppState) -> axum::Router {
 /// Serves until the process is told to stop (Ctrl-C or SIGTERM).
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -14,11 +14,7 @@ pub(crate) struct RateLimiter {
 
 impl RateLimiter {
     pub fn per_minute(limit: u32) -> RateLimiter {
-        RateLimiter {
-            limit,
-            window: Duration::from_secs(60),
-            hits: Mutex::new(HashMap::new()),
-        }
+        RateLimiter { limit, window: Duration::from_secs(60), hits: Mutex::new(HashMap::new()) }
     }
 
     /// Counts a hit; `false` when the key is over its limit.

@@ -18,6 +18,8 @@ pub struct Config {
     pub client_ip_header: Option<String>,
     /// Login attempts allowed per client address per minute.
     pub login_per_minute: u32,
+    /// Public form posts (applications, tracking actions) per client address per minute.
+    pub public_per_minute: u32,
     /// Failed logins in a row before an account is locked.
     pub lockout_after: i32,
     pub lockout_minutes: i64,
@@ -30,6 +32,7 @@ impl Default for Config {
             cookie_secure: false,
             client_ip_header: None,
             login_per_minute: 10,
+            public_per_minute: 30,
             lockout_after: 5,
             lockout_minutes: 15,
             session_hours: 12,
@@ -43,17 +46,21 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub config: Arc<Config>,
     pub(crate) login_limiter: Arc<RateLimiter>,
+    /// Public forms (applications, applicant actions) per client address.
+    pub(crate) public_limiter: Arc<RateLimiter>,
     pub(crate) metrics: Arc<Metrics>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, catalog: Catalog, config: Config) -> AppState {
         let limiter = RateLimiter::per_minute(config.login_per_minute);
+        let public = RateLimiter::per_minute(config.public_per_minute);
         AppState {
             store,
             catalog: Arc::new(catalog),
             config: Arc::new(config),
             login_limiter: Arc::new(limiter),
+            public_limiter: Arc::new(public),
             metrics: Arc::new(Metrics::default()),
         }
     }
@@ -67,9 +74,6 @@ pub(crate) struct Metrics {
 
 impl Default for Metrics {
     fn default() -> Metrics {
-        Metrics {
-            started: Instant::now(),
-            requests: Default::default(),
-        }
+        Metrics { started: Instant::now(), requests: Default::default() }
     }
 }

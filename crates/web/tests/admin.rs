@@ -11,10 +11,7 @@ async fn put_settings(
     office: &str,
     body: serde_json::Value,
 ) -> (u16, serde_json::Value) {
-    let mut req = app
-        .http
-        .put(app.url(&format!("/api/v1/offices/{office}/settings")))
-        .json(&body);
+    let mut req = app.http.put(app.url(&format!("/api/v1/offices/{office}/settings"))).json(&body);
     if let Some(t) = token {
         req = req.bearer_auth(t);
     }
@@ -35,14 +32,8 @@ async fn only_the_offices_admin_publishes_its_maklumat() {
     let pledge = json!({"maklumat": "Kami sanggup menyelenggarakan pelayanan sesuai standar pelayanan."});
 
     assert_eq!(put_settings(&app, None, "16.06", pledge.clone()).await.0, 401);
-    assert_eq!(
-        put_settings(&app, Some(&jepara), "16.06", pledge.clone()).await.0,
-        403
-    );
-    assert_eq!(
-        put_settings(&app, Some(&verif), "16.06", pledge.clone()).await.0,
-        403
-    );
+    assert_eq!(put_settings(&app, Some(&jepara), "16.06", pledge.clone()).await.0, 403);
+    assert_eq!(put_settings(&app, Some(&verif), "16.06", pledge.clone()).await.0, 403);
     let (status, err) = put_settings(&app, Some(&muba), "16.06", json!({"maklumat": "x".repeat(5001)})).await;
     assert_eq!((status, err["error"]["field"].as_str()), (422, Some("maklumat")));
     let (status, _) = put_settings(&app, Some(&muba), "16.06", json!({"cuti_bersama_off": "yes"})).await;
@@ -53,14 +44,10 @@ async fn only_the_offices_admin_publishes_its_maklumat() {
     let (_, page) = app.get_text("/services/16.06-ktp-el", None).await;
     assert!(page.contains("Kami sanggup menyelenggarakan pelayanan"));
     let (_, after) = put_settings(&app, Some(&muba), "16.06", json!({"cuti_bersama_off": false})).await;
-    assert_eq!(
-        (after["cuti_bersama_off"].as_bool(), after["maklumat"].is_string()),
-        (Some(false), true)
-    );
+    assert_eq!((after["cuti_bersama_off"].as_bool(), after["maklumat"].is_string()), (Some(false), true));
     let rows = app.db.store.audit_entries(0, 10_000).await.unwrap();
     assert!(
-        rows.iter()
-            .any(|r| r.action == "office.upsert" && r.actor == "muba.admin" && r.object == "16.06")
+        rows.iter().any(|r| r.action == "office.upsert" && r.actor == "muba.admin" && r.object == "16.06")
     );
 }
 
@@ -74,38 +61,19 @@ async fn the_settings_form_needs_its_csrf_token() {
     assert_eq!(status, 200);
     assert!(form.contains("name=\"maklumat\"") && form.contains(&csrf));
     let post = |fields: Vec<(&'static str, String)>| {
-        app.http
-            .post(app.url("/admin/office"))
-            .header("cookie", &cookie)
-            .form(&fields)
-            .send()
+        app.http.post(app.url("/admin/office")).header("cookie", &cookie).form(&fields).send()
     };
-    let forged = post(vec![("csrf", "x".into()), ("maklumat", "M".into())])
-        .await
-        .unwrap();
+    let forged = post(vec![("csrf", "x".into()), ("maklumat", "M".into())]).await.unwrap();
     assert_eq!(forged.status(), 403);
-    let ok = post(vec![
-        ("csrf", csrf.clone()),
-        ("maklumat", "Maklumat Sulsel".into()),
-    ])
-    .await
-    .unwrap();
+    let ok = post(vec![("csrf", csrf.clone()), ("maklumat", "Maklumat Sulsel".into())]).await.unwrap();
     assert_eq!(ok.status(), 303);
     let office = app.db.store.office("73").await.unwrap().unwrap();
     assert_eq!(office.maklumat.as_deref(), Some("Maklumat Sulsel"));
-    assert!(
-        !office.cuti_bersama_off,
-        "unticked checkbox must turn the setting off"
-    );
+    assert!(!office.cuti_bersama_off, "unticked checkbox must turn the setting off");
     // Not an admin: no form.
     app.add_user("sulsel.op", "operator", "73", PASSWORD).await;
     let (op, _) = app.token("sulsel.op", PASSWORD).await;
-    assert_eq!(
-        app.get_text("/admin/office", Some(&format!("layanan_session={op}")))
-            .await
-            .0,
-        403
-    );
+    assert_eq!(app.get_text("/admin/office", Some(&format!("layanan_session={op}"))).await.0, 403);
 }
 
 #[tokio::test]
@@ -119,35 +87,17 @@ async fn staff_lists_stay_inside_the_office_and_reads_are_logged() {
 
     let (status, list) = app.get_json("/api/v1/users", Some(&auditor)).await;
     assert_eq!(status, 200);
-    let names: Vec<_> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["username"].as_str().unwrap())
-        .collect();
+    let names: Vec<_> = list.as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
     assert_eq!(names, ["sulsel.auditor", "sulsel.op"]);
     assert!(list[0].get("password_hash").is_none());
-    assert_eq!(
-        app.get_json("/api/v1/users?office=62.71", Some(&auditor)).await.0,
-        403
-    );
+    assert_eq!(app.get_json("/api/v1/users?office=62.71", Some(&auditor)).await.0, 403);
     assert_eq!(app.get_json("/api/v1/users", Some(&op)).await.0, 403);
     assert_eq!(app.get_json("/api/v1/users", None).await.0, 401);
 
     let other = app.db.store.users(Some("62.71")).await.unwrap()[0].id;
-    assert_eq!(
-        app.get_json(&format!("/api/v1/users/{other}"), Some(&auditor))
-            .await
-            .0,
-        404
-    );
+    assert_eq!(app.get_json(&format!("/api/v1/users/{other}"), Some(&auditor)).await.0, 404);
     let own = app.db.store.users(Some("73")).await.unwrap()[1].id;
-    assert_eq!(
-        app.get_json(&format!("/api/v1/users/{own}"), Some(&auditor))
-            .await
-            .0,
-        200
-    );
+    assert_eq!(app.get_json(&format!("/api/v1/users/{own}"), Some(&auditor)).await.0, 200);
     let rows = app.db.store.audit_entries(0, 10_000).await.unwrap();
     let access: Vec<_> = rows.iter().filter(|r| r.kind == "access").collect();
     assert_eq!(access.len(), 1, "{access:?}");

@@ -32,13 +32,7 @@ async fn login_flow_on(app: TestApp) {
     assert_eq!(unknown["error"]["message"], body["error"]["message"]);
 
     // Logging out with the bearer token ends the session.
-    let out = app
-        .http
-        .post(app.url("/api/v1/logout"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
+    let out = app.http.post(app.url("/api/v1/logout")).bearer_auth(token).send().await.unwrap();
     assert_eq!(out.status(), 200);
     assert_eq!(app.get_json("/api/v1/me", Some(token)).await.0, 401);
 }
@@ -63,22 +57,14 @@ async fn five_failures_lock_the_account() {
     for _ in 0..5 {
         assert_eq!(app.login("muba.op", "wrong password!").await.status(), 401);
     }
-    assert_eq!(
-        app.login("muba.op", PASSWORD).await.status(),
-        401,
-        "locked account let in"
-    );
+    assert_eq!(app.login("muba.op", PASSWORD).await.status(), 401, "locked account let in");
     let rows = app.db.store.audit_entries(0, 1000).await.unwrap();
     assert!(rows.iter().any(|r| r.action == "user.locked"));
 }
 
 #[tokio::test]
 async fn logins_are_rate_limited_per_client() {
-    let app = TestApp::with_config(web::Config {
-        login_per_minute: 3,
-        ..Default::default()
-    })
-    .await;
+    let app = TestApp::with_config(web::Config { login_per_minute: 3, ..Default::default() }).await;
     for _ in 0..3 {
         assert_eq!(app.login("x", "y").await.status(), 401);
     }
@@ -92,21 +78,11 @@ async fn logins_are_rate_limited_per_client() {
 async fn bad_login_bodies_are_4xx_with_the_field_named() {
     let app = TestApp::sqlite().await;
     let post = |body: &'static str, ct: &'static str| {
-        app.http
-            .post(app.url("/api/v1/login"))
-            .header("content-type", ct)
-            .body(body)
-            .send()
+        app.http.post(app.url("/api/v1/login")).header("content-type", ct).body(body).send()
     };
     assert_eq!(post("{", "application/json").await.unwrap().status(), 400);
     assert_eq!(post("{}", "text/plain").await.unwrap().status(), 415);
-    assert_eq!(
-        post("{\"username\": 5}", "application/json")
-            .await
-            .unwrap()
-            .status(),
-        422
-    );
+    assert_eq!(post("{\"username\": 5}", "application/json").await.unwrap().status(), 422);
     let res = app
         .http
         .post(app.url("/api/v1/login"))
@@ -125,13 +101,7 @@ async fn cookie_sessions_need_the_csrf_token() {
     app.add_user("sulsel.ppid", "ppid", "73", PASSWORD).await;
     let (token, csrf) = app.token("sulsel.ppid", PASSWORD).await;
     let cookie = format!("layanan_session={token}");
-    let no_token = app
-        .http
-        .post(app.url("/api/v1/logout"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .unwrap();
+    let no_token = app.http.post(app.url("/api/v1/logout")).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(no_token.status(), 403);
     let wrong = app
         .http
@@ -162,28 +132,11 @@ async fn the_login_form_refuses_forged_and_cross_site_posts() {
     let set = form.headers()["set-cookie"].to_str().unwrap().to_string();
     let pre = set.split(';').next().unwrap().to_string();
     let html = form.text().await.unwrap();
-    let csrf = html
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let fields = [
-        ("csrf", csrf.as_str()),
-        ("username", "bkl.admin"),
-        ("password", PASSWORD),
-    ];
+    let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let fields = [("csrf", csrf.as_str()), ("username", "bkl.admin"), ("password", PASSWORD)];
 
     // No pre-session cookie: forged from elsewhere.
-    let forged = app
-        .http
-        .post(app.url("/login"))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let forged = app.http.post(app.url("/login")).form(&fields).send().await.unwrap();
     assert_eq!(forged.status(), 403);
     let cross = app
         .http
@@ -195,36 +148,13 @@ async fn the_login_form_refuses_forged_and_cross_site_posts() {
         .await
         .unwrap();
     assert_eq!(cross.status(), 403);
-    let wrong_pw = [
-        ("csrf", csrf.as_str()),
-        ("username", "bkl.admin"),
-        ("password", "wrong password"),
-    ];
-    let bad = app
-        .http
-        .post(app.url("/login"))
-        .header("cookie", &pre)
-        .form(&wrong_pw)
-        .send()
-        .await
-        .unwrap();
+    let wrong_pw = [("csrf", csrf.as_str()), ("username", "bkl.admin"), ("password", "wrong password")];
+    let bad = app.http.post(app.url("/login")).header("cookie", &pre).form(&wrong_pw).send().await.unwrap();
     assert_eq!(bad.status(), 401);
     assert!(bad.text().await.unwrap().contains("role=\"alert\""));
-    let ok = app
-        .http
-        .post(app.url("/login"))
-        .header("cookie", &pre)
-        .form(&fields)
-        .send()
-        .await
-        .unwrap();
+    let ok = app.http.post(app.url("/login")).header("cookie", &pre).form(&fields).send().await.unwrap();
     assert_eq!(ok.status(), 303);
-    assert!(
-        ok.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .starts_with("layanan_session=")
-    );
+    assert!(ok.headers()["set-cookie"].to_str().unwrap().starts_with("layanan_session="));
 }
 
 #[tokio::test]

@@ -51,10 +51,7 @@ async fn save_settings(
     if let Some(m) = body.maklumat {
         let m = m.trim().to_string();
         if m.chars().count() > MAKLUMAT_MAX_CHARS {
-            return Err(ApiError::invalid(
-                "maklumat",
-                format!("at most {MAKLUMAT_MAX_CHARS} characters"),
-            ));
+            return Err(ApiError::invalid("maklumat", format!("at most {MAKLUMAT_MAX_CHARS} characters")));
         }
         office.maklumat = (!m.is_empty()).then_some(m);
     }
@@ -98,18 +95,9 @@ async fn settings_form(
     Query(q): Query<SavedQuery>,
 ) -> Result<Html<String>, PageError> {
     who.require(&[Role::Admin], &who.user.office)?;
-    let office = state
-        .store
-        .office(&who.user.office)
-        .await?
-        .ok_or_else(|| ApiError::not_found("office"))?;
+    let office = state.store.office(&who.user.office).await?.ok_or_else(|| ApiError::not_found("office"))?;
     let user = super::portal::nav(&Some(who));
-    super::portal::render(&SettingsPage {
-        lang,
-        user,
-        office,
-        saved: q.saved.is_some(),
-    })
+    super::portal::render(&SettingsPage { lang, user, office, saved: q.saved.is_some() })
 }
 
 #[derive(Deserialize)]
@@ -127,10 +115,8 @@ async fn settings_submit(
 ) -> Result<Response, PageError> {
     who.check_csrf(Some(&f.csrf))?;
     let code = who.user.office.clone();
-    let body = SettingsBody {
-        maklumat: Some(f.maklumat),
-        cuti_bersama_off: Some(f.cuti_bersama_off.is_some()),
-    };
+    let body =
+        SettingsBody { maklumat: Some(f.maklumat), cuti_bersama_off: Some(f.cuti_bersama_off.is_some()) };
     save_settings(&state, &who, &code, body).await?;
     Ok(Redirect::to("/admin/office?saved=1").into_response())
 }
@@ -157,21 +143,12 @@ async fn user(
     who: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    let u = state
-        .store
-        .user(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("no user {id}")))?;
+    let u = state.store.user(id).await?.ok_or_else(|| ApiError::not_found(format!("no user {id}")))?;
     // Another office's account is answered like a missing one.
-    who.require(READERS, &u.office)
-        .map_err(|_| ApiError::not_found(format!("no user {id}")))?;
+    who.require(READERS, &u.office).map_err(|_| ApiError::not_found(format!("no user {id}")))?;
     state
         .store
-        .log_access(
-            &who.user.username,
-            &format!("user:{id}"),
-            "account review by office admin/auditor",
-        )
+        .log_access(&who.user.username, &format!("user:{id}"), "account review by office admin/auditor")
         .await?;
     Ok(Json(json!(u)))
 }

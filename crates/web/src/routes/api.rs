@@ -64,10 +64,7 @@ async fn service(
     MaybeUser(user): MaybeUser,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let s = state
-        .catalog
-        .get(&id)
-        .ok_or_else(|| ApiError::not_found(format!("no service `{id}`")))?;
+    let s = state.catalog.get(&id).ok_or_else(|| ApiError::not_found(format!("no service `{id}`")))?;
     let staff = user.is_some_and(|u| u.is_staff());
     Ok(Json(service_json(s, staff)))
 }
@@ -81,17 +78,12 @@ async fn regions(
     State(state): State<AppState>,
     Query(q): Query<RegionsQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(
-        state.store.region_children(q.parent.as_deref()).await?
-    )))
+    Ok(Json(json!(state.store.region_children(q.parent.as_deref()).await?)))
 }
 
 async fn region(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
-    let r = state
-        .store
-        .region(&code)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("no region `{code}`")))?;
+    let r =
+        state.store.region(&code).await?.ok_or_else(|| ApiError::not_found(format!("no region `{code}`")))?;
     Ok(Json(json!(r)))
 }
 
@@ -142,10 +134,7 @@ async fn me(user: CurrentUser) -> Json<Value> {
 /// the reason, never a 500.
 pub(super) fn json_error(e: JsonRejection) -> ApiError {
     let status = e.status();
-    let code = if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
-        "unsupported_media_type"
-    } else {
-        "bad_json"
-    };
+    let code =
+        if status == StatusCode::UNSUPPORTED_MEDIA_TYPE { "unsupported_media_type" } else { "bad_json" };
     ApiError::new(status, code, e.body_text())
 }

@@ -3,6 +3,7 @@
 
 mod admin;
 mod api;
+mod cases;
 mod ops;
 mod portal;
 pub(crate) mod view;
@@ -21,6 +22,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(portal::routes())
         .merge(api::routes())
         .merge(admin::routes())
+        .merge(cases::routes())
         .merge(ops::routes())
         .layer(middleware::from_fn_with_state(state.clone(), count_requests))
         .layer(SetResponseHeaderLayer::overriding(
@@ -30,10 +32,7 @@ pub(crate) fn router(state: AppState) -> Router {
                  frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
             ),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -44,10 +44,7 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     }
     out.push_str("# HELP layanan_uptime_seconds Seconds since the process started serving.\n");
     out.push_str("# TYPE layanan_uptime_seconds gauge\n");
-    out.push_str(&format!(
-        "layanan_uptime_seconds {}\n",
-        m.started.elapsed().as_secs()
-    ));
+    out.push_str(&format!("layanan_uptime_seconds {}\n", m.started.elapsed().as_secs()));
     out.push_str("# HELP layanan_standards_loaded Service standards in the catalogue.\n");
     out.push_str("# TYPE layanan_standards_loaded gauge\n");
     out.push_str(&format!("layanan_standards_loaded {}\n", state.catalog.len()));
@@ -59,16 +56,18 @@ fn page(summary: &str) -> Value {
     json!({"summary": summary, "responses": {"200": {"description": "HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}}})
 }
 
+fn err() -> Value {
+    json!({"description": "error", "content": {"application/json": {"schema": error_ref()}}})
+}
+
 fn error_ref() -> Value {
     json!({"$ref": "#/components/schemas/Error"})
 }
 
 fn op(summary: &str, ok: Value, errors: &[u16]) -> Value {
     let mut responses = serde_json::Map::new();
-    responses.insert(
-        "200".into(),
-        json!({"description": "OK", "content": {"application/json": {"schema": ok}}}),
-    );
+    responses
+        .insert("200".into(), json!({"description": "OK", "content": {"application/json": {"schema": ok}}}));
     for code in errors {
         responses.insert(
             code.to_string(),
@@ -134,6 +133,46 @@ pub(crate) fn openapi() -> Value {
                 "summary": "One staff account; the read is written to the access log",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
                 "responses": op("", json!({"$ref": "#/components/schemas/User"}), &[401, 404])["responses"]}},
+            "/api/v1/applications": {"post": {
+                "summary": "Apply for a service (anonymous for online/whatsapp; an operator's token for counter, kiosk, jemput bola)",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Application"}}}},
+                "responses": {"201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Receipt"}}}},
+                              "400": err(), "401": err(), "403": err(), "415": err(), "422": err(), "429": err()}}},
+            "/api/v1/track/{code}": {"get": {
+                "summary": "Public tracking by code: status and steps, no personal data",
+                "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": op("", json!({"type": "object"}), &[404])["responses"]}},
+            "/api/v1/track/{code}/actions": {"post": {
+                "summary": "The applicant resubmits or withdraws (tracking code + NIK)",
+                "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["action", "nik", "expected_version"], "properties": {"action": {"type": "string", "enum": ["resubmit", "withdraw"]}, "nik": {"type": "string"}, "expected_version": {"type": "integer"}, "note": {"type": "string"}}}}}},
+                "responses": op("", json!({"type": "object"}), &[400, 403, 404, 409, 415, 422, 429])["responses"]}},
+            "/api/v1/worklist": {"get": {
+                "summary": "The cases waiting for the caller's role in their office, by due time",
+                "parameters": [
+                    {"name": "service", "in": "query", "schema": {"type": "string"}},
+                    {"name": "status", "in": "query", "schema": {"type": "string"}},
+                    {"name": "channel", "in": "query", "schema": {"type": "string"}},
+                    {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+                    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}],
+                "responses": op("", json!({"type": "object"}), &[401, 403, 422])["responses"]}},
+            "/api/v1/supervisor": {"get": {"summary": "Open cases of the office by service, step and status", "responses": op("", json!({"type": "array"}), &[401, 403])["responses"]}},
+            "/api/v1/cases/{id}": {"get": {
+                "summary": "A case with its applicant (the read is logged)",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": op("", json!({"type": "object"}), &[401, 403, 404])["responses"]}},
+            "/api/v1/cases/{id}/timeline": {"get": {
+                "summary": "The case's journal",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": op("", json!({"type": "array"}), &[401, 403, 404])["responses"]}},
+            "/api/v1/cases/{id}/actions": {"post": {
+                "summary": "advance, return, resubmit, reject, withdraw, assign or note, at an expected version",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Action"}}}},
+                "responses": op("", json!({"type": "object"}), &[400, 401, 403, 404, 409, 415, 422])["responses"]}},
+            "/api/v1/notifications": {"get": {"summary": "The office's notification outbox", "responses": op("", json!({"type": "array"}), &[401, 403])["responses"]}},
             "/api/v1/me": {"get": {"summary": "The logged-in account", "responses": op("", json!({"$ref": "#/components/schemas/User"}), &[401])["responses"]}},
         },
         "components": {
@@ -145,6 +184,13 @@ pub(crate) fn openapi() -> Value {
                 "Service": {"type": "object", "required": ["id", "office", "version", "components", "steps", "sla"], "properties": {"id": {"type": "string"}, "office": {"type": "string"}, "version": {"type": "integer"}, "components": {"type": "object"}, "steps": {"type": "array", "items": {"type": "object"}}, "sla": {"type": "object"}}},
                 "Region": {"type": "object", "required": ["code", "name", "level"], "properties": {"code": {"type": "string"}, "name": {"type": "string"}, "level": {"type": "integer"}, "parent": {"type": ["string", "null"]}}},
                 "Login": {"type": "object", "required": ["username", "password"], "properties": {"username": {"type": "string"}, "password": {"type": "string"}}},
+                "Application": {"type": "object", "required": ["service", "channel", "applicant"], "properties": {
+                    "service": {"type": "string"}, "channel": {"type": "string", "enum": ["counter", "online", "kiosk", "jemput_bola", "whatsapp"]},
+                    "applicant": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "nik": {"type": "string"}, "phone": {"type": "string"}, "email": {"type": "string"},
+                        "organisation": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "kind": {"type": "string"}, "contact_person": {"type": "string"}}}}},
+                    "fields": {"type": "object"}}},
+                "Receipt": {"type": "object", "required": ["id", "tracking_code", "status"], "properties": {"id": {"type": "integer"}, "tracking_code": {"type": "string"}, "status": {"type": "string"}, "due_at": {"type": ["string", "null"]}, "step_due_at": {"type": ["string", "null"]}}},
+                "Action": {"type": "object", "required": ["action", "expected_version"], "properties": {"action": {"type": "string", "enum": ["advance", "return", "resubmit", "reject", "withdraw", "assign", "note"]}, "note": {"type": "string"}, "expected_version": {"type": "integer"}, "to_step": {"type": "string"}, "assignee": {"type": "string"}, "data": {}}},
                 "User": {"type": "object", "required": ["id", "username", "role", "office"], "properties": {"id": {"type": "integer"}, "username": {"type": "string"}, "display_name": {"type": "string"}, "role": {"type": "string"}, "office": {"type": "string"}, "unit": {"type": ["string", "null"]}, "active": {"type": "boolean"}, "created_at": {"type": "integer"}}},
             }
         }

@@ -31,10 +31,7 @@ pub(super) fn routes() -> Router<AppState> {
 
 async fn style() -> impl IntoResponse {
     (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../../static/style.css"),
     )
 }
@@ -97,11 +94,7 @@ async fn index(
             time_zone: o.time_zone,
         })
         .collect();
-    render(&IndexPage {
-        lang,
-        user: nav(&u),
-        offices,
-    })
+    render(&IndexPage { lang, user: nav(&u), offices })
 }
 
 struct ServiceCard {
@@ -137,21 +130,11 @@ async fn office(
         .map(|s| ServiceCard {
             id: s.id(),
             title: title_in(lang, &s.title, s.title_en.as_deref()),
-            channels: s
-                .channels
-                .iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>()
-                .join(" / "),
+            channels: s.channels.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(" / "),
             time_limit: time_limit(s),
         })
         .collect();
-    render(&OfficePage {
-        lang,
-        user: nav(&u),
-        office,
-        services,
-    })
+    render(&OfficePage { lang, user: nav(&u), office, services })
 }
 
 fn title_in(lang: Lang, id: &str, en: Option<&str>) -> String {
@@ -203,11 +186,7 @@ async fn service(
     MaybeUser(u): MaybeUser,
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    let s = state
-        .catalog
-        .get(&id)
-        .ok_or_else(|| ApiError::not_found(format!("no service `{id}`")))?
-        .clone();
+    let s = state.catalog.get(&id).ok_or_else(|| ApiError::not_found(format!("no service `{id}`")))?.clone();
     let office = state.store.office(s.office.as_str()).await?;
     let staff = u.as_ref().is_some_and(CurrentUser::is_staff);
     let rows = |group| {
@@ -245,19 +224,13 @@ async fn service(
             if st.can_reject {
                 flags.push(lang.t("can_reject"));
             }
-            let channel = if st.channels.is_empty() {
-                String::new()
-            } else {
-                format!("[{}] ", st.channels.join(", "))
-            };
+            let channel =
+                if st.channels.is_empty() { String::new() } else { format!("[{}] ", st.channels.join(", ")) };
             StepRow {
                 no: st.no.clone(),
                 actor: actor_label(st.actor, st.party.as_deref()),
                 description: format!("{channel}{}", st.description),
-                duration: st
-                    .duration
-                    .as_ref()
-                    .map_or_else(|| "—".to_string(), ToString::to_string),
+                duration: st.duration.as_ref().map_or_else(|| "—".to_string(), ToString::to_string),
                 output: st.output.clone().unwrap_or_else(|| "—".into()),
                 flags: flags.join(", "),
             }
@@ -294,17 +267,10 @@ async fn service(
         office_name: office.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
         unit: s.unit.clone(),
         version: s.version,
-        source: format!(
-            "{} No. {} ({})",
-            s.source.document, s.source.number, s.source.date
-        ),
+        source: format!("{} No. {} ({})", s.source.document, s.source.number, s.source.date),
         channels,
         public: rows(ComponentGroup::Delivery),
-        internal: if staff {
-            rows(ComponentGroup::Manufacturing)
-        } else {
-            Vec::new()
-        },
+        internal: if staff { rows(ComponentGroup::Manufacturing) } else { Vec::new() },
         sop,
         requirements,
         steps,
@@ -338,13 +304,7 @@ fn login_page(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let csrf = auth::random_hex(16);
-    let html = render(&LoginPage {
-        lang,
-        user: None,
-        csrf: csrf.clone(),
-        username,
-        error,
-    })?;
+    let html = render(&LoginPage { lang, user: None, csrf: csrf.clone(), username, error })?;
     let cookie = set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600, state.config.cookie_secure);
     Ok((status, [(header::SET_COOKIE, cookie)], html).into_response())
 }
@@ -381,13 +341,9 @@ async fn login_submit(
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
         }
         Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => Err(PageError(e)),
-        Err(e) if e.status == StatusCode::UNAUTHORIZED => login_page(
-            &state,
-            lang,
-            f.username,
-            Some(lang.t("login_failed")),
-            StatusCode::UNAUTHORIZED,
-        ),
+        Err(e) if e.status == StatusCode::UNAUTHORIZED => {
+            login_page(&state, lang, f.username, Some(lang.t("login_failed")), StatusCode::UNAUTHORIZED)
+        }
         Err(e) => Err(PageError(e)),
     }
 }
@@ -410,8 +366,5 @@ async fn logout(
 
 /// Browsers say where a request came from; a cross-site form post is refused.
 fn cross_site(headers: &HeaderMap) -> bool {
-    headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == "cross-site")
+    headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_some_and(|v| v == "cross-site")
 }

@@ -90,14 +90,7 @@ pub fn time_limit(s: &Standard) -> String {
     if let Some(t) = &s.sla.total {
         return t.to_string();
     }
-    let per_channel: Vec<String> = s
-        .channels
-        .iter()
-        .filter_map(|c| c.sla.as_ref().map(|d| format!("{}: {d}", c.name)))
-        .collect();
-    if per_channel.is_empty() {
-        s.sla.wording.clone()
-    } else {
-        per_channel.join("; ")
-    }
+    let per_channel: Vec<String> =
+        s.channels.iter().filter_map(|c| c.sla.as_ref().map(|d| format!("{}: {d}", c.name))).collect();
+    if per_channel.is_empty() { s.sla.wording.clone() } else { per_channel.join("; ") }
 }

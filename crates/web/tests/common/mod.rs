@@ -10,6 +10,7 @@ use web::{AppState, Catalog, Config};
 
 pub struct TestApp {
     pub base: String,
+    pub state: AppState,
     pub db: TestStore,
     pub http: reqwest::Client,
 }
@@ -34,23 +35,14 @@ impl TestApp {
     pub async fn start(db: TestStore, config: Config) -> TestApp {
         let store = db.store.clone();
         store::reference::ensure_loaded(store.as_ref()).await.unwrap();
-        web::catalog::sync_dir(store.as_ref(), &standards_dir())
-            .await
-            .unwrap();
+        web::catalog::sync_dir(store.as_ref(), &standards_dir()).await.unwrap();
         let catalog = Catalog::load(store.as_ref()).await.unwrap();
         let state = AppState::new(store, catalog, config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr: SocketAddr = listener.local_addr().unwrap();
-        tokio::spawn(web::serve(listener, state));
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        TestApp {
-            base: format!("http://{addr}"),
-            db,
-            http,
-        }
+        tokio::spawn(web::serve(listener, state.clone()));
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        TestApp { base: format!("http://{addr}"), state, db, http }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -104,10 +96,7 @@ impl TestApp {
         let res = self.login(username, password).await;
         assert_eq!(res.status(), 200);
         let v: serde_json::Value = res.json().await.unwrap();
-        (
-            v["token"].as_str().unwrap().to_string(),
-            v["csrf_token"].as_str().unwrap().to_string(),
-        )
+        (v["token"].as_str().unwrap().to_string(), v["csrf_token"].as_str().unwrap().to_string())
     }
 }
 

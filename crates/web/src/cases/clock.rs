@@ -1,0 +1,167 @@
+//! SLA clocks of a case: due times when a step starts, what is left when a
+//! case waits for the applicant, and the due times again when it resumes.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use domain::SlaDuration;
+use domain::calendar::BusinessCalendar;
+use domain::{Standard, TimeZone};
+use store::CaseChange;
+
+/// The calendar of an office: its zone, and its days off from the holiday
+/// table (cuti bersama only when the office counts it as a day off).
+pub async fn calendar(state: &AppState, office: &str) -> Result<BusinessCalendar, ApiError> {
+    let o =
+        state.store.office(office).await?.ok_or_else(|| ApiError::not_found(format!("office {office}")))?;
+    let zone: TimeZone = o.time_zone.parse().map_err(|_| ApiError::internal())?;
+    // Holidays from last year on: enough for any standard's horizon.
+    let from = (Utc::now() - Duration::days(366)).format("%Y-%m-%d").to_string();
+    let days = state
+        .store
+        .holidays(&from, "9999-12-31")
+        .await?
+        .into_iter()
+        .filter(|h| h.kind == "libur_nasional" || o.cuti_bersama_off)
+        .filter_map(|h| NaiveDate::parse_from_str(&h.date, "%Y-%m-%d").ok());
+    Ok(BusinessCalendar::new(zone, days))
+}
+
+pub fn ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+pub fn at(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// The promise of the whole case on a channel: the channel's own limit, or
+/// the standard's total.
+pub fn case_limit<'a>(std: &'a Standard, channel: &str) -> Option<&'a SlaDuration> {
+    std.channels.iter().find(|c| c.code == channel).and_then(|c| c.sla.as_ref()).or(std.sla.total.as_ref())
+}
+
+pub fn step_limit<'a>(std: &'a Standard, step: Option<&str>) -> Option<&'a SlaDuration> {
+    let id = step?;
+    std.steps.iter().find(|s| s.id == id).and_then(|s| s.duration.as_ref())
+}
+
+fn deadline(cal: &BusinessCalendar, from: DateTime<Utc>, d: Option<&SlaDuration>) -> Option<i64> {
+    d.and_then(|d| cal.due(from, d).deadline()).map(ms)
+}
+
+/// Due times of a new step (and of the case, when it starts now).
+pub fn start_step(cal: &BusinessCalendar, now: DateTime<Utc>, d: Option<&SlaDuration>, ch: &mut CaseChange) {
+    ch.step_started_at = Some(ms(now));
+    ch.step_due_at = deadline(cal, now, d);
+}
+
+pub fn case_due(cal: &BusinessCalendar, now: DateTime<Utc>, d: Option<&SlaDuration>) -> Option<i64> {
+    deadline(cal, now, d)
+}
+
+/// What is left of a clock at `now`: open-time minutes for working-time
+/// limits, elapsed milliseconds for clock time.
+fn left(
+    cal: &BusinessCalendar,
+    now: DateTime<Utc>,
+    due: Option<i64>,
+    d: Option<&SlaDuration>,
+) -> Option<i64> {
+    let (due, d) = (due?, d?);
+    Some(if BusinessCalendar::runs_on_open_time(d) {
+        cal.working_minutes_between(now, at(due)) * 60_000
+    } else {
+        (due - ms(now)).max(0)
+    })
+}
+
+fn resume(
+    cal: &BusinessCalendar,
+    now: DateTime<Utc>,
+    left: Option<i64>,
+    d: Option<&SlaDuration>,
+) -> Option<i64> {
+    let (left, d) = (left?, d?);
+    Some(if BusinessCalendar::runs_on_open_time(d) {
+        ms(cal.add_working_minutes(now, left / 60_000))
+    } else {
+        ms(now) + left
+    })
+}
+
+/// The case waits for the applicant: keep what is left, stop counting.
+pub fn pause(
+    cal: &BusinessCalendar,
+    now: DateTime<Utc>,
+    case_d: Option<&SlaDuration>,
+    step_d: Option<&SlaDuration>,
+    ch: &mut CaseChange,
+) {
+    ch.case_left_ms = left(cal, now, ch.due_at, case_d);
+    ch.step_left_ms = left(cal, now, ch.step_due_at, step_d);
+    ch.paused_at = Some(ms(now));
+}
+
+/// Back from the applicant: the same time is left as when it paused.
+pub fn unpause(
+    cal: &BusinessCalendar,
+    now: DateTime<Utc>,
+    case_d: Option<&SlaDuration>,
+    step_d: Option<&SlaDuration>,
+    ch: &mut CaseChange,
+) {
+    ch.due_at = resume(cal, now, ch.case_left_ms, case_d).or(ch.due_at);
+    ch.step_due_at = resume(cal, now, ch.step_left_ms, step_d).or(ch.step_due_at);
+    ch.case_left_ms = None;
+    ch.step_left_ms = None;
+    ch.paused_at = None;
+}
+
+/// How a due time stands, for badges: `on_time`, `due_soon` (80% used),
+/// `overdue`, `paused` or `untimed`.
+pub fn sla_state(started: Option<i64>, due: Option<i64>, paused: bool, now: i64) -> &'static str {
+    match (paused, started, due) {
+        (true, _, _) => "paused",
+        (_, _, None) => "untimed",
+        (_, _, Some(d)) if now > d => "overdue",
+        (_, Some(s), Some(d)) if now >= s + (d - s) * 4 / 5 => "due_soon",
+        _ => "on_time",
+    }
+}
+
+/// RFC 3339 in the office's own offset (the contract's time format).
+pub fn rfc3339(ms_value: Option<i64>, zone: TimeZone) -> Option<String> {
+    ms_value.map(|v| at(v).with_timezone(&zone.offset()).to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn badges_follow_the_share_of_time_used() {
+        assert_eq!(sla_state(Some(0), Some(100), false, 50), "on_time");
+        assert_eq!(sla_state(Some(0), Some(100), false, 80), "due_soon");
+        assert_eq!(sla_state(Some(0), Some(100), false, 101), "overdue");
+        assert_eq!(sla_state(Some(0), None, false, 101), "untimed");
+        assert_eq!(sla_state(Some(0), Some(100), true, 500), "paused");
+    }
+
+    #[test]
+    fn a_pause_keeps_the_open_minutes_that_were_left() {
+        let cal = BusinessCalendar::new(TimeZone::Wib, []);
+        let d: SlaDuration = "30 menit".parse().unwrap();
+        // Tue 2026-11-24 09:00 WIB = 02:00 UTC.
+        let start = at(1_795_485_600_000);
+        let mut ch = CaseChange::default();
+        start_step(&cal, start, Some(&d), &mut ch);
+        pause(&cal, start + Duration::minutes(10), None, Some(&d), &mut ch);
+        assert_eq!(ch.step_left_ms, Some(20 * 60_000));
+        // Resumed the next day at 10:00: 20 minutes are left.
+        let next = start + Duration::hours(25);
+        unpause(&cal, next, None, Some(&d), &mut ch);
+        assert_eq!(ch.step_due_at, Some(ms(next + Duration::minutes(20))));
+        assert_eq!((ch.paused_at, ch.step_left_ms), (None, None));
+    }
+}

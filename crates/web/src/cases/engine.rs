@@ -1,0 +1,386 @@
+//! Submission and actions: validate, decide with `domain::case`, move the
+//! clocks, and store the change with its journal row and notifications.
+
+use super::clock::{self, case_limit, step_limit};
+use super::{standard_of, tracking_code};
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::http::StatusCode;
+use chrono::Utc;
+use domain::case::{self, Action, ActionError, CaseView, Clock, Party, Request, Status};
+use domain::standard::{Actor, Standard};
+use domain::{Nik, Role};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use store::{Case, CaseChange, NewCase, NewJournal, NewNotification};
+
+/// An organisation applying (OPD, company, kab/kota office, instansi).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    pub name: String,
+    /// `opd`, `company`, `kab_kota_office`, `instansi`.
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub contact_person: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Applicant {
+    pub name: String,
+    /// Required for a person; an organisation's contact may give one.
+    #[serde(default)]
+    pub nik: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub organisation: Option<Organisation>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Submission {
+    pub service: String,
+    pub channel: String,
+    pub applicant: Applicant,
+    #[serde(default)]
+    pub fields: Map<String, Value>,
+}
+
+/// Channels a citizen uses alone; the others are staffed (counter, kiosk,
+/// jemput bola) and need an operator's session.
+pub fn is_self_service(channel: &str) -> bool {
+    matches!(channel, "online" | "whatsapp")
+}
+
+pub fn engine_error(e: ActionError) -> ApiError {
+    match e {
+        ActionError::Forbidden(m) => ApiError::forbidden(m),
+        ActionError::NotAllowed(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_allowed", m),
+        ActionError::Invalid { field, message } => ApiError::invalid(field, message),
+    }
+}
+
+fn actor_name(std: &Standard, step: Option<&str>) -> Option<String> {
+    let s = std.steps.iter().find(|s| Some(s.id.as_str()) == step)?;
+    Some(match s.actor {
+        Actor::Applicant => "pemohon".into(),
+        Actor::External => "external".into(),
+        Actor::Staff(r) => r.as_str().into(),
+    })
+}
+
+/// Checks the applicant: a person needs a structurally valid NIK; an
+/// organisation needs its name.
+fn check_applicant(a: &Applicant) -> Result<(), ApiError> {
+    let name = a.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ApiError::invalid(
+            "applicant.name",
+            "the applicant's name is required (at most 200 characters)",
+        ));
+    }
+    match (&a.nik, &a.organisation) {
+        (Some(nik), _) => {
+            Nik::parse(nik.trim()).map_err(|e| ApiError::invalid("applicant.nik", e.to_string()))?;
+        }
+        (None, Some(org)) if !org.name.trim().is_empty() => {}
+        (None, Some(_)) => {
+            return Err(ApiError::invalid(
+                "applicant.organisation.name",
+                "the organisation's name is required",
+            ));
+        }
+        (None, None) => {
+            return Err(ApiError::invalid("applicant.nik", "a person applying gives their NIK (16 digits)"));
+        }
+    }
+    if let Some(p) = &a.phone
+        && !p.trim().is_empty()
+        && !p.trim().chars().all(|c| c.is_ascii_digit() || "+ -()".contains(c))
+    {
+        return Err(ApiError::invalid(
+            "applicant.phone",
+            "a phone number has digits, spaces, +, - and () only",
+        ));
+    }
+    if let Some(e) = &a.email
+        && !e.trim().is_empty()
+        && !(e.contains('@') && e.contains('.'))
+    {
+        return Err(ApiError::invalid("applicant.email", "not an email address"));
+    }
+    Ok(())
+}
+
+/// Checks the form fields against the standard's definitions.
+fn check_fields(std: &Standard, fields: &Map<String, Value>) -> Result<(), ApiError> {
+    for key in fields.keys() {
+        if !std.fields.iter().any(|f| &f.code == key) {
+            return Err(ApiError::invalid(&format!("fields.{key}"), "this service has no such field"));
+        }
+    }
+    for f in &std.fields {
+        let field = format!("fields.{}", f.code);
+        let text = match fields.get(&f.code) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.trim().to_string()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(_) => return Err(ApiError::invalid(&field, "give text or a number")),
+        }
+        .filter(|s| !s.is_empty());
+        let Some(text) = text else {
+            if f.required {
+                return Err(ApiError::invalid(&field, format!("`{}` is required", f.label)));
+            }
+            continue;
+        };
+        let ok = match f.kind.as_str() {
+            "number" => text.parse::<f64>().is_ok_and(f64::is_finite),
+            "date" => chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").is_ok(),
+            "email" => text.contains('@'),
+            _ => text.chars().count() <= 5_000,
+        };
+        if !ok {
+            return Err(ApiError::invalid(&field, format!("`{}` must be a valid {}", f.label, f.kind)));
+        }
+    }
+    Ok(())
+}
+
+/// Messages to the applicant, by whatever contact they gave. WhatsApp and
+/// SMS are adapters that log to the outbox; email waits for SMTP there.
+fn tell_applicant(office: &str, a: &Applicant, subject: &str, body: &str) -> Vec<NewNotification> {
+    let mut out = Vec::new();
+    let mut push = |channel: &str, to: &Option<String>| {
+        if let Some(to) = to.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            out.push(NewNotification {
+                office: office.into(),
+                channel: channel.into(),
+                recipient: to.into(),
+                subject: subject.into(),
+                body: body.into(),
+            });
+        }
+    };
+    push("email", &a.email);
+    push("whatsapp", &a.phone);
+    out
+}
+
+/// Creates a case. Staffed channels need an operator of the office.
+pub async fn submit(state: &AppState, sub: &Submission, by: Option<&CurrentUser>) -> Result<Case, ApiError> {
+    let std = state
+        .catalog
+        .get(&sub.service)
+        .cloned()
+        .ok_or_else(|| ApiError::invalid("service", format!("no service `{}`", sub.service)))?;
+    let (first, done) = case::start(&std, &sub.channel).map_err(engine_error)?;
+    if !is_self_service(&sub.channel) {
+        let who = by.ok_or_else(ApiError::unauthorized)?;
+        who.require(&[Role::Operator], std.office.as_str())?;
+    }
+    check_applicant(&sub.applicant)?;
+    check_fields(&std, &sub.fields)?;
+    let now = Utc::now();
+    let cal = clock::calendar(state, std.office.as_str()).await?;
+    let mut ch = CaseChange::default();
+    clock::start_step(&cal, now, step_limit(&std, Some(&first)), &mut ch);
+    let code = tracking_code();
+    let creator = by.map_or_else(|| "pemohon".to_string(), |u| u.user.username.clone());
+    let applicant = serde_json::to_string(&sub.applicant).map_err(|_| ApiError::internal())?;
+    let new = NewCase {
+        tracking_code: code.clone(),
+        office: std.office.to_string(),
+        service: std.slug.clone(),
+        standard_version: i64::from(std.version),
+        channel: sub.channel.clone(),
+        status: Status::Submitted.as_str().into(),
+        current_step: Some(first.clone()),
+        current_actor: actor_name(&std, Some(&first)),
+        applicant_name: sub.applicant.name.trim().to_string(),
+        applicant,
+        fields: Value::Object(sub.fields.clone()).to_string(),
+        created_by: creator.clone(),
+        created_at: clock::ms(now),
+        due_at: clock::case_due(&cal, now, case_limit(&std, &sub.channel)),
+        step_started_at: ch.step_started_at,
+        step_due_at: ch.step_due_at,
+    };
+    let journal = NewJournal {
+        actor: creator,
+        on_behalf: by.is_some(),
+        action: "submit".into(),
+        from_status: None,
+        to_status: Status::Submitted.as_str().into(),
+        from_step: None,
+        to_step: Some(first),
+        note: None,
+        data: (!done.is_empty()).then(|| serde_json::json!({ "completed_steps": done }).to_string()),
+    };
+    let due = clock::rfc3339(new.due_at, cal.zone).unwrap_or_else(|| std.sla.wording.clone());
+    let body = format!("Permohonan {} diterima. Kode lacak: {code}. Batas waktu: {due}.", std.title);
+    let notes = tell_applicant(&new.office, &sub.applicant, "Permohonan diterima", &body);
+    Ok(state.store.create_case(&new, &[journal], &notes).await?)
+}
+
+/// What an actor asks for.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionInput {
+    pub action: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub expected_version: i64,
+    #[serde(default)]
+    pub to_step: Option<String>,
+    #[serde(default)]
+    pub assignee: Option<String>,
+    /// A step's recorded outcome (letter number, amount, found/not found).
+    #[serde(default)]
+    pub data: Option<Value>,
+}
+
+/// Applies one action to a case on behalf of `party`.
+pub async fn act(
+    state: &AppState,
+    case: &Case,
+    party: &Party,
+    input: &ActionInput,
+) -> Result<Case, ApiError> {
+    let action: Action = input.action.parse().map_err(|m: String| ApiError::invalid("action", m))?;
+    if input.note.as_deref().is_some_and(|n| n.chars().count() > 5_000) {
+        return Err(ApiError::invalid("note", "at most 5000 characters"));
+    }
+    let std = standard_of(state, &case.office, &case.service, case.standard_version).await?;
+    let status: Status = case.status.parse().map_err(|_| ApiError::internal())?;
+    let view = CaseView {
+        office: &case.office,
+        channel: &case.channel,
+        status,
+        current_step: case.current_step.as_deref(),
+        assignee: case.assignee.as_deref(),
+    };
+    let req = Request {
+        note: input.note.as_deref(),
+        to_step: input.to_step.as_deref(),
+        assignee: input.assignee.as_deref(),
+    };
+    let t = case::decide(&std, &view, party, action, &req).map_err(engine_error)?;
+    if let Some(Some(who)) = &t.assignee {
+        check_assignee(state, case, &std, who).await?;
+    }
+    let now = Utc::now();
+    let cal = clock::calendar(state, &case.office).await?;
+    let mut ch = CaseChange::from_case(case);
+    ch.status = t.status.as_str().into();
+    ch.current_step = t.step.clone();
+    ch.current_actor = actor_name(&std, t.step.as_deref());
+    if let Some(a) = &t.assignee {
+        ch.assignee = a.clone();
+    }
+    let (case_d, step_d) = (case_limit(&std, &case.channel), step_limit(&std, case.current_step.as_deref()));
+    match t.clock {
+        Clock::Keep => {}
+        Clock::StartStep => clock::start_step(&cal, now, step_limit(&std, t.step.as_deref()), &mut ch),
+        Clock::Pause => clock::pause(&cal, now, case_d, step_d, &mut ch),
+        Clock::Resume => clock::unpause(&cal, now, case_d, step_d, &mut ch),
+        Clock::Stop => ch.finished_at = Some(clock::ms(now)),
+    }
+    let actor = match party {
+        Party::Applicant => "pemohon".to_string(),
+        Party::Staff { username, .. } => username.clone(),
+    };
+    let journal = NewJournal {
+        actor,
+        on_behalf: t.on_behalf,
+        action: action.as_str().into(),
+        from_status: Some(case.status.clone()),
+        to_status: ch.status.clone(),
+        from_step: case.current_step.clone(),
+        to_step: ch.current_step.clone(),
+        note: input.note.clone().filter(|n| !n.trim().is_empty()),
+        data: input.data.as_ref().map(Value::to_string),
+    };
+    let notes = match applicant_message(&std, case, t.status, action, input.note.as_deref()) {
+        Some((subject, body)) => {
+            let applicant: Applicant =
+                serde_json::from_str(&case.applicant).map_err(|_| ApiError::internal())?;
+            tell_applicant(&case.office, &applicant, subject, &body)
+        }
+        None => Vec::new(),
+    };
+    Ok(state.store.update_case(case.id, input.expected_version, &ch, &journal, &notes).await?)
+}
+
+/// The applicant hears of a return, the result, and nothing else.
+fn applicant_message(
+    std: &Standard,
+    case: &Case,
+    to: Status,
+    action: Action,
+    note: Option<&str>,
+) -> Option<(&'static str, String)> {
+    let code = &case.tracking_code;
+    let reason = note.unwrap_or_default();
+    match (to, action) {
+        (Status::Returned, _) => Some((
+            "Permohonan perlu dilengkapi",
+            format!("Permohonan {} ({code}) dikembalikan untuk dilengkapi: {reason}", std.title),
+        )),
+        (Status::Completed, _) => {
+            Some(("Permohonan selesai", format!("Permohonan {} ({code}) telah selesai.", std.title)))
+        }
+        (Status::Rejected, _) => {
+            Some(("Permohonan ditolak", format!("Permohonan {} ({code}) ditolak: {reason}", std.title)))
+        }
+        _ => None,
+    }
+}
+
+/// A case is assigned to an active account of its office that holds the
+/// current step's role.
+async fn check_assignee(state: &AppState, case: &Case, std: &Standard, who: &str) -> Result<(), ApiError> {
+    let (user, _) = state
+        .store
+        .user_for_login(who)
+        .await?
+        .filter(|(u, _)| u.active && u.office == case.office)
+        .ok_or_else(|| ApiError::invalid("assignee", format!("no active account `{who}` in this office")))?;
+    let role =
+        std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref()).map(|s| s.actor);
+    let fits = match role {
+        Some(Actor::Staff(r)) => user.role == r.as_str(),
+        _ => user.role == Role::Operator.as_str(),
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(ApiError::invalid("assignee", format!("`{who}` does not hold the role of the current step")))
+    }
+}
+
+/// The applicant's name as the public may see it: initials and stars.
+pub fn masked_name(name: &str) -> String {
+    name.split_whitespace()
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| format!("{f}{}", "*".repeat(c.count().min(6)))).unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_are_masked_to_initials() {
+        assert_eq!(super::masked_name("Siti  Aminah"), "S*** A*****");
+        assert_eq!(super::masked_name(""), "");
+    }
+}

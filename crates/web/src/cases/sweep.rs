@@ -1,0 +1,133 @@
+//! The escalation sweeper. A step that has used 80% of its time warns its
+//! holder (level 1); past due, the step role's supervisor is told (level 2);
+//! past twice its time, the supervisor's supervisor (level 3). Each
+//! (case, step, level) fires once, also with several app instances: the
+//! store's primary key decides.
+
+use super::clock::ms;
+use super::standard_of;
+use crate::error::ApiError;
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use domain::Role;
+use domain::case::supervisor;
+use domain::standard::Actor;
+use store::{Case, NewJournal, NewNotification};
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SweepReport {
+    pub checked: usize,
+    pub fired: usize,
+}
+
+/// Cases looked at per sweep; the rest wait for the next run.
+const BATCH: i64 = 5_000;
+
+pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> Result<SweepReport, ApiError> {
+    let now_ms = ms(now);
+    let mut report = SweepReport::default();
+    for case in state.store.cases_near_due(now_ms, BATCH).await? {
+        report.checked += 1;
+        report.fired += escalate(state, &case, now_ms).await?;
+    }
+    Ok(report)
+}
+
+/// The level a step has reached at `now`.
+fn level(started: i64, due: i64, now: i64) -> i32 {
+    let span = (due - started).max(0);
+    if now > due + span {
+        3
+    } else if now > due {
+        2
+    } else {
+        1
+    }
+}
+
+async fn escalate(state: &AppState, case: &Case, now: i64) -> Result<usize, ApiError> {
+    let (Some(step_id), Some(started), Some(due)) =
+        (&case.current_step, case.step_started_at, case.step_due_at)
+    else {
+        return Ok(0);
+    };
+    let std = standard_of(state, &case.office, &case.service, case.standard_version).await?;
+    let Some(step) = std.steps.iter().find(|s| &s.id == step_id) else { return Ok(0) };
+    // Applicant and outside-party steps are chased by the office's operators.
+    let owner = match step.actor {
+        Actor::Staff(r) => r,
+        Actor::Applicant | Actor::External => Role::Operator,
+    };
+    let mut fired = 0;
+    for lvl in 1..=level(started, due, now) {
+        let (recipient, what) = match lvl {
+            1 => (
+                case.assignee.clone().unwrap_or_else(|| format!("{owner}@{}", case.office)),
+                "hampir jatuh tempo",
+            ),
+            2 => (role_at(supervisor(owner), &case.office), "melewati batas waktu"),
+            _ => (
+                role_at(supervisor(owner).and_then(supervisor), &case.office),
+                "melewati dua kali batas waktu",
+            ),
+        };
+        let subject = format!("Langkah {} {what}", step.no);
+        let body = format!(
+            "Permohonan {} ({}) langkah {} ({}) {what}.",
+            std.title, case.tracking_code, step.no, step.description
+        );
+        let journal = NewJournal {
+            actor: "system".into(),
+            action: "escalate".into(),
+            from_status: Some(case.status.clone()),
+            to_status: case.status.clone(),
+            from_step: Some(step_id.clone()),
+            to_step: Some(step_id.clone()),
+            note: Some(format!("level {lvl}: {subject} -> {recipient}")),
+            ..Default::default()
+        };
+        let note = NewNotification {
+            office: case.office.clone(),
+            channel: "staff".into(),
+            recipient,
+            subject,
+            body,
+        };
+        if state.store.fire_escalation(case.id, step_id, lvl, &journal, &[note]).await? {
+            fired += 1;
+        }
+    }
+    Ok(fired)
+}
+
+fn role_at(role: Option<Role>, office: &str) -> String {
+    format!("{}@{office}", role.unwrap_or(Role::KepalaDinas))
+}
+
+/// Runs the sweep every `every` until the process ends.
+pub fn spawn(state: AppState, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match sweep(&state, Utc::now()).await {
+                Ok(r) if r.fired > 0 => {
+                    tracing::info!(checked = r.checked, fired = r.fired, "escalations sent")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e.body.message, "escalation sweep failed"),
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn levels_grow_with_lateness() {
+        assert_eq!(super::level(0, 100, 80), 1);
+        assert_eq!(super::level(0, 100, 101), 2);
+        assert_eq!(super::level(0, 100, 201), 3);
+    }
+}

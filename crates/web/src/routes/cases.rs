@@ -1,0 +1,366 @@
+//! The case API of the contract: applications, tracking, worklists, the
+//! case, its timeline and its actions, and the notification outbox.
+
+use crate::auth::{CurrentUser, MaybeUser, client_ip};
+use crate::cases::engine::{ActionInput, Applicant, masked_name};
+use crate::cases::{self, Submission, standard_of};
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::case::Party;
+use domain::{Nik, Role, TimeZone};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use store::{Case, WorklistQuery, now_ms};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/applications", post(apply))
+        .route("/api/v1/track/{code}", get(track))
+        .route("/api/v1/track/{code}/actions", post(track_action))
+        .route("/api/v1/worklist", get(worklist))
+        .route("/api/v1/supervisor", get(supervisor))
+        .route("/api/v1/cases/{id}", get(case))
+        .route("/api/v1/cases/{id}/timeline", get(timeline))
+        .route("/api/v1/cases/{id}/actions", post(action))
+        .route("/api/v1/notifications", get(notifications))
+}
+
+fn zone_of(case: &Case) -> TimeZone {
+    TimeZone::for_province(&case.office[..2.min(case.office.len())])
+}
+
+fn time(ms: Option<i64>, case: &Case) -> Option<String> {
+    cases::clock::rfc3339(ms, zone_of(case))
+}
+
+/// What staff of the office see in lists: no NIK.
+fn summary(c: &Case, now: i64) -> Value {
+    json!({
+        "id": c.id,
+        "tracking_code": c.tracking_code,
+        "service": format!("{}-{}", c.office, c.service),
+        "channel": c.channel,
+        "status": c.status,
+        "current_step": c.current_step,
+        "current_actor": c.current_actor,
+        "assignee": c.assignee,
+        "applicant_name": c.applicant_name,
+        "version": c.version,
+        "created_at": time(Some(c.created_at), c),
+        "due_at": time(c.due_at, c),
+        "step_due_at": time(c.step_due_at, c),
+        "sla": cases::clock::sla_state(c.step_started_at, c.step_due_at, c.paused_at.is_some(), now),
+    })
+}
+
+/// 201 with the receipt: id, tracking code, status, due time.
+async fn apply(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Result<Json<Submission>, JsonRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let client = client_ip(&headers, Some(addr), state.config.client_ip_header.as_deref());
+    if !state.public_limiter.allow(&client) {
+        return Err(ApiError::too_many());
+    }
+    if let Some(u) = &user {
+        u.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
+    }
+    let Json(sub) = body.map_err(super::api::json_error)?;
+    let c = cases::submit(&state, &sub, user.as_ref()).await?;
+    let receipt = json!({
+        "id": c.id,
+        "tracking_code": c.tracking_code,
+        "status": c.status,
+        "due_at": time(c.due_at, &c),
+        "step_due_at": time(c.step_due_at, &c),
+    });
+    Ok((StatusCode::CREATED, Json(receipt)))
+}
+
+async fn by_code(state: &AppState, code: &str) -> Result<Case, ApiError> {
+    let code = code.trim().to_uppercase();
+    state
+        .store
+        .case_by_tracking(&code)
+        .await?
+        .ok_or_else(|| ApiError::not_found("no application with this tracking code"))
+}
+
+/// Public tracking: status and steps, no personal data but a masked name.
+async fn track(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
+    let c = by_code(&state, &code).await?;
+    Ok(Json(track_view(&state, &c).await?))
+}
+
+pub(crate) async fn track_view(state: &AppState, c: &Case) -> Result<Value, ApiError> {
+    let std = standard_of(state, &c.office, &c.service, c.standard_version).await?;
+    let steps: Vec<_> = std.steps_for(&c.channel).collect();
+    let current = c.current_step.as_deref().and_then(|id| steps.iter().position(|s| s.id == id));
+    let finished = c.status == "completed";
+    let steps: Vec<Value> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let state = match current {
+                _ if finished => "done",
+                Some(p) if i < p => "done",
+                Some(p) if i == p => "current",
+                _ => "pending",
+            };
+            json!({"id": s.id, "no": s.no, "description": s.description, "duration": s.duration.as_ref().map(ToString::to_string), "state": state})
+        })
+        .collect();
+    // What is missing, when it was returned: the note of the last return.
+    let missing = if c.status == "returned" {
+        state.store.journal(c.id).await?.into_iter().rev().find(|j| j.action == "return").and_then(|j| j.note)
+    } else {
+        None
+    };
+    Ok(json!({
+        "tracking_code": c.tracking_code,
+        "service": format!("{}-{}", c.office, c.service),
+        "title": std.title,
+        "status": c.status,
+        "current_step": c.current_step,
+        "version": c.version,
+        "applicant": masked_name(&c.applicant_name),
+        "due_at": time(c.due_at, c),
+        "missing": missing,
+        "steps": steps,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApplicantAction {
+    action: String,
+    /// The second factor: the applicant's NIK.
+    nik: String,
+    expected_version: i64,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// The applicant resubmits or withdraws with tracking code and NIK.
+async fn track_action(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    body: Result<Json<ApplicantAction>, JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let client = client_ip(&headers, Some(addr), state.config.client_ip_header.as_deref());
+    if !state.public_limiter.allow(&client) {
+        return Err(ApiError::too_many());
+    }
+    let Json(body) = body.map_err(super::api::json_error)?;
+    if !matches!(body.action.as_str(), "resubmit" | "withdraw") {
+        return Err(ApiError::invalid("action", "an applicant may `resubmit` or `withdraw`"));
+    }
+    let c = by_code(&state, &code).await?;
+    verify_applicant(&c, &body.nik)?;
+    let input = ActionInput {
+        action: body.action,
+        note: body.note,
+        expected_version: body.expected_version,
+        to_step: None,
+        assignee: None,
+        data: None,
+    };
+    let updated = cases::act(&state, &c, &Party::Applicant, &input).await?;
+    Ok(Json(track_view(&state, &updated).await?))
+}
+
+/// The NIK given must be the applicant's; any mismatch looks the same.
+pub(crate) fn verify_applicant(c: &Case, nik: &str) -> Result<(), ApiError> {
+    let a: Applicant = serde_json::from_str(&c.applicant).map_err(|_| ApiError::internal())?;
+    let given = Nik::parse(nik.trim()).map_err(|e| ApiError::invalid("nik", e.to_string()))?;
+    let ok = a.nik.as_deref().is_some_and(|n| crate::auth::constant_time_eq(n.trim(), given.as_str()));
+    if ok { Ok(()) } else { Err(ApiError::forbidden("the NIK does not match this application")) }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct WorklistParams {
+    service: Option<String>,
+    status: Option<String>,
+    channel: Option<String>,
+    /// `YYYY-MM-DD`, creation date from (inclusive).
+    from: Option<String>,
+    /// `YYYY-MM-DD`, creation date to (inclusive).
+    to: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+fn day_ms(field: &str, d: &Option<String>, end: bool) -> Result<Option<i64>, ApiError> {
+    let Some(d) = d.as_deref().filter(|d| !d.is_empty()) else { return Ok(None) };
+    let date = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+        .map_err(|_| ApiError::invalid(field, "use YYYY-MM-DD"))?;
+    let t = if end { date.and_hms_opt(23, 59, 59) } else { date.and_hms_opt(0, 0, 0) };
+    Ok(t.map(|t| t.and_utc().timestamp_millis()))
+}
+
+/// The step actors a role works on: operators also record the applicant's
+/// counter steps and outside parties' outcomes.
+pub(crate) fn worklist_actors(role: Role) -> Vec<String> {
+    match role {
+        Role::Operator => vec!["operator".into(), "pemohon".into(), "external".into()],
+        r => vec![r.as_str().into()],
+    }
+}
+
+pub(crate) async fn worklist_page(
+    state: &AppState,
+    user: &CurrentUser,
+    p: &WorklistParams,
+) -> Result<Value, ApiError> {
+    if !user.is_staff() {
+        return Err(ApiError::forbidden("worklists are for office staff"));
+    }
+    if let Some(s) = &p.status
+        && s.parse::<domain::case::Status>().is_err()
+    {
+        return Err(ApiError::invalid("status", format!("unknown status `{s}`")));
+    }
+    let per_page = p.per_page.unwrap_or(25).clamp(1, 100);
+    let page = p.page.unwrap_or(1).max(1);
+    let service = p
+        .service
+        .as_deref()
+        .map(|s| s.strip_prefix(&format!("{}-", user.user.office)).unwrap_or(s).to_string());
+    let q = WorklistQuery {
+        office: user.user.office.clone(),
+        actors: worklist_actors(user.role),
+        username: user.user.username.clone(),
+        service,
+        status: p.status.clone(),
+        channel: p.channel.clone(),
+        created_from: day_ms("from", &p.from, false)?,
+        created_to: day_ms("to", &p.to, true)?,
+        limit: per_page,
+        offset: (page - 1) * per_page,
+    };
+    let (rows, total) = state.store.worklist(&q).await?;
+    let now = now_ms();
+    let counts = state.store.open_case_counts(&user.user.office).await?;
+    let mut per_service = serde_json::Map::new();
+    for (service, _, _, n) in counts {
+        let e = per_service.entry(format!("{}-{service}", user.user.office)).or_insert(json!(0));
+        *e = json!(e.as_i64().unwrap_or(0) + n);
+    }
+    Ok(json!({
+        "items": rows.iter().map(|c| summary(c, now)).collect::<Vec<_>>(),
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+        "open_per_service": per_service,
+    }))
+}
+
+async fn worklist(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(p): Query<WorklistParams>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(worklist_page(&state, &user, &p).await?))
+}
+
+/// All open cases of the office by service, step and status.
+async fn supervisor(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>, ApiError> {
+    user.require(&[Role::Validator, Role::KepalaDinas, Role::Admin, Role::Auditor], &user.user.office)?;
+    let rows = state.store.open_case_counts(&user.user.office).await?;
+    let rows: Vec<Value> =
+        rows.into_iter().map(|(service, step, status, n)| json!({"service": service, "step": step, "status": status, "count": n})).collect();
+    Ok(Json(json!(rows)))
+}
+
+/// A case for staff of its office; reading it is logged.
+pub(crate) async fn staff_case(state: &AppState, user: &CurrentUser, id: i64) -> Result<Case, ApiError> {
+    let c = state.store.case(id).await?.ok_or_else(|| ApiError::not_found(format!("no case {id}")))?;
+    if !user.is_staff() || user.user.office != c.office {
+        return Err(ApiError::forbidden("this case belongs to another office"));
+    }
+    Ok(c)
+}
+
+pub(crate) async fn case_detail(state: &AppState, user: &CurrentUser, c: &Case) -> Result<Value, ApiError> {
+    let applicant: Value = serde_json::from_str(&c.applicant).unwrap_or(Value::Null);
+    let nik = applicant["nik"].as_str().map(domain::nik::mask).unwrap_or_default();
+    let whose = format!("case:{} {nik}", c.id);
+    state.store.log_access(&user.user.username, &whose, "case handling").await?;
+    let mut v = summary(c, now_ms());
+    v["office"] = json!(c.office);
+    v["standard_version"] = json!(c.standard_version);
+    v["applicant"] = applicant;
+    v["fields"] = serde_json::from_str(&c.fields).unwrap_or(Value::Null);
+    v["finished_at"] = json!(time(c.finished_at, c));
+    v["paused"] = json!(c.paused_at.is_some());
+    v["files"] = json!(state.store.case_files(c.id).await?);
+    Ok(v)
+}
+
+async fn case(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let c = staff_case(&state, &user, id).await?;
+    Ok(Json(case_detail(&state, &user, &c).await?))
+}
+
+async fn timeline(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let c = staff_case(&state, &user, id).await?;
+    let rows: Vec<Value> = state
+        .store
+        .journal(c.id)
+        .await?
+        .into_iter()
+        .map(|j| {
+            let mut v = json!(j);
+            v["at"] = json!(time(Some(j.at), &c));
+            v["data"] = j.data.as_deref().and_then(|d| serde_json::from_str(d).ok()).unwrap_or(Value::Null);
+            v
+        })
+        .collect();
+    Ok(Json(json!(rows)))
+}
+
+pub(crate) fn party_of(user: &CurrentUser) -> Party {
+    Party::Staff { username: user.user.username.clone(), role: user.role, office: user.user.office.clone() }
+}
+
+async fn action(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Result<Json<ActionInput>, JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    user.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
+    let Json(input) = body.map_err(super::api::json_error)?;
+    let c = staff_case(&state, &user, id).await?;
+    let updated = cases::act(&state, &c, &party_of(&user), &input).await?;
+    let mut v = summary(&updated, now_ms());
+    v["version"] = json!(updated.version);
+    Ok(Json(v))
+}
+
+async fn notifications(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>, ApiError> {
+    if !user.is_staff() {
+        return Err(ApiError::forbidden("the outbox is for office staff"));
+    }
+    Ok(Json(json!(state.store.notifications(&user.user.office, 200).await?)))
+}

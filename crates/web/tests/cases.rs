@@ -1,0 +1,306 @@
+//! The case engine end to end over HTTP, on the seeds' own standards.
+
+mod common;
+use chrono::{DateTime, NaiveDate, Utc};
+use common::{PASSWORD, TestApp};
+use domain::TimeZone;
+use domain::calendar::BusinessCalendar;
+use serde_json::{Value, json};
+
+const NIK: &str = "1606015708900001";
+
+impl TestApp {
+    async fn post_json(&self, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
+        let mut req = self.http.post(self.url(path)).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn act(&self, token: &str, id: i64, action: &str, version: i64, extra: Value) -> (u16, Value) {
+        let mut body = json!({"action": action, "expected_version": version});
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        self.post_json(&format!("/api/v1/cases/{id}/actions"), Some(token), body).await
+    }
+
+    /// The office's calendar as the server computes it.
+    async fn calendar(&self, zone: TimeZone) -> BusinessCalendar {
+        let days = self.db.store.holidays("2000-01-01", "9999-12-31").await.unwrap();
+        BusinessCalendar::new(
+            zone,
+            days.iter().map(|h| NaiveDate::parse_from_str(&h.date, "%Y-%m-%d").unwrap()),
+        )
+    }
+}
+
+fn ts(v: &Value) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap().with_timezone(&Utc)
+}
+
+fn ms(t: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(t).unwrap()
+}
+
+async fn staff(app: &TestApp, name: &str, role: &str, office: &str) -> String {
+    app.add_user(name, role, office, PASSWORD).await;
+    app.token(name, PASSWORD).await.0
+}
+
+async fn muba_ktp_el_on(app: TestApp) {
+    let op = staff(&app, "muba.op", "operator", "16.06").await;
+    let verif = staff(&app, "muba.verif", "verifikator", "16.06").await;
+    let valid = staff(&app, "muba.kabid", "validator", "16.06").await;
+    let kadin = staff(&app, "muba.kadin", "kepala_dinas", "16.06").await;
+    let jepara = staff(&app, "jepara.verif", "verifikator", "33.20").await;
+
+    let application = json!({
+        "service": "16.06-ktp-el", "channel": "counter",
+        "applicant": {"name": "Siti Aminah", "nik": NIK, "phone": "081234567890"},
+        "fields": {"jenis_permohonan": "cetak ulang"}
+    });
+    // A counter application needs an operator's session.
+    assert_eq!(app.post_json("/api/v1/applications", None, application.clone()).await.0, 401);
+    let (status, receipt) = app.post_json("/api/v1/applications", Some(&op), application).await;
+    assert_eq!(status, 201, "{receipt}");
+    let id = receipt["id"].as_i64().unwrap();
+    let code = receipt["tracking_code"].as_str().unwrap().to_string();
+    assert_eq!((code.len(), receipt["status"].as_str()), (10, Some("submitted")));
+    assert!(receipt["due_at"].as_str().unwrap().ends_with("+07:00"), "times in WIB: {receipt}");
+
+    // Due times follow the SOP's minutes in WIB office hours.
+    let cal = app.calendar(TimeZone::Wib).await;
+    let stored = app.db.store.case(id).await.unwrap().unwrap();
+    let started = ms(stored.step_started_at.unwrap());
+    assert_eq!(ts(&receipt["step_due_at"]), cal.add_working_minutes(started, 5), "step 2: 5 menit");
+    assert_eq!(ts(&receipt["due_at"]), cal.add_working_minutes(started, 30), "SOP total: 30 menit");
+
+    // Another office's verifikator sees nothing of it.
+    assert_eq!(app.get_json(&format!("/api/v1/cases/{id}"), Some(&jepara)).await.0, 403);
+    assert_eq!(app.act(&jepara, id, "advance", 1, json!({})).await.0, 403);
+    // The verifikator may not do the operator's step.
+    assert_eq!(app.act(&verif, id, "advance", 1, json!({})).await.0, 403);
+
+    let (s, after) = app.act(&op, id, "advance", 1, json!({})).await;
+    assert_eq!((s, after["current_step"].as_str(), after["version"].as_i64()), (200, Some("3"), Some(2)));
+    // A stale version is refused with 409.
+    let (s, err) = app.act(&verif, id, "advance", 1, json!({})).await;
+    assert_eq!((s, err["error"]["code"].as_str()), (409, Some("stale_version")));
+    // Step 3 may not reject; a return needs its reason.
+    assert_eq!(app.act(&verif, id, "reject", 2, json!({"note": "x"})).await.0, 422);
+    let (s, err) = app.act(&verif, id, "return", 2, json!({})).await;
+    assert_eq!((s, err["error"]["field"].as_str()), (422, Some("note")));
+    let (s, returned) = app.act(&verif, id, "return", 2, json!({"note": "Pas foto belum sesuai"})).await;
+    assert_eq!(
+        (s, returned["status"].as_str(), returned["sla"].as_str()),
+        (200, Some("returned"), Some("paused"))
+    );
+    let paused = app.db.store.case(id).await.unwrap().unwrap();
+    assert!(paused.paused_at.is_some() && paused.step_left_ms.is_some());
+
+    // The public tracking page says what is missing, with a masked name only.
+    let (s, track) = app.get_json(&format!("/api/v1/track/{code}"), None).await;
+    assert_eq!(
+        (s, track["status"].as_str(), track["missing"].as_str()),
+        (200, Some("returned"), Some("Pas foto belum sesuai"))
+    );
+    assert_eq!(track["applicant"], "S*** A*****");
+    assert!(!track.to_string().contains(NIK) && !track.to_string().contains("Siti"));
+
+    // The applicant resubmits with the tracking code and their NIK.
+    let wrong = json!({"action": "resubmit", "nik": "1606015708900002", "expected_version": 3});
+    assert_eq!(app.post_json(&format!("/api/v1/track/{code}/actions"), None, wrong).await.0, 403);
+    let ok = json!({"action": "resubmit", "nik": NIK, "expected_version": 3});
+    let (s, back) = app.post_json(&format!("/api/v1/track/{code}/actions"), None, ok).await;
+    assert_eq!(
+        (s, back["status"].as_str(), back["current_step"].as_str()),
+        (200, Some("in_progress"), Some("3"))
+    );
+
+    assert_eq!(app.act(&verif, id, "advance", 4, json!({})).await.0, 200);
+    assert_eq!(app.act(&valid, id, "advance", 5, json!({})).await.0, 200);
+    assert_eq!(app.act(&kadin, id, "advance", 6, json!({})).await.0, 200);
+    // The operator issues the KTP-el (step 6), then hands it over for the applicant (step 7).
+    let (_, at7) = app.act(&op, id, "advance", 7, json!({})).await;
+    assert_eq!(at7["current_step"], "7");
+    let (s, done) = app.act(&op, id, "advance", 8, json!({"note": "KTP-el diserahkan"})).await;
+    assert_eq!((s, done["status"].as_str()), (200, Some("completed")));
+    assert_eq!(app.act(&op, id, "advance", 9, json!({})).await.0, 422);
+
+    // The timeline has every action, in order, with who did it.
+    let (_, timeline) = app.get_json(&format!("/api/v1/cases/{id}/timeline"), Some(&kadin)).await;
+    let steps: Vec<(String, String)> = timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| (j["action"].as_str().unwrap().into(), j["actor"].as_str().unwrap().into()))
+        .collect();
+    let expected = [
+        ("submit", "muba.op"),
+        ("advance", "muba.op"),
+        ("return", "muba.verif"),
+        ("resubmit", "pemohon"),
+        ("advance", "muba.verif"),
+        ("advance", "muba.kabid"),
+        ("advance", "muba.kadin"),
+        ("advance", "muba.op"),
+        ("advance", "muba.op"),
+    ];
+    assert_eq!(steps, expected.map(|(a, b)| (a.to_string(), b.to_string())));
+    assert_eq!(timeline[8]["on_behalf"], true, "the hand-over of step 7 was done for the applicant");
+
+    // Reading the case is logged with the NIK masked; the applicant was told thrice.
+    let (_, detail) = app.get_json(&format!("/api/v1/cases/{id}"), Some(&op)).await;
+    assert_eq!(detail["applicant"]["nik"], NIK);
+    let audit = app.db.store.audit_entries(0, 10_000).await.unwrap();
+    let access = audit.iter().find(|a| a.kind == "access").unwrap();
+    assert!(access.object.contains("1606••••••••0001") && !access.object.contains(NIK));
+    let sent: Vec<_> =
+        app.db.store.case_notifications(id).await.unwrap().into_iter().map(|n| n.subject).collect();
+    assert_eq!(sent, ["Permohonan diterima", "Permohonan perlu dilengkapi", "Permohonan selesai"]);
+    assert!(app.db.store.audit_verify().await.unwrap().ok);
+}
+
+#[tokio::test]
+async fn muba_ktp_el_end_to_end_sqlite() {
+    muba_ktp_el_on(TestApp::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn muba_ktp_el_end_to_end_postgres() {
+    let Some(app) = TestApp::postgres().await else { return };
+    muba_ktp_el_on(app).await;
+}
+
+#[tokio::test]
+async fn ikd_online_runs_on_a_3x24_hour_clock() {
+    let app = TestApp::sqlite().await;
+    let body = json!({
+        "service": "73-aktivasi-ikd", "channel": "online",
+        "applicant": {"name": "Andi", "nik": "7371011203950002", "email": "andi@example.id"},
+        "fields": {"email": "andi@example.id", "kabkota_asal": "Kota Makassar"}
+    });
+    let (s, r) = app.post_json("/api/v1/applications", None, body).await;
+    assert_eq!(s, 201, "{r}");
+    let c = app.db.store.case(r["id"].as_i64().unwrap()).await.unwrap().unwrap();
+    assert_eq!(c.current_step.as_deref(), Some("b3"), "registration and form are the applicant's submission");
+    assert_eq!(c.due_at.unwrap() - c.created_at, 72 * 3_600_000, "3x24 jam is 72 clock hours");
+    assert!(r["due_at"].as_str().unwrap().ends_with("+08:00"), "Makassar is WITA");
+    assert_eq!(c.current_actor.as_deref(), Some("operator"));
+}
+
+#[tokio::test]
+async fn jepara_online_register_search_runs_on_working_days() {
+    let app = TestApp::sqlite().await;
+    let body = json!({
+        "service": "33.20-register-akta-online", "channel": "online",
+        "applicant": {"name": "Budi", "nik": "3320010101900003"},
+        "fields": {"nomor_akta": "3320-LT-01012020-0001", "keperluan": "surat keterangan keabsahan"}
+    });
+    let (s, r) = app.post_json("/api/v1/applications", None, body).await;
+    assert_eq!(s, 201, "{r}");
+    let c = app.db.store.case(r["id"].as_i64().unwrap()).await.unwrap().unwrap();
+    let cal = app.calendar(TimeZone::Wib).await;
+    assert_eq!(ms(c.due_at.unwrap()), cal.add_working_days(ms(c.created_at), 1), "1 hari kerja");
+    // The verifikator's worklist does not have it yet: the operator receives first.
+    let verif = staff(&app, "jepara.verif", "verifikator", "33.20").await;
+    let (_, wl) = app.get_json("/api/v1/worklist", Some(&verif)).await;
+    assert_eq!(wl["total"], 0);
+    let op = staff(&app, "jepara.op", "operator", "33.20").await;
+    let (_, wl) = app.get_json("/api/v1/worklist?service=33.20-register-akta-online", Some(&op)).await;
+    assert_eq!(
+        (wl["total"].as_i64(), wl["items"][0]["tracking_code"].as_str()),
+        (Some(1), r["tracking_code"].as_str())
+    );
+    assert_eq!(wl["open_per_service"]["33.20-register-akta-online"], 1);
+}
+
+#[tokio::test]
+async fn bad_applications_name_the_field() {
+    let app = TestApp::sqlite().await;
+    let base = json!({
+        "service": "33.20-register-akta-online", "channel": "online",
+        "applicant": {"name": "Budi", "nik": "3320010101900003"},
+        "fields": {"nomor_akta": "X", "keperluan": "Y"}
+    });
+    let with = |path: &[&str], v: Value| {
+        let mut b = base.clone();
+        let mut cur = &mut b;
+        for p in &path[..path.len() - 1] {
+            cur = &mut cur[*p];
+        }
+        cur[path[path.len() - 1]] = v;
+        b
+    };
+    let cases = [
+        (with(&["applicant", "nik"], json!("3320013501900003")), "applicant.nik"),
+        (with(&["applicant", "name"], json!(" ")), "applicant.name"),
+        (with(&["service"], json!("33.20-nope")), "service"),
+        (with(&["channel"], json!("kiosk")), "channel"),
+        (with(&["fields"], json!({"nomor_akta": "X"})), "fields.keperluan"),
+        (with(&["fields", "extra"], json!("?")), "fields.extra"),
+        (with(&["applicant", "email"], json!("nope")), "applicant.email"),
+    ];
+    for (body, field) in cases {
+        let (s, e) = app.post_json("/api/v1/applications", None, body).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some(field)), "{e}");
+    }
+    let (s, _) = app.post_json("/api/v1/applications", None, json!({"service": 1})).await;
+    assert_eq!(s, 422);
+    let kios = json!({"service": "33.20-kios-desa", "channel": "kiosk", "applicant": {"name": "A", "nik": "3320010101900003"}});
+    let op = staff(&app, "jepara.op", "operator", "33.20").await;
+    let (s, e) = app.post_json("/api/v1/applications", Some(&op), kios).await;
+    assert_eq!((s, e["error"]["code"].as_str()), (422, Some("not_allowed")));
+    assert_eq!(app.get_json("/api/v1/track/NOPE", None).await.0, 404);
+}
+
+async fn sweeps_escalate_once_on(app: TestApp, second: Option<web::AppState>) {
+    let op = staff(&app, "muba.op", "operator", "16.06").await;
+    let body = json!({"service": "16.06-ktp-el", "channel": "counter", "applicant": {"name": "A", "nik": NIK}, "fields": {"jenis_permohonan": "rekam"}});
+    let (_, r) = app.post_json("/api/v1/applications", Some(&op), body).await;
+    let id = r["id"].as_i64().unwrap();
+    let state = app.state.clone();
+    let far = Utc::now() + chrono::Duration::days(30);
+    // Two instances sweep at once; each level fires exactly once.
+    let a = tokio::spawn(async move { web::cases::sweep::sweep(&state, far).await.unwrap() });
+    let b = second.map(|s| tokio::spawn(async move { web::cases::sweep::sweep(&s, far).await.unwrap() }));
+    let mut fired = a.await.unwrap().fired;
+    if let Some(b) = b {
+        fired += b.await.unwrap().fired;
+    }
+    assert_eq!(fired, 3);
+    assert_eq!(web::cases::sweep::sweep(&app.state, far).await.unwrap().fired, 0);
+    let staff_notes: Vec<_> = app
+        .db
+        .store
+        .case_notifications(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.channel == "staff")
+        .map(|n| n.recipient)
+        .collect();
+    assert_eq!(staff_notes, ["operator@16.06", "verifikator@16.06", "validator@16.06"]);
+    let (_, timeline) = app.get_json(&format!("/api/v1/cases/{id}/timeline"), Some(&op)).await;
+    assert_eq!(timeline.as_array().unwrap().iter().filter(|j| j["action"] == "escalate").count(), 3);
+}
+
+#[tokio::test]
+async fn sweeps_escalate_once_sqlite() {
+    sweeps_escalate_once_on(TestApp::sqlite().await, None).await;
+}
+
+#[tokio::test]
+async fn two_instances_on_one_postgres_escalate_once() {
+    let Some(app) = TestApp::postgres().await else { return };
+    // A second app instance: its own pool on the same database.
+    let other = store::PgStore::connect(&app.db.url).await.unwrap();
+    let other: std::sync::Arc<dyn store::Store> = std::sync::Arc::new(other);
+    let catalog = web::Catalog::load(other.as_ref()).await.unwrap();
+    let second = web::AppState::new(other, catalog, web::Config::default());
+    sweeps_escalate_once_on(app, Some(second)).await;
+}
