@@ -54,6 +54,8 @@ pub struct NewCase {
     pub created_by: String,
     /// When the application was received: the instant its clocks start from.
     pub created_at: i64,
+    /// Requirement files already stored (content-addressed) by the caller.
+    pub files: Vec<NewCaseFile>,
     pub due_at: Option<i64>,
     pub step_started_at: Option<i64>,
     pub step_due_at: Option<i64>,

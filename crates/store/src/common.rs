@@ -150,6 +150,33 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn insert_file(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                case_id: i64,
+                at: i64,
+                f: &NewCaseFile,
+            ) -> Result<CaseFile> {
+                let file: CaseFile = sqlx::query_as(
+                    "INSERT INTO case_files (case_id, requirement, filename, content_type, size, sha256, uploaded_at, \
+                     uploaded_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING *",
+                )
+                .bind(case_id)
+                .bind(&f.requirement)
+                .bind(&f.filename)
+                .bind(&f.content_type)
+                .bind(f.size)
+                .bind(&f.sha256)
+                .bind(at)
+                .bind(&f.uploaded_by)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(|e| StoreError::from_write(e, "file"))?;
+                let object = format!("case:{case_id}");
+                let detail = format!("{} {} bytes sha256 {}", f.requirement, f.size, f.sha256);
+                Self::append_audit(tx, NewAudit::change(&f.uploaded_by, "case.file", &object, detail)).await?;
+                Ok(file)
+            }
+
             pub(crate) async fn apply_migrations(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 list: &[(i64, &'static str)],
@@ -531,6 +558,9 @@ macro_rules! impl_store {
                 for j in journal {
                     Self::insert_journal(&mut tx, case.id, now, j).await?;
                 }
+                for f in &c.files {
+                    Self::insert_file(&mut tx, case.id, now, f).await?;
+                }
                 Self::insert_notifications(&mut tx, Some(case.id), now, notes).await?;
                 tx.commit().await?;
                 Ok(case)
@@ -554,6 +584,7 @@ macro_rules! impl_store {
                 ch: &CaseChange,
                 journal: &NewJournal,
                 notes: &[NewNotification],
+                files: &[NewCaseFile],
             ) -> Result<Case> {
                 let now = now_ms();
                 let mut tx = self.begin().await?;
@@ -583,6 +614,9 @@ macro_rules! impl_store {
                     return Err(StoreError::Stale(format!("case {id} is no longer at version {expected_version}")));
                 };
                 Self::insert_journal(&mut tx, id, now, journal).await?;
+                for f in files {
+                    Self::insert_file(&mut tx, id, now, f).await?;
+                }
                 Self::insert_notifications(&mut tx, Some(id), now, notes).await?;
                 tx.commit().await?;
                 Ok(case)
@@ -651,24 +685,7 @@ macro_rules! impl_store {
 
             async fn add_case_file(&self, case_id: i64, f: &NewCaseFile) -> Result<CaseFile> {
                 let mut tx = self.begin().await?;
-                let file: CaseFile = sqlx::query_as(
-                    "INSERT INTO case_files (case_id, requirement, filename, content_type, size, sha256, uploaded_at, \
-                     uploaded_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING *",
-                )
-                .bind(case_id)
-                .bind(&f.requirement)
-                .bind(&f.filename)
-                .bind(&f.content_type)
-                .bind(f.size)
-                .bind(&f.sha256)
-                .bind(now_ms())
-                .bind(&f.uploaded_by)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| StoreError::from_write(e, "file"))?;
-                let object = format!("case:{case_id}");
-                let detail = format!("{} {} bytes sha256 {}", f.requirement, f.size, f.sha256);
-                Self::append_audit(&mut tx, NewAudit::change(&f.uploaded_by, "case.file", &object, detail)).await?;
+                let file = Self::insert_file(&mut tx, case_id, now_ms(), f).await?;
                 tx.commit().await?;
                 Ok(file)
             }

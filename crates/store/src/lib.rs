@@ -9,6 +9,7 @@
 mod audit;
 mod cases;
 mod common;
+pub mod files;
 mod migrate;
 mod postgres;
 pub mod reference;
@@ -235,6 +236,7 @@ pub trait Store: Send + Sync + 'static {
         change: &CaseChange,
         journal: &NewJournal,
         notes: &[NewNotification],
+        files: &[NewCaseFile],
     ) -> Result<Case>;
     async fn journal(&self, case_id: i64) -> Result<Vec<JournalEntry>>;
     /// One page of a worklist, ordered by the current step's due time, and

@@ -247,6 +247,7 @@ fn new_case(code: &str, actor: &str, step_due: Option<i64>) -> store::NewCase {
         fields: "{}".into(),
         created_by: "op".into(),
         created_at: now_ms(),
+        files: Vec::new(),
         due_at: None,
         step_started_at: Some(0),
         step_due_at: step_due,
@@ -272,9 +273,9 @@ contract!(cases_change_only_at_the_expected_version, |store, url| {
     let mut ch = store::CaseChange::from_case(&c);
     ch.status = "in_progress".into();
     ch.current_step = Some("3".into());
-    let c2 = store.update_case(c.id, 1, &ch, &journal("advance", "in_progress"), &[]).await.unwrap();
+    let c2 = store.update_case(c.id, 1, &ch, &journal("advance", "in_progress"), &[], &[]).await.unwrap();
     assert_eq!((c2.version, c2.current_step.as_deref()), (2, Some("3")));
-    let stale = store.update_case(c.id, 1, &ch, &journal("advance", "in_progress"), &[]).await;
+    let stale = store.update_case(c.id, 1, &ch, &journal("advance", "in_progress"), &[], &[]).await;
     assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
     let j = store.journal(c.id).await.unwrap();
     assert_eq!(j.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["submit", "advance"]);
@@ -296,7 +297,7 @@ contract!(concurrent_actions_on_one_version_have_one_winner, |store, url| {
         tasks.push(tokio::spawn(async move {
             let mut ch = store::CaseChange::from_case(&c);
             ch.current_step = Some(format!("s{i}"));
-            store.update_case(c.id, 1, &ch, &journal("advance", "in_progress"), &[]).await.is_ok()
+            store.update_case(c.id, 1, &ch, &journal("advance", "in_progress"), &[], &[]).await.is_ok()
         }));
     }
     let mut wins = 0;

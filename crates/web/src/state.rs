@@ -20,6 +20,10 @@ pub struct Config {
     pub login_per_minute: u32,
     /// Public form posts (applications, tracking actions) per client address per minute.
     pub public_per_minute: u32,
+    /// Where uploaded files are kept (content-addressed, outside any web root).
+    pub files_dir: std::path::PathBuf,
+    /// Largest accepted upload, per file.
+    pub max_upload_bytes: usize,
     /// Failed logins in a row before an account is locked.
     pub lockout_after: i32,
     pub lockout_minutes: i64,
@@ -33,6 +37,8 @@ impl Default for Config {
             client_ip_header: None,
             login_per_minute: 10,
             public_per_minute: 30,
+            files_dir: "data/files".into(),
+            max_upload_bytes: 5 * 1024 * 1024,
             lockout_after: 5,
             lockout_minutes: 15,
             session_hours: 12,
@@ -49,12 +55,14 @@ pub struct AppState {
     /// Public forms (applications, applicant actions) per client address.
     pub(crate) public_limiter: Arc<RateLimiter>,
     pub(crate) metrics: Arc<Metrics>,
+    pub files: Arc<dyn store::files::FileStore>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, catalog: Catalog, config: Config) -> AppState {
         let limiter = RateLimiter::per_minute(config.login_per_minute);
         let public = RateLimiter::per_minute(config.public_per_minute);
+        let config_files_dir = config.files_dir.clone();
         AppState {
             store,
             catalog: Arc::new(catalog),
@@ -62,6 +70,7 @@ impl AppState {
             login_limiter: Arc::new(limiter),
             public_limiter: Arc::new(public),
             metrics: Arc::new(Metrics::default()),
+            files: Arc::new(store::files::DiskFiles::new(config_files_dir)),
         }
     }
 }

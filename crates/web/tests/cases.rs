@@ -20,6 +20,27 @@ impl TestApp {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// A multipart application: the JSON and `file.<code>` parts.
+    async fn apply_with_files(
+        &self,
+        token: Option<&str>,
+        application: Value,
+        files: &[(&str, &str, Vec<u8>)],
+    ) -> (u16, Value) {
+        let mut form = reqwest::multipart::Form::new().text("application", application.to_string());
+        for (code, name, bytes) in files {
+            let part = reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string());
+            form = form.part(format!("file.{code}"), part);
+        }
+        let mut req = self.http.post(self.url("/api/v1/applications")).multipart(form);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
     async fn act(&self, token: &str, id: i64, action: &str, version: i64, extra: Value) -> (u16, Value) {
         let mut body = json!({"action": action, "expected_version": version});
         if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
@@ -36,6 +57,14 @@ impl TestApp {
             days.iter().map(|h| NaiveDate::parse_from_str(&h.date, "%Y-%m-%d").unwrap()),
         )
     }
+}
+
+fn pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n".to_vec()
+}
+
+fn jpeg() -> Vec<u8> {
+    vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F']
 }
 
 fn ts(v: &Value) -> DateTime<Utc> {
@@ -184,9 +213,14 @@ async fn ikd_online_runs_on_a_3x24_hour_clock() {
         "applicant": {"name": "Andi", "nik": "7371011203950002", "email": "andi@example.id"},
         "fields": {"email": "andi@example.id", "kabkota_asal": "Kota Makassar"}
     });
-    let (s, r) = app.post_json("/api/v1/applications", None, body).await;
+    // The photo of the KTP-el is required online.
+    let (s, e) = app.post_json("/api/v1/applications", None, body.clone()).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("files.ktp_el_atau_kk")), "{e}");
+    let (s, r) = app.apply_with_files(None, body, &[("ktp_el_atau_kk", "ktp.jpg", jpeg())]).await;
     assert_eq!(s, 201, "{r}");
     let c = app.db.store.case(r["id"].as_i64().unwrap()).await.unwrap().unwrap();
+    let files = app.db.store.case_files(c.id).await.unwrap();
+    assert_eq!((files.len(), files[0].content_type.as_str()), (1, "image/jpeg"));
     assert_eq!(c.current_step.as_deref(), Some("b3"), "registration and form are the applicant's submission");
     assert_eq!(c.due_at.unwrap() - c.created_at, 72 * 3_600_000, "3x24 jam is 72 clock hours");
     assert!(r["due_at"].as_str().unwrap().ends_with("+08:00"), "Makassar is WITA");
@@ -201,7 +235,8 @@ async fn jepara_online_register_search_runs_on_working_days() {
         "applicant": {"name": "Budi", "nik": "3320010101900003"},
         "fields": {"nomor_akta": "3320-LT-01012020-0001", "keperluan": "surat keterangan keabsahan"}
     });
-    let (s, r) = app.post_json("/api/v1/applications", None, body).await;
+    let files = [("akta", "akta.pdf", pdf()), ("ktp_el", "ktp.pdf", pdf()), ("kk", "kk.pdf", pdf())];
+    let (s, r) = app.apply_with_files(None, body, &files).await;
     assert_eq!(s, 201, "{r}");
     let c = app.db.store.case(r["id"].as_i64().unwrap()).await.unwrap().unwrap();
     let cal = app.calendar(TimeZone::Wib).await;
@@ -303,4 +338,36 @@ async fn two_instances_on_one_postgres_escalate_once() {
     let catalog = web::Catalog::load(other.as_ref()).await.unwrap();
     let second = web::AppState::new(other, catalog, web::Config::default());
     sweeps_escalate_once_on(app, Some(second)).await;
+}
+
+#[tokio::test]
+async fn uploads_are_checked_by_content_and_size_and_served_to_staff_only() {
+    let app = TestApp::with_config(web::Config { max_upload_bytes: 1024, ..Default::default() }).await;
+    let body = json!({
+        "service": "33.20-register-akta-online", "channel": "online",
+        "applicant": {"name": "Budi", "nik": "3320010101900003"},
+        "fields": {"nomor_akta": "X", "keperluan": "Y"}
+    });
+    let good = |code: &'static str| (code, "x.pdf", pdf());
+    let html = (("kk", "kk.pdf", b"<html><script>".to_vec()), "files.kk");
+    let big = (("kk", "kk.pdf", [pdf(), vec![b' '; 2048]].concat()), "files.kk");
+    let unknown = (("paspor", "p.pdf", pdf()), "files.paspor");
+    for (bad, field) in [html, big, unknown] {
+        let (s, e) = app.apply_with_files(None, body.clone(), &[good("akta"), good("ktp_el"), bad]).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some(field)), "{e}");
+    }
+    let (s, r) = app.apply_with_files(None, body, &[good("akta"), good("ktp_el"), good("kk")]).await;
+    assert_eq!(s, 201, "{r}");
+    let id = r["id"].as_i64().unwrap();
+    let file = app.db.store.case_files(id).await.unwrap()[0].clone();
+    let path = format!("/api/v1/cases/{id}/files/{}", file.id);
+    let op = staff(&app, "jepara.op", "operator", "33.20").await;
+    let other = staff(&app, "pky.op", "operator", "62.71").await;
+    assert_eq!(app.http.get(app.url(&path)).send().await.unwrap().status(), 401);
+    assert_eq!(app.http.get(app.url(&path)).bearer_auth(&other).send().await.unwrap().status(), 403);
+    let res = app.http.get(app.url(&path)).bearer_auth(&op).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert_eq!(res.bytes().await.unwrap().to_vec(), pdf());
 }

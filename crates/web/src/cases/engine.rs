@@ -13,7 +13,83 @@ use domain::standard::{Actor, Standard};
 use domain::{Nik, Role};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use store::{Case, CaseChange, NewCase, NewJournal, NewNotification};
+use store::{Case, CaseChange, NewCase, NewCaseFile, NewJournal, NewNotification};
+
+/// A requirement file as received.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// The requirement code of the standard it answers.
+    pub requirement: String,
+    pub filename: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Checks one upload against the standard: a requirement it asks to be
+/// uploaded, at most the size limit, PDF/JPEG/PNG by content. Returns the type.
+fn check_upload(std: &Standard, u: &Upload, max: usize) -> Result<&'static str, ApiError> {
+    let field = format!("files.{}", u.requirement);
+    if !std.requirements.iter().any(|r| r.code == u.requirement && r.upload) {
+        return Err(ApiError::invalid(&field, "this service asks for no such document upload"));
+    }
+    if u.bytes.len() > max {
+        return Err(ApiError::invalid(&field, format!("a file may be at most {} MB", max / (1024 * 1024))));
+    }
+    store::files::sniff(&u.bytes)
+        .ok_or_else(|| ApiError::invalid(&field, "only PDF, JPEG or PNG files are accepted"))
+}
+
+/// Checks every upload, then stores them durably and returns their rows.
+async fn store_uploads(
+    state: &AppState,
+    std: &Standard,
+    uploads: &[Upload],
+    by: &str,
+) -> Result<Vec<NewCaseFile>, ApiError> {
+    let types = uploads
+        .iter()
+        .map(|u| check_upload(std, u, state.config.max_upload_bytes))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut out = Vec::new();
+    for (u, content_type) in uploads.iter().zip(types) {
+        let files = state.files.clone();
+        let bytes = u.bytes.clone();
+        let stored =
+            tokio::task::spawn_blocking(move || files.put(&bytes)).await.map_err(|_| ApiError::internal())?;
+        let sha = stored.map_err(|e| {
+            tracing::error!(error = %e, "storing an upload failed");
+            ApiError::internal()
+        })?;
+        out.push(NewCaseFile {
+            requirement: u.requirement.clone(),
+            filename: clean_filename(&u.filename),
+            content_type: content_type.into(),
+            size: u.bytes.len() as i64,
+            sha256: sha,
+            uploaded_by: by.into(),
+        });
+    }
+    Ok(out)
+}
+
+/// The last path segment, printable, at most 120 characters.
+fn clean_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(120).collect();
+    if clean.trim().is_empty() { "berkas".into() } else { clean }
+}
+
+/// Online applicants upload every required document the standard lets them.
+fn check_required_uploads(std: &Standard, channel: &str, uploads: &[Upload]) -> Result<(), ApiError> {
+    if !is_self_service(channel) {
+        return Ok(());
+    }
+    for r in std.requirements.iter().filter(|r| r.required && r.upload) {
+        if !uploads.iter().any(|u| u.requirement == r.code) {
+            return Err(ApiError::invalid(&format!("files.{}", r.code), format!("upload `{}`", r.name)));
+        }
+    }
+    Ok(())
+}
 
 /// An organisation applying (OPD, company, kab/kota office, instansi).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -174,7 +250,12 @@ fn tell_applicant(office: &str, a: &Applicant, subject: &str, body: &str) -> Vec
 }
 
 /// Creates a case. Staffed channels need an operator of the office.
-pub async fn submit(state: &AppState, sub: &Submission, by: Option<&CurrentUser>) -> Result<Case, ApiError> {
+pub async fn submit(
+    state: &AppState,
+    sub: &Submission,
+    uploads: &[Upload],
+    by: Option<&CurrentUser>,
+) -> Result<Case, ApiError> {
     let std = state
         .catalog
         .get(&sub.service)
@@ -187,12 +268,17 @@ pub async fn submit(state: &AppState, sub: &Submission, by: Option<&CurrentUser>
     }
     check_applicant(&sub.applicant)?;
     check_fields(&std, &sub.fields)?;
+    for u in uploads {
+        check_upload(&std, u, state.config.max_upload_bytes)?;
+    }
+    check_required_uploads(&std, &sub.channel, uploads)?;
     let now = Utc::now();
     let cal = clock::calendar(state, std.office.as_str()).await?;
     let mut ch = CaseChange::default();
     clock::start_step(&cal, now, step_limit(&std, Some(&first)), &mut ch);
     let code = tracking_code();
     let creator = by.map_or_else(|| "pemohon".to_string(), |u| u.user.username.clone());
+    let files = store_uploads(state, &std, uploads, &creator).await?;
     let applicant = serde_json::to_string(&sub.applicant).map_err(|_| ApiError::internal())?;
     let new = NewCase {
         tracking_code: code.clone(),
@@ -208,6 +294,7 @@ pub async fn submit(state: &AppState, sub: &Submission, by: Option<&CurrentUser>
         fields: Value::Object(sub.fields.clone()).to_string(),
         created_by: creator.clone(),
         created_at: clock::ms(now),
+        files,
         due_at: clock::case_due(&cal, now, case_limit(&std, &sub.channel)),
         step_started_at: ch.step_started_at,
         step_due_at: ch.step_due_at,
@@ -252,8 +339,12 @@ pub async fn act(
     case: &Case,
     party: &Party,
     input: &ActionInput,
+    uploads: &[Upload],
 ) -> Result<Case, ApiError> {
     let action: Action = input.action.parse().map_err(|m: String| ApiError::invalid("action", m))?;
+    if !uploads.is_empty() && action != Action::Resubmit {
+        return Err(ApiError::invalid("files", "documents are added when resubmitting"));
+    }
     if input.note.as_deref().is_some_and(|n| n.chars().count() > 5_000) {
         return Err(ApiError::invalid("note", "at most 5000 characters"));
     }
@@ -307,6 +398,7 @@ pub async fn act(
         note: input.note.clone().filter(|n| !n.trim().is_empty()),
         data: input.data.as_ref().map(Value::to_string),
     };
+    let files = store_uploads(state, &std, uploads, &journal.actor).await?;
     let notes = match applicant_message(&std, case, t.status, action, input.note.as_deref()) {
         Some((subject, body)) => {
             let applicant: Applicant =
@@ -315,7 +407,7 @@ pub async fn act(
         }
         None => Vec::new(),
     };
-    Ok(state.store.update_case(case.id, input.expected_version, &ch, &journal, &notes).await?)
+    Ok(state.store.update_case(case.id, input.expected_version, &ch, &journal, &notes, &files).await?)
 }
 
 /// The applicant hears of a return, the result, and nothing else.

@@ -7,7 +7,7 @@ pub mod clock;
 pub mod engine;
 pub mod sweep;
 
-pub use engine::{Applicant, Submission, act, submit};
+pub use engine::{Applicant, Submission, Upload, act, submit};
 
 use crate::error::ApiError;
 use crate::state::AppState;

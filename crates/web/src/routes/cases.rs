@@ -1,14 +1,15 @@
 //! The case API of the contract: applications, tracking, worklists, the
 //! case, its timeline and its actions, and the notification outbox.
 
+use super::multipart;
 use crate::auth::{CurrentUser, MaybeUser, client_ip};
 use crate::cases::engine::{ActionInput, Applicant, masked_name};
-use crate::cases::{self, Submission, standard_of};
+use crate::cases::{self, Submission, Upload, standard_of};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::case::Party;
@@ -28,6 +29,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/cases/{id}", get(case))
         .route("/api/v1/cases/{id}/timeline", get(timeline))
         .route("/api/v1/cases/{id}/actions", post(action))
+        .route("/api/v1/cases/{id}/files/{file}", get(file))
         .route("/api/v1/notifications", get(notifications))
 }
 
@@ -59,23 +61,48 @@ fn summary(c: &Case, now: i64) -> Value {
     })
 }
 
+/// An application body: JSON, or multipart with an `application` part
+/// holding the JSON and `file.<requirement>` parts.
+async fn read_application(state: &AppState, req: Request) -> Result<(Submission, Vec<Upload>), ApiError> {
+    if is_multipart(req.headers()) {
+        let m = Multipart::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::invalid("body", e.body_text()))?;
+        let parts = multipart::read(m, state.config.max_upload_bytes).await?;
+        let json = parts
+            .text
+            .get("application")
+            .ok_or_else(|| ApiError::invalid("application", "the JSON part `application` is missing"))?;
+        let sub = serde_json::from_str(json).map_err(|e| ApiError::invalid("application", e.to_string()))?;
+        Ok((sub, parts.files))
+    } else {
+        let Json(sub) = Json::<Submission>::from_request(req, state).await.map_err(super::api::json_error)?;
+        Ok((sub, Vec::new()))
+    }
+}
+
+pub(crate) fn is_multipart(h: &HeaderMap) -> bool {
+    h.get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
 /// 201 with the receipt: id, tracking code, status, due time.
 async fn apply(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    body: Result<Json<Submission>, JsonRejection>,
+    req: Request,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let client = client_ip(&headers, Some(addr), state.config.client_ip_header.as_deref());
+    let client = client_ip(req.headers(), Some(addr), state.config.client_ip_header.as_deref());
     if !state.public_limiter.allow(&client) {
         return Err(ApiError::too_many());
     }
     if let Some(u) = &user {
-        u.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
+        u.check_csrf(req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
     }
-    let Json(sub) = body.map_err(super::api::json_error)?;
-    let c = cases::submit(&state, &sub, user.as_ref()).await?;
+    let (sub, uploads) = read_application(&state, req).await?;
+    let c = cases::submit(&state, &sub, &uploads, user.as_ref()).await?;
     let receipt = json!({
         "id": c.id,
         "tracking_code": c.tracking_code,
@@ -141,32 +168,57 @@ pub(crate) async fn track_view(state: &AppState, c: &Case) -> Result<Value, ApiE
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ApplicantAction {
-    action: String,
+pub(crate) struct ApplicantAction {
+    pub action: String,
     /// The second factor: the applicant's NIK.
-    nik: String,
-    expected_version: i64,
+    pub nik: String,
+    pub expected_version: i64,
     #[serde(default)]
-    note: Option<String>,
+    pub note: Option<String>,
 }
 
-/// The applicant resubmits or withdraws with tracking code and NIK.
+/// The applicant resubmits (with new files, as multipart) or withdraws,
+/// with tracking code and NIK.
 async fn track_action(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
     Path(code): Path<String>,
-    body: Result<Json<ApplicantAction>, JsonRejection>,
+    req: Request,
 ) -> Result<Json<Value>, ApiError> {
-    let client = client_ip(&headers, Some(addr), state.config.client_ip_header.as_deref());
+    let client = client_ip(req.headers(), Some(addr), state.config.client_ip_header.as_deref());
     if !state.public_limiter.allow(&client) {
         return Err(ApiError::too_many());
     }
-    let Json(body) = body.map_err(super::api::json_error)?;
+    let (body, uploads): (ApplicantAction, Vec<Upload>) = if is_multipart(req.headers()) {
+        let m = Multipart::from_request(req, &state)
+            .await
+            .map_err(|e| ApiError::invalid("body", e.body_text()))?;
+        let parts = multipart::read(m, state.config.max_upload_bytes).await?;
+        let json = parts
+            .text
+            .get("action")
+            .ok_or_else(|| ApiError::invalid("action", "the JSON part `action` is missing"))?;
+        (serde_json::from_str(json).map_err(|e| ApiError::invalid("action", e.to_string()))?, parts.files)
+    } else {
+        let Json(b) =
+            Json::<ApplicantAction>::from_request(req, &state).await.map_err(super::api::json_error)?;
+        (b, Vec::new())
+    };
+    let updated = applicant_act(&state, &code, body, &uploads).await?;
+    Ok(Json(track_view(&state, &updated).await?))
+}
+
+/// An applicant's action after checking the second factor.
+pub(crate) async fn applicant_act(
+    state: &AppState,
+    code: &str,
+    body: ApplicantAction,
+    uploads: &[Upload],
+) -> Result<Case, ApiError> {
     if !matches!(body.action.as_str(), "resubmit" | "withdraw") {
         return Err(ApiError::invalid("action", "an applicant may `resubmit` or `withdraw`"));
     }
-    let c = by_code(&state, &code).await?;
+    let c = by_code(state, code).await?;
     verify_applicant(&c, &body.nik)?;
     let input = ActionInput {
         action: body.action,
@@ -176,8 +228,7 @@ async fn track_action(
         assignee: None,
         data: None,
     };
-    let updated = cases::act(&state, &c, &Party::Applicant, &input).await?;
-    Ok(Json(track_view(&state, &updated).await?))
+    cases::act(state, &c, &Party::Applicant, &input, uploads).await
 }
 
 /// The NIK given must be the applicant's; any mismatch looks the same.
@@ -352,10 +403,63 @@ async fn action(
     user.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
     let Json(input) = body.map_err(super::api::json_error)?;
     let c = staff_case(&state, &user, id).await?;
-    let updated = cases::act(&state, &c, &party_of(&user), &input).await?;
+    let updated = cases::act(&state, &c, &party_of(&user), &input, &[]).await?;
     let mut v = summary(&updated, now_ms());
     v["version"] = json!(updated.version);
     Ok(Json(v))
+}
+
+/// A requirement file, for staff of the case's office: served as an
+/// attachment with its sniffed type, and the read is logged.
+pub(crate) async fn file_response(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    file_id: i64,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let c = staff_case(state, user, id).await?;
+    let f = state
+        .store
+        .case_files(c.id)
+        .await?
+        .into_iter()
+        .find(|f| f.id == file_id)
+        .ok_or_else(|| ApiError::not_found("no such file in this case"))?;
+    let files = state.files.clone();
+    let sha = f.sha256.clone();
+    let bytes = tokio::task::spawn_blocking(move || files.get(&sha))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|e| {
+            tracing::error!(error = %e, case = c.id, "stored file unreadable");
+            ApiError::internal()
+        })?;
+    state
+        .store
+        .log_access(&user.user.username, &format!("case:{} file:{}", c.id, f.id), "requirement check")
+        .await?;
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        f.filename.replace(|ch: char| !ch.is_ascii_graphic() && ch != ' ', "_")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, f.content_type.clone()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".into()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn file(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, file_id)): Path<(i64, i64)>,
+) -> Result<axum::response::Response, ApiError> {
+    file_response(&state, &user, id, file_id).await
 }
 
 async fn notifications(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>, ApiError> {

@@ -4,6 +4,7 @@
 mod admin;
 mod api;
 mod cases;
+mod multipart;
 mod ops;
 mod portal;
 pub(crate) mod view;
@@ -16,6 +17,9 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use std::sync::atomic::Ordering;
 use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Largest request body: a form with several requirement files of 5 MB.
+const MAX_BODY: usize = 32 * 1024 * 1024;
 
 pub(crate) fn router(state: AppState) -> Router {
     Router::new()
@@ -41,7 +45,7 @@ pub(crate) fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(8 * 1024 * 1024))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
         .with_state(state)
 }
 

@@ -135,7 +135,9 @@ pub(crate) fn openapi() -> Value {
                 "responses": op("", json!({"$ref": "#/components/schemas/User"}), &[401, 404])["responses"]}},
             "/api/v1/applications": {"post": {
                 "summary": "Apply for a service (anonymous for online/whatsapp; an operator's token for counter, kiosk, jemput bola)",
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Application"}}}},
+                "requestBody": {"required": true, "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Application"}},
+                    "multipart/form-data": {"schema": {"type": "object", "required": ["application"], "properties": {"application": {"type": "string", "description": "the Application as JSON"}}, "additionalProperties": {"type": "string", "format": "binary", "description": "file.<requirement code>: PDF, JPEG or PNG, at most 5 MB"}}}}},
                 "responses": {"201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Receipt"}}}},
                               "400": err(), "401": err(), "403": err(), "415": err(), "422": err(), "429": err()}}},
             "/api/v1/track/{code}": {"get": {
@@ -172,6 +174,10 @@ pub(crate) fn openapi() -> Value {
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Action"}}}},
                 "responses": op("", json!({"type": "object"}), &[400, 401, 403, 404, 409, 415, 422])["responses"]}},
+            "/api/v1/cases/{id}/files/{file}": {"get": {
+                "summary": "A requirement file of the case, as an attachment (the read is logged)",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}, {"name": "file", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "the file", "content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}, "401": err(), "403": err(), "404": err()}}},
             "/api/v1/notifications": {"get": {"summary": "The office's notification outbox", "responses": op("", json!({"type": "array"}), &[401, 403])["responses"]}},
             "/api/v1/me": {"get": {"summary": "The logged-in account", "responses": op("", json!({"$ref": "#/components/schemas/User"}), &[401])["responses"]}},
         },

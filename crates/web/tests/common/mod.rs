@@ -9,6 +9,7 @@ use store::testing::{self, TestStore};
 use web::{AppState, Catalog, Config};
 
 pub struct TestApp {
+    pub files: store::testing::TempDir,
     pub base: String,
     pub state: AppState,
     pub db: TestStore,
@@ -32,7 +33,9 @@ impl TestApp {
         Self::start(testing::sqlite().await, config).await
     }
 
-    pub async fn start(db: TestStore, config: Config) -> TestApp {
+    pub async fn start(db: TestStore, mut config: Config) -> TestApp {
+        let files = store::testing::TempDir::new("layanan-files");
+        config.files_dir = files.0.clone();
         let store = db.store.clone();
         store::reference::ensure_loaded(store.as_ref()).await.unwrap();
         web::catalog::sync_dir(store.as_ref(), &standards_dir()).await.unwrap();
@@ -42,7 +45,7 @@ impl TestApp {
         let addr: SocketAddr = listener.local_addr().unwrap();
         tokio::spawn(web::serve(listener, state.clone()));
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        TestApp { base: format!("http://{addr}"), state, db, http }
+        TestApp { files, base: format!("http://{addr}"), state, db, http }
     }
 
     pub fn url(&self, path: &str) -> String {
