@@ -133,6 +133,37 @@ impl CurrentUser {
     }
 }
 
+/// The double-submit cookie of forms shown before login (login, public
+/// applications, tracking actions).
+pub const FORM_CSRF_COOKIE: &str = "form_csrf";
+
+/// The token for a pre-session form: the visitor's existing one (so several
+/// tabs keep working), or a new one with the `Set-Cookie` to send.
+pub fn form_token(headers: &HeaderMap, secure: bool) -> (String, Option<String>) {
+    match cookie(headers, FORM_CSRF_COOKIE)
+        .filter(|t| t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        Some(t) => (t, None),
+        None => {
+            let t = random_hex(16);
+            let c = set_cookie(FORM_CSRF_COOKIE, &t, 24 * 3600, secure);
+            (t, Some(c))
+        }
+    }
+}
+
+/// A pre-session form post must carry the token of its cookie and must not
+/// come from another site (browsers say so in `Sec-Fetch-Site`).
+pub fn check_form_token(headers: &HeaderMap, submitted: &str) -> Result<(), ApiError> {
+    let cross_site =
+        headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_some_and(|v| v == "cross-site");
+    let expected = cookie(headers, FORM_CSRF_COOKIE).unwrap_or_default();
+    if cross_site || expected.is_empty() || !constant_time_eq(&expected, submitted) {
+        return Err(ApiError::forbidden("the form expired or came from another site; open the page again"));
+    }
+    Ok(())
+}
+
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -4,6 +4,7 @@
 mod admin;
 mod api;
 mod cases;
+mod citizen;
 mod multipart;
 mod ops;
 mod portal;
@@ -27,6 +28,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(admin::routes())
         .merge(cases::routes())
+        .merge(citizen::routes())
         .merge(ops::routes())
         .layer(middleware::from_fn_with_state(state.clone(), count_requests))
         .layer(SetResponseHeaderLayer::overriding(

@@ -2,7 +2,7 @@
 //! standard of each) and the staff login. No JavaScript needed.
 
 use super::view::{actor_label, time_limit};
-use crate::auth::{self, CurrentUser, MaybeUser, SESSION_COOKIE, constant_time_eq, cookie, set_cookie};
+use crate::auth::{self, CurrentUser, MaybeUser, SESSION_COOKIE, set_cookie};
 use crate::catalog::level_key;
 use crate::error::{ApiError, PageError};
 use crate::i18n::Lang;
@@ -16,8 +16,6 @@ use axum::{Router, routing::post};
 use domain::standard::{COMPONENTS, ComponentGroup};
 use serde::Deserialize;
 use std::net::SocketAddr;
-
-const LOGIN_CSRF_COOKIE: &str = "login_csrf";
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -164,6 +162,8 @@ struct StepRow {
 struct ServicePage {
     lang: Lang,
     user: Option<NavUser>,
+    id: String,
+    online: bool,
     title: String,
     office_code: String,
     office_name: String,
@@ -262,6 +262,9 @@ async fn service(
     let page = ServicePage {
         lang,
         user: nav(&u),
+        id: s.id(),
+        online: s.channels.iter().any(|c| crate::cases::engine::is_self_service(&c.code))
+            && !s.steps.is_empty(),
         title: title_in(lang, &s.title, s.title_en.as_deref()),
         office_code: s.office.to_string(),
         office_name: office.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
@@ -290,23 +293,31 @@ struct LoginPage {
     error: Option<&'static str>,
 }
 
-/// The login form with a fresh pre-session CSRF token (double submit:
-/// cookie and hidden field must match).
-async fn login_form(State(state): State<AppState>, lang: Lang) -> Result<Response, PageError> {
-    login_page(&state, lang, String::new(), None, StatusCode::OK)
+/// The login form with a pre-session CSRF token (double submit: cookie and
+/// hidden field must match).
+async fn login_form(
+    State(state): State<AppState>,
+    lang: Lang,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    login_page(&state, &headers, lang, String::new(), None, StatusCode::OK)
 }
 
 fn login_page(
     state: &AppState,
+    headers: &HeaderMap,
     lang: Lang,
     username: String,
     error: Option<&'static str>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let csrf = auth::random_hex(16);
-    let html = render(&LoginPage { lang, user: None, csrf: csrf.clone(), username, error })?;
-    let cookie = set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600, state.config.cookie_secure);
-    Ok((status, [(header::SET_COOKIE, cookie)], html).into_response())
+    let (csrf, set) = auth::form_token(headers, state.config.cookie_secure);
+    let html = render(&LoginPage { lang, user: None, csrf, username, error })?;
+    let mut res = (status, html).into_response();
+    if let Some(c) = set.and_then(|c| c.parse().ok()) {
+        res.headers_mut().insert(header::SET_COOKIE, c);
+    }
+    Ok(res)
 }
 
 #[derive(Deserialize)]
@@ -323,12 +334,7 @@ async fn login_submit(
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, PageError> {
-    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
-    if cross_site(&headers) || expected.is_empty() || !constant_time_eq(&expected, &f.csrf) {
-        return Err(PageError(ApiError::forbidden(
-            "the form expired or came from another site; open the login page again",
-        )));
-    }
+    auth::check_form_token(&headers, &f.csrf)?;
     let client = auth::client_ip(&headers, Some(addr), state.config.client_ip_header.as_deref());
     match auth::login(&state, &client, f.username.trim(), &f.password).await {
         Ok(done) => {
@@ -341,9 +347,14 @@ async fn login_submit(
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
         }
         Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => Err(PageError(e)),
-        Err(e) if e.status == StatusCode::UNAUTHORIZED => {
-            login_page(&state, lang, f.username, Some(lang.t("login_failed")), StatusCode::UNAUTHORIZED)
-        }
+        Err(e) if e.status == StatusCode::UNAUTHORIZED => login_page(
+            &state,
+            &headers,
+            lang,
+            f.username,
+            Some(lang.t("login_failed")),
+            StatusCode::UNAUTHORIZED,
+        ),
         Err(e) => Err(PageError(e)),
     }
 }
@@ -362,9 +373,4 @@ async fn logout(
     state.store.delete_session(&user.session.token_hash).await?;
     let cookie = set_cookie(SESSION_COOKIE, "", 0, state.config.cookie_secure);
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
-}
-
-/// Browsers say where a request came from; a cross-site form post is refused.
-fn cross_site(headers: &HeaderMap) -> bool {
-    headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_some_and(|v| v == "cross-site")
 }

@@ -1,0 +1,396 @@
+//! The citizen's pages: apply online from a service's standard (form
+//! fields, requirement uploads, consent), and track an application by its
+//! code, resubmitting or withdrawing with the NIK as second factor.
+
+use super::cases::{ApplicantAction, applicant_act, track_view};
+use super::multipart;
+use super::portal::{NavUser, nav, render};
+use super::view::time_limit;
+use crate::auth::{self, MaybeUser};
+use crate::cases::engine::{Applicant, is_self_service};
+use crate::cases::{Submission, submit};
+use crate::error::{ApiError, PageError};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use domain::Standard;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/services/{id}/apply", get(apply_form).post(apply_submit))
+        .route("/track", get(track_lookup))
+        .route("/track/{code}", get(track_page).post(track_submit))
+}
+
+#[derive(Default)]
+pub(super) struct ApplicantValues {
+    pub name: String,
+    pub nik: String,
+    pub phone: String,
+    pub email: String,
+}
+
+pub(super) struct FieldRow {
+    pub code: String,
+    pub label: String,
+    pub kind: String,
+    pub input_type: &'static str,
+    pub required: bool,
+    pub value: String,
+    pub invalid: bool,
+}
+
+#[derive(Template)]
+#[template(path = "apply.html")]
+pub(super) struct ApplyPage {
+    pub lang: Lang,
+    pub user: Option<NavUser>,
+    pub title: String,
+    pub service_id: String,
+    pub action: String,
+    pub time_limit: String,
+    pub error: Option<String>,
+    pub error_field: String,
+    pub csrf: String,
+    /// Staffed channels to choose from (counter intake); empty online.
+    pub channels: Vec<(String, String)>,
+    pub values: ApplicantValues,
+    pub fields: Vec<FieldRow>,
+    pub uploads: Vec<(String, String, bool)>,
+    pub max_mb: usize,
+}
+
+impl ApplyPage {
+    /// The form of a standard, filled with what was sent and the error.
+    pub fn new(
+        state: &AppState,
+        std: &Standard,
+        lang: Lang,
+        action: String,
+        text: &HashMap<String, String>,
+        error: Option<&ApiError>,
+    ) -> ApplyPage {
+        let get = |k: &str| text.get(k).cloned().unwrap_or_default();
+        let error_field = error.and_then(|e| e.body.field.clone()).unwrap_or_default();
+        ApplyPage {
+            lang,
+            user: None,
+            title: std.title.clone(),
+            service_id: std.id(),
+            action,
+            time_limit: time_limit(std),
+            error: error.map(|e| e.body.message.clone()),
+            csrf: String::new(),
+            channels: Vec::new(),
+            values: ApplicantValues {
+                name: get("applicant.name"),
+                nik: get("applicant.nik"),
+                phone: get("applicant.phone"),
+                email: get("applicant.email"),
+            },
+            fields: std
+                .fields
+                .iter()
+                .map(|f| FieldRow {
+                    code: f.code.clone(),
+                    label: f.label.clone(),
+                    kind: f.kind.clone(),
+                    input_type: match f.kind.as_str() {
+                        "number" => "number",
+                        "date" => "date",
+                        "email" => "email",
+                        _ => "text",
+                    },
+                    required: f.required,
+                    value: get(&format!("fields.{}", f.code)),
+                    invalid: error_field == format!("fields.{}", f.code),
+                })
+                .collect(),
+            uploads: std
+                .requirements
+                .iter()
+                .filter(|r| r.upload)
+                .map(|r| (r.code.clone(), r.name.clone(), r.required))
+                .collect(),
+            max_mb: state.config.max_upload_bytes / (1024 * 1024),
+            error_field,
+        }
+    }
+}
+
+/// The form's text fields as a submission of `channel`.
+pub(super) fn submission(
+    std: &Standard,
+    channel: &str,
+    text: &HashMap<String, String>,
+) -> Result<Submission, ApiError> {
+    if text.get("consent").map(String::as_str) != Some("1") {
+        return Err(ApiError::invalid("consent", "agree to the processing of your personal data to apply"));
+    }
+    let opt = |k: &str| text.get(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let mut fields = Map::new();
+    for f in &std.fields {
+        if let Some(v) = opt(&format!("fields.{}", f.code)) {
+            fields.insert(f.code.clone(), Value::String(v));
+        }
+    }
+    Ok(Submission {
+        service: std.id(),
+        channel: channel.to_string(),
+        applicant: Applicant {
+            name: opt("applicant.name").unwrap_or_default(),
+            nik: opt("applicant.nik"),
+            phone: opt("applicant.phone"),
+            email: opt("applicant.email"),
+            organisation: None,
+        },
+        fields,
+    })
+}
+
+fn online_standard(state: &AppState, id: &str) -> Result<std::sync::Arc<Standard>, ApiError> {
+    let std =
+        state.catalog.get(id).cloned().ok_or_else(|| ApiError::not_found(format!("no service `{id}`")))?;
+    if !std.channels.iter().any(|c| is_self_service(&c.code)) {
+        return Err(ApiError::not_found("this service is not offered online; apply at the office"));
+    }
+    Ok(std)
+}
+
+fn with_cookie(mut res: Response, cookie: Option<String>) -> Response {
+    if let Some(c) = cookie.and_then(|c| c.parse().ok()) {
+        res.headers_mut().insert(header::SET_COOKIE, c);
+    }
+    res
+}
+
+async fn apply_form(
+    State(state): State<AppState>,
+    lang: Lang,
+    MaybeUser(u): MaybeUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let std = online_standard(&state, &id)?;
+    let (csrf, cookie) = auth::form_token(&headers, state.config.cookie_secure);
+    let mut page = ApplyPage::new(&state, &std, lang, format!("/services/{id}/apply"), &HashMap::new(), None);
+    page.csrf = csrf;
+    page.user = nav(&u);
+    Ok(with_cookie(render(&page)?.into_response(), cookie))
+}
+
+async fn apply_submit(
+    State(state): State<AppState>,
+    lang: Lang,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    m: Multipart,
+) -> Result<Response, PageError> {
+    let std = online_standard(&state, &id)?;
+    let parts = multipart::read(m, state.config.max_upload_bytes).await?;
+    auth::check_form_token(&headers, parts.text.get("csrf").map(String::as_str).unwrap_or_default())?;
+    let client = auth::client_ip(&headers, None, state.config.client_ip_header.as_deref());
+    if !state.public_limiter.allow(&client) {
+        return Err(PageError(ApiError::too_many()));
+    }
+    let channel =
+        std.channels.iter().find(|c| is_self_service(&c.code)).map(|c| c.code.clone()).unwrap_or_default();
+    let result = match submission(&std, &channel, &parts.text) {
+        Ok(sub) => submit(&state, &sub, &parts.files, None).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(case) => Ok(Redirect::to(&format!("/track/{}?baru=1", case.tracking_code)).into_response()),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::TOO_MANY_REQUESTS => {
+            let mut page =
+                ApplyPage::new(&state, &std, lang, format!("/services/{id}/apply"), &parts.text, Some(&e));
+            page.csrf = parts.text.get("csrf").cloned().unwrap_or_default();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+pub(super) struct StepLine {
+    no: String,
+    description: String,
+    state: String,
+    state_label: &'static str,
+}
+
+pub(super) struct TrackCase {
+    code: String,
+    title: String,
+    applicant: String,
+    status: String,
+    status_label: &'static str,
+    due: String,
+    missing: Option<String>,
+    steps: Vec<StepLine>,
+    returned: bool,
+    open: bool,
+    version: i64,
+}
+
+#[derive(Template)]
+#[template(path = "track.html")]
+struct TrackPage {
+    lang: Lang,
+    user: Option<NavUser>,
+    code: String,
+    error: Option<String>,
+    case: Option<TrackCase>,
+    fresh: bool,
+    csrf: String,
+    uploads: Vec<(String, String)>,
+}
+
+pub(super) fn status_label(lang: Lang, status: &str) -> &'static str {
+    lang.t(&format!("status_{status}"))
+}
+
+#[derive(Deserialize)]
+struct TrackQuery {
+    code: Option<String>,
+    baru: Option<u8>,
+}
+
+async fn track_lookup(
+    State(state): State<AppState>,
+    lang: Lang,
+    MaybeUser(u): MaybeUser,
+    headers: HeaderMap,
+    Query(q): Query<TrackQuery>,
+) -> Result<Response, PageError> {
+    match q.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        Some(code) => Ok(Redirect::to(&format!("/track/{}", code.to_uppercase())).into_response()),
+        None => track_render(&state, lang, &u, &headers, None, None, false, StatusCode::OK).await,
+    }
+}
+
+async fn track_page(
+    State(state): State<AppState>,
+    lang: Lang,
+    MaybeUser(u): MaybeUser,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Query(q): Query<TrackQuery>,
+) -> Result<Response, PageError> {
+    track_render(&state, lang, &u, &headers, Some(&code), None, q.baru.is_some(), StatusCode::OK).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn track_render(
+    state: &AppState,
+    lang: Lang,
+    u: &Option<crate::auth::CurrentUser>,
+    headers: &HeaderMap,
+    code: Option<&str>,
+    error: Option<String>,
+    fresh: bool,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let (csrf, cookie) = auth::form_token(headers, state.config.cookie_secure);
+    let mut page = TrackPage {
+        lang,
+        user: nav(u),
+        code: code.unwrap_or_default().to_string(),
+        error,
+        case: None,
+        fresh,
+        csrf,
+        uploads: Vec::new(),
+    };
+    let mut status = status;
+    if let Some(code) = code {
+        match state.store.case_by_tracking(&code.trim().to_uppercase()).await? {
+            None => {
+                page.error = Some(lang.t("not_found_code").to_string());
+                status = StatusCode::NOT_FOUND;
+            }
+            Some(c) => {
+                let v = track_view(state, &c).await?;
+                let std = crate::cases::standard_of(state, &c.office, &c.service, c.standard_version).await?;
+                page.uploads = std
+                    .requirements
+                    .iter()
+                    .filter(|r| r.upload)
+                    .map(|r| (r.code.clone(), r.name.clone()))
+                    .collect();
+                let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+                page.case = Some(TrackCase {
+                    code: s("tracking_code"),
+                    title: s("title"),
+                    applicant: s("applicant"),
+                    status_label: status_label(lang, &c.status),
+                    status: c.status.clone(),
+                    due: v["due_at"].as_str().map_or_else(|| std.sla.wording.clone(), str::to_string),
+                    missing: v["missing"].as_str().map(str::to_string),
+                    steps: v["steps"]
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .map(|st| {
+                                    let state = st["state"].as_str().unwrap_or("pending").to_string();
+                                    StepLine {
+                                        no: st["no"].as_str().unwrap_or_default().into(),
+                                        description: st["description"].as_str().unwrap_or_default().into(),
+                                        state_label: lang.t(&format!("step_{state}")),
+                                        state,
+                                    }
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    returned: c.status == "returned",
+                    open: !matches!(c.status.as_str(), "completed" | "rejected" | "withdrawn"),
+                    version: c.version,
+                });
+            }
+        }
+    }
+    Ok(with_cookie((status, render(&page)?).into_response(), cookie))
+}
+
+async fn track_submit(
+    State(state): State<AppState>,
+    lang: Lang,
+    MaybeUser(u): MaybeUser,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    m: Multipart,
+) -> Result<Response, PageError> {
+    let parts = multipart::read(m, state.config.max_upload_bytes).await?;
+    let text = |k: &str| parts.text.get(k).cloned().unwrap_or_default();
+    auth::check_form_token(&headers, &text("csrf"))?;
+    let client = auth::client_ip(&headers, None, state.config.client_ip_header.as_deref());
+    if !state.public_limiter.allow(&client) {
+        return Err(PageError(ApiError::too_many()));
+    }
+    let body = ApplicantAction {
+        action: text("action"),
+        nik: text("nik"),
+        expected_version: text("expected_version").parse().unwrap_or(0),
+        note: Some(text("note")).filter(|n| !n.trim().is_empty()),
+    };
+    match applicant_act(&state, &code, body, &parts.files).await {
+        Ok(c) => Ok(Redirect::to(&format!("/track/{}", c.tracking_code)).into_response()),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::TOO_MANY_REQUESTS => {
+            let msg = if e.status == StatusCode::CONFLICT {
+                lang.t("stale").to_string()
+            } else {
+                e.body.message.clone()
+            };
+            track_render(&state, lang, &u, &headers, Some(&code), Some(msg), false, e.status).await
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
