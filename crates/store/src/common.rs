@@ -683,6 +683,17 @@ macro_rules! impl_store {
                 .await?)
             }
 
+            async fn open_cases(&self, office: &str, limit: i64) -> Result<Vec<Case>> {
+                Ok(sqlx::query_as(
+                    "SELECT * FROM cases WHERE office = $1 AND status IN ('submitted', 'in_progress', 'returned') \
+                     ORDER BY step_due_at IS NULL, step_due_at, id LIMIT $2",
+                )
+                .bind(office)
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?)
+            }
+
             async fn add_case_file(&self, case_id: i64, f: &NewCaseFile) -> Result<CaseFile> {
                 let mut tx = self.begin().await?;
                 let file = Self::insert_file(&mut tx, case_id, now_ms(), f).await?;

@@ -245,6 +245,8 @@ pub trait Store: Send + Sync + 'static {
     /// Open cases of an office grouped by (service, step, actor): the
     /// supervisor's view.
     async fn open_case_counts(&self, office: &str) -> Result<Vec<(String, String, String, i64)>>;
+    /// Open cases of an office, most urgent first (the supervisor's view).
+    async fn open_cases(&self, office: &str, limit: i64) -> Result<Vec<Case>>;
     async fn add_case_file(&self, case_id: i64, f: &NewCaseFile) -> Result<CaseFile>;
     async fn case_files(&self, case_id: i64) -> Result<Vec<CaseFile>>;
     /// Open cases whose current step has a due time and has used at least

@@ -345,6 +345,14 @@ pub async fn act(
     if !uploads.is_empty() && action != Action::Resubmit {
         return Err(ApiError::invalid("files", "documents are added when resubmitting"));
     }
+    // A stale form is answered as stale before anything else: what it asks
+    // was decided on a state that no longer holds. The store re-checks
+    // atomically when it writes.
+    if input.expected_version != case.version {
+        return Err(
+            store::StoreError::Stale(format!("case {} is at version {}", case.id, case.version)).into()
+        );
+    }
     if input.note.as_deref().is_some_and(|n| n.chars().count() > 5_000) {
         return Err(ApiError::invalid("note", "at most 5000 characters"));
     }

@@ -241,15 +241,15 @@ pub(crate) fn verify_applicant(c: &Case, nik: &str) -> Result<(), ApiError> {
 
 #[derive(Deserialize)]
 pub(crate) struct WorklistParams {
-    service: Option<String>,
-    status: Option<String>,
-    channel: Option<String>,
+    pub service: Option<String>,
+    pub status: Option<String>,
+    pub channel: Option<String>,
     /// `YYYY-MM-DD`, creation date from (inclusive).
-    from: Option<String>,
+    pub from: Option<String>,
     /// `YYYY-MM-DD`, creation date to (inclusive).
-    to: Option<String>,
-    page: Option<i64>,
-    per_page: Option<i64>,
+    pub to: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
 }
 
 fn day_ms(field: &str, d: &Option<String>, end: bool) -> Result<Option<i64>, ApiError> {

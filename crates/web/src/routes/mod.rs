@@ -8,6 +8,7 @@ mod citizen;
 mod multipart;
 mod ops;
 mod portal;
+mod staff;
 pub(crate) mod view;
 
 use crate::state::AppState;
@@ -29,6 +30,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(admin::routes())
         .merge(cases::routes())
         .merge(citizen::routes())
+        .merge(staff::routes())
         .merge(ops::routes())
         .layer(middleware::from_fn_with_state(state.clone(), count_requests))
         .layer(SetResponseHeaderLayer::overriding(

@@ -1,0 +1,635 @@
+//! The staff back office: worklist, case page with exactly the actions
+//! allowed now, counter intake with a printable receipt, the supervisor's
+//! view and the notification outbox. Every form carries the session's
+//! CSRF token.
+
+use super::cases::{WorklistParams, case_detail, file_response, party_of, staff_case, worklist_page};
+use super::citizen::{ApplyPage, status_label, submission};
+use super::multipart;
+use super::portal::{NavUser, nav, render};
+use crate::auth::CurrentUser;
+use crate::cases::clock::sla_state;
+use crate::cases::engine::{ActionInput, is_self_service, masked_name};
+use crate::cases::{act, standard_of, submit};
+use crate::error::{ApiError, PageError};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use domain::case::{Action, ActionError, CaseView, Request as EngineRequest, Status, decide};
+use domain::standard::Actor;
+use domain::{Role, TimeZone};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use store::now_ms;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff", get(worklist))
+        .route("/staff/cases/{id}", get(case_page))
+        .route("/staff/cases/{id}/action", post(case_action))
+        .route("/staff/cases/{id}/files/{file}", get(case_file))
+        .route("/staff/cases/{id}/receipt", get(receipt))
+        .route("/staff/intake", get(intake_list))
+        .route("/staff/intake/{id}", get(intake_form).post(intake_submit))
+        .route("/staff/supervisor", get(supervisor))
+        .route("/staff/outbox", get(outbox))
+}
+
+fn staff_only(user: &CurrentUser) -> Result<(), ApiError> {
+    if user.is_staff() { Ok(()) } else { Err(ApiError::forbidden("the back office is for office staff")) }
+}
+
+fn zone(office: &str) -> TimeZone {
+    TimeZone::for_province(office.get(..2).unwrap_or(office))
+}
+
+/// `24 Nov 2026 10:30 WIB`: how people read a time.
+fn human(ms: Option<i64>, office: &str) -> String {
+    let z = zone(office);
+    ms.and_then(chrono::DateTime::from_timestamp_millis)
+        .map(|t| format!("{} {}", t.with_timezone(&z.offset()).format("%d-%m-%Y %H:%M"), z.as_str()))
+        .unwrap_or_else(|| "—".into())
+}
+
+struct Row {
+    id: i64,
+    code: String,
+    service: String,
+    step: String,
+    applicant: String,
+    due: String,
+    sla: String,
+    sla_label: &'static str,
+}
+
+#[derive(Default)]
+struct Filter {
+    service: String,
+    status: String,
+    channel: String,
+    from: String,
+    to: String,
+}
+
+#[derive(Template)]
+#[template(path = "worklist.html")]
+struct WorklistPage {
+    lang: Lang,
+    user: Option<NavUser>,
+    rows: Vec<Row>,
+    counts: Vec<(String, i64)>,
+    services: Vec<(String, String)>,
+    statuses: Vec<(String, &'static str)>,
+    channel_codes: Vec<String>,
+    filter: Filter,
+    page: i64,
+    pages: i64,
+    total: i64,
+    prev_url: String,
+    next_url: String,
+}
+
+#[derive(Deserialize, Default)]
+struct WorklistForm {
+    service: Option<String>,
+    status: Option<String>,
+    channel: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<i64>,
+}
+
+async fn worklist(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Query(f): Query<WorklistForm>,
+) -> Result<Html<String>, PageError> {
+    staff_only(&user)?;
+    let empty = |o: &Option<String>| o.clone().filter(|s| !s.is_empty());
+    let params = WorklistParams {
+        service: empty(&f.service),
+        status: empty(&f.status),
+        channel: empty(&f.channel),
+        from: empty(&f.from),
+        to: empty(&f.to),
+        page: f.page,
+        per_page: Some(25),
+    };
+    let v = worklist_page(&state, &user, &params).await?;
+    let office = user.user.office.clone();
+    let rows = v["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|i| {
+                    let sla = i["sla"].as_str().unwrap_or("untimed").to_string();
+                    Row {
+                        id: i["id"].as_i64().unwrap_or_default(),
+                        code: i["tracking_code"].as_str().unwrap_or_default().into(),
+                        service: i["service"].as_str().unwrap_or_default().into(),
+                        step: i["current_step"].as_str().unwrap_or("—").into(),
+                        applicant: i["applicant_name"].as_str().unwrap_or_default().into(),
+                        due: i["step_due_at"].as_str().unwrap_or("—").replace('T', " "),
+                        sla_label: lang.t(&format!("sla_{sla}")),
+                        sla,
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let total = v["total"].as_i64().unwrap_or(0);
+    let page = v["page"].as_i64().unwrap_or(1);
+    let pages = ((total + 24) / 25).max(1);
+    let base = format!(
+        "/staff?service={}&status={}&channel={}&from={}&to={}",
+        f.service.clone().unwrap_or_default(),
+        f.status.clone().unwrap_or_default(),
+        f.channel.clone().unwrap_or_default(),
+        f.from.clone().unwrap_or_default(),
+        f.to.clone().unwrap_or_default()
+    );
+    let counts = v["open_per_service"]
+        .as_object()
+        .map(|m| m.iter().map(|(k, n)| (k.clone(), n.as_i64().unwrap_or(0))).collect())
+        .unwrap_or_default();
+    let page_view = WorklistPage {
+        lang,
+        user: nav(&Some(user)),
+        rows,
+        counts,
+        services: state.catalog.for_office(&office).map(|s| (s.id(), s.title.clone())).collect(),
+        statuses: Status::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), status_label(lang, s.as_str())))
+            .collect(),
+        channel_codes: domain::standard::CHANNELS.iter().map(|c| c.to_string()).collect(),
+        filter: Filter {
+            service: f.service.unwrap_or_default(),
+            status: f.status.unwrap_or_default(),
+            channel: f.channel.unwrap_or_default(),
+            from: f.from.unwrap_or_default(),
+            to: f.to.unwrap_or_default(),
+        },
+        page,
+        pages,
+        total,
+        prev_url: format!("{base}&page={}", page - 1),
+        next_url: format!("{base}&page={}", page + 1),
+    };
+    render(&page_view)
+}
+
+struct ActionButton {
+    code: &'static str,
+    label: &'static str,
+    note_required: bool,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    lang: Lang,
+    user: Option<NavUser>,
+    id: i64,
+    code: String,
+    title: String,
+    error: Option<String>,
+    status: String,
+    status_label: &'static str,
+    sla: String,
+    sla_label: &'static str,
+    channel: String,
+    due: String,
+    step_due: String,
+    assignee: String,
+    version: i64,
+    standard_version: i64,
+    applicant: Vec<(String, String)>,
+    fields: Vec<(String, String)>,
+    files: Vec<(i64, String, String)>,
+    steps: Vec<(String, String, String, &'static str)>,
+    actions: Vec<ActionButton>,
+    return_targets: Vec<(String, String)>,
+    assignees: Vec<String>,
+    external: bool,
+    timeline: Vec<(String, String, String, String)>,
+    csrf: String,
+}
+
+async fn case_page(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    render_case(&state, lang, &user, id, None, StatusCode::OK).await
+}
+
+/// The case page; `error` explains a refused action above the page.
+async fn render_case(
+    state: &AppState,
+    lang: Lang,
+    user: &CurrentUser,
+    id: i64,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let c = staff_case(state, user, id).await?;
+    let detail = case_detail(state, user, &c).await?;
+    let std = standard_of(state, &c.office, &c.service, c.standard_version).await?;
+    let party = party_of(user);
+    let st: Status = c.status.parse().unwrap_or(Status::Submitted);
+    let view = CaseView {
+        office: &c.office,
+        channel: &c.channel,
+        status: st,
+        current_step: c.current_step.as_deref(),
+        assignee: c.assignee.as_deref(),
+    };
+    // Offer exactly what the engine would accept now (given a note and an assignee).
+    let probe = EngineRequest { note: Some("·"), to_step: None, assignee: Some("·") };
+    let actions: Vec<ActionButton> = Action::ALL
+        .into_iter()
+        .filter(|a| {
+            !matches!(
+                decide(&std, &view, &party, *a, &probe),
+                Err(ActionError::Forbidden(_) | ActionError::NotAllowed(_))
+            )
+        })
+        .map(|a| ActionButton {
+            code: a.as_str(),
+            label: lang.t(&format!("action_{}", a.as_str())),
+            note_required: matches!(a, Action::Return | Action::Reject | Action::Note),
+        })
+        .collect();
+    let steps: Vec<_> = std.steps_for(&c.channel).collect();
+    let pos = c.current_step.as_deref().and_then(|s| steps.iter().position(|x| x.id == s));
+    let done_all = c.status == "completed";
+    let step_rows = steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let state = match pos {
+                _ if done_all => "done",
+                Some(p) if i < p => "done",
+                Some(p) if i == p => "current",
+                _ => "pending",
+            };
+            (
+                s.no.clone(),
+                super::view::actor_label(s.actor, s.party.as_deref()),
+                s.description.clone(),
+                state,
+            )
+        })
+        .collect();
+    let return_targets = pos
+        .map(|p| {
+            steps[..p]
+                .iter()
+                .filter(|s| s.actor != Actor::Applicant)
+                .map(|s| (s.id.clone(), format!("{}. {}", s.no, s.description)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let current = pos.map(|p| steps[p]);
+    let role_of_step = match current.map(|s| s.actor) {
+        Some(Actor::Staff(r)) => r,
+        _ => Role::Operator,
+    };
+    let assignees = state
+        .store
+        .users(Some(&c.office))
+        .await?
+        .into_iter()
+        .filter(|u| u.active && u.role == role_of_step.as_str())
+        .map(|u| u.username)
+        .collect();
+    let a = &detail["applicant"];
+    let mut applicant =
+        vec![(lang.t("full_name").to_string(), a["name"].as_str().unwrap_or_default().to_string())];
+    for (k, label) in [("nik", "NIK"), ("phone", lang.t("phone")), ("email", "Email")] {
+        if let Some(v) = a[k].as_str() {
+            applicant.push((label.to_string(), v.to_string()));
+        }
+    }
+    if let Some(o) = a["organisation"]["name"].as_str() {
+        applicant.push((lang.t("organisation").to_string(), o.to_string()));
+    }
+    let fields = std
+        .fields
+        .iter()
+        .filter_map(|f| detail["fields"][&f.code].as_str().map(|v| (f.label.clone(), v.to_string())))
+        .collect();
+    let files =
+        state.store.case_files(c.id).await?.into_iter().map(|f| (f.id, f.filename, f.requirement)).collect();
+    let timeline = state
+        .store
+        .journal(c.id)
+        .await?
+        .into_iter()
+        .map(|j| {
+            let who = if j.on_behalf { format!("{} ({})", j.actor, lang.t("on_behalf")) } else { j.actor };
+            let what = format!(
+                "{} {}",
+                lang.t(&format!("action_{}", j.action)),
+                j.to_step.map(|s| format!("→ {s}")).unwrap_or_default()
+            );
+            let data = j.data.map(|d| format!(" {d}")).unwrap_or_default();
+            (human(Some(j.at), &c.office), who, what, format!("{}{data}", j.note.unwrap_or_default()))
+        })
+        .collect();
+    let sla = sla_state(c.step_started_at, c.step_due_at, c.paused_at.is_some(), now_ms());
+    let page = CasePage {
+        lang,
+        user: nav(&Some(user.clone())),
+        id: c.id,
+        code: c.tracking_code.clone(),
+        title: std.title.clone(),
+        error,
+        status_label: status_label(lang, &c.status),
+        status: c.status.clone(),
+        sla: sla.into(),
+        sla_label: lang.t(&format!("sla_{sla}")),
+        channel: c.channel.clone(),
+        due: human(c.due_at, &c.office),
+        step_due: human(c.step_due_at, &c.office),
+        assignee: c.assignee.clone().unwrap_or_else(|| "—".into()),
+        version: c.version,
+        standard_version: c.standard_version,
+        applicant,
+        fields,
+        files,
+        steps: step_rows,
+        actions,
+        return_targets,
+        assignees,
+        external: current.is_some_and(|s| s.actor == Actor::External),
+        timeline,
+        csrf: user.session.csrf_token.clone(),
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+#[derive(Deserialize)]
+struct ActionForm {
+    csrf: String,
+    action: String,
+    expected_version: i64,
+    #[serde(default)]
+    note: Option<String>,
+    #[serde(default)]
+    to_step: Option<String>,
+    #[serde(default)]
+    assignee: Option<String>,
+    /// An outside party's letter number or reference, for external steps.
+    #[serde(default)]
+    reference: Option<String>,
+}
+
+async fn case_action(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ActionForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(Some(&f.csrf))?;
+    let c = staff_case(&state, &user, id).await?;
+    let some = |o: Option<String>| o.filter(|s| !s.trim().is_empty());
+    let input = ActionInput {
+        action: f.action,
+        note: some(f.note),
+        expected_version: f.expected_version,
+        to_step: some(f.to_step),
+        assignee: some(f.assignee),
+        data: some(f.reference).map(|r| serde_json::json!({ "reference": r })),
+    };
+    match act(&state, &c, &party_of(&user), &input, &[]).await {
+        Ok(_) => Ok(Redirect::to(&format!("/staff/cases/{id}")).into_response()),
+        Err(e) if e.status == StatusCode::CONFLICT => {
+            render_case(&state, lang, &user, id, Some(lang.t("stale").into()), StatusCode::CONFLICT).await
+        }
+        Err(e) if e.status.is_client_error() => {
+            render_case(&state, lang, &user, id, Some(e.body.message.clone()), e.status).await
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+async fn case_file(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, file)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
+    Ok(file_response(&state, &user, id, file).await?)
+}
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+struct ReceiptPage {
+    lang: Lang,
+    user: Option<NavUser>,
+    id: i64,
+    office: String,
+    title: String,
+    code: String,
+    applicant: String,
+    received: String,
+    due: String,
+}
+
+async fn receipt(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, PageError> {
+    let c = staff_case(&state, &user, id).await?;
+    let std = standard_of(&state, &c.office, &c.service, c.standard_version).await?;
+    let office = state.store.office(&c.office).await?.map(|o| o.name).unwrap_or_default();
+    let page = ReceiptPage {
+        lang,
+        user: nav(&Some(user)),
+        id: c.id,
+        office,
+        title: std.title.clone(),
+        code: c.tracking_code.clone(),
+        applicant: masked_name(&c.applicant_name),
+        received: human(Some(c.created_at), &c.office),
+        due: c.due_at.map_or_else(|| std.sla.wording.clone(), |d| human(Some(d), &c.office)),
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "intake.html")]
+struct IntakePage {
+    lang: Lang,
+    user: Option<NavUser>,
+    services: Vec<(String, String)>,
+}
+
+/// Services of the office that take applications in person.
+fn staffed_channels(std: &domain::Standard) -> Vec<(String, String)> {
+    if std.steps.is_empty() {
+        return Vec::new();
+    }
+    std.channels
+        .iter()
+        .filter(|c| !is_self_service(&c.code))
+        .map(|c| (c.code.clone(), c.name.clone()))
+        .collect()
+}
+
+async fn intake_list(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+) -> Result<Html<String>, PageError> {
+    user.require(&[Role::Operator], &user.user.office.clone())?;
+    let services = state
+        .catalog
+        .for_office(&user.user.office)
+        .filter(|s| !staffed_channels(s).is_empty())
+        .map(|s| (s.id(), s.title.clone()))
+        .collect();
+    render(&IntakePage { lang, user: nav(&Some(user)), services })
+}
+
+fn intake_standard(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<std::sync::Arc<domain::Standard>, ApiError> {
+    user.require(&[Role::Operator], &user.user.office)?;
+    let std =
+        state.catalog.get(id).cloned().ok_or_else(|| ApiError::not_found(format!("no service `{id}`")))?;
+    if std.office.as_str() != user.user.office || staffed_channels(&std).is_empty() {
+        return Err(ApiError::not_found("this office takes no counter applications for this service"));
+    }
+    Ok(std)
+}
+
+async fn intake_form(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Html<String>, PageError> {
+    let std = intake_standard(&state, &user, &id)?;
+    let mut page = ApplyPage::new(&state, &std, lang, format!("/staff/intake/{id}"), &HashMap::new(), None);
+    page.channels = staffed_channels(&std);
+    page.csrf = user.session.csrf_token.clone();
+    page.user = nav(&Some(user));
+    render(&page)
+}
+
+async fn intake_submit(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    m: Multipart,
+) -> Result<Response, PageError> {
+    let std = intake_standard(&state, &user, &id)?;
+    let parts = multipart::read(m, state.config.max_upload_bytes).await?;
+    user.check_csrf(parts.text.get("csrf").map(String::as_str))?;
+    let channel = parts.text.get("channel").cloned().unwrap_or_default();
+    let result = match submission(&std, &channel, &parts.text) {
+        Ok(sub) => submit(&state, &sub, &parts.files, Some(&user)).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(c) => Ok(Redirect::to(&format!("/staff/cases/{}/receipt", c.id)).into_response()),
+        Err(e) if e.status.is_client_error() => {
+            let mut page =
+                ApplyPage::new(&state, &std, lang, format!("/staff/intake/{id}"), &parts.text, Some(&e));
+            page.channels = staffed_channels(&std);
+            page.csrf = user.session.csrf_token.clone();
+            page.user = nav(&Some(user));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "supervisor.html")]
+struct SupervisorPage {
+    lang: Lang,
+    user: Option<NavUser>,
+    /// (service, step, [on_time, due_soon, overdue, paused, untimed])
+    rows: Vec<(String, String, [i64; 5])>,
+}
+
+async fn supervisor(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+) -> Result<Html<String>, PageError> {
+    user.require(
+        &[Role::Validator, Role::KepalaDinas, Role::Admin, Role::Auditor],
+        &user.user.office.clone(),
+    )?;
+    let now = now_ms();
+    let mut groups: BTreeMap<(String, String), [i64; 5]> = BTreeMap::new();
+    for c in state.store.open_cases(&user.user.office, 10_000).await? {
+        let i = match sla_state(c.step_started_at, c.step_due_at, c.paused_at.is_some(), now) {
+            "on_time" => 0,
+            "due_soon" => 1,
+            "overdue" => 2,
+            "paused" => 3,
+            _ => 4,
+        };
+        groups
+            .entry((format!("{}-{}", c.office, c.service), c.current_step.unwrap_or_default()))
+            .or_default()[i] += 1;
+    }
+    let rows = groups.into_iter().map(|((s, st), n)| (s, st, n)).collect();
+    render(&SupervisorPage { lang, user: nav(&Some(user)), rows })
+}
+
+#[derive(Template)]
+#[template(path = "outbox.html")]
+struct OutboxPage {
+    lang: Lang,
+    user: Option<NavUser>,
+    rows: Vec<(String, String, String, String, String)>,
+}
+
+/// Contacts are partly hidden on screen: enough to tell them apart.
+fn mask_contact(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() <= 6 || s.contains('@') && !s.contains('.') {
+        return s.to_string();
+    }
+    let n = chars.len();
+    chars.iter().enumerate().map(|(i, c)| if i < 3 || i >= n - 3 || *c == '@' { *c } else { '•' }).collect()
+}
+
+async fn outbox(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+) -> Result<Html<String>, PageError> {
+    staff_only(&user)?;
+    let rows = state
+        .store
+        .notifications(&user.user.office, 200)
+        .await?
+        .into_iter()
+        .map(|n| {
+            let to = if n.channel == "staff" { n.recipient } else { mask_contact(&n.recipient) };
+            (human(Some(n.created_at), &n.office), n.channel, to, n.subject, n.status)
+        })
+        .collect();
+    render(&OutboxPage { lang, user: nav(&Some(user)), rows })
+}
