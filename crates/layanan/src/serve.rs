@@ -57,14 +57,19 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
     let started = Instant::now();
     let store = prepare_store(&cfg).await?;
     let catalog = web::Catalog::load(store.as_ref()).await.map_err(|e| e.to_string())?;
-    if !args.no_demo {
-        let accounts = web::demo::seed(store.as_ref()).await.map_err(|e| e.body.message)?;
-        print_demo(&accounts);
-    }
+
     let addr = args.addr.unwrap_or(cfg.addr.clone());
     let listener =
         tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let state = web::AppState::new(store, catalog, cfg.web.clone());
+    if !args.no_demo {
+        let accounts = web::demo::seed(state.store.as_ref()).await.map_err(|e| e.body.message)?;
+        if !accounts.is_empty() {
+            let cases = web::demo::sample_cases(&state).await.map_err(|e| e.body.message)?;
+            tracing::info!(cases, "demo data created");
+        }
+        print_demo(&accounts);
+    }
     let every = std::time::Duration::from_secs(cfg.sweep_seconds.max(1));
     web::cases::sweep::spawn(state.clone(), every);
     tracing::info!(

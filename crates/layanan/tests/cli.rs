@@ -250,6 +250,29 @@ async fn first_start_prints_random_demo_accounts_once() {
     let password = line.split_whitespace().last().unwrap().to_string();
     assert_eq!(password.len(), 20);
     assert_eq!(login(&server.base, "muba.verifikator", &password).await, 200);
+    // Sample cases wait in the operators' worklists.
+    let op_line = server.stdout.lines().find(|l| l.starts_with("muba.operator ")).expect("operator printed");
+    let op_password = op_line.split_whitespace().last().unwrap();
+    let http = reqwest::Client::new();
+    let token: serde_json::Value = http
+        .post(format!("{}/api/v1/login", server.base))
+        .json(&serde_json::json!({"username": "muba.operator", "password": op_password}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let wl: serde_json::Value = http
+        .get(format!("{}/api/v1/worklist", server.base))
+        .bearer_auth(token["token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(wl["total"], 2, "{wl}");
     drop(server);
     let again = serve(&db, &[]);
     assert!(!again.stdout.contains("Demo accounts"), "{}", again.stdout);

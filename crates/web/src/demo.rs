@@ -37,6 +37,71 @@ const ACCOUNTS: &[(&str, &str, &[&str])] = &[
     ("62.71", "palangkaraya", &["admin", "operator", "verifikator", "validator", "kepala_dinas"]),
 ];
 
+/// A few sample applications so the worklists have something to show:
+/// one per seed office's first runnable service, at different stages.
+pub async fn sample_cases(state: &crate::AppState) -> Result<usize, ApiError> {
+    use crate::cases::{Applicant, Submission, submit};
+    // (service, channel, name, NIK) — NIKs are structurally valid demo numbers.
+    const SAMPLES: &[(&str, &str, &str, &str)] = &[
+        ("16.06-ktp-el", "counter", "Siti Aminah", "1606015708900001"),
+        ("16.06-ktp-el", "counter", "Ahmad Fauzi", "1606011203850002"),
+        ("33.20-legalisir", "counter", "Budi Santoso", "3320010101900003"),
+        ("33.20-informasi-online", "online", "Dewi Lestari", "3320024505920004"),
+        ("73-aktivasi-ikd", "jemput_bola", "Andi Makkasau", "7371011203950002"),
+        ("62.71-pemanfaatan-data", "counter", "Rina Wulandari", "6271015506880005"),
+        ("17-pemanfaatan-data", "counter", "Yusuf Hidayat", "1771011010800006"),
+    ];
+    let mut created = 0;
+    for (service, channel, name, nik) in SAMPLES {
+        let Some(std) = state.catalog.get(service).cloned() else { continue };
+        let office = std.office.to_string();
+        // Staffed channels are registered by the office's operator.
+        let operator = state.store.users(Some(&office)).await?.into_iter().find(|u| u.role == "operator");
+        let by = match (operator, crate::cases::engine::is_self_service(channel)) {
+            (_, true) => None,
+            (Some(u), false) => Some(crate::auth::CurrentUser {
+                role: domain::Role::Operator,
+                session: store::Session {
+                    token_hash: String::new(),
+                    user_id: u.id,
+                    csrf_token: String::new(),
+                    created_at: 0,
+                    expires_at: 0,
+                },
+                user: u,
+                via_cookie: false,
+            }),
+            (None, false) => continue,
+        };
+        let fields = std
+            .fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| {
+                let v = if f.kind == "number" { "100".to_string() } else { format!("Contoh: {}", f.label) };
+                (f.code.clone(), serde_json::Value::String(v))
+            })
+            .collect();
+        let sub = Submission {
+            service: (*service).into(),
+            channel: (*channel).into(),
+            applicant: Applicant {
+                name: (*name).into(),
+                nik: Some((*nik).into()),
+                phone: None,
+                email: None,
+                organisation: None,
+            },
+            fields,
+        };
+        match submit(state, &sub, &[], by.as_ref()).await {
+            Ok(_) => created += 1,
+            Err(e) => tracing::warn!(service, "demo case not created: {}", e.body.message),
+        }
+    }
+    Ok(created)
+}
+
 /// Creates the demo accounts when the store has no user at all.
 pub async fn seed(store: &dyn Store) -> Result<Vec<DemoAccount>, ApiError> {
     if store.user_count().await? > 0 {
