@@ -20,6 +20,11 @@ pub struct Config {
     pub log: String,
     /// Seconds between escalation sweeps.
     pub sweep_seconds: u64,
+    /// SMTP relay for email notifications (e.g. the office's MTA); without
+    /// it email waits in the outbox, visible to staff.
+    pub smtp_host: Option<String>,
+    pub smtp_port: u16,
+    pub smtp_from: String,
 }
 
 impl Default for Config {
@@ -31,6 +36,9 @@ impl Default for Config {
             web: web::Config::default(),
             log: "info".into(),
             sweep_seconds: 60,
+            smtp_host: None,
+            smtp_port: 25,
+            smtp_from: "layanan@localhost".into(),
         }
     }
 }

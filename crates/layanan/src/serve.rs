@@ -72,6 +72,13 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
     }
     let every = std::time::Duration::from_secs(cfg.sweep_seconds.max(1));
     web::cases::sweep::spawn(state.clone(), every);
+    let mut adapters: Vec<Box<dyn web::notify::Adapter>> = Vec::new();
+    if let Some(host) = &cfg.smtp_host {
+        adapters.push(Box::new(web::notify::SmtpRelay::new(host, cfg.smtp_port, &cfg.smtp_from)?));
+    }
+    if !adapters.is_empty() {
+        web::notify::spawn(state.clone(), adapters, std::time::Duration::from_secs(10));
+    }
     tracing::info!(
         addr = %addr,
         backend = state.store.backend(),

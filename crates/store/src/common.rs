@@ -758,6 +758,45 @@ macro_rules! impl_store {
                     .await?)
             }
 
+            async fn claim_notifications(&self, channel: &str, now: i64, lease_ms: i64, limit: i64) -> Result<Vec<Notification>> {
+                let expired = now - lease_ms;
+                let candidates: Vec<Notification> = sqlx::query_as(
+                    "SELECT * FROM notifications WHERE channel = $1 AND status = 'pending' \
+                     AND (sent_at IS NULL OR sent_at < $2) ORDER BY id LIMIT $3",
+                )
+                .bind(channel)
+                .bind(expired)
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?;
+                let mut claimed = Vec::new();
+                for n in candidates {
+                    let won = sqlx::query(
+                        "UPDATE notifications SET sent_at = $2 WHERE id = $1 AND status = 'pending' \
+                         AND (sent_at IS NULL OR sent_at < $3)",
+                    )
+                    .bind(n.id)
+                    .bind(now)
+                    .bind(expired)
+                    .execute(&self.write)
+                    .await?
+                    .rows_affected();
+                    if won == 1 {
+                        claimed.push(n);
+                    }
+                }
+                Ok(claimed)
+            }
+
+            async fn mark_notification_sent(&self, id: i64, now: i64) -> Result<()> {
+                sqlx::query("UPDATE notifications SET status = 'sent', sent_at = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(now)
+                    .execute(&self.write)
+                    .await?;
+                Ok(())
+            }
+
             async fn case_notifications(&self, case_id: i64) -> Result<Vec<Notification>> {
                 Ok(sqlx::query_as("SELECT * FROM notifications WHERE case_id = $1 ORDER BY id")
                     .bind(case_id)

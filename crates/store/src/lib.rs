@@ -264,6 +264,18 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<bool>;
     async fn notifications(&self, office: &str, limit: i64) -> Result<Vec<Notification>>;
     async fn case_notifications(&self, case_id: i64) -> Result<Vec<Notification>>;
+    /// Leases up to `limit` pending notifications of a channel for sending:
+    /// each is claimed by one sender (also across app instances) for
+    /// `lease_ms`; one not marked sent by then is offered again, so a
+    /// crash while sending means a retry, not a loss.
+    async fn claim_notifications(
+        &self,
+        channel: &str,
+        now: i64,
+        lease_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<Notification>>;
+    async fn mark_notification_sent(&self, id: i64, now: i64) -> Result<()>;
 
     /// Re-computes the whole hash chain; any edited, deleted or inserted row
     /// shows up as the first broken link.

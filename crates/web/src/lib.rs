@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod demo;
 pub mod error;
 pub mod i18n;
+pub mod notify;
 mod ratelimit;
 mod routes;
 mod state;

@@ -1,0 +1,99 @@
+//! Delivering the notification outbox. Every message is first written to
+//! the outbox in the transaction of the change it reports; adapters then
+//! deliver what they can. Email goes through an SMTP relay when one is
+//! configured and otherwise waits in the outbox; WhatsApp and SMS have no
+//! gateway here, so their adapter is the outbox itself (shown to staff).
+
+use crate::state::AppState;
+use async_trait::async_trait;
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use store::{Notification, now_ms};
+
+#[async_trait]
+pub trait Adapter: Send + Sync {
+    /// The outbox channel it delivers (`email`, `whatsapp`, `sms`).
+    fn channel(&self) -> &'static str;
+    async fn send(&self, n: &Notification) -> Result<(), String>;
+}
+
+/// Email through an SMTP relay (the office's MTA, which handles TLS and
+/// onward delivery).
+pub struct SmtpRelay {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl SmtpRelay {
+    pub fn new(host: &str, port: u16, from: &str) -> Result<SmtpRelay, String> {
+        let from: Mailbox = from.parse().map_err(|e| format!("smtp_from `{from}`: {e}"))?;
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).port(port).build();
+        Ok(SmtpRelay { transport, from })
+    }
+}
+
+#[async_trait]
+impl Adapter for SmtpRelay {
+    fn channel(&self) -> &'static str {
+        "email"
+    }
+
+    async fn send(&self, n: &Notification) -> Result<(), String> {
+        let to: Mailbox = n.recipient.parse().map_err(|e| format!("recipient: {e}"))?;
+        let msg = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(n.subject.clone())
+            .body(n.body.clone())
+            .map_err(|e| e.to_string())?;
+        self.transport.send(msg).await.map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
+/// A claimed message that is not sent within this time is offered again.
+const LEASE_MS: i64 = 5 * 60_000;
+
+/// Sends what the adapters can; returns how many were delivered.
+pub async fn dispatch(state: &AppState, adapters: &[Box<dyn Adapter>]) -> usize {
+    let mut sent = 0;
+    for a in adapters {
+        let batch = match state.store.claim_notifications(a.channel(), now_ms(), LEASE_MS, 100).await {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::warn!(error = %e, "outbox unavailable");
+                continue;
+            }
+        };
+        for n in batch {
+            match a.send(&n).await {
+                Ok(()) => match state.store.mark_notification_sent(n.id, now_ms()).await {
+                    Ok(()) => sent += 1,
+                    Err(e) => {
+                        tracing::warn!(error = %e, id = n.id, "sent but not marked; it may be sent again")
+                    }
+                },
+                // Left pending: the lease runs out and it is tried again.
+                Err(e) => tracing::warn!(id = n.id, channel = a.channel(), "delivery failed: {e}"),
+            }
+        }
+    }
+    sent
+}
+
+/// Delivers the outbox every `every` until the process ends.
+pub fn spawn(
+    state: AppState,
+    adapters: Vec<Box<dyn Adapter>>,
+    every: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            let n = dispatch(&state, &adapters).await;
+            if n > 0 {
+                tracing::info!(sent = n, "notifications delivered");
+            }
+        }
+    })
+}
