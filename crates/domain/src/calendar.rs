@@ -47,6 +47,68 @@ impl Default for WeekHours {
     }
 }
 
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "office hours `{0}`: write e.g. `mon-thu 08:00-16:00; fri 08:00-16:30` (days mon..sun, 24-hour times, opening before closing)"
+)]
+pub struct InvalidHours(pub String);
+
+impl WeekHours {
+    /// Parses `mon-thu 08:00-16:00; fri 08:00-16:30`; days not named are closed.
+    pub fn parse(text: &str) -> Result<WeekHours, InvalidHours> {
+        let err = || InvalidHours(text.to_string());
+        let mut week = [None; 7];
+        for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let (days, times) = part.split_once(char::is_whitespace).ok_or_else(err)?;
+            let (open, close) = times.trim().split_once('-').ok_or_else(err)?;
+            let t = |s: &str| NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| err());
+            let hours = Hours { open: t(open)?, close: t(close)? };
+            if hours.open >= hours.close {
+                return Err(err());
+            }
+            let day = |d: &str| DAYS.iter().position(|x| *x == d.trim().to_lowercase()).ok_or_else(err);
+            let (from, to) = match days.split_once('-') {
+                Some((a, b)) => (day(a)?, day(b)?),
+                None => (day(days)?, day(days)?),
+            };
+            if from > to {
+                return Err(err());
+            }
+            for slot in &mut week[from..=to] {
+                *slot = Some(hours);
+            }
+        }
+        if week.iter().all(Option::is_none) {
+            return Err(err());
+        }
+        Ok(WeekHours(week))
+    }
+}
+
+impl std::fmt::Display for WeekHours {
+    /// The same form `parse` reads, with runs of equal days joined.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut parts = Vec::new();
+        let mut i = 0;
+        while i < 7 {
+            let Some(h) = self.0[i] else {
+                i += 1;
+                continue;
+            };
+            let mut j = i;
+            while j + 1 < 7 && self.0[j + 1] == Some(h) {
+                j += 1;
+            }
+            let days = if i == j { DAYS[i].to_string() } else { format!("{}-{}", DAYS[i], DAYS[j]) };
+            parts.push(format!("{days} {}-{}", h.open.format("%H:%M"), h.close.format("%H:%M")));
+            i = j + 1;
+        }
+        f.write_str(&parts.join("; "))
+    }
+}
+
 /// When a promise falls due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Due {
@@ -287,6 +349,22 @@ mod tests {
         assert_eq!(c.due(start, &"tentatif".parse().unwrap()), Due::Untimed);
         assert_eq!(c.due(start, &"6 bulan sekali".parse().unwrap()), Due::Untimed);
         assert_eq!(c.due(start, &"1 s/d 2 bulan".parse().unwrap()), Due::At(wib("2027-01-24 10:00")));
+    }
+
+    #[test]
+    fn office_hours_parse_and_print_back() {
+        let w = WeekHours::parse("mon-thu 08:00-16:00; fri 08:00-16:30").unwrap();
+        assert_eq!(w, WeekHours::default());
+        assert_eq!(w.to_string(), "mon-thu 08:00-16:00; fri 08:00-16:30");
+        let sat = WeekHours::parse("mon-fri 07:30-15:00; sat 08:00-12:00").unwrap();
+        assert_eq!(WeekHours::parse(&sat.to_string()).unwrap(), sat);
+        for bad in ["", "mon 16:00-08:00", "fri-mon 08:00-16:00", "someday 08:00-16:00", "mon 8-16"] {
+            assert!(WeekHours::parse(bad).is_err(), "{bad}");
+        }
+        // A Ramadan Friday closing at 11:00: 10:30 + 60 min ends Monday 08:30.
+        let mut c = cal();
+        c.hours = WeekHours::parse("mon-thu 08:00-15:00; fri 08:00-11:00").unwrap();
+        assert_eq!(c.add_working_minutes(wib("2026-11-27 10:30"), 60), wib("2026-11-30 08:30"));
     }
 
     #[test]

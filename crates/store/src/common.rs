@@ -32,6 +32,7 @@ struct OfficeRow {
     units: String,
     cuti_bersama_off: bool,
     maklumat: Option<String>,
+    hours: Option<String>,
 }
 
 impl From<OfficeRow> for Office {
@@ -49,6 +50,7 @@ impl From<OfficeRow> for Office {
             email: r.email,
             cuti_bersama_off: r.cuti_bersama_off,
             maklumat: r.maklumat,
+            hours: r.hours,
         }
     }
 }
@@ -295,12 +297,12 @@ macro_rules! impl_store {
                 let mut tx = self.begin().await?;
                 sqlx::query(
                     "INSERT INTO offices (code, name, level, parent, time_zone, address, phone, website, email, \
-                     units, cuti_bersama_off, maklumat) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) \
+                     units, cuti_bersama_off, maklumat, hours) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) \
                      ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, \
                      parent = excluded.parent, time_zone = excluded.time_zone, address = excluded.address, \
                      phone = excluded.phone, website = excluded.website, email = excluded.email, \
                      units = excluded.units, cuti_bersama_off = excluded.cuti_bersama_off, \
-                     maklumat = excluded.maklumat",
+                     maklumat = excluded.maklumat, hours = excluded.hours",
                 )
                 .bind(&o.code)
                 .bind(&o.name)
@@ -314,6 +316,7 @@ macro_rules! impl_store {
                 .bind(&units)
                 .bind(o.cuti_bersama_off)
                 .bind(&o.maklumat)
+                .bind(&o.hours)
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| StoreError::from_write(e, "office"))?;

@@ -103,6 +103,8 @@ pub struct Office {
     /// Whether cuti bersama days are days off for SLA clocks.
     pub cuti_bersama_off: bool,
     pub maklumat: Option<String>,
+    /// Opening hours (`mon-thu 08:00-16:00; fri 08:00-16:30`); `None` = default.
+    pub hours: Option<String>,
 }
 
 /// A version of a standard file as loaded from `standards/`.

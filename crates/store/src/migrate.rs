@@ -6,10 +6,12 @@
 pub(crate) const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_foundation.sql")),
     (2, include_str!("../migrations/sqlite/0002_cases.sql")),
+    (3, include_str!("../migrations/sqlite/0003_office_hours.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
     (2, include_str!("../migrations/postgres/0002_cases.sql")),
+    (3, include_str!("../migrations/postgres/0003_office_hours.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

@@ -45,6 +45,7 @@ fn office(code: &str, parent: Option<&str>) -> Office {
         units: vec!["Sekretariat".into()],
         cuti_bersama_off: true,
         maklumat: None,
+        hours: Some("mon-fri 07:30-15:00".into()),
     }
 }
 

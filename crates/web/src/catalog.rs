@@ -131,6 +131,7 @@ async fn ensure_office(store: &dyn Store, code: &OfficeCode, folder: &Path) -> R
     // Settings an admin changed in the app (maklumat, cuti bersama) survive a restart.
     if let Some(existing) = store.office(code.as_str()).await? {
         office.maklumat = existing.maklumat.clone();
+        office.hours = existing.hours.clone();
         office.cuti_bersama_off = existing.cuti_bersama_off;
         if existing == office {
             return Ok(());
@@ -168,6 +169,7 @@ async fn office_from(
         units: p.units,
         cuti_bersama_off: true,
         maklumat: None,
+        hours: None,
     })
 }
 

@@ -123,6 +123,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Joint leave days (cuti bersama) are days off for SLA clocks",
     ),
     ("save", "Simpan", "Save"),
+    ("office_hours", "Jam layanan (jam SLA berjalan)", "Office hours (SLA clocks run)"),
     ("apply", "Ajukan permohonan", "Apply"),
     ("channel", "Cara pengajuan", "Channel"),
     ("applicant", "Pemohon", "Applicant"),

@@ -371,3 +371,36 @@ async fn uploads_are_checked_by_content_and_size_and_served_to_staff_only() {
     assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
     assert_eq!(res.bytes().await.unwrap().to_vec(), pdf());
 }
+
+#[tokio::test]
+async fn the_admins_office_hours_drive_the_clocks() {
+    let app = TestApp::sqlite().await;
+    let admin = staff(&app, "muba.admin", "admin", "16.06").await;
+    let op = staff(&app, "muba.op", "operator", "16.06").await;
+    let put = |hours: &'static str| {
+        app.http
+            .put(app.url("/api/v1/offices/16.06/settings"))
+            .bearer_auth(&admin)
+            .json(&json!({ "hours": hours }))
+            .send()
+    };
+    let bad = put("mon-fri 16:00-08:00").await.unwrap();
+    assert_eq!(bad.status(), 422);
+    let body: Value = bad.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "hours");
+    let ok: Value = put("MON-fri 10:00-11:00").await.unwrap().json().await.unwrap();
+    assert_eq!(ok["hours"], "mon-fri 10:00-11:00", "stored in its normal form");
+
+    let body = json!({"service": "16.06-ktp-el", "channel": "counter", "applicant": {"name": "A", "nik": NIK}, "fields": {"jenis_permohonan": "rekam"}});
+    let (_, r) = app.post_json("/api/v1/applications", Some(&op), body).await;
+    let c = app.db.store.case(r["id"].as_i64().unwrap()).await.unwrap().unwrap();
+    let mut cal = app.calendar(TimeZone::Wib).await;
+    cal.hours = domain::calendar::WeekHours::parse("mon-fri 10:00-11:00").unwrap();
+    assert_eq!(ms(c.due_at.unwrap()), cal.add_working_minutes(ms(c.created_at), 30));
+    // With one open hour a day, the 30 minutes end between 10:00 and 11:00 WIB.
+    let local = ms(c.due_at.unwrap()).with_timezone(&TimeZone::Wib.offset());
+    assert!(
+        local.format("%H").to_string() == "10" || local.format("%H:%M").to_string() == "11:00",
+        "{local}"
+    );
+}

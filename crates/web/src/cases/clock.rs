@@ -5,7 +5,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::SlaDuration;
-use domain::calendar::BusinessCalendar;
+use domain::calendar::{BusinessCalendar, WeekHours};
 use domain::{Standard, TimeZone};
 use store::CaseChange;
 
@@ -24,7 +24,12 @@ pub async fn calendar(state: &AppState, office: &str) -> Result<BusinessCalendar
         .into_iter()
         .filter(|h| h.kind == "libur_nasional" || o.cuti_bersama_off)
         .filter_map(|h| NaiveDate::parse_from_str(&h.date, "%Y-%m-%d").ok());
-    Ok(BusinessCalendar::new(zone, days))
+    let mut cal = BusinessCalendar::new(zone, days);
+    if let Some(h) = o.hours.as_deref() {
+        // Stored only after validation; a bad value falls back to the default.
+        cal.hours = WeekHours::parse(h).unwrap_or_default();
+    }
+    Ok(cal)
 }
 
 pub fn ms(t: DateTime<Utc>) -> i64 {

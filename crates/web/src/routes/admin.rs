@@ -32,6 +32,8 @@ pub(super) fn routes() -> Router<AppState> {
 struct SettingsBody {
     maklumat: Option<String>,
     cuti_bersama_off: Option<bool>,
+    /// `mon-thu 08:00-16:00; fri 08:00-16:30`; empty restores the default.
+    hours: Option<String>,
 }
 
 /// Validates and saves; `None` fields keep their value, an empty maklumat
@@ -58,6 +60,16 @@ async fn save_settings(
     if let Some(c) = body.cuti_bersama_off {
         office.cuti_bersama_off = c;
     }
+    if let Some(h) = body.hours {
+        let h = h.trim();
+        office.hours = if h.is_empty() {
+            None
+        } else {
+            let parsed = domain::calendar::WeekHours::parse(h)
+                .map_err(|e| ApiError::invalid("hours", e.to_string()))?;
+            Some(parsed.to_string())
+        };
+    }
     state.store.upsert_office(&who.user.username, &office).await?;
     Ok(json!(office))
 }
@@ -80,6 +92,7 @@ struct SettingsPage {
     lang: Lang,
     user: Option<super::portal::NavUser>,
     office: store::Office,
+    hours: String,
     saved: bool,
 }
 
@@ -97,13 +110,16 @@ async fn settings_form(
     who.require(&[Role::Admin], &who.user.office)?;
     let office = state.store.office(&who.user.office).await?.ok_or_else(|| ApiError::not_found("office"))?;
     let user = super::portal::nav(&Some(who));
-    super::portal::render(&SettingsPage { lang, user, office, saved: q.saved.is_some() })
+    let hours = office.hours.clone().unwrap_or_else(|| domain::calendar::WeekHours::default().to_string());
+    super::portal::render(&SettingsPage { lang, user, office, hours, saved: q.saved.is_some() })
 }
 
 #[derive(Deserialize)]
 struct SettingsForm {
     csrf: String,
     maklumat: String,
+    #[serde(default)]
+    hours: String,
     /// A checkbox: present when ticked.
     cuti_bersama_off: Option<String>,
 }
@@ -115,8 +131,11 @@ async fn settings_submit(
 ) -> Result<Response, PageError> {
     who.check_csrf(Some(&f.csrf))?;
     let code = who.user.office.clone();
-    let body =
-        SettingsBody { maklumat: Some(f.maklumat), cuti_bersama_off: Some(f.cuti_bersama_off.is_some()) };
+    let body = SettingsBody {
+        maklumat: Some(f.maklumat),
+        cuti_bersama_off: Some(f.cuti_bersama_off.is_some()),
+        hours: Some(f.hours),
+    };
     save_settings(&state, &who, &code, body).await?;
     Ok(Redirect::to("/admin/office?saved=1").into_response())
 }

@@ -135,7 +135,7 @@ pub(crate) fn openapi() -> Value {
             "/api/v1/offices/{code}/settings": {"put": {
                 "summary": "Publish the office's maklumat and set whether cuti bersama stops SLA clocks (the office's admin)",
                 "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"maklumat": {"type": ["string", "null"], "maxLength": 5000}, "cuti_bersama_off": {"type": "boolean"}}}}}},
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"maklumat": {"type": ["string", "null"], "maxLength": 5000}, "cuti_bersama_off": {"type": "boolean"}, "hours": {"type": "string", "description": "mon-thu 08:00-16:00; fri 08:00-16:30"}}}}}},
                 "responses": op("", json!({"$ref": "#/components/schemas/Office"}), &[400, 401, 403, 404, 415, 422])["responses"]}},
             "/api/v1/users": {"get": {
                 "summary": "Staff accounts of an office (its admin and auditor)",
