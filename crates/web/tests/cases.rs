@@ -404,3 +404,25 @@ async fn the_admins_office_hours_drive_the_clocks() {
         "{local}"
     );
 }
+
+#[tokio::test]
+async fn a_case_is_assigned_to_a_named_holder_of_the_steps_role() {
+    let app = TestApp::sqlite().await;
+    let op = staff(&app, "jepara.op", "operator", "33.20").await;
+    let kadin = staff(&app, "jepara.kadin", "kepala_dinas", "33.20").await;
+    let op2 = staff(&app, "jepara.op2", "operator", "33.20").await;
+    staff(&app, "jepara.verif", "verifikator", "33.20").await;
+    let body = json!({"service": "33.20-legalisir", "channel": "counter", "applicant": {"name": "A", "nik": "3320010101900003"}, "fields": {"dokumen": "Akta kelahiran, 2 lembar"}});
+    let (s, r) = app.post_json("/api/v1/applications", Some(&op), body).await;
+    assert_eq!(s, 201, "{r}");
+    let id = r["id"].as_i64().unwrap();
+    // Step 2 is the operator's: it cannot go to a verifikator, nor to nobody.
+    let (s, e) = app.act(&kadin, id, "assign", 1, json!({"assignee": "jepara.verif"})).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("assignee")));
+    assert_eq!(app.act(&kadin, id, "assign", 1, json!({"assignee": "ghost"})).await.0, 422);
+    let (s, a) =
+        app.act(&kadin, id, "assign", 1, json!({"assignee": "jepara.op2", "note": "disposisi"})).await;
+    assert_eq!((s, a["assignee"].as_str()), (200, Some("jepara.op2")));
+    let (_, wl) = app.get_json("/api/v1/worklist", Some(&op2)).await;
+    assert_eq!(wl["items"][0]["assignee"], "jepara.op2");
+}
