@@ -69,6 +69,23 @@ fn values_list(rows: usize, cols: usize) -> String {
         .join(",")
 }
 
+/// Binds the ten filter parameters (`$1`..`$10`) of a worklist query.
+macro_rules! bind_worklist {
+    ($query:expr, $q:expr, $a:expr) => {
+        $query
+            .bind(&$q.office)
+            .bind($a(0))
+            .bind($a(1))
+            .bind($a(2))
+            .bind(&$q.username)
+            .bind(&$q.service)
+            .bind(&$q.channel)
+            .bind($q.created_from)
+            .bind($q.created_to)
+            .bind(&$q.status)
+    };
+}
+
 macro_rules! impl_store {
     ($store:ty, $db:ty, $name:literal) => {
         impl $store {
@@ -643,33 +660,13 @@ macro_rules! impl_store {
                     "SELECT * FROM cases WHERE {filter} \
                      ORDER BY step_due_at IS NULL, step_due_at, id LIMIT $11 OFFSET $12"
                 );
-                let rows: Vec<Case> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                    .bind(&q.office)
-                    .bind(a(0))
-                    .bind(a(1))
-                    .bind(a(2))
-                    .bind(&q.username)
-                    .bind(&q.service)
-                    .bind(&q.channel)
-                    .bind(q.created_from)
-                    .bind(q.created_to)
-                    .bind(&q.status)
+                let rows: Vec<Case> = bind_worklist!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), q, a)
                     .bind(q.limit)
                     .bind(q.offset)
                     .fetch_all(&self.read)
                     .await?;
                 let count_sql = format!("SELECT COUNT(*) FROM cases WHERE {filter}");
-                let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
-                    .bind(&q.office)
-                    .bind(a(0))
-                    .bind(a(1))
-                    .bind(a(2))
-                    .bind(&q.username)
-                    .bind(&q.service)
-                    .bind(&q.channel)
-                    .bind(q.created_from)
-                    .bind(q.created_to)
-                    .bind(&q.status)
+                let total: i64 = bind_worklist!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), q, a)
                     .fetch_one(&self.read)
                     .await?;
                 Ok((rows, total))

@@ -14,7 +14,7 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{ConnectInfo, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -22,6 +22,7 @@ use domain::Standard;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::net::SocketAddr;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -156,6 +157,23 @@ pub(super) fn submission(
     })
 }
 
+/// A public form post: read it, check its pre-session token, count it
+/// against the client's rate limit.
+async fn public_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    addr: SocketAddr,
+    m: Multipart,
+) -> Result<multipart::Parts, ApiError> {
+    let parts = multipart::read(m, state.config.max_upload_bytes).await?;
+    auth::check_form_token(headers, parts.text.get("csrf").map(String::as_str).unwrap_or_default())?;
+    let client = auth::client_ip(headers, Some(addr), state.config.client_ip_header.as_deref());
+    if !state.public_limiter.allow(&client) {
+        return Err(ApiError::too_many());
+    }
+    Ok(parts)
+}
+
 fn online_standard(state: &AppState, id: &str) -> Result<std::sync::Arc<Standard>, ApiError> {
     let std =
         state.catalog.get(id).cloned().ok_or_else(|| ApiError::not_found(format!("no service `{id}`")))?;
@@ -189,18 +207,14 @@ async fn apply_form(
 
 async fn apply_submit(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     lang: Lang,
     headers: HeaderMap,
     Path(id): Path<String>,
     m: Multipart,
 ) -> Result<Response, PageError> {
     let std = online_standard(&state, &id)?;
-    let parts = multipart::read(m, state.config.max_upload_bytes).await?;
-    auth::check_form_token(&headers, parts.text.get("csrf").map(String::as_str).unwrap_or_default())?;
-    let client = auth::client_ip(&headers, None, state.config.client_ip_header.as_deref());
-    if !state.public_limiter.allow(&client) {
-        return Err(PageError(ApiError::too_many()));
-    }
+    let parts = public_form(&state, &headers, addr, m).await?;
     let channel =
         std.channels.iter().find(|c| is_self_service(&c.code)).map(|c| c.code.clone()).unwrap_or_default();
     let result = match submission(&std, &channel, &parts.text) {
@@ -362,19 +376,15 @@ async fn track_render(
 
 async fn track_submit(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     lang: Lang,
     MaybeUser(u): MaybeUser,
     headers: HeaderMap,
     Path(code): Path<String>,
     m: Multipart,
 ) -> Result<Response, PageError> {
-    let parts = multipart::read(m, state.config.max_upload_bytes).await?;
+    let parts = public_form(&state, &headers, addr, m).await?;
     let text = |k: &str| parts.text.get(k).cloned().unwrap_or_default();
-    auth::check_form_token(&headers, &text("csrf"))?;
-    let client = auth::client_ip(&headers, None, state.config.client_ip_header.as_deref());
-    if !state.public_limiter.allow(&client) {
-        return Err(PageError(ApiError::too_many()));
-    }
     let body = ApplicantAction {
         action: text("action"),
         nik: text("nik"),
