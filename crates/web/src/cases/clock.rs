@@ -135,6 +135,20 @@ pub fn sla_state(started: Option<i64>, due: Option<i64>, paused: bool, now: i64)
     }
 }
 
+/// The zone of an office, from its province code.
+pub fn office_zone(office: &str) -> TimeZone {
+    TimeZone::for_province(office.get(..2).unwrap_or_default())
+}
+
+/// `25-11-2026 08:30 WIB`: how people read a time, in the office's zone.
+pub fn human(ms_value: Option<i64>, zone: TimeZone) -> String {
+    ms_value
+        .map(|v| {
+            format!("{} {}", at(v).with_timezone(&zone.offset()).format("%d-%m-%Y %H:%M"), zone.as_str())
+        })
+        .unwrap_or_else(|| "—".into())
+}
+
 /// RFC 3339 in the office's own offset (the contract's time format).
 pub fn rfc3339(ms_value: Option<i64>, zone: TimeZone) -> Option<String> {
     ms_value.map(|v| at(v).with_timezone(&zone.offset()).to_rfc3339_opts(chrono::SecondsFormat::Secs, false))

@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::case::Party;
-use domain::{Nik, Role, TimeZone};
+use domain::{Nik, Role};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
@@ -33,12 +33,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/notifications", get(notifications))
 }
 
-fn zone_of(case: &Case) -> TimeZone {
-    TimeZone::for_province(&case.office[..2.min(case.office.len())])
-}
-
 fn time(ms: Option<i64>, case: &Case) -> Option<String> {
-    cases::clock::rfc3339(ms, zone_of(case))
+    cases::clock::rfc3339(ms, cases::clock::office_zone(&case.office))
 }
 
 /// What staff of the office see in lists: no NIK.

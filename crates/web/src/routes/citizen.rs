@@ -346,7 +346,12 @@ async fn track_render(
                     applicant: s("applicant"),
                     status_label: status_label(lang, &c.status),
                     status: c.status.clone(),
-                    due: v["due_at"].as_str().map_or_else(|| std.sla.wording.clone(), str::to_string),
+                    due: match c.due_at {
+                        Some(_) => {
+                            crate::cases::clock::human(c.due_at, crate::cases::clock::office_zone(&c.office))
+                        }
+                        None => std.sla.wording.clone(),
+                    },
                     missing: v["missing"].as_str().map(str::to_string),
                     steps: v["steps"]
                         .as_array()

@@ -20,9 +20,9 @@ use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use domain::Role;
 use domain::case::{Action, ActionError, CaseView, Request as EngineRequest, Status, decide};
 use domain::standard::Actor;
-use domain::{Role, TimeZone};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use store::now_ms;
@@ -44,16 +44,8 @@ fn staff_only(user: &CurrentUser) -> Result<(), ApiError> {
     if user.is_staff() { Ok(()) } else { Err(ApiError::forbidden("the back office is for office staff")) }
 }
 
-fn zone(office: &str) -> TimeZone {
-    TimeZone::for_province(office.get(..2).unwrap_or(office))
-}
-
-/// `24 Nov 2026 10:30 WIB`: how people read a time.
 fn human(ms: Option<i64>, office: &str) -> String {
-    let z = zone(office);
-    ms.and_then(chrono::DateTime::from_timestamp_millis)
-        .map(|t| format!("{} {}", t.with_timezone(&z.offset()).format("%d-%m-%Y %H:%M"), z.as_str()))
-        .unwrap_or_else(|| "—".into())
+    crate::cases::clock::human(ms, crate::cases::clock::office_zone(office))
 }
 
 struct Row {
