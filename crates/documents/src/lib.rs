@@ -3,3 +3,4 @@
 
 pub mod numbering;
 pub mod payload;
+pub mod render;

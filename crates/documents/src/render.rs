@@ -1,0 +1,272 @@
+//! PDF letters in the offices' own form: A4, kop surat (government, office
+//! name, address), title and number, the body, place and date in
+//! Indonesian long form, the signature block (with room for a wet
+//! signature and stamp where a standard requires them) and a QR code.
+//! Built with krilla (a maintained PDF library); text stays extractable.
+
+use chrono::{Datelike, NaiveDate};
+use krilla::Document;
+use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
+use krilla::text::{Font, TextDirection};
+use std::sync::LazyLock;
+
+static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+
+/// Parsed once: the fonts are embedded in the binary (DejaVu, free licence).
+static FONTS: LazyLock<Option<Fonts>> = LazyLock::new(Fonts::load);
+
+struct Fonts {
+    regular: Font,
+    bold: Font,
+    regular_face: ttf_parser::Face<'static>,
+    bold_face: ttf_parser::Face<'static>,
+}
+
+impl Fonts {
+    fn load() -> Option<Fonts> {
+        Some(Fonts {
+            regular: Font::new(REGULAR.to_vec().into(), 0)?,
+            bold: Font::new(BOLD.to_vec().into(), 0)?,
+            regular_face: ttf_parser::Face::parse(REGULAR, 0).ok()?,
+            bold_face: ttf_parser::Face::parse(BOLD, 0).ok()?,
+        })
+    }
+
+    /// Width of `text` at `size` points (advances, no kerning: enough to wrap).
+    fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
+        let face = if bold { &self.bold_face } else { &self.regular_face };
+        let units = f32::from(face.units_per_em());
+        text.chars()
+            .map(|c| {
+                face.glyph_index(c).and_then(|g| face.glyph_hor_advance(g)).map_or(0.5 * units, f32::from)
+            })
+            .sum::<f32>()
+            * size
+            / units
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("the embedded fonts could not be loaded")]
+    Fonts,
+    #[error("the QR code cannot hold this text: {0}")]
+    Qr(String),
+    #[error("PDF: {0}")]
+    Pdf(String),
+}
+
+/// The kop surat.
+#[derive(Debug, Clone)]
+pub struct Letterhead {
+    /// `PEMERINTAH KABUPATEN JEPARA`.
+    pub government: String,
+    /// `DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL`.
+    pub office: String,
+    /// Address, phone, website, email: each a line when known.
+    pub lines: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Signer {
+    /// `Jepara`: the place before the date.
+    pub place: String,
+    /// `Kepala Dinas Kependudukan dan Pencatatan Sipil`.
+    pub position: String,
+    pub name: String,
+    pub nip: Option<String>,
+    /// Leave room for a wet signature and stamp (Bengkulu).
+    pub wet_signature: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Letter {
+    pub title: String,
+    pub number: String,
+    pub date: NaiveDate,
+    pub paragraphs: Vec<String>,
+    pub signer: Signer,
+    /// What the QR code encodes (the verification URL and signed payload).
+    pub qr: String,
+    /// The caption under the QR code.
+    pub qr_caption: String,
+}
+
+const MONTHS: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+
+/// `24 November 2026`.
+pub fn tanggal(d: NaiveDate) -> String {
+    format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+}
+
+const A4: (f32, f32) = (595.28, 841.89);
+const MARGIN: f32 = 56.7;
+
+/// Greedy line breaking on spaces.
+fn wrap(fonts: &Fonts, text: &str, size: f32, width: f32, bold: bool) -> Vec<String> {
+    let mut lines = Vec::new();
+    for para_line in text.lines() {
+        let mut line = String::new();
+        for word in para_line.split_whitespace() {
+            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+            if fonts.width(&candidate, size, bold) > width && !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                line = word.to_string();
+            } else {
+                line = candidate;
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+struct Pen<'a> {
+    fonts: &'a Fonts,
+    y: f32,
+}
+
+impl Pen<'_> {
+    fn text(
+        &mut self,
+        surface: &mut krilla::surface::Surface<'_>,
+        x: f32,
+        text: &str,
+        size: f32,
+        bold: bool,
+    ) {
+        let font = if bold { self.fonts.bold.clone() } else { self.fonts.regular.clone() };
+        surface.draw_text(Point::from_xy(x, self.y), font, size, text, false, TextDirection::Auto);
+    }
+
+    fn centered(&mut self, surface: &mut krilla::surface::Surface<'_>, text: &str, size: f32, bold: bool) {
+        for line in wrap(self.fonts, text, size, A4.0 - 2.0 * MARGIN, bold) {
+            let x = (A4.0 - self.fonts.width(&line, size, bold)) / 2.0;
+            self.y += size * 1.3;
+            self.text(surface, x, &line, size, bold);
+        }
+    }
+
+    fn rule(&mut self, surface: &mut krilla::surface::Surface<'_>, width: f32) {
+        let mut pb = PathBuilder::new();
+        pb.move_to(MARGIN, self.y);
+        pb.line_to(A4.0 - MARGIN, self.y);
+        if let Some(path) = pb.finish() {
+            surface.set_stroke(Some(Stroke { width, ..Default::default() }));
+            surface.draw_path(&path);
+            surface.set_stroke(None);
+        }
+    }
+}
+
+/// Renders one letter as a PDF.
+pub fn render(head: &Letterhead, letter: &Letter) -> Result<Vec<u8>, RenderError> {
+    let fonts = FONTS.as_ref().ok_or(RenderError::Fonts)?;
+    let qr = qrcode::QrCode::with_error_correction_level(letter.qr.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| RenderError::Qr(e.to_string()))?;
+    let mut doc = Document::new();
+    let settings = PageSettings::from_wh(A4.0, A4.1).ok_or_else(|| RenderError::Pdf("page size".into()))?;
+    let mut page = doc.start_page_with(settings);
+    let mut surface = page.surface();
+    let mut pen = Pen { fonts, y: MARGIN - 6.0 };
+
+    // Kop surat.
+    pen.centered(&mut surface, &head.government.to_uppercase(), 12.0, true);
+    pen.centered(&mut surface, &head.office.to_uppercase(), 13.0, true);
+    for l in &head.lines {
+        pen.centered(&mut surface, l, 8.5, false);
+    }
+    pen.y += 6.0;
+    pen.rule(&mut surface, 2.0);
+    pen.y += 2.5;
+    pen.rule(&mut surface, 0.6);
+    pen.y += 18.0;
+
+    // Title and number.
+    pen.centered(&mut surface, &letter.title.to_uppercase(), 12.0, true);
+    pen.centered(&mut surface, &format!("Nomor: {}", letter.number), 10.5, false);
+    pen.y += 14.0;
+
+    // Body.
+    let width = A4.0 - 2.0 * MARGIN;
+    for p in &letter.paragraphs {
+        for line in wrap(fonts, p, 10.5, width, false) {
+            pen.y += 15.0;
+            pen.text(&mut surface, MARGIN, &line, 10.5, false);
+        }
+        pen.y += 6.0;
+    }
+
+    // Signature block on the right; QR on the left at the same height.
+    pen.y += 18.0;
+    let block_top = pen.y;
+    let x = A4.0 / 2.0 + 20.0;
+    let s = &letter.signer;
+    pen.text(&mut surface, x, &format!("{}, {}", s.place, tanggal(letter.date)), 10.5, false);
+    for line in wrap(fonts, &s.position, 10.5, A4.0 - MARGIN - x, false) {
+        pen.y += 14.0;
+        pen.text(&mut surface, x, &line, 10.5, false);
+    }
+    pen.y += if s.wet_signature { 78.0 } else { 56.0 };
+    pen.text(&mut surface, x, &s.name, 10.5, true);
+    if let Some(nip) = &s.nip {
+        pen.y += 14.0;
+        pen.text(&mut surface, x, &format!("NIP. {nip}"), 10.5, false);
+    }
+
+    // QR code: one square per dark module.
+    let modules = qr.width();
+    let side = 92.0_f32;
+    let cell = side / modules as f32;
+    let (qx, qy) = (MARGIN, block_top - 6.0);
+    surface.set_fill(Some(Fill::default()));
+    let colors = qr.to_colors();
+    let mut pb = PathBuilder::new();
+    for (i, c) in colors.iter().enumerate() {
+        if *c == qrcode::Color::Dark {
+            let (col, row) = ((i % modules) as f32, (i / modules) as f32);
+            if let Some(r) = Rect::from_xywh(qx + col * cell, qy + row * cell, cell, cell) {
+                pb.push_rect(r);
+            }
+        }
+    }
+    if let Some(path) = pb.finish() {
+        surface.draw_path(&path);
+    }
+    let mut cap = Pen { fonts, y: qy + side + 4.0 };
+    for line in wrap(fonts, &letter.qr_caption, 7.0, side + 60.0, false) {
+        cap.y += 9.0;
+        cap.text(&mut surface, qx, &line, 7.0, false);
+    }
+    surface.finish();
+    page.finish();
+    doc.finish().map_err(|e| RenderError::Pdf(format!("{e:?}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_the_indonesian_way() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        assert_eq!(tanggal(d), "24 November 2026");
+        assert_eq!(tanggal(NaiveDate::from_ymd_opt(2027, 1, 2).unwrap()), "2 Januari 2027");
+    }
+}

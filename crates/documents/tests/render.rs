@@ -1,0 +1,84 @@
+//! A rendered letter is a real PDF whose text `pdftotext` reads back, and
+//! whose first page `pdftoppm` turns into a PNG to look at
+//! (`target/…/documents-snapshot.png`). Needs poppler-utils:
+//! `scripts/setup-test-deps.sh` installs it.
+
+use chrono::NaiveDate;
+use documents::render::{Letter, Letterhead, Signer, render};
+use std::process::Command;
+
+fn tool(name: &str) -> bool {
+    let ok = Command::new(name).arg("-v").output().is_ok();
+    assert!(ok || std::env::var("CI").is_err(), "{name} is missing: run scripts/setup-test-deps.sh");
+    if !ok {
+        eprintln!("skipping: {name} is missing (run scripts/setup-test-deps.sh)");
+    }
+    ok
+}
+
+fn sample() -> (Letterhead, Letter) {
+    let head = Letterhead {
+        government: "Pemerintah Kabupaten Jepara".into(),
+        office: "Dinas Kependudukan dan Pencatatan Sipil".into(),
+        lines: vec!["WA Dinas 08112600335 · pelayanan.disdukcapil.jeparakab.go.id".into()],
+    };
+    let letter = Letter {
+        title: "Surat Keterangan Keabsahan".into(),
+        number: "470/12/Disdukcapil/SKK/XI/2026".into(),
+        date: NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+        paragraphs: vec![
+            "Yang bertanda tangan di bawah ini menerangkan bahwa Kutipan Akta Kelahiran Nomor 3320-LT-01012020-0001 atas nama BUDI SANTOSO tercatat dalam register akta pencatatan sipil Dinas Kependudukan dan Pencatatan Sipil Kabupaten Jepara.".into(),
+            "Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.".into(),
+        ],
+        signer: Signer {
+            place: "Jepara".into(),
+            position: "Kepala Bidang Pemanfaatan Data dan Inovasi Pelayanan".into(),
+            name: "NAMA PEJABAT".into(),
+            nip: Some("19650805 199203 0 017".into()),
+            wet_signature: false,
+        },
+        qr: "https://layanan.example/verify/ABCDEFGHJKMNPQRS#v1.payload.signature".into(),
+        qr_caption: "Pindai untuk memeriksa keaslian: /verify/ABCDEFGHJKMNPQRS".into(),
+    };
+    (head, letter)
+}
+
+#[test]
+fn a_letter_reads_back_with_its_number_names_and_date() {
+    let (head, letter) = sample();
+    let pdf = render(&head, &letter).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    if !tool("pdftotext") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("layanan-doc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("skk.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let out = Command::new("pdftotext").arg("-layout").arg(&file).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "PEMERINTAH KABUPATEN JEPARA",
+        "DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL",
+        "SURAT KETERANGAN KEABSAHAN",
+        "Nomor: 470/12/Disdukcapil/SKK/XI/2026",
+        "BUDI SANTOSO",
+        "Jepara, 24 November 2026",
+        "NAMA PEJABAT",
+        "NIP. 19650805 199203 0 017",
+    ] {
+        assert!(text.contains(needle), "`{needle}` not in:\n{text}");
+    }
+    // A PNG of the page for a person to look at.
+    if tool("pdftoppm") {
+        let png = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("documents-snapshot");
+        let st = Command::new("pdftoppm")
+            .args(["-png", "-r", "60", "-singlefile"])
+            .arg(&file)
+            .arg(&png)
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
