@@ -191,3 +191,14 @@ pub struct WorklistQuery {
     pub limit: i64,
     pub offset: i64,
 }
+
+/// Everything one action writes besides the case row's new values.
+#[derive(Debug, Default)]
+pub struct CaseUpdate {
+    pub change: CaseChange,
+    pub journal: NewJournal,
+    pub notes: Vec<NewNotification>,
+    pub files: Vec<NewCaseFile>,
+    /// Documents issued by this action, numbered inside its transaction.
+    pub docs: Vec<crate::documents::DocumentDraft>,
+}

@@ -4,9 +4,10 @@
 
 use crate::audit::{AuditEntry, GENESIS, NewAudit, chain_hash};
 use crate::cases::{
-    Case, CaseChange, CaseFile, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification,
+    Case, CaseFile, CaseUpdate, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification,
     Notification, WorklistQuery,
 };
+use crate::documents::{Document, DocumentDraft};
 use crate::{
     Holiday, NewUser, Office, PutOutcome, Region, Result, Session, Store, StoreError, StoredStandard, User,
     now_ms,
@@ -194,6 +195,46 @@ macro_rules! impl_store {
                 let detail = format!("{} {} bytes sha256 {}", f.requirement, f.size, f.sha256);
                 Self::append_audit(tx, NewAudit::change(&f.uploaded_by, "case.file", &object, detail)).await?;
                 Ok(file)
+            }
+
+            /// Takes the next number of (office, type, year) and stores the
+            /// document, inside the caller's transaction: the counter row is
+            /// locked until commit, so concurrent issuers queue, and a
+            /// rollback returns the number.
+            async fn insert_document(tx: &mut sqlx::Transaction<'static, $db>, d: DocumentDraft) -> Result<Document> {
+                let seq: i64 = sqlx::query_scalar(
+                    "INSERT INTO doc_counters (office, doc_type, year, last) VALUES ($1, $2, $3, 1) \
+                     ON CONFLICT (office, doc_type, year) DO UPDATE SET last = doc_counters.last + 1 RETURNING last",
+                )
+                .bind(&d.office)
+                .bind(&d.doc_type)
+                .bind(d.year)
+                .fetch_one(&mut **tx)
+                .await?;
+                let (code, office, case_id, doc_type, year, holder, actor) =
+                    (d.code, d.office, d.case_id, d.doc_type, d.year, d.holder, d.actor);
+                let made = (d.make)(seq).map_err(StoreError::Invalid)?;
+                let doc: Document = sqlx::query_as(
+                    "INSERT INTO documents (code, office, case_id, doc_type, number, seq, year, issued_at, holder, payload, \
+                     pdf_sha256) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING *",
+                )
+                .bind(&code)
+                .bind(&office)
+                .bind(case_id)
+                .bind(&doc_type)
+                .bind(&made.number)
+                .bind(seq)
+                .bind(year)
+                .bind(now_ms())
+                .bind(&holder)
+                .bind(&made.payload)
+                .bind(&made.pdf_sha256)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(|e| StoreError::from_write(e, "document"))?;
+                let detail = format!("{} {} sha256 {}", doc_type, made.number, made.pdf_sha256);
+                Self::append_audit(tx, NewAudit::change(&actor, "document.issue", &format!("document:{code}"), detail)).await?;
+                Ok(doc)
             }
 
             pub(crate) async fn apply_migrations(
@@ -597,16 +638,9 @@ macro_rules! impl_store {
                     .await?)
             }
 
-            async fn update_case(
-                &self,
-                id: i64,
-                expected_version: i64,
-                ch: &CaseChange,
-                journal: &NewJournal,
-                notes: &[NewNotification],
-                files: &[NewCaseFile],
-            ) -> Result<Case> {
+            async fn update_case(&self, id: i64, expected_version: i64, u: CaseUpdate) -> Result<Case> {
                 let now = now_ms();
+                let ch = &u.change;
                 let mut tx = self.begin().await?;
                 let updated: Option<Case> = sqlx::query_as(
                     "UPDATE cases SET status = $3, current_step = $4, current_actor = $5, assignee = $6, due_at = $7, \
@@ -633,11 +667,14 @@ macro_rules! impl_store {
                 let Some(case) = updated else {
                     return Err(StoreError::Stale(format!("case {id} is no longer at version {expected_version}")));
                 };
-                Self::insert_journal(&mut tx, id, now, journal).await?;
-                for f in files {
+                Self::insert_journal(&mut tx, id, now, &u.journal).await?;
+                for f in &u.files {
                     Self::insert_file(&mut tx, id, now, f).await?;
                 }
-                Self::insert_notifications(&mut tx, Some(id), now, notes).await?;
+                for d in u.docs {
+                    Self::insert_document(&mut tx, d).await?;
+                }
+                Self::insert_notifications(&mut tx, Some(id), now, &u.notes).await?;
                 tx.commit().await?;
                 Ok(case)
             }
@@ -802,6 +839,44 @@ macro_rules! impl_store {
                     .bind(case_id)
                     .fetch_all(&self.read)
                     .await?)
+            }
+
+            async fn issue_document(&self, draft: DocumentDraft) -> Result<Document> {
+                let mut tx = self.begin().await?;
+                let doc = Self::insert_document(&mut tx, draft).await?;
+                tx.commit().await?;
+                Ok(doc)
+            }
+
+            async fn document(&self, code: &str) -> Result<Option<Document>> {
+                Ok(sqlx::query_as("SELECT * FROM documents WHERE code = $1").bind(code).fetch_optional(&self.read).await?)
+            }
+
+            async fn case_documents(&self, case_id: i64) -> Result<Vec<Document>> {
+                Ok(sqlx::query_as("SELECT * FROM documents WHERE case_id = $1 ORDER BY issued_at, code")
+                    .bind(case_id)
+                    .fetch_all(&self.read)
+                    .await?)
+            }
+
+            async fn revoke_document(&self, code: &str, actor: &str, reason: &str) -> Result<Document> {
+                let mut tx = self.begin().await?;
+                let doc: Option<Document> = sqlx::query_as(
+                    "UPDATE documents SET revoked_at = $2, revoked_by = $3, revoke_reason = $4 \
+                     WHERE code = $1 AND revoked_at IS NULL RETURNING *",
+                )
+                .bind(code)
+                .bind(now_ms())
+                .bind(actor)
+                .bind(reason)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(doc) = doc else {
+                    return Err(StoreError::Conflict(format!("document {code} is unknown or already revoked")));
+                };
+                Self::append_audit(&mut tx, NewAudit::change(actor, "document.revoke", &format!("document:{code}"), reason.to_string())).await?;
+                tx.commit().await?;
+                Ok(doc)
             }
 
             async fn audit_entries(&self, after: i64, limit: i64) -> Result<Vec<AuditEntry>> {

@@ -9,6 +9,7 @@
 mod audit;
 mod cases;
 mod common;
+mod documents;
 pub mod files;
 mod migrate;
 mod postgres;
@@ -18,9 +19,10 @@ pub mod testing;
 
 pub use audit::{AuditEntry, AuditKind, AuditReport, NewAudit};
 pub use cases::{
-    Case, CaseChange, CaseFile, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification,
+    Case, CaseChange, CaseFile, CaseUpdate, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification,
     Notification, WorklistQuery,
 };
+pub use documents::{Document, DocumentDraft, Made};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -231,15 +233,7 @@ pub trait Store: Send + Sync + 'static {
     /// Applies a change if the case is still at `expected_version`
     /// (`Stale` otherwise), with its journal row, audit row and
     /// notifications, in one transaction.
-    async fn update_case(
-        &self,
-        id: i64,
-        expected_version: i64,
-        change: &CaseChange,
-        journal: &NewJournal,
-        notes: &[NewNotification],
-        files: &[NewCaseFile],
-    ) -> Result<Case>;
+    async fn update_case(&self, id: i64, expected_version: i64, update: CaseUpdate) -> Result<Case>;
     async fn journal(&self, case_id: i64) -> Result<Vec<JournalEntry>>;
     /// One page of a worklist, ordered by the current step's due time, and
     /// the number of matching cases.
@@ -265,6 +259,13 @@ pub trait Store: Send + Sync + 'static {
         notes: &[NewNotification],
     ) -> Result<bool>;
     async fn notifications(&self, office: &str, limit: i64) -> Result<Vec<Notification>>;
+
+    /// Issues a document in its own transaction (see `DocumentDraft`).
+    async fn issue_document(&self, draft: DocumentDraft) -> Result<Document>;
+    async fn document(&self, code: &str) -> Result<Option<Document>>;
+    async fn case_documents(&self, case_id: i64) -> Result<Vec<Document>>;
+    /// Marks a document revoked (once; a second revocation is a conflict).
+    async fn revoke_document(&self, code: &str, actor: &str, reason: &str) -> Result<Document>;
     async fn case_notifications(&self, case_id: i64) -> Result<Vec<Notification>>;
     /// Leases up to `limit` pending notifications of a channel for sending:
     /// each is claimed by one sender (also across app instances) for

@@ -255,6 +255,10 @@ fn new_case(code: &str, actor: &str, step_due: Option<i64>) -> store::NewCase {
     }
 }
 
+fn upd(ch: &store::CaseChange) -> store::CaseUpdate {
+    store::CaseUpdate { change: ch.clone(), journal: journal("advance", "in_progress"), ..Default::default() }
+}
+
 fn journal(action: &str, to: &str) -> store::NewJournal {
     store::NewJournal {
         actor: "op".into(),
@@ -274,9 +278,9 @@ contract!(cases_change_only_at_the_expected_version, |store, url| {
     let mut ch = store::CaseChange::from_case(&c);
     ch.status = "in_progress".into();
     ch.current_step = Some("3".into());
-    let c2 = store.update_case(c.id, 1, &ch, &journal("advance", "in_progress"), &[], &[]).await.unwrap();
+    let c2 = store.update_case(c.id, 1, upd(&ch)).await.unwrap();
     assert_eq!((c2.version, c2.current_step.as_deref()), (2, Some("3")));
-    let stale = store.update_case(c.id, 1, &ch, &journal("advance", "in_progress"), &[], &[]).await;
+    let stale = store.update_case(c.id, 1, upd(&ch)).await;
     assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
     let j = store.journal(c.id).await.unwrap();
     assert_eq!(j.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["submit", "advance"]);
@@ -298,7 +302,7 @@ contract!(concurrent_actions_on_one_version_have_one_winner, |store, url| {
         tasks.push(tokio::spawn(async move {
             let mut ch = store::CaseChange::from_case(&c);
             ch.current_step = Some(format!("s{i}"));
-            store.update_case(c.id, 1, &ch, &journal("advance", "in_progress"), &[], &[]).await.is_ok()
+            store.update_case(c.id, 1, upd(&ch)).await.is_ok()
         }));
     }
     let mut wins = 0;
@@ -377,4 +381,52 @@ contract!(case_files_are_listed_and_audited, |store, url| {
     store.add_case_file(c.id, &f).await.unwrap();
     assert_eq!(store.case_files(c.id).await.unwrap()[0].filename, "f102.pdf");
     assert!(store.audit_entries(0, 100).await.unwrap().iter().any(|a| a.action == "case.file"));
+});
+
+fn draft(code: String, fail: bool) -> store::DocumentDraft {
+    store::DocumentDraft {
+        code,
+        office: "16.06".into(),
+        case_id: None,
+        doc_type: "skk".into(),
+        year: 2026,
+        holder: "S*** A*****".into(),
+        actor: "op".into(),
+        make: Box::new(move |seq| {
+            if fail {
+                return Err("rendering failed".into());
+            }
+            Ok(store::Made {
+                number: format!("470/{seq}/SKK/2026"),
+                payload: "v1.x.y".into(),
+                pdf_sha256: "ab".into(),
+            })
+        }),
+    }
+}
+
+contract!(fifty_concurrent_issuers_get_fifty_consecutive_numbers, |store, url| {
+    case_fixture(&store).await;
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store.issue_document(draft(format!("CODE{i:04}"), false)).await.unwrap().seq
+        }));
+    }
+    let mut seqs = Vec::new();
+    for t in tasks {
+        seqs.push(t.await.unwrap());
+    }
+    seqs.sort();
+    assert_eq!(seqs, (1..=50).collect::<Vec<i64>>());
+    // A failed issue rolls back and leaves no gap.
+    assert!(store.issue_document(draft("FAIL".into(), true)).await.is_err());
+    assert_eq!(store.issue_document(draft("NEXT".into(), false)).await.unwrap().number, "470/51/SKK/2026");
+    assert!(store.document("FAIL").await.unwrap().is_none());
+    // Revocation happens once and is audited.
+    let r = store.revoke_document("NEXT", "kadin", "salah ketik nama").await.unwrap();
+    assert_eq!(r.revoke_reason.as_deref(), Some("salah ketik nama"));
+    assert!(matches!(store.revoke_document("NEXT", "kadin", "again").await, Err(StoreError::Conflict(_))));
+    assert!(store.audit_verify().await.unwrap().ok);
 });

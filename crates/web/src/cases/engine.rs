@@ -415,7 +415,8 @@ pub async fn act(
         }
         None => Vec::new(),
     };
-    Ok(state.store.update_case(case.id, input.expected_version, &ch, &journal, &notes, &files).await?)
+    let update = store::CaseUpdate { change: ch, journal, notes, files, docs: Vec::new() };
+    Ok(state.store.update_case(case.id, input.expected_version, update).await?)
 }
 
 /// The applicant hears of a return, the result, and nothing else.
