@@ -1,6 +1,6 @@
 //! The compact signed payload a document's QR code carries, so a document
 //! can be checked offline: type, number, date, office, holder (masked), the
-//! SHA-256 of the PDF, and the id of the office key that signed it.
+//! a SHA-256 digest (see `digest`), and the id of the office key that signed it.
 //!
 //! Text form: `v1.<base64url fields>.<base64url signature>`; the fields are
 //! one line each, in a fixed order, so the signed bytes are canonical.
@@ -18,8 +18,9 @@ pub struct Payload {
     pub office: String,
     /// Initials only: the QR is public.
     pub holder: String,
-    /// Hex SHA-256 of the PDF file as issued.
-    pub pdf_sha256: String,
+    /// Hex SHA-256: in the QR code, of the letter's text (`content_digest`);
+    /// in the file seal, of the PDF bytes it seals.
+    pub digest: String,
     /// Which office key signed (keys rotate; old ones still verify).
     pub key_id: String,
 }
@@ -48,7 +49,7 @@ impl Payload {
             &self.date,
             &self.office,
             &self.holder,
-            &self.pdf_sha256,
+            &self.digest,
             &self.key_id,
         ];
         if fields.iter().any(|f| f.contains('\n')) {
@@ -92,7 +93,7 @@ impl Payload {
             date: f[2].into(),
             office: f[3].into(),
             holder: f[4].into(),
-            pdf_sha256: f[5].into(),
+            digest: f[5].into(),
             key_id: f[6].into(),
         };
         Ok((p, Signature::from_bytes(&sig), body))
@@ -108,6 +109,17 @@ impl Payload {
         key.1.verify(&body, &sig).map_err(|_| PayloadError::BadSignature)?;
         Ok(p)
     }
+}
+
+/// SHA-256 of a letter's text, in a fixed form: what the QR code vouches for.
+pub fn content_digest(parts: &[&str]) -> String {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_be_bytes());
+        h.update(p.as_bytes());
+    }
+    hex::encode(h.finalize())
 }
 
 /// A key id: the first 16 hex digits of the SHA-256 of the public key.
@@ -132,7 +144,7 @@ mod tests {
             date: "2026-11-24".into(),
             office: "33.20".into(),
             holder: "B*** S******".into(),
-            pdf_sha256: "ab".repeat(32),
+            digest: "ab".repeat(32),
             key_id: key_id(&k.verifying_key()),
         }
     }

@@ -53,8 +53,20 @@ fn a_letter_reads_back_with_its_number_names_and_date() {
     }
     let dir = std::env::temp_dir().join(format!("layanan-doc-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    // The file as issued carries its seal after %%EOF; readers still open it.
+    let key = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+    let payload = documents::payload::Payload {
+        doc_type: "skk".into(),
+        number: letter.number.clone(),
+        date: "2026-11-24".into(),
+        office: "33.20".into(),
+        holder: "B*** S******".into(),
+        digest: String::new(),
+        key_id: documents::payload::key_id(&key.verifying_key()),
+    };
+    let sealed = documents::seal::seal(&pdf, payload, &key).unwrap();
     let file = dir.join("skk.pdf");
-    std::fs::write(&file, &pdf).unwrap();
+    std::fs::write(&file, &sealed).unwrap();
     let out = Command::new("pdftotext").arg("-layout").arg(&file).arg("-").output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     for needle in [
