@@ -68,9 +68,12 @@ impl Pattern {
     }
 }
 
-/// The pattern an office starts with for a document type (an admin changes it).
+/// The pattern an office starts with for a document type (an admin changes
+/// it): the type's initials in the middle, e.g. `tanda_terima` → `TT`.
 pub fn default_pattern(doc_type: &str) -> Pattern {
-    Pattern(format!("470/{{seq}}/Disdukcapil/{}/{{roman_month}}/{{year}}", doc_type.to_uppercase()))
+    let initials: String =
+        doc_type.split('_').filter_map(|w| w.chars().next()).collect::<String>().to_uppercase();
+    Pattern(format!("470/{{seq}}/Disdukcapil/{initials}/{{roman_month}}/{{year}}"))
 }
 
 #[cfg(test)]
@@ -87,7 +90,10 @@ mod tests {
         assert_eq!(p.format(12, d("2026-11-24"), "33.20"), "470/12/Disdukcapil/XI/2026");
         let p = Pattern::parse("{office}/SKK/{seq:04}/{month}.{year}").unwrap();
         assert_eq!(p.format(7, d("2026-01-02"), "33.20"), "33.20/SKK/0007/01.2026");
-        assert_eq!(default_pattern("skk").format(3, d("2026-04-01"), "x"), "470/3/Disdukcapil/SKK/IV/2026");
+        assert_eq!(
+            default_pattern("tanda_terima").format(3, d("2026-04-01"), "x"),
+            "470/3/Disdukcapil/TT/IV/2026"
+        );
     }
 
     #[test]

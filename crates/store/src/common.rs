@@ -7,7 +7,7 @@ use crate::cases::{
     Case, CaseFile, CaseUpdate, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification,
     Notification, WorklistQuery,
 };
-use crate::documents::{Document, DocumentDraft};
+use crate::documents::{Document, DocumentDraft, OfficeKey};
 use crate::{
     Holiday, NewUser, Office, PutOutcome, Region, Result, Session, Store, StoreError, StoredStandard, User,
     now_ms,
@@ -588,7 +588,13 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn create_case(&self, c: &NewCase, journal: &[NewJournal], notes: &[NewNotification]) -> Result<Case> {
+            async fn create_case(
+                &self,
+                c: &NewCase,
+                journal: &[NewJournal],
+                notes: &[NewNotification],
+                docs: Vec<DocumentDraft>,
+            ) -> Result<Case> {
                 let now = now_ms();
                 let mut tx = self.begin().await?;
                 let case: Case = sqlx::query_as(
@@ -621,6 +627,10 @@ macro_rules! impl_store {
                 }
                 for f in &c.files {
                     Self::insert_file(&mut tx, case.id, now, f).await?;
+                }
+                for mut d in docs {
+                    d.case_id = Some(case.id);
+                    Self::insert_document(&mut tx, d).await?;
                 }
                 Self::insert_notifications(&mut tx, Some(case.id), now, notes).await?;
                 tx.commit().await?;
@@ -850,6 +860,39 @@ macro_rules! impl_store {
 
             async fn document(&self, code: &str) -> Result<Option<Document>> {
                 Ok(sqlx::query_as("SELECT * FROM documents WHERE code = $1").bind(code).fetch_optional(&self.read).await?)
+            }
+
+            async fn add_office_key(&self, actor: &str, k: &OfficeKey) -> Result<()> {
+                let mut tx = self.begin().await?;
+                sqlx::query("UPDATE office_keys SET retired_at = $2 WHERE office = $1 AND retired_at IS NULL")
+                    .bind(&k.office)
+                    .bind(k.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO office_keys (id, office, public_key, private_key_enc, created_at) VALUES ($1,$2,$3,$4,$5)",
+                )
+                .bind(&k.id)
+                .bind(&k.office)
+                .bind(&k.public_key)
+                .bind(&k.private_key_enc)
+                .bind(k.created_at)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::from_write(e, "office key"))?;
+                let detail = format!("public {}", k.public_key);
+                Self::append_audit(&mut tx, NewAudit::change(actor, "office_key.add", &format!("key:{}", k.id), detail)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn office_keys(&self, office: Option<&str>) -> Result<Vec<OfficeKey>> {
+                Ok(sqlx::query_as(
+                    "SELECT * FROM office_keys WHERE ($1 IS NULL OR office = $1) ORDER BY office, created_at DESC, id",
+                )
+                .bind(office)
+                .fetch_all(&self.read)
+                .await?)
             }
 
             async fn case_documents(&self, case_id: i64) -> Result<Vec<Document>> {

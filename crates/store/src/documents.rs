@@ -52,3 +52,15 @@ impl std::fmt::Debug for DocumentDraft {
             .finish()
     }
 }
+
+/// An office's signing key as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct OfficeKey {
+    pub id: String,
+    pub office: String,
+    pub public_key: String,
+    #[serde(skip)]
+    pub private_key_enc: String,
+    pub created_at: i64,
+    pub retired_at: Option<i64>,
+}

@@ -22,7 +22,7 @@ pub use cases::{
     Case, CaseChange, CaseFile, CaseUpdate, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification,
     Notification, WorklistQuery,
 };
-pub use documents::{Document, DocumentDraft, Made};
+pub use documents::{Document, DocumentDraft, Made, OfficeKey};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -227,6 +227,7 @@ pub trait Store: Send + Sync + 'static {
         c: &NewCase,
         journal: &[NewJournal],
         notes: &[NewNotification],
+        docs: Vec<DocumentDraft>,
     ) -> Result<Case>;
     async fn case(&self, id: i64) -> Result<Option<Case>>;
     async fn case_by_tracking(&self, code: &str) -> Result<Option<Case>>;
@@ -263,6 +264,10 @@ pub trait Store: Send + Sync + 'static {
     /// Issues a document in its own transaction (see `DocumentDraft`).
     async fn issue_document(&self, draft: DocumentDraft) -> Result<Document>;
     async fn document(&self, code: &str) -> Result<Option<Document>>;
+    /// Adds an office key and retires the office's current one (rotation).
+    async fn add_office_key(&self, actor: &str, key: &OfficeKey) -> Result<()>;
+    /// Keys of one office or of all, newest first, retired ones included.
+    async fn office_keys(&self, office: Option<&str>) -> Result<Vec<OfficeKey>>;
     async fn case_documents(&self, case_id: i64) -> Result<Vec<Document>>;
     /// Marks a document revoked (once; a second revocation is a conflict).
     async fn revoke_document(&self, code: &str, actor: &str, reason: &str) -> Result<Document>;

@@ -8,12 +8,14 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (2, include_str!("../migrations/sqlite/0002_cases.sql")),
     (3, include_str!("../migrations/sqlite/0003_office_hours.sql")),
     (4, include_str!("../migrations/sqlite/0004_documents.sql")),
+    (5, include_str!("../migrations/sqlite/0005_office_keys.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
     (2, include_str!("../migrations/postgres/0002_cases.sql")),
     (3, include_str!("../migrations/postgres/0003_office_hours.sql")),
     (4, include_str!("../migrations/postgres/0004_documents.sql")),
+    (5, include_str!("../migrations/postgres/0005_office_keys.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

@@ -271,7 +271,12 @@ fn journal(action: &str, to: &str) -> store::NewJournal {
 contract!(cases_change_only_at_the_expected_version, |store, url| {
     case_fixture(&store).await;
     let c = store
-        .create_case(&new_case("AAAA", "operator", Some(1000)), &[journal("submit", "submitted")], &[])
+        .create_case(
+            &new_case("AAAA", "operator", Some(1000)),
+            &[journal("submit", "submitted")],
+            &[],
+            Vec::new(),
+        )
         .await
         .unwrap();
     assert_eq!((c.version, c.status.as_str()), (1, "submitted"));
@@ -286,7 +291,7 @@ contract!(cases_change_only_at_the_expected_version, |store, url| {
     assert_eq!(j.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["submit", "advance"]);
     assert_eq!(store.case_by_tracking("AAAA").await.unwrap().unwrap().version, 2);
     assert!(
-        store.create_case(&new_case("AAAA", "operator", None), &[], &[]).await.is_err(),
+        store.create_case(&new_case("AAAA", "operator", None), &[], &[], Vec::new()).await.is_err(),
         "duplicate tracking code"
     );
     assert!(store.audit_verify().await.unwrap().ok);
@@ -294,7 +299,7 @@ contract!(cases_change_only_at_the_expected_version, |store, url| {
 
 contract!(concurrent_actions_on_one_version_have_one_winner, |store, url| {
     case_fixture(&store).await;
-    let c = store.create_case(&new_case("BBBB", "operator", None), &[], &[]).await.unwrap();
+    let c = store.create_case(&new_case("BBBB", "operator", None), &[], &[], Vec::new()).await.unwrap();
     let mut tasks = Vec::new();
     for i in 0..20 {
         let store = store.clone();
@@ -316,10 +321,10 @@ contract!(concurrent_actions_on_one_version_have_one_winner, |store, url| {
 
 contract!(worklists_filter_by_actor_office_and_order_by_due_time, |store, url| {
     case_fixture(&store).await;
-    store.create_case(&new_case("C1", "verifikator", Some(3000)), &[], &[]).await.unwrap();
-    store.create_case(&new_case("C2", "verifikator", Some(1000)), &[], &[]).await.unwrap();
-    store.create_case(&new_case("C3", "verifikator", None), &[], &[]).await.unwrap();
-    store.create_case(&new_case("C4", "operator", Some(10)), &[], &[]).await.unwrap();
+    store.create_case(&new_case("C1", "verifikator", Some(3000)), &[], &[], Vec::new()).await.unwrap();
+    store.create_case(&new_case("C2", "verifikator", Some(1000)), &[], &[], Vec::new()).await.unwrap();
+    store.create_case(&new_case("C3", "verifikator", None), &[], &[], Vec::new()).await.unwrap();
+    store.create_case(&new_case("C4", "operator", Some(10)), &[], &[], Vec::new()).await.unwrap();
     let q = store::WorklistQuery {
         office: "16.06".into(),
         actors: vec!["verifikator".into()],
@@ -340,7 +345,7 @@ contract!(worklists_filter_by_actor_office_and_order_by_due_time, |store, url| {
 
 contract!(an_escalation_fires_once_even_when_raced, |store, url| {
     case_fixture(&store).await;
-    let c = store.create_case(&new_case("DDDD", "operator", Some(100)), &[], &[]).await.unwrap();
+    let c = store.create_case(&new_case("DDDD", "operator", Some(100)), &[], &[], Vec::new()).await.unwrap();
     assert_eq!(store.cases_near_due(50, 10).await.unwrap().len(), 0);
     assert_eq!(store.cases_near_due(80, 10).await.unwrap().len(), 1);
     let note = store::NewNotification {
@@ -369,7 +374,7 @@ contract!(an_escalation_fires_once_even_when_raced, |store, url| {
 
 contract!(case_files_are_listed_and_audited, |store, url| {
     case_fixture(&store).await;
-    let c = store.create_case(&new_case("EEEE", "operator", None), &[], &[]).await.unwrap();
+    let c = store.create_case(&new_case("EEEE", "operator", None), &[], &[], Vec::new()).await.unwrap();
     let f = store::NewCaseFile {
         requirement: "f102".into(),
         filename: "f102.pdf".into(),

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cases;
 pub mod catalog;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod i18n;
 pub mod notify;

@@ -24,6 +24,8 @@ pub struct Config {
     pub files_dir: std::path::PathBuf,
     /// Largest accepted upload, per file.
     pub max_upload_bytes: usize,
+    /// The address citizens reach the portal at; QR codes point there.
+    pub public_url: String,
     /// Failed logins in a row before an account is locked.
     pub lockout_after: i32,
     pub lockout_minutes: i64,
@@ -39,6 +41,7 @@ impl Default for Config {
             public_per_minute: 30,
             files_dir: "data/files".into(),
             max_upload_bytes: 5 * 1024 * 1024,
+            public_url: "http://127.0.0.1:8080".into(),
             lockout_after: 5,
             lockout_minutes: 15,
             session_hours: 12,
@@ -56,6 +59,8 @@ pub struct AppState {
     pub(crate) public_limiter: Arc<RateLimiter>,
     pub(crate) metrics: Arc<Metrics>,
     pub files: Arc<dyn store::files::FileStore>,
+    /// Encrypts the office signing keys; set from configuration.
+    pub document_secret: Arc<documents::keys::Secret>,
 }
 
 impl AppState {
@@ -71,7 +76,17 @@ impl AppState {
             public_limiter: Arc::new(public),
             metrics: Arc::new(Metrics::default()),
             files: Arc::new(store::files::DiskFiles::new(config_files_dir)),
+            // Replaced by the configured secret in a real deployment
+            // (`with_document_secret`); a fresh one suits tests.
+            document_secret: Arc::new(documents::keys::Secret::generate()),
         }
+    }
+}
+
+impl AppState {
+    pub fn with_document_secret(mut self, secret: documents::keys::Secret) -> AppState {
+        self.document_secret = Arc::new(secret);
+        self
     }
 }
 

@@ -313,7 +313,46 @@ pub async fn submit(
     let due = clock::rfc3339(new.due_at, cal.zone).unwrap_or_else(|| std.sla.wording.clone());
     let body = format!("Permohonan {} diterima. Kode lacak: {code}. Batas waktu: {due}.", std.title);
     let notes = tell_applicant(&new.office, &sub.applicant, "Permohonan diterima", &body);
-    Ok(state.store.create_case(&new, &[journal], &notes).await?)
+    let receipt = receipt(state, &std, &new, &code, &due, by).await?;
+    Ok(state.store.create_case(&new, &[journal], &notes, vec![receipt]).await?)
+}
+
+/// The application receipt: signed like every document, its QR code points
+/// at the tracking page.
+async fn receipt(
+    state: &AppState,
+    std: &Standard,
+    new: &NewCase,
+    code: &str,
+    due: &str,
+    by: Option<&CurrentUser>,
+) -> Result<store::DocumentDraft, ApiError> {
+    let zone = clock::office_zone(&new.office);
+    let received = clock::human(Some(new.created_at), zone);
+    let track = format!("{}/track/{code}", state.config.public_url.trim_end_matches('/'));
+    let content = crate::documents::Content {
+        doc_type: "tanda_terima".into(),
+        title: "Tanda Terima Permohonan".into(),
+        paragraphs: vec![
+            format!(
+                "Telah diterima permohonan {} atas nama {}.",
+                std.title,
+                masked_name(&new.applicant_name)
+            ),
+            format!("Kode lacak: {code}. Diterima: {received}. Batas waktu pelayanan: {due}."),
+            format!("Status permohonan dapat dilacak di {track}"),
+        ],
+        holder: masked_name(&new.applicant_name),
+        signer: documents::render::Signer {
+            place: state.store.region(&new.office).await?.map(|r| place_name(&r.name)).unwrap_or_default(),
+            position: "Petugas Pelayanan".into(),
+            name: by.map_or_else(|| "Layanan daring".to_string(), |u| u.user.display_name.clone()),
+            nip: None,
+            wet_signature: false,
+        },
+        qr_target: Some(track),
+    };
+    crate::documents::draft(state, &new.office, &new.created_by, content).await
 }
 
 /// What an actor asks for.
@@ -464,6 +503,11 @@ async fn check_assignee(state: &AppState, case: &Case, std: &Standard, who: &str
     } else {
         Err(ApiError::invalid("assignee", format!("`{who}` does not hold the role of the current step")))
     }
+}
+
+/// `Kabupaten Jepara` → `Jepara`: the place written before a letter's date.
+fn place_name(region: &str) -> String {
+    region.trim_start_matches("Kabupaten ").trim_start_matches("Kota ").to_string()
 }
 
 /// The applicant's name as the public may see it: initials and stars.

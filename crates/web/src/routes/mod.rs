@@ -5,6 +5,7 @@ mod admin;
 mod api;
 mod cases;
 mod citizen;
+mod docs;
 mod multipart;
 mod ops;
 mod portal;
@@ -31,6 +32,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(cases::routes())
         .merge(citizen::routes())
         .merge(staff::routes())
+        .merge(docs::routes())
         .merge(ops::routes())
         .layer(middleware::from_fn_with_state(state.clone(), count_requests))
         .layer(SetResponseHeaderLayer::overriding(

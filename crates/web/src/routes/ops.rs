@@ -190,6 +190,24 @@ pub(crate) fn openapi() -> Value {
                 "summary": "A requirement file of the case, as an attachment (the read is logged)",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}, {"name": "file", "in": "path", "required": true, "schema": {"type": "integer"}}],
                 "responses": {"200": {"description": "the file", "content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}, "401": err(), "403": err(), "404": err()}}},
+            "/api/v1/cases/{id}/documents": {"get": {
+                "summary": "Documents issued for a case",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": op("", json!({"type": "array", "items": {"type": "object", "properties": {"code": {"type": "string"}, "number": {"type": "string"}, "kind": {"type": "string"}, "issued_at": {"type": "string"}, "revoked": {"type": "boolean"}}}}), &[401, 403, 404])["responses"]}},
+            "/api/v1/documents/{code}/pdf": {"get": {
+                "summary": "The sealed PDF (staff of the issuing office)",
+                "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}, "401": err(), "403": err(), "404": err()}}},
+            "/api/v1/documents/{code}/verify": {"get": {
+                "summary": "Public verification: valid, revoked or unknown, with the signed fields (rate-limited)",
+                "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": op("", json!({"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["valid", "revoked", "unknown"]}}}), &[429])["responses"]}},
+            "/api/v1/documents/{code}/revoke": {"post": {
+                "summary": "Revoke a document with a reason (kepala dinas, validator or admin of the office)",
+                "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}}}},
+                "responses": op("", json!({"type": "object"}), &[400, 401, 403, 404, 409, 415, 422])["responses"]}},
+            "/verify/{code}": {"get": page("Public verification page of a document")},
             "/api/v1/notifications": {"get": {"summary": "The office's notification outbox", "responses": op("", json!({"type": "array"}), &[401, 403])["responses"]}},
             "/api/v1/me": {"get": {"summary": "The logged-in account", "responses": op("", json!({"$ref": "#/components/schemas/User"}), &[401])["responses"]}},
         },

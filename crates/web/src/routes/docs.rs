@@ -1,0 +1,163 @@
+//! Documents over HTTP: a case's documents and their PDFs for staff of its
+//! office, revocation by the office's officials, and public verification by
+//! code (rate-limited; codes are random, so the page cannot be enumerated).
+
+use super::cases::staff_case;
+use super::portal::{NavUser, nav, render};
+use crate::auth::{CurrentUser, MaybeUser, client_ip};
+use crate::error::{ApiError, PageError};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::Role;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/cases/{id}/documents", get(case_documents))
+        .route("/api/v1/documents/{code}/pdf", get(pdf))
+        .route("/api/v1/documents/{code}/verify", get(verify_json))
+        .route("/api/v1/documents/{code}/revoke", post(revoke))
+        .route("/verify/{code}", get(verify_page))
+}
+
+async fn case_documents(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let c = staff_case(&state, &user, id).await?;
+    let zone = crate::cases::clock::office_zone(&c.office);
+    let docs: Vec<Value> = state
+        .store
+        .case_documents(c.id)
+        .await?
+        .into_iter()
+        .map(|d| {
+            json!({"code": d.code, "number": d.number, "kind": d.doc_type,
+                   "issued_at": crate::cases::clock::rfc3339(Some(d.issued_at), zone), "revoked": d.revoked_at.is_some()})
+        })
+        .collect();
+    Ok(Json(json!(docs)))
+}
+
+async fn pdf(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
+    let d = state.store.document(&code).await?.ok_or_else(|| ApiError::not_found("no such document"))?;
+    if !user.is_staff() || user.user.office != d.office {
+        return Err(ApiError::forbidden("this document belongs to another office"));
+    }
+    let files = state.files.clone();
+    let sha = d.pdf_sha256.clone();
+    let bytes = tokio::task::spawn_blocking(move || files.get(&sha))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|e| {
+            tracing::error!(error = %e, code = %d.code, "stored document unreadable");
+            ApiError::internal()
+        })?;
+    let name = format!("{}-{}.pdf", d.doc_type, d.code);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "private, no-store".into()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn limited(state: &AppState, headers: &HeaderMap, addr: SocketAddr) -> Result<(), ApiError> {
+    let client = client_ip(headers, Some(addr), state.config.client_ip_header.as_deref());
+    if state.public_limiter.allow(&client) { Ok(()) } else { Err(ApiError::too_many()) }
+}
+
+async fn verify_json(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    limited(&state, &headers, addr)?;
+    Ok(Json(crate::documents::verify(&state, &code).await?))
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    lang: Lang,
+    user: Option<NavUser>,
+    status: String,
+    status_label: &'static str,
+    fields: Vec<(&'static str, String)>,
+}
+
+async fn verify_page(
+    State(state): State<AppState>,
+    lang: Lang,
+    MaybeUser(u): MaybeUser,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Html<String>, PageError> {
+    limited(&state, &headers, addr)?;
+    let v = crate::documents::verify(&state, &code).await?;
+    let status = v["status"].as_str().unwrap_or("unknown").to_string();
+    let s = |k: &str| v[k].as_str().map(str::to_string);
+    let fields = [
+        ("doc_number", s("number")),
+        ("doc_type", s("type")),
+        ("doc_office", s("office")),
+        ("doc_holder", s("holder")),
+        ("doc_issued", s("issued_at")),
+        ("doc_revoked_at", s("revoked_at")),
+        ("doc_reason", s("revoke_reason")),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| (lang.t(k), v)))
+    .collect();
+    render(&VerifyPage {
+        lang,
+        user: nav(&u),
+        status_label: lang.t(&format!("doc_{status}")),
+        status,
+        fields,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RevokeBody {
+    reason: String,
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    body: Result<Json<RevokeBody>, JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    user.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
+    let Json(body) = body.map_err(super::api::json_error)?;
+    let d = state.store.document(&code).await?.ok_or_else(|| ApiError::not_found("no such document"))?;
+    user.require(&[Role::KepalaDinas, Role::Validator, Role::Admin], &d.office)?;
+    let reason = body.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 1000 {
+        return Err(ApiError::invalid("reason", "say why the document is revoked (at most 1000 characters)"));
+    }
+    state.store.revoke_document(&code, &user.user.username, reason).await?;
+    Ok(Json(crate::documents::verify(&state, &code).await?))
+}
