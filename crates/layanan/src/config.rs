@@ -25,6 +25,10 @@ pub struct Config {
     pub smtp_host: Option<String>,
     pub smtp_port: u16,
     pub smtp_from: String,
+    /// The secret (64 hex digits) that encrypts the office signing keys;
+    /// without it, the file below holds one (created on first start).
+    pub document_secret: Option<String>,
+    pub document_secret_file: PathBuf,
 }
 
 impl Default for Config {
@@ -39,6 +43,8 @@ impl Default for Config {
             smtp_host: None,
             smtp_port: 25,
             smtp_from: "layanan@localhost".into(),
+            document_secret: None,
+            document_secret_file: "data/document.key".into(),
         }
     }
 }
@@ -59,4 +65,43 @@ pub fn load(file: &Path, database: Option<String>) -> Result<Config, String> {
         cfg.database_url = db;
     }
     Ok(cfg)
+}
+
+impl Config {
+    /// The document secret: configured, or read from (and on first start
+    /// written to) `document_secret_file` with owner-only permissions.
+    pub fn document_secret(&self) -> Result<documents::keys::Secret, String> {
+        use documents::keys::Secret;
+        if let Some(hex) = &self.document_secret {
+            return Secret::from_hex(hex).map_err(|e| format!("document_secret: {e}"));
+        }
+        let path = &self.document_secret_file;
+        match std::fs::read_to_string(path) {
+            Ok(text) => Secret::from_hex(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let secret = Secret::generate();
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+                }
+                write_private(path, &secret.to_hex()).map_err(|e| format!("{}: {e}", path.display()))?;
+                tracing::warn!(file = %path.display(), "created the document secret: back it up, documents cannot be signed without it");
+                Ok(secret)
+            }
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
 }

@@ -2,6 +2,7 @@
 //! of DESIGN.md's contract.
 
 mod config;
+mod keys_cmd;
 mod lint_cmd;
 mod nik_cmd;
 mod serve;
@@ -49,6 +50,16 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Office signing keys.
+    #[command(subcommand)]
+    Keys(keys_cmd::KeysCommand),
+    /// Check a document file offline: exit 0 only when genuine and unaltered.
+    Verify {
+        file: std::path::PathBuf,
+        /// A key file from `layanan keys export` (default: the database's keys).
+        #[arg(long)]
+        keys: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -86,6 +97,8 @@ fn main() -> ExitCode {
             Some(Command::Migrate) => serve::prepare_store(&cfg).await.map(|_| ExitCode::SUCCESS),
             Some(Command::User(cmd)) => user_cmd::run(&cfg, cmd).await,
             Some(Command::Audit(AuditCommand::Verify)) => audit_verify(&cfg).await,
+            Some(Command::Keys(cmd)) => keys_cmd::run(&cfg, cmd).await,
+            Some(Command::Verify { file, keys }) => keys_cmd::verify(&cfg, file, keys).await,
             Some(Command::Standards(_) | Command::Nik(_)) => Ok(ExitCode::SUCCESS),
         }
     });

@@ -61,7 +61,8 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
     let addr = args.addr.unwrap_or(cfg.addr.clone());
     let listener =
         tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let state = web::AppState::new(store, catalog, cfg.web.clone());
+    let secret = cfg.document_secret()?;
+    let state = web::AppState::new(store, catalog, cfg.web.clone()).with_document_secret(secret);
     if !args.no_demo {
         let accounts = web::demo::seed(state.store.as_ref()).await.map_err(|e| e.body.message)?;
         if !accounts.is_empty() {

@@ -15,7 +15,13 @@ fn repo() -> PathBuf {
 
 fn layanan(args: &[&str], db: &str) -> Command {
     let mut c = Command::new(BIN);
-    c.args(args).current_dir(repo()).env("LAYANAN_DATABASE_URL", db).env_remove("LAYANAN_CONFIG");
+    c.args(args)
+        .current_dir(repo())
+        .env("LAYANAN_DATABASE_URL", db)
+        .env_remove("LAYANAN_CONFIG")
+        // Test secrets and files stay out of the repository's data/.
+        .env("LAYANAN_DOCUMENT_SECRET", "11".repeat(32))
+        .env("LAYANAN_FILES_DIR", std::env::temp_dir().join("layanan-cli-test-files"));
     c
 }
 
@@ -294,4 +300,104 @@ async fn serve_runs_on_postgresql_with_only_the_url_changed() {
     drop(server);
     let ok = run(&["audit", "verify"], &db, None);
     assert!(ok.status.success(), "{}", text(&ok));
+}
+
+#[tokio::test]
+async fn keys_export_lets_anyone_verify_a_document_offline() {
+    let dir = TempDir::new("docs");
+    let db = sqlite_url(&dir.0);
+    let server = serve(&db, &["--no-demo"]);
+    let add = run(
+        &[
+            "user",
+            "add",
+            "--username",
+            "muba.op",
+            "--role",
+            "operator",
+            "--office",
+            "16.06",
+            "--password-stdin",
+        ],
+        &db,
+        Some("sebuah kata sandi panjang"),
+    );
+    assert!(add.status.success(), "{}", text(&add));
+    let http = reqwest::Client::new();
+    let login: serde_json::Value = http
+        .post(format!("{}/api/v1/login", server.base))
+        .json(&serde_json::json!({"username": "muba.op", "password": "sebuah kata sandi panjang"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap().to_string();
+    let body = serde_json::json!({"service": "16.06-ktp-el", "channel": "counter", "applicant": {"name": "Siti", "nik": "1606015708900001"}, "fields": {"jenis_permohonan": "rekam"}});
+    let r: serde_json::Value = http
+        .post(format!("{}/api/v1/applications", server.base))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let docs: serde_json::Value = http
+        .get(format!("{}/api/v1/cases/{}/documents", server.base, r["id"]))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let code = docs[0]["code"].as_str().unwrap();
+    let pdf = http
+        .get(format!("{}/api/v1/documents/{code}/pdf", server.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    drop(server);
+
+    let export = run(&["keys", "export"], &db, None);
+    assert!(export.status.success(), "{}", text(&export));
+    let keyfile = dir.0.join("keys.txt");
+    std::fs::write(&keyfile, &export.stdout).unwrap();
+    assert!(String::from_utf8_lossy(&export.stdout).starts_with("16.06 "));
+    let file = dir.0.join("tanda-terima.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    // Offline, with only the exported keys (no database).
+    let ok = run(
+        &["verify", file.to_str().unwrap(), "--keys", keyfile.to_str().unwrap()],
+        "sqlite:///nonexistent/x.db",
+        None,
+    );
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(text(&ok).contains("GENUINE: tanda_terima 470/1/Disdukcapil/TT/"));
+    let mut tampered = pdf.to_vec();
+    tampered[300] ^= 1;
+    std::fs::write(&file, &tampered).unwrap();
+    let bad = run(
+        &["verify", file.to_str().unwrap(), "--keys", keyfile.to_str().unwrap()],
+        "sqlite:///nonexistent/x.db",
+        None,
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad).contains("altered"), "{}", text(&bad));
+
+    // Rotation: a new key signs, the old one still verifies.
+    let rot = run(&["keys", "rotate", "--office", "16.06"], &db, None);
+    assert!(rot.status.success(), "{}", text(&rot));
+    std::fs::write(&file, &pdf).unwrap();
+    assert!(run(&["verify", file.to_str().unwrap()], &db, None).status.success());
+    let export = String::from_utf8_lossy(&run(&["keys", "export"], &db, None).stdout).to_string();
+    assert_eq!(export.lines().count(), 2);
+    assert_eq!(export.lines().filter(|l| l.ends_with(" retired")).count(), 1);
 }
