@@ -4,6 +4,7 @@
 
 pub mod calendar;
 pub mod case;
+pub mod document;
 pub mod duration;
 pub mod lint;
 pub mod nik;

@@ -217,6 +217,20 @@ impl Linter<'_> {
                     self.error(line, format!("{name}: an SOP step states its output"));
                 }
             }
+            if let Some(doc) = &step.document {
+                if crate::document::kind(doc).is_none() {
+                    let known: Vec<_> = crate::document::KINDS.iter().map(|k| k.code).collect();
+                    self.error(
+                        line,
+                        format!("{name}: unknown document `{doc}` (known: {})", known.join(", ")),
+                    );
+                } else if step.actor == Actor::External {
+                    self.error(
+                        line,
+                        format!("{name}: an outside party's letter is recorded, not issued by the office"),
+                    );
+                }
+            }
             if let Some(d @ SlaDuration::Untimed { .. }) = &step.duration {
                 self.push(
                     Severity::Warning,

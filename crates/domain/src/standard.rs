@@ -246,6 +246,10 @@ pub struct Step {
     /// Where a return from this step goes (a step id), if it may return.
     #[serde(default)]
     pub returns_to: Option<String>,
+    /// The document the office issues when this step is completed (a code
+    /// of `document::KINDS`); outside bodies' letters are recorded, not issued.
+    #[serde(default)]
+    pub document: Option<String>,
     /// A step the seed makes conditional ("manakala ada permasalahan"):
     /// the previous step's actor may pass over it.
     #[serde(default)]

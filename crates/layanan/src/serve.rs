@@ -56,7 +56,10 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
     init_logging(&cfg.log);
     let started = Instant::now();
     let store = prepare_store(&cfg).await?;
-    let catalog = web::Catalog::load(store.as_ref()).await.map_err(|e| e.to_string())?;
+    let catalog = web::Catalog::load(store.as_ref())
+        .await
+        .and_then(|c| c.with_templates(&cfg.standards_dir))
+        .map_err(|e| e.to_string())?;
 
     let addr = args.addr.unwrap_or(cfg.addr.clone());
     let listener =

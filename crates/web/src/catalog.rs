@@ -173,10 +173,13 @@ async fn office_from(
     })
 }
 
-/// The newest version of every standard, parsed, by service id.
+/// The newest version of every standard, parsed, by service id, and the
+/// document body templates (`standards/templates/`, overridable per office).
 #[derive(Debug, Default)]
 pub struct Catalog {
     standards: BTreeMap<String, Arc<Standard>>,
+    /// (office or "" for the default, document kind) → body template.
+    templates: BTreeMap<(String, String), String>,
 }
 
 impl Catalog {
@@ -194,7 +197,36 @@ impl Catalog {
                 }
             }
         }
-        Ok(Catalog { standards })
+        Ok(Catalog { standards, templates: BTreeMap::new() })
+    }
+
+    /// Reads `dir/templates/*.txt` and `dir/<office>/templates/*.txt`.
+    pub fn with_templates(mut self, dir: &Path) -> Result<Catalog, CatalogError> {
+        let mut read_dir = |folder: std::path::PathBuf, office: &str| -> Result<(), CatalogError> {
+            let Ok(entries) = std::fs::read_dir(&folder) else { return Ok(()) };
+            for e in entries.filter_map(Result::ok) {
+                let path = e.path();
+                if path.extension().is_some_and(|x| x == "txt")
+                    && let Some(kind) = path.file_stem().and_then(|s| s.to_str())
+                {
+                    self.templates.insert((office.to_string(), kind.to_string()), read(&path)?);
+                }
+            }
+            Ok(())
+        };
+        read_dir(dir.join("templates"), "")?;
+        for (code, folder) in office_folders(dir)? {
+            read_dir(folder.join("templates"), code.as_str())?;
+        }
+        Ok(self)
+    }
+
+    /// The body template of a document kind for an office.
+    pub fn template(&self, office: &str, kind: &str) -> Option<&str> {
+        self.templates
+            .get(&(office.to_string(), kind.to_string()))
+            .or_else(|| self.templates.get(&(String::new(), kind.to_string())))
+            .map(String::as_str)
     }
 
     pub fn get(&self, id: &str) -> Option<&Arc<Standard>> {

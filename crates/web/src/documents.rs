@@ -173,3 +173,51 @@ pub async fn verify(state: &AppState, code: &str) -> Result<serde_json::Value, A
         "revoke_reason": doc.revoke_reason,
     }))
 }
+
+/// Fills a body template: `{name}` from `values`, `{fields.CODE}` from the
+/// application's fields (empty when absent), anything else left as written.
+/// Paragraphs are separated by blank lines; empty ones are dropped.
+pub fn fill(template: &str, values: &[(&str, String)], fields: &serde_json::Value) -> Vec<String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let Some(len) = rest[open..].find('}') else { break };
+        let name = &rest[open + 1..open + len];
+        if let Some((_, v)) = values.iter().find(|(k, _)| *k == name) {
+            out.push_str(v);
+        } else if let Some(code) = name.strip_prefix("fields.") {
+            match &fields[code] {
+                serde_json::Value::Null => {}
+                serde_json::Value::String(v) => out.push_str(v),
+                other => out.push_str(&other.to_string()),
+            }
+        } else {
+            out.push_str(&rest[open..=open + len]);
+        }
+        rest = &rest[open + len + 1..];
+    }
+    out.push_str(rest);
+    out.split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+    use serde_json::json;
+
+    #[test]
+    fn templates_fill_known_names_and_keep_unknown_ones() {
+        let body =
+            "Atas nama {applicant}, akta {fields.nomor_akta}{fields.absent}.\n\n{note}\n\nLihat {typo}.";
+        let got = fill(
+            body,
+            &[("applicant", "Budi".into()), ("note", String::new())],
+            &json!({"nomor_akta": "X-1"}),
+        );
+        assert_eq!(got, ["Atas nama Budi, akta X-1.", "Lihat {typo}."]);
+    }
+}

@@ -446,6 +446,15 @@ pub async fn act(
         data: input.data.as_ref().map(Value::to_string),
     };
     let files = store_uploads(state, &std, uploads, &journal.actor).await?;
+    // Completing a step that yields an office document issues it in this
+    // same transaction.
+    let mut docs = Vec::new();
+    if action == Action::Advance
+        && let Some(step) = std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref())
+        && let Some(kind) = step.document.as_deref()
+    {
+        docs.push(step_document(state, &std, case, step, kind, party, input).await?);
+    }
     let notes = match applicant_message(&std, case, t.status, action, input.note.as_deref()) {
         Some((subject, body)) => {
             let applicant: Applicant =
@@ -454,7 +463,7 @@ pub async fn act(
         }
         None => Vec::new(),
     };
-    let update = store::CaseUpdate { change: ch, journal, notes, files, docs: Vec::new() };
+    let update = store::CaseUpdate { change: ch, journal, notes, files, docs };
     Ok(state.store.update_case(case.id, input.expected_version, update).await?)
 }
 
@@ -502,6 +511,85 @@ async fn check_assignee(state: &AppState, case: &Case, std: &Standard, who: &str
         Ok(())
     } else {
         Err(ApiError::invalid("assignee", format!("`{who}` does not hold the role of the current step")))
+    }
+}
+
+/// The document a completed step yields, from the office's template.
+async fn step_document(
+    state: &AppState,
+    std: &Standard,
+    case: &Case,
+    step: &domain::standard::Step,
+    kind: &str,
+    party: &Party,
+    input: &ActionInput,
+) -> Result<store::DocumentDraft, ApiError> {
+    let doc = domain::document::kind(kind).ok_or_else(ApiError::internal)?;
+    let applicant: Applicant = serde_json::from_str(&case.applicant).map_err(|_| ApiError::internal())?;
+    let who = applicant.organisation.as_ref().map_or_else(|| applicant.name.clone(), |o| o.name.clone());
+    let office = state.store.office(&case.office).await?.map(|o| o.name).unwrap_or_default();
+    let reference = state
+        .store
+        .journal(case.id)
+        .await?
+        .into_iter()
+        .rev()
+        .find_map(|j| {
+            j.data
+                .and_then(|d| serde_json::from_str::<Value>(&d).ok())
+                .and_then(|d| d["reference"].as_str().map(str::to_string))
+        })
+        .unwrap_or_default();
+    let values = [
+        ("service", std.title.clone()),
+        ("applicant", who),
+        ("tracking_code", case.tracking_code.clone()),
+        ("output", step.output.clone().unwrap_or_default()),
+        ("office", office),
+        ("note", input.note.clone().unwrap_or_default()),
+        ("reference", reference),
+    ];
+    let fields: Value = serde_json::from_str(&case.fields).unwrap_or(Value::Null);
+    let template = state.catalog.template(&case.office, kind).unwrap_or("{output}");
+    let (name, position) = match party {
+        Party::Staff { username, role, .. } => {
+            let name = state
+                .store
+                .user_for_login(username)
+                .await?
+                .map_or_else(|| username.clone(), |(u, _)| u.display_name);
+            (name, position_of(*role))
+        }
+        Party::Applicant => ("Layanan daring".to_string(), "Petugas Pelayanan"),
+    };
+    let content = crate::documents::Content {
+        doc_type: kind.into(),
+        title: doc.title.into(),
+        paragraphs: crate::documents::fill(template, &values, &fields),
+        holder: masked_name(&case.applicant_name),
+        signer: documents::render::Signer {
+            place: state.store.region(&case.office).await?.map(|r| place_name(&r.name)).unwrap_or_default(),
+            position: position.into(),
+            name,
+            nip: None,
+            wet_signature: doc.wet_signature,
+        },
+        qr_target: None,
+    };
+    let actor = match party {
+        Party::Staff { username, .. } => username.as_str(),
+        Party::Applicant => "pemohon",
+    };
+    crate::documents::draft(state, &case.office, actor, content).await
+}
+
+/// The title under a signature, by role.
+fn position_of(role: Role) -> &'static str {
+    match role {
+        Role::KepalaDinas => "Kepala Dinas Kependudukan dan Pencatatan Sipil",
+        Role::Validator => "Kepala Bidang",
+        Role::Verifikator => "Kepala Seksi / Verifikator",
+        _ => "Petugas Pelayanan",
     }
 }
 

@@ -39,7 +39,7 @@ impl TestApp {
         let store = db.store.clone();
         store::reference::ensure_loaded(store.as_ref()).await.unwrap();
         web::catalog::sync_dir(store.as_ref(), &standards_dir()).await.unwrap();
-        let catalog = Catalog::load(store.as_ref()).await.unwrap();
+        let catalog = Catalog::load(store.as_ref()).await.unwrap().with_templates(&standards_dir()).unwrap();
         let state = AppState::new(store, catalog, config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr: SocketAddr = listener.local_addr().unwrap();
