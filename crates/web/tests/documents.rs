@@ -66,6 +66,25 @@ async fn a_receipt_is_issued_signed_verifiable_and_revocable() {
         assert!(!text.contains(NIK), "no NIK on a receipt");
     }
 
+    // The applicant's own copy: tracking code and NIK in the body.
+    let own = |nik: &str| {
+        app.http
+            .post(app.url(&format!("/api/v1/track/{tracking}/documents/{code}")))
+            .json(&json!({ "nik": nik }))
+            .send()
+    };
+    assert_eq!(own("1606015708900002").await.unwrap().status(), 403);
+    let mine = own(NIK).await.unwrap();
+    assert_eq!(mine.status(), 200);
+    assert_eq!(mine.bytes().await.unwrap().to_vec(), pdf);
+    // Staff see it on the case page; officials get a revoke form.
+    let (_, page) =
+        app.get_text(&format!("/staff/cases/{id}"), Some(&format!("layanan_session={kadin}"))).await;
+    assert!(page.contains(&number) && page.contains(&format!("/staff/documents/{code}/revoke")));
+    let (_, op_page) =
+        app.get_text(&format!("/staff/cases/{id}"), Some(&format!("layanan_session={op}"))).await;
+    assert!(op_page.contains(&number) && !op_page.contains("/revoke"));
+
     // Public verification.
     let (_, v) = app.get_json(&format!("/api/v1/documents/{code}/verify"), None).await;
     assert_eq!((v["status"].as_str(), v["number"].as_str()), (Some("valid"), Some(number.as_str())));

@@ -29,6 +29,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/services/{id}/apply", get(apply_form).post(apply_submit))
         .route("/track", get(track_lookup))
         .route("/track/{code}", get(track_page).post(track_submit))
+        .route("/track/{code}/documents/{doc}", axum::routing::post(track_document))
 }
 
 #[derive(Default)]
@@ -265,6 +266,8 @@ struct TrackPage {
     fresh: bool,
     csrf: String,
     uploads: Vec<(String, String)>,
+    /// (code, title, number)
+    documents: Vec<(String, String, String)>,
 }
 
 pub(super) fn status_label(lang: Lang, status: &str) -> &'static str {
@@ -322,6 +325,7 @@ async fn track_render(
         fresh,
         csrf,
         uploads: Vec::new(),
+        documents: Vec::new(),
     };
     let mut status = status;
     if let Some(code) = code {
@@ -333,6 +337,18 @@ async fn track_render(
             Some(c) => {
                 let v = track_view(state, &c).await?;
                 let std = crate::cases::standard_of(state, &c.office, &c.service, c.standard_version).await?;
+                page.documents = state
+                    .store
+                    .case_documents(c.id)
+                    .await?
+                    .into_iter()
+                    .filter(|d| d.revoked_at.is_none())
+                    .map(|d| {
+                        let title = domain::document::kind(&d.doc_type)
+                            .map_or(d.doc_type.clone(), |k| k.title.to_string());
+                        (d.code, title, d.number)
+                    })
+                    .collect();
                 page.uploads = std
                     .requirements
                     .iter()
@@ -408,4 +424,26 @@ async fn track_submit(
         }
         Err(e) => Err(PageError(e)),
     }
+}
+
+#[derive(Deserialize)]
+struct DocumentForm {
+    csrf: String,
+    nik: String,
+}
+
+/// The applicant downloads a document of their application (NIK in the form).
+async fn track_document(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path((code, doc)): Path<(String, String)>,
+    axum::extract::Form(f): axum::extract::Form<DocumentForm>,
+) -> Result<Response, PageError> {
+    auth::check_form_token(&headers, &f.csrf)?;
+    let client = auth::client_ip(&headers, Some(addr), state.config.client_ip_header.as_deref());
+    if !state.public_limiter.allow(&client) {
+        return Err(PageError(ApiError::too_many()));
+    }
+    Ok(super::docs::applicant_document(&state, &code, &doc, &f.nik).await?)
 }

@@ -27,6 +27,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/documents/{code}/verify", get(verify_json))
         .route("/api/v1/documents/{code}/revoke", post(revoke))
         .route("/verify/{code}", get(verify_page))
+        .route("/api/v1/track/{tracking}/documents/{code}", post(applicant_pdf))
 }
 
 async fn case_documents(
@@ -54,10 +55,24 @@ async fn pdf(
     user: CurrentUser,
     Path(code): Path<String>,
 ) -> Result<Response, ApiError> {
-    let d = state.store.document(&code).await?.ok_or_else(|| ApiError::not_found("no such document"))?;
+    pdf_response(&state, &user, &code).await
+}
+
+/// The sealed PDF, for staff of the issuing office.
+pub(super) async fn pdf_response(
+    state: &AppState,
+    user: &CurrentUser,
+    code: &str,
+) -> Result<Response, ApiError> {
+    let d = state.store.document(code).await?.ok_or_else(|| ApiError::not_found("no such document"))?;
     if !user.is_staff() || user.user.office != d.office {
         return Err(ApiError::forbidden("this document belongs to another office"));
     }
+    pdf_bytes(state, &d).await
+}
+
+/// A document's stored file, as an attachment.
+pub(super) async fn pdf_bytes(state: &AppState, d: &store::Document) -> Result<Response, ApiError> {
     let files = state.files.clone();
     let sha = d.pdf_sha256.clone();
     let bytes = tokio::task::spawn_blocking(move || files.get(&sha))
@@ -152,12 +167,69 @@ async fn revoke(
 ) -> Result<Json<Value>, ApiError> {
     user.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
     let Json(body) = body.map_err(super::api::json_error)?;
-    let d = state.store.document(&code).await?.ok_or_else(|| ApiError::not_found("no such document"))?;
+    revoke_document(&state, &user, &code, &body.reason).await?;
+    Ok(Json(crate::documents::verify(&state, &code).await?))
+}
+
+/// Revokes a document of the user's office, with its reason.
+pub(super) async fn revoke_document(
+    state: &AppState,
+    user: &CurrentUser,
+    code: &str,
+    reason: &str,
+) -> Result<(), ApiError> {
+    let d = state.store.document(code).await?.ok_or_else(|| ApiError::not_found("no such document"))?;
     user.require(&[Role::KepalaDinas, Role::Validator, Role::Admin], &d.office)?;
-    let reason = body.reason.trim();
+    let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 1000 {
         return Err(ApiError::invalid("reason", "say why the document is revoked (at most 1000 characters)"));
     }
-    state.store.revoke_document(&code, &user.user.username, reason).await?;
-    Ok(Json(crate::documents::verify(&state, &code).await?))
+    state.store.revoke_document(code, &user.user.username, reason).await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NikBody {
+    nik: String,
+}
+
+/// The applicant's own copy: tracking code plus NIK (in the body, never
+/// in a URL); the read is logged.
+async fn applicant_pdf(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path((tracking, code)): Path<(String, String)>,
+    body: Result<Json<NikBody>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    limited(&state, &headers, addr)?;
+    let Json(body) = body.map_err(super::api::json_error)?;
+    applicant_document(&state, &tracking, &code, &body.nik).await
+}
+
+/// A document of an application, for its applicant.
+pub(super) async fn applicant_document(
+    state: &AppState,
+    tracking: &str,
+    code: &str,
+    nik: &str,
+) -> Result<Response, ApiError> {
+    let case = state
+        .store
+        .case_by_tracking(&tracking.trim().to_uppercase())
+        .await?
+        .ok_or_else(|| ApiError::not_found("no application with this tracking code"))?;
+    super::cases::verify_applicant(&case, nik)?;
+    let d = state
+        .store
+        .document(code)
+        .await?
+        .filter(|d| d.case_id == Some(case.id))
+        .ok_or_else(|| ApiError::not_found("no such document in this application"))?;
+    state
+        .store
+        .log_access("pemohon", &format!("case:{} document:{}", case.id, d.code), "applicant's own copy")
+        .await?;
+    pdf_bytes(state, &d).await
 }

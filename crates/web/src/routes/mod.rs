@@ -5,7 +5,7 @@ mod admin;
 mod api;
 mod cases;
 mod citizen;
-mod docs;
+pub(crate) mod docs;
 mod multipart;
 mod ops;
 mod portal;

@@ -38,6 +38,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/staff/intake/{id}", get(intake_form).post(intake_submit))
         .route("/staff/supervisor", get(supervisor))
         .route("/staff/outbox", get(outbox))
+        .route("/staff/documents/{code}/pdf", get(document_pdf))
+        .route("/staff/documents/{code}/revoke", post(document_revoke))
 }
 
 fn staff_only(user: &CurrentUser) -> Result<(), ApiError> {
@@ -212,6 +214,9 @@ struct CasePage {
     assignees: Vec<String>,
     external: bool,
     timeline: Vec<(String, String, String, String)>,
+    /// (code, title, number, status label, revocable)
+    documents: Vec<(String, String, String, &'static str, bool)>,
+    can_revoke: bool,
     csrf: String,
 }
 
@@ -338,6 +343,20 @@ async fn render_case(
             (human(Some(j.at), &c.office), who, what, format!("{}{data}", j.note.unwrap_or_default()))
         })
         .collect();
+    let documents = state
+        .store
+        .case_documents(c.id)
+        .await?
+        .into_iter()
+        .map(|d| {
+            let title =
+                domain::document::kind(&d.doc_type).map_or(d.doc_type.clone(), |k| k.title.to_string());
+            let status =
+                if d.revoked_at.is_some() { lang.t("doc_revoked_short") } else { lang.t("doc_valid_short") };
+            (d.code, title, d.number, status, d.revoked_at.is_none())
+        })
+        .collect();
+    let can_revoke = matches!(user.role, Role::KepalaDinas | Role::Validator | Role::Admin);
     let sla = sla_state(c.step_started_at, c.step_due_at, c.paused_at.is_some(), now_ms());
     let page = CasePage {
         lang,
@@ -365,6 +384,8 @@ async fn render_case(
         assignees,
         external: current.is_some_and(|s| s.actor == Actor::External),
         timeline,
+        documents,
+        can_revoke,
         csrf: user.session.csrf_token.clone(),
     };
     Ok((status, render(&page)?).into_response())
@@ -624,4 +645,36 @@ async fn outbox(
         })
         .collect();
     render(&OutboxPage { lang, user: nav(&Some(user)), rows })
+}
+
+async fn document_pdf(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    Ok(super::docs::pdf_response(&state, &user, &code).await?)
+}
+
+#[derive(Deserialize)]
+struct RevokeForm {
+    csrf: String,
+    case: i64,
+    reason: String,
+}
+
+async fn document_revoke(
+    State(state): State<AppState>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    Form(f): Form<RevokeForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(Some(&f.csrf))?;
+    match super::docs::revoke_document(&state, &user, &code, &f.reason).await {
+        Ok(()) => Ok(Redirect::to(&format!("/staff/cases/{}", f.case)).into_response()),
+        Err(e) if e.status.is_client_error() => {
+            render_case(&state, lang, &user, f.case, Some(e.body.message.clone()), e.status).await
+        }
+        Err(e) => Err(PageError(e)),
+    }
 }
