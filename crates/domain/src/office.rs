@@ -196,6 +196,10 @@ pub struct OfficeProfile {
     /// The units (Sekretariat, bidang) that roles are bound to.
     #[serde(default)]
     pub units: Vec<String>,
+    /// Letter-number patterns by document kind, e.g.
+    /// `surat_keterangan_keabsahan = "470/{seq}/SKK/{roman_month}/{year}"`.
+    #[serde(default)]
+    pub numbering: std::collections::BTreeMap<String, String>,
 }
 
 impl OfficeProfile {

@@ -66,6 +66,10 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
         tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let secret = cfg.document_secret()?;
     let state = web::AppState::new(store, catalog, cfg.web.clone()).with_document_secret(secret);
+    // Every office has its signing key from the first start on.
+    for office in state.store.offices().await.map_err(|e| e.to_string())? {
+        web::documents::office_key(&state, &office.code).await.map_err(|e| e.body.message)?;
+    }
     if !args.no_demo {
         let accounts = web::demo::seed(state.store.as_ref()).await.map_err(|e| e.body.message)?;
         if !accounts.is_empty() {

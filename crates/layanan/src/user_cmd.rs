@@ -25,6 +25,9 @@ pub enum UserCommand {
         /// The unit (bidang/sekretariat) the role is bound to.
         #[arg(long)]
         unit: Option<String>,
+        /// NIP (18 digits, spaces allowed), printed on the letters the user signs.
+        #[arg(long)]
+        nip: Option<String>,
         /// Read the password from standard input (required: never on the command line).
         #[arg(long, required = true)]
         password_stdin: bool,
@@ -32,7 +35,12 @@ pub enum UserCommand {
 }
 
 pub async fn run(cfg: &Config, cmd: UserCommand) -> Result<ExitCode, String> {
-    let UserCommand::Add { username, role, office, name, unit, password_stdin: _ } = cmd;
+    let UserCommand::Add { username, role, office, name, unit, nip, password_stdin: _ } = cmd;
+    if let Some(n) = &nip
+        && n.chars().filter(char::is_ascii_digit).count() != 18
+    {
+        return Err("--nip: a NIP has 18 digits (e.g. `19650805 199203 0 017`)".into());
+    }
     let role: Role = role.parse().map_err(|e| format!("--role: {e}"))?;
     let username = username.trim().to_string();
     if username.is_empty() || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
@@ -54,6 +62,7 @@ pub async fn run(cfg: &Config, cmd: UserCommand) -> Result<ExitCode, String> {
         role: role.as_str().into(),
         office,
         unit,
+        nip,
     };
     let created = store.create_user("cli", &user).await.map_err(|e| e.to_string())?;
     println!("created user {} (id {}, {} at {})", created.username, created.id, created.role, created.office);

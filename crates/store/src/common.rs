@@ -57,7 +57,7 @@ impl From<OfficeRow> for Office {
 }
 
 const USER_COLS: &str =
-    "id, username, display_name, role, office, unit, active, failed_logins, locked_until, created_at";
+    "id, username, display_name, role, office, unit, nip, active, failed_logins, locked_until, created_at";
 
 /// `($1,$2,…),($k,…)` for `rows` rows of `cols` columns.
 fn values_list(rows: usize, cols: usize) -> String {
@@ -456,8 +456,8 @@ macro_rules! impl_store {
             async fn create_user(&self, actor: &str, u: &NewUser) -> Result<User> {
                 let mut tx = self.begin().await?;
                 let sql = format!(
-                    "INSERT INTO users (username, display_name, password_hash, role, office, unit, created_at) \
-                     VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING {USER_COLS}"
+                    "INSERT INTO users (username, display_name, password_hash, role, office, unit, created_at, nip) \
+                     VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING {USER_COLS}"
                 );
                 let user: User = sqlx::query_as(sqlx::AssertSqlSafe(sql))
                     .bind(&u.username)
@@ -467,6 +467,7 @@ macro_rules! impl_store {
                     .bind(&u.office)
                     .bind(&u.unit)
                     .bind(now_ms())
+                    .bind(&u.nip)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(|e| StoreError::from_write(e, &format!("user `{}`", u.username)))?;

@@ -135,6 +135,8 @@ pub struct User {
     pub role: String,
     pub office: String,
     pub unit: Option<String>,
+    /// NIP (civil servant number), printed on the letters they sign.
+    pub nip: Option<String>,
     pub active: bool,
     #[serde(skip)]
     pub failed_logins: i32,
@@ -152,6 +154,7 @@ pub struct NewUser {
     pub role: String,
     pub office: String,
     pub unit: Option<String>,
+    pub nip: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

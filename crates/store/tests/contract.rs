@@ -57,6 +57,7 @@ fn user(name: &str, office: &str) -> NewUser {
         role: "verifikator".into(),
         office: office.into(),
         unit: None,
+        nip: None,
     }
 }
 

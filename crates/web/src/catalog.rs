@@ -155,6 +155,7 @@ async fn office_from(
         website: None,
         email: None,
         units: Vec::new(),
+        numbering: Default::default(),
     });
     Ok(Office {
         code: code.to_string(),
@@ -180,6 +181,8 @@ pub struct Catalog {
     standards: BTreeMap<String, Arc<Standard>>,
     /// (office or "" for the default, document kind) → body template.
     templates: BTreeMap<(String, String), String>,
+    /// (office, document kind) → checked numbering pattern.
+    patterns: BTreeMap<(String, String), documents::numbering::Pattern>,
 }
 
 impl Catalog {
@@ -197,7 +200,7 @@ impl Catalog {
                 }
             }
         }
-        Ok(Catalog { standards, templates: BTreeMap::new() })
+        Ok(Catalog { standards, templates: BTreeMap::new(), patterns: BTreeMap::new() })
     }
 
     /// Reads `dir/templates/*.txt` and `dir/<office>/templates/*.txt`.
@@ -215,10 +218,38 @@ impl Catalog {
             Ok(())
         };
         read_dir(dir.join("templates"), "")?;
-        for (code, folder) in office_folders(dir)? {
+        let offices = office_folders(dir)?;
+        for (code, folder) in &offices {
             read_dir(folder.join("templates"), code.as_str())?;
         }
+        // Numbering patterns from each office.toml, checked here so a bad
+        // one stops the start with its file named.
+        for (code, folder) in &offices {
+            let path = folder.join("office.toml");
+            if !path.exists() {
+                continue;
+            }
+            let text = read(&path)?;
+            let profile = OfficeProfile::parse(&text).map_err(|e| CatalogError::File {
+                path: path.display().to_string(),
+                line: e.line,
+                message: e.message,
+            })?;
+            for (kind, pattern) in profile.numbering {
+                let p = documents::numbering::Pattern::parse(&pattern).map_err(|e| CatalogError::File {
+                    path: path.display().to_string(),
+                    line: domain::standard::line_col(&text, text.find(&pattern).unwrap_or(0)).0,
+                    message: format!("numbering.{kind}: {e}"),
+                })?;
+                self.patterns.insert((code.to_string(), kind), p);
+            }
+        }
         Ok(self)
+    }
+
+    /// The numbering pattern of a document kind at an office, if it set one.
+    pub fn pattern(&self, office: &str, kind: &str) -> Option<&documents::numbering::Pattern> {
+        self.patterns.get(&(office.to_string(), kind.to_string()))
     }
 
     /// The body template of a document kind for an office.

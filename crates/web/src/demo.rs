@@ -128,6 +128,7 @@ pub async fn seed(store: &dyn Store) -> Result<Vec<DemoAccount>, ApiError> {
                 role: (*role).into(),
                 office: (*office).into(),
                 unit: None,
+                nip: None,
             };
             store.create_user("demo", &user).await?;
             created.push(DemoAccount { username, role, office, password });

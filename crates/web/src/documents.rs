@@ -108,8 +108,13 @@ pub async fn draft(
     let office_code = office.to_string();
     let doc_type = content.doc_type.clone();
     let holder = content.holder.clone();
+    let pattern = state
+        .catalog
+        .pattern(office, &content.doc_type)
+        .cloned()
+        .unwrap_or_else(|| default_pattern(&content.doc_type));
     let make = Box::new(move |seq: i64| -> Result<Made, String> {
-        let number = default_pattern(&content.doc_type).format(seq, today, &office_code);
+        let number = pattern.format(seq, today, &office_code);
         let mut parts: Vec<&str> = vec![&content.title, &number, &content.holder];
         parts.extend(content.paragraphs.iter().map(String::as_str));
         let payload = Payload {

@@ -211,3 +211,53 @@ async fn regions_are_served() {
     assert_eq!((status, r["name"].as_str()), (200, Some("Kota Palangkaraya")));
     assert_eq!(app.get_json("/api/v1/regions/00.00", None).await.0, 404);
 }
+
+/// Copies `standards/` to a temporary folder so a test can edit it.
+fn standards_copy() -> store::testing::TempDir {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            if e.path().is_dir() {
+                copy(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+    let dir = store::testing::TempDir::new("standards");
+    copy(&common::standards_dir(), &dir.0);
+    dir
+}
+
+#[tokio::test]
+async fn an_office_sets_its_letter_numbers_and_a_bad_pattern_is_refused() {
+    let app = TestApp::sqlite().await;
+    let dir = standards_copy();
+    let office = dir.0.join("33.20/office.toml");
+    let base = std::fs::read_to_string(&office).unwrap();
+    std::fs::write(
+        &office,
+        format!("{base}\n[numbering]\nsurat_keterangan_keabsahan = \"474/{{seq}}/SKK/{{year}}\"\n"),
+    )
+    .unwrap();
+    let catalog = web::Catalog::load(app.db.store.as_ref()).await.unwrap().with_templates(&dir.0).unwrap();
+    let p = catalog.pattern("33.20", "surat_keterangan_keabsahan").unwrap();
+    assert_eq!(
+        p.format(5, chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(), "33.20"),
+        "474/5/SKK/2026"
+    );
+    assert!(catalog.pattern("73", "surat_keterangan_keabsahan").is_none());
+    std::fs::write(
+        &office,
+        format!("{base}\n[numbering]\nsurat_keterangan_keabsahan = \"474/SKK/{{year}}\"\n"),
+    )
+    .unwrap();
+    let err = web::Catalog::load(app.db.store.as_ref())
+        .await
+        .unwrap()
+        .with_templates(&dir.0)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("office.toml") && err.contains("{seq}"), "{err}");
+}

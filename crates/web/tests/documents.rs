@@ -17,7 +17,16 @@ fn has(tool: &str) -> bool {
 #[tokio::test]
 async fn a_receipt_is_issued_signed_verifiable_and_revocable() {
     let app = TestApp::sqlite().await;
-    app.add_user("muba.op", "operator", "16.06", PASSWORD).await;
+    let op_user = store::NewUser {
+        username: "muba.op".into(),
+        display_name: "Rahmat Hidayat".into(),
+        password_hash: web::auth::hash_password(PASSWORD).unwrap(),
+        role: "operator".into(),
+        office: "16.06".into(),
+        unit: None,
+        nip: Some("19800101 200501 1 001".into()),
+    };
+    app.db.store.create_user("test", &op_user).await.unwrap();
     app.add_user("muba.kadin", "kepala_dinas", "16.06", PASSWORD).await;
     app.add_user("jepara.op", "operator", "33.20", PASSWORD).await;
     let (op, _) = app.token("muba.op", PASSWORD).await;
@@ -60,7 +69,15 @@ async fn a_receipt_is_issued_signed_verifiable_and_revocable() {
         std::fs::write(&path, &pdf).unwrap();
         let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
-        for needle in ["TANDA TERIMA PERMOHONAN", &number, &tracking, "S*** A*****", "Musi Banyuasin"] {
+        for needle in [
+            "TANDA TERIMA PERMOHONAN",
+            &number,
+            &tracking,
+            "S*** A*****",
+            "Musi Banyuasin",
+            "Rahmat Hidayat",
+            "NIP. 19800101 200501 1 001",
+        ] {
             assert!(text.contains(needle), "`{needle}` missing in:\n{text}");
         }
         assert!(!text.contains(NIK), "no NIK on a receipt");

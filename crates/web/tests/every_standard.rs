@@ -25,6 +25,8 @@ async fn every_standard_completes_and_issues_its_documents() {
     let (_, services) = app.get_json("/api/v1/services", None).await;
     let mut tokens: HashMap<(String, String), String> = HashMap::new();
     let mut runs = 0;
+    let pdftotext = std::process::Command::new("pdftotext").arg("-v").output().is_ok();
+    assert!(pdftotext || std::env::var("CI").is_err(), "pdftotext missing: run scripts/setup-test-deps.sh");
     for s in services.as_array().unwrap() {
         let id = s["id"].as_str().unwrap();
         let (_, std) = app.get_json(&format!("/api/v1/services/{id}"), None).await;
@@ -114,10 +116,27 @@ async fn every_standard_completes_and_issues_its_documents() {
                 app.get_json(&format!("/api/v1/cases/{case_id}/documents"), Some(&operator)).await;
             assert_eq!(docs.as_array().unwrap().len(), expected, "{id} {channel}: {docs}");
             for d in docs.as_array().unwrap() {
-                let (_, v) = app
-                    .get_json(&format!("/api/v1/documents/{}/verify", d["code"].as_str().unwrap()), None)
-                    .await;
+                let code = d["code"].as_str().unwrap();
+                let (_, v) = app.get_json(&format!("/api/v1/documents/{code}/verify"), None).await;
                 assert_eq!(v["status"], "valid", "{id}: {v}");
+                // Each document type reads back: its title and number are in the text.
+                if pdftotext {
+                    let pdf = app
+                        .http
+                        .get(app.url(&format!("/api/v1/documents/{code}/pdf")))
+                        .bearer_auth(&operator)
+                        .send()
+                        .await
+                        .unwrap();
+                    let path = app.files.0.join(format!("{code}.pdf"));
+                    std::fs::write(&path, pdf.bytes().await.unwrap()).unwrap();
+                    let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
+                    let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+                    let title =
+                        domain::document::kind(d["kind"].as_str().unwrap()).unwrap().title.to_uppercase();
+                    assert!(text.contains(d["number"].as_str().unwrap()), "{id}: number missing in {text}");
+                    assert!(text.contains(&title), "{id}: `{title}` missing in {text}");
+                }
             }
             runs += 1;
         }

@@ -347,7 +347,7 @@ async fn receipt(
             place: state.store.region(&new.office).await?.map(|r| place_name(&r.name)).unwrap_or_default(),
             position: "Petugas Pelayanan".into(),
             name: by.map_or_else(|| "Layanan daring".to_string(), |u| u.user.display_name.clone()),
-            nip: None,
+            nip: by.and_then(|u| u.user.nip.clone()),
             wet_signature: false,
         },
         qr_target: Some(track),
@@ -551,16 +551,12 @@ async fn step_document(
     ];
     let fields: Value = serde_json::from_str(&case.fields).unwrap_or(Value::Null);
     let template = state.catalog.template(&case.office, kind).unwrap_or("{output}");
-    let (name, position) = match party {
-        Party::Staff { username, role, .. } => {
-            let name = state
-                .store
-                .user_for_login(username)
-                .await?
-                .map_or_else(|| username.clone(), |(u, _)| u.display_name);
-            (name, position_of(*role))
-        }
-        Party::Applicant => ("Layanan daring".to_string(), "Petugas Pelayanan"),
+    let (name, position, nip) = match party {
+        Party::Staff { username, role, .. } => match state.store.user_for_login(username).await? {
+            Some((u, _)) => (u.display_name, position_of(*role), u.nip),
+            None => (username.clone(), position_of(*role), None),
+        },
+        Party::Applicant => ("Layanan daring".to_string(), "Petugas Pelayanan", None),
     };
     let content = crate::documents::Content {
         doc_type: kind.into(),
@@ -571,7 +567,7 @@ async fn step_document(
             place: state.store.region(&case.office).await?.map(|r| place_name(&r.name)).unwrap_or_default(),
             position: position.into(),
             name,
-            nip: None,
+            nip,
             wet_signature: doc.wet_signature,
         },
         qr_target: None,

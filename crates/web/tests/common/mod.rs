@@ -81,6 +81,7 @@ impl TestApp {
             role: role.into(),
             office: office.into(),
             unit: None,
+            nip: None,
         };
         self.db.store.create_user("test", &u).await.unwrap();
     }
