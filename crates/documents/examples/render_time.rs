@@ -11,6 +11,7 @@ fn main() {
         government: "Pemerintah Kabupaten Jepara".into(),
         office: "Dinas Kependudukan dan Pencatatan Sipil".into(),
         lines: vec!["WA Dinas 08112600335".into()],
+        logo: None,
     };
     let letter = Letter {
         title: "Surat Keterangan Keabsahan".into(),

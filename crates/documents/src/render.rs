@@ -68,6 +68,8 @@ pub struct Letterhead {
     pub office: String,
     /// Address, phone, website, email: each a line when known.
     pub lines: Vec<String>,
+    /// The office's logo (PNG or JPEG), drawn at the left of the kop surat.
+    pub logo: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone)]
@@ -186,7 +188,21 @@ pub fn render(head: &Letterhead, letter: &Letter) -> Result<Vec<u8>, RenderError
     let mut surface = page.surface();
     let mut pen = Pen { fonts, y: MARGIN - 6.0 };
 
-    // Kop surat.
+    // Kop surat: the logo on the left, 54 pt high, when the office has one.
+    if let Some(bytes) = &head.logo {
+        let data: krilla::Data = bytes.clone().into();
+        let image = krilla::image::Image::from_png(data.clone(), true)
+            .or_else(|_| krilla::image::Image::from_jpeg(data, true))
+            .map_err(|e| RenderError::Pdf(format!("logo: {e}")))?;
+        let (w, h) = image.size();
+        let height = 54.0_f32;
+        let width = height * w as f32 / (h.max(1) as f32);
+        if let Some(size) = krilla::geom::Size::from_wh(width, height) {
+            surface.push_transform(&krilla::geom::Transform::from_translate(MARGIN, MARGIN - 4.0));
+            surface.draw_image(image, size);
+            surface.pop();
+        }
+    }
     pen.centered(&mut surface, &head.government.to_uppercase(), 12.0, true);
     pen.centered(&mut surface, &head.office.to_uppercase(), 13.0, true);
     for l in &head.lines {

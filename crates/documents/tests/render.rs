@@ -21,6 +21,7 @@ fn sample() -> (Letterhead, Letter) {
         government: "Pemerintah Kabupaten Jepara".into(),
         office: "Dinas Kependudukan dan Pencatatan Sipil".into(),
         lines: vec!["WA Dinas 08112600335 · pelayanan.disdukcapil.jeparakab.go.id".into()],
+        logo: None,
     };
     let letter = Letter {
         title: "Surat Keterangan Keabsahan".into(),
@@ -92,5 +93,32 @@ fn a_letter_reads_back_with_its_number_names_and_date() {
             .unwrap();
         assert!(st.success());
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_office_logo_is_drawn_in_the_letterhead() {
+    if !tool("pdftoppm") || !tool("pdfimages") {
+        return;
+    }
+    // A PNG to use as a logo: a page of a logo-less letter, rendered small.
+    let (mut head, letter) = sample();
+    let dir = std::env::temp_dir().join(format!("layanan-logo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("plain.pdf"), render(&head, &letter).unwrap()).unwrap();
+    let st = Command::new("pdftoppm")
+        .args(["-png", "-r", "10", "-singlefile"])
+        .arg(dir.join("plain.pdf"))
+        .arg(dir.join("logo"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    head.logo = Some(std::fs::read(dir.join("logo.png")).unwrap());
+    std::fs::write(dir.join("with-logo.pdf"), render(&head, &letter).unwrap()).unwrap();
+    let list = Command::new("pdfimages").arg("-list").arg(dir.join("with-logo.pdf")).output().unwrap();
+    let images = String::from_utf8_lossy(&list.stdout).lines().skip(2).count();
+    assert_eq!(images, 1, "{}", String::from_utf8_lossy(&list.stdout));
+    let bad = Letterhead { logo: Some(b"not an image".to_vec()), ..head };
+    assert!(render(&bad, &letter).is_err());
     let _ = std::fs::remove_dir_all(&dir);
 }

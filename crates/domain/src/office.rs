@@ -196,6 +196,9 @@ pub struct OfficeProfile {
     /// The units (Sekretariat, bidang) that roles are bound to.
     #[serde(default)]
     pub units: Vec<String>,
+    /// The logo file (PNG or JPEG) in the office's folder, for the kop surat.
+    #[serde(default)]
+    pub logo: Option<String>,
     /// Letter-number patterns by document kind, e.g.
     /// `surat_keterangan_keabsahan = "470/{seq}/SKK/{roman_month}/{year}"`.
     #[serde(default)]

@@ -155,6 +155,7 @@ async fn office_from(
         website: None,
         email: None,
         units: Vec::new(),
+        logo: None,
         numbering: Default::default(),
     });
     Ok(Office {
@@ -183,6 +184,8 @@ pub struct Catalog {
     templates: BTreeMap<(String, String), String>,
     /// (office, document kind) → checked numbering pattern.
     patterns: BTreeMap<(String, String), documents::numbering::Pattern>,
+    /// office → logo image bytes.
+    logos: BTreeMap<String, Vec<u8>>,
 }
 
 impl Catalog {
@@ -200,7 +203,12 @@ impl Catalog {
                 }
             }
         }
-        Ok(Catalog { standards, templates: BTreeMap::new(), patterns: BTreeMap::new() })
+        Ok(Catalog {
+            standards,
+            templates: BTreeMap::new(),
+            patterns: BTreeMap::new(),
+            logos: BTreeMap::new(),
+        })
     }
 
     /// Reads `dir/templates/*.txt` and `dir/<office>/templates/*.txt`.
@@ -235,6 +243,12 @@ impl Catalog {
                 line: e.line,
                 message: e.message,
             })?;
+            if let Some(logo) = &profile.logo {
+                let file = folder.join(logo);
+                let bytes = std::fs::read(&file)
+                    .map_err(|error| CatalogError::Io { path: file.display().to_string(), error })?;
+                self.logos.insert(code.to_string(), bytes);
+            }
             for (kind, pattern) in profile.numbering {
                 let p = documents::numbering::Pattern::parse(&pattern).map_err(|e| CatalogError::File {
                     path: path.display().to_string(),
@@ -245,6 +259,11 @@ impl Catalog {
             }
         }
         Ok(self)
+    }
+
+    /// The office's logo for letterheads, if it has one.
+    pub fn logo(&self, office: &str) -> Option<&[u8]> {
+        self.logos.get(office).map(Vec::as_slice)
     }
 
     /// The numbering pattern of a document kind at an office, if it set one.

@@ -98,6 +98,7 @@ pub async fn draft(
         .into_iter()
         .flatten()
         .collect(),
+        logo: state.catalog.logo(office).map(<[u8]>::to_vec),
     };
     let code = document_code();
     let today: NaiveDate =
