@@ -77,6 +77,8 @@ fn musi_banyuasin_ktp_el_is_the_sop_of_the_seed() {
     let rejecting: Vec<_> = s.steps.iter().filter(|st| st.can_reject).map(|st| st.no.as_str()).collect();
     assert_eq!(rejecting, ["5"]);
     assert_eq!(s.source.number, "B-470/733/DUKCAPIL/2022");
+    // The KTP-el card is a physical item: its hand-over yields a receipt.
+    assert_eq!(s.steps[6].document.as_deref(), Some("tanda_terima_serah"));
 }
 
 #[test]

@@ -682,7 +682,8 @@ macro_rules! impl_store {
                 for f in &u.files {
                     Self::insert_file(&mut tx, id, now, f).await?;
                 }
-                for d in u.docs {
+                for mut d in u.docs {
+                    d.case_id = Some(id);
                     Self::insert_document(&mut tx, d).await?;
                 }
                 Self::insert_notifications(&mut tx, Some(id), now, &u.notes).await?;

@@ -136,6 +136,14 @@ async fn every_standard_completes_and_issues_its_documents() {
                         domain::document::kind(d["kind"].as_str().unwrap()).unwrap().title.to_uppercase();
                     assert!(text.contains(d["number"].as_str().unwrap()), "{id}: number missing in {text}");
                     assert!(text.contains(&title), "{id}: `{title}` missing in {text}");
+                    // Names and the date: the applicant in the body (initials on a receipt),
+                    // the issue date in Indonesian long form in the signature block.
+                    let zone = domain::TimeZone::for_province(&office[..2]).offset();
+                    let today =
+                        documents::render::tanggal(chrono::Utc::now().with_timezone(&zone).date_naive());
+                    let who = if d["kind"] == "tanda_terima" { "U** C***" } else { "Uji Coba" };
+                    assert!(text.contains(who), "{id}: `{who}` missing in {text}");
+                    assert!(text.contains(&today), "{id}: date `{today}` missing in {text}");
                 }
             }
             runs += 1;

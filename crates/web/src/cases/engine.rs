@@ -310,7 +310,10 @@ pub async fn submit(
         note: None,
         data: (!done.is_empty()).then(|| serde_json::json!({ "completed_steps": done }).to_string()),
     };
-    let due = clock::rfc3339(new.due_at, cal.zone).unwrap_or_else(|| std.sla.wording.clone());
+    let due = match new.due_at {
+        Some(_) => clock::human(new.due_at, cal.zone),
+        None => std.sla.wording.clone(),
+    };
     let body = format!("Permohonan {} diterima. Kode lacak: {code}. Batas waktu: {due}.", std.title);
     let notes = tell_applicant(&new.office, &sub.applicant, "Permohonan diterima", &body);
     let receipt = receipt(state, &std, &new, &code, &due, by).await?;

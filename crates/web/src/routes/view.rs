@@ -30,6 +30,8 @@ struct StepView<'a> {
     can_reject: bool,
     returns_to: Option<&'a str>,
     optional: bool,
+    /// The document the office issues when the step is completed.
+    document: Option<&'a str>,
 }
 
 /// The service as JSON; `staff` adds the internal components and SOP header.
@@ -59,6 +61,7 @@ pub fn service_json(s: &Standard, staff: bool) -> Value {
             can_reject: st.can_reject,
             returns_to: st.returns_to.as_deref(),
             optional: st.optional,
+            document: st.document.as_deref(),
         })
         .collect();
     let mut v = json!({
