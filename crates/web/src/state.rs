@@ -84,6 +84,17 @@ impl AppState {
 }
 
 impl AppState {
+    /// Counts a public request (form post, verification) against its
+    /// client's rate limit; `429` when over it.
+    pub(crate) fn public_rate(
+        &self,
+        headers: &axum::http::HeaderMap,
+        addr: std::net::SocketAddr,
+    ) -> Result<(), crate::error::ApiError> {
+        let client = crate::auth::client_ip(headers, Some(addr), self.config.client_ip_header.as_deref());
+        if self.public_limiter.allow(&client) { Ok(()) } else { Err(crate::error::ApiError::too_many()) }
+    }
+
     pub fn with_document_secret(mut self, secret: documents::keys::Secret) -> AppState {
         self.document_secret = Arc::new(secret);
         self

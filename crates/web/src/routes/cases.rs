@@ -2,7 +2,7 @@
 //! case, its timeline and its actions, and the notification outbox.
 
 use super::multipart;
-use crate::auth::{CurrentUser, MaybeUser, client_ip};
+use crate::auth::{CurrentUser, MaybeUser};
 use crate::cases::engine::{ActionInput, Applicant, masked_name};
 use crate::cases::{self, Submission, Upload, standard_of};
 use crate::error::ApiError;
@@ -90,10 +90,7 @@ async fn apply(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     req: Request,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let client = client_ip(req.headers(), Some(addr), state.config.client_ip_header.as_deref());
-    if !state.public_limiter.allow(&client) {
-        return Err(ApiError::too_many());
-    }
+    state.public_rate(req.headers(), addr)?;
     if let Some(u) = &user {
         u.check_csrf(req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
     }
@@ -181,10 +178,7 @@ async fn track_action(
     Path(code): Path<String>,
     req: Request,
 ) -> Result<Json<Value>, ApiError> {
-    let client = client_ip(req.headers(), Some(addr), state.config.client_ip_header.as_deref());
-    if !state.public_limiter.allow(&client) {
-        return Err(ApiError::too_many());
-    }
+    state.public_rate(req.headers(), addr)?;
     let (body, uploads): (ApplicantAction, Vec<Upload>) = if is_multipart(req.headers()) {
         let m = Multipart::from_request(req, &state)
             .await

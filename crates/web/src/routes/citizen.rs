@@ -168,10 +168,7 @@ async fn public_form(
 ) -> Result<multipart::Parts, ApiError> {
     let parts = multipart::read(m, state.config.max_upload_bytes).await?;
     auth::check_form_token(headers, parts.text.get("csrf").map(String::as_str).unwrap_or_default())?;
-    let client = auth::client_ip(headers, Some(addr), state.config.client_ip_header.as_deref());
-    if !state.public_limiter.allow(&client) {
-        return Err(ApiError::too_many());
-    }
+    state.public_rate(headers, addr)?;
     Ok(parts)
 }
 
@@ -441,9 +438,6 @@ async fn track_document(
     axum::extract::Form(f): axum::extract::Form<DocumentForm>,
 ) -> Result<Response, PageError> {
     auth::check_form_token(&headers, &f.csrf)?;
-    let client = auth::client_ip(&headers, Some(addr), state.config.client_ip_header.as_deref());
-    if !state.public_limiter.allow(&client) {
-        return Err(PageError(ApiError::too_many()));
-    }
+    state.public_rate(&headers, addr)?;
     Ok(super::docs::applicant_document(&state, &code, &doc, &f.nik).await?)
 }

@@ -4,7 +4,7 @@
 
 use super::cases::staff_case;
 use super::portal::{NavUser, nav, render};
-use crate::auth::{CurrentUser, MaybeUser, client_ip};
+use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::{ApiError, PageError};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -94,18 +94,13 @@ pub(super) async fn pdf_bytes(state: &AppState, d: &store::Document) -> Result<R
         .into_response())
 }
 
-fn limited(state: &AppState, headers: &HeaderMap, addr: SocketAddr) -> Result<(), ApiError> {
-    let client = client_ip(headers, Some(addr), state.config.client_ip_header.as_deref());
-    if state.public_limiter.allow(&client) { Ok(()) } else { Err(ApiError::too_many()) }
-}
-
 async fn verify_json(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    limited(&state, &headers, addr)?;
+    state.public_rate(&headers, addr)?;
     Ok(Json(crate::documents::verify(&state, &code).await?))
 }
 
@@ -127,7 +122,7 @@ async fn verify_page(
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    limited(&state, &headers, addr)?;
+    state.public_rate(&headers, addr)?;
     let v = crate::documents::verify(&state, &code).await?;
     let status = v["status"].as_str().unwrap_or("unknown").to_string();
     let s = |k: &str| v[k].as_str().map(str::to_string);
@@ -203,7 +198,7 @@ async fn applicant_pdf(
     Path((tracking, code)): Path<(String, String)>,
     body: Result<Json<NikBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    limited(&state, &headers, addr)?;
+    state.public_rate(&headers, addr)?;
     let Json(body) = body.map_err(super::api::json_error)?;
     applicant_document(&state, &tracking, &code, &body.nik).await
 }
