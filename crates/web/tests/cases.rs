@@ -426,3 +426,13 @@ async fn a_case_is_assigned_to_a_named_holder_of_the_steps_role() {
     let (_, wl) = app.get_json("/api/v1/worklist", Some(&op2)).await;
     assert_eq!(wl["items"][0]["assignee"], "jepara.op2");
 }
+
+#[tokio::test]
+async fn tracking_lookups_are_rate_limited_per_client() {
+    let app = TestApp::with_config(web::Config { public_per_minute: 3, ..Default::default() }).await;
+    for _ in 0..3 {
+        assert_eq!(app.get_json("/api/v1/track/AAAAAAAAAA", None).await.0, 404);
+    }
+    let (status, e) = app.get_json("/api/v1/track/AAAAAAAAAA", None).await;
+    assert_eq!((status, e["error"]["code"].as_str()), (429, Some("rate_limited")));
+}

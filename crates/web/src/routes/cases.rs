@@ -116,7 +116,14 @@ async fn by_code(state: &AppState, code: &str) -> Result<Case, ApiError> {
 }
 
 /// Public tracking: status and steps, no personal data but a masked name.
-async fn track(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
+/// Rate-limited: tracking codes are short, so guessing them must be slow.
+async fn track(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    state.public_rate(&headers, addr)?;
     let c = by_code(&state, &code).await?;
     Ok(Json(track_view(&state, &c).await?))
 }

@@ -292,12 +292,14 @@ async fn track_lookup(
 
 async fn track_page(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     lang: Lang,
     MaybeUser(u): MaybeUser,
     headers: HeaderMap,
     Path(code): Path<String>,
     Query(q): Query<TrackQuery>,
 ) -> Result<Response, PageError> {
+    state.public_rate(&headers, addr)?;
     track_render(&state, lang, &u, &headers, Some(&code), None, q.baru.is_some(), StatusCode::OK).await
 }
 
