@@ -123,6 +123,11 @@ impl CurrentUser {
         Ok(())
     }
 
+    /// The CSRF check of an API write: the token in the `x-csrf-token` header.
+    pub fn check_csrf_header(&self, headers: &HeaderMap) -> Result<(), ApiError> {
+        self.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))
+    }
+
     /// Checks the CSRF token of a cookie session; bearer clients pass.
     pub fn check_csrf(&self, token: Option<&str>) -> Result<(), ApiError> {
         if !self.via_cookie || token.is_some_and(|t| constant_time_eq(t, &self.session.csrf_token)) {

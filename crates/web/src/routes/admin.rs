@@ -81,7 +81,7 @@ async fn settings_api(
     Path(code): Path<String>,
     body: Result<Json<SettingsBody>, JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    who.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
+    who.check_csrf_header(&headers)?;
     let Json(body) = body.map_err(super::api::json_error)?;
     Ok(Json(save_settings(&state, &who, &code, body).await?))
 }

@@ -120,7 +120,7 @@ async fn logout(
     user: CurrentUser,
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
-    user.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
+    user.check_csrf_header(&headers)?;
     state.store.delete_session(&user.session.token_hash).await?;
     let cookie = set_cookie(SESSION_COOKIE, "", 0, state.config.cookie_secure);
     Ok(([(header::SET_COOKIE, cookie)], Json(json!({}))))

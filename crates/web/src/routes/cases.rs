@@ -92,7 +92,7 @@ async fn apply(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     state.public_rate(req.headers(), addr)?;
     if let Some(u) = &user {
-        u.check_csrf(req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
+        u.check_csrf_header(req.headers())?;
     }
     let (sub, uploads) = read_application(&state, req).await?;
     let c = cases::submit(&state, &sub, &uploads, user.as_ref()).await?;
@@ -397,13 +397,11 @@ async fn action(
     Path(id): Path<i64>,
     body: Result<Json<ActionInput>, JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    user.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
+    user.check_csrf_header(&headers)?;
     let Json(input) = body.map_err(super::api::json_error)?;
     let c = staff_case(&state, &user, id).await?;
     let updated = cases::act(&state, &c, &party_of(&user), &input, &[]).await?;
-    let mut v = summary(&updated, now_ms());
-    v["version"] = json!(updated.version);
-    Ok(Json(v))
+    Ok(Json(summary(&updated, now_ms())))
 }
 
 /// A requirement file, for staff of the case's office: served as an

@@ -160,7 +160,7 @@ async fn revoke(
     Path(code): Path<String>,
     body: Result<Json<RevokeBody>, JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    user.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
+    user.check_csrf_header(&headers)?;
     let Json(body) = body.map_err(super::api::json_error)?;
     revoke_document(&state, &user, &code, &body.reason).await?;
     Ok(Json(crate::documents::verify(&state, &code).await?))
