@@ -799,6 +799,14 @@ macro_rules! impl_store {
                 Ok(true)
             }
 
+            async fn escalations_fired(&self, case_id: i64, step: &str) -> Result<Vec<i32>> {
+                Ok(sqlx::query_scalar("SELECT level FROM escalations WHERE case_id = $1 AND step = $2 ORDER BY level")
+                    .bind(case_id)
+                    .bind(step)
+                    .fetch_all(&self.read)
+                    .await?)
+            }
+
             async fn notifications(&self, office: &str, limit: i64) -> Result<Vec<Notification>> {
                 Ok(sqlx::query_as("SELECT * FROM notifications WHERE office = $1 ORDER BY id DESC LIMIT $2")
                     .bind(office)

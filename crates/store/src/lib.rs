@@ -263,6 +263,9 @@ pub trait Store: Send + Sync + 'static {
         notes: &[NewNotification],
     ) -> Result<bool>;
     async fn notifications(&self, office: &str, limit: i64) -> Result<Vec<Notification>>;
+    /// The escalation levels already fired for a case's step (a read, so a
+    /// sweep writes only what is new).
+    async fn escalations_fired(&self, case_id: i64, step: &str) -> Result<Vec<i32>>;
 
     /// Issues a document in its own transaction (see `DocumentDraft`).
     async fn issue_document(&self, draft: DocumentDraft) -> Result<Document>;

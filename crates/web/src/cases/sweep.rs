@@ -51,6 +51,11 @@ async fn escalate(state: &AppState, case: &Case, now: i64) -> Result<usize, ApiE
     else {
         return Ok(0);
     };
+    let reached = level(started, due, now);
+    let done = state.store.escalations_fired(case.id, step_id).await?;
+    if (1..=reached).all(|l| done.contains(&l)) {
+        return Ok(0);
+    }
     let std = standard_of(state, &case.office, &case.service, case.standard_version).await?;
     let Some(step) = std.steps.iter().find(|s| &s.id == step_id) else { return Ok(0) };
     // Applicant and outside-party steps are chased by the office's operators.
@@ -59,7 +64,7 @@ async fn escalate(state: &AppState, case: &Case, now: i64) -> Result<usize, ApiE
         Actor::Applicant | Actor::External => Role::Operator,
     };
     let mut fired = 0;
-    for lvl in 1..=level(started, due, now) {
+    for lvl in (1..=reached).filter(|l| !done.contains(l)) {
         let (recipient, what) = match lvl {
             1 => (
                 case.assignee.clone().unwrap_or_else(|| format!("{owner}@{}", case.office)),
