@@ -168,3 +168,25 @@ async fn demo_accounts_are_random_and_only_for_an_empty_database() {
     assert_eq!(app.login(&a.username, &a.password).await.status(), 200);
     assert!(web::demo::seed(app.db.store.as_ref()).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn every_api_error_is_the_contracts_json() {
+    let app = TestApp::sqlite().await;
+    app.add_user("muba.op", "operator", "16.06", PASSWORD).await;
+    let (token, _) = app.token("muba.op", PASSWORD).await;
+    let cases = [
+        (reqwest::Method::GET, "/api/v1/cases/abc", 400, "bad_request"),
+        (reqwest::Method::GET, "/api/v1/worklist?page=x", 400, "bad_request"),
+        (reqwest::Method::GET, "/api/v1/no-such-route", 404, "not_found"),
+        (reqwest::Method::DELETE, "/api/v1/offices", 405, "method_not_allowed"),
+    ];
+    for (method, path, status, code) in cases {
+        let res = app.http.request(method, app.url(path)).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), status, "{path}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["code"], code, "{path}: {body}");
+        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    // Pages keep their own (HTML) errors.
+    assert_eq!(app.get_text("/no-such-page", None).await.0, 404);
+}

@@ -17,7 +17,7 @@ use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use std::sync::atomic::Ordering;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -34,6 +34,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(staff::routes())
         .merge(docs::routes())
         .merge(ops::routes())
+        .layer(middleware::from_fn(json_api_errors))
         .layer(middleware::from_fn_with_state(state.clone(), count_requests))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -61,4 +62,33 @@ async fn count_requests(State(state): State<AppState>, req: Request, next: Next)
     let class = (res.status().as_u16() / 100).clamp(1, 5) as usize - 1;
     state.metrics.requests[class].fetch_add(1, Ordering::Relaxed);
     res
+}
+
+/// Under `/api/`, every error is the contract's JSON, also the ones axum
+/// produces itself (unknown route, wrong method, a path or query that does
+/// not parse): the status stays, the text becomes the message.
+async fn json_api_errors(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !api || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let body = axum::body::to_bytes(res.into_body(), 64 * 1024).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&body).trim().to_string();
+    let (code, fallback) = match status.as_u16() {
+        404 => ("not_found", "no such route"),
+        405 => ("method_not_allowed", "this method is not allowed on this route"),
+        400 => ("bad_request", "the request could not be read"),
+        413 => ("too_large", "the request body is too large"),
+        500.. => ("internal", "internal error; it has been logged"),
+        _ => ("invalid", "the request was refused"),
+    };
+    let message = if text.is_empty() { fallback.to_string() } else { text };
+    crate::error::ApiError::new(status, code, message).into_response()
 }
