@@ -188,5 +188,7 @@ async fn every_api_error_is_the_contracts_json() {
         assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
     // Pages keep their own (HTML) errors.
-    assert_eq!(app.get_text("/no-such-page", None).await.0, 404);
+    let (status, page) = app.get_text("/no-such-page", None).await;
+    assert_eq!(status, 404);
+    assert!(page.contains("<html") && page.contains("page not found"));
 }

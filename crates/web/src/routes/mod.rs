@@ -33,6 +33,11 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(citizen::routes())
         .merge(staff::routes())
         .merge(docs::routes())
+        .fallback(|| async {
+            crate::error::PageError(crate::error::ApiError::not_found(
+                "halaman tidak ditemukan / page not found",
+            ))
+        })
         .merge(ops::routes())
         .layer(middleware::from_fn(json_api_errors))
         .layer(middleware::from_fn_with_state(state.clone(), count_requests))
