@@ -1,6 +1,7 @@
 //! The `layanan` binary: `serve` (the default), and the operator commands
 //! of DESIGN.md's contract.
 
+mod bench;
 mod config;
 mod keys_cmd;
 mod lint_cmd;
@@ -50,6 +51,8 @@ enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Measure: one JSON line per figure.
+    Bench(bench::BenchArgs),
     /// Office signing keys.
     #[command(subcommand)]
     Keys(keys_cmd::KeysCommand),
@@ -81,6 +84,12 @@ fn main() -> ExitCode {
     match &cli.command {
         Some(Command::Standards(cmd)) => return lint_cmd::run(cmd),
         Some(Command::Nik(cmd)) => return nik_cmd::run(cmd),
+        Some(Command::Bench(args)) => {
+            return bench::run(args).unwrap_or_else(|e| {
+                eprintln!("layanan bench: {e}");
+                ExitCode::FAILURE
+            });
+        }
         _ => {}
     }
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -99,7 +108,7 @@ fn main() -> ExitCode {
             Some(Command::Audit(AuditCommand::Verify)) => audit_verify(&cfg).await,
             Some(Command::Keys(cmd)) => keys_cmd::run(&cfg, cmd).await,
             Some(Command::Verify { file, keys }) => keys_cmd::verify(&cfg, file, keys).await,
-            Some(Command::Standards(_) | Command::Nik(_)) => Ok(ExitCode::SUCCESS),
+            Some(Command::Standards(_) | Command::Nik(_) | Command::Bench(_)) => Ok(ExitCode::SUCCESS),
         }
     });
     match result {

@@ -403,3 +403,15 @@ async fn keys_export_lets_anyone_verify_a_document_offline() {
     assert_eq!(muba.len(), 2);
     assert_eq!(muba.iter().filter(|l| l.ends_with(" retired")).count(), 1);
 }
+
+#[test]
+fn bench_quick_prints_one_json_line_per_figure() {
+    let out = run(&["bench", "--quick"], "sqlite://unused.db", None);
+    assert!(out.status.success(), "{}", text(&out));
+    let figures: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let names: Vec<&str> = figures.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["nik_check_rate", "first_start_s", "rss_idle_mb"]);
+    // Measured values, not asserted against targets: those are reported, not tested.
+    assert!(figures.iter().all(|f| f["value"].as_f64().is_some_and(|v| v > 0.0) && f["unit"].is_string()));
+}
