@@ -107,6 +107,20 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// A staff member acting from the server itself (demo seeding), not
+    /// through a request: no session, no CSRF token.
+    pub fn internal(user: User) -> Option<CurrentUser> {
+        let role = user.role.parse::<Role>().ok()?;
+        let session = Session {
+            token_hash: String::new(),
+            user_id: user.id,
+            csrf_token: String::new(),
+            created_at: 0,
+            expires_at: 0,
+        };
+        Some(CurrentUser { user, role, session, via_cookie: false })
+    }
+
     pub fn is_staff(&self) -> bool {
         self.role.is_staff()
     }

@@ -59,18 +59,7 @@ pub async fn sample_cases(state: &crate::AppState) -> Result<usize, ApiError> {
         let operator = state.store.users(Some(&office)).await?.into_iter().find(|u| u.role == "operator");
         let by = match (operator, crate::cases::engine::is_self_service(channel)) {
             (_, true) => None,
-            (Some(u), false) => Some(crate::auth::CurrentUser {
-                role: domain::Role::Operator,
-                session: store::Session {
-                    token_hash: String::new(),
-                    user_id: u.id,
-                    csrf_token: String::new(),
-                    created_at: 0,
-                    expires_at: 0,
-                },
-                user: u,
-                via_cookie: false,
-            }),
+            (Some(u), false) => crate::auth::CurrentUser::internal(u),
             (None, false) => continue,
         };
         let fields = std
