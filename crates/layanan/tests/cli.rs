@@ -173,6 +173,29 @@ fn sqlite_url(dir: &Path) -> String {
     format!("sqlite://{}", dir.join("layanan.db").display())
 }
 
+impl Server {
+    /// A bearer token for an account.
+    async fn token(&self, user: &str, pw: &str) -> String {
+        let body = serde_json::json!({"username": user, "password": pw});
+        let v =
+            self.send(reqwest::Client::new().post(format!("{}/api/v1/login", self.base)).json(&body)).await;
+        v["token"].as_str().expect("login succeeded").to_string()
+    }
+
+    async fn get_json(&self, path: &str, token: &str) -> serde_json::Value {
+        self.send(reqwest::Client::new().get(format!("{}{path}", self.base)).bearer_auth(token)).await
+    }
+
+    async fn post_json(&self, path: &str, token: &str, body: &serde_json::Value) -> serde_json::Value {
+        self.send(reqwest::Client::new().post(format!("{}{path}", self.base)).bearer_auth(token).json(body))
+            .await
+    }
+
+    async fn send(&self, req: reqwest::RequestBuilder) -> serde_json::Value {
+        req.send().await.unwrap().json().await.unwrap()
+    }
+}
+
 async fn login(base: &str, user: &str, pw: &str) -> reqwest::StatusCode {
     reqwest::Client::new()
         .post(format!("{base}/api/v1/login"))
@@ -259,25 +282,8 @@ async fn first_start_prints_random_demo_accounts_once() {
     // Sample cases wait in the operators' worklists.
     let op_line = server.stdout.lines().find(|l| l.starts_with("muba.operator ")).expect("operator printed");
     let op_password = op_line.split_whitespace().last().unwrap();
-    let http = reqwest::Client::new();
-    let token: serde_json::Value = http
-        .post(format!("{}/api/v1/login", server.base))
-        .json(&serde_json::json!({"username": "muba.operator", "password": op_password}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let wl: serde_json::Value = http
-        .get(format!("{}/api/v1/worklist", server.base))
-        .bearer_auth(token["token"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = server.token("muba.operator", op_password).await;
+    let wl = server.get_json("/api/v1/worklist", &token).await;
     assert_eq!(wl["total"], 2, "{wl}");
     drop(server);
     let again = serve(&db, &[]);
@@ -323,39 +329,12 @@ async fn keys_export_lets_anyone_verify_a_document_offline() {
         Some("sebuah kata sandi panjang"),
     );
     assert!(add.status.success(), "{}", text(&add));
-    let http = reqwest::Client::new();
-    let login: serde_json::Value = http
-        .post(format!("{}/api/v1/login", server.base))
-        .json(&serde_json::json!({"username": "muba.op", "password": "sebuah kata sandi panjang"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap().to_string();
+    let token = server.token("muba.op", "sebuah kata sandi panjang").await;
     let body = serde_json::json!({"service": "16.06-ktp-el", "channel": "counter", "applicant": {"name": "Siti", "nik": "1606015708900001"}, "fields": {"jenis_permohonan": "rekam"}});
-    let r: serde_json::Value = http
-        .post(format!("{}/api/v1/applications", server.base))
-        .bearer_auth(&token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let docs: serde_json::Value = http
-        .get(format!("{}/api/v1/cases/{}/documents", server.base, r["id"]))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let r = server.post_json("/api/v1/applications", &token, &body).await;
+    let docs = server.get_json(&format!("/api/v1/cases/{}/documents", r["id"]), &token).await;
     let code = docs[0]["code"].as_str().unwrap();
-    let pdf = http
+    let pdf = reqwest::Client::new()
         .get(format!("{}/api/v1/documents/{code}/pdf", server.base))
         .bearer_auth(&token)
         .send()

@@ -274,24 +274,26 @@ pub(crate) async fn worklist_page(
     if !user.is_staff() {
         return Err(ApiError::forbidden("worklists are for office staff"));
     }
-    if let Some(s) = &p.status
+    // An empty filter (a form's "—" choice) is no filter.
+    let given =
+        |o: &Option<String>| o.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let status = given(&p.status);
+    if let Some(s) = &status
         && s.parse::<domain::case::Status>().is_err()
     {
         return Err(ApiError::invalid("status", format!("unknown status `{s}`")));
     }
     let per_page = p.per_page.unwrap_or(25).clamp(1, 100);
     let page = p.page.unwrap_or(1).max(1);
-    let service = p
-        .service
-        .as_deref()
-        .map(|s| s.strip_prefix(&format!("{}-", user.user.office)).unwrap_or(s).to_string());
+    let service = given(&p.service)
+        .map(|s| s.strip_prefix(&format!("{}-", user.user.office)).unwrap_or(&s).to_string());
     let q = WorklistQuery {
         office: user.user.office.clone(),
         actors: worklist_actors(user.role),
         username: user.user.username.clone(),
         service,
-        status: p.status.clone(),
-        channel: p.channel.clone(),
+        status,
+        channel: given(&p.channel),
         created_from: day_ms("from", &p.from, false)?,
         created_to: day_ms("to", &p.to, true)?,
         limit: per_page,

@@ -88,34 +88,15 @@ struct WorklistPage {
     next_url: String,
 }
 
-#[derive(Deserialize, Default)]
-struct WorklistForm {
-    service: Option<String>,
-    status: Option<String>,
-    channel: Option<String>,
-    from: Option<String>,
-    to: Option<String>,
-    page: Option<i64>,
-}
-
 async fn worklist(
     State(state): State<AppState>,
     lang: Lang,
     user: CurrentUser,
-    Query(f): Query<WorklistForm>,
+    Query(mut f): Query<WorklistParams>,
 ) -> Result<Html<String>, PageError> {
     staff_only(&user)?;
-    let empty = |o: &Option<String>| o.clone().filter(|s| !s.is_empty());
-    let params = WorklistParams {
-        service: empty(&f.service),
-        status: empty(&f.status),
-        channel: empty(&f.channel),
-        from: empty(&f.from),
-        to: empty(&f.to),
-        page: f.page,
-        per_page: Some(25),
-    };
-    let v = worklist_page(&state, &user, &params).await?;
+    f.per_page = Some(25);
+    let v = worklist_page(&state, &user, &f).await?;
     let office = user.user.office.clone();
     let rows = v["items"]
         .as_array()
