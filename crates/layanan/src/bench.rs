@@ -1,28 +1,103 @@
-//! `layanan bench [--quick]`: measures and prints one JSON line per figure
-//! (`{"name", "value", "unit", …}`). Figures so far: `nik_check_rate`,
-//! `first_start_s`, `rss_idle_mb`; the case, worklist, sweep and HTTP
-//! figures of the performance issue are still to come.
+//! `layanan bench [--quick] [--database URL] [--instances N]`: measures the
+//! figures of BENCHMARKS.md on a data set of its own and prints one JSON
+//! line per figure (`{"name", "value", "unit", …}`).
+//!
+//! The server is this binary started as child processes (`serve`) on a
+//! scratch database: a SQLite file in a temporary folder, or a new database
+//! on the PostgreSQL server named by `--database` (dropped at the end). The
+//! bench talks to them over HTTP on loopback like any client; the raw insert
+//! baseline, the bulk data set and the sweep run in this process on the same
+//! database through the same store code.
 
+use crate::config::Config;
 use clap::Args;
-use serde_json::json;
+use reqwest::Client;
+use serde_json::{Value, json};
 use std::io::{Read, Write};
-use std::process::{Command, ExitCode, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use store::Store;
+use store::testing::{DropDatabase, TempDir};
 
 #[derive(Args)]
 pub struct BenchArgs {
     /// A short run (a smoke check of every figure, for CI).
     #[arg(long)]
     quick: bool,
+    /// App instances serving the same database; the case actions are spread
+    /// over them (2 on PostgreSQL: the scale-out figure).
+    #[arg(long, default_value_t = 1)]
+    instances: usize,
 }
 
-fn emit(name: &str, value: f64, unit: &str) {
-    println!("{}", json!({"name": name, "value": (value * 100.0).round() / 100.0, "unit": unit}));
+/// How much work each figure does.
+struct Size {
+    nik_time: Duration,
+    intake: usize,
+    /// Cases in the database for the worklist and sweep figures, and how
+    /// many of them are open in the measured office.
+    cases: i64,
+    office_open: i64,
+    worklist_reads: usize,
+    sweeps: usize,
+    read_time: Duration,
 }
 
-pub fn run(args: &BenchArgs) -> Result<ExitCode, String> {
-    nik_check_rate(if args.quick { Duration::from_millis(200) } else { Duration::from_secs(2) });
-    first_start()?;
+const FULL: Size = Size {
+    nik_time: Duration::from_secs(2),
+    intake: 2_000,
+    cases: 1_000_000,
+    office_open: 50_000,
+    worklist_reads: 500,
+    sweeps: 5,
+    read_time: Duration::from_secs(10),
+};
+const QUICK: Size = Size {
+    nik_time: Duration::from_millis(200),
+    intake: 128,
+    cases: 20_000,
+    office_open: 2_000,
+    worklist_reads: 50,
+    sweeps: 2,
+    read_time: Duration::from_secs(1),
+};
+
+/// The measured office and service: Muba's KTP-el SOP, timed in minutes
+/// with one role per step (operator → verifikator → validator → kepala
+/// dinas → operator).
+const OFFICE: &str = "16.06";
+const SERVICE: &str = "ktp-el";
+const ROLES: [&str; 4] = ["operator", "verifikator", "validator", "kepala_dinas"];
+/// Concurrent clients: case actors, and intake connections.
+const ACTORS: usize = 32;
+const INTAKE_CONNECTIONS: usize = 64;
+/// The fixed request rate of the mixed read load.
+const READ_RPS: u64 = 500;
+
+fn emit(name: &str, value: f64, unit: &str, extra: Value) {
+    let mut line = json!({"name": name, "value": round2(value), "unit": unit});
+    if let (Some(l), Value::Object(e)) = (line.as_object_mut(), extra) {
+        l.extend(e);
+    }
+    println!("{line}");
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+fn progress(what: &str) {
+    eprintln!("layanan bench: {what}");
+}
+
+pub fn run(args: &BenchArgs, cfg: &Config, database: Option<&str>) -> Result<ExitCode, String> {
+    let size = if args.quick { &QUICK } else { &FULL };
+    nik_check_rate(size.nik_time);
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    rt.block_on(server_figures(size, args.instances.max(1), cfg, database))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -42,48 +117,139 @@ fn nik_check_rate(for_at_least: Duration) {
         checked += niks.len() as u64;
     }
     std::hint::black_box(valid);
-    emit("nik_check_rate", checked as f64 / start.elapsed().as_secs_f64(), "checks/s");
+    emit("nik_check_rate", checked as f64 / start.elapsed().as_secs_f64(), "checks/s", json!({}));
 }
 
-/// Empty database to serving (region import included), and the server's
-/// resident memory once it is idle.
-fn first_start() -> Result<(), String> {
-    let dir = std::env::temp_dir().join(format!("layanan-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map_err(|e| e.to_string())?
-        .port();
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let start = Instant::now();
-    let mut child = Command::new(exe)
-        .args(["serve", "--no-demo", "--addr", &format!("127.0.0.1:{port}")])
-        .env("LAYANAN_DATABASE_URL", format!("sqlite://{}", dir.join("bench.db").display()))
-        .env("LAYANAN_DOCUMENT_SECRET_FILE", dir.join("document.key"))
-        .env("LAYANAN_FILES_DIR", dir.join("files"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let ready = loop {
-        if ready(port) {
-            break Some(start.elapsed());
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let rss = rss_mb(child.id());
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = std::fs::remove_dir_all(&dir);
-    let ready = ready.ok_or("the server did not become ready within 60 s")?;
-    emit("first_start_s", ready.as_secs_f64(), "s");
-    if let Some(mb) = rss {
-        emit("rss_idle_mb", mb, "MB");
+/// Everything measured against running servers.
+async fn server_figures(
+    size: &Size,
+    instances: usize,
+    cfg: &Config,
+    database: Option<&str>,
+) -> Result<(), String> {
+    let dir = TempDir::new("layanan-bench");
+    let (url, _drop) = scratch_database(database, &dir.0).await?;
+    let backend = if url.starts_with("sqlite") { "sqlite" } else { "postgres" };
+    progress(&format!("{backend}, {instances} instance(s), data in {}", dir.0.display()));
+
+    let first = Instant::now();
+    let mut servers = vec![Server::start(&url, &dir.0, cfg).await?];
+    emit("first_start_s", first.elapsed().as_secs_f64(), "s", json!({"backend": backend}));
+    if let Some(mb) = servers[0].rss_mb() {
+        emit("rss_idle_mb", mb, "MB", json!({"backend": backend}));
+    }
+    for _ in 1..instances {
+        servers.push(Server::start(&url, &dir.0, cfg).await?);
+    }
+    let bases: Vec<String> = servers.iter().map(|s| s.base.clone()).collect();
+
+    let store = store::connect(&url).await.map_err(|e| e.to_string())?;
+    let http = Client::builder().pool_max_idle_per_host(256).build().map_err(|e| e.to_string())?;
+    let tokens = staff_tokens(&http, &bases[0], store.as_ref()).await?;
+    let tags = json!({"backend": backend, "instances": instances});
+
+    let cpu = |servers: &[Server]| servers.iter().map(Server::cpu_s).sum::<f64>();
+    let before = cpu(&servers);
+    let ids = intake(&http, &bases, &tokens[0], size.intake, &tags).await?;
+    let mid = cpu(&servers);
+    let mut actions = transitions(&http, &bases, &tokens, ids).await?;
+    actions.server_cpu_s = cpu(&servers) - mid;
+    progress(&format!("server CPU: intake {:.2} s, transitions {:.2} s", mid - before, actions.server_cpu_s));
+    raw_baseline(store.clone(), &actions, &tags).await?;
+
+    let catalog = web::Catalog::load(store.as_ref()).await.map_err(|e| e.to_string())?;
+    fill(store.as_ref(), &catalog, size).await?;
+    worklist(&http, &bases[0], &tokens[1], size.worklist_reads, &tags).await?;
+    sweep(store.clone(), catalog, size.sweeps, &tags).await?;
+    read_load(&http, &bases, &tokens[1], size, &tags).await?;
+    if let Some(mb) = servers[0].rss_mb() {
+        emit("rss_load_mb", mb, "MB", json!({"backend": backend}));
     }
     Ok(())
+}
+
+/// A SQLite file in `dir`, or a new database on the given PostgreSQL
+/// server (with the guard that drops it).
+async fn scratch_database(
+    database: Option<&str>,
+    dir: &Path,
+) -> Result<(String, Option<DropDatabase>), String> {
+    match database {
+        Some(server) if server.starts_with("postgres") => {
+            let (url, guard) = store::testing::scratch_postgres_database(server, "layanan_bench")
+                .await
+                .map_err(|e| format!("PostgreSQL at {server}: {e}"))?;
+            Ok((url, Some(guard)))
+        }
+        _ => Ok((format!("sqlite://{}", dir.join("bench.db").display()), None)),
+    }
+}
+
+/// One `layanan serve` child process on the bench's database.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Starts an instance and waits until `/readyz` answers 200. Rate
+    /// limits are lifted (every request comes from 127.0.0.1) and the
+    /// background sweep is left to the bench's own sweep figure.
+    async fn start(url: &str, dir: &Path, cfg: &Config) -> Result<Server, String> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map_err(|e| e.to_string())?
+            .port();
+        let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+        let child = Command::new(exe)
+            .args(["serve", "--no-demo", "--addr", &format!("127.0.0.1:{port}")])
+            .env("LAYANAN_DATABASE_URL", url)
+            .env("LAYANAN_STANDARDS_DIR", &cfg.standards_dir)
+            .env("LAYANAN_DOCUMENT_SECRET_FILE", dir.join("document.key"))
+            .env("LAYANAN_FILES_DIR", dir.join("files"))
+            .env("LAYANAN_LOGIN_PER_MINUTE", "1000000")
+            .env("LAYANAN_PUBLIC_PER_MINUTE", "1000000000")
+            .env("LAYANAN_SWEEP_SECONDS", "86400")
+            .env("LAYANAN_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        let server = Server { child, base: format!("http://127.0.0.1:{port}") };
+        let start = Instant::now();
+        while !ready(port) {
+            if start.elapsed() > Duration::from_secs(120) {
+                return Err("the server did not become ready within 120 s".into());
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        Ok(server)
+    }
+
+    /// CPU seconds the process has used, from /proc (Linux; 100 ticks/s).
+    fn cpu_s(&self) -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        // Fields after the command name (which may hold spaces): utime and
+        // stime are the 12th and 13th.
+        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let f: Vec<f64> = rest.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+        (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
+    }
+
+    /// Resident set size, from /proc (Linux).
+    fn rss_mb(&self) -> Option<f64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let kb: f64 =
+            status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kb / 1024.0)
+    }
 }
 
 /// `GET /readyz` answers 200.
@@ -98,10 +264,367 @@ fn ready(port: u16) -> bool {
         .is_ok_and(|n| buf[..n].starts_with(b"HTTP/1.0 200") || buf[..n].starts_with(b"HTTP/1.1 200"))
 }
 
-/// Resident set size of a process, from /proc (Linux).
-fn rss_mb(pid: u32) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let kb: f64 =
-        status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
+/// One account per role of the measured office, logged in: bearer tokens
+/// in `ROLES` order.
+async fn staff_tokens(http: &Client, base: &str, store: &dyn Store) -> Result<Vec<String>, String> {
+    let password = "bench kata sandi yang panjang";
+    let hash = web::auth::hash_password(password).map_err(|e| e.body.message)?;
+    let mut tokens = Vec::new();
+    for role in ROLES {
+        let username = format!("bench.{role}");
+        let user = store::NewUser {
+            username: username.clone(),
+            display_name: format!("Bench {role}"),
+            password_hash: hash.clone(),
+            role: role.into(),
+            office: OFFICE.into(),
+            unit: None,
+            nip: None,
+        };
+        store.create_user("bench", &user).await.map_err(|e| e.to_string())?;
+        let r: Value = http
+            .post(format!("{base}/api/v1/login"))
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        tokens.push(r["token"].as_str().ok_or(format!("login failed: {r}"))?.to_string());
+    }
+    Ok(tokens)
+}
+
+/// Latencies in milliseconds, sorted.
+struct Latencies(Vec<f64>);
+
+impl Latencies {
+    fn new(mut v: Vec<f64>) -> Latencies {
+        v.sort_by(f64::total_cmp);
+        Latencies(v)
+    }
+
+    fn pct(&self, q: f64) -> f64 {
+        if self.0.is_empty() {
+            return 0.0;
+        }
+        self.0[((q * self.0.len() as f64) as usize).min(self.0.len() - 1)]
+    }
+
+    fn summary(&self) -> Value {
+        json!({"p50_ms": round2(self.pct(0.50)), "p99_ms": round2(self.pct(0.99))})
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn merge(a: &Value, b: Value) -> Value {
+    let mut a = a.clone();
+    if let (Some(m), Value::Object(b)) = (a.as_object_mut(), b) {
+        m.extend(b);
+    }
+    a
+}
+
+/// Runs `n` jobs over `workers` concurrent tasks; each job returns its
+/// latency. The wall time and the latencies.
+async fn drive<F, Fut>(workers: usize, n: usize, job: F) -> Result<(Duration, Latencies), String>
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<(), String>> + Send,
+{
+    let next = Arc::new(AtomicUsize::new(0));
+    let job = Arc::new(job);
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..workers {
+        let (next, job) = (next.clone(), job.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= n {
+                    return Ok::<_, String>(lat);
+                }
+                let t = Instant::now();
+                job(i).await?;
+                lat.push(ms(t.elapsed()));
+            }
+        }));
+    }
+    let mut all = Vec::with_capacity(n);
+    for t in tasks {
+        all.extend(t.await.map_err(|e| e.to_string())??);
+    }
+    Ok((start.elapsed(), Latencies::new(all)))
+}
+
+/// Counter applications through the full HTTP path, 64 connections.
+async fn intake(
+    http: &Client,
+    bases: &[String],
+    token: &str,
+    n: usize,
+    tags: &Value,
+) -> Result<Vec<i64>, String> {
+    progress(&format!("intake: {n} applications over {INTAKE_CONNECTIONS} connections"));
+    let ids = Arc::new(std::sync::Mutex::new(Vec::with_capacity(n)));
+    let (http, bases, token, got) = (http.clone(), bases.to_vec(), token.to_string(), ids.clone());
+    let (wall, lat) = drive(INTAKE_CONNECTIONS, n, move |i| {
+        let (http, base, token, got) =
+            (http.clone(), bases[i % bases.len()].clone(), token.clone(), got.clone());
+        async move {
+            let body = json!({
+                "service": format!("{OFFICE}-{SERVICE}"), "channel": "counter",
+                "applicant": {"name": format!("Pemohon {i}"), "nik": "1606015708900001"},
+                "fields": {"jenis_permohonan": "rekam"}
+            });
+            let r = post(&http, &format!("{base}/api/v1/applications"), &token, &body).await?;
+            got.lock().map_err(|e| e.to_string())?.push(r["id"].as_i64().ok_or(format!("no id: {r}"))?);
+            Ok(())
+        }
+    })
+    .await?;
+    emit("intake_rate", n as f64 / wall.as_secs_f64(), "applications/s", merge(tags, lat.summary()));
+    let ids = ids.lock().map_err(|e| e.to_string())?.clone();
+    Ok(ids)
+}
+
+async fn post(http: &Client, url: &str, token: &str, body: &Value) -> Result<Value, String> {
+    let r = http.post(url).bearer_auth(token).json(body).send().await.map_err(|e| e.to_string())?;
+    let status = r.status();
+    let v: Value = r.json().await.map_err(|e| e.to_string())?;
+    if status.is_success() { Ok(v) } else { Err(format!("{url}: {status} {v}")) }
+}
+
+/// Each case advanced through steps 2–5 by the role that owns each step:
+/// four durable actions per case, each a journal row and an audit row.
+/// 32 actors, each working one case at a time.
+async fn transitions(
+    http: &Client,
+    bases: &[String],
+    tokens: &[String],
+    ids: Vec<i64>,
+) -> Result<Measured, String> {
+    let n = ids.len() * ROLES.len();
+    progress(&format!("transitions: {n} case actions by {ACTORS} actors"));
+    let ids = Arc::new(ids);
+    let (http, bases, tokens) = (http.clone(), bases.to_vec(), tokens.to_vec());
+    let per_case = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let lat_all = per_case.clone();
+    let (wall, _) = drive(ACTORS, ids.len(), move |i| {
+        let (http, tokens, lat_all) = (http.clone(), tokens.clone(), lat_all.clone());
+        let (id, base) = (ids[i], bases[i % bases.len()].clone());
+        async move {
+            let mut lat = Vec::new();
+            for (version, token) in (1..).zip(&tokens) {
+                let t = Instant::now();
+                let url = format!("{base}/api/v1/cases/{id}/actions");
+                post(&http, &url, token, &json!({"action": "advance", "expected_version": version})).await?;
+                lat.push(ms(t.elapsed()));
+            }
+            lat_all.lock().map_err(|e| e.to_string())?.extend(lat);
+            Ok(())
+        }
+    })
+    .await?;
+    let lat = Latencies::new(per_case.lock().map_err(|e| e.to_string())?.clone());
+    Ok(Measured { n, wall, lat, server_cpu_s: 0.0 })
+}
+
+/// A run of `n` operations: its wall time and latencies.
+struct Measured {
+    n: usize,
+    wall: Duration,
+    lat: Latencies,
+    /// CPU the servers spent on it.
+    server_cpu_s: f64,
+}
+
+impl Measured {
+    fn rate(&self) -> f64 {
+        self.n as f64 / self.wall.as_secs_f64()
+    }
+}
+
+/// Raw durable single-row inserts into a plain table, as many as there were
+/// case actions, by as many concurrent writers; then the transition line
+/// with this baseline and the ratio.
+async fn raw_baseline(store: Arc<dyn Store>, actions: &Measured, tags: &Value) -> Result<(), String> {
+    let n = actions.n;
+    progress(&format!("baseline: {n} raw durable inserts by {ACTORS} writers"));
+    store.bench_prepare().await.map_err(|e| e.to_string())?;
+    let payload = "x".repeat(200);
+    let (wall, lat) = drive(ACTORS, n, move |_| {
+        let (store, payload) = (store.clone(), payload.clone());
+        async move { store.bench_raw_insert(&payload).await.map_err(|e| e.to_string()) }
+    })
+    .await?;
+    let baseline = n as f64 / wall.as_secs_f64();
+    let rate = actions.rate();
+    let extra = json!({
+        "baseline": round2(baseline),
+        "ratio": round2(rate / baseline),
+        "p50_ms": round2(actions.lat.pct(0.5)),
+        "p99_ms": round2(actions.lat.pct(0.99)),
+        "baseline_p99_ms": round2(lat.pct(0.99)),
+        "server_cpu_ms_per_action": round2(actions.server_cpu_s * 1000.0 / n as f64),
+        "actors": ACTORS,
+    });
+    emit("transition_rate", rate, "actions/s", merge(tags, extra));
+    Ok(())
+}
+
+/// The large data set: `size.cases` open cases, `office_open` of them in
+/// the measured office, the rest spread over every other standard.
+async fn fill(store: &dyn Store, catalog: &web::Catalog, size: &Size) -> Result<(), String> {
+    progress(&format!("filling {} open cases ({} in {OFFICE})", size.cases, size.office_open));
+    let now = store::now_ms();
+    let mut others: Vec<_> = catalog
+        .for_office_or_all(None)
+        .filter(|s| s.office.as_str() != OFFICE && !staff_steps(s).is_empty())
+        .collect();
+    others.sort_by_key(|s| s.id());
+    let mut plan = vec![(
+        catalog.get(&format!("{OFFICE}-{SERVICE}")).ok_or("the measured standard is missing")?,
+        size.office_open,
+    )];
+    let rest = (size.cases - size.office_open).max(0);
+    for (i, s) in others.iter().enumerate() {
+        let share = rest / others.len() as i64 + i64::from((i as i64) < rest % others.len() as i64);
+        plan.push((s, share));
+    }
+    let started = Instant::now();
+    let mut first = 1;
+    for (std, count) in plan {
+        let channel = std.channels.first().map(|c| c.code.clone()).unwrap_or_default();
+        let f = store::CaseFill {
+            office: std.office.as_str().to_string(),
+            service: std.slug.clone(),
+            version: i64::from(std.version),
+            channel,
+            steps: staff_steps(std),
+            first,
+            count,
+            now,
+            spread_ms: 30 * 86_400_000,
+        };
+        store.bench_fill_cases(&f).await.map_err(|e| format!("filling {}: {e}", std.id()))?;
+        first += count;
+    }
+    progress(&format!("filled in {:.1} s", started.elapsed().as_secs_f64()));
+    Ok(())
+}
+
+/// (step id, role) of a standard's staff steps.
+fn staff_steps(s: &domain::Standard) -> Vec<(String, String)> {
+    s.steps
+        .iter()
+        .filter_map(|st| match st.actor {
+            domain::standard::Actor::Staff(r) => Some((st.id.clone(), r.to_string())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The verifikator's worklist page (with its counters), one request at a
+/// time.
+async fn worklist(http: &Client, base: &str, token: &str, n: usize, tags: &Value) -> Result<(), String> {
+    progress(&format!("worklist: {n} reads"));
+    let url = format!("{base}/api/v1/worklist");
+    let mut lat = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = Instant::now();
+        get(http, &url, Some(token)).await?;
+        lat.push(ms(t.elapsed()));
+    }
+    let lat = Latencies::new(lat);
+    emit("worklist_p50", lat.pct(0.5), "ms", tags.clone());
+    emit("worklist_p99", lat.pct(0.99), "ms", tags.clone());
+    Ok(())
+}
+
+async fn get(http: &Client, url: &str, token: Option<&str>) -> Result<(), String> {
+    let mut req = http.get(url);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let r = req.send().await.map_err(|e| e.to_string())?;
+    let status = r.status();
+    let body = r.bytes().await.map_err(|e| e.to_string())?;
+    if status.is_success() {
+        Ok(())
+    } else {
+        Err(format!("{url}: {status} {}", String::from_utf8_lossy(&body)))
+    }
+}
+
+/// The escalation sweep as the server runs it every minute: each run one
+/// minute later than the last, over all open cases.
+async fn sweep(
+    store: Arc<dyn Store>,
+    catalog: web::Catalog,
+    runs: usize,
+    tags: &Value,
+) -> Result<(), String> {
+    let state = web::AppState::new(store, catalog, web::Config::default());
+    let mut times = Vec::new();
+    let mut fired = 0;
+    let mut checked = 0;
+    for i in 1..=runs {
+        let at = chrono::Utc::now() + chrono::Duration::seconds(60 * i as i64);
+        let t = Instant::now();
+        let r = web::cases::sweep::sweep(&state, at).await.map_err(|e| e.body.message)?;
+        times.push(ms(t.elapsed()));
+        (fired, checked) = (fired + r.fired, checked + r.checked);
+    }
+    let lat = Latencies::new(times);
+    let extra = json!({"runs": runs, "max_ms": round2(lat.pct(1.0)), "cases_due": checked, "fired": fired});
+    emit("sweep_ms", lat.pct(0.5), "ms", merge(tags, extra));
+    Ok(())
+}
+
+/// A fixed 500 requests/s of catalogue, tracking and worklist reads; each
+/// latency counts from the moment its request was due, so a stall shows.
+async fn read_load(
+    http: &Client,
+    bases: &[String],
+    token: &str,
+    size: &Size,
+    tags: &Value,
+) -> Result<(), String> {
+    let total = (READ_RPS as f64 * size.read_time.as_secs_f64()) as usize;
+    progress(&format!("read load: {total} requests at {READ_RPS}/s"));
+    let start = Instant::now() + Duration::from_millis(50);
+    let mut tasks = Vec::with_capacity(total);
+    for i in 0..total {
+        let due = start + Duration::from_micros(1_000_000 * i as u64 / READ_RPS);
+        let base = &bases[i % bases.len()];
+        let (url, auth) = match i % 3 {
+            0 => (format!("{base}/api/v1/services"), None),
+            1 => (format!("{base}/api/v1/track/B{}", 1 + (i * 7919) as i64 % size.cases), None),
+            _ => (format!("{base}/api/v1/worklist"), Some(token.to_string())),
+        };
+        let http = http.clone();
+        tokio::time::sleep_until(due.into()).await;
+        tasks.push(tokio::spawn(async move {
+            get(&http, &url, auth.as_deref()).await?;
+            Ok::<_, String>(ms(due.elapsed()))
+        }));
+    }
+    let mut lat = Vec::with_capacity(total);
+    for t in tasks {
+        lat.push(t.await.map_err(|e| e.to_string())??);
+    }
+    let lat = Latencies::new(lat);
+    emit(
+        "http_read_p99",
+        lat.pct(0.99),
+        "ms",
+        merge(tags, json!({"rps": READ_RPS, "p50_ms": round2(lat.pct(0.5))})),
+    );
+    Ok(())
 }

@@ -85,7 +85,7 @@ fn main() -> ExitCode {
         Some(Command::Standards(cmd)) => return lint_cmd::run(cmd),
         Some(Command::Nik(cmd)) => return nik_cmd::run(cmd),
         Some(Command::Bench(args)) => {
-            return bench::run(args).unwrap_or_else(|e| {
+            return bench::run(args, &cfg, cli.database.as_deref()).unwrap_or_else(|e| {
                 eprintln!("layanan bench: {e}");
                 ExitCode::FAILURE
             });

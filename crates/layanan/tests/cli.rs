@@ -390,7 +390,25 @@ fn bench_quick_prints_one_json_line_per_figure() {
     let figures: Vec<serde_json::Value> =
         String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let names: Vec<&str> = figures.iter().map(|f| f["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["nik_check_rate", "first_start_s", "rss_idle_mb"]);
+    let every = [
+        "nik_check_rate",
+        "first_start_s",
+        "rss_idle_mb",
+        "intake_rate",
+        "transition_rate",
+        "worklist_p50",
+        "worklist_p99",
+        "sweep_ms",
+        "http_read_p99",
+        "rss_load_mb",
+    ];
+    assert_eq!(names, every);
     // Measured values, not asserted against targets: those are reported, not tested.
     assert!(figures.iter().all(|f| f["value"].as_f64().is_some_and(|v| v > 0.0) && f["unit"].is_string()));
+    let transitions = &figures[4];
+    for field in ["baseline", "ratio", "p50_ms", "p99_ms"] {
+        assert!(transitions[field].as_f64().is_some_and(|v| v > 0.0), "{field}: {transitions}");
+    }
+    // The sweep found the cases whose first escalation moment came.
+    assert!(figures[7]["fired"].as_u64().is_some_and(|n| n > 0), "{}", figures[7]);
 }

@@ -202,3 +202,94 @@ pub struct CaseUpdate {
     /// Documents issued by this action, numbered inside its transaction.
     pub docs: Vec<crate::documents::DocumentDraft>,
 }
+
+/// Synthetic open cases for `layanan bench`, made by the database itself in
+/// one statement: `count` cases of one service numbered from `first`
+/// (tracking codes `B<n>`), spread over `steps` (step id, actor), each
+/// step started an hour before `now` and reaching its first escalation
+/// moment at a time spread evenly over the `spread_ms` after `now`.
+#[derive(Debug, Clone)]
+pub struct CaseFill {
+    pub office: String,
+    pub service: String,
+    pub version: i64,
+    pub channel: String,
+    pub steps: Vec<(String, String)>,
+    pub first: i64,
+    pub count: i64,
+    pub now: i64,
+    pub spread_ms: i64,
+}
+
+impl CaseFill {
+    /// The generating INSERT; parameters `$1..$9` are bound by the store,
+    /// then the step ids and actors.
+    pub(crate) fn sql(&self) -> String {
+        let k = self.steps.len().max(1);
+        let pick = |offset: usize| {
+            let arms: String = (0..k).map(|i| format!(" WHEN {i} THEN ${}", 10 + offset + i)).collect();
+            format!("CASE n % {k}{arms} END")
+        };
+        format!(
+            "WITH RECURSIVE g(n) AS (SELECT CAST($1 AS BIGINT) UNION ALL SELECT n + 1 FROM g WHERE n < $2), \
+             t AS (SELECT n, $7 - 3600000 AS s, $7 + 1000 + ((n * 7919) % $9) * ($8 / $9) AS x FROM g), \
+             u AS (SELECT n, s, s + (x - s) * 5 / 4 AS d FROM t) \
+             INSERT INTO cases (tracking_code, office, service, standard_version, channel, status, current_step, \
+             current_actor, version, applicant_name, applicant, fields, created_by, created_at, updated_at, due_at, \
+             step_started_at, step_due_at, escalate_at) \
+             SELECT 'B' || n, $3, $4, $5, $6, 'in_progress', {}, {}, 1, 'Pemohon ' || n, '{{}}', '{{}}', 'bench', \
+             s, s, d + 86400000, s, d, s + (d - s) * 4 / 5 FROM u",
+            pick(0),
+            pick(k)
+        )
+    }
+}
+
+/// The moment a step of `started`..`due` reaches escalation `level`:
+/// 1 when 80% of its time is used, 2 once it is past due, 3 once it is past
+/// twice its time.
+pub fn escalation_at(started: i64, due: i64, level: i32) -> i64 {
+    let span = (due - started).max(0);
+    match level {
+        1 => started + span * 4 / 5,
+        2 => due + 1,
+        _ => due + span + 1,
+    }
+}
+
+/// The highest escalation level a step has reached at `now` (0: none).
+pub fn escalation_level(started: i64, due: i64, now: i64) -> i32 {
+    (1..=3).take_while(|&l| escalation_at(started, due, l) <= now).last().unwrap_or(0)
+}
+
+/// When the sweep first looks at a case in this state: the step's level 1
+/// moment, for a running timed step; never otherwise.
+pub(crate) fn first_escalation(status: &str, started: Option<i64>, due: Option<i64>) -> Option<i64> {
+    match (status, started, due) {
+        ("submitted" | "in_progress", Some(s), Some(d)) => Some(escalation_at(s, d, 1)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escalation_levels_grow_with_lateness() {
+        assert_eq!(escalation_level(0, 100, 79), 0);
+        assert_eq!(escalation_level(0, 100, 80), 1);
+        assert_eq!(escalation_level(0, 100, 100), 1);
+        assert_eq!(escalation_level(0, 100, 101), 2);
+        assert_eq!(escalation_level(0, 100, 200), 2);
+        assert_eq!(escalation_level(0, 100, 201), 3);
+    }
+
+    #[test]
+    fn only_running_timed_steps_are_swept() {
+        assert_eq!(first_escalation("in_progress", Some(0), Some(100)), Some(80));
+        assert_eq!(first_escalation("returned", Some(0), Some(100)), None);
+        assert_eq!(first_escalation("submitted", Some(0), None), None);
+        assert_eq!(first_escalation("completed", Some(0), Some(100)), None);
+    }
+}

@@ -4,8 +4,8 @@
 
 use crate::audit::{AuditEntry, GENESIS, NewAudit, chain_hash};
 use crate::cases::{
-    Case, CaseFile, CaseUpdate, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification,
-    Notification, WorklistQuery,
+    Case, CaseFile, CaseFill, CaseUpdate, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification,
+    Notification, WorklistQuery, first_escalation,
 };
 use crate::documents::{Document, DocumentDraft, OfficeKey};
 use crate::{
@@ -90,6 +90,55 @@ macro_rules! bind_worklist {
 macro_rules! impl_store {
     ($store:ty, $db:ty, $name:literal) => {
         impl $store {
+            /// One case action inside `tx`. A stale version is found by the
+            /// first statement, before anything is written, so a caller
+            /// sharing `tx` with other actions can go on with them.
+            pub(crate) async fn apply_update(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                id: i64,
+                expected_version: i64,
+                u: CaseUpdate,
+            ) -> Result<Case> {
+                let now = now_ms();
+                let ch = &u.change;
+                let updated: Option<Case> = sqlx::query_as(
+                    "UPDATE cases SET status = $3, current_step = $4, current_actor = $5, assignee = $6, due_at = $7, \
+                     step_started_at = $8, step_due_at = $9, paused_at = $10, case_left_ms = $11, step_left_ms = $12, \
+                     finished_at = $13, updated_at = $14, escalate_at = $15, version = version + 1 \
+                     WHERE id = $1 AND version = $2 RETURNING *",
+                )
+                .bind(id)
+                .bind(expected_version)
+                .bind(&ch.status)
+                .bind(&ch.current_step)
+                .bind(&ch.current_actor)
+                .bind(&ch.assignee)
+                .bind(ch.due_at)
+                .bind(ch.step_started_at)
+                .bind(ch.step_due_at)
+                .bind(ch.paused_at)
+                .bind(ch.case_left_ms)
+                .bind(ch.step_left_ms)
+                .bind(ch.finished_at)
+                .bind(now)
+                .bind(first_escalation(&ch.status, ch.step_started_at, ch.step_due_at))
+                .fetch_optional(&mut **tx)
+                .await?;
+                let Some(case) = updated else {
+                    return Err(StoreError::Stale(format!("case {id} is no longer at version {expected_version}")));
+                };
+                Self::insert_journal(tx, id, now, &u.journal).await?;
+                for f in &u.files {
+                    Self::insert_file(tx, id, now, f).await?;
+                }
+                for mut d in u.docs {
+                    d.case_id = Some(id);
+                    Self::insert_document(tx, d).await?;
+                }
+                Self::insert_notifications(tx, Some(id), now, &u.notes).await?;
+                Ok(case)
+            }
+
             /// Appends one row to the audit chain inside the caller's
             /// transaction, so the change and its record commit together.
             async fn append_audit(tx: &mut sqlx::Transaction<'static, $db>, a: NewAudit<'_>) -> Result<()> {
@@ -601,8 +650,8 @@ macro_rules! impl_store {
                 let case: Case = sqlx::query_as(
                     "INSERT INTO cases (tracking_code, office, service, standard_version, channel, status, current_step, \
                      current_actor, version, applicant_name, applicant, fields, created_by, created_at, updated_at, due_at, \
-                     step_started_at, step_due_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,1,$9,$10,$11,$12,$13,$13,$14,$15,$16) \
-                     RETURNING *",
+                     step_started_at, step_due_at, escalate_at) \
+                     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,1,$9,$10,$11,$12,$13,$13,$14,$15,$16,$17) RETURNING *",
                 )
                 .bind(&c.tracking_code)
                 .bind(&c.office)
@@ -620,6 +669,7 @@ macro_rules! impl_store {
                 .bind(c.due_at)
                 .bind(c.step_started_at)
                 .bind(c.step_due_at)
+                .bind(first_escalation(&c.status, c.step_started_at, c.step_due_at))
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| StoreError::from_write(e, "case"))?;
@@ -650,45 +700,7 @@ macro_rules! impl_store {
             }
 
             async fn update_case(&self, id: i64, expected_version: i64, u: CaseUpdate) -> Result<Case> {
-                let now = now_ms();
-                let ch = &u.change;
-                let mut tx = self.begin().await?;
-                let updated: Option<Case> = sqlx::query_as(
-                    "UPDATE cases SET status = $3, current_step = $4, current_actor = $5, assignee = $6, due_at = $7, \
-                     step_started_at = $8, step_due_at = $9, paused_at = $10, case_left_ms = $11, step_left_ms = $12, \
-                     finished_at = $13, updated_at = $14, version = version + 1 \
-                     WHERE id = $1 AND version = $2 RETURNING *",
-                )
-                .bind(id)
-                .bind(expected_version)
-                .bind(&ch.status)
-                .bind(&ch.current_step)
-                .bind(&ch.current_actor)
-                .bind(&ch.assignee)
-                .bind(ch.due_at)
-                .bind(ch.step_started_at)
-                .bind(ch.step_due_at)
-                .bind(ch.paused_at)
-                .bind(ch.case_left_ms)
-                .bind(ch.step_left_ms)
-                .bind(ch.finished_at)
-                .bind(now)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(case) = updated else {
-                    return Err(StoreError::Stale(format!("case {id} is no longer at version {expected_version}")));
-                };
-                Self::insert_journal(&mut tx, id, now, &u.journal).await?;
-                for f in &u.files {
-                    Self::insert_file(&mut tx, id, now, f).await?;
-                }
-                for mut d in u.docs {
-                    d.case_id = Some(id);
-                    Self::insert_document(&mut tx, d).await?;
-                }
-                Self::insert_notifications(&mut tx, Some(id), now, &u.notes).await?;
-                tx.commit().await?;
-                Ok(case)
+                self.commit_update(id, expected_version, u).await
             }
 
             async fn journal(&self, case_id: i64) -> Result<Vec<JournalEntry>> {
@@ -757,16 +769,65 @@ macro_rules! impl_store {
                     .await?)
             }
 
-            async fn cases_near_due(&self, now: i64, limit: i64) -> Result<Vec<Case>> {
-                Ok(sqlx::query_as(
-                    "SELECT * FROM cases WHERE status IN ('submitted', 'in_progress') AND step_due_at IS NOT NULL \
-                     AND step_started_at + (step_due_at - step_started_at) * 4 / 5 <= $1 \
-                     ORDER BY step_due_at LIMIT $2",
-                )
-                .bind(now)
-                .bind(limit)
-                .fetch_all(&self.read)
-                .await?)
+            async fn cases_to_escalate(&self, now: i64, limit: i64) -> Result<Vec<Case>> {
+                Ok(sqlx::query_as("SELECT * FROM cases WHERE escalate_at <= $1 ORDER BY escalate_at LIMIT $2")
+                    .bind(now)
+                    .bind(limit)
+                    .fetch_all(&self.read)
+                    .await?)
+            }
+
+            async fn bench_prepare(&self) -> Result<()> {
+                sqlx::query(Self::BENCH_RAW_TABLE).execute(&self.write).await?;
+                Ok(())
+            }
+
+            async fn bench_raw_insert(&self, payload: &str) -> Result<()> {
+                let mut tx = self.begin().await?;
+                sqlx::query("INSERT INTO bench_raw (at, payload) VALUES ($1, $2)")
+                    .bind(now_ms())
+                    .bind(payload)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn bench_fill_cases(&self, f: &CaseFill) -> Result<u64> {
+                let sql = f.sql();
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(f.first)
+                    .bind(f.first + f.count - 1)
+                    .bind(&f.office)
+                    .bind(&f.service)
+                    .bind(f.version)
+                    .bind(&f.channel)
+                    .bind(f.now)
+                    .bind(f.spread_ms)
+                    .bind(f.count.max(1));
+                for (step, _) in &f.steps {
+                    q = q.bind(step);
+                }
+                for (_, actor) in &f.steps {
+                    q = q.bind(actor);
+                }
+                let mut tx = self.begin().await?;
+                let n = q.execute(&mut *tx).await?.rows_affected();
+                tx.commit().await?;
+                Self::after_bulk_load(&self.write).await?;
+                Ok(n)
+            }
+
+            async fn reschedule_escalation(&self, case_id: i64, version: i64, at: Option<i64>) -> Result<()> {
+                let mut tx = self.begin().await?;
+                sqlx::query("UPDATE cases SET escalate_at = $3 WHERE id = $1 AND version = $2")
+                    .bind(case_id)
+                    .bind(version)
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn fire_escalation(

@@ -19,8 +19,8 @@ pub mod testing;
 
 pub use audit::{AuditEntry, AuditKind, AuditReport, NewAudit};
 pub use cases::{
-    Case, CaseChange, CaseFile, CaseUpdate, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification,
-    Notification, WorklistQuery,
+    Case, CaseChange, CaseFile, CaseFill, CaseUpdate, JournalEntry, NewCase, NewCaseFile, NewJournal,
+    NewNotification, Notification, WorklistQuery, escalation_at, escalation_level,
 };
 pub use documents::{Document, DocumentDraft, Made, OfficeKey};
 pub use postgres::PgStore;
@@ -46,6 +46,10 @@ pub enum StoreError {
     Stale(String),
     #[error("unsupported database url `{0}`: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
+    /// The write was not made (its group failed, or the writer stopped);
+    /// the same request may be sent again.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
 }
@@ -249,9 +253,12 @@ pub trait Store: Send + Sync + 'static {
     async fn open_cases(&self, office: &str, limit: i64) -> Result<Vec<Case>>;
     async fn add_case_file(&self, case_id: i64, f: &NewCaseFile) -> Result<CaseFile>;
     async fn case_files(&self, case_id: i64) -> Result<Vec<CaseFile>>;
-    /// Open cases whose current step has a due time and has used at least
-    /// 80% of it by `now`.
-    async fn cases_near_due(&self, now: i64, limit: i64) -> Result<Vec<Case>>;
+    /// Cases whose next escalation moment (`escalate_at`) has come by
+    /// `now`, earliest first.
+    async fn cases_to_escalate(&self, now: i64, limit: i64) -> Result<Vec<Case>>;
+    /// Sets when the sweep next looks at a case (`None`: never), unless the
+    /// case has moved on from `version` (its action set the time anew).
+    async fn reschedule_escalation(&self, case_id: i64, version: i64, at: Option<i64>) -> Result<()>;
     /// Records an escalation once: `false` when this (case, step, level)
     /// fired before (also from another app instance).
     async fn fire_escalation(
@@ -263,6 +270,15 @@ pub trait Store: Send + Sync + 'static {
         notes: &[NewNotification],
     ) -> Result<bool>;
     async fn notifications(&self, office: &str, limit: i64) -> Result<Vec<Notification>>;
+
+    // `layanan bench` only: the baseline and the large data sets.
+    /// Creates the plain table of the raw insert baseline.
+    async fn bench_prepare(&self) -> Result<()>;
+    /// One row into that table in its own durable transaction: what a case
+    /// action's cost is compared with.
+    async fn bench_raw_insert(&self, payload: &str) -> Result<()>;
+    /// Generates cases (see `CaseFill`); returns how many.
+    async fn bench_fill_cases(&self, fill: &CaseFill) -> Result<u64>;
     /// The escalation levels already fired for a case's step (a read, so a
     /// sweep writes only what is new).
     async fn escalations_fired(&self, case_id: i64, step: &str) -> Result<Vec<i32>>;

@@ -142,17 +142,26 @@ pub async fn postgres() -> Option<TestStore> {
 
 /// Creates `layanan_test_<random>` on the server and returns its URL.
 pub async fn fresh_postgres_database(server: &str) -> String {
+    let (url, dropper) =
+        scratch_postgres_database(server, "layanan_test").await.expect("create test database");
+    std::mem::forget(dropper);
+    url
+}
+
+/// Creates `<prefix>_<random>` on the server: its URL, and the guard that
+/// drops it again.
+pub async fn scratch_postgres_database(server: &str, prefix: &str) -> Result<(String, DropDatabase), String> {
     use sqlx::Connection;
     let mut bytes = [0u8; 8];
     getrandom_fill(&mut bytes);
-    let name = format!("layanan_test_{}", hex::encode(bytes));
-    let mut conn = sqlx::PgConnection::connect(server).await.expect("connect to the PostgreSQL server");
+    let name = format!("{prefix}_{}", hex::encode(bytes));
+    let mut conn = sqlx::PgConnection::connect(server).await.map_err(|e| e.to_string())?;
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut conn)
         .await
-        .expect("create test database");
+        .map_err(|e| e.to_string())?;
     conn.close().await.ok();
-    replace_database(server, &name)
+    Ok((replace_database(server, &name), DropDatabase { server: server.to_string(), name }))
 }
 
 /// `postgres://u@h:p/db?x` with `db` replaced.

@@ -347,8 +347,8 @@ contract!(worklists_filter_by_actor_office_and_order_by_due_time, |store, url| {
 contract!(an_escalation_fires_once_even_when_raced, |store, url| {
     case_fixture(&store).await;
     let c = store.create_case(&new_case("DDDD", "operator", Some(100)), &[], &[], Vec::new()).await.unwrap();
-    assert_eq!(store.cases_near_due(50, 10).await.unwrap().len(), 0);
-    assert_eq!(store.cases_near_due(80, 10).await.unwrap().len(), 1);
+    assert_eq!(store.cases_to_escalate(79, 10).await.unwrap().len(), 0);
+    assert_eq!(store.cases_to_escalate(80, 10).await.unwrap().len(), 1);
     let note = store::NewNotification {
         office: "16.06".into(),
         channel: "staff".into(),
@@ -371,6 +371,21 @@ contract!(an_escalation_fires_once_even_when_raced, |store, url| {
     assert_eq!(store.case_notifications(c.id).await.unwrap().len(), 1);
     assert_eq!(store.notifications("16.06", 10).await.unwrap()[0].status, "pending");
     assert!(store.fire_escalation(c.id, "2", 2, &journal("escalate", "submitted"), &[]).await.unwrap());
+    // Rescheduled to its next moment, the case leaves the sweep until then;
+    // a stale version leaves the time its newer action set.
+    store.reschedule_escalation(c.id, c.version, Some(201)).await.unwrap();
+    assert_eq!(store.cases_to_escalate(200, 10).await.unwrap().len(), 0);
+    assert_eq!(store.cases_to_escalate(201, 10).await.unwrap().len(), 1);
+    store.reschedule_escalation(c.id, c.version + 1, None).await.unwrap();
+    assert_eq!(store.cases_to_escalate(201, 10).await.unwrap().len(), 1);
+    store.reschedule_escalation(c.id, c.version, None).await.unwrap();
+    assert_eq!(store.cases_to_escalate(i64::MAX, 10).await.unwrap().len(), 0);
+    // An action puts the new step's first moment in place.
+    let mut ch = store::CaseChange::from_case(&c);
+    (ch.step_started_at, ch.step_due_at) = (Some(1000), Some(2000));
+    store.update_case(c.id, c.version, upd(&ch)).await.unwrap();
+    assert_eq!(store.cases_to_escalate(1799, 10).await.unwrap().len(), 0);
+    assert_eq!(store.cases_to_escalate(1800, 10).await.unwrap().len(), 1);
 });
 
 contract!(case_files_are_listed_and_audited, |store, url| {
@@ -435,4 +450,47 @@ contract!(fifty_concurrent_issuers_get_fifty_consecutive_numbers, |store, url| {
     assert_eq!(r.revoke_reason.as_deref(), Some("salah ketik nama"));
     assert!(matches!(store.revoke_document("NEXT", "kadin", "again").await, Err(StoreError::Conflict(_))));
     assert!(store.audit_verify().await.unwrap().ok);
+});
+
+contract!(bench_cases_are_generated_by_the_database, |store, url| {
+    case_fixture(&store).await;
+    let steps = vec![("2".to_string(), "operator".to_string()), ("3".to_string(), "verifikator".to_string())];
+    let fill = store::CaseFill {
+        office: "16.06".into(),
+        service: "ktp-el".into(),
+        version: 1,
+        channel: "counter".into(),
+        steps,
+        first: 1,
+        count: 10,
+        now: 1_000_000,
+        spread_ms: 10_000,
+    };
+    assert_eq!(store.bench_fill_cases(&fill).await.unwrap(), 10);
+    let q = store::WorklistQuery {
+        office: "16.06".into(),
+        actors: vec!["verifikator".into()],
+        username: "nobody".into(),
+        limit: 100,
+        ..Default::default()
+    };
+    let (rows, total) = store.worklist(&q).await.unwrap();
+    assert_eq!(total, 5);
+    assert!(rows.iter().all(|c| c.current_step.as_deref() == Some("3") && c.status == "in_progress"));
+    assert!(store.case_by_tracking("B7").await.unwrap().is_some());
+    // First escalation moments lie in the window after `now`, and agree
+    // with each case's step times.
+    assert!(store.cases_to_escalate(1_000_999, 100).await.unwrap().is_empty());
+    let all = store.cases_to_escalate(1_011_000, 100).await.unwrap();
+    assert_eq!(all.len(), 10);
+    for c in &all {
+        let first = store::escalation_at(c.step_started_at.unwrap(), c.step_due_at.unwrap(), 1);
+        assert!((1_001_000..=1_011_000).contains(&first), "{first}");
+        assert_eq!(
+            store.cases_to_escalate(first - 1, 100).await.unwrap().iter().filter(|x| x.id == c.id).count(),
+            0
+        );
+    }
+    store.bench_prepare().await.unwrap();
+    store.bench_raw_insert("x").await.unwrap();
 });

@@ -76,6 +76,14 @@ impl From<store::StoreError> for ApiError {
                 "stale_version",
                 "someone else changed this case meanwhile; reload it and try again",
             ),
+            E::Unavailable(m) => {
+                tracing::warn!(error = %m, "write not made");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the change was not saved; please try again",
+                )
+            }
             other => {
                 tracing::error!(error = %other, "store error");
                 ApiError::internal()

@@ -61,7 +61,13 @@ pub struct AppState {
     pub files: Arc<dyn store::files::FileStore>,
     /// Encrypts the office signing keys; set from configuration.
     pub document_secret: Arc<documents::keys::Secret>,
+    /// Office calendars, kept a short while (see `cases::clock::calendar`).
+    pub(crate) calendars: Arc<std::sync::Mutex<CalendarCache>>,
 }
+
+/// office → (when read, calendar).
+pub(crate) type CalendarCache =
+    std::collections::HashMap<String, (Instant, Arc<domain::calendar::BusinessCalendar>)>;
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, catalog: Catalog, config: Config) -> AppState {
@@ -79,6 +85,7 @@ impl AppState {
             // Replaced by the configured secret in a real deployment
             // (`with_document_secret`); a fresh one suits tests.
             document_secret: Arc::new(documents::keys::Secret::generate()),
+            calendars: Arc::default(),
         }
     }
 }

@@ -7,11 +7,40 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::SlaDuration;
 use domain::calendar::{BusinessCalendar, WeekHours};
 use domain::{Standard, TimeZone};
+use std::sync::Arc;
 use store::CaseChange;
 
+/// How long an office calendar is reused before it is read again. Holidays
+/// and office hours change a few times a year; this instance sees its own
+/// changes at once (`forget_calendar`), other instances within a minute.
+const CALENDAR_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The calendar of an office: its zone, and its days off from the holiday
-/// table (cuti bersama only when the office counts it as a day off).
-pub async fn calendar(state: &AppState, office: &str) -> Result<BusinessCalendar, ApiError> {
+/// table (cuti bersama only when the office counts it as a day off). Kept
+/// for a minute: every case action needs it, and reading a hundred holiday
+/// rows each time was a fifth of an action's cost.
+pub async fn calendar(state: &AppState, office: &str) -> Result<Arc<BusinessCalendar>, ApiError> {
+    let cached = state.calendars.lock().ok().and_then(|c| c.get(office).cloned());
+    if let Some((at, cal)) = cached
+        && at.elapsed() < CALENDAR_TTL
+    {
+        return Ok(cal);
+    }
+    let cal = Arc::new(read_calendar(state, office).await?);
+    if let Ok(mut c) = state.calendars.lock() {
+        c.insert(office.to_string(), (std::time::Instant::now(), cal.clone()));
+    }
+    Ok(cal)
+}
+
+/// Drops an office's cached calendar after its settings changed.
+pub fn forget_calendar(state: &AppState, office: &str) {
+    if let Ok(mut c) = state.calendars.lock() {
+        c.remove(office);
+    }
+}
+
+async fn read_calendar(state: &AppState, office: &str) -> Result<BusinessCalendar, ApiError> {
     let o =
         state.store.office(office).await?.ok_or_else(|| ApiError::not_found(format!("office {office}")))?;
     let zone: TimeZone = o.time_zone.parse().map_err(|_| ApiError::internal())?;

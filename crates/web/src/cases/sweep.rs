@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use domain::Role;
 use domain::case::supervisor;
 use domain::standard::Actor;
-use store::{Case, NewJournal, NewNotification};
+use store::{Case, NewJournal, NewNotification, escalation_at, escalation_level};
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct SweepReport {
@@ -26,23 +26,11 @@ const BATCH: i64 = 5_000;
 pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> Result<SweepReport, ApiError> {
     let now_ms = ms(now);
     let mut report = SweepReport::default();
-    for case in state.store.cases_near_due(now_ms, BATCH).await? {
+    for case in state.store.cases_to_escalate(now_ms, BATCH).await? {
         report.checked += 1;
         report.fired += escalate(state, &case, now_ms).await?;
     }
     Ok(report)
-}
-
-/// The level a step has reached at `now`.
-fn level(started: i64, due: i64, now: i64) -> i32 {
-    let span = (due - started).max(0);
-    if now > due + span {
-        3
-    } else if now > due {
-        2
-    } else {
-        1
-    }
 }
 
 async fn escalate(state: &AppState, case: &Case, now: i64) -> Result<usize, ApiError> {
@@ -51,13 +39,32 @@ async fn escalate(state: &AppState, case: &Case, now: i64) -> Result<usize, ApiE
     else {
         return Ok(0);
     };
-    let reached = level(started, due, now);
+    let reached = escalation_level(started, due, now);
+    // The case comes back when its next level is reached, or never.
+    let next = (reached < 3).then(|| escalation_at(started, due, reached + 1));
     let done = state.store.escalations_fired(case.id, step_id).await?;
-    if (1..=reached).all(|l| done.contains(&l)) {
-        return Ok(0);
-    }
     let std = standard_of(state, &case.office, &case.service, case.standard_version).await?;
-    let Some(step) = std.steps.iter().find(|s| &s.id == step_id) else { return Ok(0) };
+    let step = std.steps.iter().find(|s| &s.id == step_id);
+    let fired = match step {
+        Some(step) if !(1..=reached).all(|l| done.contains(&l)) => {
+            fire(state, case, &std, step, reached, &done).await?
+        }
+        _ => 0,
+    };
+    state.store.reschedule_escalation(case.id, case.version, next).await?;
+    Ok(fired)
+}
+
+/// Sends the levels up to `reached` that have not fired yet.
+async fn fire(
+    state: &AppState,
+    case: &Case,
+    std: &domain::Standard,
+    step: &domain::standard::Step,
+    reached: i32,
+    done: &[i32],
+) -> Result<usize, ApiError> {
+    let step_id = &step.id;
     // Applicant and outside-party steps are chased by the office's operators.
     let owner = match step.actor {
         Actor::Staff(r) => r,
@@ -125,14 +132,4 @@ pub fn spawn(state: AppState, every: std::time::Duration) -> tokio::task::JoinHa
             }
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn levels_grow_with_lateness() {
-        assert_eq!(super::level(0, 100, 80), 1);
-        assert_eq!(super::level(0, 100, 101), 2);
-        assert_eq!(super::level(0, 100, 201), 3);
-    }
 }

@@ -71,6 +71,7 @@ async fn save_settings(
         };
     }
     state.store.upsert_office(&who.user.username, &office).await?;
+    crate::cases::clock::forget_calendar(state, &office.code);
     Ok(json!(office))
 }
 
