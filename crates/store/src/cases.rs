@@ -192,6 +192,125 @@ pub struct WorklistQuery {
     pub offset: i64,
 }
 
+/// A query parameter of a statement built at run time.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+/// SQL text with its `$n` parameters.
+#[derive(Debug, Default)]
+pub(crate) struct Sql {
+    pub text: String,
+    pub args: Vec<Arg>,
+}
+
+impl Sql {
+    /// Adds a parameter and returns its placeholder.
+    fn arg(&mut self, a: Arg) -> String {
+        self.args.push(a);
+        format!("${}", self.args.len())
+    }
+}
+
+/// Sorts open cases by due time with untimed ones last. Both backends index
+/// this exact expression (`cases_open_worklist`), so a worklist page reads
+/// the index in order and stops after one page.
+pub(crate) const DUE_ORDER: &str = "COALESCE(step_due_at, 9223372036854775807), id";
+
+impl WorklistQuery {
+    /// The filters after office and actor, each only when given, so the
+    /// planner sees a plain conjunction it can match to an index.
+    fn filters(&self, sql: &mut Sql) -> String {
+        let mut f = self.filters_but_service(sql);
+        if let Some(v) = &self.service {
+            f += &format!(" AND service = {}", sql.arg(Arg::Text(v.clone())));
+        }
+        f
+    }
+
+    fn filters_but_service(&self, sql: &mut Sql) -> String {
+        let mut f = String::new();
+        match &self.status {
+            Some(st) => f += &format!(" AND status = {}", sql.arg(Arg::Text(st.clone()))),
+            None => f += " AND status IN ('submitted', 'in_progress', 'returned')",
+        }
+        if let Some(v) = &self.channel {
+            f += &format!(" AND channel = {}", sql.arg(Arg::Text(v.clone())));
+        }
+        if let Some(v) = self.created_from {
+            f += &format!(" AND created_at >= {}", sql.arg(Arg::Int(v)));
+        }
+        if let Some(v) = self.created_to {
+            f += &format!(" AND created_at <= {}", sql.arg(Arg::Int(v)));
+        }
+        f
+    }
+
+    /// One ordered branch per actor name and one for the cases assigned to
+    /// the user, each cut at the end of the asked page; their union sorted
+    /// again. Each branch walks an index in due order, so a page costs
+    /// about its own size, not the size of the worklist.
+    pub(crate) fn page_sql(&self) -> Sql {
+        let mut sql = Sql::default();
+        let end = sql.arg(Arg::Int(self.offset.max(0) + self.limit.max(0)));
+        let mut branches = Vec::new();
+        let who: Vec<(&str, &String)> = self
+            .actors
+            .iter()
+            .map(|a| ("current_actor", a))
+            .chain(std::iter::once(("assignee", &self.username)))
+            .collect();
+        for (i, (column, value)) in who.into_iter().enumerate() {
+            let office = sql.arg(Arg::Text(self.office.clone()));
+            let v = sql.arg(Arg::Text(value.clone()));
+            let filters = self.filters(&mut sql);
+            branches.push(format!(
+                "SELECT * FROM (SELECT * FROM cases WHERE office = {office} AND {column} = {v}{filters} \
+                 ORDER BY {DUE_ORDER} LIMIT {end}) AS b{i}"
+            ));
+        }
+        let limit = sql.arg(Arg::Int(self.limit));
+        let offset = sql.arg(Arg::Int(self.offset));
+        sql.text = format!(
+            "SELECT * FROM ({}) AS w ORDER BY {DUE_ORDER} LIMIT {limit} OFFSET {offset}",
+            branches.join(" UNION ")
+        );
+        sql
+    }
+
+    /// How many cases the worklist holds per service, under every filter
+    /// but the service: the cases of its actors, plus those assigned to the
+    /// user that another actor holds (counted once). Two branches without
+    /// an OR, so each counts from an index alone; a service may come once
+    /// from each (the store adds them up).
+    pub(crate) fn counts_sql(&self) -> Sql {
+        let mut sql = Sql::default();
+        let office = sql.arg(Arg::Text(self.office.clone()));
+        let actors: Vec<String> = self.actors.iter().map(|a| sql.arg(Arg::Text(a.clone()))).collect();
+        let actors = if actors.is_empty() { "NULL".to_string() } else { actors.join(", ") };
+        let user = sql.arg(Arg::Text(self.username.clone()));
+        let filters = self.filters_but_service(&mut sql);
+        sql.text = format!(
+            "SELECT service, COUNT(*) FROM cases WHERE office = {office} AND current_actor IN ({actors}){filters} \
+             GROUP BY service UNION ALL \
+             SELECT service, COUNT(*) FROM cases WHERE office = {office} AND assignee = {user} \
+             AND (current_actor IS NULL OR current_actor NOT IN ({actors})){filters} GROUP BY service"
+        );
+        sql
+    }
+}
+
+/// One page of a worklist, how many cases it holds in all, and how many
+/// per service (under the filters other than the service).
+#[derive(Debug, Clone, Default)]
+pub struct WorklistPage {
+    pub cases: Vec<Case>,
+    pub total: i64,
+    pub per_service: Vec<(String, i64)>,
+}
+
 /// Everything one action writes besides the case row's new values.
 #[derive(Debug, Default)]
 pub struct CaseUpdate {
@@ -283,6 +402,38 @@ mod tests {
         assert_eq!(escalation_level(0, 100, 101), 2);
         assert_eq!(escalation_level(0, 100, 200), 2);
         assert_eq!(escalation_level(0, 100, 201), 3);
+    }
+
+    #[test]
+    fn worklist_sql_has_only_the_given_filters() {
+        let q = WorklistQuery {
+            office: "16.06".into(),
+            actors: vec!["verifikator".into()],
+            username: "v".into(),
+            service: Some("ktp-el".into()),
+            limit: 25,
+            offset: 50,
+            ..Default::default()
+        };
+        let page = q.page_sql();
+        assert_eq!(page.text.matches("SELECT * FROM cases").count(), 2, "{}", page.text);
+        assert_eq!(page.text.matches("service = ").count(), 2);
+        assert!(!page.text.contains("channel"));
+        assert_eq!(page.args[0], Arg::Int(75), "each branch stops at the end of the page");
+        assert_eq!(placeholders(&page.text), page.args.len(), "one argument per placeholder");
+        let counts = q.counts_sql();
+        assert!(counts.text.contains("current_actor IN ($2)"), "{}", counts.text);
+        assert!(!counts.text.contains("service ="), "counts ignore the service filter: {}", counts.text);
+        assert_eq!(placeholders(&counts.text), counts.args.len(), "{}", counts.text);
+    }
+
+    /// Distinct `$n` in a statement.
+    fn placeholders(sql: &str) -> usize {
+        let mut seen: Vec<String> =
+            sql.split('$').skip(1).map(|s| s.chars().take_while(char::is_ascii_digit).collect()).collect();
+        seen.sort();
+        seen.dedup();
+        seen.len()
     }
 
     #[test]

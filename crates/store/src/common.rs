@@ -4,8 +4,8 @@
 
 use crate::audit::{AuditEntry, GENESIS, NewAudit, chain_hash};
 use crate::cases::{
-    Case, CaseFile, CaseFill, CaseUpdate, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification,
-    Notification, WorklistQuery, first_escalation,
+    Arg, Case, CaseFile, CaseFill, CaseUpdate, JournalEntry, NewCase, NewCaseFile, NewJournal,
+    NewNotification, Notification, WorklistPage, WorklistQuery, first_escalation,
 };
 use crate::documents::{Document, DocumentDraft, OfficeKey};
 use crate::{
@@ -70,21 +70,18 @@ fn values_list(rows: usize, cols: usize) -> String {
         .join(",")
 }
 
-/// Binds the ten filter parameters (`$1`..`$10`) of a worklist query.
-macro_rules! bind_worklist {
-    ($query:expr, $q:expr, $a:expr) => {
-        $query
-            .bind(&$q.office)
-            .bind($a(0))
-            .bind($a(1))
-            .bind($a(2))
-            .bind(&$q.username)
-            .bind(&$q.service)
-            .bind(&$q.channel)
-            .bind($q.created_from)
-            .bind($q.created_to)
-            .bind(&$q.status)
-    };
+/// Binds the arguments of a statement built at run time.
+macro_rules! bind_args {
+    ($query:expr, $args:expr) => {{
+        let mut q = $query;
+        for a in $args {
+            q = match a {
+                Arg::Text(t) => q.bind(t),
+                Arg::Int(i) => q.bind(i),
+            };
+        }
+        q
+    }};
 }
 
 macro_rules! impl_store {
@@ -710,27 +707,30 @@ macro_rules! impl_store {
                     .await?)
             }
 
-            async fn worklist(&self, q: &WorklistQuery) -> Result<(Vec<Case>, i64)> {
-                // Up to three actor names; unused slots repeat the first.
-                let a = |i: usize| q.actors.get(i).or(q.actors.first()).cloned().unwrap_or_default();
-                let filter = "office = $1 AND (current_actor IN ($2, $3, $4) OR assignee = $5) \
-                     AND ($6 IS NULL OR service = $6) AND ($7 IS NULL OR channel = $7) \
-                     AND ($8 IS NULL OR created_at >= $8) AND ($9 IS NULL OR created_at <= $9) \
-                     AND (($10 IS NULL AND status IN ('submitted', 'in_progress', 'returned')) OR status = $10)";
-                let sql = format!(
-                    "SELECT * FROM cases WHERE {filter} \
-                     ORDER BY step_due_at IS NULL, step_due_at, id LIMIT $11 OFFSET $12"
-                );
-                let rows: Vec<Case> = bind_worklist!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), q, a)
-                    .bind(q.limit)
-                    .bind(q.offset)
+            async fn worklist(&self, q: &WorklistQuery) -> Result<WorklistPage> {
+                let page = q.page_sql();
+                let cases: Vec<Case> = bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(page.text)), page.args)
                     .fetch_all(&self.read)
                     .await?;
-                let count_sql = format!("SELECT COUNT(*) FROM cases WHERE {filter}");
-                let total: i64 = bind_worklist!(sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)), q, a)
-                    .fetch_one(&self.read)
-                    .await?;
-                Ok((rows, total))
+                let counts = q.counts_sql();
+                let rows: Vec<(String, i64)> =
+                    bind_args!(sqlx::query_as(sqlx::AssertSqlSafe(counts.text)), counts.args)
+                        .fetch_all(&self.read)
+                        .await?;
+                let mut per_service: Vec<(String, i64)> = Vec::new();
+                for (service, n) in rows {
+                    match per_service.iter_mut().find(|(s, _)| *s == service) {
+                        Some(e) => e.1 += n,
+                        None => per_service.push((service, n)),
+                    }
+                }
+                per_service.sort();
+                let total = per_service
+                    .iter()
+                    .filter(|(s, _)| q.service.as_ref().is_none_or(|want| want == s))
+                    .map(|(_, n)| n)
+                    .sum();
+                Ok(WorklistPage { cases, total, per_service })
             }
 
             async fn open_case_counts(&self, office: &str) -> Result<Vec<(String, String, String, i64)>> {
@@ -747,7 +747,7 @@ macro_rules! impl_store {
             async fn open_cases(&self, office: &str, limit: i64) -> Result<Vec<Case>> {
                 Ok(sqlx::query_as(
                     "SELECT * FROM cases WHERE office = $1 AND status IN ('submitted', 'in_progress', 'returned') \
-                     ORDER BY step_due_at IS NULL, step_due_at, id LIMIT $2",
+                     ORDER BY COALESCE(step_due_at, 9223372036854775807), id LIMIT $2",
                 )
                 .bind(office)
                 .bind(limit)

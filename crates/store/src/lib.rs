@@ -20,7 +20,7 @@ pub mod testing;
 pub use audit::{AuditEntry, AuditKind, AuditReport, NewAudit};
 pub use cases::{
     Case, CaseChange, CaseFile, CaseFill, CaseUpdate, JournalEntry, NewCase, NewCaseFile, NewJournal,
-    NewNotification, Notification, WorklistQuery, escalation_at, escalation_level,
+    NewNotification, Notification, WorklistPage, WorklistQuery, escalation_at, escalation_level,
 };
 pub use documents::{Document, DocumentDraft, Made, OfficeKey};
 pub use postgres::PgStore;
@@ -245,7 +245,7 @@ pub trait Store: Send + Sync + 'static {
     async fn journal(&self, case_id: i64) -> Result<Vec<JournalEntry>>;
     /// One page of a worklist, ordered by the current step's due time, and
     /// the number of matching cases.
-    async fn worklist(&self, q: &WorklistQuery) -> Result<(Vec<Case>, i64)>;
+    async fn worklist(&self, q: &WorklistQuery) -> Result<WorklistPage>;
     /// Open cases of an office grouped by (service, step, actor): the
     /// supervisor's view.
     async fn open_case_counts(&self, office: &str) -> Result<Vec<(String, String, String, i64)>>;

@@ -11,6 +11,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (5, include_str!("../migrations/sqlite/0005_office_keys.sql")),
     (6, include_str!("../migrations/sqlite/0006_user_nip.sql")),
     (7, include_str!("../migrations/sqlite/0007_escalate_at.sql")),
+    (8, include_str!("../migrations/sqlite/0008_worklist_indexes.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -20,6 +21,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (5, include_str!("../migrations/postgres/0005_office_keys.sql")),
     (6, include_str!("../migrations/postgres/0006_user_nip.sql")),
     (7, include_str!("../migrations/postgres/0007_escalate_at.sql")),
+    (8, include_str!("../migrations/postgres/0008_worklist_indexes.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

@@ -333,15 +333,32 @@ contract!(worklists_filter_by_actor_office_and_order_by_due_time, |store, url| {
         limit: 2,
         ..Default::default()
     };
-    let (page, total) = store.worklist(&q).await.unwrap();
-    assert_eq!(total, 3);
-    assert_eq!(page.iter().map(|c| c.tracking_code.as_str()).collect::<Vec<_>>(), ["C2", "C1"]);
-    let (page2, _) = store.worklist(&store::WorklistQuery { offset: 2, ..q.clone() }).await.unwrap();
-    assert_eq!(page2[0].tracking_code, "C3");
+    let list = store.worklist(&q).await.unwrap();
+    assert_eq!(list.total, 3);
+    assert_eq!(list.per_service, [("ktp-el".to_string(), 3)]);
+    assert_eq!(list.cases.iter().map(|c| c.tracking_code.as_str()).collect::<Vec<_>>(), ["C2", "C1"]);
+    let page2 = store.worklist(&store::WorklistQuery { offset: 2, ..q.clone() }).await.unwrap();
+    assert_eq!(page2.cases[0].tracking_code, "C3", "untimed steps come last");
     let other = store::WorklistQuery { office: "16".into(), ..q.clone() };
-    assert_eq!(store.worklist(&other).await.unwrap().1, 0);
+    assert_eq!(store.worklist(&other).await.unwrap().total, 0);
+    // A case assigned to the user joins their list once, even when their
+    // role also holds it; a service filter narrows the total only.
+    let c5 = store.create_case(&new_case("C5", "operator", Some(5)), &[], &[], Vec::new()).await.unwrap();
+    let c2 = store.case_by_tracking("C2").await.unwrap().unwrap();
+    for c in [&c5, &c2] {
+        let mut ch = store::CaseChange::from_case(c);
+        ch.assignee = Some("verif.a".into());
+        store.update_case(c.id, c.version, upd(&ch)).await.unwrap();
+    }
+    let mine = store::WorklistQuery { username: "verif.a".into(), ..q.clone() };
+    let list = store.worklist(&mine).await.unwrap();
+    assert_eq!(list.total, 4);
+    assert_eq!(list.cases.iter().map(|c| c.tracking_code.as_str()).collect::<Vec<_>>(), ["C5", "C2"]);
+    let none = store::WorklistQuery { service: Some("other".into()), ..mine.clone() };
+    let list = store.worklist(&none).await.unwrap();
+    assert_eq!((list.total, list.cases.len(), list.per_service.len()), (0, 0, 1));
     let counts = store.open_case_counts("16.06").await.unwrap();
-    assert_eq!(counts.iter().map(|c| c.3).sum::<i64>(), 4);
+    assert_eq!(counts.iter().map(|c| c.3).sum::<i64>(), 5);
 });
 
 contract!(an_escalation_fires_once_even_when_raced, |store, url| {
@@ -474,9 +491,9 @@ contract!(bench_cases_are_generated_by_the_database, |store, url| {
         limit: 100,
         ..Default::default()
     };
-    let (rows, total) = store.worklist(&q).await.unwrap();
-    assert_eq!(total, 5);
-    assert!(rows.iter().all(|c| c.current_step.as_deref() == Some("3") && c.status == "in_progress"));
+    let list = store.worklist(&q).await.unwrap();
+    assert_eq!(list.total, 5);
+    assert!(list.cases.iter().all(|c| c.current_step.as_deref() == Some("3") && c.status == "in_progress"));
     assert!(store.case_by_tracking("B7").await.unwrap().is_some());
     // First escalation moments lie in the window after `now`, and agree
     // with each case's step times.

@@ -254,7 +254,7 @@ async fn jepara_online_register_search_runs_on_working_days() {
         (wl["total"].as_i64(), wl["items"][0]["tracking_code"].as_str()),
         (Some(1), r["tracking_code"].as_str())
     );
-    assert_eq!(wl["open_per_service"]["33.20-register-akta-online"], 1);
+    assert_eq!(wl["per_service"]["33.20-register-akta-online"], 1);
 }
 
 #[tokio::test]

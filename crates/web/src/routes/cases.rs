@@ -299,20 +299,16 @@ pub(crate) async fn worklist_page(
         limit: per_page,
         offset: (page - 1) * per_page,
     };
-    let (rows, total) = state.store.worklist(&q).await?;
+    let list = state.store.worklist(&q).await?;
     let now = now_ms();
-    let counts = state.store.open_case_counts(&user.user.office).await?;
-    let mut per_service = serde_json::Map::new();
-    for (service, _, _, n) in counts {
-        let e = per_service.entry(format!("{}-{service}", user.user.office)).or_insert(json!(0));
-        *e = json!(e.as_i64().unwrap_or(0) + n);
-    }
+    let per_service: serde_json::Map<String, Value> =
+        list.per_service.iter().map(|(s, n)| (format!("{}-{s}", user.user.office), json!(n))).collect();
     Ok(json!({
-        "items": rows.iter().map(|c| summary(c, now)).collect::<Vec<_>>(),
-        "total": total,
+        "items": list.cases.iter().map(|c| summary(c, now)).collect::<Vec<_>>(),
+        "total": list.total,
         "page": page,
         "per_page": per_page,
-        "open_per_service": per_service,
+        "per_service": per_service,
     }))
 }
 

@@ -130,7 +130,7 @@ async fn worklist(
         f.from.clone().unwrap_or_default(),
         f.to.clone().unwrap_or_default()
     );
-    let counts = v["open_per_service"]
+    let counts = v["per_service"]
         .as_object()
         .map(|m| m.iter().map(|(k, n)| (k.clone(), n.as_i64().unwrap_or(0))).collect())
         .unwrap_or_default();
