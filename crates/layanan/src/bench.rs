@@ -41,6 +41,9 @@ struct Size {
     /// many of them are open in the measured office.
     cases: i64,
     office_open: i64,
+    /// The span the cases' first escalation moments are spread over: a
+    /// minute's sweep meets cases × 60 s / span of them.
+    spread: Duration,
     worklist_reads: usize,
     sweeps: usize,
     read_time: Duration,
@@ -51,6 +54,7 @@ const FULL: Size = Size {
     intake: 2_000,
     cases: 1_000_000,
     office_open: 50_000,
+    spread: Duration::from_secs(30 * 86_400),
     worklist_reads: 500,
     sweeps: 5,
     read_time: Duration::from_secs(10),
@@ -60,6 +64,7 @@ const QUICK: Size = Size {
     intake: 128,
     cases: 20_000,
     office_open: 2_000,
+    spread: Duration::from_secs(86_400),
     worklist_reads: 50,
     sweeps: 2,
     read_time: Duration::from_secs(1),
@@ -510,7 +515,7 @@ async fn fill(store: &dyn Store, catalog: &web::Catalog, size: &Size) -> Result<
             first,
             count,
             now,
-            spread_ms: 30 * 86_400_000,
+            spread_ms: size.spread.as_millis() as i64,
         };
         store.bench_fill_cases(&f).await.map_err(|e| format!("filling {}: {e}", std.id()))?;
         first += count;
@@ -562,8 +567,10 @@ async fn get(http: &Client, url: &str, token: Option<&str>) -> Result<(), String
     }
 }
 
-/// The escalation sweep as the server runs it every minute: each run one
-/// minute later than the last, over all open cases.
+/// The escalation sweep as the server runs it every minute, over all open
+/// cases. A first run catches up with the cases the intake and transition
+/// figures left past due, all at once (reported beside); the figure is the
+/// median of the runs after it, each one minute later than the last.
 async fn sweep(
     store: Arc<dyn Store>,
     catalog: web::Catalog,
@@ -571,18 +578,29 @@ async fn sweep(
     tags: &Value,
 ) -> Result<(), String> {
     let state = web::AppState::new(store, catalog, web::Config::default());
-    let mut times = Vec::new();
-    let mut fired = 0;
-    let mut checked = 0;
-    for i in 1..=runs {
-        let at = chrono::Utc::now() + chrono::Duration::seconds(60 * i as i64);
+    let start = chrono::Utc::now();
+    let once = async |minutes: i64| {
         let t = Instant::now();
-        let r = web::cases::sweep::sweep(&state, at).await.map_err(|e| e.body.message)?;
-        times.push(ms(t.elapsed()));
-        (fired, checked) = (fired + r.fired, checked + r.checked);
+        let r = web::cases::sweep::sweep(&state, start + chrono::Duration::minutes(minutes))
+            .await
+            .map_err(|e| e.body.message)?;
+        Ok::<_, String>((ms(t.elapsed()), r))
+    };
+    // Ten minutes on, the measured cases' 3-minute step is past twice its
+    // time (or waits for the next working morning): all of it fires here,
+    // as do the data set's first ten minutes.
+    let (catch_up_ms, catch_up) = once(10).await?;
+    let (mut times, mut fired, mut due) = (Vec::new(), 0, 0);
+    for i in 1..=runs {
+        let (t, r) = once(10 + i as i64).await?;
+        times.push(t);
+        (fired, due) = (fired + r.fired, due + r.checked);
     }
     let lat = Latencies::new(times);
-    let extra = json!({"runs": runs, "max_ms": round2(lat.pct(1.0)), "cases_due": checked, "fired": fired});
+    let extra = json!({
+        "runs": runs, "max_ms": round2(lat.pct(1.0)), "cases_due": due, "fired": fired,
+        "catch_up_ms": round2(catch_up_ms), "catch_up_fired": catch_up.fired,
+    });
     emit("sweep_ms", lat.pct(0.5), "ms", merge(tags, extra));
     Ok(())
 }

@@ -11,6 +11,8 @@ pub struct Config {
     /// Address to listen on.
     pub addr: String,
     pub database_url: String,
+    /// A PostgreSQL read replica for reports and dashboards (optional).
+    pub read_database_url: Option<String>,
     /// Folder of `<office>/<service>.toml` standards.
     pub standards_dir: PathBuf,
     /// Cookies, proxy header, login limits, sessions.
@@ -36,6 +38,7 @@ impl Default for Config {
         Config {
             addr: "127.0.0.1:8080".into(),
             database_url: "sqlite://data/layanan.db".into(),
+            read_database_url: None,
             standards_dir: default_standards_dir(),
             web: web::Config::default(),
             log: "info".into(),

@@ -20,7 +20,7 @@ pub struct ServeArgs {
 
 /// Opens and migrates the store, loads regions, holidays and standards.
 pub async fn prepare_store(cfg: &Config) -> Result<Arc<dyn Store>, String> {
-    let store = store::connect(&cfg.database_url)
+    let store = store::connect_with_replica(&cfg.database_url, cfg.read_database_url.as_deref())
         .await
         .map_err(|e| format!("database {}: {e}", redact(&cfg.database_url)))?;
     store.migrate().await.map_err(|e| format!("migration failed: {e}"))?;

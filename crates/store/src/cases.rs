@@ -176,6 +176,14 @@ pub struct NewNotification {
     pub body: String,
 }
 
+/// One escalation level to record, with what it writes.
+#[derive(Debug, Clone)]
+pub struct Escalation {
+    pub level: i32,
+    pub journal: NewJournal,
+    pub notes: Vec<NewNotification>,
+}
+
 /// A worklist page: cases of one office whose current step belongs to one
 /// of `actors` or which are assigned to `username`.
 #[derive(Debug, Clone, Default)]

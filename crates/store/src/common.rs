@@ -4,7 +4,7 @@
 
 use crate::audit::{AuditEntry, GENESIS, NewAudit, chain_hash};
 use crate::cases::{
-    Arg, Case, CaseFile, CaseFill, CaseUpdate, JournalEntry, NewCase, NewCaseFile, NewJournal,
+    Arg, Case, CaseFile, CaseFill, CaseUpdate, Escalation, JournalEntry, NewCase, NewCaseFile, NewJournal,
     NewNotification, Notification, WorklistPage, WorklistQuery, first_escalation,
 };
 use crate::documents::{Document, DocumentDraft, OfficeKey};
@@ -740,7 +740,7 @@ macro_rules! impl_store {
                      GROUP BY service, current_step, status ORDER BY service, current_step, status",
                 )
                 .bind(office)
-                .fetch_all(&self.read)
+                .fetch_all(&self.report)
                 .await?)
             }
 
@@ -751,7 +751,7 @@ macro_rules! impl_store {
                 )
                 .bind(office)
                 .bind(limit)
-                .fetch_all(&self.read)
+                .fetch_all(&self.report)
                 .await?)
             }
 
@@ -818,46 +818,43 @@ macro_rules! impl_store {
                 Ok(n)
             }
 
-            async fn reschedule_escalation(&self, case_id: i64, version: i64, at: Option<i64>) -> Result<()> {
+            async fn escalate(
+                &self,
+                case_id: i64,
+                version: i64,
+                step: &str,
+                levels: &[Escalation],
+                next_at: Option<i64>,
+            ) -> Result<usize> {
+                let now = now_ms();
                 let mut tx = self.begin().await?;
+                let mut fired = 0;
+                for e in levels {
+                    let inserted = sqlx::query(
+                        "INSERT INTO escalations (case_id, step, level, fired_at) VALUES ($1,$2,$3,$4) \
+                         ON CONFLICT (case_id, step, level) DO NOTHING",
+                    )
+                    .bind(case_id)
+                    .bind(step)
+                    .bind(e.level)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if inserted > 0 {
+                        Self::insert_journal(&mut tx, case_id, now, &e.journal).await?;
+                        Self::insert_notifications(&mut tx, Some(case_id), now, &e.notes).await?;
+                        fired += 1;
+                    }
+                }
                 sqlx::query("UPDATE cases SET escalate_at = $3 WHERE id = $1 AND version = $2")
                     .bind(case_id)
                     .bind(version)
-                    .bind(at)
+                    .bind(next_at)
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
-                Ok(())
-            }
-
-            async fn fire_escalation(
-                &self,
-                case_id: i64,
-                step: &str,
-                level: i32,
-                journal: &NewJournal,
-                notes: &[NewNotification],
-            ) -> Result<bool> {
-                let now = now_ms();
-                let mut tx = self.begin().await?;
-                let inserted = sqlx::query(
-                    "INSERT INTO escalations (case_id, step, level, fired_at) VALUES ($1,$2,$3,$4) \
-                     ON CONFLICT (case_id, step, level) DO NOTHING",
-                )
-                .bind(case_id)
-                .bind(step)
-                .bind(level)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-                if inserted == 0 {
-                    return Ok(false);
-                }
-                Self::insert_journal(&mut tx, case_id, now, journal).await?;
-                Self::insert_notifications(&mut tx, Some(case_id), now, notes).await?;
-                tx.commit().await?;
-                Ok(true)
+                Ok(fired)
             }
 
             async fn escalations_fired(&self, case_id: i64, step: &str) -> Result<Vec<i32>> {

@@ -19,8 +19,8 @@ pub mod testing;
 
 pub use audit::{AuditEntry, AuditKind, AuditReport, NewAudit};
 pub use cases::{
-    Case, CaseChange, CaseFile, CaseFill, CaseUpdate, JournalEntry, NewCase, NewCaseFile, NewJournal,
-    NewNotification, Notification, WorklistPage, WorklistQuery, escalation_at, escalation_level,
+    Case, CaseChange, CaseFile, CaseFill, CaseUpdate, Escalation, JournalEntry, NewCase, NewCaseFile,
+    NewJournal, NewNotification, Notification, WorklistPage, WorklistQuery, escalation_at, escalation_level,
 };
 pub use documents::{Document, DocumentDraft, Made, OfficeKey};
 pub use postgres::PgStore;
@@ -256,19 +256,19 @@ pub trait Store: Send + Sync + 'static {
     /// Cases whose next escalation moment (`escalate_at`) has come by
     /// `now`, earliest first.
     async fn cases_to_escalate(&self, now: i64, limit: i64) -> Result<Vec<Case>>;
-    /// Sets when the sweep next looks at a case (`None`: never), unless the
-    /// case has moved on from `version` (its action set the time anew).
-    async fn reschedule_escalation(&self, case_id: i64, version: i64, at: Option<i64>) -> Result<()>;
-    /// Records an escalation once: `false` when this (case, step, level)
-    /// fired before (also from another app instance).
-    async fn fire_escalation(
+    /// Records the given escalation levels of a case's step, each
+    /// (case, step, level) once also across app instances, with their
+    /// journal rows and notifications; and sets when the sweep next looks at
+    /// the case (`None`: never), unless it moved on from `version` (its
+    /// action set that anew). One transaction; returns how many fired.
+    async fn escalate(
         &self,
         case_id: i64,
+        version: i64,
         step: &str,
-        level: i32,
-        journal: &NewJournal,
-        notes: &[NewNotification],
-    ) -> Result<bool>;
+        levels: &[Escalation],
+        next_at: Option<i64>,
+    ) -> Result<usize>;
     async fn notifications(&self, office: &str, limit: i64) -> Result<Vec<Notification>>;
 
     // `layanan bench` only: the baseline and the large data sets.
@@ -327,10 +327,19 @@ pub trait Store: Send + Sync + 'static {
 
 /// Opens the store named by a URL: `sqlite://PATH` or `postgres://…`.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
+    connect_with_replica(url, None).await
+}
+
+/// As `connect`, with a read replica for reports and dashboards
+/// (PostgreSQL only: a SQLite file has none).
+pub async fn connect_with_replica(url: &str, replica: Option<&str>) -> Result<Arc<dyn Store>> {
     if url.starts_with("sqlite:") {
+        if replica.is_some() {
+            return Err(StoreError::Invalid("a read replica needs PostgreSQL; SQLite has none".into()));
+        }
         Ok(Arc::new(SqliteStore::connect(url).await?))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(PgStore::connect(url).await?))
+        Ok(Arc::new(PgStore::connect_with_replica(url, replica).await?))
     } else {
         Err(StoreError::UnsupportedUrl(url.to_string()))
     }

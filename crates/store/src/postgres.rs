@@ -13,18 +13,26 @@ const MIGRATE_LOCK: i64 = 0x6c61_7961_6e02;
 
 pub struct PgStore {
     pub(crate) write: PgPool,
-    /// The same pool; kept apart so a read replica can be configured later.
+    /// The same pool: what a user reads right after writing must be there.
     pub(crate) read: PgPool,
+    /// Dashboards and reports: a read replica when one is configured (a
+    /// few seconds behind is fine for counts), the primary otherwise.
+    pub(crate) report: PgPool,
 }
 
 impl PgStore {
     pub async fn connect(url: &str) -> Result<PgStore> {
-        let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect(url)
-            .await?;
-        Ok(PgStore { write: pool.clone(), read: pool })
+        PgStore::connect_with_replica(url, None).await
+    }
+
+    /// With `replica`, reports and dashboards read from that server.
+    pub async fn connect_with_replica(url: &str, replica: Option<&str>) -> Result<PgStore> {
+        let pool = pg_pool(url).await?;
+        let report = match replica {
+            Some(r) => pg_pool(r).await?,
+            None => pool.clone(),
+        };
+        Ok(PgStore { write: pool.clone(), read: pool, report })
     }
 
     pub(crate) const BENCH_RAW_TABLE: &str = "CREATE TABLE IF NOT EXISTS bench_raw \
@@ -69,4 +77,8 @@ impl PgStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+async fn pg_pool(url: &str) -> Result<PgPool> {
+    Ok(PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?)
 }

@@ -13,6 +13,8 @@ pub struct SqliteStore {
     pub(crate) write: SqlitePool,
     /// Readers run in parallel thanks to WAL.
     pub(crate) read: SqlitePool,
+    /// Reports read like everyone else: one file has no replica.
+    pub(crate) report: SqlitePool,
     /// Case actions, committed in groups (see `group_commit`).
     actions: tokio::sync::mpsc::Sender<Action>,
 }
@@ -51,7 +53,7 @@ impl SqliteStore {
         };
         let (actions, queue) = tokio::sync::mpsc::channel(1024);
         tokio::spawn(group_commit(write.clone(), queue));
-        Ok(SqliteStore { write, read, actions })
+        Ok(SqliteStore { write, report: read.clone(), read, actions })
     }
 
     /// A case action, committed together with the others that arrived

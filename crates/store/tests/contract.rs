@@ -377,25 +377,35 @@ contract!(an_escalation_fires_once_even_when_raced, |store, url| {
     for _ in 0..10 {
         let (store, note) = (store.clone(), note.clone());
         tasks.push(tokio::spawn(async move {
-            store.fire_escalation(c.id, "2", 1, &journal("escalate", "submitted"), &[note]).await.unwrap()
+            let level =
+                store::Escalation { level: 1, journal: journal("escalate", "submitted"), notes: vec![note] };
+            store.escalate(c.id, c.version, "2", &[level], Some(101)).await.unwrap()
         }));
     }
     let mut fired = 0;
     for t in tasks {
-        fired += usize::from(t.await.unwrap());
+        fired += t.await.unwrap();
     }
     assert_eq!(fired, 1);
     assert_eq!(store.case_notifications(c.id).await.unwrap().len(), 1);
     assert_eq!(store.notifications("16.06", 10).await.unwrap()[0].status, "pending");
-    assert!(store.fire_escalation(c.id, "2", 2, &journal("escalate", "submitted"), &[]).await.unwrap());
+    let level2 = store::Escalation { level: 2, journal: journal("escalate", "submitted"), notes: vec![] };
+    assert_eq!(
+        store.escalate(c.id, c.version, "2", std::slice::from_ref(&level2), Some(201)).await.unwrap(),
+        1
+    );
     // Rescheduled to its next moment, the case leaves the sweep until then;
     // a stale version leaves the time its newer action set.
-    store.reschedule_escalation(c.id, c.version, Some(201)).await.unwrap();
     assert_eq!(store.cases_to_escalate(200, 10).await.unwrap().len(), 0);
     assert_eq!(store.cases_to_escalate(201, 10).await.unwrap().len(), 1);
-    store.reschedule_escalation(c.id, c.version + 1, None).await.unwrap();
+    // A level fired before is not written again; a stale version leaves
+    // the time its newer action set.
+    assert_eq!(
+        store.escalate(c.id, c.version + 1, "2", std::slice::from_ref(&level2), None).await.unwrap(),
+        0
+    );
     assert_eq!(store.cases_to_escalate(201, 10).await.unwrap().len(), 1);
-    store.reschedule_escalation(c.id, c.version, None).await.unwrap();
+    store.escalate(c.id, c.version, "2", &[], None).await.unwrap();
     assert_eq!(store.cases_to_escalate(i64::MAX, 10).await.unwrap().len(), 0);
     // An action puts the new step's first moment in place.
     let mut ch = store::CaseChange::from_case(&c);
@@ -511,3 +521,22 @@ contract!(bench_cases_are_generated_by_the_database, |store, url| {
     store.bench_prepare().await.unwrap();
     store.bench_raw_insert("x").await.unwrap();
 });
+
+/// Reports and dashboards read from the configured replica: here a second
+/// database standing in for one (this machine has no streaming replica),
+/// holding cases the primary has not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dashboards_read_from_the_replica_postgres() {
+    let (Some(primary), Some(replica)) = (testing::postgres().await, testing::postgres().await) else {
+        return;
+    };
+    case_fixture(&replica.store).await;
+    replica.store.create_case(&new_case("R1", "operator", None), &[], &[], Vec::new()).await.unwrap();
+    case_fixture(&primary.store).await;
+    let both = store::connect_with_replica(&primary.url, Some(&replica.url)).await.unwrap();
+    let counts = both.open_case_counts("16.06").await.unwrap();
+    assert_eq!(counts.iter().map(|c| c.3).sum::<i64>(), 1, "counted on the replica");
+    assert!(both.case_by_tracking("R1").await.unwrap().is_none(), "cases are read from the primary");
+    let sqlite = testing::sqlite().await;
+    assert!(store::connect_with_replica(&sqlite.url, Some(&replica.url)).await.is_err());
+}

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use domain::Role;
 use domain::case::supervisor;
 use domain::standard::Actor;
-use store::{Case, NewJournal, NewNotification, escalation_at, escalation_level};
+use store::{Case, Escalation, NewJournal, NewNotification, escalation_at, escalation_level};
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct SweepReport {
@@ -44,72 +44,49 @@ async fn escalate(state: &AppState, case: &Case, now: i64) -> Result<usize, ApiE
     let next = (reached < 3).then(|| escalation_at(started, due, reached + 1));
     let done = state.store.escalations_fired(case.id, step_id).await?;
     let std = standard_of(state, &case.office, &case.service, case.standard_version).await?;
-    let step = std.steps.iter().find(|s| &s.id == step_id);
-    let fired = match step {
-        Some(step) if !(1..=reached).all(|l| done.contains(&l)) => {
-            fire(state, case, &std, step, reached, &done).await?
+    let levels = match std.steps.iter().find(|s| &s.id == step_id) {
+        Some(step) => {
+            (1..=reached).filter(|l| !done.contains(l)).map(|l| level(case, &std, step, l)).collect()
         }
-        _ => 0,
+        None => Vec::new(),
     };
-    state.store.reschedule_escalation(case.id, case.version, next).await?;
-    Ok(fired)
+    Ok(state.store.escalate(case.id, case.version, step_id, &levels, next).await?)
 }
 
-/// Sends the levels up to `reached` that have not fired yet.
-async fn fire(
-    state: &AppState,
-    case: &Case,
-    std: &domain::Standard,
-    step: &domain::standard::Step,
-    reached: i32,
-    done: &[i32],
-) -> Result<usize, ApiError> {
-    let step_id = &step.id;
+/// What escalation `lvl` of a step writes: a journal row and a message to
+/// the step's holder (1), its role's supervisor (2), or the one above (3).
+fn level(case: &Case, std: &domain::Standard, step: &domain::standard::Step, lvl: i32) -> Escalation {
     // Applicant and outside-party steps are chased by the office's operators.
     let owner = match step.actor {
         Actor::Staff(r) => r,
         Actor::Applicant | Actor::External => Role::Operator,
     };
-    let mut fired = 0;
-    for lvl in (1..=reached).filter(|l| !done.contains(l)) {
-        let (recipient, what) = match lvl {
-            1 => (
-                case.assignee.clone().unwrap_or_else(|| format!("{owner}@{}", case.office)),
-                "hampir jatuh tempo",
-            ),
-            2 => (role_at(supervisor(owner), &case.office), "melewati batas waktu"),
-            _ => (
-                role_at(supervisor(owner).and_then(supervisor), &case.office),
-                "melewati dua kali batas waktu",
-            ),
-        };
-        let subject = format!("Langkah {} {what}", step.no);
-        let body = format!(
-            "Permohonan {} ({}) langkah {} ({}) {what}.",
-            std.title, case.tracking_code, step.no, step.description
-        );
-        let journal = NewJournal {
-            actor: "system".into(),
-            action: "escalate".into(),
-            from_status: Some(case.status.clone()),
-            to_status: case.status.clone(),
-            from_step: Some(step_id.clone()),
-            to_step: Some(step_id.clone()),
-            note: Some(format!("level {lvl}: {subject} -> {recipient}")),
-            ..Default::default()
-        };
-        let note = NewNotification {
-            office: case.office.clone(),
-            channel: "staff".into(),
-            recipient,
-            subject,
-            body,
-        };
-        if state.store.fire_escalation(case.id, step_id, lvl, &journal, &[note]).await? {
-            fired += 1;
-        }
-    }
-    Ok(fired)
+    let (recipient, what) = match lvl {
+        1 => (
+            case.assignee.clone().unwrap_or_else(|| format!("{owner}@{}", case.office)),
+            "hampir jatuh tempo",
+        ),
+        2 => (role_at(supervisor(owner), &case.office), "melewati batas waktu"),
+        _ => (role_at(supervisor(owner).and_then(supervisor), &case.office), "melewati dua kali batas waktu"),
+    };
+    let subject = format!("Langkah {} {what}", step.no);
+    let body = format!(
+        "Permohonan {} ({}) langkah {} ({}) {what}.",
+        std.title, case.tracking_code, step.no, step.description
+    );
+    let journal = NewJournal {
+        actor: "system".into(),
+        action: "escalate".into(),
+        from_status: Some(case.status.clone()),
+        to_status: case.status.clone(),
+        from_step: Some(step.id.clone()),
+        to_step: Some(step.id.clone()),
+        note: Some(format!("level {lvl}: {subject} -> {recipient}")),
+        ..Default::default()
+    };
+    let note =
+        NewNotification { office: case.office.clone(), channel: "staff".into(), recipient, subject, body };
+    Escalation { level: lvl, journal, notes: vec![note] }
 }
 
 fn role_at(role: Option<Role>, office: &str) -> String {
