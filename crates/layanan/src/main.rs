@@ -129,8 +129,9 @@ async fn audit_verify(cfg: &config::Config) -> Result<ExitCode, String> {
         Ok(ExitCode::SUCCESS)
     } else {
         println!(
-            "audit log BROKEN at row {}: {} ({} rows verified before it)",
+            "audit log BROKEN at row {} of chain {}: {} ({} rows verified before it)",
             r.broken_at.unwrap_or_default(),
+            r.chain,
             r.reason.unwrap_or_default(),
             r.rows
         );

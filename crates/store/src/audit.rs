@@ -1,6 +1,8 @@
-//! The audit chain: each row's hash covers its content and the previous
-//! row's hash, so editing, deleting or inserting a row breaks the chain
-//! from that row on.
+//! The audit chains: each row's hash covers its content and the previous
+//! row's hash on its chain, so editing, deleting or inserting a row breaks
+//! its chain from that row on. SQLite keeps one chain; PostgreSQL spreads
+//! rows over 16 by object, so writers of different cases do not wait for
+//! each other's commits (see migration postgres/0009).
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -48,6 +50,8 @@ impl<'a> NewAudit<'a> {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct AuditEntry {
+    /// The chain this row belongs to, and its place on it.
+    pub chain: i32,
     pub seq: i64,
     pub at: i64,
     pub kind: String,
@@ -99,8 +103,9 @@ pub fn chain_hash(
 pub struct AuditReport {
     pub rows: i64,
     pub ok: bool,
-    /// The first row where the chain breaks, and why.
+    /// The first row where a chain breaks (its chain and place), and why.
     pub broken_at: Option<i64>,
+    pub chain: i32,
     pub reason: Option<String>,
 }
 
@@ -121,7 +126,13 @@ impl Verifier {
     pub fn check(&mut self, e: &AuditEntry) -> Option<AuditReport> {
         let prev = self.last_hash.as_deref().unwrap_or(GENESIS);
         let fail = |reason: String| {
-            Some(AuditReport { rows: self.rows, ok: false, broken_at: Some(e.seq), reason: Some(reason) })
+            Some(AuditReport {
+                rows: self.rows,
+                ok: false,
+                broken_at: Some(e.seq),
+                chain: e.chain,
+                reason: Some(reason),
+            })
         };
         if e.seq != self.last_seq + 1 {
             return fail(format!("row {} follows row {}: rows are missing", e.seq, self.last_seq));
@@ -139,6 +150,6 @@ impl Verifier {
     }
 
     pub fn finish(self) -> AuditReport {
-        AuditReport { rows: self.rows, ok: true, broken_at: None, reason: None }
+        AuditReport { rows: self.rows, ok: true, broken_at: None, chain: 0, reason: None }
     }
 }

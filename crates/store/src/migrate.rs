@@ -12,6 +12,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (6, include_str!("../migrations/sqlite/0006_user_nip.sql")),
     (7, include_str!("../migrations/sqlite/0007_escalate_at.sql")),
     (8, include_str!("../migrations/sqlite/0008_worklist_indexes.sql")),
+    (9, include_str!("../migrations/sqlite/0009_audit_chains.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -22,6 +23,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (6, include_str!("../migrations/postgres/0006_user_nip.sql")),
     (7, include_str!("../migrations/postgres/0007_escalate_at.sql")),
     (8, include_str!("../migrations/postgres/0008_worklist_indexes.sql")),
+    (9, include_str!("../migrations/postgres/0009_audit_chains.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

@@ -8,7 +8,9 @@ use sqlx::{PgPool, Postgres, Transaction};
 use std::time::Duration;
 
 /// Advisory lock keys (arbitrary, fixed).
-const AUDIT_LOCK: i64 = 0x6c61_7961_6e01;
+const AUDIT_LOCK: i64 = 0x6c61_7961_6e01_00;
+/// Audit chains on PostgreSQL; each has its own lock (`AUDIT_LOCK + chain`).
+const AUDIT_CHAINS: u64 = 16;
 const MIGRATE_LOCK: i64 = 0x6c61_7961_6e02;
 
 pub struct PgStore {
@@ -63,9 +65,21 @@ impl PgStore {
         Ok(self.write.begin().await?)
     }
 
-    /// Serialises appends to the audit chain across all app instances.
-    pub(crate) async fn lock_audit(tx: &mut Transaction<'static, Postgres>) -> Result<()> {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(AUDIT_LOCK).execute(&mut **tx).await?;
+    /// The chain of an object's rows: one of `AUDIT_CHAINS`, by a stable
+    /// hash (FNV-1a) of the object, so a case's rows stay on one chain.
+    pub(crate) fn audit_chain(object: &str) -> i32 {
+        let h = object
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        (h % AUDIT_CHAINS) as i32
+    }
+
+    /// Serialises appends to one audit chain across all app instances.
+    pub(crate) async fn lock_audit(tx: &mut Transaction<'static, Postgres>, chain: i32) -> Result<()> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(AUDIT_LOCK + i64::from(chain))
+            .execute(&mut **tx)
+            .await?;
         Ok(())
     }
 

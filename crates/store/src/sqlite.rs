@@ -78,7 +78,12 @@ impl SqliteStore {
     }
 
     /// Nothing to lock: the single writer connection serialises writers.
-    pub(crate) async fn lock_audit(_tx: &mut Transaction<'static, Sqlite>) -> Result<()> {
+    /// One chain: writers are serialised anyway.
+    pub(crate) fn audit_chain(_object: &str) -> i32 {
+        0
+    }
+
+    pub(crate) async fn lock_audit(_tx: &mut Transaction<'static, Sqlite>, _chain: i32) -> Result<()> {
         Ok(())
     }
 

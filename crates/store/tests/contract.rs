@@ -181,19 +181,31 @@ contract!(the_audit_log_refuses_updates_and_deletes, |store, url| {
 });
 
 contract!(audit_verify_finds_an_edited_and_a_deleted_row, |store, url| {
-    for code in ["11", "12", "13", "14"] {
+    // Four changes of one office: one object, so one chain (PostgreSQL has
+    // several chains, by object).
+    for name in ["A", "B", "C", "D"] {
+        store.upsert_office("admin", &Office { name: name.into(), ..office("11", None) }).await.unwrap();
+    }
+    for code in ["12", "13", "14"] {
         store.upsert_office("admin", &office(code, None)).await.unwrap();
     }
+    let rows = store.audit_entries(0, 100).await.unwrap();
+    let chain = rows.iter().find(|e| e.object == "11").unwrap().chain;
+    let seq_of =
+        |name: &str| rows.iter().find(|e| e.object == "11" && e.detail.contains(name)).map(|e| e.seq);
+    let (second, third) = (seq_of("\"B\"").unwrap(), seq_of("\"C\"").unwrap());
     let t = raw(&url);
-    // Someone with database access removes the guard and edits row 2.
+    // Someone with database access removes the guard and edits a row.
     t.drop_guards().await;
-    t.exec("UPDATE audit_log SET actor = 'intruder' WHERE seq = 2").await.unwrap();
+    t.exec(&format!("UPDATE audit_log SET actor = 'intruder' WHERE chain = {chain} AND seq = {second}"))
+        .await
+        .unwrap();
     let r = store.audit_verify().await.unwrap();
-    assert_eq!((r.ok, r.broken_at), (false, Some(2)), "{r:?}");
+    assert_eq!((r.ok, r.chain, r.broken_at), (false, chain, Some(second)), "{r:?}");
     assert!(r.reason.unwrap().contains("altered"));
-    t.exec("DELETE FROM audit_log WHERE seq = 2").await.unwrap();
+    t.exec(&format!("DELETE FROM audit_log WHERE chain = {chain} AND seq = {second}")).await.unwrap();
     let r = store.audit_verify().await.unwrap();
-    assert_eq!((r.ok, r.broken_at), (false, Some(3)), "{r:?}");
+    assert_eq!((r.ok, r.broken_at), (false, Some(third)), "{r:?}");
     assert!(r.reason.unwrap().contains("missing"));
 });
 
@@ -205,8 +217,9 @@ fn raw(url: &str) -> RawConn {
 }
 
 impl RawConn {
-    async fn exec(&self, sql: &'static str) -> Result<(), sqlx::Error> {
+    async fn exec(&self, sql: &str) -> Result<(), sqlx::Error> {
         use sqlx::Connection;
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
         if self.0.starts_with("sqlite:") {
             let mut c = sqlx::SqliteConnection::connect(&self.0).await?;
             sqlx::raw_sql(sql).execute(&mut c).await?;
