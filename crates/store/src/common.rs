@@ -139,8 +139,7 @@ macro_rules! impl_store {
             /// Appends one row to the audit chain inside the caller's
             /// transaction, so the change and its record commit together.
             async fn append_audit(tx: &mut sqlx::Transaction<'static, $db>, a: NewAudit<'_>) -> Result<()> {
-                let chain = Self::audit_chain(a.object);
-                Self::lock_audit(tx, chain).await?;
+                let chain = Self::lock_audit(tx, Self::audit_chain(a.object)).await?;
                 let last: Option<(i64, String)> =
                     sqlx::query_as("SELECT seq, hash FROM audit_log WHERE chain = $1 ORDER BY seq DESC LIMIT 1")
                         .bind(chain)
@@ -251,6 +250,9 @@ macro_rules! impl_store {
             /// locked until commit, so concurrent issuers queue, and a
             /// rollback returns the number.
             async fn insert_document(tx: &mut sqlx::Transaction<'static, $db>, d: DocumentDraft) -> Result<Document> {
+                // Locks in one order everywhere: case row, audit chain, then
+                // the number counter.
+                Self::lock_audit(tx, Self::audit_chain(&format!("document:{}", d.code))).await?;
                 let seq: i64 = sqlx::query_scalar(
                     "INSERT INTO doc_counters (office, doc_type, year, last) VALUES ($1, $2, $3, 1) \
                      ON CONFLICT (office, doc_type, year) DO UPDATE SET last = doc_counters.last + 1 RETURNING last",
@@ -831,6 +833,14 @@ macro_rules! impl_store {
             ) -> Result<usize> {
                 let now = now_ms();
                 let mut tx = self.begin().await?;
+                // The case row first, like every case action (see
+                // insert_document for the lock order).
+                sqlx::query("UPDATE cases SET escalate_at = $3 WHERE id = $1 AND version = $2")
+                    .bind(case_id)
+                    .bind(version)
+                    .bind(next_at)
+                    .execute(&mut *tx)
+                    .await?;
                 let mut fired = 0;
                 for e in levels {
                     let inserted = sqlx::query(
@@ -850,12 +860,6 @@ macro_rules! impl_store {
                         fired += 1;
                     }
                 }
-                sqlx::query("UPDATE cases SET escalate_at = $3 WHERE id = $1 AND version = $2")
-                    .bind(case_id)
-                    .bind(version)
-                    .bind(next_at)
-                    .execute(&mut *tx)
-                    .await?;
                 tx.commit().await?;
                 Ok(fired)
             }

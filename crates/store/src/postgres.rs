@@ -74,13 +74,22 @@ impl PgStore {
         (h % AUDIT_CHAINS) as i32
     }
 
-    /// Serialises appends to one audit chain across all app instances.
-    pub(crate) async fn lock_audit(tx: &mut Transaction<'static, Postgres>, chain: i32) -> Result<()> {
-        sqlx::query("SELECT pg_advisory_xact_lock($1)")
-            .bind(AUDIT_LOCK + i64::from(chain))
-            .execute(&mut **tx)
-            .await?;
-        Ok(())
+    /// Serialises appends to one audit chain across all app instances. A
+    /// transaction appends to one chain only: the first call pins `wanted`
+    /// (in a transaction-local setting) and later calls get the pinned one,
+    /// so no transaction waits for a second chain's lock while holding a
+    /// first (which deadlocked). Returns the chain to append to.
+    pub(crate) async fn lock_audit(tx: &mut Transaction<'static, Postgres>, wanted: i32) -> Result<i32> {
+        let chain: i32 = sqlx::query_scalar(
+            "SELECT s.c FROM (SELECT set_config('layanan.audit_chain', \
+             COALESCE(NULLIF(current_setting('layanan.audit_chain', true), ''), $1::text), true)::int AS c) AS s, \
+             LATERAL (SELECT pg_advisory_xact_lock($2 + s.c)) AS l",
+        )
+        .bind(wanted)
+        .bind(AUDIT_LOCK)
+        .fetch_one(&mut **tx)
+        .await?;
+        Ok(chain)
     }
 
     pub(crate) async fn run_migrations(&self) -> Result<()> {

@@ -83,8 +83,8 @@ impl SqliteStore {
         0
     }
 
-    pub(crate) async fn lock_audit(_tx: &mut Transaction<'static, Sqlite>, _chain: i32) -> Result<()> {
-        Ok(())
+    pub(crate) async fn lock_audit(_tx: &mut Transaction<'static, Sqlite>, chain: i32) -> Result<i32> {
+        Ok(chain)
     }
 
     pub(crate) async fn run_migrations(&self) -> Result<()> {
