@@ -1,7 +1,7 @@
 //! The audit chains: each row's hash covers its content and the previous
 //! row's hash on its chain, so editing, deleting or inserting a row breaks
 //! its chain from that row on. SQLite keeps one chain; PostgreSQL spreads
-//! rows over 16 by object, so writers of different cases do not wait for
+//! rows over 64 by object, so writers of different cases do not wait for
 //! each other's commits (see migration postgres/0009).
 
 use serde::Serialize;

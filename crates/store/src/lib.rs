@@ -227,7 +227,7 @@ pub trait Store: Send + Sync + 'static {
     async fn log_access(&self, actor: &str, whose: &str, purpose: &str) -> Result<()>;
     /// Audit rows with `seq > after` on their chain, in time order, at most `limit`.
     async fn audit_entries(&self, after: i64, limit: i64) -> Result<Vec<AuditEntry>>;
-    /// The audit chains that hold rows (one on SQLite; up to 16 on PostgreSQL).
+    /// The audit chains that hold rows (one on SQLite; up to 64 on PostgreSQL).
     async fn audit_chains(&self) -> Result<Vec<i32>>;
     /// One chain's rows after `after`, in order.
     async fn audit_chain_entries(&self, chain: i32, after: i64, limit: i64) -> Result<Vec<AuditEntry>>;

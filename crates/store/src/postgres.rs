@@ -10,7 +10,7 @@ use std::time::Duration;
 /// Advisory lock keys (arbitrary, fixed).
 const AUDIT_LOCK: i64 = 0x6c61_7961_6e01_00;
 /// Audit chains on PostgreSQL; each has its own lock (`AUDIT_LOCK + chain`).
-const AUDIT_CHAINS: u64 = 16;
+const AUDIT_CHAINS: u64 = 64;
 const MIGRATE_LOCK: i64 = 0x6c61_7961_6e02;
 
 pub struct PgStore {

@@ -1,7 +1,7 @@
 -- Several hash chains instead of one. Appending to a chain takes its lock
 -- until commit, so with one chain every write of every instance waited for
 -- the commit (and fsync) of the one before: case actions ran at a seventh
--- of the database's insert rate. Rows now go to one of 16 chains by their
+-- of the database's insert rate. Rows now go to one of 64 chains by their
 -- object (so one case's rows stay in order on one chain); each chain has
 -- its own gap-free sequence and is verified on its own. Old rows are
 -- chain 0, unchanged.

@@ -23,14 +23,35 @@ pub struct SweepReport {
 /// Cases looked at per sweep; the rest wait for the next run.
 const BATCH: i64 = 5_000;
 
+/// Cases escalated at the same time: each is its own small transaction, so
+/// on PostgreSQL they overlap; on SQLite they queue for the one writer.
+const PARALLEL: usize = 8;
+
 pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> Result<SweepReport, ApiError> {
     let now_ms = ms(now);
-    let mut report = SweepReport::default();
-    for case in state.store.cases_to_escalate(now_ms, BATCH).await? {
-        report.checked += 1;
-        report.fired += escalate(state, &case, now_ms).await?;
+    let cases = state.store.cases_to_escalate(now_ms, BATCH).await?;
+    let mut report = SweepReport { checked: cases.len(), fired: 0 };
+    let mut running = tokio::task::JoinSet::new();
+    for case in cases {
+        if running.len() >= PARALLEL
+            && let Some(done) = running.join_next().await
+        {
+            report.fired += joined(done)?;
+        }
+        let state = state.clone();
+        running.spawn(async move { escalate(&state, &case, now_ms).await });
+    }
+    while let Some(done) = running.join_next().await {
+        report.fired += joined(done)?;
     }
     Ok(report)
+}
+
+fn joined(r: Result<Result<usize, ApiError>, tokio::task::JoinError>) -> Result<usize, ApiError> {
+    r.map_err(|e| {
+        tracing::error!(error = %e, "escalation task failed");
+        ApiError::internal()
+    })?
 }
 
 async fn escalate(state: &AppState, case: &Case, now: i64) -> Result<usize, ApiError> {
