@@ -8,7 +8,7 @@ use sqlx::{PgPool, Postgres, Transaction};
 use std::time::Duration;
 
 /// Advisory lock keys (arbitrary, fixed).
-const AUDIT_LOCK: i64 = 0x6c61_7961_6e01_00;
+const AUDIT_LOCK: i64 = 0x006c_6179_616e_0100;
 /// Audit chains on PostgreSQL; each has its own lock (`AUDIT_LOCK + chain`).
 const AUDIT_CHAINS: u64 = 64;
 const MIGRATE_LOCK: i64 = 0x6c61_7961_6e02;
