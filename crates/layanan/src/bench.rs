@@ -157,8 +157,10 @@ async fn server_figures(
     let before = cpu(&servers);
     let ids = intake(&http, &bases, &tokens[0], size.intake, &tags).await?;
     let mid = cpu(&servers);
+    let machine = MachineCpu::now();
     let mut actions = transitions(&http, &bases, &tokens, ids).await?;
     actions.server_cpu_s = cpu(&servers) - mid;
+    actions.machine_busy = machine.busy_since();
     progress(&format!("server CPU: intake {:.2} s, transitions {:.2} s", mid - before, actions.server_cpu_s));
     raw_baseline(store.clone(), &actions, &tags).await?;
 
@@ -437,7 +439,7 @@ async fn transitions(
     })
     .await?;
     let lat = Latencies::new(per_case.lock().map_err(|e| e.to_string())?.clone());
-    Ok(Measured { n, wall, lat, server_cpu_s: 0.0 })
+    Ok(Measured { n, wall, lat, server_cpu_s: 0.0, machine_busy: 0.0 })
 }
 
 /// A run of `n` operations: its wall time and latencies.
@@ -447,6 +449,35 @@ struct Measured {
     lat: Latencies,
     /// CPU the servers spent on it.
     server_cpu_s: f64,
+    /// The share of the machine's CPU time that was busy meanwhile (all
+    /// processes: client, servers, database).
+    machine_busy: f64,
+}
+
+/// The machine's CPU counters (Linux `/proc/stat`): busy and total ticks.
+struct MachineCpu(u64, u64);
+
+impl MachineCpu {
+    fn now() -> MachineCpu {
+        let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+        let f: Vec<u64> = stat
+            .lines()
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .skip(1)
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        let total: u64 = f.iter().sum();
+        let idle = f.get(3).copied().unwrap_or(0) + f.get(4).copied().unwrap_or(0);
+        MachineCpu(total - idle, total)
+    }
+
+    fn busy_since(&self) -> f64 {
+        let now = MachineCpu::now();
+        let total = now.1.saturating_sub(self.1).max(1);
+        now.0.saturating_sub(self.0) as f64 / total as f64
+    }
 }
 
 impl Measured {
@@ -477,6 +508,7 @@ async fn raw_baseline(store: Arc<dyn Store>, actions: &Measured, tags: &Value) -
         "p99_ms": round2(actions.lat.pct(0.99)),
         "baseline_p99_ms": round2(lat.pct(0.99)),
         "server_cpu_ms_per_action": round2(actions.server_cpu_s * 1000.0 / n as f64),
+        "machine_cpu_busy": round2(actions.machine_busy),
         "actors": ACTORS,
     });
     emit("transition_rate", rate, "actions/s", merge(tags, extra));

@@ -184,6 +184,18 @@ pub struct Escalation {
     pub notes: Vec<NewNotification>,
 }
 
+/// What a sweep records for one case: the levels of its current step that
+/// fire now, and when the sweep looks at the case next (`None`: never),
+/// unless it moved on from `version`.
+#[derive(Debug, Clone)]
+pub struct CaseEscalation {
+    pub case_id: i64,
+    pub version: i64,
+    pub step: String,
+    pub levels: Vec<Escalation>,
+    pub next_at: Option<i64>,
+}
+
 /// A worklist page: cases of one office whose current step belongs to one
 /// of `actors` or which are assigned to `username`.
 #[derive(Debug, Clone, Default)]

@@ -4,8 +4,8 @@
 
 use crate::audit::{AuditEntry, GENESIS, NewAudit, chain_hash};
 use crate::cases::{
-    Arg, Case, CaseFile, CaseFill, CaseUpdate, Escalation, JournalEntry, NewCase, NewCaseFile, NewJournal,
-    NewNotification, Notification, WorklistPage, WorklistQuery, first_escalation,
+    Arg, Case, CaseEscalation, CaseFile, CaseFill, CaseUpdate, JournalEntry, NewCase, NewCaseFile,
+    NewJournal, NewNotification, Notification, WorklistPage, WorklistQuery, first_escalation,
 };
 use crate::documents::{Document, DocumentDraft, OfficeKey};
 use crate::{
@@ -823,41 +823,41 @@ macro_rules! impl_store {
                 Ok(n)
             }
 
-            async fn escalate(
-                &self,
-                case_id: i64,
-                version: i64,
-                step: &str,
-                levels: &[Escalation],
-                next_at: Option<i64>,
-            ) -> Result<usize> {
+            async fn escalate(&self, batch: &[CaseEscalation]) -> Result<usize> {
                 let now = now_ms();
+                let mut sorted: Vec<&CaseEscalation> = batch.iter().collect();
+                sorted.sort_by_key(|c| c.case_id);
                 let mut tx = self.begin().await?;
-                // The case row first, like every case action (see
-                // insert_document for the lock order).
-                sqlx::query("UPDATE cases SET escalate_at = $3 WHERE id = $1 AND version = $2")
-                    .bind(case_id)
-                    .bind(version)
-                    .bind(next_at)
-                    .execute(&mut *tx)
-                    .await?;
+                // Case rows first and in id order, as every case action
+                // takes its row before the audit chain (see insert_document
+                // for the lock order): two sweepers never deadlock.
+                for c in &sorted {
+                    sqlx::query("UPDATE cases SET escalate_at = $3 WHERE id = $1 AND version = $2")
+                        .bind(c.case_id)
+                        .bind(c.version)
+                        .bind(c.next_at)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 let mut fired = 0;
-                for e in levels {
-                    let inserted = sqlx::query(
-                        "INSERT INTO escalations (case_id, step, level, fired_at) VALUES ($1,$2,$3,$4) \
-                         ON CONFLICT (case_id, step, level) DO NOTHING",
-                    )
-                    .bind(case_id)
-                    .bind(step)
-                    .bind(e.level)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if inserted > 0 {
-                        Self::insert_journal(&mut tx, case_id, now, &e.journal).await?;
-                        Self::insert_notifications(&mut tx, Some(case_id), now, &e.notes).await?;
-                        fired += 1;
+                for c in &sorted {
+                    for e in &c.levels {
+                        let inserted = sqlx::query(
+                            "INSERT INTO escalations (case_id, step, level, fired_at) VALUES ($1,$2,$3,$4) \
+                             ON CONFLICT (case_id, step, level) DO NOTHING",
+                        )
+                        .bind(c.case_id)
+                        .bind(&c.step)
+                        .bind(e.level)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                        if inserted > 0 {
+                            Self::insert_journal(&mut tx, c.case_id, now, &e.journal).await?;
+                            Self::insert_notifications(&mut tx, Some(c.case_id), now, &e.notes).await?;
+                            fired += 1;
+                        }
                     }
                 }
                 tx.commit().await?;

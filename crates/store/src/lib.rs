@@ -19,8 +19,9 @@ pub mod testing;
 
 pub use audit::{AuditEntry, AuditKind, AuditReport, NewAudit};
 pub use cases::{
-    Case, CaseChange, CaseFile, CaseFill, CaseUpdate, Escalation, JournalEntry, NewCase, NewCaseFile,
-    NewJournal, NewNotification, Notification, WorklistPage, WorklistQuery, escalation_at, escalation_level,
+    Case, CaseChange, CaseEscalation, CaseFile, CaseFill, CaseUpdate, Escalation, JournalEntry, NewCase,
+    NewCaseFile, NewJournal, NewNotification, Notification, WorklistPage, WorklistQuery, escalation_at,
+    escalation_level,
 };
 pub use documents::{Document, DocumentDraft, Made, OfficeKey};
 pub use postgres::PgStore;
@@ -260,19 +261,11 @@ pub trait Store: Send + Sync + 'static {
     /// Cases whose next escalation moment (`escalate_at`) has come by
     /// `now`, earliest first.
     async fn cases_to_escalate(&self, now: i64, limit: i64) -> Result<Vec<Case>>;
-    /// Records the given escalation levels of a case's step, each
-    /// (case, step, level) once also across app instances, with their
-    /// journal rows and notifications; and sets when the sweep next looks at
-    /// the case (`None`: never), unless it moved on from `version` (its
-    /// action set that anew). One transaction; returns how many fired.
-    async fn escalate(
-        &self,
-        case_id: i64,
-        version: i64,
-        step: &str,
-        levels: &[Escalation],
-        next_at: Option<i64>,
-    ) -> Result<usize>;
+    /// Records what one sweep found, in one transaction (one commit for
+    /// the whole sweep): each (case, step, level) once, also across app
+    /// instances, with its journal row and notifications; and each case's
+    /// next sweep moment. Returns how many levels fired.
+    async fn escalate(&self, batch: &[CaseEscalation]) -> Result<usize>;
     async fn notifications(&self, office: &str, limit: i64) -> Result<Vec<Notification>>;
 
     // `layanan bench` only: the baseline and the large data sets.

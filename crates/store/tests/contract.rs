@@ -392,7 +392,7 @@ contract!(an_escalation_fires_once_even_when_raced, |store, url| {
         tasks.push(tokio::spawn(async move {
             let level =
                 store::Escalation { level: 1, journal: journal("escalate", "submitted"), notes: vec![note] };
-            store.escalate(c.id, c.version, "2", &[level], Some(101)).await.unwrap()
+            store.escalate(&[one(c.id, c.version, &[level], Some(101))]).await.unwrap()
         }));
     }
     let mut fired = 0;
@@ -404,7 +404,7 @@ contract!(an_escalation_fires_once_even_when_raced, |store, url| {
     assert_eq!(store.notifications("16.06", 10).await.unwrap()[0].status, "pending");
     let level2 = store::Escalation { level: 2, journal: journal("escalate", "submitted"), notes: vec![] };
     assert_eq!(
-        store.escalate(c.id, c.version, "2", std::slice::from_ref(&level2), Some(201)).await.unwrap(),
+        store.escalate(&[one(c.id, c.version, std::slice::from_ref(&level2), Some(201))]).await.unwrap(),
         1
     );
     // Rescheduled to its next moment, the case leaves the sweep until then;
@@ -414,11 +414,11 @@ contract!(an_escalation_fires_once_even_when_raced, |store, url| {
     // A level fired before is not written again; a stale version leaves
     // the time its newer action set.
     assert_eq!(
-        store.escalate(c.id, c.version + 1, "2", std::slice::from_ref(&level2), None).await.unwrap(),
+        store.escalate(&[one(c.id, c.version + 1, std::slice::from_ref(&level2), None)]).await.unwrap(),
         0
     );
     assert_eq!(store.cases_to_escalate(201, 10).await.unwrap().len(), 1);
-    store.escalate(c.id, c.version, "2", &[], None).await.unwrap();
+    store.escalate(&[one(c.id, c.version, &[], None)]).await.unwrap();
     assert_eq!(store.cases_to_escalate(i64::MAX, 10).await.unwrap().len(), 0);
     // An action puts the new step's first moment in place.
     let mut ch = store::CaseChange::from_case(&c);
@@ -552,4 +552,14 @@ async fn dashboards_read_from_the_replica_postgres() {
     assert!(both.case_by_tracking("R1").await.unwrap().is_none(), "cases are read from the primary");
     let sqlite = testing::sqlite().await;
     assert!(store::connect_with_replica(&sqlite.url, Some(&replica.url)).await.is_err());
+}
+
+/// One case's escalation for `Store::escalate`.
+fn one(
+    case_id: i64,
+    version: i64,
+    levels: &[store::Escalation],
+    next_at: Option<i64>,
+) -> store::CaseEscalation {
+    store::CaseEscalation { case_id, version, step: "2".into(), levels: levels.to_vec(), next_at }
 }

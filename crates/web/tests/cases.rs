@@ -439,3 +439,48 @@ async fn tracking_lookups_are_rate_limited_per_client() {
     let (status, e) = app.get_json("/api/v1/track/AAAAAAAAAA", None).await;
     assert_eq!((status, e["error"]["code"].as_str()), (429, Some("rate_limited")));
 }
+
+/// Fifty staff act on one case at once, all at the version they read:
+/// each round exactly one wins, the other 49 get 409, and no update is lost.
+async fn fifty_actors_on_one_case(app: TestApp) {
+    let op = staff(&app, "muba.op", "operator", "16.06").await;
+    let application = json!({
+        "service": "16.06-ktp-el", "channel": "counter",
+        "applicant": {"name": "Siti Aminah", "nik": NIK},
+        "fields": {"jenis_permohonan": "rekam"}
+    });
+    let (_, receipt) = app.post_json("/api/v1/applications", Some(&op), application).await;
+    let id = receipt["id"].as_i64().unwrap();
+    let app = std::sync::Arc::new(app);
+    for version in 1..=3 {
+        let mut tasks = Vec::new();
+        for i in 0..50 {
+            let (app, op) = (app.clone(), op.clone());
+            tasks.push(tokio::spawn(async move {
+                app.act(&op, id, "note", version, json!({"note": format!("catatan {i}")})).await.0
+            }));
+        }
+        let mut codes = Vec::new();
+        for t in tasks {
+            codes.push(t.await.unwrap());
+        }
+        assert_eq!(codes.iter().filter(|&&c| c == 200).count(), 1, "round {version}: {codes:?}");
+        assert_eq!(codes.iter().filter(|&&c| c == 409).count(), 49, "round {version}: {codes:?}");
+    }
+    let case = app.db.store.case(id).await.unwrap().unwrap();
+    assert_eq!(case.version, 4);
+    let notes = app.db.store.journal(id).await.unwrap().into_iter().filter(|j| j.action == "note").count();
+    assert_eq!(notes, 3, "one journal row per winning action");
+    assert!(app.db.store.audit_verify().await.unwrap().ok);
+}
+
+#[tokio::test]
+async fn fifty_actors_on_one_case_sqlite() {
+    fifty_actors_on_one_case(TestApp::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn fifty_actors_on_one_case_postgres() {
+    let Some(app) = TestApp::postgres().await else { return };
+    fifty_actors_on_one_case(app).await;
+}

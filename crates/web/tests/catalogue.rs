@@ -136,6 +136,27 @@ async fn ops_endpoints_and_security_headers() {
     assert_eq!(h["referrer-policy"], "same-origin");
     let csp = h["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain HTTP");
+
+    // Behind TLS: HSTS, and session cookies marked Secure.
+    let config = web::Config { cookie_secure: true, ..Default::default() };
+    let tls = TestApp::with_config(config).await;
+    let res = tls.http.get(tls.url("/")).send().await.unwrap();
+    assert!(res.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
+    tls.add_user("admin.tls", "admin", "33.20", common::PASSWORD).await;
+    let res = tls
+        .http
+        .post(tls.url("/api/v1/login"))
+        .json(&serde_json::json!({"username": "admin.tls", "password": common::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite"),
+        "{cookie}"
+    );
 }
 
 #[tokio::test]

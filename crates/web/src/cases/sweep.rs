@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use domain::Role;
 use domain::case::supervisor;
 use domain::standard::Actor;
-use store::{Case, Escalation, NewJournal, NewNotification, escalation_at, escalation_level};
+use store::{Case, CaseEscalation, Escalation, NewJournal, NewNotification, escalation_at, escalation_level};
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct SweepReport {
@@ -23,46 +23,30 @@ pub struct SweepReport {
 /// Cases looked at per sweep; the rest wait for the next run.
 const BATCH: i64 = 5_000;
 
-/// Cases escalated at the same time: each is its own small transaction, so
-/// on PostgreSQL they overlap; on SQLite they queue for the one writer.
-const PARALLEL: usize = 8;
-
 pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> Result<SweepReport, ApiError> {
     let now_ms = ms(now);
     let cases = state.store.cases_to_escalate(now_ms, BATCH).await?;
-    let mut report = SweepReport { checked: cases.len(), fired: 0 };
-    let mut running = tokio::task::JoinSet::new();
-    for case in cases {
-        if running.len() >= PARALLEL
-            && let Some(done) = running.join_next().await
-        {
-            report.fired += joined(done)?;
+    let mut batch = Vec::with_capacity(cases.len());
+    for case in &cases {
+        if let Some(e) = plan(state, case, now_ms).await? {
+            batch.push(e);
         }
-        let state = state.clone();
-        running.spawn(async move { escalate(&state, &case, now_ms).await });
     }
-    while let Some(done) = running.join_next().await {
-        report.fired += joined(done)?;
-    }
-    Ok(report)
+    let fired = if batch.is_empty() { 0 } else { state.store.escalate(&batch).await? };
+    Ok(SweepReport { checked: cases.len(), fired })
 }
 
-fn joined(r: Result<Result<usize, ApiError>, tokio::task::JoinError>) -> Result<usize, ApiError> {
-    r.map_err(|e| {
-        tracing::error!(error = %e, "escalation task failed");
-        ApiError::internal()
-    })?
-}
-
-async fn escalate(state: &AppState, case: &Case, now: i64) -> Result<usize, ApiError> {
+/// The levels of a case's current step to fire now, and when to look at
+/// the case next.
+async fn plan(state: &AppState, case: &Case, now: i64) -> Result<Option<CaseEscalation>, ApiError> {
     let (Some(step_id), Some(started), Some(due)) =
         (&case.current_step, case.step_started_at, case.step_due_at)
     else {
-        return Ok(0);
+        return Ok(None);
     };
     let reached = escalation_level(started, due, now);
     // The case comes back when its next level is reached, or never.
-    let next = (reached < 3).then(|| escalation_at(started, due, reached + 1));
+    let next_at = (reached < 3).then(|| escalation_at(started, due, reached + 1));
     let done = state.store.escalations_fired(case.id, step_id).await?;
     let std = standard_of(state, &case.office, &case.service, case.standard_version).await?;
     let levels = match std.steps.iter().find(|s| &s.id == step_id) {
@@ -71,7 +55,13 @@ async fn escalate(state: &AppState, case: &Case, now: i64) -> Result<usize, ApiE
         }
         None => Vec::new(),
     };
-    Ok(state.store.escalate(case.id, case.version, step_id, &levels, next).await?)
+    Ok(Some(CaseEscalation {
+        case_id: case.id,
+        version: case.version,
+        step: step_id.clone(),
+        levels,
+        next_at,
+    }))
 }
 
 /// What escalation `lvl` of a step writes: a journal row and a message to

@@ -58,7 +58,21 @@ pub(crate) fn router(state: AppState) -> Router {
             HeaderValue::from_static("same-origin"),
         ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(middleware::from_fn_with_state(state.clone(), strict_transport))
         .with_state(state)
+}
+
+/// Behind TLS (`cookie_secure`), browsers are told to use HTTPS only from
+/// now on; over plain HTTP the header would be ignored, so it is not sent.
+async fn strict_transport(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    if state.config.cookie_secure {
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    res
 }
 
 /// Counts responses by status class for `/metrics`.
