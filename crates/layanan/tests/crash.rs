@@ -56,6 +56,7 @@ fn serve(db: &str, files: &std::path::Path) -> (Child, String, Arc<Mutex<Vec<Str
         }
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("server did not start: {:?}", log.lock().unwrap());
 }
 
