@@ -1,6 +1,7 @@
 //! The `layanan` binary: `serve` (the default), and the operator commands
 //! of DESIGN.md's contract.
 
+mod backup_cmd;
 mod bench;
 mod config;
 mod keys_cmd;
@@ -56,6 +57,16 @@ enum Command {
     /// Office signing keys.
     #[command(subcommand)]
     Keys(keys_cmd::KeysCommand),
+    /// Copy the database, stored files and document secret into a new folder.
+    Backup { dir: std::path::PathBuf },
+    /// Replace the database and add the stored files from a backup folder
+    /// (stop the servers first).
+    Restore {
+        dir: std::path::PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
+    },
     /// Check a document file offline: exit 0 only when genuine and unaltered.
     Verify {
         file: std::path::PathBuf,
@@ -108,6 +119,8 @@ fn main() -> ExitCode {
             Some(Command::Audit(AuditCommand::Verify)) => audit_verify(&cfg).await,
             Some(Command::Keys(cmd)) => keys_cmd::run(&cfg, cmd).await,
             Some(Command::Verify { file, keys }) => keys_cmd::verify(&cfg, file, keys).await,
+            Some(Command::Backup { dir }) => backup_cmd::backup(&cfg, &dir).await,
+            Some(Command::Restore { dir, force }) => backup_cmd::restore(&cfg, &dir, force).await,
             Some(Command::Standards(_) | Command::Nik(_) | Command::Bench(_)) => Ok(ExitCode::SUCCESS),
         }
     });

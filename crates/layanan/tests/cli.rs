@@ -414,3 +414,69 @@ fn bench_quick_prints_one_json_line_per_figure() {
     assert!(figures[7]["fired"].as_u64().is_some_and(|n| n > 0), "{}", figures[7]);
     assert!(figures[7]["catch_up_ms"].as_f64().is_some(), "{}", figures[7]);
 }
+
+/// Backup, a change after it, restore: the change is gone, what was backed
+/// up is back, the audit chains verify.
+async fn backup_and_restore_on(db: &str, dir: &Path) {
+    let add = |name: &str| {
+        let args = [
+            "user",
+            "add",
+            "--username",
+            name,
+            "--role",
+            "operator",
+            "--office",
+            "16.06",
+            "--password-stdin",
+        ];
+        run(&args, db, Some("sebuah kata sandi panjang"))
+    };
+    assert!(add("sebelum").status.success());
+    let folder = dir.join("cadangan");
+    let b = run(&["backup", folder.to_str().unwrap()], db, None);
+    assert!(b.status.success(), "{}", text(&b));
+    assert!(text(&b).contains("backup written"), "{}", text(&b));
+    let again = run(&["backup", folder.to_str().unwrap()], db, None);
+    assert!(!again.status.success() && text(&again).contains("not empty"), "{}", text(&again));
+    assert!(add("sesudah").status.success());
+
+    let refused = run(&["restore", folder.to_str().unwrap()], db, None);
+    assert!(!refused.status.success() && text(&refused).contains("--force"), "{}", text(&refused));
+    let r = run(&["restore", folder.to_str().unwrap(), "--force"], db, None);
+    assert!(r.status.success(), "{}", text(&r));
+    assert!(text(&r).contains("audit rows verified"), "{}", text(&r));
+    let store = store::connect(db).await.unwrap();
+    let names: Vec<String> = store.users(None).await.unwrap().into_iter().map(|u| u.username).collect();
+    assert!(names.contains(&"sebelum".to_string()) && !names.contains(&"sesudah".to_string()), "{names:?}");
+    assert!(store.audit_verify().await.unwrap().ok);
+}
+
+#[tokio::test]
+async fn backup_and_restore_sqlite() {
+    let dir = TempDir::new("backup");
+    let db = sqlite_url(&dir.0);
+    backup_and_restore_on(&db, &dir.0).await;
+
+    // A backup whose audit log was edited is refused, and nothing changes.
+    let folder = dir.0.join("cadangan");
+    let copy = format!("sqlite://{}", folder.join("layanan.db").display());
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&copy).await.unwrap();
+    sqlx::raw_sql("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'x' WHERE seq = 2;")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    drop(conn);
+    let r = run(&["restore", folder.to_str().unwrap(), "--force"], &db, None);
+    assert!(!r.status.success() && text(&r).contains("does not verify"), "{}", text(&r));
+    let store = store::connect(&db).await.unwrap();
+    assert!(store.audit_verify().await.unwrap().ok);
+}
+
+#[tokio::test]
+async fn backup_and_restore_postgres() {
+    let Some(server) = store::testing::postgres_url() else { return };
+    let (db, _drop) = store::testing::scratch_postgres_database(&server, "layanan_test").await.unwrap();
+    let dir = TempDir::new("backup-pg");
+    backup_and_restore_on(&db, &dir.0).await;
+}

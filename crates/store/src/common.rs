@@ -1005,6 +1005,10 @@ macro_rules! impl_store {
                     .await?)
             }
 
+            async fn backup_into(&self, path: &std::path::Path) -> Result<()> {
+                self.backup_to(path).await
+            }
+
             async fn audit_chains(&self) -> Result<Vec<i32>> {
                 Ok(sqlx::query_scalar("SELECT DISTINCT chain FROM audit_log ORDER BY chain").fetch_all(&self.read).await?)
             }

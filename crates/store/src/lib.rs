@@ -304,6 +304,10 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<Notification>>;
     async fn mark_notification_sent(&self, id: i64, now: i64) -> Result<()>;
 
+    /// A consistent copy of the whole database in a new file (SQLite's
+    /// `VACUUM INTO`; PostgreSQL is backed up with `pg_dump`).
+    async fn backup_into(&self, path: &std::path::Path) -> Result<()>;
+
     /// Re-computes the whole hash chain; any edited, deleted or inserted row
     /// shows up as the first broken link.
     async fn audit_verify(&self) -> Result<AuditReport> {

@@ -61,6 +61,13 @@ impl PgStore {
         Ok(case)
     }
 
+    /// `layanan backup` runs `pg_dump` for PostgreSQL.
+    pub(crate) async fn backup_to(&self, _path: &std::path::Path) -> Result<()> {
+        Err(crate::StoreError::Invalid(
+            "PostgreSQL is backed up with pg_dump (`layanan backup` runs it)".into(),
+        ))
+    }
+
     pub(crate) async fn begin(&self) -> Result<Transaction<'static, Postgres>> {
         Ok(self.write.begin().await?)
     }

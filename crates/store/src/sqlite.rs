@@ -73,6 +73,13 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// A consistent snapshot, taken while writers go on.
+    pub(crate) async fn backup_to(&self, path: &std::path::Path) -> Result<()> {
+        let path = path.to_str().ok_or_else(|| StoreError::Invalid("backup path is not UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1").bind(path).execute(&self.write).await?;
+        Ok(())
+    }
+
     pub(crate) async fn begin(&self) -> Result<Transaction<'static, Sqlite>> {
         Ok(self.write.begin().await?)
     }

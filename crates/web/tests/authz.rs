@@ -1,0 +1,222 @@
+//! The authorization matrix: every API route × every role × own office,
+//! another office, and no login. Allowed requests must get past the
+//! checks (any status but 401/403); the rest get 403, or 401 without a
+//! login. An auditor reads but never changes; an institution sees nothing
+//! of an office's cases; a Palangka Raya account sees nothing of Muba's.
+
+mod common;
+use common::{PASSWORD, TestApp};
+use domain::Role;
+use serde_json::{Value, json};
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug)]
+enum Who {
+    /// Anyone, without a login.
+    Public,
+    /// Any logged-in account.
+    LoggedIn,
+    /// These roles of the case's own office.
+    Roles(&'static [Role]),
+    /// These roles, of any office: the route shows the caller's own office
+    /// (checked for leaks below).
+    OwnOffice(&'static [Role]),
+}
+
+const STAFF: &[Role] = &[
+    Role::Operator,
+    Role::Verifikator,
+    Role::Validator,
+    Role::KepalaDinas,
+    Role::Ppid,
+    Role::ComplaintHandler,
+    Role::Admin,
+    Role::Auditor,
+];
+/// Staff who may change a case: everyone but the auditor.
+const ACTORS: &[Role] = &[
+    Role::Operator,
+    Role::Verifikator,
+    Role::Validator,
+    Role::KepalaDinas,
+    Role::Ppid,
+    Role::ComplaintHandler,
+    Role::Admin,
+];
+
+struct Route {
+    method: &'static str,
+    path: String,
+    body: Option<Value>,
+    who: Who,
+}
+
+const SUPERVISORS: &[Role] = &[Role::Validator, Role::KepalaDinas, Role::Admin, Role::Auditor];
+
+const OWN: &str = "16.06";
+const OTHER: &str = "62.71";
+
+async fn call(app: &TestApp, r: &Route, token: Option<&str>) -> u16 {
+    let url = app.url(&r.path);
+    let mut req = match r.method {
+        "GET" => app.http.get(url),
+        "POST" => app.http.post(url),
+        "PUT" => app.http.put(url),
+        m => panic!("method {m}"),
+    };
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(b) = &r.body {
+        req = req.json(b);
+    }
+    req.send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn every_route_for_every_role_and_office() {
+    let config = web::Config { login_per_minute: 10_000, public_per_minute: 10_000, ..Default::default() };
+    let app = TestApp::with_config(config).await;
+    // One account per role in the case's office and in another office.
+    let mut tokens = Vec::new();
+    for role in Role::ALL {
+        for office in [OWN, OTHER] {
+            let name = format!("{role}.{office}");
+            app.add_user(&name, role.as_str(), office, PASSWORD).await;
+            tokens.push((role, office, app.token(&name, PASSWORD).await.0));
+        }
+    }
+    let token_of = |role: Role, office: &str| {
+        tokens.iter().find(|(r, o, _)| *r == role && *o == office).map(|t| t.2.clone()).unwrap()
+    };
+    // A counter application at Muba, with its receipt.
+    let application = json!({
+        "service": "16.06-ktp-el", "channel": "counter",
+        "applicant": {"name": "Siti Aminah", "nik": "1606015708900001"},
+        "fields": {"jenis_permohonan": "rekam"}
+    });
+    let res = app
+        .http
+        .post(app.url("/api/v1/applications"))
+        .bearer_auth(token_of(Role::Operator, OWN))
+        .json(&application)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let receipt: Value = res.json().await.unwrap();
+    let (id, code) =
+        (receipt["id"].as_i64().unwrap(), receipt["tracking_code"].as_str().unwrap().to_string());
+    let doc = app.db.store.case_documents(id).await.unwrap()[0].code.clone();
+    let some_user = app.db.store.users(Some(OWN)).await.unwrap()[0].id;
+
+    let get = |path: String, who| Route { method: "GET", path, body: None, who };
+    let routes = vec![
+        get("/api/v1/offices".into(), Who::Public),
+        get("/api/v1/services".into(), Who::Public),
+        get("/api/v1/services/16.06-ktp-el".into(), Who::Public),
+        get("/api/v1/regions?parent=16".into(), Who::Public),
+        get(format!("/api/v1/track/{code}"), Who::Public),
+        get(format!("/api/v1/documents/{doc}/verify"), Who::Public),
+        get("/api/v1/me".into(), Who::LoggedIn),
+        get(format!("/api/v1/cases/{id}"), Who::Roles(STAFF)),
+        get(format!("/api/v1/cases/{id}/timeline"), Who::Roles(STAFF)),
+        get(format!("/api/v1/cases/{id}/documents"), Who::Roles(STAFF)),
+        get(format!("/api/v1/cases/{id}/files/1"), Who::Roles(STAFF)),
+        get(format!("/api/v1/documents/{doc}/pdf"), Who::Roles(STAFF)),
+        get("/api/v1/supervisor".into(), Who::OwnOffice(SUPERVISORS)),
+        get(format!("/api/v1/users?office={OWN}"), Who::Roles(&[Role::Admin, Role::Auditor])),
+        get(format!("/api/v1/users/{some_user}"), Who::Roles(&[Role::Admin, Role::Auditor])),
+        Route {
+            method: "PUT",
+            path: format!("/api/v1/offices/{OWN}/settings"),
+            body: Some(json!({})),
+            who: Who::Roles(&[Role::Admin]),
+        },
+        Route {
+            method: "POST",
+            path: format!("/api/v1/documents/{doc}/revoke"),
+            body: Some(json!({"reason": "uji hak akses"})),
+            who: Who::Roles(&[Role::KepalaDinas, Role::Validator, Role::Admin]),
+        },
+        Route {
+            method: "POST",
+            path: "/api/v1/applications".into(),
+            body: Some(application.clone()),
+            who: Who::Roles(&[Role::Operator]),
+        },
+    ];
+
+    let mut wrong = Vec::new();
+    for r in &routes {
+        // No login.
+        let anon = call(&app, r, None).await;
+        let expect_anon = !matches!(r.who, Who::Public);
+        if expect_anon != (anon == 401) {
+            wrong.push(format!("{} {} anonymous: {anon}", r.method, r.path));
+        }
+        for (role, office, token) in &tokens {
+            let allowed = match r.who {
+                Who::Public | Who::LoggedIn => true,
+                Who::Roles(roles) => roles.contains(role) && *office == OWN,
+                Who::OwnOffice(roles) => roles.contains(role),
+            };
+            let status = call(&app, r, Some(token)).await;
+            let denied = status == 403 || (status == 404 && r.path.contains("/users/"));
+            if allowed == (denied || status == 401) {
+                wrong.push(format!("{} {} as {role} of {office}: {status}", r.method, r.path));
+            }
+        }
+    }
+
+    // Case actions: a note may be written by the office's staff but never
+    // by the auditor, an institution, or another office; each try uses the
+    // case's current version, so only the role decides.
+    for (role, office, token) in &tokens {
+        let version = app.db.store.case(id).await.unwrap().unwrap().version;
+        let r = Route {
+            method: "POST",
+            path: format!("/api/v1/cases/{id}/actions"),
+            body: Some(json!({"action": "note", "note": "uji", "expected_version": version})),
+            who: Who::Roles(ACTORS),
+        };
+        let allowed = ACTORS.contains(role) && *office == OWN;
+        let status = call(&app, &r, Some(token)).await;
+        if allowed != (status == 200) || (!allowed && status != 403) {
+            wrong.push(format!("note as {role} of {office}: {status}"));
+        }
+    }
+    let version = app.db.store.case(id).await.unwrap().unwrap().version;
+    let note = json!({"action": "note", "note": "uji", "expected_version": version});
+    let anon =
+        app.http.post(app.url(&format!("/api/v1/cases/{id}/actions"))).json(&note).send().await.unwrap();
+    if anon.status() != 401 {
+        wrong.push(format!("note anonymous: {}", anon.status()));
+    }
+
+    // Worklists: each account sees its own office only.
+    for (role, office, token) in &tokens {
+        let (status, v) = app.get_json("/api/v1/worklist", Some(token)).await;
+        let has_case = v["items"].as_array().is_some_and(|a| a.iter().any(|c| c["id"] == id));
+        match (role.is_staff(), status) {
+            (false, 403) => {}
+            (true, 200) if *office == OTHER && has_case => {
+                wrong.push(format!("worklist of {role} of {office} shows a Muba case"))
+            }
+            (true, 200) => {}
+            _ => wrong.push(format!("worklist as {role} of {office}: {status}")),
+        }
+    }
+    // The supervisor view of another office counts none of Muba's cases.
+    for role in SUPERVISORS {
+        let (_, v) = app.get_json("/api/v1/supervisor", Some(&token_of(*role, OTHER))).await;
+        if v.to_string().contains("ktp-el") {
+            wrong.push(format!("supervisor view of {role} of {OTHER} shows Muba's cases: {v}"));
+        }
+        let (_, mine) = app.get_json("/api/v1/supervisor", Some(&token_of(*role, OWN))).await;
+        if !mine.to_string().contains("ktp-el") {
+            wrong.push(format!("supervisor view of {role} of {OWN} misses its case: {mine}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{} wrong answers:\n{}", wrong.len(), wrong.join("\n"));
+}
