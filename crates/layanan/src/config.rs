@@ -31,6 +31,8 @@ pub struct Config {
     /// without it, the file below holds one (created on first start).
     pub document_secret: Option<String>,
     pub document_secret_file: PathBuf,
+    /// Days after a case is closed before its uploads are deleted (0: never).
+    pub retention_days: u32,
 }
 
 impl Default for Config {
@@ -48,6 +50,7 @@ impl Default for Config {
             smtp_from: "layanan@localhost".into(),
             document_secret: None,
             document_secret_file: "data/document.key".into(),
+            retention_days: 730,
         }
     }
 }

@@ -80,6 +80,9 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
     }
     let every = std::time::Duration::from_secs(cfg.sweep_seconds.max(1));
     web::cases::sweep::spawn(state.clone(), every);
+    if cfg.retention_days > 0 {
+        web::privacy::spawn_retention(state.clone(), chrono::Duration::days(i64::from(cfg.retention_days)));
+    }
     let mut adapters: Vec<Box<dyn web::notify::Adapter>> = Vec::new();
     if let Some(host) = &cfg.smtp_host {
         adapters.push(Box::new(web::notify::SmtpRelay::new(host, cfg.smtp_port, &cfg.smtp_from)?));

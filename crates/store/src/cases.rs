@@ -139,6 +139,21 @@ pub struct CaseFile {
     pub sha256: String,
     pub uploaded_at: i64,
     pub uploaded_by: String,
+    /// When the bytes were deleted under the retention rule.
+    pub purged_at: Option<i64>,
+}
+
+/// A citizen's request about their personal data (UU 27/2022).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct DataRequest {
+    pub id: i64,
+    pub office: String,
+    pub case_id: i64,
+    pub kind: String,
+    pub requested_at: i64,
+    pub due_at: i64,
+    pub exported_at: Option<i64>,
+    pub exported_by: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -18,6 +18,8 @@ pub trait FileStore: Send + Sync + 'static {
     /// Stores bytes durably and returns their SHA-256 (hex).
     fn put(&self, bytes: &[u8]) -> Result<String, FileError>;
     fn get(&self, sha256: &str) -> Result<Vec<u8>, FileError>;
+    /// Deletes stored bytes (retention); a missing file is not an error.
+    fn remove(&self, sha256: &str) -> Result<(), FileError>;
 }
 
 /// Files under `root/ab/cd/<sha256>`, outside any web root.
@@ -62,6 +64,14 @@ impl FileStore for DiskFiles {
             std::io::ErrorKind::NotFound => FileError::Missing(sha.to_string()),
             _ => FileError::Io(e),
         })
+    }
+
+    fn remove(&self, sha: &str) -> Result<(), FileError> {
+        let path = self.path(sha).ok_or_else(|| FileError::Missing(sha.to_string()))?;
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(FileError::Io(e)),
+            _ => Ok(()),
+        }
     }
 }
 

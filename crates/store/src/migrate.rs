@@ -13,6 +13,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (7, include_str!("../migrations/sqlite/0007_escalate_at.sql")),
     (8, include_str!("../migrations/sqlite/0008_worklist_indexes.sql")),
     (9, include_str!("../migrations/sqlite/0009_audit_chains.sql")),
+    (10, include_str!("../migrations/sqlite/0010_data_subject.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -24,6 +25,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (7, include_str!("../migrations/postgres/0007_escalate_at.sql")),
     (8, include_str!("../migrations/postgres/0008_worklist_indexes.sql")),
     (9, include_str!("../migrations/postgres/0009_audit_chains.sql")),
+    (10, include_str!("../migrations/postgres/0010_data_subject.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

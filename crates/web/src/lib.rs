@@ -15,6 +15,7 @@ mod routes;
 mod state;
 
 pub use catalog::Catalog;
+pub use routes::privacy;
 pub use state::{AppState, Config};
 
 use std::net::SocketAddr;

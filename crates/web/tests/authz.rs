@@ -109,6 +109,11 @@ async fn every_route_for_every_role_and_office() {
         (receipt["id"].as_i64().unwrap(), receipt["tracking_code"].as_str().unwrap().to_string());
     let doc = app.db.store.case_documents(id).await.unwrap()[0].code.clone();
     let some_user = app.db.store.users(Some(OWN)).await.unwrap()[0].id;
+    let nik = json!({"nik": "1606015708900001"});
+    let res =
+        app.http.post(app.url(&format!("/api/v1/track/{code}/access-log"))).json(&nik).send().await.unwrap();
+    assert_eq!(res.status(), 201);
+    let request = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
 
     let get = |path: String, who| Route { method: "GET", path, body: None, who };
     let routes = vec![
@@ -127,6 +132,19 @@ async fn every_route_for_every_role_and_office() {
         get("/api/v1/supervisor".into(), Who::OwnOffice(SUPERVISORS)),
         get(format!("/api/v1/users?office={OWN}"), Who::Roles(&[Role::Admin, Role::Auditor])),
         get(format!("/api/v1/users/{some_user}"), Who::Roles(&[Role::Admin, Role::Auditor])),
+        Route {
+            method: "POST",
+            path: format!("/api/v1/track/{code}/access-log"),
+            body: Some(nik.clone()),
+            who: Who::Public,
+        },
+        get("/api/v1/data-requests".into(), Who::OwnOffice(&[Role::Ppid, Role::Admin, Role::Auditor])),
+        Route {
+            method: "POST",
+            path: format!("/api/v1/data-requests/{request}/export"),
+            body: Some(json!({})),
+            who: Who::Roles(&[Role::Ppid, Role::Admin]),
+        },
         Route {
             method: "PUT",
             path: format!("/api/v1/offices/{OWN}/settings"),

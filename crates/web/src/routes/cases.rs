@@ -106,7 +106,7 @@ async fn apply(
     Ok((StatusCode::CREATED, Json(receipt)))
 }
 
-async fn by_code(state: &AppState, code: &str) -> Result<Case, ApiError> {
+pub(crate) async fn by_code(state: &AppState, code: &str) -> Result<Case, ApiError> {
     let code = code.trim().to_uppercase();
     state
         .store
@@ -419,6 +419,13 @@ pub(crate) async fn file_response(
         .into_iter()
         .find(|f| f.id == file_id)
         .ok_or_else(|| ApiError::not_found("no such file in this case"))?;
+    if f.purged_at.is_some() {
+        return Err(ApiError::new(
+            StatusCode::GONE,
+            "purged",
+            "this upload was deleted after the retention period for closed cases",
+        ));
+    }
     let files = state.files.clone();
     let sha = f.sha256.clone();
     let bytes = tokio::task::spawn_blocking(move || files.get(&sha))

@@ -9,6 +9,7 @@ pub(crate) mod docs;
 mod multipart;
 mod ops;
 mod portal;
+pub mod privacy;
 mod staff;
 pub(crate) mod view;
 
@@ -33,6 +34,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(citizen::routes())
         .merge(staff::routes())
         .merge(docs::routes())
+        .merge(privacy::routes())
         .fallback(|| async {
             crate::error::PageError(crate::error::ApiError::not_found(
                 "halaman tidak ditemukan / page not found",

@@ -218,6 +218,16 @@ pub(crate) fn openapi() -> Value {
             "/staff/documents/{code}/revoke": {"post": page("Revoke a document (form with CSRF)")},
             "/api/v1/notifications": {"get": {"summary": "The office's notification outbox", "responses": op("", json!({"type": "array"}), &[401, 403])["responses"]}},
             "/api/v1/me": {"get": {"summary": "The logged-in account", "responses": op("", json!({"$ref": "#/components/schemas/User"}), &[401])["responses"]}},
+            "/api/v1/track/{code}/access-log": {"post": {
+                "summary": "A citizen asks who read their personal data (UU 27/2022); answered within 3x24 jam",
+                "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["nik"], "properties": {"nik": {"type": "string"}}}}}},
+                "responses": op("", json!({"type": "object"}), &[400, 403, 404, 422, 429])["responses"]}},
+            "/api/v1/data-requests": {"get": {"summary": "The office's data subject requests with their clocks (PPID, admin, auditor)", "responses": op("", json!({"type": "array"}), &[401, 403])["responses"]}},
+            "/api/v1/data-requests/{id}/export": {"post": {
+                "summary": "The access log for a request; marks it answered (PPID, admin)",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": op("", json!({"type": "object"}), &[401, 403, 404])["responses"]}},
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

@@ -1,0 +1,128 @@
+//! Data subject rights (UU 27/2022): a citizen asks who read their data and
+//! the PPID answers within 3x24 jam; uploads of closed cases are purged
+//! after the retention period, with an audit row.
+
+mod common;
+use chrono::{DateTime, Utc};
+use common::{PASSWORD, TestApp};
+use serde_json::{Value, json};
+
+const NIK: &str = "1606015708900001";
+
+async fn post(app: &TestApp, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
+    let mut req = app.http.post(app.url(path)).json(&body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let res = req.send().await.unwrap();
+    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+}
+
+async fn staff(app: &TestApp, name: &str, role: &str, office: &str) -> String {
+    app.add_user(name, role, office, PASSWORD).await;
+    app.token(name, PASSWORD).await.0
+}
+
+#[tokio::test]
+async fn a_citizen_gets_the_access_log_within_three_days() {
+    let app = TestApp::sqlite().await;
+    let op = staff(&app, "muba.op", "operator", "16.06").await;
+    let verif = staff(&app, "muba.verif", "verifikator", "16.06").await;
+    let ppid = staff(&app, "muba.ppid", "ppid", "16.06").await;
+    let other = staff(&app, "palangka.ppid", "ppid", "62.71").await;
+    let auditor = staff(&app, "muba.auditor", "auditor", "16.06").await;
+    let application = json!({
+        "service": "16.06-ktp-el", "channel": "counter",
+        "applicant": {"name": "Siti Aminah", "nik": NIK},
+        "fields": {"jenis_permohonan": "rekam"}
+    });
+    let (_, receipt) = post(&app, "/api/v1/applications", Some(&op), application).await;
+    let (id, code) =
+        (receipt["id"].as_i64().unwrap(), receipt["tracking_code"].as_str().unwrap().to_string());
+    // The verifikator opens the case: a read of personal data.
+    assert_eq!(app.get_json(&format!("/api/v1/cases/{id}"), Some(&verif)).await.0, 200);
+
+    let path = format!("/api/v1/track/{code}/access-log");
+    assert_eq!(post(&app, &path, None, json!({"nik": "1606015708900002"})).await.0, 403, "another NIK");
+    let (s, e) = post(&app, &path, None, json!({"nik": "12"})).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("nik")));
+    let (s, r) = post(&app, &path, None, json!({"nik": NIK})).await;
+    assert_eq!(s, 201, "{r}");
+    let due = DateTime::parse_from_rfc3339(r["due_at"].as_str().unwrap()).unwrap().with_timezone(&Utc);
+    let hours = (due - Utc::now()).num_minutes() as f64 / 60.0;
+    assert!((71.9..=72.0).contains(&hours), "3x24 jam is 72 clock hours: {hours}");
+    let outbox = app.db.store.case_notifications(id).await.unwrap();
+    assert!(outbox.iter().any(|n| n.recipient == "ppid@16.06"), "the PPID is told");
+
+    // Who may see and answer it.
+    assert_eq!(app.get_json("/api/v1/data-requests", Some(&op)).await.0, 403);
+    let (s, list) = app.get_json("/api/v1/data-requests", Some(&auditor)).await;
+    assert_eq!((s, list[0]["sla"].as_str()), (200, Some("on_time")));
+    let request = list[0]["id"].as_i64().unwrap();
+    let export = format!("/api/v1/data-requests/{request}/export");
+    assert_eq!(post(&app, &export, Some(&auditor), json!({})).await.0, 403, "the auditor reads only");
+    assert_eq!(post(&app, &export, Some(&other), json!({})).await.0, 403, "another office's PPID");
+    assert_eq!(post(&app, &export, None, json!({})).await.0, 401);
+
+    let (s, answer) = post(&app, &export, Some(&ppid), json!({})).await;
+    assert_eq!(s, 200, "{answer}");
+    let who: Vec<&str> =
+        answer["entries"].as_array().unwrap().iter().map(|e| e["who"].as_str().unwrap()).collect();
+    assert_eq!(who, ["muba.verif"], "{answer}");
+    assert!(!answer.to_string().contains(NIK), "the log shows the NIK masked only");
+    assert_eq!(answer["request"]["sla"], "answered_on_time");
+    assert_eq!(answer["request"]["answered_by"], "muba.ppid");
+    let audit = app.db.store.audit_entries(0, 1000).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "data_request.create"));
+    assert!(audit.iter().any(|a| a.action == "data_request.export" && a.actor == "muba.ppid"));
+}
+
+#[tokio::test]
+async fn uploads_of_closed_cases_are_purged_after_the_retention_period() {
+    let app = TestApp::sqlite().await;
+    let op = staff(&app, "muba.op", "operator", "16.06").await;
+    let apply = |name: &str| {
+        json!({
+            "service": "16.06-ktp-el", "channel": "counter",
+            "applicant": {"name": name, "nik": NIK},
+            "fields": {"jenis_permohonan": "rekam"}
+        })
+    };
+    let (_, closed) = post(&app, "/api/v1/applications", Some(&op), apply("Siti")).await;
+    let (_, open) = post(&app, "/api/v1/applications", Some(&op), apply("Budi")).await;
+    let (closed_id, open_id) = (closed["id"].as_i64().unwrap(), open["id"].as_i64().unwrap());
+    // Two uploads: one only on the case that closes, one on both cases.
+    let only = app.state.files.put(b"%PDF-1.4 hanya satu").unwrap();
+    let shared = app.state.files.put(b"%PDF-1.4 dipakai dua").unwrap();
+    let file = |sha: &str| store::NewCaseFile {
+        requirement: "kk".into(),
+        filename: "kk.pdf".into(),
+        content_type: "application/pdf".into(),
+        size: 10,
+        sha256: sha.into(),
+        uploaded_by: "pemohon".into(),
+    };
+    for (case, sha) in [(closed_id, &only), (closed_id, &shared), (open_id, &shared)] {
+        app.db.store.add_case_file(case, &file(sha)).await.unwrap();
+    }
+    let code = closed["tracking_code"].as_str().unwrap();
+    let withdraw = json!({"action": "withdraw", "nik": NIK, "expected_version": 1});
+    let (s, w) = post(&app, &format!("/api/v1/track/{code}/actions"), None, withdraw).await;
+    assert_eq!((s, w["status"].as_str()), (200, Some("withdrawn")), "{w}");
+
+    // Not yet: closed a moment ago, retention a day.
+    assert_eq!(web::privacy::purge_uploads(&app.state, chrono::Duration::days(1)).await.unwrap(), 0);
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    assert_eq!(web::privacy::purge_uploads(&app.state, chrono::Duration::milliseconds(10)).await.unwrap(), 2);
+    assert!(app.state.files.get(&only).is_err(), "the closed case's own upload is deleted");
+    assert!(app.state.files.get(&shared).is_ok(), "bytes still used by an open case stay");
+    let files = app.db.store.case_files(closed_id).await.unwrap();
+    assert!(files.iter().all(|f| f.purged_at.is_some()), "rows stay, marked purged");
+    let gone = app.get_json(&format!("/api/v1/cases/{closed_id}/files/{}", files[0].id), Some(&op)).await;
+    assert_eq!((gone.0, gone.1["error"]["code"].as_str()), (410, Some("purged")));
+    assert!(app.db.store.case_files(open_id).await.unwrap()[0].purged_at.is_none());
+    let audit = app.db.store.audit_entries(0, 1000).await.unwrap();
+    assert!(audit.iter().any(|a| a.action == "case.files.purge" && a.object == format!("case:{closed_id}")));
+    assert_eq!(web::privacy::purge_uploads(&app.state, chrono::Duration::zero()).await.unwrap(), 0, "once");
+    assert!(app.db.store.audit_verify().await.unwrap().ok);
+}
