@@ -127,5 +127,11 @@ async fn an_operator_registers_a_walk_in_and_the_case_moves_through_the_office()
     let (_, outbox) = app.get_text("/staff/outbox", Some(&op)).await;
     assert!(outbox.contains("Permohonan diterima") && outbox.contains("whatsapp"));
     assert!(!outbox.contains("081234567890"), "contacts are masked on screen");
-    assert_eq!(app.get_text("/staff", None).await.0, 401);
+    // Without a login, a browser is sent to the login form.
+    let res = app.http.get(app.url("/staff")).send().await.unwrap();
+    assert_eq!((res.status().as_u16(), res.headers()["location"].to_str().unwrap()), (303, "/login"));
+    // A refusal on a page is a page, not JSON.
+    let res = app.http.get(app.url("/staff/supervisor")).header("cookie", &op).send().await.unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
 }

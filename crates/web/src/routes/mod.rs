@@ -16,7 +16,7 @@ pub(crate) mod view;
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use std::sync::atomic::Ordering;
@@ -89,7 +89,8 @@ async fn count_requests(State(state): State<AppState>, req: Request, next: Next)
 /// produces itself (unknown route, wrong method, a path or query that does
 /// not parse): the status stays, the text becomes the message.
 async fn json_api_errors(req: Request, next: Next) -> Response {
-    let api = req.uri().path().starts_with("/api/");
+    let path = req.uri().path().to_string();
+    let api = path.starts_with("/api/");
     let res = next.run(req).await;
     let status = res.status();
     let is_json = res
@@ -97,7 +98,13 @@ async fn json_api_errors(req: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
-    if !api || is_json || !(status.is_client_error() || status.is_server_error()) {
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    if !api {
+        return page_error(res, &path).await;
+    }
+    if is_json {
         return res;
     }
     let body = axum::body::to_bytes(res.into_body(), 64 * 1024).await.unwrap_or_default();
@@ -112,4 +119,31 @@ async fn json_api_errors(req: Request, next: Next) -> Response {
     };
     let message = if text.is_empty() { fallback.to_string() } else { text };
     crate::error::ApiError::new(status, code, message).into_response()
+}
+
+/// Outside `/api/`, a person reads the answer: an error that is not a page
+/// yet (an extractor's JSON, axum's plain text) becomes one, and a page that
+/// needs a login sends the browser to the login form.
+async fn page_error(res: Response, path: &str) -> Response {
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let machine = ["/healthz", "/readyz", "/metrics", "/static/"].iter().any(|p| path.starts_with(p));
+    if html || machine {
+        return res;
+    }
+    let status = res.status();
+    if status == StatusCode::UNAUTHORIZED {
+        return axum::response::Redirect::to("/login").into_response();
+    }
+    let body = axum::body::to_bytes(res.into_body(), 64 * 1024).await.unwrap_or_default();
+    let message = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
+        .unwrap_or_else(|| String::from_utf8_lossy(&body).trim().to_string());
+    let message =
+        if message.is_empty() { "permintaan ditolak / request refused".to_string() } else { message };
+    crate::error::PageError(crate::error::ApiError::new(status, "refused", message)).into_response()
 }

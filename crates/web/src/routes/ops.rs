@@ -15,7 +15,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .route("/api/openapi.json", get(|| async { Json(openapi()) }))
+        .route("/api/openapi.json", get(|| async { Json(complete(openapi())) }))
 }
 
 /// Ready when the database answers and standards are loaded.
@@ -75,6 +75,38 @@ fn op(summary: &str, ok: Value, errors: &[u16]) -> Value {
         );
     }
     json!({"summary": summary, "responses": responses})
+}
+
+/// Fills in what every operation shares, so the hand-written entries stay
+/// short: each `{name}` of a path as a required path parameter, and a
+/// `default` response for the errors not listed (the contract's JSON error
+/// under `/api/`, an HTML page elsewhere).
+fn complete(mut doc: Value) -> Value {
+    let Some(paths) = doc["paths"].as_object_mut() else { return doc };
+    for (path, item) in paths.iter_mut() {
+        let names: Vec<&str> =
+            path.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect();
+        let Some(ops) = item.as_object_mut() else { continue };
+        for op in ops.values_mut() {
+            let params = op.as_object_mut().map(|o| o.entry("parameters").or_insert_with(|| json!([])));
+            if let Some(Value::Array(params)) = params {
+                for name in &names {
+                    if !params.iter().any(|p| p["name"] == *name && p["in"] == "path") {
+                        params.push(json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}));
+                    }
+                }
+            }
+            let default = if path.starts_with("/api/") {
+                err()
+            } else {
+                json!({"description": "error page", "content": {"text/html": {"schema": {"type": "string"}}}})
+            };
+            if let Some(responses) = op["responses"].as_object_mut() {
+                responses.entry("default").or_insert(default);
+            }
+        }
+    }
+    doc
 }
 
 /// The OpenAPI 3.1 document. Written by hand next to the routes it
