@@ -89,6 +89,9 @@ pub async fn restore(cfg: &Config, dir: &Path, force: bool) -> Result<ExitCode, 
         return Err(format!("restored, but the audit log does not verify: {report:?}"));
     }
     println!("restored from {} ({} audit rows verified, {files} stored files)", dir.display(), report.rows);
+    for (table, n) in store.row_counts().await.map_err(|e| e.to_string())? {
+        println!("  {table:<14} {n}");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1107,6 +1107,16 @@ macro_rules! impl_store {
                 Ok(n > 0)
             }
 
+            async fn row_counts(&self) -> Result<Vec<(String, i64)>> {
+                let mut counts = Vec::new();
+                for table in crate::TABLES {
+                    let sql = format!("SELECT COUNT(*) FROM {table}");
+                    let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&self.read).await?;
+                    counts.push((table.to_string(), n));
+                }
+                Ok(counts)
+            }
+
             async fn backup_into(&self, path: &std::path::Path) -> Result<()> {
                 self.backup_to(path).await
             }

@@ -329,6 +329,9 @@ pub trait Store: Send + Sync + 'static {
     /// (files are shared by content).
     async fn file_in_use(&self, sha256: &str) -> Result<bool>;
 
+    /// Rows per table, for comparing a restored database with its backup.
+    async fn row_counts(&self) -> Result<Vec<(String, i64)>>;
+
     /// A consistent copy of the whole database in a new file (SQLite's
     /// `VACUUM INTO`; PostgreSQL is backed up with `pg_dump`).
     async fn backup_into(&self, path: &std::path::Path) -> Result<()>;
@@ -357,6 +360,26 @@ pub trait Store: Send + Sync + 'static {
         Ok(AuditReport { rows, ok: true, broken_at: None, chain: 0, reason: None })
     }
 }
+
+/// The tables of the schema (migration history aside).
+pub const TABLES: &[&str] = &[
+    "regions",
+    "holidays",
+    "offices",
+    "standards",
+    "users",
+    "sessions",
+    "audit_log",
+    "cases",
+    "case_journal",
+    "case_files",
+    "escalations",
+    "notifications",
+    "documents",
+    "doc_counters",
+    "office_keys",
+    "data_requests",
+];
 
 /// Opens the store named by a URL: `sqlite://PATH` or `postgres://…`.
 pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
