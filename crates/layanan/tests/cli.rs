@@ -36,6 +36,12 @@ fn run(args: &[&str], db: &str, stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// `layanan user add` with the test password on stdin.
+fn add_user(db: &str, name: &str, role: &str, office: &str) -> Output {
+    let args = ["user", "add", "--username", name, "--role", role, "--office", office, "--password-stdin"];
+    run(&args, db, Some("sebuah kata sandi panjang\n"))
+}
+
 fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
@@ -216,21 +222,7 @@ async fn serve_without_demo_then_add_a_user_and_verify_the_audit_log() {
         reqwest::get(format!("{}/api/v1/offices", server.base)).await.unwrap().json().await.unwrap();
     assert_eq!(offices.as_array().unwrap().len(), 8);
 
-    let add = run(
-        &[
-            "user",
-            "add",
-            "--username",
-            "jepara.verif",
-            "--role",
-            "verifikator",
-            "--office",
-            "33.20",
-            "--password-stdin",
-        ],
-        &db,
-        Some("sebuah kata sandi panjang\n"),
-    );
+    let add = add_user(&db, "jepara.verif", "verifikator", "33.20");
     assert!(add.status.success(), "{}", text(&add));
     assert_eq!(login(&server.base, "jepara.verif", "sebuah kata sandi panjang").await, 200);
 
@@ -313,21 +305,7 @@ async fn keys_export_lets_anyone_verify_a_document_offline() {
     let dir = TempDir::new("docs");
     let db = sqlite_url(&dir.0);
     let server = serve(&db, &["--no-demo"]);
-    let add = run(
-        &[
-            "user",
-            "add",
-            "--username",
-            "muba.op",
-            "--role",
-            "operator",
-            "--office",
-            "16.06",
-            "--password-stdin",
-        ],
-        &db,
-        Some("sebuah kata sandi panjang"),
-    );
+    let add = add_user(&db, "muba.op", "operator", "16.06");
     assert!(add.status.success(), "{}", text(&add));
     let token = server.token("muba.op", "sebuah kata sandi panjang").await;
     let body = serde_json::json!({"service": "16.06-ktp-el", "channel": "counter", "applicant": {"name": "Siti", "nik": "1606015708900001"}, "fields": {"jenis_permohonan": "rekam"}});
@@ -418,20 +396,7 @@ fn bench_quick_prints_one_json_line_per_figure() {
 /// Backup, a change after it, restore: the change is gone, what was backed
 /// up is back, the audit chains verify.
 async fn backup_and_restore_on(db: &str, dir: &Path) {
-    let add = |name: &str| {
-        let args = [
-            "user",
-            "add",
-            "--username",
-            name,
-            "--role",
-            "operator",
-            "--office",
-            "16.06",
-            "--password-stdin",
-        ];
-        run(&args, db, Some("sebuah kata sandi panjang"))
-    };
+    let add = |name: &str| add_user(db, name, "operator", "16.06");
     assert!(add("sebelum").status.success());
     let folder = dir.join("cadangan");
     let b = run(&["backup", folder.to_str().unwrap()], db, None);
@@ -497,18 +462,7 @@ async fn online_backup_while_the_server_writes() {
     let dir = TempDir::new("online-backup");
     let db = sqlite_url(&dir.0);
     let pw = "sebuah kata sandi panjang";
-    let args = [
-        "user",
-        "add",
-        "--username",
-        "muba.op",
-        "--role",
-        "operator",
-        "--office",
-        "16.06",
-        "--password-stdin",
-    ];
-    assert!(run(&args, &db, Some(pw)).status.success());
+    assert!(add_user(&db, "muba.op", "operator", "16.06").status.success());
     let server = serve(&db, &["--no-demo"]);
     let token = server.token("muba.op", pw).await;
     let (base, acked) = (server.base.clone(), std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0)));
