@@ -1,4 +1,4 @@
-//! The authorization matrix: every API route × every role × own office,
+//! The authorization matrix: every API route and staff page × every role × own office,
 //! another office, and no login. Allowed requests must get past the
 //! checks (any status but 401/403); the rest get 403, or 401 without a
 //! login. An auditor reads but never changes; an institution sees nothing
@@ -121,6 +121,17 @@ async fn every_route_for_every_role_and_office() {
         get("/api/v1/supervisor".into(), Who::OwnOffice(|r| SUPERVISORS.contains(&r))),
         get(format!("/api/v1/users?office={OWN}"), Who::Roles(|r| matches!(r, Role::Admin | Role::Auditor))),
         get(format!("/api/v1/users/{some_user}"), Who::Roles(|r| matches!(r, Role::Admin | Role::Auditor))),
+        // The staff pages, as a browser with a session would get them.
+        get("/staff".into(), Who::OwnOffice(staff)),
+        get(format!("/staff/cases/{id}"), Who::Roles(staff)),
+        get(format!("/staff/cases/{id}/files/1"), Who::Roles(staff)),
+        get(format!("/staff/cases/{id}/receipt"), Who::Roles(staff)),
+        get(format!("/staff/documents/{doc}/pdf"), Who::Roles(staff)),
+        get("/staff/intake".into(), Who::OwnOffice(|r| r == Role::Operator)),
+        get("/staff/intake/16.06-ktp-el".into(), Who::Roles(|r| r == Role::Operator)),
+        get("/staff/supervisor".into(), Who::OwnOffice(|r| SUPERVISORS.contains(&r))),
+        get("/staff/outbox".into(), Who::OwnOffice(staff)),
+        get("/admin/office".into(), Who::OwnOffice(|r| r == Role::Admin)),
         Route {
             method: "POST",
             path: format!("/api/v1/track/{code}/access-log"),
@@ -160,9 +171,11 @@ async fn every_route_for_every_role_and_office() {
     let mut wrong = Vec::new();
     for r in &routes {
         // No login.
+        // Without a login: 401 from the API, the login form for a page.
         let anon = call(&app, r, None).await;
         let expect_anon = !matches!(r.who, Who::Public);
-        if expect_anon != (anon == 401) {
+        let login = if r.path.starts_with("/api/") { 401 } else { 303 };
+        if expect_anon != (anon == login) {
             wrong.push(format!("{} {} anonymous: {anon}", r.method, r.path));
         }
         for (role, office, token) in &tokens {
@@ -172,7 +185,9 @@ async fn every_route_for_every_role_and_office() {
                 Who::OwnOffice(may) => may(*role),
             };
             let status = call(&app, r, Some(token)).await;
-            let denied = status == 403 || (status == 404 && r.path.contains("/users/"));
+            // Another office's account or service is not even found there.
+            let hidden = r.path.contains("/users/") || r.path.starts_with("/staff/intake/");
+            let denied = status == 403 || (status == 404 && hidden);
             if allowed == (denied || status == 401) {
                 wrong.push(format!("{} {} as {role} of {office}: {status}", r.method, r.path));
             }
