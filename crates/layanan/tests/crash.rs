@@ -32,9 +32,15 @@ fn layanan(args: &[&str], db: &str, files: &std::path::Path) -> Command {
 
 /// Starts `serve`; returns the child, its address, and its log lines.
 fn serve(db: &str, files: &std::path::Path) -> (Child, String, Arc<Mutex<Vec<String>>>) {
+    serve_logging(db, files, "info")
+}
+
+/// As `serve`, with the given log filter.
+fn serve_logging(db: &str, files: &std::path::Path, log: &str) -> (Child, String, Arc<Mutex<Vec<String>>>) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let addr = format!("127.0.0.1:{port}");
     let mut child = layanan(&["serve", "--no-demo", "--addr", &addr], db, files)
+        .env("LAYANAN_LOG", log)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -207,4 +213,70 @@ async fn acknowledged_writes_survive_sigkill_postgres() {
     let Some(server) = store::testing::postgres_url() else { return };
     let (url, _drop) = store::testing::scratch_postgres_database(&server, "layanan_test").await.unwrap();
     crash_on(&url).await;
+}
+
+/// A whole scenario at the most verbose log level: a counter application
+/// with NIK and phone, the case read by staff, tracking, a wrong NIK, a
+/// malformed NIK, an access-log request, a withdrawal. Neither the NIK nor
+/// the phone number may appear in the logs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_personal_data_in_the_logs_of_a_full_scenario() {
+    let dir = TempDir::new("logs");
+    let db = format!("sqlite://{}", dir.0.join("layanan.db").display());
+    let files = TempDir::new("logs-files");
+    let (mut server, base, log) = serve_logging(&db, &files.0, "debug");
+    add_user(&db, &files.0, "muba.op", "operator");
+    let http = reqwest::Client::new();
+    let post = |path: String, token: Option<String>, body: serde_json::Value| {
+        let mut req = http.post(format!("{base}{path}")).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        async move {
+            let r = req.send().await.unwrap();
+            (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap_or_default())
+        }
+    };
+    let (_, login) =
+        post("/api/v1/login".into(), None, serde_json::json!({"username": "muba.op", "password": PASSWORD}))
+            .await;
+    let token = login["token"].as_str().unwrap().to_string();
+    let phone = "081298765432";
+    let body = serde_json::json!({"service": "16.06-ktp-el", "channel": "counter",
+        "applicant": {"name": "Siti Aminah", "nik": NIK, "phone": phone}, "fields": {"jenis_permohonan": "rekam"}});
+    let (s, receipt) = post("/api/v1/applications".into(), Some(token.clone()), body).await;
+    assert_eq!(s, 201, "{receipt}");
+    let (id, code) =
+        (receipt["id"].as_i64().unwrap(), receipt["tracking_code"].as_str().unwrap().to_string());
+    let case = http.get(format!("{base}/api/v1/cases/{id}")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(case.status(), 200);
+    assert_eq!(http.get(format!("{base}/api/v1/track/{code}")).send().await.unwrap().status(), 200);
+    let wrong = "1606015708900009";
+    assert_eq!(
+        post(format!("/api/v1/track/{code}/access-log"), None, serde_json::json!({"nik": wrong})).await.0,
+        403
+    );
+    assert_eq!(
+        post(format!("/api/v1/track/{code}/access-log"), None, serde_json::json!({"nik": "16060157x"}))
+            .await
+            .0,
+        422
+    );
+    assert_eq!(
+        post(format!("/api/v1/track/{code}/access-log"), None, serde_json::json!({"nik": NIK})).await.0,
+        201
+    );
+    let withdraw = serde_json::json!({"action": "withdraw", "nik": NIK, "expected_version": 1});
+    assert_eq!(post(format!("/api/v1/track/{code}/actions"), None, withdraw).await.0, 200);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let lines = log.lock().unwrap();
+    assert!(lines.len() > 5, "the debug log was read: {} lines", lines.len());
+    for secret in [NIK, wrong, phone, "16060157x"] {
+        assert!(
+            !lines.iter().any(|l| l.contains(secret)),
+            "{secret} logged: {:?}",
+            lines.iter().find(|l| l.contains(secret))
+        );
+    }
 }
