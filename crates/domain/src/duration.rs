@@ -84,15 +84,34 @@ impl FromStr for SlaDuration {
         match unit {
             "menit" => number(amount).map(SlaDuration::WorkingMinutes),
             "jam" => match amount.split_once('x') {
-                Some((a, b)) => number(a).zip(number(b)).map(|(a, b)| SlaDuration::ClockHours(a * b)),
-                None => number(amount).map(|h| SlaDuration::WorkingMinutes(h * 60)),
+                Some((a, b)) => {
+                    number(a).zip(number(b)).and_then(|(a, b)| a.checked_mul(b)).map(SlaDuration::ClockHours)
+                }
+                None => number(amount).and_then(|h| h.checked_mul(60)).map(SlaDuration::WorkingMinutes),
             },
             "hari" | "hari kerja" => number(amount).map(SlaDuration::WorkingDays),
             "hari kalender" => number(amount).map(SlaDuration::CalendarDays),
             "bulan" => number(amount).map(|m| SlaDuration::Months { min: m, max: m }),
             _ => months_range(&s),
         }
+        .filter(SlaDuration::plausible)
         .ok_or_else(err)
+    }
+}
+
+/// No standard promises more than a year: a longer time is a typo, and
+/// the clocks would walk a calendar day by day to reach it.
+const MAX_DAYS: u32 = 366;
+
+impl SlaDuration {
+    fn plausible(&self) -> bool {
+        match self {
+            SlaDuration::WorkingMinutes(m) => *m <= MAX_DAYS * 24 * 60,
+            SlaDuration::WorkingDays(d) | SlaDuration::CalendarDays(d) => *d <= MAX_DAYS,
+            SlaDuration::ClockHours(h) => *h <= MAX_DAYS * 24,
+            SlaDuration::Months { max, .. } | SlaDuration::Recurring { months: max } => *max <= 12,
+            SlaDuration::Untimed { .. } | SlaDuration::Earliest(_) => true,
+        }
     }
 }
 
@@ -168,15 +187,31 @@ mod tests {
         }
     }
 
+    /// Found by `scripts/fuzz.sh standard`: the multiplication overflowed
+    /// (a panic in debug builds, a wrapped nonsense time in release). Times
+    /// beyond a year are refused: the clocks walk the calendar to them.
+    #[test]
+    fn huge_times_are_refused_not_overflowed() {
+        for bad in
+            ["21111112x824 jam", "4294967295 jam", "4000000000 hari", "367 hari", "9000x1 jam", "13 bulan"]
+        {
+            assert!(bad.parse::<SlaDuration>().is_err(), "{bad}");
+        }
+        assert_eq!(p("366 hari"), SlaDuration::WorkingDays(366));
+        assert_eq!(p("366x24 jam"), SlaDuration::ClockHours(366 * 24));
+    }
+
     proptest! {
         #[test]
         fn display_round_trips(n in 1u32..10_000, kind in 0u8..6) {
+            // Within the plausible range: up to a year.
+            let (days, months) = (n % MAX_DAYS + 1, n % 11 + 1);
             let d = match kind {
                 0 => SlaDuration::WorkingMinutes(n),
-                1 => SlaDuration::WorkingDays(n),
-                2 => SlaDuration::ClockHours(n * 24),
-                3 => SlaDuration::Months { min: n, max: n + 1 },
-                4 => SlaDuration::Recurring { months: n },
+                1 => SlaDuration::WorkingDays(days),
+                2 => SlaDuration::ClockHours(days * 24),
+                3 => SlaDuration::Months { min: months, max: months + 1 },
+                4 => SlaDuration::Recurring { months },
                 _ => SlaDuration::Earliest(Box::new(SlaDuration::WorkingMinutes(n))),
             };
             prop_assert_eq!(d.to_string().parse::<SlaDuration>().unwrap(), d);
