@@ -67,7 +67,13 @@ pub async fn sample_cases(state: &crate::AppState) -> Result<usize, ApiError> {
             .iter()
             .filter(|f| f.required)
             .map(|f| {
-                let v = if f.kind == "number" { "100".to_string() } else { format!("Contoh: {}", f.label) };
+                // An example the form's own checks accept (see engine::check_fields).
+                let v = match f.kind.as_str() {
+                    "number" => "100".to_string(),
+                    "email" => "pemohon@contoh.id".to_string(),
+                    "date" => chrono::Utc::now().format("%Y-%m-%d").to_string(),
+                    _ => format!("Contoh: {}", f.label),
+                };
                 (f.code.clone(), serde_json::Value::String(v))
             })
             .collect();

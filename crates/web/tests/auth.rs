@@ -167,6 +167,9 @@ async fn demo_accounts_are_random_and_only_for_an_empty_database() {
     let a = &first[0];
     assert_eq!(app.login(&a.username, &a.password).await.status(), 200);
     assert!(web::demo::seed(app.db.store.as_ref()).await.unwrap().is_empty());
+    // Every sample application passes the form's own checks (an email
+    // field once refused the IKD sample).
+    assert_eq!(web::demo::sample_cases(&app.state).await.unwrap(), 7);
 }
 
 #[tokio::test]
