@@ -81,7 +81,7 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
     let every = std::time::Duration::from_secs(cfg.sweep_seconds.max(1));
     web::cases::sweep::spawn(state.clone(), every);
     if cfg.retention_days > 0 {
-        web::privacy::spawn_retention(state.clone(), chrono::Duration::days(i64::from(cfg.retention_days)));
+        web::cases::retention::spawn(state.clone(), chrono::Duration::days(i64::from(cfg.retention_days)));
     }
     let mut adapters: Vec<Box<dyn web::notify::Adapter>> = Vec::new();
     if let Some(host) = &cfg.smtp_host {

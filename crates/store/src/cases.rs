@@ -152,8 +152,8 @@ pub struct DataRequest {
     pub kind: String,
     pub requested_at: i64,
     pub due_at: i64,
-    pub exported_at: Option<i64>,
-    pub exported_by: Option<String>,
+    pub answered_at: Option<i64>,
+    pub answered_by: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@
 
 use crate::audit::{AuditEntry, GENESIS, NewAudit, chain_hash};
 use crate::cases::{
-    Arg, Case, CaseEscalation, CaseFile, CaseFill, CaseUpdate, DataRequest, JournalEntry, NewCase,
+    Arg, Case, CaseEscalation, CaseFile, CaseFill, CaseUpdate, DUE_ORDER, DataRequest, JournalEntry, NewCase,
     NewCaseFile, NewJournal, NewNotification, Notification, WorklistPage, WorklistQuery, first_escalation,
 };
 use crate::documents::{Document, DocumentDraft, OfficeKey};
@@ -750,10 +750,11 @@ macro_rules! impl_store {
             }
 
             async fn open_cases(&self, office: &str, limit: i64) -> Result<Vec<Case>> {
-                Ok(sqlx::query_as(
+                let sql = format!(
                     "SELECT * FROM cases WHERE office = $1 AND status IN ('submitted', 'in_progress', 'returned') \
-                     ORDER BY COALESCE(step_due_at, 9223372036854775807), id LIMIT $2",
-                )
+                     ORDER BY {DUE_ORDER} LIMIT $2"
+                );
+                Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
                 .bind(office)
                 .bind(limit)
                 .fetch_all(&self.report)
@@ -1046,8 +1047,8 @@ macro_rules! impl_store {
             async fn answer_data_request(&self, id: i64, actor: &str) -> Result<DataRequest> {
                 let mut tx = self.begin().await?;
                 let r: Option<DataRequest> = sqlx::query_as(
-                    "UPDATE data_requests SET exported_at = COALESCE(exported_at, $2), \
-                     exported_by = COALESCE(exported_by, $3) WHERE id = $1 RETURNING *",
+                    "UPDATE data_requests SET answered_at = COALESCE(answered_at, $2), \
+                     answered_by = COALESCE(answered_by, $3) WHERE id = $1 RETURNING *",
                 )
                 .bind(id)
                 .bind(now_ms())

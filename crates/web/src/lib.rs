@@ -15,7 +15,6 @@ mod routes;
 mod state;
 
 pub use catalog::Catalog;
-pub use routes::privacy;
 pub use state::{AppState, Config};
 
 use std::net::SocketAddr;

@@ -111,9 +111,12 @@ async fn uploads_of_closed_cases_are_purged_after_the_retention_period() {
     assert_eq!((s, w["status"].as_str()), (200, Some("withdrawn")), "{w}");
 
     // Not yet: closed a moment ago, retention a day.
-    assert_eq!(web::privacy::purge_uploads(&app.state, chrono::Duration::days(1)).await.unwrap(), 0);
+    assert_eq!(web::cases::retention::purge_uploads(&app.state, chrono::Duration::days(1)).await.unwrap(), 0);
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    assert_eq!(web::privacy::purge_uploads(&app.state, chrono::Duration::milliseconds(10)).await.unwrap(), 2);
+    assert_eq!(
+        web::cases::retention::purge_uploads(&app.state, chrono::Duration::milliseconds(10)).await.unwrap(),
+        2
+    );
     assert!(app.state.files.get(&only).is_err(), "the closed case's own upload is deleted");
     assert!(app.state.files.get(&shared).is_ok(), "bytes still used by an open case stay");
     let files = app.db.store.case_files(closed_id).await.unwrap();
@@ -123,6 +126,10 @@ async fn uploads_of_closed_cases_are_purged_after_the_retention_period() {
     assert!(app.db.store.case_files(open_id).await.unwrap()[0].purged_at.is_none());
     let audit = app.db.store.audit_entries(0, 1000).await.unwrap();
     assert!(audit.iter().any(|a| a.action == "case.files.purge" && a.object == format!("case:{closed_id}")));
-    assert_eq!(web::privacy::purge_uploads(&app.state, chrono::Duration::zero()).await.unwrap(), 0, "once");
+    assert_eq!(
+        web::cases::retention::purge_uploads(&app.state, chrono::Duration::zero()).await.unwrap(),
+        0,
+        "once"
+    );
     assert!(app.db.store.audit_verify().await.unwrap().ok);
 }

@@ -9,8 +9,8 @@ CREATE TABLE data_requests (
     kind         TEXT NOT NULL CHECK (kind IN ('access_log')),
     requested_at BIGINT NOT NULL,
     due_at       BIGINT NOT NULL,
-    exported_at  BIGINT,
-    exported_by  TEXT
+    answered_at  BIGINT,
+    answered_by  TEXT
 );
 CREATE INDEX data_requests_office ON data_requests (office, id);
 ALTER TABLE case_files ADD COLUMN purged_at BIGINT;

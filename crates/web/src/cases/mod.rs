@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod engine;
+pub mod retention;
 pub mod sweep;
 
 pub use engine::{Applicant, Submission, Upload, act, submit};

@@ -9,7 +9,7 @@ pub(crate) mod docs;
 mod multipart;
 mod ops;
 mod portal;
-pub mod privacy;
+mod privacy;
 mod staff;
 pub(crate) mod view;
 

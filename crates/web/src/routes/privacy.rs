@@ -73,7 +73,7 @@ async fn request(
 
 fn view(r: &DataRequest, now: i64) -> Value {
     let zone = clock::office_zone(&r.office);
-    let sla = match r.exported_at {
+    let sla = match r.answered_at {
         Some(at) if at <= r.due_at => "answered_on_time",
         Some(_) => "answered_late",
         None => clock::sla_state(Some(r.requested_at), Some(r.due_at), false, now),
@@ -84,8 +84,8 @@ fn view(r: &DataRequest, now: i64) -> Value {
         "kind": r.kind,
         "requested_at": clock::rfc3339(Some(r.requested_at), zone),
         "due_at": clock::rfc3339(Some(r.due_at), zone),
-        "answered_at": clock::rfc3339(r.exported_at, zone),
-        "answered_by": r.exported_by,
+        "answered_at": clock::rfc3339(r.answered_at, zone),
+        "answered_by": r.answered_by,
         "sla": sla,
     })
 }
@@ -127,39 +127,4 @@ async fn export(
         .collect();
     let answered = state.store.answer_data_request(id, &user.user.username).await?;
     Ok(Json(json!({"request": view(&answered, now_ms()), "entries": entries})))
-}
-
-/// Deletes the uploads of cases closed longer ago than `retention`: the
-/// rows stay, marked purged, with an audit row per case; bytes still used
-/// by another upload stay too. Returns how many uploads were purged.
-pub async fn purge_uploads(state: &AppState, retention: chrono::Duration) -> Result<usize, ApiError> {
-    let before = now_ms() - retention.num_milliseconds();
-    let files = state.store.purge_uploads(before).await?;
-    let mut shas: Vec<&str> = files.iter().map(|f| f.sha256.as_str()).collect();
-    shas.sort_unstable();
-    shas.dedup();
-    for sha in shas {
-        if !state.store.file_in_use(sha).await? {
-            state.files.remove(sha).map_err(|e| {
-                tracing::error!(error = %e, "purging an upload failed");
-                ApiError::internal()
-            })?;
-        }
-    }
-    Ok(files.len())
-}
-
-/// Purges once a day until the process ends.
-pub fn spawn_retention(state: AppState, retention: chrono::Duration) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(86_400));
-        loop {
-            tick.tick().await;
-            match purge_uploads(&state, retention).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(uploads = n, "retention: uploads of closed cases purged"),
-                Err(e) => tracing::warn!(error = %e.body.message, "retention purge failed"),
-            }
-        }
-    })
 }
