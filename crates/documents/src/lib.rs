@@ -1,5 +1,6 @@
 //! Documents the offices issue: their numbers, the signed payload a QR code
-//! carries so anyone can check a document offline, and (next) the PDFs.
+//! carries so anyone can check a document offline, the PDF letter, and the
+//! seal that makes the file itself checkable. Pure: no store, no clock.
 
 pub mod keys;
 pub mod numbering;

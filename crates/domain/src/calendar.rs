@@ -2,7 +2,7 @@
 //! (weekends, libur nasional, cuti bersama when the office counts it), and
 //! the office's zone. SLA due times are computed here, in office time.
 //!
-//! Rules (DESIGN.md, domain-rules.md §5):
+//! Rules:
 //! - minutes and hours run only while the office is open;
 //! - "hari" counts working days: due at the same time of day on the Nth
 //!   working day after the start, clamped to that day's opening hours;

@@ -1,4 +1,4 @@
-//! Staff roles. The names are part of the stable contract (DESIGN.md), so
+//! Staff roles. The names are part of the stable contract (README.md, Roles), so
 //! they are spelled once here and parsed from text everywhere else.
 
 use serde::{Deserialize, Serialize};

@@ -40,7 +40,7 @@ pub async fn backup(cfg: &Config, dir: &Path) -> Result<ExitCode, String> {
     } else {
         run(Command::new("pg_dump").args(["--format=custom", "--file"]).arg(dir.join(PG_FILE)).arg(url))?;
     }
-    let files = copy_tree(&cfg.web.files_dir, &dir.join("files"))?;
+    let files = copy_tree(&cfg.app.files_dir, &dir.join("files"))?;
     if cfg.document_secret.is_none() && cfg.document_secret_file.exists() {
         copy_private(&cfg.document_secret_file, &dir.join(SECRET_FILE))?;
     }
@@ -78,7 +78,7 @@ pub async fn restore(cfg: &Config, dir: &Path, force: bool) -> Result<ExitCode, 
             .args(["--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname", url])
             .arg(&dump))?;
     }
-    let files = copy_tree(&dir.join("files"), &cfg.web.files_dir)?;
+    let files = copy_tree(&dir.join("files"), &cfg.app.files_dir)?;
     let secret = dir.join(SECRET_FILE);
     if cfg.document_secret.is_none() && secret.is_file() && !cfg.document_secret_file.exists() {
         copy_private(&secret, &cfg.document_secret_file)?;

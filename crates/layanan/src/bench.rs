@@ -164,7 +164,7 @@ async fn server_figures(
     progress(&format!("server CPU: intake {:.2} s, transitions {:.2} s", mid - before, actions.server_cpu_s));
     raw_baseline(store.clone(), &actions, &tags).await?;
 
-    let catalog = web::Catalog::load(store.as_ref()).await.map_err(|e| e.to_string())?;
+    let catalog = app::Catalog::load(store.as_ref()).await.map_err(|e| e.to_string())?;
     fill(store.as_ref(), &catalog, size).await?;
     worklist(&http, &bases[0], &tokens[1], size.worklist_reads, &tags).await?;
     sweep(store.clone(), catalog, size.sweeps, &tags).await?;
@@ -275,7 +275,7 @@ fn ready(port: u16) -> bool {
 /// in `ROLES` order.
 async fn staff_tokens(http: &Client, base: &str, store: &dyn Store) -> Result<Vec<String>, String> {
     let password = "bench kata sandi yang panjang";
-    let hash = web::auth::hash_password(password).map_err(|e| e.body.message)?;
+    let hash = app::accounts::hash_password(password).map_err(|e| e.to_string())?;
     let mut tokens = Vec::new();
     for role in ROLES {
         let username = format!("bench.{role}");
@@ -517,7 +517,7 @@ async fn raw_baseline(store: Arc<dyn Store>, actions: &Measured, tags: &Value) -
 
 /// The large data set: `size.cases` open cases, `office_open` of them in
 /// the measured office, the rest spread over every other standard.
-async fn fill(store: &dyn Store, catalog: &web::Catalog, size: &Size) -> Result<(), String> {
+async fn fill(store: &dyn Store, catalog: &app::Catalog, size: &Size) -> Result<(), String> {
     progress(&format!("filling {} open cases ({} in {OFFICE})", size.cases, size.office_open));
     let now = store::now_ms();
     let mut others: Vec<_> = catalog
@@ -605,17 +605,17 @@ async fn get(http: &Client, url: &str, token: Option<&str>) -> Result<(), String
 /// median of the runs after it, each one minute later than the last.
 async fn sweep(
     store: Arc<dyn Store>,
-    catalog: web::Catalog,
+    catalog: app::Catalog,
     runs: usize,
     tags: &Value,
 ) -> Result<(), String> {
-    let state = web::AppState::new(store, catalog, web::Config::default());
     let start = chrono::Utc::now();
+    let clock = Arc::new(app::clock::ShiftedClock::new());
+    let app = app::App::new(store, catalog, app::Config::default()).with_clock(clock.clone());
     let once = async |minutes: i64| {
+        clock.set(start + chrono::Duration::minutes(minutes));
         let t = Instant::now();
-        let r = web::cases::sweep::sweep(&state, start + chrono::Duration::minutes(minutes))
-            .await
-            .map_err(|e| e.body.message)?;
+        let r = app::cases::sweep::sweep(&app).await.map_err(|e| e.to_string())?;
         Ok::<_, String>((ms(t.elapsed()), r))
     };
     // Ten minutes on, the measured cases' 3-minute step is past twice its

@@ -15,7 +15,10 @@ pub struct Config {
     pub read_database_url: Option<String>,
     /// Folder of `<office>/<service>.toml` standards.
     pub standards_dir: PathBuf,
-    /// Cookies, proxy header, login limits, sessions.
+    /// Files, public address, account lockout, sessions.
+    #[serde(flatten)]
+    pub app: app::Config,
+    /// Cookies, proxy header, rate limits.
     #[serde(flatten)]
     pub web: web::Config,
     /// Log filter, e.g. `info` or `layanan=debug`.
@@ -42,6 +45,7 @@ impl Default for Config {
             database_url: "sqlite://data/layanan.db".into(),
             read_database_url: None,
             standards_dir: default_standards_dir(),
+            app: app::Config::default(),
             web: web::Config::default(),
             log: "info".into(),
             sweep_seconds: 60,

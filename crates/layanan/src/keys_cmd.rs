@@ -34,10 +34,10 @@ pub async fn run(cfg: &Config, cmd: KeysCommand) -> Result<ExitCode, String> {
             if store.office(&office).await.map_err(|e| e.to_string())?.is_none() {
                 return Err(format!("--office: no office with code `{office}`"));
             }
-            let catalog = web::Catalog::load(store.as_ref()).await.map_err(|e| e.to_string())?;
-            let state = web::AppState::new(store, catalog, cfg.web.clone())
+            // Rotation needs the store and the secret, not the catalogue.
+            let app = app::App::new(store, app::Catalog::default(), cfg.app.clone())
                 .with_document_secret(cfg.document_secret()?);
-            let (id, _) = web::documents::rotate(&state, &office, "cli").await.map_err(|e| e.body.message)?;
+            let (id, _) = app::documents::rotate(&app, &office, "cli").await.map_err(|e| e.to_string())?;
             println!("office {office} now signs with key {id}");
         }
     }

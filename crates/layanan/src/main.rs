@@ -1,5 +1,5 @@
 //! The `layanan` binary: `serve` (the default), and the operator commands
-//! of DESIGN.md's contract.
+//! of the contract in README.md.
 
 mod backup_cmd;
 mod bench;

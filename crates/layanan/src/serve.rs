@@ -26,7 +26,7 @@ pub async fn prepare_store(cfg: &Config) -> Result<Arc<dyn Store>, String> {
     store.migrate().await.map_err(|e| format!("migration failed: {e}"))?;
     store::reference::ensure_loaded(store.as_ref()).await.map_err(|e| format!("reference data: {e}"))?;
     let report =
-        web::catalog::sync_dir(store.as_ref(), &cfg.standards_dir).await.map_err(|e| e.to_string())?;
+        app::catalog::sync_dir(store.as_ref(), &cfg.standards_dir).await.map_err(|e| e.to_string())?;
     tracing::info!(
         offices = report.offices,
         published = report.published,
@@ -56,7 +56,7 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
     init_logging(&cfg.log);
     let started = Instant::now();
     let store = prepare_store(&cfg).await?;
-    let catalog = web::Catalog::load(store.as_ref())
+    let catalog = app::Catalog::load(store.as_ref())
         .await
         .and_then(|c| c.with_templates(&cfg.standards_dir))
         .map_err(|e| e.to_string())?;
@@ -65,44 +65,46 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
     let listener =
         tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let secret = cfg.document_secret()?;
-    let state = web::AppState::new(store, catalog, cfg.web.clone()).with_document_secret(secret);
+    let app = app::App::new(store, catalog, cfg.app.clone()).with_document_secret(secret);
     // Every office has its signing key from the first start on.
-    for office in state.store.offices().await.map_err(|e| e.to_string())? {
-        web::documents::office_key(&state, &office.code).await.map_err(|e| e.body.message)?;
+    for office in app.store.offices().await.map_err(|e| e.to_string())? {
+        app::documents::office_key(&app, &office.code).await.map_err(|e| e.to_string())?;
     }
     if !args.no_demo {
-        let accounts = web::demo::seed(state.store.as_ref()).await.map_err(|e| e.body.message)?;
+        let accounts = app::demo::seed(app.store.as_ref()).await.map_err(|e| e.to_string())?;
         if !accounts.is_empty() {
-            let cases = web::demo::sample_cases(&state).await.map_err(|e| e.body.message)?;
+            let cases = app::demo::sample_cases(&app).await.map_err(|e| e.to_string())?;
             tracing::info!(cases, "demo data created");
         }
         print_demo(&accounts);
     }
+    app::documents::spawn(app.clone());
     let every = std::time::Duration::from_secs(cfg.sweep_seconds.max(1));
-    web::cases::sweep::spawn(state.clone(), every);
+    app::cases::sweep::spawn(app.clone(), every);
     if cfg.retention_days > 0 {
-        web::cases::retention::spawn(state.clone(), chrono::Duration::days(i64::from(cfg.retention_days)));
+        let retention = chrono::Duration::days(i64::from(cfg.retention_days));
+        app::cases::retention::spawn(app.clone(), retention, std::time::Duration::from_secs(86_400));
     }
-    let mut adapters: Vec<Box<dyn web::notify::Adapter>> = Vec::new();
+    let mut adapters: Vec<Box<dyn app::outbox::Adapter>> = Vec::new();
     if let Some(host) = &cfg.smtp_host {
-        adapters.push(Box::new(web::notify::SmtpRelay::new(host, cfg.smtp_port, &cfg.smtp_from)?));
+        adapters.push(Box::new(app::outbox::SmtpRelay::new(host, cfg.smtp_port, &cfg.smtp_from)?));
     }
     if !adapters.is_empty() {
-        web::notify::spawn(state.clone(), adapters, std::time::Duration::from_secs(10));
+        app::outbox::spawn(app.clone(), adapters, std::time::Duration::from_secs(10));
     }
     tracing::info!(
         addr = %addr,
-        backend = state.store.backend(),
-        standards = state.catalog.len(),
+        backend = app.store.backend(),
+        standards = app.catalog.len(),
         ready_ms = started.elapsed().as_millis() as u64,
         "layanan is serving on http://{addr}"
     );
-    web::serve(listener, state).await.map_err(|e| e.to_string())?;
+    web::serve(listener, web::AppState::new(app, cfg.web.clone())).await.map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// The demo passwords are shown once, on stdout, never logged again.
-fn print_demo(accounts: &[web::demo::DemoAccount]) {
+fn print_demo(accounts: &[app::demo::DemoAccount]) {
     if accounts.is_empty() {
         return;
     }

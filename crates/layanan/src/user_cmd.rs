@@ -49,12 +49,12 @@ pub async fn run(cfg: &Config, cmd: UserCommand) -> Result<ExitCode, String> {
     let mut password = String::new();
     std::io::stdin().read_to_string(&mut password).map_err(|e| format!("reading the password: {e}"))?;
     let password = password.trim_end_matches(['\r', '\n']).to_string();
-    web::auth::check_password_policy(&password, &username).map_err(|e| format!("password: {e}"))?;
+    app::accounts::check_password_policy(&password, &username).map_err(|e| format!("password: {e}"))?;
     let store = crate::serve::prepare_store(cfg).await?;
     if store.office(&office).await.map_err(|e| e.to_string())?.is_none() {
         return Err(format!("--office: no office with code `{office}`"));
     }
-    let password_hash = web::auth::hash_password(&password).map_err(|e| e.body.message)?;
+    let password_hash = app::accounts::hash_password(&password).map_err(|e| e.to_string())?;
     let user = NewUser {
         display_name: name.unwrap_or_else(|| username.clone()),
         username,

@@ -180,6 +180,24 @@ async fn crash_on(db: &str) {
     }
     let report = store.audit_verify().await.unwrap();
     assert!(report.ok, "{report:?}");
+    // Every acknowledged application has its numbered, signed receipt, and
+    // the receipt numbers have no gap (the PDF itself may still be pending).
+    let mut seqs = Vec::new();
+    for (id, code) in &acked.applications {
+        let docs = store.case_documents(*id).await.unwrap();
+        let receipt = docs.iter().find(|d| d.doc_type == "tanda_terima");
+        let receipt = receipt.unwrap_or_else(|| panic!("application {code} without its receipt"));
+        assert!(receipt.payload.starts_with("v1."), "receipt of {code} is not signed");
+        seqs.push(receipt.seq);
+    }
+    seqs.sort_unstable();
+    seqs.dedup();
+    assert_eq!(seqs.len(), acked.applications.len(), "two receipts share a number");
+    // Every document here is a receipt of one office and year: a number
+    // above the count of documents would be a gap.
+    let counts = store.row_counts().await.unwrap();
+    let documents = counts.iter().find(|(t, _)| t == "documents").unwrap().1;
+    assert!(*seqs.last().unwrap() <= documents, "a gap in the receipt numbers");
     // No impossible state: each case's last journal row says where it is.
     for (id, _) in &acked.applications {
         let case = store.case(*id).await.unwrap().unwrap();
@@ -194,12 +212,36 @@ async fn crash_on(db: &str) {
     // Personal data stays out of the logs, even under load and errors.
     assert!(!log.lock().unwrap().iter().any(|l| l.contains(NIK)), "a NIK was logged");
 
-    // And the server starts again on the same database.
+    // And the server starts again on the same database, and produces every
+    // PDF the crash left pending: each one stored, sealed and genuine.
     let (mut again, base, _) = serve(db, &files.0);
     let ready = http.get(format!("{base}/readyz")).send().await.unwrap().status();
+    let store = store::connect(db).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !store.pending_documents(1).await.unwrap().is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     again.kill().unwrap();
     again.wait().unwrap();
     assert_eq!(ready, 200);
+    assert!(store.pending_documents(1).await.unwrap().is_empty(), "PDFs still pending after restart");
+    let keys: Vec<_> = store
+        .office_keys(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|k| (k.id, documents::keys::public_from_hex(&k.public_key).unwrap()))
+        .collect();
+    let disk = store::files::DiskFiles::new(files.0.clone());
+    for (id, code) in &acked.applications {
+        for d in store.case_documents(*id).await.unwrap() {
+            let pdf = store::files::FileStore::get(&disk, &d.pdf_sha256)
+                .unwrap_or_else(|e| panic!("receipt of {code}: no PDF ({e})"));
+            let sealed = documents::seal::check(&pdf, &keys).unwrap_or_else(|e| panic!("{code}: {e}"));
+            assert_eq!(sealed.number, d.number);
+        }
+    }
+    assert!(store.audit_verify().await.unwrap().ok);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

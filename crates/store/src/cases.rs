@@ -38,6 +38,15 @@ pub struct Case {
     pub finished_at: Option<i64>,
 }
 
+/// A new case and what is written with it, in one transaction.
+#[derive(Debug)]
+pub(crate) struct CaseCreate {
+    pub case: NewCase,
+    pub journal: Vec<NewJournal>,
+    pub notes: Vec<NewNotification>,
+    pub docs: Vec<crate::DocumentDraft>,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewCase {
     pub tracking_code: String,

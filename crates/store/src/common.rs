@@ -136,6 +136,55 @@ macro_rules! impl_store {
                 Ok(case)
             }
 
+            /// A new case with its first journal rows, files, documents and
+            /// notifications, inside `tx`.
+            pub(crate) async fn apply_create(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                new: crate::cases::CaseCreate,
+            ) -> Result<Case> {
+                let now = now_ms();
+                let c = &new.case;
+                let case: Case = sqlx::query_as(
+                    "INSERT INTO cases (tracking_code, office, service, standard_version, channel, status, current_step, \
+                     current_actor, version, applicant_name, applicant, fields, created_by, created_at, updated_at, due_at, \
+                     step_started_at, step_due_at, escalate_at) \
+                     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,1,$9,$10,$11,$12,$13,$13,$14,$15,$16,$17) RETURNING *",
+                )
+                .bind(&c.tracking_code)
+                .bind(&c.office)
+                .bind(&c.service)
+                .bind(c.standard_version)
+                .bind(&c.channel)
+                .bind(&c.status)
+                .bind(&c.current_step)
+                .bind(&c.current_actor)
+                .bind(&c.applicant_name)
+                .bind(&c.applicant)
+                .bind(&c.fields)
+                .bind(&c.created_by)
+                .bind(c.created_at)
+                .bind(c.due_at)
+                .bind(c.step_started_at)
+                .bind(c.step_due_at)
+                .bind(first_escalation(&c.status, c.step_started_at, c.step_due_at))
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(|e| StoreError::from_write(e, "case"))?;
+                for j in &new.journal {
+                    Self::insert_journal(tx, case.id, now, j).await?;
+                }
+                for f in &c.files {
+                    Self::insert_file(tx, case.id, now, f).await?;
+                }
+                for mut d in new.docs {
+                    d.case_id = Some(case.id);
+                    Self::insert_document(tx, d).await?;
+                }
+                Self::insert_notifications(tx, Some(case.id), now, &new.notes).await?;
+                Ok(case)
+            }
+
+
             /// Appends one row to the audit chain inside the caller's
             /// transaction, so the change and its record commit together.
             async fn append_audit(tx: &mut sqlx::Transaction<'static, $db>, a: NewAudit<'_>) -> Result<()> {
@@ -262,12 +311,12 @@ macro_rules! impl_store {
                 .bind(d.year)
                 .fetch_one(&mut **tx)
                 .await?;
-                let (code, office, case_id, doc_type, year, holder, actor) =
-                    (d.code, d.office, d.case_id, d.doc_type, d.year, d.holder, d.actor);
+                let (code, office, case_id, doc_type, year, holder, actor, content) =
+                    (d.code, d.office, d.case_id, d.doc_type, d.year, d.holder, d.actor, d.content);
                 let made = (d.make)(seq).map_err(StoreError::Invalid)?;
                 let doc: Document = sqlx::query_as(
                     "INSERT INTO documents (code, office, case_id, doc_type, number, seq, year, issued_at, holder, payload, \
-                     pdf_sha256) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING *",
+                     pdf_sha256, content) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'',$11) RETURNING *",
                 )
                 .bind(&code)
                 .bind(&office)
@@ -279,11 +328,11 @@ macro_rules! impl_store {
                 .bind(now_ms())
                 .bind(&holder)
                 .bind(&made.payload)
-                .bind(&made.pdf_sha256)
+                .bind(&content)
                 .fetch_one(&mut **tx)
                 .await
                 .map_err(|e| StoreError::from_write(e, "document"))?;
-                let detail = format!("{} {} sha256 {}", doc_type, made.number, made.pdf_sha256);
+                let detail = format!("{} {}", doc_type, made.number);
                 Self::append_audit(tx, NewAudit::change(&actor, "document.issue", &format!("document:{code}"), detail)).await?;
                 Ok(doc)
             }
@@ -647,47 +696,8 @@ macro_rules! impl_store {
                 notes: &[NewNotification],
                 docs: Vec<DocumentDraft>,
             ) -> Result<Case> {
-                let now = now_ms();
-                let mut tx = self.begin().await?;
-                let case: Case = sqlx::query_as(
-                    "INSERT INTO cases (tracking_code, office, service, standard_version, channel, status, current_step, \
-                     current_actor, version, applicant_name, applicant, fields, created_by, created_at, updated_at, due_at, \
-                     step_started_at, step_due_at, escalate_at) \
-                     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,1,$9,$10,$11,$12,$13,$13,$14,$15,$16,$17) RETURNING *",
-                )
-                .bind(&c.tracking_code)
-                .bind(&c.office)
-                .bind(&c.service)
-                .bind(c.standard_version)
-                .bind(&c.channel)
-                .bind(&c.status)
-                .bind(&c.current_step)
-                .bind(&c.current_actor)
-                .bind(&c.applicant_name)
-                .bind(&c.applicant)
-                .bind(&c.fields)
-                .bind(&c.created_by)
-                .bind(c.created_at)
-                .bind(c.due_at)
-                .bind(c.step_started_at)
-                .bind(c.step_due_at)
-                .bind(first_escalation(&c.status, c.step_started_at, c.step_due_at))
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| StoreError::from_write(e, "case"))?;
-                for j in journal {
-                    Self::insert_journal(&mut tx, case.id, now, j).await?;
-                }
-                for f in &c.files {
-                    Self::insert_file(&mut tx, case.id, now, f).await?;
-                }
-                for mut d in docs {
-                    d.case_id = Some(case.id);
-                    Self::insert_document(&mut tx, d).await?;
-                }
-                Self::insert_notifications(&mut tx, Some(case.id), now, notes).await?;
-                tx.commit().await?;
-                Ok(case)
+                let new = crate::cases::CaseCreate { case: c.clone(), journal: journal.to_vec(), notes: notes.to_vec(), docs };
+                self.commit_create(new).await
             }
 
             async fn case(&self, id: i64) -> Result<Option<Case>> {
@@ -932,6 +942,37 @@ macro_rules! impl_store {
                 let doc = Self::insert_document(&mut tx, draft).await?;
                 tx.commit().await?;
                 Ok(doc)
+            }
+
+            async fn pending_documents(&self, limit: i64) -> Result<Vec<Document>> {
+                Ok(sqlx::query_as("SELECT * FROM documents WHERE produced_at IS NULL ORDER BY issued_at LIMIT $1")
+                    .bind(limit)
+                    .fetch_all(&self.write)
+                    .await?)
+            }
+
+            async fn documents_produced(&self, produced: &[(String, String)]) -> Result<usize> {
+                let mut tx = self.begin().await?;
+                let now = now_ms();
+                let mut marked = 0;
+                for (code, sha) in produced {
+                    let done = sqlx::query(
+                        "UPDATE documents SET pdf_sha256 = $2, produced_at = $3 WHERE code = $1 AND produced_at IS NULL",
+                    )
+                    .bind(code)
+                    .bind(sha)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if done == 1 {
+                        marked += 1;
+                        let detail = format!("pdf sha256 {sha}");
+                        Self::append_audit(&mut tx, NewAudit::change("system", "document.produce", &format!("document:{code}"), detail)).await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(marked)
             }
 
             async fn document(&self, code: &str) -> Result<Option<Document>> {

@@ -17,22 +17,30 @@ pub struct Document {
     pub holder: String,
     /// The signed QR payload (`v1.…`).
     pub payload: String,
+    /// The sealed PDF's hash; empty until it is produced.
     pub pdf_sha256: String,
     pub revoked_at: Option<i64>,
     pub revoked_by: Option<String>,
     pub revoke_reason: Option<String>,
+    /// What the PDF is made from (the issuer's own format), kept so it can
+    /// be produced after the commit, also after a crash.
+    #[serde(skip)]
+    pub content: Option<String>,
+    /// When the PDF was stored; `None` while it waits to be produced.
+    pub produced_at: Option<i64>,
 }
 
-/// What the issuer makes once it knows the sequence number.
+/// What the issuer makes once it knows the sequence number: cheap work
+/// (format the number, sign the payload) done inside the transaction.
 #[derive(Debug, Clone)]
 pub struct Made {
     pub number: String,
     pub payload: String,
-    pub pdf_sha256: String,
 }
 
 /// A document to issue inside a transaction: `make` receives the next
-/// sequence number of (office, type, year) and renders and signs.
+/// sequence number of (office, type, year) and numbers and signs; the PDF
+/// is produced from `content` after the commit.
 pub struct DocumentDraft {
     pub code: String,
     pub office: String,
@@ -41,6 +49,7 @@ pub struct DocumentDraft {
     pub year: i32,
     pub holder: String,
     pub actor: String,
+    pub content: String,
     pub make: Box<dyn FnOnce(i64) -> Result<Made, String> + Send>,
 }
 

@@ -283,6 +283,13 @@ pub trait Store: Send + Sync + 'static {
     /// Issues a document in its own transaction (see `DocumentDraft`).
     async fn issue_document(&self, draft: DocumentDraft) -> Result<Document>;
     async fn document(&self, code: &str) -> Result<Option<Document>>;
+    /// Documents whose PDF is still to be produced, oldest first (read on
+    /// the writer, so a document just issued is seen).
+    async fn pending_documents(&self, limit: i64) -> Result<Vec<Document>>;
+    /// Records produced PDFs `(code, sha256)` in one transaction, each with
+    /// its audit row; one already produced (by another instance or an
+    /// on-demand download) is left as it is. Returns how many were marked.
+    async fn documents_produced(&self, produced: &[(String, String)]) -> Result<usize>;
     /// Adds an office key and retires the office's current one (rotation).
     async fn add_office_key(&self, actor: &str, key: &OfficeKey) -> Result<()>;
     /// Keys of one office or of all, newest first, retired ones included.

@@ -50,6 +50,13 @@ impl PgStore {
 
     /// A case action in its own transaction: PostgreSQL groups the WAL
     /// flushes of concurrent commits itself.
+    pub(crate) async fn commit_create(&self, new: crate::cases::CaseCreate) -> Result<crate::Case> {
+        let mut tx = self.begin().await?;
+        let case = Self::apply_create(&mut tx, new).await?;
+        tx.commit().await?;
+        Ok(case)
+    }
+
     pub(crate) async fn commit_update(
         &self,
         id: i64,

@@ -2,6 +2,7 @@
 //! full fsync on commit, foreign keys on, and a single writer connection so
 //! writers queue in the app instead of failing with "database is locked".
 
+use crate::cases::CaseCreate;
 use crate::{Case, CaseUpdate, Result, StoreError, migrate};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
@@ -15,16 +16,19 @@ pub struct SqliteStore {
     pub(crate) read: SqlitePool,
     /// Reports read like everyone else: one file has no replica.
     pub(crate) report: SqlitePool,
-    /// Case actions, committed in groups (see `group_commit`).
+    /// New cases and case actions, committed in groups (see `group_commit`).
     actions: tokio::sync::mpsc::Sender<Action>,
 }
 
-/// A case action waiting for the group writer, and who waits for its end.
+/// A case write waiting for the group writer, and who waits for its end.
 struct Action {
-    id: i64,
-    version: i64,
-    update: CaseUpdate,
+    write: CaseWrite,
     done: tokio::sync::oneshot::Sender<Result<Case>>,
+}
+
+enum CaseWrite {
+    Create(Box<CaseCreate>),
+    Update { id: i64, version: i64, update: Box<CaseUpdate> },
 }
 
 /// Most actions one commit carries.
@@ -60,9 +64,18 @@ impl SqliteStore {
     /// while the previous commit was being flushed; answered only once its
     /// commit is durable.
     pub(crate) async fn commit_update(&self, id: i64, version: i64, update: CaseUpdate) -> Result<Case> {
+        self.commit(CaseWrite::Update { id, version, update: Box::new(update) }).await
+    }
+
+    /// A new case, committed in a group like the actions.
+    pub(crate) async fn commit_create(&self, new: CaseCreate) -> Result<Case> {
+        self.commit(CaseWrite::Create(Box::new(new))).await
+    }
+
+    async fn commit(&self, write: CaseWrite) -> Result<Case> {
         let (done, answer) = tokio::sync::oneshot::channel();
         let writer_gone = || StoreError::Unavailable("the case writer has stopped".into());
-        self.actions.send(Action { id, version, update, done }).await.map_err(|_| writer_gone())?;
+        self.actions.send(Action { write, done }).await.map_err(|_| writer_gone())?;
         answer.await.map_err(|_| writer_gone())?
     }
 
@@ -107,10 +120,10 @@ fn opts_read(url: &str) -> Result<SqliteConnectOptions> {
     Ok(SqliteConnectOptions::from_str(url)?.read_only(true).busy_timeout(Duration::from_secs(10)))
 }
 
-/// Group commit for case actions. Each SQLite commit costs an fsync
-/// (synchronous=FULL), which bounds one-commit-per-action at a few thousand
-/// a second with every other writer queued behind it. The writer takes all
-/// actions waiting, applies them in one transaction and commits once; a
+/// Group commit for new cases and case actions. Each SQLite commit costs an
+/// fsync (synchronous=FULL), which bounds one-commit-per-write at a few
+/// thousand a second with every other writer queued behind it. The writer
+/// takes all writes waiting, applies them in one transaction and commits once; a
 /// stale version is found before an action writes anything, so it is
 /// answered on its own. Any other failure rolls the whole group back and
 /// every action in it is answered with the error: nothing of it was
@@ -134,7 +147,13 @@ async fn group_commit(pool: SqlitePool, mut queue: tokio::sync::mpsc::Receiver<A
                         answers.push((a.done, None));
                         continue;
                     }
-                    match SqliteStore::apply_update(&mut tx, a.id, a.version, a.update).await {
+                    let applied = match a.write {
+                        CaseWrite::Create(new) => SqliteStore::apply_create(&mut tx, *new).await,
+                        CaseWrite::Update { id, version, update } => {
+                            SqliteStore::apply_update(&mut tx, id, version, *update).await
+                        }
+                    };
+                    match applied {
                         Err(StoreError::Stale(m)) => answers.push((a.done, Some(Err(StoreError::Stale(m))))),
                         Err(e) => {
                             failed = Some(e.to_string());

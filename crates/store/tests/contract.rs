@@ -453,15 +453,12 @@ fn draft(code: String, fail: bool) -> store::DocumentDraft {
         year: 2026,
         holder: "S*** A*****".into(),
         actor: "op".into(),
+        content: "{}".into(),
         make: Box::new(move |seq| {
             if fail {
-                return Err("rendering failed".into());
+                return Err("signing failed".into());
             }
-            Ok(store::Made {
-                number: format!("470/{seq}/SKK/2026"),
-                payload: "v1.x.y".into(),
-                pdf_sha256: "ab".into(),
-            })
+            Ok(store::Made { number: format!("470/{seq}/SKK/2026"), payload: "v1.x.y".into() })
         }),
     }
 }

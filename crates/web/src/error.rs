@@ -64,31 +64,37 @@ impl ApiError {
     }
 }
 
+/// The one mapping of the application's errors to the HTTP contract.
+impl From<app::Error> for ApiError {
+    fn from(e: app::Error) -> ApiError {
+        use app::Error as E;
+        let message = e.to_string();
+        let (status, code) = match &e {
+            E::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            E::NotAllowed(_) => (StatusCode::UNPROCESSABLE_ENTITY, "not_allowed"),
+            E::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            E::Unauthorized => return ApiError::unauthorized(),
+            E::LoginFailed => (StatusCode::UNAUTHORIZED, "login_failed"),
+            E::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            E::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            E::Stale(_) => (StatusCode::CONFLICT, "stale_version"),
+            E::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "write not made");
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+            }
+            // Logged where it happened (`app::Error::internal`).
+            E::Internal(_) => return ApiError::internal(),
+        };
+        let mut out = ApiError::new(status, code, message);
+        out.body.field = e.field().map(str::to_string);
+        out
+    }
+}
+
+/// Store errors met directly by a handler take the same road.
 impl From<store::StoreError> for ApiError {
     fn from(e: store::StoreError) -> ApiError {
-        use store::StoreError as E;
-        match e {
-            E::NotFound(m) => ApiError::not_found(m),
-            E::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
-            E::Invalid(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m),
-            E::Stale(_) => ApiError::new(
-                StatusCode::CONFLICT,
-                "stale_version",
-                "someone else changed this case meanwhile; reload it and try again",
-            ),
-            E::Unavailable(m) => {
-                tracing::warn!(error = %m, "write not made");
-                ApiError::new(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "unavailable",
-                    "the change was not saved; please try again",
-                )
-            }
-            other => {
-                tracing::error!(error = %other, "store error");
-                ApiError::internal()
-            }
-        }
+        app::Error::from(e).into()
     }
 }
 

@@ -1,20 +1,14 @@
 #![recursion_limit = "512"]
 //! HTTP for layanan: the public portal (server-rendered, works without
-//! JavaScript), the staff pages and the JSON API of DESIGN.md's contract.
+//! JavaScript), the staff pages and the JSON API of the contract in README.md.
 
 pub mod auth;
-pub mod cases;
-pub mod catalog;
-pub mod demo;
-pub mod documents;
 pub mod error;
 pub mod i18n;
-pub mod notify;
 mod ratelimit;
 mod routes;
 mod state;
 
-pub use catalog::Catalog;
 pub use state::{AppState, Config};
 
 use std::net::SocketAddr;

@@ -160,16 +160,16 @@ async fn the_login_form_refuses_forged_and_cross_site_posts() {
 #[tokio::test]
 async fn demo_accounts_are_random_and_only_for_an_empty_database() {
     let app = TestApp::sqlite().await;
-    let first = web::demo::seed(app.db.store.as_ref()).await.unwrap();
+    let first = app::demo::seed(app.db.store.as_ref()).await.unwrap();
     assert!(first.len() >= 25, "{}", first.len());
     let pw: std::collections::HashSet<_> = first.iter().map(|a| a.password.clone()).collect();
     assert_eq!(pw.len(), first.len(), "demo passwords repeat");
     let a = &first[0];
     assert_eq!(app.login(&a.username, &a.password).await.status(), 200);
-    assert!(web::demo::seed(app.db.store.as_ref()).await.unwrap().is_empty());
+    assert!(app::demo::seed(app.db.store.as_ref()).await.unwrap().is_empty());
     // Every sample application passes the form's own checks (an email
     // field once refused the IKD sample).
-    assert_eq!(web::demo::sample_cases(&app.state).await.unwrap(), 7);
+    assert_eq!(app::demo::sample_cases(app.app()).await.unwrap(), 7);
 }
 
 #[tokio::test]

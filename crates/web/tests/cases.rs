@@ -296,22 +296,35 @@ async fn bad_applications_name_the_field() {
     assert_eq!(app.get_json("/api/v1/track/NOPE", None).await.0, 404);
 }
 
-async fn sweeps_escalate_once_on(app: TestApp, second: Option<web::AppState>) {
+/// The sweeper jobs run as the server runs them (every few milliseconds
+/// here); the test only moves the clock a month on and waits.
+async fn sweeps_escalate_once_on(app: TestApp, second: Option<app::App>) {
     let op = staff(&app, "muba.op", "operator", "16.06").await;
     let body = json!({"service": "16.06-ktp-el", "channel": "counter", "applicant": {"name": "A", "nik": NIK}, "fields": {"jenis_permohonan": "rekam"}});
     let (_, r) = app.post_json("/api/v1/applications", Some(&op), body).await;
     let id = r["id"].as_i64().unwrap();
-    let state = app.state.clone();
-    let far = Utc::now() + chrono::Duration::days(30);
-    // Two instances sweep at once; each level fires exactly once.
-    let a = tokio::spawn(async move { web::cases::sweep::sweep(&state, far).await.unwrap() });
-    let b = second.map(|s| tokio::spawn(async move { web::cases::sweep::sweep(&s, far).await.unwrap() }));
-    let mut fired = a.await.unwrap().fired;
-    if let Some(b) = b {
-        fired += b.await.unwrap().fired;
+    let every = std::time::Duration::from_millis(20);
+    // Two instances sweep side by side; each level fires exactly once.
+    let jobs: Vec<_> = std::iter::once(app.app().clone())
+        .chain(second)
+        .map(|a| app::cases::sweep::spawn(a, every))
+        .collect();
+    // Read from the store: a month on, the operator's session has expired.
+    let escalations =
+        async || app.db.store.journal(id).await.unwrap().iter().filter(|j| j.action == "escalate").count();
+    tokio::time::sleep(every * 5).await;
+    assert_eq!(escalations().await, 0, "nothing is due yet");
+    app.clock.advance(chrono::Duration::days(30));
+    for _ in 0..250 {
+        if escalations().await >= 3 {
+            break;
+        }
+        tokio::time::sleep(every).await;
     }
-    assert_eq!(fired, 3);
-    assert_eq!(web::cases::sweep::sweep(&app.state, far).await.unwrap().fired, 0);
+    // A few more runs of both sweepers: nothing fires twice.
+    tokio::time::sleep(every * 10).await;
+    jobs.iter().for_each(tokio::task::JoinHandle::abort);
+    assert_eq!(escalations().await, 3);
     let staff_notes: Vec<_> = app
         .db
         .store
@@ -323,8 +336,6 @@ async fn sweeps_escalate_once_on(app: TestApp, second: Option<web::AppState>) {
         .map(|n| n.recipient)
         .collect();
     assert_eq!(staff_notes, ["operator@16.06", "verifikator@16.06", "validator@16.06"]);
-    let (_, timeline) = app.get_json(&format!("/api/v1/cases/{id}/timeline"), Some(&op)).await;
-    assert_eq!(timeline.as_array().unwrap().iter().filter(|j| j["action"] == "escalate").count(), 3);
 }
 
 #[tokio::test]
@@ -338,14 +349,13 @@ async fn two_instances_on_one_postgres_escalate_once() {
     // A second app instance: its own pool on the same database.
     let other = store::PgStore::connect(&app.db.url).await.unwrap();
     let other: std::sync::Arc<dyn store::Store> = std::sync::Arc::new(other);
-    let catalog = web::Catalog::load(other.as_ref()).await.unwrap();
-    let second = web::AppState::new(other, catalog, web::Config::default());
+    let second = common::app_on(other, app::Config::default(), app.clock.clone()).await;
     sweeps_escalate_once_on(app, Some(second)).await;
 }
 
 #[tokio::test]
 async fn uploads_are_checked_by_content_and_size_and_served_to_staff_only() {
-    let app = TestApp::with_config(web::Config { max_upload_bytes: 1024, ..Default::default() }).await;
+    let app = TestApp::with_app_config(app::Config { max_upload_bytes: 1024, ..Default::default() }).await;
     let body = json!({
         "service": "33.20-register-akta-online", "channel": "online",
         "applicant": {"name": "Budi", "nik": "3320010101900003"},

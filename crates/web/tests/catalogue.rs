@@ -262,7 +262,7 @@ async fn an_office_sets_its_letter_numbers_and_a_bad_pattern_is_refused() {
         format!("{base}\n[numbering]\nsurat_keterangan_keabsahan = \"474/{{seq}}/SKK/{{year}}\"\n"),
     )
     .unwrap();
-    let catalog = web::Catalog::load(app.db.store.as_ref()).await.unwrap().with_templates(&dir.0).unwrap();
+    let catalog = app::Catalog::load(app.db.store.as_ref()).await.unwrap().with_templates(&dir.0).unwrap();
     let p = catalog.pattern("33.20", "surat_keterangan_keabsahan").unwrap();
     assert_eq!(
         p.format(5, chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(), "33.20"),
@@ -274,7 +274,7 @@ async fn an_office_sets_its_letter_numbers_and_a_bad_pattern_is_refused() {
         format!("{base}\n[numbering]\nsurat_keterangan_keabsahan = \"474/SKK/{{year}}\"\n"),
     )
     .unwrap();
-    let err = web::Catalog::load(app.db.store.as_ref())
+    let err = app::Catalog::load(app.db.store.as_ref())
         .await
         .unwrap()
         .with_templates(&dir.0)

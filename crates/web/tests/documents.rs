@@ -20,7 +20,7 @@ async fn a_receipt_is_issued_signed_verifiable_and_revocable() {
     let op_user = store::NewUser {
         username: "muba.op".into(),
         display_name: "Rahmat Hidayat".into(),
-        password_hash: web::auth::hash_password(PASSWORD).unwrap(),
+        password_hash: app::accounts::hash_password(PASSWORD).unwrap(),
         role: "operator".into(),
         office: "16.06".into(),
         unit: None,
@@ -57,7 +57,7 @@ async fn a_receipt_is_issued_signed_verifiable_and_revocable() {
     let pdf = res.bytes().await.unwrap().to_vec();
 
     // Offline: the seal checks against the office's public keys; one byte changed fails.
-    let keys = web::documents::verifying_keys(&app.state).await.unwrap();
+    let keys = app::documents::verifying_keys(app.app()).await.unwrap();
     let sealed = documents::seal::check(&pdf, &keys).unwrap();
     assert_eq!(sealed.number, number);
     let mut tampered = pdf.clone();

@@ -64,13 +64,13 @@ async fn email_goes_out_through_the_relay_once_and_whatsapp_stays_in_the_outbox(
     assert_eq!(res.status(), 201);
 
     let (port, mut rx) = smtp_sink().await;
-    let adapters: Vec<Box<dyn web::notify::Adapter>> =
-        vec![Box::new(web::notify::SmtpRelay::new("127.0.0.1", port, "layanan@jeparakab.go.id").unwrap())];
-    assert_eq!(web::notify::dispatch(&app.state, &adapters).await, 1);
+    let adapters: Vec<Box<dyn app::outbox::Adapter>> =
+        vec![Box::new(app::outbox::SmtpRelay::new("127.0.0.1", port, "layanan@jeparakab.go.id").unwrap())];
+    assert_eq!(app::outbox::dispatch(app.app(), &adapters).await, 1);
     let mail = rx.recv().await.unwrap();
     assert!(mail.contains("Subject: Permohonan diterima") && mail.contains("dewi@example.id"), "{mail}");
     // Sent once: a second run finds nothing.
-    assert_eq!(web::notify::dispatch(&app.state, &adapters).await, 0);
+    assert_eq!(app::outbox::dispatch(app.app(), &adapters).await, 0);
     let outbox = app.db.store.notifications("33.20", 10).await.unwrap();
     let status = |ch: &str| outbox.iter().find(|n| n.channel == ch).map(|n| n.status.clone());
     assert_eq!(status("email").as_deref(), Some("sent"));
@@ -87,9 +87,9 @@ async fn without_a_relay_email_waits_and_is_retried_after_the_lease() {
     });
     app.http.post(app.url("/api/v1/applications")).json(&body).send().await.unwrap();
     // A relay that is down: the message stays pending.
-    let adapters: Vec<Box<dyn web::notify::Adapter>> =
-        vec![Box::new(web::notify::SmtpRelay::new("127.0.0.1", 1, "a@b.id").unwrap())];
-    assert_eq!(web::notify::dispatch(&app.state, &adapters).await, 0);
+    let adapters: Vec<Box<dyn app::outbox::Adapter>> =
+        vec![Box::new(app::outbox::SmtpRelay::new("127.0.0.1", 1, "a@b.id").unwrap())];
+    assert_eq!(app::outbox::dispatch(app.app(), &adapters).await, 0);
     let n = &app.db.store.notifications("33.20", 10).await.unwrap()[0];
     assert_eq!(n.status, "pending");
     // Still leased: not offered again at once; after the lease it is.

@@ -92,8 +92,8 @@ async fn uploads_of_closed_cases_are_purged_after_the_retention_period() {
     let (_, open) = post(&app, "/api/v1/applications", Some(&op), apply("Budi")).await;
     let (closed_id, open_id) = (closed["id"].as_i64().unwrap(), open["id"].as_i64().unwrap());
     // Two uploads: one only on the case that closes, one on both cases.
-    let only = app.state.files.put(b"%PDF-1.4 hanya satu").unwrap();
-    let shared = app.state.files.put(b"%PDF-1.4 dipakai dua").unwrap();
+    let only = app.app().files.put(b"%PDF-1.4 hanya satu").unwrap();
+    let shared = app.app().files.put(b"%PDF-1.4 dipakai dua").unwrap();
     let file = |sha: &str| store::NewCaseFile {
         requirement: "kk".into(),
         filename: "kk.pdf".into(),
@@ -110,24 +110,36 @@ async fn uploads_of_closed_cases_are_purged_after_the_retention_period() {
     let (s, w) = post(&app, &format!("/api/v1/track/{code}/actions"), None, withdraw).await;
     assert_eq!((s, w["status"].as_str()), (200, Some("withdrawn")), "{w}");
 
-    // Not yet: closed a moment ago, retention a day.
-    assert_eq!(web::cases::retention::purge_uploads(&app.state, chrono::Duration::days(1)).await.unwrap(), 0);
-    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    assert_eq!(
-        web::cases::retention::purge_uploads(&app.state, chrono::Duration::milliseconds(10)).await.unwrap(),
-        2
-    );
-    assert!(app.state.files.get(&only).is_err(), "the closed case's own upload is deleted");
-    assert!(app.state.files.get(&shared).is_ok(), "bytes still used by an open case stay");
+    // The daily job, run every few milliseconds here, with a retention of a day.
+    let day = chrono::Duration::days(1);
+    let every = std::time::Duration::from_millis(20);
+    let job = app::cases::retention::spawn(app.app().clone(), day, every);
+    tokio::time::sleep(every * 5).await;
+    let purged = async || {
+        app.db.store.case_files(closed_id).await.unwrap().iter().filter(|f| f.purged_at.is_some()).count()
+    };
+    assert_eq!(purged().await, 0, "not yet: closed a moment ago");
+    app.clock.advance(day + chrono::Duration::minutes(1));
+    for _ in 0..250 {
+        if purged().await == 2 {
+            break;
+        }
+        tokio::time::sleep(every).await;
+    }
+    job.abort();
+    assert!(app.app().files.get(&only).is_err(), "the closed case's own upload is deleted");
+    assert!(app.app().files.get(&shared).is_ok(), "bytes still used by an open case stay");
     let files = app.db.store.case_files(closed_id).await.unwrap();
     assert!(files.iter().all(|f| f.purged_at.is_some()), "rows stay, marked purged");
+    // A day on, the morning's session has expired: log in again.
+    let op = app.token("muba.op", PASSWORD).await.0;
     let gone = app.get_json(&format!("/api/v1/cases/{closed_id}/files/{}", files[0].id), Some(&op)).await;
     assert_eq!((gone.0, gone.1["error"]["code"].as_str()), (410, Some("purged")));
     assert!(app.db.store.case_files(open_id).await.unwrap()[0].purged_at.is_none());
     let audit = app.db.store.audit_entries(0, 1000).await.unwrap();
     assert!(audit.iter().any(|a| a.action == "case.files.purge" && a.object == format!("case:{closed_id}")));
     assert_eq!(
-        web::cases::retention::purge_uploads(&app.state, chrono::Duration::zero()).await.unwrap(),
+        app::cases::retention::purge_uploads(app.app(), chrono::Duration::zero()).await.unwrap(),
         0,
         "once"
     );

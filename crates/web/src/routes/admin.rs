@@ -46,6 +46,7 @@ async fn save_settings(
 ) -> Result<Value, ApiError> {
     who.require(&[Role::Admin], code)?;
     let mut office = state
+        .app
         .store
         .office(code)
         .await?
@@ -70,8 +71,8 @@ async fn save_settings(
             Some(parsed.to_string())
         };
     }
-    state.store.upsert_office(&who.user.username, &office).await?;
-    crate::cases::clock::forget_calendar(state, &office.code);
+    state.app.store.upsert_office(&who.user.username, &office).await?;
+    app::cases::clock::forget_calendar(&state.app, &office.code);
     Ok(json!(office))
 }
 
@@ -109,7 +110,8 @@ async fn settings_form(
     Query(q): Query<SavedQuery>,
 ) -> Result<Html<String>, PageError> {
     who.require(&[Role::Admin], &who.user.office)?;
-    let office = state.store.office(&who.user.office).await?.ok_or_else(|| ApiError::not_found("office"))?;
+    let office =
+        state.app.store.office(&who.user.office).await?.ok_or_else(|| ApiError::not_found("office"))?;
     let user = super::portal::nav(&Some(who));
     let hours = office.hours.clone().unwrap_or_else(|| domain::calendar::WeekHours::default().to_string());
     super::portal::render(&SettingsPage { lang, user, office, hours, saved: q.saved.is_some() })
@@ -155,7 +157,7 @@ async fn users(
 ) -> Result<Json<Value>, ApiError> {
     let office = q.office.unwrap_or_else(|| who.user.office.clone());
     who.require(READERS, &office)?;
-    Ok(Json(json!(state.store.users(Some(&office)).await?)))
+    Ok(Json(json!(state.app.store.users(Some(&office)).await?)))
 }
 
 async fn user(
@@ -163,10 +165,11 @@ async fn user(
     who: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    let u = state.store.user(id).await?.ok_or_else(|| ApiError::not_found(format!("no user {id}")))?;
+    let u = state.app.store.user(id).await?.ok_or_else(|| ApiError::not_found(format!("no user {id}")))?;
     // Another office's account is answered like a missing one.
     who.require(READERS, &u.office).map_err(|_| ApiError::not_found(format!("no user {id}")))?;
     state
+        .app
         .store
         .log_access(&who.user.username, &format!("user:{id}"), "account review by office admin/auditor")
         .await?;

@@ -27,7 +27,7 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 async fn offices(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(state.store.offices().await?)))
+    Ok(Json(json!(state.app.store.offices().await?)))
 }
 
 #[derive(Deserialize)]
@@ -40,11 +40,12 @@ async fn services(
     Query(q): Query<ServicesQuery>,
 ) -> Result<Json<Value>, ApiError> {
     if let Some(code) = &q.office
-        && state.store.office(code).await?.is_none()
+        && state.app.store.office(code).await?.is_none()
     {
         return Err(ApiError::not_found(format!("no office with code `{code}`")).with_field("office"));
     }
     let list: Vec<Value> = state
+        .app
         .catalog
         .for_office_or_all(q.office.as_deref())
         .map(|s| {
@@ -64,7 +65,7 @@ async fn service(
     MaybeUser(user): MaybeUser,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let s = state.catalog.get(&id).ok_or_else(|| ApiError::not_found(format!("no service `{id}`")))?;
+    let s = state.app.catalog.get(&id).ok_or_else(|| ApiError::not_found(format!("no service `{id}`")))?;
     let staff = user.is_some_and(|u| u.is_staff());
     Ok(Json(service_json(s, staff)))
 }
@@ -78,12 +79,16 @@ async fn regions(
     State(state): State<AppState>,
     Query(q): Query<RegionsQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!(state.store.region_children(q.parent.as_deref()).await?)))
+    Ok(Json(json!(state.app.store.region_children(q.parent.as_deref()).await?)))
 }
 
 async fn region(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
-    let r =
-        state.store.region(&code).await?.ok_or_else(|| ApiError::not_found(format!("no region `{code}`")))?;
+    let r = state
+        .app
+        .store
+        .region(&code)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no region `{code}`")))?;
     Ok(Json(json!(r)))
 }
 
@@ -108,7 +113,7 @@ async fn login(
     }
     let client = auth::client_ip(&headers, Some(addr), state.config.client_ip_header.as_deref());
     let done = auth::login(&state, &client, body.username.trim(), &body.password).await?;
-    let max_age = state.config.session_hours * 3600;
+    let max_age = state.app.config.session_hours * 3600;
     let cookie = set_cookie(SESSION_COOKIE, &done.token, max_age, state.config.cookie_secure);
     let expires = chrono::DateTime::from_timestamp_millis(done.session.expires_at).map(|t| t.to_rfc3339());
     let body = json!({"token": done.token, "csrf_token": done.session.csrf_token, "expires_at": expires});
@@ -121,7 +126,7 @@ async fn logout(
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
     user.check_csrf_header(&headers)?;
-    state.store.delete_session(&user.session.token_hash).await?;
+    state.app.store.delete_session(&user.session.token_hash).await?;
     let cookie = set_cookie(SESSION_COOKIE, "", 0, state.config.cookie_secure);
     Ok(([(header::SET_COOKIE, cookie)], Json(json!({}))))
 }

@@ -3,10 +3,10 @@
 
 use super::multipart;
 use crate::auth::{CurrentUser, MaybeUser};
-use crate::cases::engine::{ActionInput, Applicant, masked_name};
-use crate::cases::{self, Submission, Upload, standard_of};
 use crate::error::ApiError;
 use crate::state::AppState;
+use app::cases::engine::{ActionInput, Applicant, masked_name};
+use app::cases::{self, Submission, Upload, standard_of};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -64,7 +64,7 @@ async fn read_application(state: &AppState, req: Request) -> Result<(Submission,
         let m = Multipart::from_request(req, state)
             .await
             .map_err(|e| ApiError::invalid("body", e.body_text()))?;
-        let parts = multipart::read(m, state.config.max_upload_bytes).await?;
+        let parts = multipart::read(m, state.app.config.max_upload_bytes).await?;
         let json = parts
             .text
             .get("application")
@@ -95,7 +95,7 @@ async fn apply(
         u.check_csrf_header(req.headers())?;
     }
     let (sub, uploads) = read_application(&state, req).await?;
-    let c = cases::submit(&state, &sub, &uploads, user.as_ref()).await?;
+    let c = cases::submit(&state.app, &sub, &uploads, user.as_ref().map(|u| &u.principal)).await?;
     let receipt = json!({
         "id": c.id,
         "tracking_code": c.tracking_code,
@@ -109,6 +109,7 @@ async fn apply(
 pub(crate) async fn by_code(state: &AppState, code: &str) -> Result<Case, ApiError> {
     let code = code.trim().to_uppercase();
     state
+        .app
         .store
         .case_by_tracking(&code)
         .await?
@@ -129,7 +130,7 @@ async fn track(
 }
 
 pub(crate) async fn track_view(state: &AppState, c: &Case) -> Result<Value, ApiError> {
-    let std = standard_of(state, &c.office, &c.service, c.standard_version).await?;
+    let std = standard_of(&state.app, &c.office, &c.service, c.standard_version).await?;
     let steps: Vec<_> = std.steps_for(&c.channel).collect();
     let current = c.current_step.as_deref().and_then(|id| steps.iter().position(|s| s.id == id));
     let finished = c.status == "completed";
@@ -148,7 +149,15 @@ pub(crate) async fn track_view(state: &AppState, c: &Case) -> Result<Value, ApiE
         .collect();
     // What is missing, when it was returned: the note of the last return.
     let missing = if c.status == "returned" {
-        state.store.journal(c.id).await?.into_iter().rev().find(|j| j.action == "return").and_then(|j| j.note)
+        state
+            .app
+            .store
+            .journal(c.id)
+            .await?
+            .into_iter()
+            .rev()
+            .find(|j| j.action == "return")
+            .and_then(|j| j.note)
     } else {
         None
     };
@@ -190,7 +199,7 @@ async fn track_action(
         let m = Multipart::from_request(req, &state)
             .await
             .map_err(|e| ApiError::invalid("body", e.body_text()))?;
-        let parts = multipart::read(m, state.config.max_upload_bytes).await?;
+        let parts = multipart::read(m, state.app.config.max_upload_bytes).await?;
         let json = parts
             .text
             .get("action")
@@ -225,7 +234,7 @@ pub(crate) async fn applicant_act(
         assignee: None,
         data: None,
     };
-    cases::act(state, &c, &Party::Applicant, &input, uploads).await
+    Ok(cases::act(&state.app, &c, &Party::Applicant, &input, uploads).await?)
 }
 
 /// The NIK given must be the applicant's; any mismatch looks the same.
@@ -299,7 +308,7 @@ pub(crate) async fn worklist_page(
         limit: per_page,
         offset: (page - 1) * per_page,
     };
-    let list = state.store.worklist(&q).await?;
+    let list = state.app.store.worklist(&q).await?;
     let now = now_ms();
     let per_service: serde_json::Map<String, Value> =
         list.per_service.iter().map(|(s, n)| (format!("{}-{s}", user.user.office), json!(n))).collect();
@@ -323,7 +332,7 @@ async fn worklist(
 /// All open cases of the office by service, step and status.
 async fn supervisor(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>, ApiError> {
     user.require(&[Role::Validator, Role::KepalaDinas, Role::Admin, Role::Auditor], &user.user.office)?;
-    let rows = state.store.open_case_counts(&user.user.office).await?;
+    let rows = state.app.store.open_case_counts(&user.user.office).await?;
     let rows: Vec<Value> =
         rows.into_iter().map(|(service, step, status, n)| json!({"service": service, "step": step, "status": status, "count": n})).collect();
     Ok(Json(json!(rows)))
@@ -331,7 +340,7 @@ async fn supervisor(State(state): State<AppState>, user: CurrentUser) -> Result<
 
 /// A case for staff of its office; reading it is logged.
 pub(crate) async fn staff_case(state: &AppState, user: &CurrentUser, id: i64) -> Result<Case, ApiError> {
-    let c = state.store.case(id).await?.ok_or_else(|| ApiError::not_found(format!("no case {id}")))?;
+    let c = state.app.store.case(id).await?.ok_or_else(|| ApiError::not_found(format!("no case {id}")))?;
     if !user.is_staff() || user.user.office != c.office {
         return Err(ApiError::forbidden("this case belongs to another office"));
     }
@@ -342,7 +351,7 @@ pub(crate) async fn case_detail(state: &AppState, user: &CurrentUser, c: &Case) 
     let applicant: Value = serde_json::from_str(&c.applicant).unwrap_or(Value::Null);
     let nik = applicant["nik"].as_str().map(domain::nik::mask).unwrap_or_default();
     let whose = format!("case:{} {nik}", c.id);
-    state.store.log_access(&user.user.username, &whose, "case handling").await?;
+    state.app.store.log_access(&user.user.username, &whose, "case handling").await?;
     let mut v = summary(c, now_ms());
     v["office"] = json!(c.office);
     v["standard_version"] = json!(c.standard_version);
@@ -350,7 +359,7 @@ pub(crate) async fn case_detail(state: &AppState, user: &CurrentUser, c: &Case) 
     v["fields"] = serde_json::from_str(&c.fields).unwrap_or(Value::Null);
     v["finished_at"] = json!(time(c.finished_at, c));
     v["paused"] = json!(c.paused_at.is_some());
-    v["files"] = json!(state.store.case_files(c.id).await?);
+    v["files"] = json!(state.app.store.case_files(c.id).await?);
     Ok(v)
 }
 
@@ -370,6 +379,7 @@ async fn timeline(
 ) -> Result<Json<Value>, ApiError> {
     let c = staff_case(&state, &user, id).await?;
     let rows: Vec<Value> = state
+        .app
         .store
         .journal(c.id)
         .await?
@@ -398,7 +408,7 @@ async fn action(
     user.check_csrf_header(&headers)?;
     let Json(input) = body.map_err(super::api::json_error)?;
     let c = staff_case(&state, &user, id).await?;
-    let updated = cases::act(&state, &c, &party_of(&user), &input, &[]).await?;
+    let updated = cases::act(&state.app, &c, &party_of(&user), &input, &[]).await?;
     Ok(Json(summary(&updated, now_ms())))
 }
 
@@ -413,6 +423,7 @@ pub(crate) async fn file_response(
     use axum::response::IntoResponse;
     let c = staff_case(state, user, id).await?;
     let f = state
+        .app
         .store
         .case_files(c.id)
         .await?
@@ -426,7 +437,7 @@ pub(crate) async fn file_response(
             "this upload was deleted after the retention period for closed cases",
         ));
     }
-    let files = state.files.clone();
+    let files = state.app.files.clone();
     let sha = f.sha256.clone();
     let bytes = tokio::task::spawn_blocking(move || files.get(&sha))
         .await
@@ -436,6 +447,7 @@ pub(crate) async fn file_response(
             ApiError::internal()
         })?;
     state
+        .app
         .store
         .log_access(&user.user.username, &format!("case:{} file:{}", c.id, f.id), "requirement check")
         .await?;
@@ -466,5 +478,5 @@ async fn notifications(State(state): State<AppState>, user: CurrentUser) -> Resu
     if !user.is_staff() {
         return Err(ApiError::forbidden("the outbox is for office staff"));
     }
-    Ok(Json(json!(state.store.notifications(&user.user.office, 200).await?)))
+    Ok(Json(json!(state.app.store.notifications(&user.user.office, 200).await?)))
 }

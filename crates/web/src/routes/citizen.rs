@@ -7,11 +7,11 @@ use super::multipart;
 use super::portal::{NavUser, nav, render};
 use super::view::time_limit;
 use crate::auth::{self, MaybeUser};
-use crate::cases::engine::{Applicant, is_self_service};
-use crate::cases::{Submission, submit};
 use crate::error::{ApiError, PageError};
 use crate::i18n::Lang;
 use crate::state::AppState;
+use app::cases::engine::{Applicant, is_self_service};
+use app::cases::{Submission, submit};
 use askama::Template;
 use axum::Router;
 use axum::extract::{ConnectInfo, Multipart, Path, Query, State};
@@ -122,7 +122,7 @@ impl ApplyPage {
                 .filter(|r| r.upload)
                 .map(|r| (r.code.clone(), r.name.clone(), r.required))
                 .collect(),
-            max_mb: state.config.max_upload_bytes / (1024 * 1024),
+            max_mb: state.app.config.max_upload_bytes / (1024 * 1024),
             error_field,
         }
     }
@@ -166,15 +166,19 @@ async fn public_form(
     addr: SocketAddr,
     m: Multipart,
 ) -> Result<multipart::Parts, ApiError> {
-    let parts = multipart::read(m, state.config.max_upload_bytes).await?;
+    let parts = multipart::read(m, state.app.config.max_upload_bytes).await?;
     auth::check_form_token(headers, parts.text.get("csrf").map(String::as_str).unwrap_or_default())?;
     state.public_rate(headers, addr)?;
     Ok(parts)
 }
 
 fn online_standard(state: &AppState, id: &str) -> Result<std::sync::Arc<Standard>, ApiError> {
-    let std =
-        state.catalog.get(id).cloned().ok_or_else(|| ApiError::not_found(format!("no service `{id}`")))?;
+    let std = state
+        .app
+        .catalog
+        .get(id)
+        .cloned()
+        .ok_or_else(|| ApiError::not_found(format!("no service `{id}`")))?;
     if !std.channels.iter().any(|c| is_self_service(&c.code)) {
         return Err(ApiError::not_found("this service is not offered online; apply at the office"));
     }
@@ -216,7 +220,7 @@ async fn apply_submit(
     let channel =
         std.channels.iter().find(|c| is_self_service(&c.code)).map(|c| c.code.clone()).unwrap_or_default();
     let result = match submission(&std, &channel, &parts.text) {
-        Ok(sub) => submit(&state, &sub, &parts.files, None).await,
+        Ok(sub) => submit(&state.app, &sub, &parts.files, None).await.map_err(ApiError::from),
         Err(e) => Err(e),
     };
     match result {
@@ -328,15 +332,17 @@ async fn track_render(
     };
     let mut status = status;
     if let Some(code) = code {
-        match state.store.case_by_tracking(&code.trim().to_uppercase()).await? {
+        match state.app.store.case_by_tracking(&code.trim().to_uppercase()).await? {
             None => {
                 page.error = Some(lang.t("not_found_code").to_string());
                 status = StatusCode::NOT_FOUND;
             }
             Some(c) => {
                 let v = track_view(state, &c).await?;
-                let std = crate::cases::standard_of(state, &c.office, &c.service, c.standard_version).await?;
+                let std =
+                    app::cases::standard_of(&state.app, &c.office, &c.service, c.standard_version).await?;
                 page.documents = state
+                    .app
                     .store
                     .case_documents(c.id)
                     .await?
@@ -363,7 +369,7 @@ async fn track_render(
                     status: c.status.clone(),
                     due: match c.due_at {
                         Some(_) => {
-                            crate::cases::clock::human(c.due_at, crate::cases::clock::office_zone(&c.office))
+                            app::cases::clock::human(c.due_at, app::cases::clock::office_zone(&c.office))
                         }
                         None => std.sla.wording.clone(),
                     },

@@ -36,15 +36,15 @@ async fn case_documents(
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
     let c = staff_case(&state, &user, id).await?;
-    let zone = crate::cases::clock::office_zone(&c.office);
-    let docs: Vec<Value> = state
+    let zone = app::cases::clock::office_zone(&c.office);
+    let docs: Vec<Value> = state.app
         .store
         .case_documents(c.id)
         .await?
         .into_iter()
         .map(|d| {
             json!({"code": d.code, "number": d.number, "kind": d.doc_type,
-                   "issued_at": crate::cases::clock::rfc3339(Some(d.issued_at), zone), "revoked": d.revoked_at.is_some()})
+                   "issued_at": app::cases::clock::rfc3339(Some(d.issued_at), zone), "revoked": d.revoked_at.is_some()})
         })
         .collect();
     Ok(Json(json!(docs)))
@@ -64,16 +64,27 @@ pub(super) async fn pdf_response(
     user: &CurrentUser,
     code: &str,
 ) -> Result<Response, ApiError> {
-    let d = state.store.document(code).await?.ok_or_else(|| ApiError::not_found("no such document"))?;
+    let d = state.app.store.document(code).await?.ok_or_else(|| ApiError::not_found("no such document"))?;
     if !user.is_staff() || user.user.office != d.office {
         return Err(ApiError::forbidden("this document belongs to another office"));
     }
     pdf_bytes(state, &d).await
 }
 
-/// A document's stored file, as an attachment.
+/// A document's stored file, as an attachment (produced now if the
+/// producer has not got to it yet).
 pub(super) async fn pdf_bytes(state: &AppState, d: &store::Document) -> Result<Response, ApiError> {
-    let files = state.files.clone();
+    let produced;
+    let d = match d.produced_at {
+        Some(_) => d,
+        None => {
+            produced = app::documents::produced(&state.app, &d.code)
+                .await?
+                .ok_or_else(|| ApiError::not_found("no such document"))?;
+            &produced
+        }
+    };
+    let files = state.app.files.clone();
     let sha = d.pdf_sha256.clone();
     let bytes = tokio::task::spawn_blocking(move || files.get(&sha))
         .await
@@ -101,7 +112,7 @@ async fn verify_json(
     Path(code): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     state.public_rate(&headers, addr)?;
-    Ok(Json(crate::documents::verify(&state, &code).await?))
+    Ok(Json(app::documents::verify(&state.app, &code).await?))
 }
 
 #[derive(Template)]
@@ -123,7 +134,7 @@ async fn verify_page(
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
     state.public_rate(&headers, addr)?;
-    let v = crate::documents::verify(&state, &code).await?;
+    let v = app::documents::verify(&state.app, &code).await?;
     let status = v["status"].as_str().unwrap_or("unknown").to_string();
     let s = |k: &str| v[k].as_str().map(str::to_string);
     let fields = [
@@ -163,7 +174,7 @@ async fn revoke(
     user.check_csrf_header(&headers)?;
     let Json(body) = body.map_err(super::api::json_error)?;
     revoke_document(&state, &user, &code, &body.reason).await?;
-    Ok(Json(crate::documents::verify(&state, &code).await?))
+    Ok(Json(app::documents::verify(&state.app, &code).await?))
 }
 
 /// Revokes a document of the user's office, with its reason.
@@ -173,13 +184,13 @@ pub(super) async fn revoke_document(
     code: &str,
     reason: &str,
 ) -> Result<(), ApiError> {
-    let d = state.store.document(code).await?.ok_or_else(|| ApiError::not_found("no such document"))?;
+    let d = state.app.store.document(code).await?.ok_or_else(|| ApiError::not_found("no such document"))?;
     user.require(&[Role::KepalaDinas, Role::Validator, Role::Admin], &d.office)?;
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > 1000 {
         return Err(ApiError::invalid("reason", "say why the document is revoked (at most 1000 characters)"));
     }
-    state.store.revoke_document(code, &user.user.username, reason).await?;
+    state.app.store.revoke_document(code, &user.user.username, reason).await?;
     Ok(())
 }
 
@@ -211,18 +222,21 @@ pub(super) async fn applicant_document(
     nik: &str,
 ) -> Result<Response, ApiError> {
     let case = state
+        .app
         .store
         .case_by_tracking(&tracking.trim().to_uppercase())
         .await?
         .ok_or_else(|| ApiError::not_found("no application with this tracking code"))?;
     super::cases::verify_applicant(&case, nik)?;
     let d = state
+        .app
         .store
         .document(code)
         .await?
         .filter(|d| d.case_id == Some(case.id))
         .ok_or_else(|| ApiError::not_found("no such document in this application"))?;
     state
+        .app
         .store
         .log_access("pemohon", &format!("case:{} document:{}", case.id, d.code), "applicant's own copy")
         .await?;

@@ -1,5 +1,9 @@
-//! Routes by audience: `portal` (HTML for citizens and staff), `api`
-//! (JSON, `/api/v1`), `ops` (health, metrics, OpenAPI).
+//! Every URL of the service, one module per capability: `portal` (public
+//! catalogue pages, login), `api` (catalogue, regions, login JSON), `cases`
+//! (applications, tracking, worklist, case actions), `citizen` and `staff`
+//! (their pages), `docs` (documents and verification), `privacy` (data
+//! subject requests), `admin` (office settings, staff list), `ops` (health,
+//! metrics, OpenAPI). Handlers parse the request, call `app`, and render.
 
 mod admin;
 mod api;

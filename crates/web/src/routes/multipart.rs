@@ -2,8 +2,8 @@
 //! multipart applications): text fields by name, and files from parts
 //! named `file.<requirement code>`.
 
-use crate::cases::Upload;
 use crate::error::ApiError;
+use app::cases::Upload;
 use axum::extract::Multipart;
 use std::collections::HashMap;
 

@@ -20,8 +20,8 @@ pub(super) fn routes() -> Router<AppState> {
 
 /// Ready when the database answers and standards are loaded.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.store.ping().await {
-        Ok(()) if !state.catalog.is_empty() => (StatusCode::OK, "ready"),
+    match state.app.store.ping().await {
+        Ok(()) if !state.app.catalog.is_empty() => (StatusCode::OK, "ready"),
         Ok(()) => (StatusCode::SERVICE_UNAVAILABLE, "no standards loaded"),
         Err(e) => {
             tracing::warn!(error = %e, "readiness: database unavailable");
@@ -47,7 +47,7 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     out.push_str(&format!("layanan_uptime_seconds {}\n", m.started.elapsed().as_secs()));
     out.push_str("# HELP layanan_standards_loaded Service standards in the catalogue.\n");
     out.push_str("# TYPE layanan_standards_loaded gauge\n");
-    out.push_str(&format!("layanan_standards_loaded {}\n", state.catalog.len()));
+    out.push_str(&format!("layanan_standards_loaded {}\n", state.app.catalog.len()));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
 }
 

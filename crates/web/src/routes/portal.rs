@@ -3,10 +3,10 @@
 
 use super::view::{actor_label, time_limit};
 use crate::auth::{self, CurrentUser, MaybeUser, SESSION_COOKIE, set_cookie};
-use crate::catalog::level_key;
 use crate::error::{ApiError, PageError};
 use crate::i18n::Lang;
 use crate::state::AppState;
+use app::catalog::level_key;
 use askama::Template;
 use axum::extract::{ConnectInfo, Form, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -80,12 +80,13 @@ async fn index(
     MaybeUser(u): MaybeUser,
 ) -> Result<Html<String>, PageError> {
     let offices = state
+        .app
         .store
         .offices()
         .await?
         .into_iter()
         .map(|o| OfficeCard {
-            services: state.catalog.for_office(&o.code).count(),
+            services: state.app.catalog.for_office(&o.code).count(),
             level_key: level_key(&o.level),
             code: o.code,
             name: o.name,
@@ -118,11 +119,13 @@ async fn office(
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let office = state
+        .app
         .store
         .office(&code)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("no office with code `{code}`")))?;
     let services = state
+        .app
         .catalog
         .for_office(&code)
         .map(|s| ServiceCard {
@@ -186,9 +189,10 @@ async fn service(
     MaybeUser(u): MaybeUser,
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    let s = state.catalog.get(&id).ok_or_else(|| ApiError::not_found(format!("no service `{id}`")))?.clone();
-    let office = state.store.office(s.office.as_str()).await?;
-    let staff = u.as_ref().is_some_and(CurrentUser::is_staff);
+    let s =
+        state.app.catalog.get(&id).ok_or_else(|| ApiError::not_found(format!("no service `{id}`")))?.clone();
+    let office = state.app.store.office(s.office.as_str()).await?;
+    let staff = u.as_ref().is_some_and(|u| u.is_staff());
     let rows = |group| {
         COMPONENTS
             .iter()
@@ -263,7 +267,7 @@ async fn service(
         lang,
         user: nav(&u),
         id: s.id(),
-        online: s.channels.iter().any(|c| crate::cases::engine::is_self_service(&c.code))
+        online: s.channels.iter().any(|c| app::cases::engine::is_self_service(&c.code))
             && !s.steps.is_empty(),
         title: title_in(lang, &s.title, s.title_en.as_deref()),
         office_code: s.office.to_string(),
@@ -341,7 +345,7 @@ async fn login_submit(
             let cookie = set_cookie(
                 SESSION_COOKIE,
                 &done.token,
-                state.config.session_hours * 3600,
+                state.app.config.session_hours * 3600,
                 state.config.cookie_secure,
             );
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
@@ -370,7 +374,7 @@ async fn logout(
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, PageError> {
     user.check_csrf(Some(&f.csrf))?;
-    state.store.delete_session(&user.session.token_hash).await?;
+    state.app.store.delete_session(&user.session.token_hash).await?;
     let cookie = set_cookie(SESSION_COOKIE, "", 0, state.config.cookie_secure);
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
 }

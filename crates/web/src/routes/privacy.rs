@@ -5,9 +5,9 @@
 
 use super::cases::{by_code, verify_applicant};
 use crate::auth::CurrentUser;
-use crate::cases::clock;
 use crate::error::ApiError;
 use crate::state::AppState;
+use app::cases::clock;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -51,7 +51,7 @@ async fn request(
     let case = by_code(&state, &code).await?;
     verify_applicant(&case, &body.nik)?;
     let limit: SlaDuration = ANSWER_WITHIN.parse().map_err(|_| ApiError::internal())?;
-    let cal = clock::calendar(&state, &case.office).await?;
+    let cal = clock::calendar(&state.app, &case.office).await?;
     let due = clock::case_due(&cal, chrono::Utc::now(), Some(&limit)).ok_or_else(ApiError::internal)?;
     let zone = clock::office_zone(&case.office);
     let note = NewNotification {
@@ -66,7 +66,7 @@ async fn request(
             clock::human(Some(due), zone)
         ),
     };
-    let r = state.store.create_data_request(case.id, &case.office, due, &note).await?;
+    let r = state.app.store.create_data_request(case.id, &case.office, due, &note).await?;
     let receipt = json!({"id": r.id, "status": "received", "due_at": clock::rfc3339(Some(due), zone)});
     Ok((StatusCode::CREATED, Json(receipt)))
 }
@@ -94,7 +94,7 @@ fn view(r: &DataRequest, now: i64) -> Value {
 async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>, ApiError> {
     user.require(&[Role::Ppid, Role::Admin, Role::Auditor], &user.user.office)?;
     let now = now_ms();
-    let rows = state.store.data_requests(&user.user.office).await?;
+    let rows = state.app.store.data_requests(&user.user.office).await?;
     Ok(Json(json!(rows.iter().map(|r| view(r, now)).collect::<Vec<_>>())))
 }
 
@@ -107,11 +107,16 @@ async fn export(
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
     user.check_csrf_header(&headers)?;
-    let r =
-        state.store.data_request(id).await?.ok_or_else(|| ApiError::not_found(format!("no request {id}")))?;
+    let r = state
+        .app
+        .store
+        .data_request(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no request {id}")))?;
     user.require(ANSWERERS, &r.office)?;
     let zone = clock::office_zone(&r.office);
     let entries: Vec<Value> = state
+        .app
         .store
         .case_access_log(r.case_id)
         .await?
@@ -125,6 +130,6 @@ async fn export(
             })
         })
         .collect();
-    let answered = state.store.answer_data_request(id, &user.user.username).await?;
+    let answered = state.app.store.answer_data_request(id, &user.user.username).await?;
     Ok(Json(json!({"request": view(&answered, now_ms()), "entries": entries})))
 }

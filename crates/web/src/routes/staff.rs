@@ -8,12 +8,12 @@ use super::citizen::{ApplyPage, status_label, submission};
 use super::multipart;
 use super::portal::{NavUser, nav, render};
 use crate::auth::CurrentUser;
-use crate::cases::clock::sla_state;
-use crate::cases::engine::{ActionInput, is_self_service, masked_name};
-use crate::cases::{act, standard_of, submit};
 use crate::error::{ApiError, PageError};
 use crate::i18n::Lang;
 use crate::state::AppState;
+use app::cases::clock::sla_state;
+use app::cases::engine::{ActionInput, is_self_service, masked_name};
+use app::cases::{act, standard_of, submit};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Multipart, Path, Query, State};
@@ -47,7 +47,7 @@ fn staff_only(user: &CurrentUser) -> Result<(), ApiError> {
 }
 
 fn human(ms: Option<i64>, office: &str) -> String {
-    crate::cases::clock::human(ms, crate::cases::clock::office_zone(office))
+    app::cases::clock::human(ms, app::cases::clock::office_zone(office))
 }
 
 struct Row {
@@ -139,7 +139,7 @@ async fn worklist(
         user: nav(&Some(user)),
         rows,
         counts,
-        services: state.catalog.for_office(&office).map(|s| (s.id(), s.title.clone())).collect(),
+        services: state.app.catalog.for_office(&office).map(|s| (s.id(), s.title.clone())).collect(),
         statuses: Status::ALL
             .iter()
             .map(|s| (s.as_str().to_string(), status_label(lang, s.as_str())))
@@ -221,7 +221,7 @@ async fn render_case(
 ) -> Result<Response, PageError> {
     let c = staff_case(state, user, id).await?;
     let detail = case_detail(state, user, &c).await?;
-    let std = standard_of(state, &c.office, &c.service, c.standard_version).await?;
+    let std = standard_of(&state.app, &c.office, &c.service, c.standard_version).await?;
     let party = party_of(user);
     let st: Status = c.status.parse().unwrap_or(Status::Submitted);
     let view = CaseView {
@@ -283,6 +283,7 @@ async fn render_case(
         _ => Role::Operator,
     };
     let assignees = state
+        .app
         .store
         .users(Some(&c.office))
         .await?
@@ -306,9 +307,16 @@ async fn render_case(
         .iter()
         .filter_map(|f| detail["fields"][&f.code].as_str().map(|v| (f.label.clone(), v.to_string())))
         .collect();
-    let files =
-        state.store.case_files(c.id).await?.into_iter().map(|f| (f.id, f.filename, f.requirement)).collect();
+    let files = state
+        .app
+        .store
+        .case_files(c.id)
+        .await?
+        .into_iter()
+        .map(|f| (f.id, f.filename, f.requirement))
+        .collect();
     let timeline = state
+        .app
         .store
         .journal(c.id)
         .await?
@@ -325,6 +333,7 @@ async fn render_case(
         })
         .collect();
     let documents = state
+        .app
         .store
         .case_documents(c.id)
         .await?
@@ -406,7 +415,7 @@ async fn case_action(
         assignee: some(f.assignee),
         data: some(f.reference).map(|r| serde_json::json!({ "reference": r })),
     };
-    match act(&state, &c, &party_of(&user), &input, &[]).await {
+    match act(&state.app, &c, &party_of(&user), &input, &[]).await.map_err(ApiError::from) {
         Ok(_) => Ok(Redirect::to(&format!("/staff/cases/{id}")).into_response()),
         Err(e) if e.status == StatusCode::CONFLICT => {
             render_case(&state, lang, &user, id, Some(lang.t("stale").into()), StatusCode::CONFLICT).await
@@ -447,8 +456,8 @@ async fn receipt(
     Path(id): Path<i64>,
 ) -> Result<Html<String>, PageError> {
     let c = staff_case(&state, &user, id).await?;
-    let std = standard_of(&state, &c.office, &c.service, c.standard_version).await?;
-    let office = state.store.office(&c.office).await?.map(|o| o.name).unwrap_or_default();
+    let std = standard_of(&state.app, &c.office, &c.service, c.standard_version).await?;
+    let office = state.app.store.office(&c.office).await?.map(|o| o.name).unwrap_or_default();
     let page = ReceiptPage {
         lang,
         user: nav(&Some(user)),
@@ -490,6 +499,7 @@ async fn intake_list(
 ) -> Result<Html<String>, PageError> {
     user.require(&[Role::Operator], &user.user.office.clone())?;
     let services = state
+        .app
         .catalog
         .for_office(&user.user.office)
         .filter(|s| !staffed_channels(s).is_empty())
@@ -504,8 +514,12 @@ fn intake_standard(
     id: &str,
 ) -> Result<std::sync::Arc<domain::Standard>, ApiError> {
     user.require(&[Role::Operator], &user.user.office)?;
-    let std =
-        state.catalog.get(id).cloned().ok_or_else(|| ApiError::not_found(format!("no service `{id}`")))?;
+    let std = state
+        .app
+        .catalog
+        .get(id)
+        .cloned()
+        .ok_or_else(|| ApiError::not_found(format!("no service `{id}`")))?;
     if std.office.as_str() != user.user.office || staffed_channels(&std).is_empty() {
         return Err(ApiError::not_found("this office takes no counter applications for this service"));
     }
@@ -534,11 +548,13 @@ async fn intake_submit(
     m: Multipart,
 ) -> Result<Response, PageError> {
     let std = intake_standard(&state, &user, &id)?;
-    let parts = multipart::read(m, state.config.max_upload_bytes).await?;
+    let parts = multipart::read(m, state.app.config.max_upload_bytes).await?;
     user.check_csrf(parts.text.get("csrf").map(String::as_str))?;
     let channel = parts.text.get("channel").cloned().unwrap_or_default();
     let result = match submission(&std, &channel, &parts.text) {
-        Ok(sub) => submit(&state, &sub, &parts.files, Some(&user)).await,
+        Ok(sub) => {
+            submit(&state.app, &sub, &parts.files, Some(&user.principal)).await.map_err(ApiError::from)
+        }
         Err(e) => Err(e),
     };
     match result {
@@ -575,7 +591,7 @@ async fn supervisor(
     )?;
     let now = now_ms();
     let mut groups: BTreeMap<(String, String), [i64; 5]> = BTreeMap::new();
-    for c in state.store.open_cases(&user.user.office, 10_000).await? {
+    for c in state.app.store.open_cases(&user.user.office, 10_000).await? {
         let i = match sla_state(c.step_started_at, c.step_due_at, c.paused_at.is_some(), now) {
             "on_time" => 0,
             "due_soon" => 1,
@@ -616,6 +632,7 @@ async fn outbox(
 ) -> Result<Html<String>, PageError> {
     staff_only(&user)?;
     let rows = state
+        .app
         .store
         .notifications(&user.user.office, 200)
         .await?

@@ -5,13 +5,16 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use store::testing::{self, TestStore};
-use web::{AppState, Catalog, Config};
+use web::{AppState, Config};
 
 pub struct TestApp {
     pub files: store::testing::TempDir,
     pub base: String,
     pub state: AppState,
+    /// The app's clock: real time, moved forward by `clock.advance(…)`.
+    pub clock: Arc<app::clock::ShiftedClock>,
     pub db: TestStore,
     pub http: reqwest::Client,
 }
@@ -22,30 +25,41 @@ pub fn standards_dir() -> PathBuf {
 
 impl TestApp {
     pub async fn sqlite() -> TestApp {
-        Self::start(testing::sqlite().await, Config::default()).await
+        Self::start(testing::sqlite().await, Config::default(), app::Config::default()).await
     }
 
     pub async fn postgres() -> Option<TestApp> {
-        Some(Self::start(testing::postgres().await?, Config::default()).await)
+        Some(Self::start(testing::postgres().await?, Config::default(), app::Config::default()).await)
     }
 
     pub async fn with_config(config: Config) -> TestApp {
-        Self::start(testing::sqlite().await, config).await
+        Self::start(testing::sqlite().await, config, app::Config::default()).await
     }
 
-    pub async fn start(db: TestStore, mut config: Config) -> TestApp {
+    pub async fn with_app_config(config: app::Config) -> TestApp {
+        Self::start(testing::sqlite().await, Config::default(), config).await
+    }
+
+    pub async fn start(db: TestStore, config: Config, mut app_config: app::Config) -> TestApp {
         let files = store::testing::TempDir::new("layanan-files");
-        config.files_dir = files.0.clone();
+        app_config.files_dir = files.0.clone();
         let store = db.store.clone();
         store::reference::ensure_loaded(store.as_ref()).await.unwrap();
-        web::catalog::sync_dir(store.as_ref(), &standards_dir()).await.unwrap();
-        let catalog = Catalog::load(store.as_ref()).await.unwrap().with_templates(&standards_dir()).unwrap();
-        let state = AppState::new(store, catalog, config);
+        app::catalog::sync_dir(store.as_ref(), &standards_dir()).await.unwrap();
+        let clock = Arc::new(app::clock::ShiftedClock::new());
+        let app = app_on(store, app_config, clock.clone()).await;
+        app::documents::spawn(app.clone());
+        let state = AppState::new(app, config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr: SocketAddr = listener.local_addr().unwrap();
         tokio::spawn(web::serve(listener, state.clone()));
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        TestApp { files, base: format!("http://{addr}"), state, db, http }
+        TestApp { files, base: format!("http://{addr}"), state, clock, db, http }
+    }
+
+    /// The application layer of this server (services and jobs, no HTTP).
+    pub fn app(&self) -> &app::App {
+        &self.state.app
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -73,7 +87,7 @@ impl TestApp {
 
     /// Creates a staff account directly in the store.
     pub async fn add_user(&self, username: &str, role: &str, office: &str, password: &str) {
-        let hash = web::auth::hash_password(password).unwrap();
+        let hash = app::accounts::hash_password(password).unwrap();
         let u = store::NewUser {
             username: username.into(),
             display_name: username.into(),
@@ -102,6 +116,17 @@ impl TestApp {
         let v: serde_json::Value = res.json().await.unwrap();
         (v["token"].as_str().unwrap().to_string(), v["csrf_token"].as_str().unwrap().to_string())
     }
+}
+
+/// An application context on `store` with the shipped catalogue: what one
+/// app instance holds.
+pub async fn app_on(
+    store: Arc<dyn store::Store>,
+    config: app::Config,
+    clock: Arc<app::clock::ShiftedClock>,
+) -> app::App {
+    let catalog = app::Catalog::load(store.as_ref()).await.unwrap().with_templates(&standards_dir()).unwrap();
+    app::App::new(store, catalog, config).with_clock(clock)
 }
 
 pub const PASSWORD: &str = "sebuah kata sandi panjang";

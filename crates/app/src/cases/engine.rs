@@ -3,12 +3,11 @@
 
 use super::clock::{self, case_limit, step_limit};
 use super::{standard_of, tracking_code};
-use crate::auth::CurrentUser;
-use crate::error::ApiError;
-use crate::state::AppState;
-use axum::http::StatusCode;
-use chrono::Utc;
-use domain::case::{self, Action, ActionError, CaseView, Clock, Party, Request, Status};
+use crate::App;
+use crate::Error;
+use crate::accounts::Principal;
+
+use domain::case::{self, Action, CaseView, Clock, Party, Request, Status};
 use domain::standard::{Actor, Standard};
 use domain::{Nik, Role};
 use serde::{Deserialize, Serialize};
@@ -26,39 +25,35 @@ pub struct Upload {
 
 /// Checks one upload against the standard: a requirement it asks to be
 /// uploaded, at most the size limit, PDF/JPEG/PNG by content. Returns the type.
-fn check_upload(std: &Standard, u: &Upload, max: usize) -> Result<&'static str, ApiError> {
+fn check_upload(std: &Standard, u: &Upload, max: usize) -> Result<&'static str, Error> {
     let field = format!("files.{}", u.requirement);
     if !std.requirements.iter().any(|r| r.code == u.requirement && r.upload) {
-        return Err(ApiError::invalid(&field, "this service asks for no such document upload"));
+        return Err(Error::invalid(&field, "this service asks for no such document upload"));
     }
     if u.bytes.len() > max {
-        return Err(ApiError::invalid(&field, format!("a file may be at most {} MB", max / (1024 * 1024))));
+        return Err(Error::invalid(&field, format!("a file may be at most {} MB", max / (1024 * 1024))));
     }
     store::files::sniff(&u.bytes)
-        .ok_or_else(|| ApiError::invalid(&field, "only PDF, JPEG or PNG files are accepted"))
+        .ok_or_else(|| Error::invalid(&field, "only PDF, JPEG or PNG files are accepted"))
 }
 
 /// Checks every upload, then stores them durably and returns their rows.
 async fn store_uploads(
-    state: &AppState,
+    app: &App,
     std: &Standard,
     uploads: &[Upload],
     by: &str,
-) -> Result<Vec<NewCaseFile>, ApiError> {
+) -> Result<Vec<NewCaseFile>, Error> {
     let types = uploads
         .iter()
-        .map(|u| check_upload(std, u, state.config.max_upload_bytes))
+        .map(|u| check_upload(std, u, app.config.max_upload_bytes))
         .collect::<Result<Vec<_>, _>>()?;
     let mut out = Vec::new();
     for (u, content_type) in uploads.iter().zip(types) {
-        let files = state.files.clone();
+        let files = app.files.clone();
         let bytes = u.bytes.clone();
-        let stored =
-            tokio::task::spawn_blocking(move || files.put(&bytes)).await.map_err(|_| ApiError::internal())?;
-        let sha = stored.map_err(|e| {
-            tracing::error!(error = %e, "storing an upload failed");
-            ApiError::internal()
-        })?;
+        let stored = tokio::task::spawn_blocking(move || files.put(&bytes)).await.map_err(Error::internal)?;
+        let sha = stored.map_err(|e| Error::internal(format!("storing an upload failed: {e}")))?;
         out.push(NewCaseFile {
             requirement: u.requirement.clone(),
             filename: clean_filename(&u.filename),
@@ -79,13 +74,13 @@ fn clean_filename(name: &str) -> String {
 }
 
 /// Online applicants upload every required document the standard lets them.
-fn check_required_uploads(std: &Standard, channel: &str, uploads: &[Upload]) -> Result<(), ApiError> {
+fn check_required_uploads(std: &Standard, channel: &str, uploads: &[Upload]) -> Result<(), Error> {
     if !is_self_service(channel) {
         return Ok(());
     }
     for r in std.requirements.iter().filter(|r| r.required && r.upload) {
         if !uploads.iter().any(|u| u.requirement == r.code) {
-            return Err(ApiError::invalid(&format!("files.{}", r.code), format!("upload `{}`", r.name)));
+            return Err(Error::invalid(&format!("files.{}", r.code), format!("upload `{}`", r.name)));
         }
     }
     Ok(())
@@ -134,14 +129,6 @@ pub fn is_self_service(channel: &str) -> bool {
     matches!(channel, "online" | "whatsapp")
 }
 
-pub fn engine_error(e: ActionError) -> ApiError {
-    match e {
-        ActionError::Forbidden(m) => ApiError::forbidden(m),
-        ActionError::NotAllowed(m) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "not_allowed", m),
-        ActionError::Invalid { field, message } => ApiError::invalid(field, message),
-    }
-}
-
 fn actor_name(std: &Standard, step: Option<&str>) -> Option<String> {
     let s = std.steps.iter().find(|s| Some(s.id.as_str()) == step)?;
     Some(match s.actor {
@@ -153,52 +140,46 @@ fn actor_name(std: &Standard, step: Option<&str>) -> Option<String> {
 
 /// Checks the applicant: a person needs a structurally valid NIK; an
 /// organisation needs its name.
-fn check_applicant(a: &Applicant) -> Result<(), ApiError> {
+fn check_applicant(a: &Applicant) -> Result<(), Error> {
     let name = a.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(ApiError::invalid(
+        return Err(Error::invalid(
             "applicant.name",
             "the applicant's name is required (at most 200 characters)",
         ));
     }
     match (&a.nik, &a.organisation) {
         (Some(nik), _) => {
-            Nik::parse(nik.trim()).map_err(|e| ApiError::invalid("applicant.nik", e.to_string()))?;
+            Nik::parse(nik.trim()).map_err(|e| Error::invalid("applicant.nik", e.to_string()))?;
         }
         (None, Some(org)) if !org.name.trim().is_empty() => {}
         (None, Some(_)) => {
-            return Err(ApiError::invalid(
-                "applicant.organisation.name",
-                "the organisation's name is required",
-            ));
+            return Err(Error::invalid("applicant.organisation.name", "the organisation's name is required"));
         }
         (None, None) => {
-            return Err(ApiError::invalid("applicant.nik", "a person applying gives their NIK (16 digits)"));
+            return Err(Error::invalid("applicant.nik", "a person applying gives their NIK (16 digits)"));
         }
     }
     if let Some(p) = &a.phone
         && !p.trim().is_empty()
         && !p.trim().chars().all(|c| c.is_ascii_digit() || "+ -()".contains(c))
     {
-        return Err(ApiError::invalid(
-            "applicant.phone",
-            "a phone number has digits, spaces, +, - and () only",
-        ));
+        return Err(Error::invalid("applicant.phone", "a phone number has digits, spaces, +, - and () only"));
     }
     if let Some(e) = &a.email
         && !e.trim().is_empty()
         && !(e.contains('@') && e.contains('.'))
     {
-        return Err(ApiError::invalid("applicant.email", "not an email address"));
+        return Err(Error::invalid("applicant.email", "not an email address"));
     }
     Ok(())
 }
 
 /// Checks the form fields against the standard's definitions.
-fn check_fields(std: &Standard, fields: &Map<String, Value>) -> Result<(), ApiError> {
+fn check_fields(std: &Standard, fields: &Map<String, Value>) -> Result<(), Error> {
     for key in fields.keys() {
         if !std.fields.iter().any(|f| &f.code == key) {
-            return Err(ApiError::invalid(&format!("fields.{key}"), "this service has no such field"));
+            return Err(Error::invalid(&format!("fields.{key}"), "this service has no such field"));
         }
     }
     for f in &std.fields {
@@ -207,12 +188,12 @@ fn check_fields(std: &Standard, fields: &Map<String, Value>) -> Result<(), ApiEr
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.trim().to_string()),
             Some(Value::Number(n)) => Some(n.to_string()),
-            Some(_) => return Err(ApiError::invalid(&field, "give text or a number")),
+            Some(_) => return Err(Error::invalid(&field, "give text or a number")),
         }
         .filter(|s| !s.is_empty());
         let Some(text) = text else {
             if f.required {
-                return Err(ApiError::invalid(&field, format!("`{}` is required", f.label)));
+                return Err(Error::invalid(&field, format!("`{}` is required", f.label)));
             }
             continue;
         };
@@ -223,7 +204,7 @@ fn check_fields(std: &Standard, fields: &Map<String, Value>) -> Result<(), ApiEr
             _ => text.chars().count() <= 5_000,
         };
         if !ok {
-            return Err(ApiError::invalid(&field, format!("`{}` must be a valid {}", f.label, f.kind)));
+            return Err(Error::invalid(&field, format!("`{}` must be a valid {}", f.label, f.kind)));
         }
     }
     Ok(())
@@ -251,35 +232,35 @@ fn tell_applicant(office: &str, a: &Applicant, subject: &str, body: &str) -> Vec
 
 /// Creates a case. Staffed channels need an operator of the office.
 pub async fn submit(
-    state: &AppState,
+    app: &App,
     sub: &Submission,
     uploads: &[Upload],
-    by: Option<&CurrentUser>,
-) -> Result<Case, ApiError> {
-    let std = state
+    by: Option<&Principal>,
+) -> Result<Case, Error> {
+    let std = app
         .catalog
         .get(&sub.service)
         .cloned()
-        .ok_or_else(|| ApiError::invalid("service", format!("no service `{}`", sub.service)))?;
-    let (first, done) = case::start(&std, &sub.channel).map_err(engine_error)?;
+        .ok_or_else(|| Error::invalid("service", format!("no service `{}`", sub.service)))?;
+    let (first, done) = case::start(&std, &sub.channel)?;
     if !is_self_service(&sub.channel) {
-        let who = by.ok_or_else(ApiError::unauthorized)?;
+        let who = by.ok_or(Error::Unauthorized)?;
         who.require(&[Role::Operator], std.office.as_str())?;
     }
     check_applicant(&sub.applicant)?;
     check_fields(&std, &sub.fields)?;
     for u in uploads {
-        check_upload(&std, u, state.config.max_upload_bytes)?;
+        check_upload(&std, u, app.config.max_upload_bytes)?;
     }
     check_required_uploads(&std, &sub.channel, uploads)?;
-    let now = Utc::now();
-    let cal = clock::calendar(state, std.office.as_str()).await?;
+    let now = app.now();
+    let cal = clock::calendar(app, std.office.as_str()).await?;
     let mut ch = CaseChange::default();
     clock::start_step(&cal, now, step_limit(&std, Some(&first)), &mut ch);
     let code = tracking_code();
     let creator = by.map_or_else(|| "pemohon".to_string(), |u| u.user.username.clone());
-    let files = store_uploads(state, &std, uploads, &creator).await?;
-    let applicant = serde_json::to_string(&sub.applicant).map_err(|_| ApiError::internal())?;
+    let files = store_uploads(app, &std, uploads, &creator).await?;
+    let applicant = serde_json::to_string(&sub.applicant).map_err(Error::internal)?;
     let new = NewCase {
         tracking_code: code.clone(),
         office: std.office.to_string(),
@@ -316,23 +297,25 @@ pub async fn submit(
     };
     let body = format!("Permohonan {} diterima. Kode lacak: {code}. Batas waktu: {due}.", std.title);
     let notes = tell_applicant(&new.office, &sub.applicant, "Permohonan diterima", &body);
-    let receipt = receipt(state, &std, &new, &code, &due, by).await?;
-    Ok(state.store.create_case(&new, &[journal], &notes, vec![receipt]).await?)
+    let receipt = receipt(app, &std, &new, &code, &due, by).await?;
+    let case = app.store.create_case(&new, &[journal], &notes, vec![receipt]).await?;
+    crate::documents::wake_producer(app);
+    Ok(case)
 }
 
 /// The application receipt: signed like every document, its QR code points
 /// at the tracking page.
 async fn receipt(
-    state: &AppState,
+    app: &App,
     std: &Standard,
     new: &NewCase,
     code: &str,
     due: &str,
-    by: Option<&CurrentUser>,
-) -> Result<store::DocumentDraft, ApiError> {
+    by: Option<&Principal>,
+) -> Result<store::DocumentDraft, Error> {
     let zone = clock::office_zone(&new.office);
     let received = clock::human(Some(new.created_at), zone);
-    let track = format!("{}/track/{code}", state.config.public_url.trim_end_matches('/'));
+    let track = format!("{}/track/{code}", app.config.public_url.trim_end_matches('/'));
     let content = crate::documents::Content {
         doc_type: "tanda_terima".into(),
         title: "Tanda Terima Permohonan".into(),
@@ -346,8 +329,8 @@ async fn receipt(
             format!("Status permohonan dapat dilacak di {track}"),
         ],
         holder: masked_name(&new.applicant_name),
-        signer: documents::render::Signer {
-            place: state.store.region(&new.office).await?.map(|r| place_name(&r.name)).unwrap_or_default(),
+        signer: ::documents::render::Signer {
+            place: app.store.region(&new.office).await?.map(|r| place_name(&r.name)).unwrap_or_default(),
             position: "Petugas Pelayanan".into(),
             name: by.map_or_else(|| "Layanan daring".to_string(), |u| u.user.display_name.clone()),
             nip: by.and_then(|u| u.user.nip.clone()),
@@ -355,7 +338,7 @@ async fn receipt(
         },
         qr_target: Some(track),
     };
-    crate::documents::draft(state, &new.office, &new.created_by, content).await
+    crate::documents::draft(app, &new.office, &new.created_by, content).await
 }
 
 /// What an actor asks for.
@@ -377,15 +360,15 @@ pub struct ActionInput {
 
 /// Applies one action to a case on behalf of `party`.
 pub async fn act(
-    state: &AppState,
+    app: &App,
     case: &Case,
     party: &Party,
     input: &ActionInput,
     uploads: &[Upload],
-) -> Result<Case, ApiError> {
-    let action: Action = input.action.parse().map_err(|m: String| ApiError::invalid("action", m))?;
+) -> Result<Case, Error> {
+    let action: Action = input.action.parse().map_err(|m: String| Error::invalid("action", m))?;
     if !uploads.is_empty() && action != Action::Resubmit {
-        return Err(ApiError::invalid("files", "documents are added when resubmitting"));
+        return Err(Error::invalid("files", "documents are added when resubmitting"));
     }
     // A stale form is answered as stale before anything else: what it asks
     // was decided on a state that no longer holds. The store re-checks
@@ -396,10 +379,10 @@ pub async fn act(
         );
     }
     if input.note.as_deref().is_some_and(|n| n.chars().count() > 5_000) {
-        return Err(ApiError::invalid("note", "at most 5000 characters"));
+        return Err(Error::invalid("note", "at most 5000 characters"));
     }
-    let std = standard_of(state, &case.office, &case.service, case.standard_version).await?;
-    let status: Status = case.status.parse().map_err(|_| ApiError::internal())?;
+    let std = standard_of(app, &case.office, &case.service, case.standard_version).await?;
+    let status: Status = case.status.parse().map_err(Error::internal)?;
     let view = CaseView {
         office: &case.office,
         channel: &case.channel,
@@ -412,12 +395,12 @@ pub async fn act(
         to_step: input.to_step.as_deref(),
         assignee: input.assignee.as_deref(),
     };
-    let t = case::decide(&std, &view, party, action, &req).map_err(engine_error)?;
+    let t = case::decide(&std, &view, party, action, &req)?;
     if let Some(Some(who)) = &t.assignee {
-        check_assignee(state, case, &std, who).await?;
+        check_assignee(app, case, &std, who).await?;
     }
-    let now = Utc::now();
-    let cal = clock::calendar(state, &case.office).await?;
+    let now = app.now();
+    let cal = clock::calendar(app, &case.office).await?;
     let mut ch = CaseChange::from_case(case);
     ch.status = t.status.as_str().into();
     ch.current_step = t.step.clone();
@@ -448,7 +431,7 @@ pub async fn act(
         note: input.note.clone().filter(|n| !n.trim().is_empty()),
         data: input.data.as_ref().map(Value::to_string),
     };
-    let files = store_uploads(state, &std, uploads, &journal.actor).await?;
+    let files = store_uploads(app, &std, uploads, &journal.actor).await?;
     // Completing a step that yields an office document issues it in this
     // same transaction.
     let mut docs = Vec::new();
@@ -456,18 +439,22 @@ pub async fn act(
         && let Some(step) = std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref())
         && let Some(kind) = step.document.as_deref()
     {
-        docs.push(step_document(state, &std, case, step, kind, party, input).await?);
+        docs.push(step_document(app, &std, case, step, kind, party, input).await?);
     }
     let notes = match applicant_message(&std, case, t.status, action, input.note.as_deref()) {
         Some((subject, body)) => {
-            let applicant: Applicant =
-                serde_json::from_str(&case.applicant).map_err(|_| ApiError::internal())?;
+            let applicant: Applicant = serde_json::from_str(&case.applicant).map_err(Error::internal)?;
             tell_applicant(&case.office, &applicant, subject, &body)
         }
         None => Vec::new(),
     };
     let update = store::CaseUpdate { change: ch, journal, notes, files, docs };
-    Ok(state.store.update_case(case.id, input.expected_version, update).await?)
+    let issues = !update.docs.is_empty();
+    let case = app.store.update_case(case.id, input.expected_version, update).await?;
+    if issues {
+        crate::documents::wake_producer(app);
+    }
+    Ok(case)
 }
 
 /// The applicant hears of a return, the result, and nothing else.
@@ -497,13 +484,13 @@ fn applicant_message(
 
 /// A case is assigned to an active account of its office that holds the
 /// current step's role.
-async fn check_assignee(state: &AppState, case: &Case, std: &Standard, who: &str) -> Result<(), ApiError> {
-    let (user, _) = state
+async fn check_assignee(app: &App, case: &Case, std: &Standard, who: &str) -> Result<(), Error> {
+    let (user, _) = app
         .store
         .user_for_login(who)
         .await?
         .filter(|(u, _)| u.active && u.office == case.office)
-        .ok_or_else(|| ApiError::invalid("assignee", format!("no active account `{who}` in this office")))?;
+        .ok_or_else(|| Error::invalid("assignee", format!("no active account `{who}` in this office")))?;
     let role =
         std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref()).map(|s| s.actor);
     let fits = match role {
@@ -513,25 +500,26 @@ async fn check_assignee(state: &AppState, case: &Case, std: &Standard, who: &str
     if fits {
         Ok(())
     } else {
-        Err(ApiError::invalid("assignee", format!("`{who}` does not hold the role of the current step")))
+        Err(Error::invalid("assignee", format!("`{who}` does not hold the role of the current step")))
     }
 }
 
 /// The document a completed step yields, from the office's template.
 async fn step_document(
-    state: &AppState,
+    app: &App,
     std: &Standard,
     case: &Case,
     step: &domain::standard::Step,
     kind: &str,
     party: &Party,
     input: &ActionInput,
-) -> Result<store::DocumentDraft, ApiError> {
-    let doc = domain::document::kind(kind).ok_or_else(ApiError::internal)?;
-    let applicant: Applicant = serde_json::from_str(&case.applicant).map_err(|_| ApiError::internal())?;
+) -> Result<store::DocumentDraft, Error> {
+    let doc =
+        domain::document::kind(kind).ok_or_else(|| Error::internal(format!("no document kind `{kind}`")))?;
+    let applicant: Applicant = serde_json::from_str(&case.applicant).map_err(Error::internal)?;
     let who = applicant.organisation.as_ref().map_or_else(|| applicant.name.clone(), |o| o.name.clone());
-    let office = state.store.office(&case.office).await?.map(|o| o.name).unwrap_or_default();
-    let reference = state
+    let office = app.store.office(&case.office).await?.map(|o| o.name).unwrap_or_default();
+    let reference = app
         .store
         .journal(case.id)
         .await?
@@ -553,9 +541,9 @@ async fn step_document(
         ("reference", reference),
     ];
     let fields: Value = serde_json::from_str(&case.fields).unwrap_or(Value::Null);
-    let template = state.catalog.template(&case.office, kind).unwrap_or("{output}");
+    let template = app.catalog.template(&case.office, kind).unwrap_or("{output}");
     let (name, position, nip) = match party {
-        Party::Staff { username, role, .. } => match state.store.user_for_login(username).await? {
+        Party::Staff { username, role, .. } => match app.store.user_for_login(username).await? {
             Some((u, _)) => (u.display_name, position_of(*role), u.nip),
             None => (username.clone(), position_of(*role), None),
         },
@@ -566,8 +554,8 @@ async fn step_document(
         title: doc.title.into(),
         paragraphs: crate::documents::fill(template, &values, &fields),
         holder: masked_name(&case.applicant_name),
-        signer: documents::render::Signer {
-            place: state.store.region(&case.office).await?.map(|r| place_name(&r.name)).unwrap_or_default(),
+        signer: ::documents::render::Signer {
+            place: app.store.region(&case.office).await?.map(|r| place_name(&r.name)).unwrap_or_default(),
             position: position.into(),
             name,
             nip,
@@ -579,7 +567,7 @@ async fn step_document(
         Party::Staff { username, .. } => username.as_str(),
         Party::Applicant => "pemohon",
     };
-    crate::documents::draft(state, &case.office, actor, content).await
+    crate::documents::draft(app, &case.office, actor, content).await
 }
 
 /// The title under a signature, by role.

@@ -1,14 +1,18 @@
 //! SLA clocks of a case: due times when a step starts, what is left when a
 //! case waits for the applicant, and the due times again when it resumes.
 
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::App;
+use crate::Error;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::SlaDuration;
 use domain::calendar::{BusinessCalendar, WeekHours};
 use domain::{Standard, TimeZone};
 use std::sync::Arc;
 use store::CaseChange;
+
+/// office → (when read, calendar).
+pub(crate) type CalendarCache =
+    std::collections::HashMap<String, (std::time::Instant, Arc<BusinessCalendar>)>;
 
 /// How long an office calendar is reused before it is read again. Holidays
 /// and office hours change a few times a year; this instance sees its own
@@ -19,34 +23,33 @@ const CALENDAR_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 /// table (cuti bersama only when the office counts it as a day off). Kept
 /// for a minute: every case action needs it, and reading a hundred holiday
 /// rows each time was a fifth of an action's cost.
-pub async fn calendar(state: &AppState, office: &str) -> Result<Arc<BusinessCalendar>, ApiError> {
-    let cached = state.calendars.lock().ok().and_then(|c| c.get(office).cloned());
+pub async fn calendar(app: &App, office: &str) -> Result<Arc<BusinessCalendar>, Error> {
+    let cached = app.calendars.lock().ok().and_then(|c| c.get(office).cloned());
     if let Some((at, cal)) = cached
         && at.elapsed() < CALENDAR_TTL
     {
         return Ok(cal);
     }
-    let cal = Arc::new(read_calendar(state, office).await?);
-    if let Ok(mut c) = state.calendars.lock() {
+    let cal = Arc::new(read_calendar(app, office).await?);
+    if let Ok(mut c) = app.calendars.lock() {
         c.insert(office.to_string(), (std::time::Instant::now(), cal.clone()));
     }
     Ok(cal)
 }
 
 /// Drops an office's cached calendar after its settings changed.
-pub fn forget_calendar(state: &AppState, office: &str) {
-    if let Ok(mut c) = state.calendars.lock() {
+pub fn forget_calendar(app: &App, office: &str) {
+    if let Ok(mut c) = app.calendars.lock() {
         c.remove(office);
     }
 }
 
-async fn read_calendar(state: &AppState, office: &str) -> Result<BusinessCalendar, ApiError> {
-    let o =
-        state.store.office(office).await?.ok_or_else(|| ApiError::not_found(format!("office {office}")))?;
-    let zone: TimeZone = o.time_zone.parse().map_err(|_| ApiError::internal())?;
+async fn read_calendar(app: &App, office: &str) -> Result<BusinessCalendar, Error> {
+    let o = app.store.office(office).await?.ok_or_else(|| Error::not_found(format!("office {office}")))?;
+    let zone: TimeZone = o.time_zone.parse().map_err(|_| Error::internal("?"))?;
     // Holidays from last year on: enough for any standard's horizon.
-    let from = (Utc::now() - Duration::days(366)).format("%Y-%m-%d").to_string();
-    let days = state
+    let from = (app.now() - Duration::days(366)).format("%Y-%m-%d").to_string();
+    let days = app
         .store
         .holidays(&from, "9999-12-31")
         .await?

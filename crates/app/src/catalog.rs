@@ -183,7 +183,7 @@ pub struct Catalog {
     /// (office or "" for the default, document kind) → body template.
     templates: BTreeMap<(String, String), String>,
     /// (office, document kind) → checked numbering pattern.
-    patterns: BTreeMap<(String, String), documents::numbering::Pattern>,
+    patterns: BTreeMap<(String, String), ::documents::numbering::Pattern>,
     /// office → logo image bytes.
     logos: BTreeMap<String, Vec<u8>>,
 }
@@ -250,7 +250,7 @@ impl Catalog {
                 self.logos.insert(code.to_string(), bytes);
             }
             for (kind, pattern) in profile.numbering {
-                let p = documents::numbering::Pattern::parse(&pattern).map_err(|e| CatalogError::File {
+                let p = ::documents::numbering::Pattern::parse(&pattern).map_err(|e| CatalogError::File {
                     path: path.display().to_string(),
                     line: domain::standard::line_col(&text, text.find(&pattern).unwrap_or(0)).0,
                     message: format!("numbering.{kind}: {e}"),
@@ -267,7 +267,7 @@ impl Catalog {
     }
 
     /// The numbering pattern of a document kind at an office, if it set one.
-    pub fn pattern(&self, office: &str, kind: &str) -> Option<&documents::numbering::Pattern> {
+    pub fn pattern(&self, office: &str, kind: &str) -> Option<&::documents::numbering::Pattern> {
         self.patterns.get(&(office.to_string(), kind.to_string()))
     }
 

@@ -6,9 +6,8 @@
 
 use super::clock::ms;
 use super::standard_of;
-use crate::error::ApiError;
-use crate::state::AppState;
-use chrono::{DateTime, Utc};
+use crate::App;
+use crate::Error;
 use domain::Role;
 use domain::case::supervisor;
 use domain::standard::Actor;
@@ -23,22 +22,23 @@ pub struct SweepReport {
 /// Cases looked at per sweep; the rest wait for the next run.
 const BATCH: i64 = 5_000;
 
-pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> Result<SweepReport, ApiError> {
-    let now_ms = ms(now);
-    let cases = state.store.cases_to_escalate(now_ms, BATCH).await?;
+/// One sweep at the app clock's now.
+pub async fn sweep(app: &App) -> Result<SweepReport, Error> {
+    let now_ms = ms(app.now());
+    let cases = app.store.cases_to_escalate(now_ms, BATCH).await?;
     let mut batch = Vec::with_capacity(cases.len());
     for case in &cases {
-        if let Some(e) = plan(state, case, now_ms).await? {
+        if let Some(e) = plan(app, case, now_ms).await? {
             batch.push(e);
         }
     }
-    let fired = if batch.is_empty() { 0 } else { state.store.escalate(&batch).await? };
+    let fired = if batch.is_empty() { 0 } else { app.store.escalate(&batch).await? };
     Ok(SweepReport { checked: cases.len(), fired })
 }
 
 /// The levels of a case's current step to fire now, and when to look at
 /// the case next.
-async fn plan(state: &AppState, case: &Case, now: i64) -> Result<Option<CaseEscalation>, ApiError> {
+async fn plan(app: &App, case: &Case, now: i64) -> Result<Option<CaseEscalation>, Error> {
     let (Some(step_id), Some(started), Some(due)) =
         (&case.current_step, case.step_started_at, case.step_due_at)
     else {
@@ -47,8 +47,8 @@ async fn plan(state: &AppState, case: &Case, now: i64) -> Result<Option<CaseEsca
     let reached = escalation_level(started, due, now);
     // The case comes back when its next level is reached, or never.
     let next_at = (reached < 3).then(|| escalation_at(started, due, reached + 1));
-    let done = state.store.escalations_fired(case.id, step_id).await?;
-    let std = standard_of(state, &case.office, &case.service, case.standard_version).await?;
+    let done = app.store.escalations_fired(case.id, step_id).await?;
+    let std = standard_of(app, &case.office, &case.service, case.standard_version).await?;
     let levels = match std.steps.iter().find(|s| &s.id == step_id) {
         Some(step) => {
             (1..=reached).filter(|l| !done.contains(l)).map(|l| level(case, &std, step, l)).collect()
@@ -105,18 +105,18 @@ fn role_at(role: Option<Role>, office: &str) -> String {
 }
 
 /// Runs the sweep every `every` until the process ends.
-pub fn spawn(state: AppState, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+pub fn spawn(app: App, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            match sweep(&state, Utc::now()).await {
+            match sweep(&app).await {
                 Ok(r) if r.fired > 0 => {
                     tracing::info!(checked = r.checked, fired = r.fired, "escalations sent")
                 }
                 Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e.body.message, "escalation sweep failed"),
+                Err(e) => tracing::warn!(error = %e, "escalation sweep failed"),
             }
         }
     })

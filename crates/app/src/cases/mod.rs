@@ -10,8 +10,8 @@ pub mod sweep;
 
 pub use engine::{Applicant, Submission, Upload, act, submit};
 
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::App;
+use crate::Error;
 use domain::Standard;
 use std::sync::Arc;
 
@@ -26,25 +26,18 @@ pub fn tracking_code() -> String {
 
 /// The standard version a case runs on (parsed from the stored text, so a
 /// case keeps its version when the file changes).
-pub async fn standard_of(
-    state: &AppState,
-    office: &str,
-    slug: &str,
-    version: i64,
-) -> Result<Arc<Standard>, ApiError> {
-    if let Some(s) =
-        state.catalog.get(&format!("{office}-{slug}")).filter(|s| i64::from(s.version) == version)
+pub async fn standard_of(app: &App, office: &str, slug: &str, version: i64) -> Result<Arc<Standard>, Error> {
+    if let Some(s) = app.catalog.get(&format!("{office}-{slug}")).filter(|s| i64::from(s.version) == version)
     {
         return Ok(s.clone());
     }
-    let stored = state
+    let stored = app
         .store
         .standard(office, slug, Some(version))
         .await?
-        .ok_or_else(|| ApiError::not_found(format!("standard {office}-{slug} version {version}")))?;
+        .ok_or_else(|| Error::not_found(format!("standard {office}-{slug} version {version}")))?;
     let parsed = Standard::parse(&stored.content).map_err(|e| {
-        tracing::error!(office, slug, version, "stored standard does not parse: {e}");
-        ApiError::internal()
+        Error::internal(format!("stored standard {office}-{slug} version {version} does not parse: {e}"))
     })?;
     Ok(Arc::new(parsed))
 }

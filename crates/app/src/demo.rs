@@ -2,8 +2,8 @@
 //! never with `--no-demo`. Passwords are random and printed once at start;
 //! nothing fixed ships in the code.
 
-use crate::auth::{hash_password, random_password};
-use crate::error::ApiError;
+use crate::accounts::{Principal, hash_password_blocking, random_password};
+use crate::{App, Error};
 use store::{NewUser, Store};
 
 /// One created account, with the only copy of its password.
@@ -39,7 +39,7 @@ const ACCOUNTS: &[(&str, &str, &[&str])] = &[
 
 /// A few sample applications so the worklists have something to show:
 /// one per seed office's first runnable service, at different stages.
-pub async fn sample_cases(state: &crate::AppState) -> Result<usize, ApiError> {
+pub async fn sample_cases(app: &App) -> Result<usize, Error> {
     use crate::cases::{Applicant, Submission, submit};
     // (service, channel, name, NIK) — NIKs are structurally valid demo numbers.
     const SAMPLES: &[(&str, &str, &str, &str)] = &[
@@ -53,13 +53,13 @@ pub async fn sample_cases(state: &crate::AppState) -> Result<usize, ApiError> {
     ];
     let mut created = 0;
     for (service, channel, name, nik) in SAMPLES {
-        let Some(std) = state.catalog.get(service).cloned() else { continue };
+        let Some(std) = app.catalog.get(service).cloned() else { continue };
         let office = std.office.to_string();
         // Staffed channels are registered by the office's operator.
-        let operator = state.store.users(Some(&office)).await?.into_iter().find(|u| u.role == "operator");
+        let operator = app.store.users(Some(&office)).await?.into_iter().find(|u| u.role == "operator");
         let by = match (operator, crate::cases::engine::is_self_service(channel)) {
             (_, true) => None,
-            (Some(u), false) => crate::auth::CurrentUser::internal(u),
+            (Some(u), false) => Principal::of(u),
             (None, false) => continue,
         };
         let fields = std
@@ -71,7 +71,7 @@ pub async fn sample_cases(state: &crate::AppState) -> Result<usize, ApiError> {
                 let v = match f.kind.as_str() {
                     "number" => "100".to_string(),
                     "email" => "pemohon@contoh.id".to_string(),
-                    "date" => chrono::Utc::now().format("%Y-%m-%d").to_string(),
+                    "date" => app.now().format("%Y-%m-%d").to_string(),
                     _ => format!("Contoh: {}", f.label),
                 };
                 (f.code.clone(), serde_json::Value::String(v))
@@ -89,16 +89,16 @@ pub async fn sample_cases(state: &crate::AppState) -> Result<usize, ApiError> {
             },
             fields,
         };
-        match submit(state, &sub, &[], by.as_ref()).await {
+        match submit(app, &sub, &[], by.as_ref()).await {
             Ok(_) => created += 1,
-            Err(e) => tracing::warn!(service, "demo case not created: {}", e.body.message),
+            Err(e) => tracing::warn!(service, "demo case not created: {}", e),
         }
     }
     Ok(created)
 }
 
 /// Creates the demo accounts when the store has no user at all.
-pub async fn seed(store: &dyn Store) -> Result<Vec<DemoAccount>, ApiError> {
+pub async fn seed(store: &dyn Store) -> Result<Vec<DemoAccount>, Error> {
     if store.user_count().await? > 0 {
         return Ok(Vec::new());
     }
@@ -110,12 +110,7 @@ pub async fn seed(store: &dyn Store) -> Result<Vec<DemoAccount>, ApiError> {
         for role in *roles {
             let username = format!("{short}.{role}");
             let password = random_password();
-            let hash = {
-                let p = password.clone();
-                tokio::task::spawn_blocking(move || hash_password(&p))
-                    .await
-                    .map_err(|_| ApiError::internal())??
-            };
+            let hash = hash_password_blocking(&password).await?;
             let user = NewUser {
                 username: username.clone(),
                 display_name: format!("Demo {role} {short}"),

@@ -4,11 +4,11 @@
 //! configured and otherwise waits in the outbox; WhatsApp and SMS have no
 //! gateway here, so their adapter is the outbox itself (shown to staff).
 
-use crate::state::AppState;
+use crate::App;
 use async_trait::async_trait;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use store::{Notification, now_ms};
+use store::Notification;
 
 #[async_trait]
 pub trait Adapter: Send + Sync {
@@ -54,10 +54,14 @@ impl Adapter for SmtpRelay {
 const LEASE_MS: i64 = 5 * 60_000;
 
 /// Sends what the adapters can; returns how many were delivered.
-pub async fn dispatch(state: &AppState, adapters: &[Box<dyn Adapter>]) -> usize {
+pub async fn dispatch(app: &App, adapters: &[Box<dyn Adapter>]) -> usize {
     let mut sent = 0;
     for a in adapters {
-        let batch = match state.store.claim_notifications(a.channel(), now_ms(), LEASE_MS, 100).await {
+        let batch = match app
+            .store
+            .claim_notifications(a.channel(), app.now().timestamp_millis(), LEASE_MS, 100)
+            .await
+        {
             Ok(b) => b,
             Err(e) => {
                 tracing::warn!(error = %e, "outbox unavailable");
@@ -66,7 +70,7 @@ pub async fn dispatch(state: &AppState, adapters: &[Box<dyn Adapter>]) -> usize 
         };
         for n in batch {
             match a.send(&n).await {
-                Ok(()) => match state.store.mark_notification_sent(n.id, now_ms()).await {
+                Ok(()) => match app.store.mark_notification_sent(n.id, app.now().timestamp_millis()).await {
                     Ok(()) => sent += 1,
                     Err(e) => {
                         tracing::warn!(error = %e, id = n.id, "sent but not marked; it may be sent again")
@@ -82,7 +86,7 @@ pub async fn dispatch(state: &AppState, adapters: &[Box<dyn Adapter>]) -> usize 
 
 /// Delivers the outbox every `every` until the process ends.
 pub fn spawn(
-    state: AppState,
+    app: App,
     adapters: Vec<Box<dyn Adapter>>,
     every: std::time::Duration,
 ) -> tokio::task::JoinHandle<()> {
@@ -90,7 +94,7 @@ pub fn spawn(
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
-            let n = dispatch(&state, &adapters).await;
+            let n = dispatch(&app, &adapters).await;
             if n > 0 {
                 tracing::info!(sent = n, "notifications delivered");
             }

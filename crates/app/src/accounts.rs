@@ -1,0 +1,179 @@
+//! Accounts: argon2id passwords, the password policy, logins with account
+//! lockout and sessions (only a token's SHA-256 is stored), and the
+//! [`Principal`] every service acts for.
+//!
+//! Argon2id parameters are the argon2 crate's defaults, which follow OWASP's
+//! recommendation: m = 19 MiB, t = 2, p = 1.
+
+use crate::{App, Error, Result};
+use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use domain::Role;
+use sha2::{Digest, Sha256};
+use store::{Session, User};
+
+/// Minimum password length; long passphrases beat complexity rules (NIST 800-63B).
+pub const MIN_PASSWORD_LEN: usize = 12;
+
+/// An authenticated account and its role, parsed once: who a service acts for.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: User,
+    pub role: Role,
+}
+
+impl Principal {
+    /// `None` when the stored role is not one this build knows.
+    pub fn of(user: User) -> Option<Principal> {
+        let role = user.role.parse::<Role>().ok()?;
+        Some(Principal { user, role })
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.role.is_staff()
+    }
+
+    /// Allows the call only for one of `roles` at `office`: staff act in
+    /// their own office only (a Jepara verifikator never sees Palangka Raya).
+    pub fn require(&self, roles: &[Role], office: &str) -> Result<()> {
+        if !roles.contains(&self.role) {
+            return Err(Error::forbidden(format!("the role `{}` may not do this", self.role)));
+        }
+        if self.user.office != office {
+            return Err(Error::forbidden(format!("this belongs to office {office}, not to your office")));
+        }
+        Ok(())
+    }
+}
+
+/// Hashes a password with argon2id and a random salt (PHC string).
+pub fn hash_password(password: &str) -> Result<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| Error::internal(format!("password hashing failed: {e}")))
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// Hashes off the async threads: argon2 takes tens of milliseconds on purpose.
+pub async fn hash_password_blocking(password: &str) -> Result<String> {
+    let p = password.to_string();
+    tokio::task::spawn_blocking(move || hash_password(&p))
+        .await
+        .map_err(|e| Error::internal(format!("hashing task: {e}")))?
+}
+
+/// Checks the password policy; the message names what is wrong.
+pub fn check_password_policy(password: &str, username: &str) -> std::result::Result<(), String> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(format!("password must have at least {MIN_PASSWORD_LEN} characters"));
+    }
+    if password.to_lowercase().contains(&username.to_lowercase()) {
+        return Err("password must not contain the username".into());
+    }
+    Ok(())
+}
+
+/// `n` random bytes from the OS as lowercase hex.
+pub fn random_hex(n: usize) -> String {
+    let mut buf = vec![0u8; n];
+    getrandom::fill(&mut buf).expect("the OS random source is available");
+    hex::encode(buf)
+}
+
+/// A random password for demo accounts: 20 characters from an alphabet
+/// without look-alikes (no 0/O, 1/l/I).
+pub fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut buf = [0u8; 20];
+    getrandom::fill(&mut buf).expect("the OS random source is available");
+    buf.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A successful login: the bearer token (also the cookie value).
+pub struct LoggedIn {
+    pub token: String,
+    pub session: Session,
+}
+
+/// Checks credentials with account lockout and opens a session. Every
+/// failure is `LoginFailed`, so it does not reveal whether an account exists.
+/// (The per-address rate limit is the caller's: it knows the address.)
+pub async fn login(app: &App, username: &str, password: &str) -> Result<LoggedIn> {
+    let Some((user, phc)) = app.store.user_for_login(username).await? else {
+        // Spend the same time as a real check so timing does not tell.
+        let _ = verify_password(password, DUMMY_HASH);
+        return Err(Error::LoginFailed);
+    };
+    let now = app.now().timestamp_millis();
+    if !user.active || user.locked_until.is_some_and(|t| t > now) {
+        return Err(Error::LoginFailed);
+    }
+    let ok = {
+        let (p, h) = (password.to_string(), phc);
+        tokio::task::spawn_blocking(move || verify_password(&p, &h)).await.unwrap_or(false)
+    };
+    let cfg = &app.config;
+    if !ok {
+        let lock = (user.failed_logins + 1 >= cfg.lockout_after).then(|| now + cfg.lockout_minutes * 60_000);
+        app.store.record_failed_login(user.id, lock).await?;
+        return Err(Error::LoginFailed);
+    }
+    app.store.record_successful_login(user.id).await?;
+    let token = random_hex(32);
+    let session = Session {
+        token_hash: token_hash(&token),
+        user_id: user.id,
+        csrf_token: random_hex(16),
+        created_at: now,
+        expires_at: now + cfg.session_hours * 3_600_000,
+    };
+    app.store.create_session(&session).await?;
+    Ok(LoggedIn { token, session })
+}
+
+/// The live session of a token and who it belongs to.
+pub async fn session(app: &App, token: &str) -> Result<Option<(Session, Principal)>> {
+    let now = app.now().timestamp_millis();
+    let Some((session, user)) = app.store.session(&token_hash(token), now).await? else {
+        return Ok(None);
+    };
+    match Principal::of(user) {
+        Some(p) => Ok(Some((session, p))),
+        None => {
+            tracing::error!(user = session.user_id, "stored role is not a known role");
+            Ok(None)
+        }
+    }
+}
+
+/// A valid argon2id hash of a random string, for equal-time failures.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Yk1u2Uu1hV0mT3S5H2P9m3Wc6mYqQ9m9C3b3bY3Q0vU";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("wrong horse battery", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn policy_names_the_problem() {
+        assert!(check_password_policy("short", "siti").unwrap_err().contains("12"));
+        assert!(check_password_policy("siti-is-my-password", "siti").unwrap_err().contains("username"));
+        assert!(check_password_policy(&random_password(), "siti").is_ok());
+    }
+}

@@ -1,0 +1,108 @@
+//! The application layer of layanan: what the office does, independent of
+//! how it is asked. Each capability is a module (`cases`, `documents`,
+//! `accounts`, `privacy`, `catalog`, `outbox`, `demo`) whose functions take
+//! the [`App`] context and return typed values or an [`Error`]; background
+//! jobs (escalation sweep, retention purge, outbox delivery, document
+//! production) live beside the service they serve. No HTTP here: `web` turns
+//! requests into calls of these functions and their errors into statuses.
+
+pub mod accounts;
+pub mod cases;
+pub mod catalog;
+pub mod clock;
+pub mod demo;
+pub mod documents;
+mod error;
+pub mod outbox;
+
+pub use accounts::Principal;
+pub use catalog::Catalog;
+pub use clock::Clock;
+pub use error::{Error, Result};
+
+use std::sync::Arc;
+use store::Store;
+
+/// Settings of the application layer; the binary fills them from
+/// `layanan.toml` and `LAYANAN_*` (flattened beside the web settings).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Where uploaded files and issued PDFs are kept (content-addressed,
+    /// outside any web root).
+    pub files_dir: std::path::PathBuf,
+    /// Largest accepted upload, per file.
+    pub max_upload_bytes: usize,
+    /// The address citizens reach the portal at; QR codes point there.
+    pub public_url: String,
+    /// Failed logins in a row before an account is locked.
+    pub lockout_after: i32,
+    pub lockout_minutes: i64,
+    pub session_hours: i64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            files_dir: "data/files".into(),
+            max_upload_bytes: 5 * 1024 * 1024,
+            public_url: "http://127.0.0.1:8080".into(),
+            lockout_after: 5,
+            lockout_minutes: 15,
+            session_hours: 12,
+        }
+    }
+}
+
+/// Everything a service needs: the store, the stored files, the loaded
+/// catalogue, the key that unlocks the office signing keys, the office
+/// calendars and the clock. Cheap to clone (all shared).
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub catalog: Arc<Catalog>,
+    pub config: Arc<Config>,
+    pub files: Arc<dyn store::files::FileStore>,
+    /// Encrypts the office signing keys; set from configuration.
+    pub document_secret: Arc<::documents::keys::Secret>,
+    /// What time it is: the system clock, or a test's hand-set one.
+    pub clock: Arc<dyn Clock>,
+    /// Office calendars, kept a short while (see `cases::clock::calendar`).
+    pub(crate) calendars: Arc<std::sync::Mutex<cases::clock::CalendarCache>>,
+    /// Wakes the document producer when a document is waiting for its PDF.
+    pub(crate) produce: Arc<tokio::sync::Notify>,
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>, catalog: Catalog, config: Config) -> App {
+        let files = Arc::new(store::files::DiskFiles::new(config.files_dir.clone()));
+        App {
+            store,
+            catalog: Arc::new(catalog),
+            config: Arc::new(config),
+            files,
+            // Replaced by the configured secret in a real deployment
+            // (`with_document_secret`); a fresh one suits tests.
+            document_secret: Arc::new(::documents::keys::Secret::generate()),
+            clock: Arc::new(clock::SystemClock),
+            calendars: Arc::default(),
+            produce: Arc::default(),
+        }
+    }
+
+    pub fn with_document_secret(mut self, secret: ::documents::keys::Secret) -> App {
+        self.document_secret = Arc::new(secret);
+        self
+    }
+
+    /// Runs the services on another clock (tests move time forward).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> App {
+        self.clock = clock;
+        self
+    }
+
+    /// Now, by the app's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}
