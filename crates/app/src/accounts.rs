@@ -22,10 +22,8 @@ pub struct Principal {
 }
 
 impl Principal {
-    /// `None` when the stored role is not one this build knows.
-    pub fn of(user: User) -> Option<Principal> {
-        let role = user.role.parse::<Role>().ok()?;
-        Some(Principal { user, role })
+    pub fn of(user: User) -> Principal {
+        Principal { role: user.role, user }
     }
 
     pub fn is_staff(&self) -> bool {
@@ -144,13 +142,7 @@ pub async fn session(app: &App, token: &str) -> Result<Option<(Session, Principa
     let Some((session, user)) = app.store.session(&token_hash(token), now).await? else {
         return Ok(None);
     };
-    match Principal::of(user) {
-        Some(p) => Ok(Some((session, p))),
-        None => {
-            tracing::error!(user = session.user_id, "stored role is not a known role");
-            Ok(None)
-        }
-    }
+    Ok(Some((session, Principal::of(user))))
 }
 
 /// A valid argon2id hash of a random string, for equal-time failures.

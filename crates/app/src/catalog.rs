@@ -163,7 +163,7 @@ async fn office_from(
         name: p.name,
         level: level.as_str().into(),
         parent: code.parent().map(|c| c.to_string()),
-        time_zone: TimeZone::for_province(code.province()).as_str().into(),
+        time_zone: TimeZone::for_province(code.province()),
         address: p.address,
         phone: p.phone,
         website: p.website,

@@ -4,38 +4,33 @@
 
 use crate::accounts::{Principal, hash_password_blocking, random_password};
 use crate::{App, Error};
+use domain::Role;
 use store::{NewUser, Store};
 
 /// One created account, with the only copy of its password.
 #[derive(Debug, Clone)]
 pub struct DemoAccount {
     pub username: String,
-    pub role: &'static str,
+    pub role: Role,
     pub office: &'static str,
     pub password: String,
 }
 
 /// The seed offices and the roles their standards need.
-const ACCOUNTS: &[(&str, &str, &[&str])] = &[
-    (
-        "73",
-        "sulsel",
-        &[
-            "admin",
-            "operator",
-            "verifikator",
-            "validator",
-            "kepala_dinas",
-            "ppid",
-            "complaint_handler",
-            "auditor",
-        ],
-    ),
-    ("33.20", "jepara", &["admin", "operator", "verifikator", "validator", "kepala_dinas"]),
-    ("17", "bengkulu", &["admin", "operator", "verifikator", "kepala_dinas"]),
-    ("16.06", "muba", &["admin", "operator", "verifikator", "validator", "kepala_dinas"]),
-    ("62.71", "palangkaraya", &["admin", "operator", "verifikator", "validator", "kepala_dinas"]),
-];
+const ACCOUNTS: &[(&str, &str, &[Role])] = {
+    use Role::*;
+    &[
+        (
+            "73",
+            "sulsel",
+            &[Admin, Operator, Verifikator, Validator, KepalaDinas, Ppid, ComplaintHandler, Auditor],
+        ),
+        ("33.20", "jepara", &[Admin, Operator, Verifikator, Validator, KepalaDinas]),
+        ("17", "bengkulu", &[Admin, Operator, Verifikator, KepalaDinas]),
+        ("16.06", "muba", &[Admin, Operator, Verifikator, Validator, KepalaDinas]),
+        ("62.71", "palangkaraya", &[Admin, Operator, Verifikator, Validator, KepalaDinas]),
+    ]
+};
 
 /// A few sample applications so the worklists have something to show:
 /// one per seed office's first runnable service, at different stages.
@@ -56,10 +51,10 @@ pub async fn sample_cases(app: &App) -> Result<usize, Error> {
         let Some(std) = app.catalog.get(service).cloned() else { continue };
         let office = std.office.to_string();
         // Staffed channels are registered by the office's operator.
-        let operator = app.store.users(Some(&office)).await?.into_iter().find(|u| u.role == "operator");
+        let operator = app.store.users(Some(&office)).await?.into_iter().find(|u| u.role == Role::Operator);
         let by = match (operator, crate::cases::engine::is_self_service(channel)) {
             (_, true) => None,
-            (Some(u), false) => Principal::of(u),
+            (Some(u), false) => Some(Principal::of(u)),
             (None, false) => continue,
         };
         let fields = std
@@ -115,13 +110,13 @@ pub async fn seed(store: &dyn Store) -> Result<Vec<DemoAccount>, Error> {
                 username: username.clone(),
                 display_name: format!("Demo {role} {short}"),
                 password_hash: hash,
-                role: (*role).into(),
+                role: *role,
                 office: (*office).into(),
                 unit: None,
                 nip: None,
             };
             store.create_user("demo", &user).await?;
-            created.push(DemoAccount { username, role, office, password });
+            created.push(DemoAccount { username, role: *role, office, password });
         }
     }
     Ok(created)

@@ -289,7 +289,8 @@ pub async fn produce_pending(app: &App) -> Result<usize, Error> {
     if done.is_empty() {
         return Ok(0);
     }
-    app.store.documents_produced(&done).await?;
+    let marked = app.store.documents_produced(&done).await?;
+    metrics::counter!("layanan_documents_produced_total").increment(marked as u64);
     Ok(done.len())
 }
 

@@ -82,6 +82,12 @@ impl From<StoreError> for Error {
     }
 }
 
+impl From<domain::FieldError> for Error {
+    fn from(e: domain::FieldError) -> Error {
+        Error::Invalid { field: Some(e.field), message: e.message }
+    }
+}
+
 impl From<domain::case::ActionError> for Error {
     fn from(e: domain::case::ActionError) -> Error {
         use domain::case::ActionError as A;

@@ -71,7 +71,11 @@ pub async fn dispatch(app: &App, adapters: &[Box<dyn Adapter>]) -> usize {
         for n in batch {
             match a.send(&n).await {
                 Ok(()) => match app.store.mark_notification_sent(n.id, app.now().timestamp_millis()).await {
-                    Ok(()) => sent += 1,
+                    Ok(()) => {
+                        sent += 1;
+                        metrics::counter!("layanan_notifications_sent_total", "channel" => a.channel())
+                            .increment(1);
+                    }
                     Err(e) => {
                         tracing::warn!(error = %e, id = n.id, "sent but not marked; it may be sent again")
                     }

@@ -8,9 +8,11 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    /// A new case's status.
+    #[default]
     Submitted,
     InProgress,
     /// Waiting for the applicant: the clock is paused.
@@ -55,6 +57,14 @@ impl FromStr for Status {
     type Err = String;
     fn from_str(s: &str) -> Result<Status, String> {
         Status::ALL.into_iter().find(|x| x.as_str() == s).ok_or_else(|| format!("unknown status `{s}`"))
+    }
+}
+
+/// The store keeps a status as its name.
+impl TryFrom<String> for Status {
+    type Error = String;
+    fn try_from(s: String) -> Result<Status, String> {
+        s.parse()
     }
 }
 

@@ -2,6 +2,7 @@
 //! so every rule can be tested in isolation and reused by the store, the web
 //! layer and the CLI alike.
 
+pub mod applicant;
 pub mod calendar;
 pub mod case;
 pub mod document;
@@ -12,6 +13,8 @@ pub mod office;
 pub mod role;
 pub mod standard;
 
+pub use applicant::{Applicant, FieldError, Organisation};
+pub use case::Status;
 pub use duration::SlaDuration;
 pub use nik::{Nik, NikError, NikWarning};
 pub use office::{OfficeCode, OfficeLevel, OfficeProfile, TimeZone};

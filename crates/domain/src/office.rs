@@ -146,6 +146,20 @@ impl FromStr for TimeZone {
     }
 }
 
+impl std::fmt::Display for TimeZone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The store keeps a zone as its name.
+impl TryFrom<String> for TimeZone {
+    type Error = String;
+    fn try_from(s: String) -> Result<TimeZone, String> {
+        s.parse()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -75,6 +75,14 @@ impl FromStr for Role {
     }
 }
 
+/// The store keeps a role as its name.
+impl TryFrom<String> for Role {
+    type Error = UnknownRole;
+    fn try_from(s: String) -> Result<Role, UnknownRole> {
+        s.parse()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

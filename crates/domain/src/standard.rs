@@ -105,13 +105,21 @@ impl TryFrom<String> for Actor {
     }
 }
 
+impl Actor {
+    /// The one text of each actor: `pemohon`, `external` or a role name
+    /// (in standards, in a case's `current_actor`, in journals).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Actor::Applicant => "pemohon",
+            Actor::External => "external",
+            Actor::Staff(r) => r.as_str(),
+        }
+    }
+}
+
 impl From<Actor> for String {
     fn from(a: Actor) -> String {
-        match a {
-            Actor::Applicant => "pemohon".into(),
-            Actor::External => "external".into(),
-            Actor::Staff(r) => r.as_str().into(),
-        }
+        a.as_str().into()
     }
 }
 

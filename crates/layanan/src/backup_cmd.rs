@@ -98,7 +98,7 @@ pub async fn restore(cfg: &Config, dir: &Path, force: bool) -> Result<ExitCode, 
 /// Opens a copy of the backup (never the backup itself) and verifies its
 /// audit chains.
 async fn check_sqlite_backup(backup: &Path) -> Result<(), String> {
-    let scratch = store::testing::TempDir::new("layanan-restore");
+    let scratch = store::scratch::TempDir::new("layanan-restore");
     let copy = scratch.0.join(SQLITE_FILE);
     std::fs::copy(backup, &copy).map_err(|e| e.to_string())?;
     let store = store::connect(&format!("sqlite://{}", copy.display())).await.map_err(|e| e.to_string())?;

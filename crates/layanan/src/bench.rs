@@ -11,6 +11,7 @@
 
 use crate::config::Config;
 use clap::Args;
+use domain::Role;
 use reqwest::Client;
 use serde_json::{Value, json};
 use std::io::{Read, Write};
@@ -20,7 +21,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use store::Store;
-use store::testing::{DropDatabase, TempDir};
+use store::scratch::{DropDatabase, TempDir};
 
 #[derive(Args)]
 pub struct BenchArgs {
@@ -75,7 +76,7 @@ const QUICK: Size = Size {
 /// dinas → operator).
 const OFFICE: &str = "16.06";
 const SERVICE: &str = "ktp-el";
-const ROLES: [&str; 4] = ["operator", "verifikator", "validator", "kepala_dinas"];
+const ROLES: [Role; 4] = [Role::Operator, Role::Verifikator, Role::Validator, Role::KepalaDinas];
 /// Concurrent clients: case actors, and intake connections.
 const ACTORS: usize = 32;
 const INTAKE_CONNECTIONS: usize = 64;
@@ -183,7 +184,7 @@ async fn scratch_database(
 ) -> Result<(String, Option<DropDatabase>), String> {
     match database {
         Some(server) if server.starts_with("postgres") => {
-            let (url, guard) = store::testing::scratch_postgres_database(server, "layanan_bench")
+            let (url, guard) = store::scratch::scratch_postgres_database(server, "layanan_bench")
                 .await
                 .map_err(|e| format!("PostgreSQL at {server}: {e}"))?;
             Ok((url, Some(guard)))
@@ -283,7 +284,7 @@ async fn staff_tokens(http: &Client, base: &str, store: &dyn Store) -> Result<Ve
             username: username.clone(),
             display_name: format!("Bench {role}"),
             password_hash: hash.clone(),
-            role: role.into(),
+            role,
             office: OFFICE.into(),
             unit: None,
             nip: None,

@@ -59,7 +59,7 @@ pub async fn run(cfg: &Config, cmd: UserCommand) -> Result<ExitCode, String> {
         display_name: name.unwrap_or_else(|| username.clone()),
         username,
         password_hash,
-        role: role.as_str().into(),
+        role,
         office,
         unit,
         nip,

@@ -441,11 +441,11 @@ async fn backup_and_restore_sqlite() {
 #[tokio::test]
 async fn backup_and_restore_postgres() {
     let Some(server) = store::testing::postgres_url() else { return };
-    let (db, _drop) = store::testing::scratch_postgres_database(&server, "layanan_test").await.unwrap();
+    let (db, _drop) = store::scratch::scratch_postgres_database(&server, "layanan_test").await.unwrap();
     let dir = TempDir::new("backup-pg");
     backup_and_restore_on(&db, &dir.0).await;
     // Into an empty database: the same rows, table by table.
-    let (empty, _drop2) = store::testing::scratch_postgres_database(&server, "layanan_test").await.unwrap();
+    let (empty, _drop2) = store::scratch::scratch_postgres_database(&server, "layanan_test").await.unwrap();
     let folder = dir.0.join("cadangan");
     let r = run(&["restore", folder.to_str().unwrap(), "--force"], &empty, None);
     assert!(r.status.success(), "{}", text(&r));

@@ -206,7 +206,7 @@ async fn crash_on(db: &str) {
             (last.to_status.as_str(), last.to_step.as_deref()),
             (case.status.as_str(), case.current_step.as_deref())
         );
-        assert!(case.status != "submitted" || case.current_step.is_some());
+        assert!(case.status != domain::Status::Submitted || case.current_step.is_some());
     }
     drop(store);
     // Personal data stays out of the logs, even under load and errors.
@@ -253,7 +253,7 @@ async fn acknowledged_writes_survive_sigkill_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_writes_survive_sigkill_postgres() {
     let Some(server) = store::testing::postgres_url() else { return };
-    let (url, _drop) = store::testing::scratch_postgres_database(&server, "layanan_test").await.unwrap();
+    let (url, _drop) = store::scratch::scratch_postgres_database(&server, "layanan_test").await.unwrap();
     crash_on(&url).await;
 }
 

@@ -2,6 +2,7 @@
 //! `domain::case`; the web layer computes a `CaseChange` and the store
 //! applies it with its journal row, audit row and notifications at once.
 
+use domain::{Applicant, Status};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -13,7 +14,8 @@ pub struct Case {
     pub service: String,
     pub standard_version: i64,
     pub channel: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
     pub current_step: Option<String>,
     /// The current step's actor: a role name, `pemohon` or `external`.
     pub current_actor: Option<String>,
@@ -21,9 +23,10 @@ pub struct Case {
     /// Optimistic-lock counter: every change adds one.
     pub version: i64,
     pub applicant_name: String,
-    /// JSON: name, nik, phone, email, organisation.
+    /// Stored as JSON text; personal data, never serialised out.
     #[serde(skip)]
-    pub applicant: String,
+    #[sqlx(try_from = "String")]
+    pub applicant: Applicant,
     /// JSON object of the standard's form fields.
     pub fields: String,
     pub created_by: String,
@@ -54,11 +57,11 @@ pub struct NewCase {
     pub service: String,
     pub standard_version: i64,
     pub channel: String,
-    pub status: String,
+    pub status: Status,
     pub current_step: Option<String>,
     pub current_actor: Option<String>,
     pub applicant_name: String,
-    pub applicant: String,
+    pub applicant: Applicant,
     pub fields: String,
     pub created_by: String,
     /// When the application was received: the instant its clocks start from.
@@ -73,7 +76,7 @@ pub struct NewCase {
 /// The new values of a case's mutable columns after an action.
 #[derive(Debug, Clone, Default)]
 pub struct CaseChange {
-    pub status: String,
+    pub status: Status,
     pub current_step: Option<String>,
     pub current_actor: Option<String>,
     pub assignee: Option<String>,
@@ -90,7 +93,7 @@ impl CaseChange {
     /// Starts from the case as it is.
     pub fn from_case(c: &Case) -> CaseChange {
         CaseChange {
-            status: c.status.clone(),
+            status: c.status,
             current_step: c.current_step.clone(),
             current_actor: c.current_actor.clone(),
             assignee: c.assignee.clone(),
@@ -278,7 +281,14 @@ impl WorklistQuery {
         let mut f = String::new();
         match &self.status {
             Some(st) => f += &format!(" AND status = {}", sql.arg(Arg::Text(st.clone()))),
-            None => f += " AND status IN ('submitted', 'in_progress', 'returned')",
+            None => {
+                let open: Vec<String> = Status::ALL
+                    .iter()
+                    .filter(|s| !s.is_final())
+                    .map(|s| format!("'{}'", s.as_str()))
+                    .collect();
+                f += &format!(" AND status IN ({})", open.join(", "));
+            }
         }
         if let Some(v) = &self.channel {
             f += &format!(" AND channel = {}", sql.arg(Arg::Text(v.clone())));
@@ -400,7 +410,7 @@ impl CaseFill {
              INSERT INTO cases (tracking_code, office, service, standard_version, channel, status, current_step, \
              current_actor, version, applicant_name, applicant, fields, created_by, created_at, updated_at, due_at, \
              step_started_at, step_due_at, escalate_at) \
-             SELECT 'B' || n, $3, $4, $5, $6, 'in_progress', {}, {}, 1, 'Pemohon ' || n, '{{}}', '{{}}', 'bench', \
+             SELECT 'B' || n, $3, $4, $5, $6, 'in_progress', {}, {}, 1, 'Pemohon ' || n, '{{\"name\":\"Pemohon\"}}', '{{}}', 'bench', \
              s, s, d + 86400000, s, d, s + (d - s) * 4 / 5 FROM u",
             pick(0),
             pick(k)
@@ -427,9 +437,9 @@ pub fn escalation_level(started: i64, due: i64, now: i64) -> i32 {
 
 /// When the sweep first looks at a case in this state: the step's level 1
 /// moment, for a running timed step; never otherwise.
-pub(crate) fn first_escalation(status: &str, started: Option<i64>, due: Option<i64>) -> Option<i64> {
-    match (status, started, due) {
-        ("submitted" | "in_progress", Some(s), Some(d)) => Some(escalation_at(s, d, 1)),
+pub(crate) fn first_escalation(status: Status, started: Option<i64>, due: Option<i64>) -> Option<i64> {
+    match (started, due) {
+        (Some(s), Some(d)) if status.is_active() => Some(escalation_at(s, d, 1)),
         _ => None,
     }
 }
@@ -482,9 +492,9 @@ mod tests {
 
     #[test]
     fn only_running_timed_steps_are_swept() {
-        assert_eq!(first_escalation("in_progress", Some(0), Some(100)), Some(80));
-        assert_eq!(first_escalation("returned", Some(0), Some(100)), None);
-        assert_eq!(first_escalation("submitted", Some(0), None), None);
-        assert_eq!(first_escalation("completed", Some(0), Some(100)), None);
+        assert_eq!(first_escalation(Status::InProgress, Some(0), Some(100)), Some(80));
+        assert_eq!(first_escalation(Status::Returned, Some(0), Some(100)), None);
+        assert_eq!(first_escalation(Status::Submitted, Some(0), None), None);
+        assert_eq!(first_escalation(Status::Completed, Some(0), Some(100)), None);
     }
 }

@@ -95,7 +95,7 @@ mod tests {
 
     #[test]
     fn files_round_trip_by_content_and_types_come_from_bytes() {
-        let dir = crate::testing::TempDir::new("files");
+        let dir = crate::scratch::TempDir::new("files");
         let fs = DiskFiles::new(&dir.0);
         let sha = fs.put(b"%PDF-1.7 hello").unwrap();
         assert_eq!(fs.put(b"%PDF-1.7 hello").unwrap(), sha, "same content, same address");

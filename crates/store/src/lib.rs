@@ -14,7 +14,9 @@ pub mod files;
 mod migrate;
 mod postgres;
 pub mod reference;
+pub mod scratch;
 mod sqlite;
+#[cfg(feature = "testing")]
 pub mod testing;
 
 pub use audit::{AuditEntry, AuditKind, AuditReport, NewAudit};
@@ -100,8 +102,7 @@ pub struct Office {
     /// `province` or `kab_kota`.
     pub level: String,
     pub parent: Option<String>,
-    /// `WIB`, `WITA` or `WIT`.
-    pub time_zone: String,
+    pub time_zone: domain::TimeZone,
     pub address: String,
     pub phone: Option<String>,
     pub website: Option<String>,
@@ -137,7 +138,8 @@ pub struct User {
     pub id: i64,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: domain::Role,
     pub office: String,
     pub unit: Option<String>,
     /// NIP (civil servant number), printed on the letters they sign.
@@ -156,7 +158,7 @@ pub struct NewUser {
     pub display_name: String,
     /// An argon2id PHC string; the store never sees a password.
     pub password_hash: String,
-    pub role: String,
+    pub role: domain::Role,
     pub office: String,
     pub unit: Option<String>,
     pub nip: Option<String>,
@@ -271,10 +273,12 @@ pub trait Store: Send + Sync + 'static {
     // `layanan bench` only: the baseline and the large data sets.
     /// Creates the plain table of the raw insert baseline.
     async fn bench_prepare(&self) -> Result<()>;
-    /// One row into that table in its own durable transaction: what a case
-    /// action's cost is compared with.
+    /// One row into that table, durably and batched as case actions are
+    /// (SQLite's group commit; a transaction each on PostgreSQL): what a
+    /// case action's cost is compared with.
     async fn bench_raw_insert(&self, payload: &str) -> Result<()>;
-    /// Generates cases (see `CaseFill`); returns how many.
+    /// Generates cases (see `CaseFill`), each with its journal row and an
+    /// audit row, as a real data set has; returns how many cases.
     async fn bench_fill_cases(&self, fill: &CaseFill) -> Result<u64>;
     /// The escalation levels already fired for a case's step (a read, so a
     /// sweep writes only what is new).
@@ -310,6 +314,8 @@ pub trait Store: Send + Sync + 'static {
         limit: i64,
     ) -> Result<Vec<Notification>>;
     async fn mark_notification_sent(&self, id: i64, now: i64) -> Result<()>;
+    /// Notifications not yet delivered, per channel (the outbox depth).
+    async fn outbox_pending(&self) -> Result<Vec<(String, i64)>>;
 
     // Data subject rights (UU 27/2022).
     /// Records a citizen's request for the access log of a case, with the

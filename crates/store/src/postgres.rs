@@ -57,6 +57,14 @@ impl PgStore {
         Ok(case)
     }
 
+    /// The bench baseline's row, in its own transaction like each action.
+    pub(crate) async fn commit_raw(&self, payload: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        Self::insert_raw(&mut tx, payload).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub(crate) async fn commit_update(
         &self,
         id: i64,

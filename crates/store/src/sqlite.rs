@@ -23,12 +23,20 @@ pub struct SqliteStore {
 /// A case write waiting for the group writer, and who waits for its end.
 struct Action {
     write: CaseWrite,
-    done: tokio::sync::oneshot::Sender<Result<Case>>,
+    /// The case written (`None` for the bench's raw row).
+    done: tokio::sync::oneshot::Sender<Result<Option<Case>>>,
 }
 
 enum CaseWrite {
     Create(Box<CaseCreate>),
-    Update { id: i64, version: i64, update: Box<CaseUpdate> },
+    Update {
+        id: i64,
+        version: i64,
+        update: Box<CaseUpdate>,
+    },
+    /// `layanan bench`'s baseline: one plain row, batched like the rest so
+    /// the ratio measures the engine, not the batching.
+    Raw(String),
 }
 
 /// Most actions one commit carries.
@@ -64,15 +72,25 @@ impl SqliteStore {
     /// while the previous commit was being flushed; answered only once its
     /// commit is durable.
     pub(crate) async fn commit_update(&self, id: i64, version: i64, update: CaseUpdate) -> Result<Case> {
-        self.commit(CaseWrite::Update { id, version, update: Box::new(update) }).await
+        self.commit_case(CaseWrite::Update { id, version, update: Box::new(update) }).await
     }
 
     /// A new case, committed in a group like the actions.
     pub(crate) async fn commit_create(&self, new: CaseCreate) -> Result<Case> {
-        self.commit(CaseWrite::Create(Box::new(new))).await
+        self.commit_case(CaseWrite::Create(Box::new(new))).await
     }
 
-    async fn commit(&self, write: CaseWrite) -> Result<Case> {
+    pub(crate) async fn commit_raw(&self, payload: &str) -> Result<()> {
+        self.commit(CaseWrite::Raw(payload.to_string())).await.map(|_| ())
+    }
+
+    async fn commit_case(&self, write: CaseWrite) -> Result<Case> {
+        self.commit(write)
+            .await?
+            .ok_or_else(|| StoreError::Invalid("the writer answered without a case".into()))
+    }
+
+    async fn commit(&self, write: CaseWrite) -> Result<Option<Case>> {
         let (done, answer) = tokio::sync::oneshot::channel();
         let writer_gone = || StoreError::Unavailable("the case writer has stopped".into());
         self.actions.send(Action { write, done }).await.map_err(|_| writer_gone())?;
@@ -148,9 +166,12 @@ async fn group_commit(pool: SqlitePool, mut queue: tokio::sync::mpsc::Receiver<A
                         continue;
                     }
                     let applied = match a.write {
-                        CaseWrite::Create(new) => SqliteStore::apply_create(&mut tx, *new).await,
+                        CaseWrite::Create(new) => SqliteStore::apply_create(&mut tx, *new).await.map(Some),
                         CaseWrite::Update { id, version, update } => {
-                            SqliteStore::apply_update(&mut tx, id, version, *update).await
+                            SqliteStore::apply_update(&mut tx, id, version, *update).await.map(Some)
+                        }
+                        CaseWrite::Raw(payload) => {
+                            SqliteStore::insert_raw(&mut tx, &payload).await.map(|()| None)
                         }
                     };
                     match applied {

@@ -37,7 +37,7 @@ fn office(code: &str, parent: Option<&str>) -> Office {
         name: format!("Dinas {code}"),
         level: if parent.is_some() { "kab_kota" } else { "province" }.into(),
         parent: parent.map(Into::into),
-        time_zone: "WIB".into(),
+        time_zone: domain::TimeZone::Wib,
         address: "tidak dinyatakan".into(),
         phone: None,
         website: None,
@@ -54,7 +54,7 @@ fn user(name: &str, office: &str) -> NewUser {
         username: name.into(),
         display_name: name.to_uppercase(),
         password_hash: "$argon2id$fake".into(),
-        role: "verifikator".into(),
+        role: domain::Role::Verifikator,
         office: office.into(),
         unit: None,
         nip: None,
@@ -254,11 +254,17 @@ fn new_case(code: &str, actor: &str, step_due: Option<i64>) -> store::NewCase {
         service: "ktp-el".into(),
         standard_version: 1,
         channel: "counter".into(),
-        status: "submitted".into(),
+        status: domain::Status::Submitted,
         current_step: Some("2".into()),
         current_actor: Some(actor.into()),
         applicant_name: "Siti".into(),
-        applicant: "{}".into(),
+        applicant: domain::Applicant {
+            name: "Siti".into(),
+            nik: Some("1606015708900001".into()),
+            phone: None,
+            email: None,
+            organisation: None,
+        },
         fields: "{}".into(),
         created_by: "op".into(),
         created_at: now_ms(),
@@ -295,7 +301,7 @@ contract!(cases_change_only_at_the_expected_version, |store, url| {
         .unwrap();
     assert_eq!((c.version, c.status.as_str()), (1, "submitted"));
     let mut ch = store::CaseChange::from_case(&c);
-    ch.status = "in_progress".into();
+    ch.status = domain::Status::InProgress;
     ch.current_step = Some("3".into());
     let c2 = store.update_case(c.id, 1, upd(&ch)).await.unwrap();
     assert_eq!((c2.version, c2.current_step.as_deref()), (2, Some("3")));
@@ -513,8 +519,17 @@ contract!(bench_cases_are_generated_by_the_database, |store, url| {
     };
     let list = store.worklist(&q).await.unwrap();
     assert_eq!(list.total, 5);
-    assert!(list.cases.iter().all(|c| c.current_step.as_deref() == Some("3") && c.status == "in_progress"));
-    assert!(store.case_by_tracking("B7").await.unwrap().is_some());
+    assert!(
+        list.cases
+            .iter()
+            .all(|c| c.current_step.as_deref() == Some("3") && c.status == domain::Status::InProgress)
+    );
+    let b7 = store.case_by_tracking("B7").await.unwrap().unwrap();
+    let journal = store.journal(b7.id).await.unwrap();
+    assert_eq!((journal.len(), journal[0].action.as_str()), (1, "submit"), "each case has its journal row");
+    assert_eq!(b7.applicant.name, "Pemohon", "the generated applicant reads back");
+    // The generated audit rows sit on a chain of their own.
+    assert!(store.audit_chains().await.unwrap().contains(&99));
     // First escalation moments lie in the window after `now`, and agree
     // with each case's step times.
     assert!(store.cases_to_escalate(1_000_999, 100).await.unwrap().is_empty());

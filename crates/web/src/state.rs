@@ -2,8 +2,8 @@
 //! the rate limiters and the request counters.
 
 use crate::ratelimit::RateLimiter;
-use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 /// Web settings; the binary fills them from `layanan.toml` and `LAYANAN_*`.
@@ -35,7 +35,9 @@ pub struct AppState {
     pub(crate) login_limiter: Arc<RateLimiter>,
     /// Public forms (applications, applicant actions) per client address.
     pub(crate) public_limiter: Arc<RateLimiter>,
-    pub(crate) metrics: Arc<Metrics>,
+    /// Renders what the `metrics` facade recorded, for `/metrics`.
+    pub(crate) metrics: PrometheusHandle,
+    pub(crate) started: Instant,
 }
 
 impl AppState {
@@ -45,7 +47,8 @@ impl AppState {
             login_limiter: Arc::new(RateLimiter::per_minute(config.login_per_minute)),
             public_limiter: Arc::new(RateLimiter::per_minute(config.public_per_minute)),
             config: Arc::new(config),
-            metrics: Arc::new(Metrics::default()),
+            metrics: prometheus(),
+            started: Instant::now(),
         }
     }
 
@@ -61,14 +64,26 @@ impl AppState {
     }
 }
 
-/// Counters for `/metrics`, kept by a middleware.
-pub(crate) struct Metrics {
-    pub started: Instant,
-    pub requests: [AtomicU64; 5],
-}
+/// Request latency buckets, in seconds: a page or an API call should take
+/// milliseconds; the top buckets catch a stall.
+const LATENCY_BUCKETS: &[f64] = &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
 
-impl Default for Metrics {
-    fn default() -> Metrics {
-        Metrics { started: Instant::now(), requests: Default::default() }
-    }
+/// The process's Prometheus recorder. The `metrics` facade has one global
+/// recorder, so it is installed once and every `AppState` of the process
+/// (tests run several) renders the same one.
+fn prometheus() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let builder = PrometheusBuilder::new()
+                .set_buckets_for_metric(Matcher::Suffix("duration_seconds".into()), LATENCY_BUCKETS)
+                .unwrap_or_else(|_| PrometheusBuilder::new());
+            // Another recorder installed first (none is, in this program):
+            // keep serving with one of our own that nothing records into.
+            builder.install_recorder().unwrap_or_else(|e| {
+                tracing::error!(error = %e, "metrics recorder not installed");
+                PrometheusBuilder::new().build_recorder().handle()
+            })
+        })
+        .clone()
 }

@@ -127,9 +127,19 @@ async fn ops_endpoints_and_security_headers() {
     let app = TestApp::sqlite().await;
     assert_eq!(app.get_text("/healthz", None).await, (200, "ok".to_string()));
     assert_eq!(app.get_text("/readyz", None).await.0, 200);
+    assert_eq!(app.get_json("/api/v1/offices", None).await.0, 200);
     let (_, metrics) = app.get_text("/metrics", None).await;
-    assert!(metrics.contains("layanan_http_responses_total{class=\"2xx\"}"));
-    assert!(metrics.contains("layanan_standards_loaded 15"));
+    assert!(metrics.contains("layanan_standards_loaded 15"), "{metrics}");
+    // Per route (the pattern, never an id), with a latency histogram.
+    assert!(
+        metrics.contains("layanan_http_requests_total{route=\"/api/v1/offices\",class=\"2xx\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics
+            .contains("layanan_http_request_duration_seconds_bucket{route=\"/api/v1/offices\",le=\"0.005\"}")
+    );
+    assert!(metrics.contains("layanan_outbox_pending{channel=\"email\"}"), "the outbox depth is reported");
     let res = app.http.get(app.url("/")).send().await.unwrap();
     let h = res.headers();
     assert_eq!(h["x-frame-options"], "DENY");

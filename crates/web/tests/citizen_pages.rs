@@ -132,7 +132,7 @@ async fn apply_online_then_track_and_resubmit() {
         .unwrap();
     assert_eq!(ok.status(), 303);
     let case = app.db.store.case(case.id).await.unwrap().unwrap();
-    assert_eq!(case.status, "in_progress");
+    assert_eq!(case.status, domain::Status::InProgress);
     let files = app.db.store.case_files(case.id).await.unwrap();
     assert_eq!(files.len(), 4, "the new file is added to the case");
     assert_eq!(files[3].filename, "akta-baru.pdf");

@@ -21,7 +21,7 @@ async fn a_receipt_is_issued_signed_verifiable_and_revocable() {
         username: "muba.op".into(),
         display_name: "Rahmat Hidayat".into(),
         password_hash: app::accounts::hash_password(PASSWORD).unwrap(),
-        role: "operator".into(),
+        role: domain::Role::Operator,
         office: "16.06".into(),
         unit: None,
         nip: Some("19800101 200501 1 001".into()),

@@ -7,10 +7,12 @@ use crate::App;
 use crate::Error;
 use crate::accounts::Principal;
 
+use domain::Role;
+use domain::applicant::check_fields;
 use domain::case::{self, Action, CaseView, Clock, Party, Request, Status};
 use domain::standard::{Actor, Standard};
-use domain::{Nik, Role};
-use serde::{Deserialize, Serialize};
+pub use domain::{Applicant, Organisation};
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use store::{Case, CaseChange, NewCase, NewCaseFile, NewJournal, NewNotification};
 
@@ -86,33 +88,6 @@ fn check_required_uploads(std: &Standard, channel: &str, uploads: &[Upload]) -> 
     Ok(())
 }
 
-/// An organisation applying (OPD, company, kab/kota office, instansi).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Organisation {
-    pub name: String,
-    /// `opd`, `company`, `kab_kota_office`, `instansi`.
-    #[serde(default)]
-    pub kind: Option<String>,
-    #[serde(default)]
-    pub contact_person: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Applicant {
-    pub name: String,
-    /// Required for a person; an organisation's contact may give one.
-    #[serde(default)]
-    pub nik: Option<String>,
-    #[serde(default)]
-    pub phone: Option<String>,
-    #[serde(default)]
-    pub email: Option<String>,
-    #[serde(default)]
-    pub organisation: Option<Organisation>,
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Submission {
@@ -131,83 +106,7 @@ pub fn is_self_service(channel: &str) -> bool {
 
 fn actor_name(std: &Standard, step: Option<&str>) -> Option<String> {
     let s = std.steps.iter().find(|s| Some(s.id.as_str()) == step)?;
-    Some(match s.actor {
-        Actor::Applicant => "pemohon".into(),
-        Actor::External => "external".into(),
-        Actor::Staff(r) => r.as_str().into(),
-    })
-}
-
-/// Checks the applicant: a person needs a structurally valid NIK; an
-/// organisation needs its name.
-fn check_applicant(a: &Applicant) -> Result<(), Error> {
-    let name = a.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(Error::invalid(
-            "applicant.name",
-            "the applicant's name is required (at most 200 characters)",
-        ));
-    }
-    match (&a.nik, &a.organisation) {
-        (Some(nik), _) => {
-            Nik::parse(nik.trim()).map_err(|e| Error::invalid("applicant.nik", e.to_string()))?;
-        }
-        (None, Some(org)) if !org.name.trim().is_empty() => {}
-        (None, Some(_)) => {
-            return Err(Error::invalid("applicant.organisation.name", "the organisation's name is required"));
-        }
-        (None, None) => {
-            return Err(Error::invalid("applicant.nik", "a person applying gives their NIK (16 digits)"));
-        }
-    }
-    if let Some(p) = &a.phone
-        && !p.trim().is_empty()
-        && !p.trim().chars().all(|c| c.is_ascii_digit() || "+ -()".contains(c))
-    {
-        return Err(Error::invalid("applicant.phone", "a phone number has digits, spaces, +, - and () only"));
-    }
-    if let Some(e) = &a.email
-        && !e.trim().is_empty()
-        && !(e.contains('@') && e.contains('.'))
-    {
-        return Err(Error::invalid("applicant.email", "not an email address"));
-    }
-    Ok(())
-}
-
-/// Checks the form fields against the standard's definitions.
-fn check_fields(std: &Standard, fields: &Map<String, Value>) -> Result<(), Error> {
-    for key in fields.keys() {
-        if !std.fields.iter().any(|f| &f.code == key) {
-            return Err(Error::invalid(&format!("fields.{key}"), "this service has no such field"));
-        }
-    }
-    for f in &std.fields {
-        let field = format!("fields.{}", f.code);
-        let text = match fields.get(&f.code) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.trim().to_string()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            Some(_) => return Err(Error::invalid(&field, "give text or a number")),
-        }
-        .filter(|s| !s.is_empty());
-        let Some(text) = text else {
-            if f.required {
-                return Err(Error::invalid(&field, format!("`{}` is required", f.label)));
-            }
-            continue;
-        };
-        let ok = match f.kind.as_str() {
-            "number" => text.parse::<f64>().is_ok_and(f64::is_finite),
-            "date" => chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").is_ok(),
-            "email" => text.contains('@'),
-            _ => text.chars().count() <= 5_000,
-        };
-        if !ok {
-            return Err(Error::invalid(&field, format!("`{}` must be a valid {}", f.label, f.kind)));
-        }
-    }
-    Ok(())
+    Some(s.actor.as_str().into())
 }
 
 /// Messages to the applicant, by whatever contact they gave. WhatsApp and
@@ -247,7 +146,7 @@ pub async fn submit(
         let who = by.ok_or(Error::Unauthorized)?;
         who.require(&[Role::Operator], std.office.as_str())?;
     }
-    check_applicant(&sub.applicant)?;
+    sub.applicant.check()?;
     check_fields(&std, &sub.fields)?;
     for u in uploads {
         check_upload(&std, u, app.config.max_upload_bytes)?;
@@ -258,20 +157,19 @@ pub async fn submit(
     let mut ch = CaseChange::default();
     clock::start_step(&cal, now, step_limit(&std, Some(&first)), &mut ch);
     let code = tracking_code();
-    let creator = by.map_or_else(|| "pemohon".to_string(), |u| u.user.username.clone());
+    let creator = by.map_or_else(|| Actor::Applicant.as_str().to_string(), |u| u.user.username.clone());
     let files = store_uploads(app, &std, uploads, &creator).await?;
-    let applicant = serde_json::to_string(&sub.applicant).map_err(Error::internal)?;
     let new = NewCase {
         tracking_code: code.clone(),
         office: std.office.to_string(),
         service: std.slug.clone(),
         standard_version: i64::from(std.version),
         channel: sub.channel.clone(),
-        status: Status::Submitted.as_str().into(),
+        status: Status::Submitted,
         current_step: Some(first.clone()),
         current_actor: actor_name(&std, Some(&first)),
         applicant_name: sub.applicant.name.trim().to_string(),
-        applicant,
+        applicant: sub.applicant.clone(),
         fields: Value::Object(sub.fields.clone()).to_string(),
         created_by: creator.clone(),
         created_at: clock::ms(now),
@@ -299,6 +197,7 @@ pub async fn submit(
     let notes = tell_applicant(&new.office, &sub.applicant, "Permohonan diterima", &body);
     let receipt = receipt(app, &std, &new, &code, &due, by).await?;
     let case = app.store.create_case(&new, &[journal], &notes, vec![receipt]).await?;
+    metrics::counter!("layanan_applications_total", "channel" => case.channel.clone()).increment(1);
     crate::documents::wake_producer(app);
     Ok(case)
 }
@@ -382,11 +281,10 @@ pub async fn act(
         return Err(Error::invalid("note", "at most 5000 characters"));
     }
     let std = standard_of(app, &case.office, &case.service, case.standard_version).await?;
-    let status: Status = case.status.parse().map_err(Error::internal)?;
     let view = CaseView {
         office: &case.office,
         channel: &case.channel,
-        status,
+        status: case.status,
         current_step: case.current_step.as_deref(),
         assignee: case.assignee.as_deref(),
     };
@@ -402,7 +300,7 @@ pub async fn act(
     let now = app.now();
     let cal = clock::calendar(app, &case.office).await?;
     let mut ch = CaseChange::from_case(case);
-    ch.status = t.status.as_str().into();
+    ch.status = t.status;
     ch.current_step = t.step.clone();
     ch.current_actor = actor_name(&std, t.step.as_deref());
     if let Some(a) = &t.assignee {
@@ -417,15 +315,15 @@ pub async fn act(
         Clock::Stop => ch.finished_at = Some(clock::ms(now)),
     }
     let actor = match party {
-        Party::Applicant => "pemohon".to_string(),
+        Party::Applicant => Actor::Applicant.as_str().to_string(),
         Party::Staff { username, .. } => username.clone(),
     };
     let journal = NewJournal {
         actor,
         on_behalf: t.on_behalf,
         action: action.as_str().into(),
-        from_status: Some(case.status.clone()),
-        to_status: ch.status.clone(),
+        from_status: Some(case.status.as_str().into()),
+        to_status: ch.status.as_str().into(),
         from_step: case.current_step.clone(),
         to_step: ch.current_step.clone(),
         note: input.note.clone().filter(|n| !n.trim().is_empty()),
@@ -442,15 +340,13 @@ pub async fn act(
         docs.push(step_document(app, &std, case, step, kind, party, input).await?);
     }
     let notes = match applicant_message(&std, case, t.status, action, input.note.as_deref()) {
-        Some((subject, body)) => {
-            let applicant: Applicant = serde_json::from_str(&case.applicant).map_err(Error::internal)?;
-            tell_applicant(&case.office, &applicant, subject, &body)
-        }
+        Some((subject, body)) => tell_applicant(&case.office, &case.applicant, subject, &body),
         None => Vec::new(),
     };
     let update = store::CaseUpdate { change: ch, journal, notes, files, docs };
     let issues = !update.docs.is_empty();
     let case = app.store.update_case(case.id, input.expected_version, update).await?;
+    metrics::counter!("layanan_case_actions_total", "action" => action.as_str()).increment(1);
     if issues {
         crate::documents::wake_producer(app);
     }
@@ -494,8 +390,8 @@ async fn check_assignee(app: &App, case: &Case, std: &Standard, who: &str) -> Re
     let role =
         std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref()).map(|s| s.actor);
     let fits = match role {
-        Some(Actor::Staff(r)) => user.role == r.as_str(),
-        _ => user.role == Role::Operator.as_str(),
+        Some(Actor::Staff(r)) => user.role == r,
+        _ => user.role == Role::Operator,
     };
     if fits {
         Ok(())
@@ -516,8 +412,7 @@ async fn step_document(
 ) -> Result<store::DocumentDraft, Error> {
     let doc =
         domain::document::kind(kind).ok_or_else(|| Error::internal(format!("no document kind `{kind}`")))?;
-    let applicant: Applicant = serde_json::from_str(&case.applicant).map_err(Error::internal)?;
-    let who = applicant.organisation.as_ref().map_or_else(|| applicant.name.clone(), |o| o.name.clone());
+    let who = case.applicant.display_name().to_string();
     let office = app.store.office(&case.office).await?.map(|o| o.name).unwrap_or_default();
     let reference = app
         .store
@@ -565,7 +460,7 @@ async fn step_document(
     };
     let actor = match party {
         Party::Staff { username, .. } => username.as_str(),
-        Party::Applicant => "pemohon",
+        Party::Applicant => Actor::Applicant.as_str(),
     };
     crate::documents::draft(app, &case.office, actor, content).await
 }

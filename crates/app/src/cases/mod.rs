@@ -7,6 +7,7 @@ pub mod clock;
 pub mod engine;
 pub mod retention;
 pub mod sweep;
+pub mod views;
 
 pub use engine::{Applicant, Submission, Upload, act, submit};
 

@@ -33,6 +33,7 @@ pub async fn sweep(app: &App) -> Result<SweepReport, Error> {
         }
     }
     let fired = if batch.is_empty() { 0 } else { app.store.escalate(&batch).await? };
+    metrics::counter!("layanan_escalations_total").increment(fired as u64);
     Ok(SweepReport { checked: cases.len(), fired })
 }
 
@@ -88,8 +89,8 @@ fn level(case: &Case, std: &domain::Standard, step: &domain::standard::Step, lvl
     let journal = NewJournal {
         actor: "system".into(),
         action: "escalate".into(),
-        from_status: Some(case.status.clone()),
-        to_status: case.status.clone(),
+        from_status: Some(case.status.as_str().into()),
+        to_status: case.status.as_str().into(),
         from_step: Some(step.id.clone()),
         to_step: Some(step.id.clone()),
         note: Some(format!("level {lvl}: {subject} -> {recipient}")),

@@ -5,8 +5,9 @@ use super::multipart;
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::ApiError;
 use crate::state::AppState;
-use app::cases::engine::{ActionInput, Applicant, masked_name};
-use app::cases::{self, Submission, Upload, standard_of};
+use app::cases::engine::ActionInput;
+use app::cases::views::TrackView;
+use app::cases::{self, Submission, Upload};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -123,56 +124,10 @@ async fn track(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(code): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TrackView>, ApiError> {
     state.public_rate(&headers, addr)?;
     let c = by_code(&state, &code).await?;
-    Ok(Json(track_view(&state, &c).await?))
-}
-
-pub(crate) async fn track_view(state: &AppState, c: &Case) -> Result<Value, ApiError> {
-    let std = standard_of(&state.app, &c.office, &c.service, c.standard_version).await?;
-    let steps: Vec<_> = std.steps_for(&c.channel).collect();
-    let current = c.current_step.as_deref().and_then(|id| steps.iter().position(|s| s.id == id));
-    let finished = c.status == "completed";
-    let steps: Vec<Value> = steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let state = match current {
-                _ if finished => "done",
-                Some(p) if i < p => "done",
-                Some(p) if i == p => "current",
-                _ => "pending",
-            };
-            json!({"id": s.id, "no": s.no, "description": s.description, "duration": s.duration.as_ref().map(ToString::to_string), "state": state})
-        })
-        .collect();
-    // What is missing, when it was returned: the note of the last return.
-    let missing = if c.status == "returned" {
-        state
-            .app
-            .store
-            .journal(c.id)
-            .await?
-            .into_iter()
-            .rev()
-            .find(|j| j.action == "return")
-            .and_then(|j| j.note)
-    } else {
-        None
-    };
-    Ok(json!({
-        "tracking_code": c.tracking_code,
-        "service": format!("{}-{}", c.office, c.service),
-        "title": std.title,
-        "status": c.status,
-        "current_step": c.current_step,
-        "version": c.version,
-        "applicant": masked_name(&c.applicant_name),
-        "due_at": time(c.due_at, c),
-        "missing": missing,
-        "steps": steps,
-    }))
+    Ok(Json(app::cases::views::track(&state.app, &c).await?))
 }
 
 #[derive(Deserialize)]
@@ -193,7 +148,7 @@ async fn track_action(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
     req: Request,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TrackView>, ApiError> {
     state.public_rate(req.headers(), addr)?;
     let (body, uploads): (ApplicantAction, Vec<Upload>) = if is_multipart(req.headers()) {
         let m = Multipart::from_request(req, &state)
@@ -211,7 +166,7 @@ async fn track_action(
         (b, Vec::new())
     };
     let updated = applicant_act(&state, &code, body, &uploads).await?;
-    Ok(Json(track_view(&state, &updated).await?))
+    Ok(Json(app::cases::views::track(&state.app, &updated).await?))
 }
 
 /// An applicant's action after checking the second factor.
@@ -239,9 +194,9 @@ pub(crate) async fn applicant_act(
 
 /// The NIK given must be the applicant's; any mismatch looks the same.
 pub(crate) fn verify_applicant(c: &Case, nik: &str) -> Result<(), ApiError> {
-    let a: Applicant = serde_json::from_str(&c.applicant).map_err(|_| ApiError::internal())?;
     let given = Nik::parse(nik.trim()).map_err(|e| ApiError::invalid("nik", e.to_string()))?;
-    let ok = a.nik.as_deref().is_some_and(|n| crate::auth::constant_time_eq(n.trim(), given.as_str()));
+    let ok =
+        c.applicant.nik.as_deref().is_some_and(|n| crate::auth::constant_time_eq(n.trim(), given.as_str()));
     if ok { Ok(()) } else { Err(ApiError::forbidden("the NIK does not match this application")) }
 }
 
@@ -348,14 +303,13 @@ pub(crate) async fn staff_case(state: &AppState, user: &CurrentUser, id: i64) ->
 }
 
 pub(crate) async fn case_detail(state: &AppState, user: &CurrentUser, c: &Case) -> Result<Value, ApiError> {
-    let applicant: Value = serde_json::from_str(&c.applicant).unwrap_or(Value::Null);
-    let nik = applicant["nik"].as_str().map(domain::nik::mask).unwrap_or_default();
+    let nik = c.applicant.nik.as_deref().map(domain::nik::mask).unwrap_or_default();
     let whose = format!("case:{} {nik}", c.id);
     state.app.store.log_access(&user.user.username, &whose, "case handling").await?;
     let mut v = summary(c, now_ms());
     v["office"] = json!(c.office);
     v["standard_version"] = json!(c.standard_version);
-    v["applicant"] = applicant;
+    v["applicant"] = json!(c.applicant);
     v["fields"] = serde_json::from_str(&c.fields).unwrap_or(Value::Null);
     v["finished_at"] = json!(time(c.finished_at, c));
     v["paused"] = json!(c.paused_at.is_some());

@@ -2,7 +2,7 @@
 //! fields, requirement uploads, consent), and track an application by its
 //! code, resubmitting or withdrawing with the NIK as second factor.
 
-use super::cases::{ApplicantAction, applicant_act, track_view};
+use super::cases::{ApplicantAction, applicant_act};
 use super::multipart;
 use super::portal::{NavUser, nav, render};
 use super::view::time_limit;
@@ -18,7 +18,7 @@ use axum::extract::{ConnectInfo, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use domain::Standard;
+use domain::{Standard, Status};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -238,7 +238,7 @@ async fn apply_submit(
 pub(super) struct StepLine {
     no: String,
     description: String,
-    state: String,
+    state: &'static str,
     state_label: &'static str,
 }
 
@@ -246,7 +246,7 @@ pub(super) struct TrackCase {
     code: String,
     title: String,
     applicant: String,
-    status: String,
+    status: &'static str,
     status_label: &'static str,
     due: String,
     missing: Option<String>,
@@ -271,8 +271,8 @@ struct TrackPage {
     documents: Vec<(String, String, String)>,
 }
 
-pub(super) fn status_label(lang: Lang, status: &str) -> &'static str {
-    lang.t(&format!("status_{status}"))
+pub(super) fn status_label(lang: Lang, status: Status) -> &'static str {
+    lang.t(&format!("status_{}", status.as_str()))
 }
 
 #[derive(Deserialize)]
@@ -338,7 +338,7 @@ async fn track_render(
                 status = StatusCode::NOT_FOUND;
             }
             Some(c) => {
-                let v = track_view(state, &c).await?;
+                let v = app::cases::views::track(&state.app, &c).await?;
                 let std =
                     app::cases::standard_of(&state.app, &c.office, &c.service, c.standard_version).await?;
                 page.documents = state
@@ -360,39 +360,32 @@ async fn track_render(
                     .filter(|r| r.upload)
                     .map(|r| (r.code.clone(), r.name.clone()))
                     .collect();
-                let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
                 page.case = Some(TrackCase {
-                    code: s("tracking_code"),
-                    title: s("title"),
-                    applicant: s("applicant"),
-                    status_label: status_label(lang, &c.status),
-                    status: c.status.clone(),
+                    status_label: status_label(lang, v.status),
+                    status: v.status.as_str(),
                     due: match c.due_at {
                         Some(_) => {
                             app::cases::clock::human(c.due_at, app::cases::clock::office_zone(&c.office))
                         }
                         None => std.sla.wording.clone(),
                     },
-                    missing: v["missing"].as_str().map(str::to_string),
-                    steps: v["steps"]
-                        .as_array()
-                        .map(|a| {
-                            a.iter()
-                                .map(|st| {
-                                    let state = st["state"].as_str().unwrap_or("pending").to_string();
-                                    StepLine {
-                                        no: st["no"].as_str().unwrap_or_default().into(),
-                                        description: st["description"].as_str().unwrap_or_default().into(),
-                                        state_label: lang.t(&format!("step_{state}")),
-                                        state,
-                                    }
-                                })
-                                .collect()
+                    steps: v
+                        .steps
+                        .into_iter()
+                        .map(|st| StepLine {
+                            state_label: lang.t(&format!("step_{}", st.state.as_str())),
+                            state: st.state.as_str(),
+                            no: st.no,
+                            description: st.description,
                         })
-                        .unwrap_or_default(),
-                    returned: c.status == "returned",
-                    open: !matches!(c.status.as_str(), "completed" | "rejected" | "withdrawn"),
-                    version: c.version,
+                        .collect(),
+                    returned: v.status == Status::Returned,
+                    open: !v.status.is_final(),
+                    code: v.tracking_code,
+                    title: v.title,
+                    applicant: v.applicant,
+                    missing: v.missing,
+                    version: v.version,
                 });
             }
         }

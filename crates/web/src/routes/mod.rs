@@ -19,11 +19,10 @@ pub(crate) mod view;
 
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use std::sync::atomic::Ordering;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Largest request body: a form with several requirement files of 5 MB.
@@ -46,7 +45,7 @@ pub(crate) fn router(state: AppState) -> Router {
         })
         .merge(ops::routes())
         .layer(middleware::from_fn(json_api_errors))
-        .layer(middleware::from_fn_with_state(state.clone(), count_requests))
+        .layer(middleware::from_fn(record_request))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
@@ -81,11 +80,17 @@ async fn strict_transport(State(state): State<AppState>, req: Request, next: Nex
     res
 }
 
-/// Counts responses by status class for `/metrics`.
-async fn count_requests(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// Requests by route and status class, and their latency by route, for
+/// `/metrics`. The route is the matched pattern (`/api/v1/cases/{id}`), so
+/// ids and codes never become labels.
+async fn record_request(req: Request, next: Next) -> Response {
+    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str).to_string();
+    let started = std::time::Instant::now();
     let res = next.run(req).await;
-    let class = (res.status().as_u16() / 100).clamp(1, 5) as usize - 1;
-    state.metrics.requests[class].fetch_add(1, Ordering::Relaxed);
+    let class = format!("{}xx", res.status().as_u16() / 100);
+    metrics::counter!("layanan_http_requests_total", "route" => route.clone(), "class" => class).increment(1);
+    metrics::histogram!("layanan_http_request_duration_seconds", "route" => route)
+        .record(started.elapsed().as_secs_f64());
     res
 }
 

@@ -8,7 +8,6 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
-use std::sync::atomic::Ordering;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -30,25 +29,26 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+/// The outbox channels (`store::Notification::channel`).
+const OUTBOX_CHANNELS: &[&str] = &["email", "whatsapp", "sms", "staff"];
+
+/// What the `metrics` facade recorded (requests and latency per route,
+/// applications, case actions, escalations, documents, deliveries), plus
+/// the gauges read now: uptime, standards, outbox depth per channel.
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    let m = &state.metrics;
-    let mut out = String::new();
-    out.push_str("# HELP layanan_http_responses_total HTTP responses by status class.\n");
-    out.push_str("# TYPE layanan_http_responses_total counter\n");
-    for (i, c) in m.requests.iter().enumerate() {
-        out.push_str(&format!(
-            "layanan_http_responses_total{{class=\"{}xx\"}} {}\n",
-            i + 1,
-            c.load(Ordering::Relaxed)
-        ));
+    metrics::gauge!("layanan_uptime_seconds").set(state.started.elapsed().as_secs_f64());
+    metrics::gauge!("layanan_standards_loaded").set(state.app.catalog.len() as f64);
+    match state.app.store.outbox_pending().await {
+        Ok(depth) => {
+            // Every channel is reported, 0 when nothing waits on it.
+            for channel in OUTBOX_CHANNELS {
+                let n = depth.iter().find(|(c, _)| c == channel).map_or(0, |(_, n)| *n);
+                metrics::gauge!("layanan_outbox_pending", "channel" => *channel).set(n as f64);
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "metrics: outbox depth unavailable"),
     }
-    out.push_str("# HELP layanan_uptime_seconds Seconds since the process started serving.\n");
-    out.push_str("# TYPE layanan_uptime_seconds gauge\n");
-    out.push_str(&format!("layanan_uptime_seconds {}\n", m.started.elapsed().as_secs()));
-    out.push_str("# HELP layanan_standards_loaded Service standards in the catalogue.\n");
-    out.push_str("# TYPE layanan_standards_loaded gauge\n");
-    out.push_str(&format!("layanan_standards_loaded {}\n", state.app.catalog.len()));
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
 }
 
 /// An HTML page of the portal.

@@ -37,7 +37,7 @@ async fn style() -> impl IntoResponse {
 /// The header's view of the logged-in user.
 pub(super) struct NavUser {
     pub username: String,
-    pub role: String,
+    pub role: &'static str,
     pub office: String,
     pub csrf: String,
 }
@@ -45,7 +45,7 @@ pub(super) struct NavUser {
 pub(super) fn nav(user: &Option<CurrentUser>) -> Option<NavUser> {
     user.as_ref().map(|u| NavUser {
         username: u.user.username.clone(),
-        role: u.user.role.clone(),
+        role: u.user.role.as_str(),
         office: u.user.office.clone(),
         csrf: u.session.csrf_token.clone(),
     })
@@ -62,7 +62,7 @@ struct OfficeCard {
     code: String,
     name: String,
     level_key: &'static str,
-    time_zone: String,
+    time_zone: &'static str,
     services: usize,
 }
 
@@ -90,7 +90,7 @@ async fn index(
             level_key: level_key(&o.level),
             code: o.code,
             name: o.name,
-            time_zone: o.time_zone,
+            time_zone: o.time_zone.as_str(),
         })
         .collect();
     render(&IndexPage { lang, user: nav(&u), offices })

@@ -140,10 +140,7 @@ async fn worklist(
         rows,
         counts,
         services: state.app.catalog.for_office(&office).map(|s| (s.id(), s.title.clone())).collect(),
-        statuses: Status::ALL
-            .iter()
-            .map(|s| (s.as_str().to_string(), status_label(lang, s.as_str())))
-            .collect(),
+        statuses: Status::ALL.iter().map(|s| (s.as_str().to_string(), status_label(lang, *s))).collect(),
         channel_codes: domain::standard::CHANNELS.iter().map(|c| c.to_string()).collect(),
         filter: Filter {
             service: f.service.unwrap_or_default(),
@@ -176,7 +173,7 @@ struct CasePage {
     code: String,
     title: String,
     error: Option<String>,
-    status: String,
+    status: &'static str,
     status_label: &'static str,
     sla: String,
     sla_label: &'static str,
@@ -223,11 +220,10 @@ async fn render_case(
     let detail = case_detail(state, user, &c).await?;
     let std = standard_of(&state.app, &c.office, &c.service, c.standard_version).await?;
     let party = party_of(user);
-    let st: Status = c.status.parse().unwrap_or(Status::Submitted);
     let view = CaseView {
         office: &c.office,
         channel: &c.channel,
-        status: st,
+        status: c.status,
         current_step: c.current_step.as_deref(),
         assignee: c.assignee.as_deref(),
     };
@@ -249,7 +245,7 @@ async fn render_case(
         .collect();
     let steps: Vec<_> = std.steps_for(&c.channel).collect();
     let pos = c.current_step.as_deref().and_then(|s| steps.iter().position(|x| x.id == s));
-    let done_all = c.status == "completed";
+    let done_all = c.status == Status::Completed;
     let step_rows = steps
         .iter()
         .enumerate()
@@ -288,7 +284,7 @@ async fn render_case(
         .users(Some(&c.office))
         .await?
         .into_iter()
-        .filter(|u| u.active && u.role == role_of_step.as_str())
+        .filter(|u| u.active && u.role == role_of_step)
         .map(|u| u.username)
         .collect();
     let a = &detail["applicant"];
@@ -355,8 +351,8 @@ async fn render_case(
         code: c.tracking_code.clone(),
         title: std.title.clone(),
         error,
-        status_label: status_label(lang, &c.status),
-        status: c.status.clone(),
+        status_label: status_label(lang, c.status),
+        status: c.status.as_str(),
         sla: sla.into(),
         sla_label: lang.t(&format!("sla_{sla}")),
         channel: c.channel.clone(),

@@ -8,10 +8,9 @@ use serde_json::{Value, json};
 
 /// `pemohon`, a role name, or the outside party's name.
 pub fn actor_label(actor: Actor, party: Option<&str>) -> String {
-    match actor {
-        Actor::Applicant => "pemohon".into(),
-        Actor::Staff(r) => r.as_str().into(),
-        Actor::External => party.unwrap_or("external").into(),
+    match (actor, party) {
+        (Actor::External, Some(party)) => party.into(),
+        _ => actor.as_str().into(),
     }
 }
 

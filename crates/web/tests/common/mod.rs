@@ -92,7 +92,7 @@ impl TestApp {
             username: username.into(),
             display_name: username.into(),
             password_hash: hash,
-            role: role.into(),
+            role: role.parse().unwrap(),
             office: office.into(),
             unit: None,
             nip: None,

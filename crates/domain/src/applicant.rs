@@ -1,0 +1,162 @@
+//! Who applies, and the form they fill: a person (name and NIK) or an
+//! organisation (no NIK asked of it), their contacts, and the standard's
+//! form fields, each checked with the field named.
+
+use crate::Nik;
+use crate::standard::Standard;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Bad input in one field of an application.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    /// The field's path in the request (`applicant.nik`, `fields.nomor_akta`).
+    pub field: String,
+    pub message: String,
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> FieldError {
+    FieldError { field: field.to_string(), message: message.into() }
+}
+
+/// An organisation applying (OPD, company, kab/kota office, instansi).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    pub name: String,
+    /// `opd`, `company`, `kab_kota_office`, `instansi`.
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub contact_person: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Applicant {
+    pub name: String,
+    /// Required for a person; an organisation's contact may give one.
+    #[serde(default)]
+    pub nik: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub organisation: Option<Organisation>,
+}
+
+impl Applicant {
+    /// A person needs a structurally valid NIK; an organisation its name;
+    /// contacts, when given, must look like contacts.
+    pub fn check(&self) -> Result<(), FieldError> {
+        let name = self.name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(invalid(
+                "applicant.name",
+                "the applicant's name is required (at most 200 characters)",
+            ));
+        }
+        match (&self.nik, &self.organisation) {
+            (Some(nik), _) => {
+                Nik::parse(nik.trim()).map_err(|e| invalid("applicant.nik", e.to_string()))?;
+            }
+            (None, Some(org)) if !org.name.trim().is_empty() => {}
+            (None, Some(_)) => {
+                return Err(invalid("applicant.organisation.name", "the organisation's name is required"));
+            }
+            (None, None) => {
+                return Err(invalid("applicant.nik", "a person applying gives their NIK (16 digits)"));
+            }
+        }
+        if let Some(p) = &self.phone
+            && !p.trim().is_empty()
+            && !p.trim().chars().all(|c| c.is_ascii_digit() || "+ -()".contains(c))
+        {
+            return Err(invalid("applicant.phone", "a phone number has digits, spaces, +, - and () only"));
+        }
+        if let Some(e) = &self.email
+            && !e.trim().is_empty()
+            && !(e.contains('@') && e.contains('.'))
+        {
+            return Err(invalid("applicant.email", "not an email address"));
+        }
+        Ok(())
+    }
+
+    /// The name that goes on letters: the organisation's, or the person's.
+    pub fn display_name(&self) -> &str {
+        self.organisation.as_ref().map_or(&self.name, |o| &o.name)
+    }
+}
+
+/// The store keeps the applicant as JSON text.
+impl TryFrom<String> for Applicant {
+    type Error = serde_json::Error;
+    fn try_from(text: String) -> Result<Applicant, serde_json::Error> {
+        serde_json::from_str(&text)
+    }
+}
+
+/// Checks the form fields against the standard's definitions.
+pub fn check_fields(std: &Standard, fields: &Map<String, Value>) -> Result<(), FieldError> {
+    for key in fields.keys() {
+        if !std.fields.iter().any(|f| &f.code == key) {
+            return Err(invalid(&format!("fields.{key}"), "this service has no such field"));
+        }
+    }
+    for f in &std.fields {
+        let field = format!("fields.{}", f.code);
+        let text = match fields.get(&f.code) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.trim().to_string()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(_) => return Err(invalid(&field, "give text or a number")),
+        }
+        .filter(|s| !s.is_empty());
+        let Some(text) = text else {
+            if f.required {
+                return Err(invalid(&field, format!("`{}` is required", f.label)));
+            }
+            continue;
+        };
+        let ok = match f.kind.as_str() {
+            "number" => text.parse::<f64>().is_ok_and(f64::is_finite),
+            "date" => chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").is_ok(),
+            "email" => text.contains('@'),
+            _ => text.chars().count() <= 5_000,
+        };
+        if !ok {
+            return Err(invalid(&field, format!("`{}` must be a valid {}", f.label, f.kind)));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(nik: &str) -> Applicant {
+        Applicant { name: "Siti".into(), nik: Some(nik.into()), phone: None, email: None, organisation: None }
+    }
+
+    #[test]
+    fn a_person_needs_a_valid_nik_and_the_field_is_named() {
+        assert!(person("1606015708900001").check().is_ok());
+        assert_eq!(person("123").check().unwrap_err().field, "applicant.nik");
+        let mut nobody = person("1606015708900001");
+        nobody.nik = None;
+        assert_eq!(nobody.check().unwrap_err().field, "applicant.nik");
+        nobody.organisation = Some(Organisation { name: "Bank X".into(), kind: None, contact_person: None });
+        assert!(nobody.check().is_ok(), "an organisation gives no NIK");
+    }
+
+    #[test]
+    fn the_applicant_round_trips_through_its_stored_text() {
+        let a = person("1606015708900001");
+        let text = serde_json::to_string(&a).unwrap();
+        assert_eq!(Applicant::try_from(text).unwrap(), a);
+    }
+}
