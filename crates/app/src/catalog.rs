@@ -279,6 +279,11 @@ impl Catalog {
             .map(String::as_str)
     }
 
+    /// A service by id, or `NotFound` naming it.
+    pub fn service(&self, id: &str) -> Result<Arc<Standard>, crate::Error> {
+        self.get(id).cloned().ok_or_else(|| crate::Error::not_found(format!("no service `{id}`")))
+    }
+
     pub fn get(&self, id: &str) -> Option<&Arc<Standard>> {
         self.standards.get(id)
     }

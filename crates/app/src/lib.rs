@@ -106,3 +106,21 @@ impl App {
         self.clock.now()
     }
 }
+
+/// Runs one round of a background job every `every` until the process
+/// ends (a late round does not make the next ones bunch up). Each job's
+/// round logs its own outcome.
+pub(crate) fn repeat<F, R>(every: std::time::Duration, mut round: F) -> tokio::task::JoinHandle<()>
+where
+    F: FnMut() -> R + Send + 'static,
+    R: std::future::Future<Output = ()> + Send,
+{
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            round().await;
+        }
+    })
+}

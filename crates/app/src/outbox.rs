@@ -94,10 +94,10 @@ pub fn spawn(
     adapters: Vec<Box<dyn Adapter>>,
     every: std::time::Duration,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        loop {
-            tick.tick().await;
+    let adapters = std::sync::Arc::new(adapters);
+    crate::repeat(every, move || {
+        let (app, adapters) = (app.clone(), adapters.clone());
+        async move {
             let n = dispatch(&app, &adapters).await;
             if n > 0 {
                 tracing::info!(sent = n, "notifications delivered");

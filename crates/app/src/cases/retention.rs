@@ -28,10 +28,9 @@ pub fn spawn(
     retention: chrono::Duration,
     every: std::time::Duration,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        loop {
-            tick.tick().await;
+    crate::repeat(every, move || {
+        let app = app.clone();
+        async move {
             match purge_uploads(&app, retention).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(uploads = n, "retention: uploads of closed cases purged"),

@@ -107,11 +107,9 @@ fn role_at(role: Option<Role>, office: &str) -> String {
 
 /// Runs the sweep every `every` until the process ends.
 pub fn spawn(app: App, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
+    crate::repeat(every, move || {
+        let app = app.clone();
+        async move {
             match sweep(&app).await {
                 Ok(r) if r.fired > 0 => {
                     tracing::info!(checked = r.checked, fired = r.fired, "escalations sent")

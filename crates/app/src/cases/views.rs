@@ -97,3 +97,101 @@ pub async fn track(app: &App, c: &Case) -> Result<TrackView, Error> {
         steps,
     })
 }
+
+/// A case as staff see it in lists: no NIK. Times are RFC 3339 in the
+/// office's offset.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseSummary {
+    pub id: i64,
+    pub tracking_code: String,
+    pub service: String,
+    pub channel: String,
+    pub status: Status,
+    pub current_step: Option<String>,
+    pub current_actor: Option<String>,
+    pub assignee: Option<String>,
+    pub applicant_name: String,
+    pub version: i64,
+    pub created_at: Option<String>,
+    pub due_at: Option<String>,
+    pub step_due_at: Option<String>,
+    /// `on_time`, `due_soon`, `overdue`, `paused` or `untimed`.
+    pub sla: &'static str,
+}
+
+pub fn summary(c: &Case, now: i64) -> CaseSummary {
+    let time = |ms: Option<i64>| rfc3339(ms, office_zone(&c.office));
+    CaseSummary {
+        id: c.id,
+        tracking_code: c.tracking_code.clone(),
+        service: format!("{}-{}", c.office, c.service),
+        channel: c.channel.clone(),
+        status: c.status,
+        current_step: c.current_step.clone(),
+        current_actor: c.current_actor.clone(),
+        assignee: c.assignee.clone(),
+        applicant_name: c.applicant_name.clone(),
+        version: c.version,
+        created_at: time(Some(c.created_at)),
+        due_at: time(c.due_at),
+        step_due_at: time(c.step_due_at),
+        sla: super::clock::sla_state(c.step_started_at, c.step_due_at, c.paused_at.is_some(), now),
+    }
+}
+
+/// One page of a worklist with the counters per service.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorklistView {
+    pub items: Vec<CaseSummary>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    /// Open cases per service id (`16.06-ktp-el`) on this worklist.
+    pub per_service: std::collections::BTreeMap<String, i64>,
+}
+
+/// The page of `q` (a store query), at `page` of `q.limit` rows.
+pub async fn worklist(app: &App, q: &store::WorklistQuery, page: i64) -> Result<WorklistView, Error> {
+    let list = app.store.worklist(q).await?;
+    let now = app.now().timestamp_millis();
+    Ok(WorklistView {
+        items: list.cases.iter().map(|c| summary(c, now)).collect(),
+        total: list.total,
+        page,
+        per_page: q.limit,
+        per_service: list.per_service.iter().map(|(s, n)| (format!("{}-{s}", q.office), *n)).collect(),
+    })
+}
+
+/// A case as its office's staff open it: personal data included, so the
+/// read is logged before it is returned.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseDetail {
+    #[serde(flatten)]
+    pub summary: CaseSummary,
+    pub office: String,
+    pub standard_version: i64,
+    pub applicant: domain::Applicant,
+    /// The standard's form fields as the applicant gave them.
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    pub finished_at: Option<String>,
+    pub paused: bool,
+    pub files: Vec<store::CaseFile>,
+}
+
+/// Opens a case for `reader` (a staff username), writing the access row
+/// (who, whose — the NIK masked — and why) before anything is shown.
+pub async fn detail(app: &App, reader: &str, c: &Case) -> Result<CaseDetail, Error> {
+    let nik = c.applicant.nik.as_deref().map(domain::nik::mask).unwrap_or_default();
+    app.store.log_access(reader, &format!("case:{} {nik}", c.id), "case handling").await?;
+    Ok(CaseDetail {
+        summary: summary(c, app.now().timestamp_millis()),
+        office: c.office.clone(),
+        standard_version: c.standard_version,
+        applicant: c.applicant.clone(),
+        fields: serde_json::from_str(&c.fields).unwrap_or_default(),
+        finished_at: rfc3339(c.finished_at, office_zone(&c.office)),
+        paused: c.paused_at.is_some(),
+        files: app.store.case_files(c.id).await?,
+    })
+}

@@ -6,7 +6,7 @@ use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::ApiError;
 use crate::state::AppState;
 use app::cases::engine::ActionInput;
-use app::cases::views::TrackView;
+use app::cases::views::{self, CaseDetail, TrackView, WorklistView};
 use app::cases::{self, Submission, Upload};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Query, Request, State};
@@ -36,26 +36,6 @@ pub(super) fn routes() -> Router<AppState> {
 
 fn time(ms: Option<i64>, case: &Case) -> Option<String> {
     cases::clock::rfc3339(ms, cases::clock::office_zone(&case.office))
-}
-
-/// What staff of the office see in lists: no NIK.
-fn summary(c: &Case, now: i64) -> Value {
-    json!({
-        "id": c.id,
-        "tracking_code": c.tracking_code,
-        "service": format!("{}-{}", c.office, c.service),
-        "channel": c.channel,
-        "status": c.status,
-        "current_step": c.current_step,
-        "current_actor": c.current_actor,
-        "assignee": c.assignee,
-        "applicant_name": c.applicant_name,
-        "version": c.version,
-        "created_at": time(Some(c.created_at), c),
-        "due_at": time(c.due_at, c),
-        "step_due_at": time(c.step_due_at, c),
-        "sla": cases::clock::sla_state(c.step_started_at, c.step_due_at, c.paused_at.is_some(), now),
-    })
 }
 
 /// An application body: JSON, or multipart with an `application` part
@@ -234,7 +214,7 @@ pub(crate) async fn worklist_page(
     state: &AppState,
     user: &CurrentUser,
     p: &WorklistParams,
-) -> Result<Value, ApiError> {
+) -> Result<WorklistView, ApiError> {
     if !user.is_staff() {
         return Err(ApiError::forbidden("worklists are for office staff"));
     }
@@ -263,24 +243,14 @@ pub(crate) async fn worklist_page(
         limit: per_page,
         offset: (page - 1) * per_page,
     };
-    let list = state.app.store.worklist(&q).await?;
-    let now = now_ms();
-    let per_service: serde_json::Map<String, Value> =
-        list.per_service.iter().map(|(s, n)| (format!("{}-{s}", user.user.office), json!(n))).collect();
-    Ok(json!({
-        "items": list.cases.iter().map(|c| summary(c, now)).collect::<Vec<_>>(),
-        "total": list.total,
-        "page": page,
-        "per_page": per_page,
-        "per_service": per_service,
-    }))
+    Ok(views::worklist(&state.app, &q, page).await?)
 }
 
 async fn worklist(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(p): Query<WorklistParams>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<WorklistView>, ApiError> {
     Ok(Json(worklist_page(&state, &user, &p).await?))
 }
 
@@ -302,28 +272,13 @@ pub(crate) async fn staff_case(state: &AppState, user: &CurrentUser, id: i64) ->
     Ok(c)
 }
 
-pub(crate) async fn case_detail(state: &AppState, user: &CurrentUser, c: &Case) -> Result<Value, ApiError> {
-    let nik = c.applicant.nik.as_deref().map(domain::nik::mask).unwrap_or_default();
-    let whose = format!("case:{} {nik}", c.id);
-    state.app.store.log_access(&user.user.username, &whose, "case handling").await?;
-    let mut v = summary(c, now_ms());
-    v["office"] = json!(c.office);
-    v["standard_version"] = json!(c.standard_version);
-    v["applicant"] = json!(c.applicant);
-    v["fields"] = serde_json::from_str(&c.fields).unwrap_or(Value::Null);
-    v["finished_at"] = json!(time(c.finished_at, c));
-    v["paused"] = json!(c.paused_at.is_some());
-    v["files"] = json!(state.app.store.case_files(c.id).await?);
-    Ok(v)
-}
-
 async fn case(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<CaseDetail>, ApiError> {
     let c = staff_case(&state, &user, id).await?;
-    Ok(Json(case_detail(&state, &user, &c).await?))
+    Ok(Json(views::detail(&state.app, &user.user.username, &c).await?))
 }
 
 async fn timeline(
@@ -363,7 +318,7 @@ async fn action(
     let Json(input) = body.map_err(super::api::json_error)?;
     let c = staff_case(&state, &user, id).await?;
     let updated = cases::act(&state.app, &c, &party_of(&user), &input, &[]).await?;
-    Ok(Json(summary(&updated, now_ms())))
+    Ok(Json(json!(views::summary(&updated, now_ms()))))
 }
 
 /// A requirement file, for staff of the case's office: served as an

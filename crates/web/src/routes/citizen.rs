@@ -173,12 +173,7 @@ async fn public_form(
 }
 
 fn online_standard(state: &AppState, id: &str) -> Result<std::sync::Arc<Standard>, ApiError> {
-    let std = state
-        .app
-        .catalog
-        .get(id)
-        .cloned()
-        .ok_or_else(|| ApiError::not_found(format!("no service `{id}`")))?;
+    let std = state.app.catalog.service(id)?;
     if !std.channels.iter().any(|c| is_self_service(&c.code)) {
         return Err(ApiError::not_found("this service is not offered online; apply at the office"));
     }

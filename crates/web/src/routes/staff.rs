@@ -3,7 +3,7 @@
 //! view and the notification outbox. Every form carries the session's
 //! CSRF token.
 
-use super::cases::{WorklistParams, case_detail, file_response, party_of, staff_case, worklist_page};
+use super::cases::{WorklistParams, file_response, party_of, staff_case, worklist_page};
 use super::citizen::{ApplyPage, status_label, submission};
 use super::multipart;
 use super::portal::{NavUser, nav, render};
@@ -57,7 +57,7 @@ struct Row {
     step: String,
     applicant: String,
     due: String,
-    sla: String,
+    sla: &'static str,
     sla_label: &'static str,
 }
 
@@ -98,29 +98,21 @@ async fn worklist(
     f.per_page = Some(25);
     let v = worklist_page(&state, &user, &f).await?;
     let office = user.user.office.clone();
-    let rows = v["items"]
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .map(|i| {
-                    let sla = i["sla"].as_str().unwrap_or("untimed").to_string();
-                    Row {
-                        id: i["id"].as_i64().unwrap_or_default(),
-                        code: i["tracking_code"].as_str().unwrap_or_default().into(),
-                        service: i["service"].as_str().unwrap_or_default().into(),
-                        step: i["current_step"].as_str().unwrap_or("—").into(),
-                        applicant: i["applicant_name"].as_str().unwrap_or_default().into(),
-                        due: i["step_due_at"].as_str().unwrap_or("—").replace('T', " "),
-                        sla_label: lang.t(&format!("sla_{sla}")),
-                        sla,
-                    }
-                })
-                .collect()
+    let rows = v
+        .items
+        .into_iter()
+        .map(|i| Row {
+            id: i.id,
+            code: i.tracking_code,
+            service: i.service,
+            step: i.current_step.unwrap_or_else(|| "—".into()),
+            applicant: i.applicant_name,
+            due: i.step_due_at.map_or_else(|| "—".into(), |t| t.replace('T', " ")),
+            sla_label: lang.t(&format!("sla_{}", i.sla)),
+            sla: i.sla,
         })
-        .unwrap_or_default();
-    let total = v["total"].as_i64().unwrap_or(0);
-    let page = v["page"].as_i64().unwrap_or(1);
+        .collect();
+    let (total, page) = (v.total, v.page);
     let pages = ((total + 24) / 25).max(1);
     let base = format!(
         "/staff?service={}&status={}&channel={}&from={}&to={}",
@@ -130,10 +122,7 @@ async fn worklist(
         f.from.clone().unwrap_or_default(),
         f.to.clone().unwrap_or_default()
     );
-    let counts = v["per_service"]
-        .as_object()
-        .map(|m| m.iter().map(|(k, n)| (k.clone(), n.as_i64().unwrap_or(0))).collect())
-        .unwrap_or_default();
+    let counts = v.per_service.into_iter().collect();
     let page_view = WorklistPage {
         lang,
         user: nav(&Some(user)),
@@ -217,7 +206,7 @@ async fn render_case(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let c = staff_case(state, user, id).await?;
-    let detail = case_detail(state, user, &c).await?;
+    let detail = app::cases::views::detail(&state.app, &user.user.username, &c).await?;
     let std = standard_of(&state.app, &c.office, &c.service, c.standard_version).await?;
     let party = party_of(user);
     let view = CaseView {
@@ -287,21 +276,23 @@ async fn render_case(
         .filter(|u| u.active && u.role == role_of_step)
         .map(|u| u.username)
         .collect();
-    let a = &detail["applicant"];
-    let mut applicant =
-        vec![(lang.t("full_name").to_string(), a["name"].as_str().unwrap_or_default().to_string())];
-    for (k, label) in [("nik", "NIK"), ("phone", lang.t("phone")), ("email", "Email")] {
-        if let Some(v) = a[k].as_str() {
-            applicant.push((label.to_string(), v.to_string()));
-        }
-    }
-    if let Some(o) = a["organisation"]["name"].as_str() {
-        applicant.push((lang.t("organisation").to_string(), o.to_string()));
-    }
+    let a = &detail.applicant;
+    let applicant = [
+        (lang.t("full_name"), Some(&a.name)),
+        ("NIK", a.nik.as_ref()),
+        (lang.t("phone"), a.phone.as_ref()),
+        ("Email", a.email.as_ref()),
+        (lang.t("organisation"), a.organisation.as_ref().map(|o| &o.name)),
+    ]
+    .into_iter()
+    .filter_map(|(label, v)| v.map(|v| (label.to_string(), v.clone())))
+    .collect();
     let fields = std
         .fields
         .iter()
-        .filter_map(|f| detail["fields"][&f.code].as_str().map(|v| (f.label.clone(), v.to_string())))
+        .filter_map(|f| {
+            detail.fields.get(&f.code).and_then(|v| v.as_str()).map(|v| (f.label.clone(), v.to_string()))
+        })
         .collect();
     let files = state
         .app
@@ -510,12 +501,7 @@ fn intake_standard(
     id: &str,
 ) -> Result<std::sync::Arc<domain::Standard>, ApiError> {
     user.require(&[Role::Operator], &user.user.office)?;
-    let std = state
-        .app
-        .catalog
-        .get(id)
-        .cloned()
-        .ok_or_else(|| ApiError::not_found(format!("no service `{id}`")))?;
+    let std = state.app.catalog.service(id)?;
     if std.office.as_str() != user.user.office || staffed_channels(&std).is_empty() {
         return Err(ApiError::not_found("this office takes no counter applications for this service"));
     }

@@ -1,8 +1,7 @@
 //! Office settings (maklumat, cuti bersama) and the staff list: role and
 //! office checks, CSRF, validation, and the access log.
 
-mod common;
-use common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp};
 use serde_json::json;
 
 async fn put_settings(

@@ -1,8 +1,7 @@
 //! The case engine end to end over HTTP, on the seeds' own standards.
 
-mod common;
+use crate::common::{PASSWORD, TestApp, pdf};
 use chrono::{DateTime, NaiveDate, Utc};
-use common::{PASSWORD, TestApp};
 use domain::TimeZone;
 use domain::calendar::BusinessCalendar;
 use serde_json::{Value, json};
@@ -57,10 +56,6 @@ impl TestApp {
             days.iter().map(|h| NaiveDate::parse_from_str(&h.date, "%Y-%m-%d").unwrap()),
         )
     }
-}
-
-fn pdf() -> Vec<u8> {
-    b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n".to_vec()
 }
 
 fn jpeg() -> Vec<u8> {
@@ -349,7 +344,7 @@ async fn two_instances_on_one_postgres_escalate_once() {
     // A second app instance: its own pool on the same database.
     let other = store::PgStore::connect(&app.db.url).await.unwrap();
     let other: std::sync::Arc<dyn store::Store> = std::sync::Arc::new(other);
-    let second = common::app_on(other, app::Config::default(), app.clock.clone()).await;
+    let second = crate::common::app_on(other, app::Config::default(), app.clock.clone()).await;
     sweeps_escalate_once_on(app, Some(second)).await;
 }
 

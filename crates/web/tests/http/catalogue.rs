@@ -1,8 +1,7 @@
 //! The public catalogue over HTTP: offices, services, the 14 components
 //! (6 public, 8 for staff), steps, languages, errors.
 
-mod common;
-use common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp};
 use serde_json::Value;
 
 const DELIVERY: [&str; 6] = ["biaya", "jangka_waktu", "pengaduan", "persyaratan", "produk", "prosedur"];
@@ -154,11 +153,11 @@ async fn ops_endpoints_and_security_headers() {
     let tls = TestApp::with_config(config).await;
     let res = tls.http.get(tls.url("/")).send().await.unwrap();
     assert!(res.headers()["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
-    tls.add_user("admin.tls", "admin", "33.20", common::PASSWORD).await;
+    tls.add_user("admin.tls", "admin", "33.20", crate::common::PASSWORD).await;
     let res = tls
         .http
         .post(tls.url("/api/v1/login"))
-        .json(&serde_json::json!({"username": "admin.tls", "password": common::PASSWORD}))
+        .json(&serde_json::json!({"username": "admin.tls", "password": crate::common::PASSWORD}))
         .send()
         .await
         .unwrap();
@@ -257,7 +256,7 @@ fn standards_copy() -> store::testing::TempDir {
         }
     }
     let dir = store::testing::TempDir::new("standards");
-    copy(&common::standards_dir(), &dir.0);
+    copy(&crate::common::standards_dir(), &dir.0);
     dir
 }
 

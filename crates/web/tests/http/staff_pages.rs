@@ -1,8 +1,7 @@
 //! The back office in HTML: counter intake, receipt, worklist, the case
 //! page's actions, concurrent edits, supervisor view, outbox.
 
-mod common;
-use common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp};
 use reqwest::multipart::Form;
 
 const NIK: &str = "1606015708900001";

@@ -2,8 +2,7 @@
 //! reads back with `pdftotext`, its seal catches one altered byte offline,
 //! the public page says valid, and after revocation says revoked and why.
 
-mod common;
-use common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp};
 use serde_json::{Value, json};
 
 const NIK: &str = "1606015708900001";

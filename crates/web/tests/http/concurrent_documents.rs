@@ -1,8 +1,7 @@
 //! 50 cases completed at the same moment get 50 distinct, consecutive
 //! document numbers, on SQLite and on PostgreSQL.
 
-mod common;
-use common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp};
 use serde_json::{Value, json};
 
 async fn fifty_completions_on(app: TestApp) {

@@ -4,8 +4,7 @@
 //! login. An auditor reads but never changes; an institution sees nothing
 //! of an office's cases; a Palangka Raya account sees nothing of Muba's.
 
-mod common;
-use common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp};
 use domain::Role;
 use serde_json::{Value, json};
 

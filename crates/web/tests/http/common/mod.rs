@@ -1,6 +1,3 @@
-// Each test binary uses a different part of these helpers.
-#![allow(dead_code)]
-
 //! A real app on a random port over a fresh database, driven over HTTP.
 
 use std::net::SocketAddr;
@@ -127,6 +124,11 @@ pub async fn app_on(
 ) -> app::App {
     let catalog = app::Catalog::load(store.as_ref()).await.unwrap().with_templates(&standards_dir()).unwrap();
     app::App::new(store, catalog, config).with_clock(clock)
+}
+
+/// A small file that passes the upload checks as a PDF.
+pub fn pdf() -> Vec<u8> {
+    b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n".to_vec()
 }
 
 pub const PASSWORD: &str = "sebuah kata sandi panjang";

@@ -1,8 +1,7 @@
 //! Email notifications leave the outbox through a real SMTP conversation
 //! (with a minimal SMTP server in the test as the office's relay).
 
-mod common;
-use common::TestApp;
+use crate::common::TestApp;
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 

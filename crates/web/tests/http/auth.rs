@@ -1,7 +1,6 @@
 //! Login, sessions, CSRF, rate limits and lockout over HTTP.
 
-mod common;
-use common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp};
 use serde_json::json;
 
 async fn login_flow_on(app: TestApp) {

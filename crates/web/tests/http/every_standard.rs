@@ -2,16 +2,11 @@
 //! the one engine, and each step the standard marks with a document issues
 //! it (plus the receipt at submission). No service-specific code.
 
-mod common;
-use common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp, pdf};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
 const ROLES: [&str; 5] = ["operator", "verifikator", "validator", "kepala_dinas", "ppid"];
-
-fn pdf() -> Vec<u8> {
-    b"%PDF-1.4\n%%EOF\n".to_vec()
-}
 
 #[tokio::test]
 async fn every_standard_completes_and_issues_its_documents() {

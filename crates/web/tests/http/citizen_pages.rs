@@ -1,15 +1,10 @@
 //! The citizen's pages without JavaScript: apply with uploads and consent,
 //! get a receipt, track, resubmit with the NIK.
 
-mod common;
-use common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp, pdf};
 use reqwest::multipart::{Form, Part};
 
 const NIK: &str = "3320010101900003";
-
-fn pdf() -> Vec<u8> {
-    b"%PDF-1.4\n%%EOF\n".to_vec()
-}
 
 /// The form token and its cookie from a page.
 async fn form_token(app: &TestApp, path: &str) -> (String, String) {

@@ -2,9 +2,8 @@
 //! the PPID answers within 3x24 jam; uploads of closed cases are purged
 //! after the retention period, with an audit row.
 
-mod common;
+use crate::common::{PASSWORD, TestApp};
 use chrono::{DateTime, Utc};
-use common::{PASSWORD, TestApp};
 use serde_json::{Value, json};
 
 const NIK: &str = "1606015708900001";

@@ -1,0 +1,16 @@
+//! The HTTP tests of the web crate, in one binary: each module drives a real
+//! server on a random port over a fresh database (`common::TestApp`).
+
+mod admin;
+mod auth;
+mod authz;
+mod cases;
+mod catalogue;
+mod citizen_pages;
+mod common;
+mod concurrent_documents;
+mod documents;
+mod every_standard;
+mod notify;
+mod privacy;
+mod staff_pages;
