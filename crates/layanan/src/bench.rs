@@ -20,8 +20,8 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-use store::Store;
 use store::scratch::{DropDatabase, TempDir};
+use store::{Bench, Store};
 
 #[derive(Args)]
 pub struct BenchArgs {
@@ -149,7 +149,8 @@ async fn server_figures(
     }
     let bases: Vec<String> = servers.iter().map(|s| s.base.clone()).collect();
 
-    let store = store::connect(&url).await.map_err(|e| e.to_string())?;
+    let bench = store::connect_bench(&url).await.map_err(|e| e.to_string())?;
+    let store: Arc<dyn Store> = bench.clone();
     let http = Client::builder().pool_max_idle_per_host(256).build().map_err(|e| e.to_string())?;
     let tokens = staff_tokens(&http, &bases[0], store.as_ref()).await?;
     let tags = json!({"backend": backend, "instances": instances});
@@ -163,10 +164,10 @@ async fn server_figures(
     actions.server_cpu_s = cpu(&servers) - mid;
     actions.machine_busy = machine.busy_since();
     progress(&format!("server CPU: intake {:.2} s, transitions {:.2} s", mid - before, actions.server_cpu_s));
-    raw_baseline(store.clone(), &actions, &tags).await?;
+    raw_baseline(bench.clone(), &actions, &tags).await?;
 
     let catalog = app::Catalog::load(store.as_ref()).await.map_err(|e| e.to_string())?;
-    fill(store.as_ref(), &catalog, size).await?;
+    fill(bench.as_ref(), &catalog, size).await?;
     worklist(&http, &bases[0], &tokens[1], size.worklist_reads, &tags).await?;
     sweep(store.clone(), catalog, size.sweeps, &tags).await?;
     read_load(&http, &bases, &tokens[1], size, &tags).await?;
@@ -490,7 +491,7 @@ impl Measured {
 /// Raw durable single-row inserts into a plain table, as many as there were
 /// case actions, by as many concurrent writers; then the transition line
 /// with this baseline and the ratio.
-async fn raw_baseline(store: Arc<dyn Store>, actions: &Measured, tags: &Value) -> Result<(), String> {
+async fn raw_baseline(store: Arc<dyn Bench>, actions: &Measured, tags: &Value) -> Result<(), String> {
     let n = actions.n;
     progress(&format!("baseline: {n} raw durable inserts by {ACTORS} writers"));
     store.bench_prepare().await.map_err(|e| e.to_string())?;
@@ -518,7 +519,7 @@ async fn raw_baseline(store: Arc<dyn Store>, actions: &Measured, tags: &Value) -
 
 /// The large data set: `size.cases` open cases, `office_open` of them in
 /// the measured office, the rest spread over every other standard.
-async fn fill(store: &dyn Store, catalog: &app::Catalog, size: &Size) -> Result<(), String> {
+async fn fill(store: &dyn Bench, catalog: &app::Catalog, size: &Size) -> Result<(), String> {
     progress(&format!("filling {} open cases ({} in {OFFICE})", size.cases, size.office_open));
     let now = store::now_ms();
     let mut others: Vec<_> = catalog

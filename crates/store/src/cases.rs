@@ -444,6 +444,32 @@ pub(crate) fn first_escalation(status: Status, started: Option<i64>, due: Option
     }
 }
 
+#[allow(unused_imports)]
+use crate::*;
+
+/// Cases: creating one, reading it, changing it under its version, its journal and files. Each write
+/// goes with its journal, audit row, documents and notifications in one transaction.
+#[async_trait::async_trait]
+pub trait Cases: Send + Sync {
+    /// Creates a case with its first journal rows and notifications.
+    async fn create_case(
+        &self,
+        c: &NewCase,
+        journal: &[NewJournal],
+        notes: &[NewNotification],
+        docs: Vec<DocumentDraft>,
+    ) -> Result<Case>;
+    async fn case(&self, id: i64) -> Result<Option<Case>>;
+    async fn case_by_tracking(&self, code: &str) -> Result<Option<Case>>;
+    /// Applies a change if the case is still at `expected_version`
+    /// (`Stale` otherwise), with its journal row, audit row and
+    /// notifications, in one transaction.
+    async fn update_case(&self, id: i64, expected_version: i64, update: CaseUpdate) -> Result<Case>;
+    async fn journal(&self, case_id: i64) -> Result<Vec<JournalEntry>>;
+    async fn add_case_file(&self, case_id: i64, f: &NewCaseFile) -> Result<CaseFile>;
+    async fn case_files(&self, case_id: i64) -> Result<Vec<CaseFile>>;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,6 @@
 //! What the queries share (row mappings, helpers), and the two
-//! implementations: `queries/` compiled once for each backend.
+//! implementations: `queries/` (one file per aggregate, plain Rust that
+//! rustfmt formats) compiled once for each backend.
 
 use crate::audit::{AuditEntry, GENESIS, NewAudit, chain_hash};
 use crate::cases::{
@@ -8,10 +9,12 @@ use crate::cases::{
 };
 use crate::documents::{Document, DocumentDraft, OfficeKey};
 use crate::{
-    Holiday, NewUser, Office, PutOutcome, Region, Result, Session, Store, StoreError, StoredStandard, User,
-    now_ms,
+    Accounts, Audit, Bench, Cases, Directory, Documents, Escalations, Outbox, PgStore, Privacy, SqliteStore,
+    Worklist,
 };
-use crate::{PgStore, SqliteStore};
+use crate::{
+    Holiday, NewUser, Office, PutOutcome, Region, Result, Session, StoreError, StoredStandard, User, now_ms,
+};
 use async_trait::async_trait;
 
 /// Rows per multi-row INSERT in bulk imports (4 columns × 1000 stays under
@@ -92,7 +95,16 @@ mod on_sqlite {
     type This = SqliteStore;
     type Db = sqlx::Sqlite;
     const NAME: &str = "sqlite";
-    include!("queries/all.rs");
+    include!("queries/directory.rs");
+    include!("queries/accounts.rs");
+    include!("queries/cases.rs");
+    include!("queries/worklist.rs");
+    include!("queries/escalation.rs");
+    include!("queries/outbox.rs");
+    include!("queries/documents.rs");
+    include!("queries/audit.rs");
+    include!("queries/privacy.rs");
+    include!("queries/bench.rs");
 }
 
 /// The PostgreSQL implementation: the same `queries/`.
@@ -101,5 +113,14 @@ mod on_postgres {
     type This = PgStore;
     type Db = sqlx::Postgres;
     const NAME: &str = "postgres";
-    include!("queries/all.rs");
+    include!("queries/directory.rs");
+    include!("queries/accounts.rs");
+    include!("queries/cases.rs");
+    include!("queries/worklist.rs");
+    include!("queries/escalation.rs");
+    include!("queries/outbox.rs");
+    include!("queries/documents.rs");
+    include!("queries/audit.rs");
+    include!("queries/privacy.rs");
+    include!("queries/bench.rs");
 }

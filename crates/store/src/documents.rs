@@ -73,3 +73,28 @@ pub struct OfficeKey {
     pub created_at: i64,
     pub retired_at: Option<i64>,
 }
+
+#[allow(unused_imports)]
+use crate::*;
+
+/// Issued documents (numbered in the issuing transaction, PDF produced after), office keys, revocation.
+#[async_trait::async_trait]
+pub trait Documents: Send + Sync {
+    /// Issues a document in its own transaction (see `DocumentDraft`).
+    async fn issue_document(&self, draft: DocumentDraft) -> Result<Document>;
+    async fn document(&self, code: &str) -> Result<Option<Document>>;
+    /// Documents whose PDF is still to be produced, oldest first (read on
+    /// the writer, so a document just issued is seen).
+    async fn pending_documents(&self, limit: i64) -> Result<Vec<Document>>;
+    /// Records produced PDFs `(code, sha256)` in one transaction, each with
+    /// its audit row; one already produced (by another instance or an
+    /// on-demand download) is left as it is. Returns how many were marked.
+    async fn documents_produced(&self, produced: &[(String, String)]) -> Result<usize>;
+    /// Adds an office key and retires the office's current one (rotation).
+    async fn add_office_key(&self, actor: &str, key: &OfficeKey) -> Result<()>;
+    /// Keys of one office or of all, newest first, retired ones included.
+    async fn office_keys(&self, office: Option<&str>) -> Result<Vec<OfficeKey>>;
+    async fn case_documents(&self, case_id: i64) -> Result<Vec<Document>>;
+    /// Marks a document revoked (once; a second revocation is a conflict).
+    async fn revoke_document(&self, code: &str, actor: &str, reason: &str) -> Result<Document>;
+}

@@ -8,7 +8,7 @@
 
 use crate::scratch::scratch_postgres_database;
 pub use crate::scratch::{DropDatabase, TempDir};
-use crate::{PgStore, SqliteStore, Store};
+use crate::{Directory, PgStore, SqliteStore, Store};
 use std::sync::Arc;
 
 /// A store plus what must live as long as it (the temporary folder), and

@@ -1,0 +1,33 @@
+//! Data subject rights (UU 27/2022): access-log requests, and the retention purge of uploads.
+
+#[allow(unused_imports)]
+use crate::*;
+
+/// Data subject rights (UU 27/2022): access-log requests, and the retention purge of uploads.
+#[async_trait::async_trait]
+pub trait Privacy: Send + Sync {
+    // Data subject rights (UU 27/2022).
+    /// Records a citizen's request for the access log of a case, with the
+    /// staff notification, in one transaction.
+    async fn create_data_request(
+        &self,
+        case_id: i64,
+        office: &str,
+        due_at: i64,
+        note: &NewNotification,
+    ) -> Result<DataRequest>;
+    async fn data_requests(&self, office: &str) -> Result<Vec<DataRequest>>;
+    async fn data_request(&self, id: i64) -> Result<Option<DataRequest>>;
+    /// Marks a request answered (the first answer counts) with its audit row.
+    async fn answer_data_request(&self, id: i64, actor: &str) -> Result<DataRequest>;
+    /// Reads of a case's personal data, oldest first: the access rows whose
+    /// object is the case (`case:ID …`).
+    async fn case_access_log(&self, case_id: i64) -> Result<Vec<AuditEntry>>;
+    /// Marks the uploads of cases closed before `before` purged, with an
+    /// audit row per case; returns the files marked (their bytes are the
+    /// caller's to delete, see `file_in_use`).
+    async fn purge_uploads(&self, before: i64) -> Result<Vec<CaseFile>>;
+    /// Whether stored bytes are still referenced by an upload not purged
+    /// (files are shared by content).
+    async fn file_in_use(&self, sha256: &str) -> Result<bool>;
+}

@@ -1,0 +1,17 @@
+//! The staff's views of open cases: worklists in due order, the supervisor's counts and list.
+
+#[allow(unused_imports)]
+use crate::*;
+
+/// The staff's views of open cases: worklists in due order, the supervisor's counts and list.
+#[async_trait::async_trait]
+pub trait Worklist: Send + Sync {
+    /// One page of a worklist, ordered by the current step's due time, and
+    /// the number of matching cases.
+    async fn worklist(&self, q: &WorklistQuery) -> Result<WorklistPage>;
+    /// Open cases of an office grouped by (service, step, actor): the
+    /// supervisor's view.
+    async fn open_case_counts(&self, office: &str) -> Result<Vec<(String, String, String, i64)>>;
+    /// Open cases of an office, most urgent first (the supervisor's view).
+    async fn open_cases(&self, office: &str, limit: i64) -> Result<Vec<Case>>;
+}
