@@ -1,12 +1,45 @@
-//! The app's clock. Services ask `App::now`, never the system directly, so
+//! The app's clock, and how people read a time (in the office's zone).
+//! Services ask `App::now`, never the system directly, so
 //! a test can move time forward and see an escalation fire or a retention
 //! purge run, without waiting and without calling the job by hand.
 
 use chrono::{DateTime, Utc};
+use domain::TimeZone;
 use std::sync::Mutex;
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
+}
+
+/// The zone of an office, from its province code.
+pub fn office_zone(office: &str) -> TimeZone {
+    TimeZone::for_province(office.get(..2).unwrap_or_default())
+}
+
+/// `25-11-2026 08:30 WIB`: how people read a time, in the office's zone.
+pub fn human(ms_value: Option<i64>, zone: TimeZone) -> String {
+    ms_value
+        .map(|v| {
+            format!(
+                "{} {}",
+                DateTime::from_timestamp_millis(v)
+                    .unwrap_or_default()
+                    .with_timezone(&zone.offset())
+                    .format("%d-%m-%Y %H:%M"),
+                zone.as_str()
+            )
+        })
+        .unwrap_or_else(|| "—".into())
+}
+
+/// RFC 3339 in the office's own offset (the contract's time format).
+pub fn rfc3339(ms_value: Option<i64>, zone: TimeZone) -> Option<String> {
+    ms_value.map(|v| {
+        DateTime::from_timestamp_millis(v)
+            .unwrap_or_default()
+            .with_timezone(&zone.offset())
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    })
 }
 
 /// The system's clock: what a running office uses.

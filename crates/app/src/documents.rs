@@ -6,8 +6,7 @@
 //! A crash in between leaves a numbered, signed row whose PDF the producer
 //! makes on restart; a download makes it at once.
 
-use crate::App;
-use crate::Error;
+use crate::{App, Error};
 use ::documents::keys;
 use ::documents::numbering::default_pattern;
 use ::documents::payload::{Payload, content_digest, key_id};
@@ -137,7 +136,7 @@ pub async fn draft(app: &App, office: &str, actor: &str, content: Content) -> Re
     let sheet = Sheet {
         doc_type: content.doc_type.clone(),
         title: content.title,
-        date: app.now().with_timezone(&crate::cases::clock::office_zone(office).offset()).date_naive(),
+        date: app.now().with_timezone(&crate::clock::office_zone(office).offset()).date_naive(),
         paragraphs: content.paragraphs,
         holder: content.holder.clone(),
         signer: SignerLine {
@@ -322,7 +321,7 @@ pub async fn verify(app: &App, code: &str) -> Result<serde_json::Value, Error> {
     };
     let keys = verifying_keys(app).await?;
     let genuine = Payload::verify(&doc.payload, &keys).is_ok();
-    let zone = crate::cases::clock::office_zone(&doc.office);
+    let zone = crate::clock::office_zone(&doc.office);
     let status = match (genuine, doc.revoked_at) {
         (false, _) => "unknown",
         (true, Some(_)) => "revoked",
@@ -335,8 +334,8 @@ pub async fn verify(app: &App, code: &str) -> Result<serde_json::Value, Error> {
         "number": doc.number,
         "office": doc.office,
         "holder": doc.holder,
-        "issued_at": crate::cases::clock::rfc3339(Some(doc.issued_at), zone),
-        "revoked_at": crate::cases::clock::rfc3339(doc.revoked_at, zone),
+        "issued_at": crate::clock::rfc3339(Some(doc.issued_at), zone),
+        "revoked_at": crate::clock::rfc3339(doc.revoked_at, zone),
         "revoke_reason": doc.revoke_reason,
     }))
 }

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod documents;
 mod error;
 pub mod outbox;
+pub mod privacy;
 
 pub use accounts::Principal;
 pub use catalog::Catalog;

@@ -10,13 +10,16 @@ pub mod duration;
 pub mod lint;
 pub mod nik;
 pub mod office;
+pub mod profile;
 pub mod role;
+pub mod sla;
 pub mod standard;
 
 pub use applicant::{Applicant, FieldError, Organisation};
 pub use case::Status;
 pub use duration::SlaDuration;
 pub use nik::{Nik, NikError, NikWarning};
-pub use office::{OfficeCode, OfficeLevel, OfficeProfile, TimeZone};
+pub use office::{OfficeCode, OfficeLevel, TimeZone};
+pub use profile::OfficeProfile;
 pub use role::Role;
 pub use standard::{Component, Standard, StandardError};

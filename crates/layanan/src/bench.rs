@@ -158,6 +158,7 @@ async fn server_figures(
     let cpu = |servers: &[Server]| servers.iter().map(Server::cpu_s).sum::<f64>();
     let before = cpu(&servers);
     let ids = intake(&http, &bases, &tokens[0], size.intake, &tags).await?;
+    documents_catch_up(store.as_ref(), &tags).await?;
     let mid = cpu(&servers);
     let machine = MachineCpu::now();
     let mut actions = transitions(&http, &bases, &tokens, ids).await?;
@@ -514,6 +515,31 @@ async fn raw_baseline(store: Arc<dyn Bench>, actions: &Measured, tags: &Value) -
         "actors": ACTORS,
     });
     emit("transition_rate", rate, "actions/s", merge(tags, extra));
+    Ok(())
+}
+
+/// The receipts' PDFs are produced after their applications commit, by the
+/// server's producer job: how long it takes to catch up with the intake
+/// burst (`document_rate`: PDFs rendered, sealed and stored per second).
+/// The transitions are measured after it, on a server at rest.
+async fn documents_catch_up(store: &dyn Store, tags: &Value) -> Result<(), String> {
+    let started = Instant::now();
+    let pending = store.pending_documents(i64::MAX).await.map_err(|e| e.to_string())?.len();
+    while !store.pending_documents(1).await.map_err(|e| e.to_string())?.is_empty() {
+        if started.elapsed() > Duration::from_secs(600) {
+            return Err("the document producer did not catch up within 10 minutes".into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let took = started.elapsed().as_secs_f64();
+    progress(&format!("documents: {pending} PDFs pending after the intake, produced in {took:.1} s"));
+    let rate = if took > 0.0 { pending as f64 / took } else { 0.0 };
+    emit(
+        "document_rate",
+        rate,
+        "documents/s",
+        merge(tags, json!({"pending_after_intake": pending, "catch_up_s": round2(took)})),
+    );
     Ok(())
 }
 

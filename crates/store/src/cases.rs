@@ -2,6 +2,7 @@
 //! `domain::case`; the web layer computes a `CaseChange` and the store
 //! applies it with its journal row, audit row and notifications at once.
 
+use domain::sla::escalation_at;
 use domain::{Applicant, Status};
 use serde::Serialize;
 
@@ -418,23 +419,6 @@ impl CaseFill {
     }
 }
 
-/// The moment a step of `started`..`due` reaches escalation `level`:
-/// 1 when 80% of its time is used, 2 once it is past due, 3 once it is past
-/// twice its time.
-pub fn escalation_at(started: i64, due: i64, level: i32) -> i64 {
-    let span = (due - started).max(0);
-    match level {
-        1 => started + span * 4 / 5,
-        2 => due + 1,
-        _ => due + span + 1,
-    }
-}
-
-/// The highest escalation level a step has reached at `now` (0: none).
-pub fn escalation_level(started: i64, due: i64, now: i64) -> i32 {
-    (1..=3).take_while(|&l| escalation_at(started, due, l) <= now).last().unwrap_or(0)
-}
-
 /// When the sweep first looks at a case in this state: the step's level 1
 /// moment, for a running timed step; never otherwise.
 pub(crate) fn first_escalation(status: Status, started: Option<i64>, due: Option<i64>) -> Option<i64> {
@@ -473,16 +457,6 @@ pub trait Cases: Send + Sync {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escalation_levels_grow_with_lateness() {
-        assert_eq!(escalation_level(0, 100, 79), 0);
-        assert_eq!(escalation_level(0, 100, 80), 1);
-        assert_eq!(escalation_level(0, 100, 100), 1);
-        assert_eq!(escalation_level(0, 100, 101), 2);
-        assert_eq!(escalation_level(0, 100, 200), 2);
-        assert_eq!(escalation_level(0, 100, 201), 3);
-    }
 
     #[test]
     fn worklist_sql_has_only_the_given_filters() {

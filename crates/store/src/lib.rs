@@ -34,7 +34,7 @@ pub use bench::{Bench, connect_bench};
 pub use cases::{
     Case, CaseChange, CaseEscalation, CaseFile, CaseFill, CaseUpdate, Cases, DataRequest, Escalation,
     JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification, Notification, WorklistPage,
-    WorklistQuery, escalation_at, escalation_level,
+    WorklistQuery,
 };
 pub use directory::Directory;
 pub use documents::{Document, DocumentDraft, Documents, Made, OfficeKey};

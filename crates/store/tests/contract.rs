@@ -538,7 +538,7 @@ contract!(bench_cases_are_generated_by_the_database, |store, url| {
     let all = store.cases_to_escalate(1_011_000, 100).await.unwrap();
     assert_eq!(all.len(), 10);
     for c in &all {
-        let first = store::escalation_at(c.step_started_at.unwrap(), c.step_due_at.unwrap(), 1);
+        let first = domain::sla::escalation_at(c.step_started_at.unwrap(), c.step_due_at.unwrap(), 1);
         assert!((1_001_000..=1_011_000).contains(&first), "{first}");
         assert_eq!(
             store.cases_to_escalate(first - 1, 100).await.unwrap().iter().filter(|x| x.id == c.id).count(),

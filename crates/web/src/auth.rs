@@ -161,6 +161,17 @@ where
     }
 }
 
+/// Counts a public request (form post, tracking, verification) against
+/// its client's rate limit; `429` when over it.
+pub(crate) fn public_rate(
+    state: &AppState,
+    headers: &HeaderMap,
+    addr: std::net::SocketAddr,
+) -> Result<(), ApiError> {
+    let client = client_ip(headers, Some(addr), state.config.client_ip_header.as_deref());
+    if state.public_limiter.allow(&client) { Ok(()) } else { Err(ApiError::too_many()) }
+}
+
 /// Checks credentials under the per-address rate limit and opens a
 /// session (`app::accounts::login`: lockout, equal-time failures).
 pub async fn login(

@@ -51,17 +51,6 @@ impl AppState {
             started: Instant::now(),
         }
     }
-
-    /// Counts a public request (form post, verification) against its
-    /// client's rate limit; `429` when over it.
-    pub(crate) fn public_rate(
-        &self,
-        headers: &axum::http::HeaderMap,
-        addr: std::net::SocketAddr,
-    ) -> Result<(), crate::error::ApiError> {
-        let client = crate::auth::client_ip(headers, Some(addr), self.config.client_ip_header.as_deref());
-        if self.public_limiter.allow(&client) { Ok(()) } else { Err(crate::error::ApiError::too_many()) }
-    }
 }
 
 /// Request latency buckets, in seconds: a page or an API call should take

@@ -1,12 +1,11 @@
 //! SLA clocks of a case: due times when a step starts, what is left when a
 //! case waits for the applicant, and the due times again when it resumes.
 
-use crate::App;
-use crate::Error;
+use crate::{App, Error};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::SlaDuration;
+use domain::Standard;
 use domain::calendar::{BusinessCalendar, WeekHours};
-use domain::{Standard, TimeZone};
 use std::sync::Arc;
 use store::CaseChange;
 
@@ -155,53 +154,13 @@ pub fn unpause(
     ch.paused_at = None;
 }
 
-/// How a due time stands, for badges: `on_time`, `due_soon` (80% used),
-/// `overdue`, `paused` or `untimed`.
-pub fn sla_state(started: Option<i64>, due: Option<i64>, paused: bool, now: i64) -> &'static str {
-    match (paused, started, due) {
-        (true, _, _) => "paused",
-        (_, _, None) => "untimed",
-        (_, _, Some(d)) if now > d => "overdue",
-        (_, Some(s), Some(d)) if now >= s + (d - s) * 4 / 5 => "due_soon",
-        _ => "on_time",
-    }
-}
-
-/// The zone of an office, from its province code.
-pub fn office_zone(office: &str) -> TimeZone {
-    TimeZone::for_province(office.get(..2).unwrap_or_default())
-}
-
-/// `25-11-2026 08:30 WIB`: how people read a time, in the office's zone.
-pub fn human(ms_value: Option<i64>, zone: TimeZone) -> String {
-    ms_value
-        .map(|v| {
-            format!("{} {}", at(v).with_timezone(&zone.offset()).format("%d-%m-%Y %H:%M"), zone.as_str())
-        })
-        .unwrap_or_else(|| "—".into())
-}
-
-/// RFC 3339 in the office's own offset (the contract's time format).
-pub fn rfc3339(ms_value: Option<i64>, zone: TimeZone) -> Option<String> {
-    ms_value.map(|v| at(v).with_timezone(&zone.offset()).to_rfc3339_opts(chrono::SecondsFormat::Secs, false))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn badges_follow_the_share_of_time_used() {
-        assert_eq!(sla_state(Some(0), Some(100), false, 50), "on_time");
-        assert_eq!(sla_state(Some(0), Some(100), false, 80), "due_soon");
-        assert_eq!(sla_state(Some(0), Some(100), false, 101), "overdue");
-        assert_eq!(sla_state(Some(0), None, false, 101), "untimed");
-        assert_eq!(sla_state(Some(0), Some(100), true, 500), "paused");
-    }
-
-    #[test]
     fn a_pause_keeps_the_open_minutes_that_were_left() {
-        let cal = BusinessCalendar::new(TimeZone::Wib, []);
+        let cal = BusinessCalendar::new(domain::TimeZone::Wib, []);
         let d: SlaDuration = "30 menit".parse().unwrap();
         // Tue 2026-11-24 09:00 WIB = 02:00 UTC.
         let start = at(1_795_485_600_000);

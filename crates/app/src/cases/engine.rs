@@ -3,10 +3,8 @@
 
 use super::clock::{self, case_limit, step_limit};
 use super::{standard_of, tracking_code};
-use crate::App;
-use crate::Error;
 use crate::accounts::Principal;
-
+use crate::{App, Error};
 use domain::Role;
 use domain::applicant::check_fields;
 use domain::case::{self, Action, CaseView, Clock, Party, Request, Status};
@@ -190,7 +188,7 @@ pub async fn submit(
         data: (!done.is_empty()).then(|| serde_json::json!({ "completed_steps": done }).to_string()),
     };
     let due = match new.due_at {
-        Some(_) => clock::human(new.due_at, cal.zone),
+        Some(_) => crate::clock::human(new.due_at, cal.zone),
         None => std.sla.wording.clone(),
     };
     let body = format!("Permohonan {} diterima. Kode lacak: {code}. Batas waktu: {due}.", std.title);
@@ -212,8 +210,8 @@ async fn receipt(
     due: &str,
     by: Option<&Principal>,
 ) -> Result<store::DocumentDraft, Error> {
-    let zone = clock::office_zone(&new.office);
-    let received = clock::human(Some(new.created_at), zone);
+    let zone = crate::clock::office_zone(&new.office);
+    let received = crate::clock::human(Some(new.created_at), zone);
     let track = format!("{}/track/{code}", app.config.public_url.trim_end_matches('/'));
     let content = crate::documents::Content {
         doc_type: "tanda_terima".into(),

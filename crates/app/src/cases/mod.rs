@@ -11,8 +11,7 @@ pub mod views;
 
 pub use engine::{Applicant, Submission, Upload, act, submit};
 
-use crate::App;
-use crate::Error;
+use crate::{App, Error};
 use domain::Standard;
 use std::sync::Arc;
 

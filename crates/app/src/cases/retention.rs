@@ -2,8 +2,7 @@
 //! after the configured period. A background job beside the escalation
 //! sweep.
 
-use crate::App;
-use crate::Error;
+use crate::{App, Error};
 
 /// Deletes the uploads of cases closed longer ago than `retention`: the
 /// rows stay, marked purged, with an audit row per case; bytes still used

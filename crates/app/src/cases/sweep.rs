@@ -6,12 +6,12 @@
 
 use super::clock::ms;
 use super::standard_of;
-use crate::App;
-use crate::Error;
+use crate::{App, Error};
 use domain::Role;
 use domain::case::supervisor;
+use domain::sla::{escalation_at, escalation_level};
 use domain::standard::Actor;
-use store::{Case, CaseEscalation, Escalation, NewJournal, NewNotification, escalation_at, escalation_level};
+use store::{Case, CaseEscalation, Escalation, NewJournal, NewNotification};
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct SweepReport {

@@ -2,9 +2,9 @@
 //! JSON and the pages fill their templates from the same fields, so both
 //! say the same thing.
 
-use super::clock::{office_zone, rfc3339};
 use super::engine::masked_name;
 use super::standard_of;
+use crate::clock::{office_zone, rfc3339};
 use crate::{App, Error};
 use domain::Status;
 use serde::Serialize;
@@ -135,7 +135,7 @@ pub fn summary(c: &Case, now: i64) -> CaseSummary {
         created_at: time(Some(c.created_at)),
         due_at: time(c.due_at),
         step_due_at: time(c.step_due_at),
-        sla: super::clock::sla_state(c.step_started_at, c.step_due_at, c.paused_at.is_some(), now),
+        sla: domain::sla::state(c.step_started_at, c.step_due_at, c.paused_at.is_some(), now),
     }
 }
 

@@ -42,26 +42,33 @@ impl Bench for This {
         for (_, actor) in &f.steps {
             q = q.bind(actor);
         }
-        let mut tx = self.begin().await?;
+        // Read before the transaction: on SQLite a transaction that reads
+        // first cannot take the write lock once the server has written
+        // meanwhile (its document producer may be running). Only the bench
+        // creates `bench` cases, so `id > before AND created_by = 'bench'`
+        // names the new rows.
         let before: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM cases").fetch_one(&mut *tx).await?;
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM cases").fetch_one(&self.write).await?;
+        let mut tx = self.begin().await?;
         let n = q.execute(&mut *tx).await?.rows_affected();
         // Each generated case carries what a real one does: its
         // submission in the journal, and an audit row. The audit rows
         // sit on a chain of their own (99, outside the live chains)
-        // with placeholder hashes: the bench's scratch database is
-        // never verified, and the live chains stay intact.
+        // with placeholder hashes and negative sequence numbers: the
+        // bench's scratch database is never verified, the live chains
+        // stay intact, and finding a chain's last row (a descending scan
+        // of `seq` on SQLite) does not walk past them.
         sqlx::query(
             "INSERT INTO case_journal (case_id, at, actor, on_behalf, action, from_status, to_status, from_step, to_step) \
-             SELECT id, created_at, 'bench', false, 'submit', NULL, 'submitted', NULL, current_step FROM cases WHERE id > $1",
+             SELECT id, created_at, 'bench', false, 'submit', NULL, 'submitted', NULL, current_step FROM cases WHERE id > $1 AND created_by = 'bench'",
         )
         .bind(before)
         .execute(&mut *tx)
         .await?;
         sqlx::query(
             "INSERT INTO audit_log (seq, at, kind, actor, action, object, detail, prev_hash, hash, chain) \
-             SELECT 1000000000000 + id, created_at, 'change', 'bench', 'case.submit', 'case:' || id, \
-             '- -> submitted', 'bench', 'bench', 99 FROM cases WHERE id > $1",
+             SELECT -id, created_at, 'change', 'bench', 'case.submit', 'case:' || id, \
+             '- -> submitted', 'bench', 'bench', 99 FROM cases WHERE id > $1 AND created_by = 'bench'",
         )
         .bind(before)
         .execute(&mut *tx)

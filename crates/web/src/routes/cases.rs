@@ -35,7 +35,7 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 fn time(ms: Option<i64>, case: &Case) -> Option<String> {
-    cases::clock::rfc3339(ms, cases::clock::office_zone(&case.office))
+    app::clock::rfc3339(ms, app::clock::office_zone(&case.office))
 }
 
 /// An application body: JSON, or multipart with an `application` part
@@ -71,7 +71,7 @@ async fn apply(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     req: Request,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    state.public_rate(req.headers(), addr)?;
+    crate::auth::public_rate(&state, req.headers(), addr)?;
     if let Some(u) = &user {
         u.check_csrf_header(req.headers())?;
     }
@@ -105,7 +105,7 @@ async fn track(
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Result<Json<TrackView>, ApiError> {
-    state.public_rate(&headers, addr)?;
+    crate::auth::public_rate(&state, &headers, addr)?;
     let c = by_code(&state, &code).await?;
     Ok(Json(app::cases::views::track(&state.app, &c).await?))
 }
@@ -129,7 +129,7 @@ async fn track_action(
     Path(code): Path<String>,
     req: Request,
 ) -> Result<Json<TrackView>, ApiError> {
-    state.public_rate(req.headers(), addr)?;
+    crate::auth::public_rate(&state, req.headers(), addr)?;
     let (body, uploads): (ApplicantAction, Vec<Upload>) = if is_multipart(req.headers()) {
         let m = Multipart::from_request(req, &state)
             .await

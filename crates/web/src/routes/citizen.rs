@@ -168,7 +168,7 @@ async fn public_form(
 ) -> Result<multipart::Parts, ApiError> {
     let parts = multipart::read(m, state.app.config.max_upload_bytes).await?;
     auth::check_form_token(headers, parts.text.get("csrf").map(String::as_str).unwrap_or_default())?;
-    state.public_rate(headers, addr)?;
+    crate::auth::public_rate(state, headers, addr)?;
     Ok(parts)
 }
 
@@ -298,7 +298,7 @@ async fn track_page(
     Path(code): Path<String>,
     Query(q): Query<TrackQuery>,
 ) -> Result<Response, PageError> {
-    state.public_rate(&headers, addr)?;
+    crate::auth::public_rate(&state, &headers, addr)?;
     track_render(&state, lang, &u, &headers, Some(&code), None, q.baru.is_some(), StatusCode::OK).await
 }
 
@@ -359,9 +359,7 @@ async fn track_render(
                     status_label: status_label(lang, v.status),
                     status: v.status.as_str(),
                     due: match c.due_at {
-                        Some(_) => {
-                            app::cases::clock::human(c.due_at, app::cases::clock::office_zone(&c.office))
-                        }
+                        Some(_) => app::clock::human(c.due_at, app::clock::office_zone(&c.office)),
                         None => std.sla.wording.clone(),
                     },
                     steps: v
@@ -434,6 +432,6 @@ async fn track_document(
     axum::extract::Form(f): axum::extract::Form<DocumentForm>,
 ) -> Result<Response, PageError> {
     auth::check_form_token(&headers, &f.csrf)?;
-    state.public_rate(&headers, addr)?;
+    crate::auth::public_rate(&state, &headers, addr)?;
     Ok(super::docs::applicant_document(&state, &code, &doc, &f.nik).await?)
 }

@@ -36,7 +36,7 @@ async fn case_documents(
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
     let c = staff_case(&state, &user, id).await?;
-    let zone = app::cases::clock::office_zone(&c.office);
+    let zone = app::clock::office_zone(&c.office);
     let docs: Vec<Value> = state.app
         .store
         .case_documents(c.id)
@@ -44,7 +44,7 @@ async fn case_documents(
         .into_iter()
         .map(|d| {
             json!({"code": d.code, "number": d.number, "kind": d.doc_type,
-                   "issued_at": app::cases::clock::rfc3339(Some(d.issued_at), zone), "revoked": d.revoked_at.is_some()})
+                   "issued_at": app::clock::rfc3339(Some(d.issued_at), zone), "revoked": d.revoked_at.is_some()})
         })
         .collect();
     Ok(Json(json!(docs)))
@@ -111,7 +111,7 @@ async fn verify_json(
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    state.public_rate(&headers, addr)?;
+    crate::auth::public_rate(&state, &headers, addr)?;
     Ok(Json(app::documents::verify(&state.app, &code).await?))
 }
 
@@ -133,7 +133,7 @@ async fn verify_page(
     headers: HeaderMap,
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    state.public_rate(&headers, addr)?;
+    crate::auth::public_rate(&state, &headers, addr)?;
     let v = app::documents::verify(&state.app, &code).await?;
     let status = v["status"].as_str().unwrap_or("unknown").to_string();
     let s = |k: &str| v[k].as_str().map(str::to_string);
@@ -209,7 +209,7 @@ async fn applicant_pdf(
     Path((tracking, code)): Path<(String, String)>,
     body: Result<Json<NikBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    state.public_rate(&headers, addr)?;
+    crate::auth::public_rate(&state, &headers, addr)?;
     let Json(body) = body.map_err(super::api::json_error)?;
     applicant_document(&state, &tracking, &code, &body.nik).await
 }

@@ -11,7 +11,6 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, PageError};
 use crate::i18n::Lang;
 use crate::state::AppState;
-use app::cases::clock::sla_state;
 use app::cases::engine::{ActionInput, is_self_service, masked_name};
 use app::cases::{act, standard_of, submit};
 use askama::Template;
@@ -22,6 +21,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::Role;
 use domain::case::{Action, ActionError, CaseView, Request as EngineRequest, Status, decide};
+use domain::sla::state as sla_state;
 use domain::standard::Actor;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -47,7 +47,7 @@ fn staff_only(user: &CurrentUser) -> Result<(), ApiError> {
 }
 
 fn human(ms: Option<i64>, office: &str) -> String {
-    app::cases::clock::human(ms, app::cases::clock::office_zone(office))
+    app::clock::human(ms, app::clock::office_zone(office))
 }
 
 struct Row {

@@ -310,7 +310,7 @@ async fn sweeps_escalate_once_on(app: TestApp, second: Option<app::App>) {
     tokio::time::sleep(every * 5).await;
     assert_eq!(escalations().await, 0, "nothing is due yet");
     app.clock.advance(chrono::Duration::days(30));
-    for _ in 0..250 {
+    for _ in 0..500 {
         if escalations().await >= 3 {
             break;
         }
