@@ -191,7 +191,8 @@ pub struct Session {
 
 /// Everything layanan keeps, one trait per aggregate (each in its module,
 /// its SQL in `queries/`). Every method that changes data writes its audit
-/// row in the same transaction.
+/// row in the same transaction, except the outbox's delivery bookkeeping
+/// (leases and sent marks) and the bench's own tables.
 pub trait Store:
     Directory
     + Accounts
