@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod error;
+mod extract;
 pub mod i18n;
 mod ratelimit;
 mod routes;

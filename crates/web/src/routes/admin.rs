@@ -4,12 +4,11 @@
 
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, PageError};
+use crate::extract::{Body, Changing};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, put};
 use axum::{Json, Router};
@@ -78,13 +77,10 @@ async fn save_settings(
 
 async fn settings_api(
     State(state): State<AppState>,
-    who: CurrentUser,
-    headers: HeaderMap,
+    who: Changing,
     Path(code): Path<String>,
-    body: Result<Json<SettingsBody>, JsonRejection>,
+    Body(body): Body<SettingsBody>,
 ) -> Result<Json<Value>, ApiError> {
-    who.check_csrf_header(&headers)?;
-    let Json(body) = body.map_err(super::api::json_error)?;
     Ok(Json(save_settings(&state, &who, &code, body).await?))
 }
 

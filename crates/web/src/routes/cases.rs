@@ -4,11 +4,11 @@
 use super::multipart;
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::ApiError;
+use crate::extract::{Body, Changing};
 use crate::state::AppState;
 use app::cases::engine::ActionInput;
 use app::cases::views::{self, CaseDetail, TrackView, WorklistView};
 use app::cases::{self, Submission, Upload};
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::{get, post};
@@ -53,7 +53,8 @@ async fn read_application(state: &AppState, req: Request) -> Result<(Submission,
         let sub = serde_json::from_str(json).map_err(|e| ApiError::invalid("application", e.to_string()))?;
         Ok((sub, parts.files))
     } else {
-        let Json(sub) = Json::<Submission>::from_request(req, state).await.map_err(super::api::json_error)?;
+        let Json(sub) =
+            Json::<Submission>::from_request(req, state).await.map_err(crate::extract::json_error)?;
         Ok((sub, Vec::new()))
     }
 }
@@ -142,7 +143,7 @@ async fn track_action(
         (serde_json::from_str(json).map_err(|e| ApiError::invalid("action", e.to_string()))?, parts.files)
     } else {
         let Json(b) =
-            Json::<ApplicantAction>::from_request(req, &state).await.map_err(super::api::json_error)?;
+            Json::<ApplicantAction>::from_request(req, &state).await.map_err(crate::extract::json_error)?;
         (b, Vec::new())
     };
     let updated = applicant_act(&state, &code, body, &uploads).await?;
@@ -309,13 +310,10 @@ pub(crate) fn party_of(user: &CurrentUser) -> Party {
 
 async fn action(
     State(state): State<AppState>,
-    user: CurrentUser,
-    headers: HeaderMap,
+    user: Changing,
     Path(id): Path<i64>,
-    body: Result<Json<ActionInput>, JsonRejection>,
+    Body(input): Body<ActionInput>,
 ) -> Result<Json<Value>, ApiError> {
-    user.check_csrf_header(&headers)?;
-    let Json(input) = body.map_err(super::api::json_error)?;
     let c = staff_case(&state, &user, id).await?;
     let updated = cases::act(&state.app, &c, &party_of(&user), &input, &[]).await?;
     Ok(Json(json!(views::summary(&updated, now_ms()))))

@@ -6,10 +6,10 @@ use super::cases::staff_case;
 use super::portal::{NavUser, nav, render};
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::{ApiError, PageError};
+use crate::extract::{Body, Changing, PublicRate};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -166,13 +166,10 @@ struct RevokeBody {
 
 async fn revoke(
     State(state): State<AppState>,
-    user: CurrentUser,
-    headers: HeaderMap,
+    user: Changing,
     Path(code): Path<String>,
-    body: Result<Json<RevokeBody>, JsonRejection>,
+    Body(body): Body<RevokeBody>,
 ) -> Result<Json<Value>, ApiError> {
-    user.check_csrf_header(&headers)?;
-    let Json(body) = body.map_err(super::api::json_error)?;
     revoke_document(&state, &user, &code, &body.reason).await?;
     Ok(Json(app::documents::verify(&state.app, &code).await?))
 }
@@ -204,13 +201,10 @@ struct NikBody {
 /// in a URL); the read is logged.
 async fn applicant_pdf(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    _: PublicRate,
     Path((tracking, code)): Path<(String, String)>,
-    body: Result<Json<NikBody>, JsonRejection>,
+    Body(body): Body<NikBody>,
 ) -> Result<Response, ApiError> {
-    crate::auth::public_rate(&state, &headers, addr)?;
-    let Json(body) = body.map_err(super::api::json_error)?;
     applicant_document(&state, &tracking, &code, &body.nik).await
 }
 

@@ -6,15 +6,14 @@
 use super::cases::{by_code, verify_applicant};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::extract::{Body, Changing, PublicRate};
 use crate::state::AppState;
 use app::privacy;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -32,13 +31,10 @@ struct Nik {
 /// due within 3x24 jam.
 async fn request(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
+    _: PublicRate,
     Path(code): Path<String>,
-    body: Result<Json<Nik>, JsonRejection>,
+    Body(body): Body<Nik>,
 ) -> Result<(StatusCode, Json<privacy::Receipt>), ApiError> {
-    crate::auth::public_rate(&state, &headers, addr)?;
-    let Json(body) = body.map_err(super::api::json_error)?;
     let case = by_code(&state, &code).await?;
     verify_applicant(&case, &body.nik)?;
     Ok((StatusCode::CREATED, Json(privacy::request(&state.app, &case).await?)))
@@ -53,10 +49,8 @@ async fn list(
 
 async fn export(
     State(state): State<AppState>,
-    user: CurrentUser,
-    headers: HeaderMap,
+    user: Changing,
     Path(id): Path<i64>,
 ) -> Result<Json<privacy::Answer>, ApiError> {
-    user.check_csrf_header(&headers)?;
     Ok(Json(privacy::export(&state.app, &user, id).await?))
 }
