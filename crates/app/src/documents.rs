@@ -315,9 +315,44 @@ pub fn spawn(app: App) -> tokio::task::JoinHandle<()> {
 }
 
 /// What a verification shows: the signed fields, never personal data.
-pub async fn verify(app: &App, code: &str) -> Result<serde_json::Value, Error> {
+/// An unknown code shows only `status` and `code`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verification {
+    /// `valid`, `revoked` or `unknown`.
+    pub status: &'static str,
+    pub code: String,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub doc_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub office: Option<String>,
+    /// Initials only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issued_at: Option<String>,
+    /// Present (as `null` when not revoked) for every known document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoke_reason: Option<Option<String>>,
+}
+
+pub async fn verify(app: &App, code: &str) -> Result<Verification, Error> {
+    let unknown = |code: &str| Verification {
+        status: "unknown",
+        code: code.to_string(),
+        doc_type: None,
+        number: None,
+        office: None,
+        holder: None,
+        issued_at: None,
+        revoked_at: None,
+        revoke_reason: None,
+    };
     let Some(doc) = app.store.document(code.trim()).await? else {
-        return Ok(serde_json::json!({"status": "unknown", "code": code}));
+        return Ok(unknown(code));
     };
     let keys = verifying_keys(app).await?;
     let genuine = Payload::verify(&doc.payload, &keys).is_ok();
@@ -327,17 +362,17 @@ pub async fn verify(app: &App, code: &str) -> Result<serde_json::Value, Error> {
         (true, Some(_)) => "revoked",
         (true, None) => "valid",
     };
-    Ok(serde_json::json!({
-        "status": status,
-        "code": doc.code,
-        "type": doc.doc_type,
-        "number": doc.number,
-        "office": doc.office,
-        "holder": doc.holder,
-        "issued_at": crate::clock::rfc3339(Some(doc.issued_at), zone),
-        "revoked_at": crate::clock::rfc3339(doc.revoked_at, zone),
-        "revoke_reason": doc.revoke_reason,
-    }))
+    Ok(Verification {
+        status,
+        code: doc.code,
+        doc_type: Some(doc.doc_type),
+        number: Some(doc.number),
+        office: Some(doc.office),
+        holder: Some(doc.holder),
+        issued_at: crate::clock::rfc3339(Some(doc.issued_at), zone),
+        revoked_at: Some(crate::clock::rfc3339(doc.revoked_at, zone)),
+        revoke_reason: Some(doc.revoke_reason),
+    })
 }
 
 /// Fills a body template: `{name}` from `values`, `{fields.CODE}` from the

@@ -48,8 +48,13 @@ impl FileStore for DiskFiles {
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
         // Write aside, fsync, then rename: a crash never leaves half a file
-        // under a valid name, and an acknowledged upload is on disk.
-        let tmp = dir.join(format!(".{sha}.tmp"));
+        // under a valid name, and an acknowledged upload is on disk. Each
+        // writer has its own temporary name: two writers of the same bytes
+        // (a document produced by the job and by a download at once) must
+        // not truncate each other's file or lose the rename.
+        static WRITER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = WRITER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = dir.join(format!(".{sha}.{}.{n}.tmp", std::process::id()));
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
@@ -92,6 +97,22 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn writers_of_the_same_bytes_at_once_all_succeed() {
+        let dir = crate::scratch::TempDir::new("files-race");
+        let fs = std::sync::Arc::new(DiskFiles::new(&dir.0));
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let writers: Vec<_> = (0..8)
+            .map(|_| {
+                let (fs, bytes) = (fs.clone(), bytes.clone());
+                std::thread::spawn(move || fs.put(&bytes))
+            })
+            .collect();
+        let shas: Vec<String> = writers.into_iter().map(|w| w.join().unwrap().unwrap()).collect();
+        assert!(shas.windows(2).all(|w| w[0] == w[1]));
+        assert_eq!(fs.get(&shas[0]).unwrap(), bytes);
+    }
 
     #[test]
     fn files_round_trip_by_content_and_types_come_from_bytes() {

@@ -4,7 +4,7 @@
 
 use super::cases::{ApplicantAction, applicant_act};
 use super::multipart;
-use super::portal::{NavUser, nav, render};
+use super::portal::{Choice, NavUser, nav, render};
 use super::view::time_limit;
 use crate::auth::{self, MaybeUser};
 use crate::error::{ApiError, PageError};
@@ -63,10 +63,10 @@ pub(super) struct ApplyPage {
     pub error_field: String,
     pub csrf: String,
     /// Staffed channels to choose from (counter intake); empty online.
-    pub channels: Vec<(String, String)>,
+    pub channels: Vec<Choice>,
     pub values: ApplicantValues,
     pub fields: Vec<FieldRow>,
-    pub uploads: Vec<(String, String, bool)>,
+    pub uploads: Vec<UploadField>,
     pub max_mb: usize,
 }
 
@@ -120,7 +120,7 @@ impl ApplyPage {
                 .requirements
                 .iter()
                 .filter(|r| r.upload)
-                .map(|r| (r.code.clone(), r.name.clone(), r.required))
+                .map(|r| UploadField { code: r.code.clone(), name: r.name.clone(), required: r.required })
                 .collect(),
             max_mb: state.app.config.max_upload_bytes / (1024 * 1024),
             error_field,
@@ -261,9 +261,22 @@ struct TrackPage {
     case: Option<TrackCase>,
     fresh: bool,
     csrf: String,
-    uploads: Vec<(String, String)>,
-    /// (code, title, number)
-    documents: Vec<(String, String, String)>,
+    uploads: Vec<Choice>,
+    documents: Vec<TrackDocument>,
+}
+
+/// A requirement the applicant may upload.
+pub(super) struct UploadField {
+    code: String,
+    name: String,
+    required: bool,
+}
+
+/// A valid document of the application, for its applicant to download.
+struct TrackDocument {
+    code: String,
+    title: String,
+    number: String,
 }
 
 pub(super) fn status_label(lang: Lang, status: Status) -> &'static str {
@@ -346,14 +359,14 @@ async fn track_render(
                     .map(|d| {
                         let title = domain::document::kind(&d.doc_type)
                             .map_or(d.doc_type.clone(), |k| k.title.to_string());
-                        (d.code, title, d.number)
+                        TrackDocument { code: d.code, title, number: d.number }
                     })
                     .collect();
                 page.uploads = std
                     .requirements
                     .iter()
                     .filter(|r| r.upload)
-                    .map(|r| (r.code.clone(), r.name.clone()))
+                    .map(|r| Choice { code: r.code.clone(), name: r.name.clone() })
                     .collect();
                 page.case = Some(TrackCase {
                     status_label: status_label(lang, v.status),

@@ -3,7 +3,7 @@
 //! code (rate-limited; codes are random, so the page cannot be enumerated).
 
 use super::cases::staff_case;
-use super::portal::{NavUser, nav, render};
+use super::portal::{Fact, NavUser, nav, render};
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::{ApiError, PageError};
 use crate::extract::{Body, Changing, PublicRate};
@@ -110,7 +110,7 @@ async fn verify_json(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(code): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<app::documents::Verification>, ApiError> {
     crate::auth::public_rate(&state, &headers, addr)?;
     Ok(Json(app::documents::verify(&state.app, &code).await?))
 }
@@ -122,7 +122,7 @@ struct VerifyPage {
     user: Option<NavUser>,
     status: String,
     status_label: &'static str,
-    fields: Vec<(&'static str, String)>,
+    fields: Vec<Fact>,
 }
 
 async fn verify_page(
@@ -135,19 +135,18 @@ async fn verify_page(
 ) -> Result<Html<String>, PageError> {
     crate::auth::public_rate(&state, &headers, addr)?;
     let v = app::documents::verify(&state.app, &code).await?;
-    let status = v["status"].as_str().unwrap_or("unknown").to_string();
-    let s = |k: &str| v[k].as_str().map(str::to_string);
+    let status = v.status.to_string();
     let fields = [
-        ("doc_number", s("number")),
-        ("doc_type", s("type")),
-        ("doc_office", s("office")),
-        ("doc_holder", s("holder")),
-        ("doc_issued", s("issued_at")),
-        ("doc_revoked_at", s("revoked_at")),
-        ("doc_reason", s("revoke_reason")),
+        ("doc_number", v.number),
+        ("doc_type", v.doc_type),
+        ("doc_office", v.office),
+        ("doc_holder", v.holder),
+        ("doc_issued", v.issued_at),
+        ("doc_revoked_at", v.revoked_at.flatten()),
+        ("doc_reason", v.revoke_reason.flatten()),
     ]
     .into_iter()
-    .filter_map(|(k, v)| v.map(|v| (lang.t(k), v)))
+    .filter_map(|(k, v)| v.map(|value| Fact { label: lang.t(k).to_string(), value }))
     .collect();
     render(&VerifyPage {
         lang,
@@ -169,7 +168,7 @@ async fn revoke(
     user: Changing,
     Path(code): Path<String>,
     Body(body): Body<RevokeBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<app::documents::Verification>, ApiError> {
     revoke_document(&state, &user, &code, &body.reason).await?;
     Ok(Json(app::documents::verify(&state.app, &code).await?))
 }

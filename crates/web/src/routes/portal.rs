@@ -42,6 +42,18 @@ pub(super) struct NavUser {
     pub csrf: String,
 }
 
+/// A label and its value: one row of a fact list.
+pub(super) struct Fact {
+    pub label: String,
+    pub value: String,
+}
+
+/// One option of a choice: the code sent back and what it says.
+pub(super) struct Choice {
+    pub code: String,
+    pub name: String,
+}
+
 pub(super) fn nav(user: &Option<CurrentUser>) -> Option<NavUser> {
     user.as_ref().map(|u| NavUser {
         username: u.user.username.clone(),
@@ -176,7 +188,7 @@ struct ServicePage {
     channels: Vec<String>,
     public: Vec<ComponentRow>,
     internal: Vec<ComponentRow>,
-    sop: Vec<(&'static str, String)>,
+    sop: Vec<Fact>,
     requirements: Vec<String>,
     steps: Vec<StepRow>,
     maklumat: Option<String>,
@@ -213,7 +225,7 @@ async fn service(
             ("Pencatatan dan Pendataan", &h.pencatatan),
         ]
         .into_iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| (k, v.trim().to_string())))
+        .filter_map(|(k, v)| v.as_ref().map(|v| Fact { label: k.to_string(), value: v.trim().to_string() }))
         .collect(),
         _ => Vec::new(),
     };

@@ -6,7 +6,7 @@
 use super::cases::{WorklistParams, file_response, party_of, staff_case, worklist_page};
 use super::citizen::{ApplyPage, status_label, submission};
 use super::multipart;
-use super::portal::{NavUser, nav, render};
+use super::portal::{Choice, Fact, NavUser, nav, render};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, PageError};
 use crate::i18n::Lang;
@@ -76,9 +76,10 @@ struct WorklistPage {
     lang: Lang,
     user: Option<NavUser>,
     rows: Vec<Row>,
-    counts: Vec<(String, i64)>,
-    services: Vec<(String, String)>,
-    statuses: Vec<(String, &'static str)>,
+    /// Open cases on this worklist per service id.
+    counts: Vec<Fact>,
+    services: Vec<Choice>,
+    statuses: Vec<Choice>,
     channel_codes: Vec<String>,
     filter: Filter,
     page: i64,
@@ -122,14 +123,22 @@ async fn worklist(
         f.from.clone().unwrap_or_default(),
         f.to.clone().unwrap_or_default()
     );
-    let counts = v.per_service.into_iter().collect();
+    let counts = v.per_service.into_iter().map(|(label, n)| Fact { label, value: n.to_string() }).collect();
     let page_view = WorklistPage {
         lang,
         user: nav(&Some(user)),
         rows,
         counts,
-        services: state.app.catalog.for_office(&office).map(|s| (s.id(), s.title.clone())).collect(),
-        statuses: Status::ALL.iter().map(|s| (s.as_str().to_string(), status_label(lang, *s))).collect(),
+        services: state
+            .app
+            .catalog
+            .for_office(&office)
+            .map(|s| Choice { code: s.id(), name: s.title.clone() })
+            .collect(),
+        statuses: Status::ALL
+            .iter()
+            .map(|s| Choice { code: s.as_str().to_string(), name: status_label(lang, *s).to_string() })
+            .collect(),
         channel_codes: domain::standard::CHANNELS.iter().map(|c| c.to_string()).collect(),
         filter: Filter {
             service: f.service.unwrap_or_default(),
@@ -172,19 +181,47 @@ struct CasePage {
     assignee: String,
     version: i64,
     standard_version: i64,
-    applicant: Vec<(String, String)>,
-    fields: Vec<(String, String)>,
-    files: Vec<(i64, String, String)>,
-    steps: Vec<(String, String, String, &'static str)>,
+    applicant: Vec<Fact>,
+    fields: Vec<Fact>,
+    files: Vec<FileLine>,
+    steps: Vec<StepRow>,
     actions: Vec<ActionButton>,
-    return_targets: Vec<(String, String)>,
+    return_targets: Vec<Choice>,
     assignees: Vec<String>,
     external: bool,
-    timeline: Vec<(String, String, String, String)>,
-    /// (code, title, number, status label, revocable)
-    documents: Vec<(String, String, String, &'static str, bool)>,
+    timeline: Vec<TimelineLine>,
+    documents: Vec<DocumentLine>,
     can_revoke: bool,
     csrf: String,
+}
+
+struct FileLine {
+    id: i64,
+    filename: String,
+    requirement: String,
+}
+
+struct StepRow {
+    no: String,
+    actor: String,
+    description: String,
+    /// `done`, `current` or `pending` (a CSS class).
+    state: &'static str,
+}
+
+struct TimelineLine {
+    at: String,
+    who: String,
+    what: String,
+    note: String,
+}
+
+struct DocumentLine {
+    code: String,
+    title: String,
+    number: String,
+    status: &'static str,
+    revocable: bool,
 }
 
 async fn case_page(
@@ -245,12 +282,12 @@ async fn render_case(
                 Some(p) if i == p => "current",
                 _ => "pending",
             };
-            (
-                s.no.clone(),
-                super::view::actor_label(s.actor, s.party.as_deref()),
-                s.description.clone(),
+            StepRow {
+                no: s.no.clone(),
+                actor: super::view::actor_label(s.actor, s.party.as_deref()),
+                description: s.description.clone(),
                 state,
-            )
+            }
         })
         .collect();
     let return_targets = pos
@@ -258,7 +295,7 @@ async fn render_case(
             steps[..p]
                 .iter()
                 .filter(|s| s.actor != Actor::Applicant)
-                .map(|s| (s.id.clone(), format!("{}. {}", s.no, s.description)))
+                .map(|s| Choice { code: s.id.clone(), name: format!("{}. {}", s.no, s.description) })
                 .collect()
         })
         .unwrap_or_default();
@@ -285,13 +322,17 @@ async fn render_case(
         (lang.t("organisation"), a.organisation.as_ref().map(|o| &o.name)),
     ]
     .into_iter()
-    .filter_map(|(label, v)| v.map(|v| (label.to_string(), v.clone())))
+    .filter_map(|(label, v)| v.map(|v| Fact { label: label.to_string(), value: v.clone() }))
     .collect();
     let fields = std
         .fields
         .iter()
         .filter_map(|f| {
-            detail.fields.get(&f.code).and_then(|v| v.as_str()).map(|v| (f.label.clone(), v.to_string()))
+            detail
+                .fields
+                .get(&f.code)
+                .and_then(|v| v.as_str())
+                .map(|v| Fact { label: f.label.clone(), value: v.to_string() })
         })
         .collect();
     let files = state
@@ -300,7 +341,7 @@ async fn render_case(
         .case_files(c.id)
         .await?
         .into_iter()
-        .map(|f| (f.id, f.filename, f.requirement))
+        .map(|f| FileLine { id: f.id, filename: f.filename, requirement: f.requirement })
         .collect();
     let timeline = state
         .app
@@ -316,7 +357,12 @@ async fn render_case(
                 j.to_step.map(|s| format!("→ {s}")).unwrap_or_default()
             );
             let data = j.data.map(|d| format!(" {d}")).unwrap_or_default();
-            (human(Some(j.at), &c.office), who, what, format!("{}{data}", j.note.unwrap_or_default()))
+            TimelineLine {
+                at: human(Some(j.at), &c.office),
+                who,
+                what,
+                note: format!("{}{data}", j.note.unwrap_or_default()),
+            }
         })
         .collect();
     let documents = state
@@ -330,7 +376,7 @@ async fn render_case(
                 domain::document::kind(&d.doc_type).map_or(d.doc_type.clone(), |k| k.title.to_string());
             let status =
                 if d.revoked_at.is_some() { lang.t("doc_revoked_short") } else { lang.t("doc_valid_short") };
-            (d.code, title, d.number, status, d.revoked_at.is_none())
+            DocumentLine { code: d.code, title, number: d.number, status, revocable: d.revoked_at.is_none() }
         })
         .collect();
     let can_revoke = matches!(user.role, Role::KepalaDinas | Role::Validator | Role::Admin);
@@ -464,18 +510,18 @@ async fn receipt(
 struct IntakePage {
     lang: Lang,
     user: Option<NavUser>,
-    services: Vec<(String, String)>,
+    services: Vec<Choice>,
 }
 
 /// Services of the office that take applications in person.
-fn staffed_channels(std: &domain::Standard) -> Vec<(String, String)> {
+fn staffed_channels(std: &domain::Standard) -> Vec<Choice> {
     if std.steps.is_empty() {
         return Vec::new();
     }
     std.channels
         .iter()
         .filter(|c| !is_self_service(&c.code))
-        .map(|c| (c.code.clone(), c.name.clone()))
+        .map(|c| Choice { code: c.code.clone(), name: c.name.clone() })
         .collect()
 }
 
@@ -490,7 +536,7 @@ async fn intake_list(
         .catalog
         .for_office(&user.user.office)
         .filter(|s| !staffed_channels(s).is_empty())
-        .map(|s| (s.id(), s.title.clone()))
+        .map(|s| Choice { code: s.id(), name: s.title.clone() })
         .collect();
     render(&IntakePage { lang, user: nav(&Some(user)), services })
 }
@@ -558,8 +604,14 @@ async fn intake_submit(
 struct SupervisorPage {
     lang: Lang,
     user: Option<NavUser>,
-    /// (service, step, [on_time, due_soon, overdue, paused, untimed])
-    rows: Vec<(String, String, [i64; 5])>,
+    rows: Vec<SupervisorRow>,
+}
+
+struct SupervisorRow {
+    service: String,
+    step: String,
+    /// Open cases by SLA state: on_time, due_soon, overdue, paused, untimed.
+    by_state: [i64; 5],
 }
 
 async fn supervisor(
@@ -585,7 +637,10 @@ async fn supervisor(
             .entry((format!("{}-{}", c.office, c.service), c.current_step.unwrap_or_default()))
             .or_default()[i] += 1;
     }
-    let rows = groups.into_iter().map(|((s, st), n)| (s, st, n)).collect();
+    let rows = groups
+        .into_iter()
+        .map(|((service, step), by_state)| SupervisorRow { service, step, by_state })
+        .collect();
     render(&SupervisorPage { lang, user: nav(&Some(user)), rows })
 }
 
@@ -594,7 +649,15 @@ async fn supervisor(
 struct OutboxPage {
     lang: Lang,
     user: Option<NavUser>,
-    rows: Vec<(String, String, String, String, String)>,
+    rows: Vec<OutboxRow>,
+}
+
+struct OutboxRow {
+    at: String,
+    channel: String,
+    recipient: String,
+    subject: String,
+    status: String,
 }
 
 /// Contacts are partly hidden on screen: enough to tell them apart.
@@ -621,7 +684,13 @@ async fn outbox(
         .into_iter()
         .map(|n| {
             let to = if n.channel == "staff" { n.recipient } else { mask_contact(&n.recipient) };
-            (human(Some(n.created_at), &n.office), n.channel, to, n.subject, n.status)
+            OutboxRow {
+                at: human(Some(n.created_at), &n.office),
+                channel: n.channel,
+                recipient: to,
+                subject: n.subject,
+                status: n.status,
+            }
         })
         .collect();
     render(&OutboxPage { lang, user: nav(&Some(user)), rows })
