@@ -22,11 +22,5 @@ pub trait Bench: Store {
 /// Opens a store for `layanan bench`: the same store as `connect`, with the
 /// bench's own methods.
 pub async fn connect_bench(url: &str) -> Result<std::sync::Arc<dyn Bench>> {
-    if url.starts_with("sqlite:") {
-        Ok(std::sync::Arc::new(SqliteStore::connect(url).await?))
-    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(std::sync::Arc::new(PgStore::connect(url).await?))
-    } else {
-        Err(StoreError::UnsupportedUrl(url.to_string()))
-    }
+    crate::open(url, None).await
 }

@@ -18,7 +18,7 @@ use domain::{Nik, Role};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
-use store::{Case, WorklistQuery, now_ms};
+use store::{Case, WorklistQuery};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -313,10 +313,10 @@ async fn action(
     user: Changing,
     Path(id): Path<i64>,
     Body(input): Body<ActionInput>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<views::CaseSummary>, ApiError> {
     let c = staff_case(&state, &user, id).await?;
     let updated = cases::act(&state.app, &c, &party_of(&user), &input, &[]).await?;
-    Ok(Json(json!(views::summary(&updated, now_ms()))))
+    Ok(Json(views::summary(&updated, state.app.now().timestamp_millis())))
 }
 
 /// A requirement file, for staff of the case's office: served as an
