@@ -314,9 +314,36 @@ pub fn spawn(app: App) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// A document in a case's list.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DocumentItem {
+    pub code: String,
+    pub number: String,
+    /// The document type (`tanda_terima`, `surat_keterangan`, ...).
+    pub kind: String,
+    pub issued_at: Option<String>,
+    pub revoked: bool,
+}
+
+/// The documents issued for a case, oldest first.
+pub async fn of_case(app: &App, c: &store::Case) -> Result<Vec<DocumentItem>, Error> {
+    let zone = crate::clock::office_zone(&c.office);
+    let docs = app.store.case_documents(c.id).await?;
+    Ok(docs
+        .into_iter()
+        .map(|d| DocumentItem {
+            code: d.code,
+            number: d.number,
+            kind: d.doc_type,
+            issued_at: crate::clock::rfc3339(Some(d.issued_at), zone),
+            revoked: d.revoked_at.is_some(),
+        })
+        .collect())
+}
+
 /// What a verification shows: the signed fields, never personal data.
 /// An unknown code shows only `status` and `code`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Verification {
     /// `valid`, `revoked` or `unknown`.
     pub status: &'static str,

@@ -20,7 +20,8 @@ pub const ANSWERERS: &[Role] = &[Role::Ppid, Role::Admin];
 const READERS: &[Role] = &[Role::Ppid, Role::Admin, Role::Auditor];
 
 /// What the citizen is told: the request is recorded, and when it is due.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = DataRequestReceipt)]
 pub struct Receipt {
     pub id: i64,
     pub status: &'static str,
@@ -28,7 +29,7 @@ pub struct Receipt {
 }
 
 /// A request with its clock, as the office sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RequestView {
     pub id: i64,
     pub case_id: i64,
@@ -42,7 +43,7 @@ pub struct RequestView {
 }
 
 /// One read of the case's personal data.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AccessEntry {
     pub at: Option<String>,
     pub who: String,
@@ -50,7 +51,7 @@ pub struct AccessEntry {
     pub why: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Answer {
     pub request: RequestView,
     pub entries: Vec<AccessEntry>,

@@ -21,7 +21,7 @@ fn invalid(field: &str, message: impl Into<String>) -> FieldError {
 }
 
 /// An organisation applying (OPD, company, kab/kota office, instansi).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
     pub name: String,
@@ -32,7 +32,7 @@ pub struct Organisation {
     pub contact_person: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Applicant {
     pub name: String,

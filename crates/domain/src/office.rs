@@ -87,7 +87,7 @@ impl OfficeLevel {
 
 /// Indonesia's three zones. None observes daylight saving, so a fixed
 /// offset is exact and we need no tz database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum TimeZone {
     #[serde(rename = "WIB")]
     Wib,

@@ -110,7 +110,7 @@ impl CaseChange {
 }
 
 /// One immutable row of a case's timeline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct JournalEntry {
     pub id: i64,
     pub case_id: i64,
@@ -140,7 +140,7 @@ pub struct NewJournal {
     pub data: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct CaseFile {
     pub id: i64,
     pub case_id: i64,
@@ -179,7 +179,7 @@ pub struct NewCaseFile {
     pub uploaded_by: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Notification {
     pub id: i64,
     pub case_id: Option<i64>,

@@ -7,8 +7,10 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
+    /// `invalid`, `not_found`, `unauthorized`, `forbidden`, `conflict`,
+    /// `stale_version`, `rate_limited`, ... (stable; clients branch on it).
     pub code: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -98,13 +100,16 @@ impl From<store::StoreError> for ApiError {
     }
 }
 
+/// The body of every API error.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorResponse {
+    pub error: ErrorBody,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        #[derive(Serialize)]
-        struct Wrapper {
-            error: ErrorBody,
-        }
-        (self.status, Json(Wrapper { error: self.body })).into_response()
+        (self.status, Json(ErrorResponse { error: self.body })).into_response()
     }
 }
 

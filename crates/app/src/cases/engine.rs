@@ -86,13 +86,15 @@ fn check_required_uploads(std: &Standard, channel: &str, uploads: &[Upload]) -> 
     Ok(())
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Application)]
 pub struct Submission {
     pub service: String,
     pub channel: String,
     pub applicant: Applicant,
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub fields: Map<String, Value>,
 }
 
@@ -239,8 +241,9 @@ async fn receipt(
 }
 
 /// What an actor asks for.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Action)]
 pub struct ActionInput {
     pub action: String,
     #[serde(default)]

@@ -11,7 +11,7 @@ use serde::Serialize;
 use store::Case;
 
 /// Where a step of the case stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StepState {
     Done,
@@ -29,7 +29,7 @@ impl StepState {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TrackStep {
     pub id: String,
     pub no: String,
@@ -40,7 +40,7 @@ pub struct TrackStep {
 
 /// The public tracking view: status and steps, no personal data beyond
 /// the masked name.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TrackView {
     pub tracking_code: String,
     pub service: String,
@@ -98,9 +98,90 @@ pub async fn track(app: &App, c: &Case) -> Result<TrackView, Error> {
     })
 }
 
+/// What an applicant gets back on applying: the tracking code and the
+/// promised times.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Receipt {
+    pub id: i64,
+    pub tracking_code: String,
+    pub status: Status,
+    pub due_at: Option<String>,
+    pub step_due_at: Option<String>,
+}
+
+pub fn receipt(c: &Case) -> Receipt {
+    let time = |ms: Option<i64>| rfc3339(ms, office_zone(&c.office));
+    Receipt {
+        id: c.id,
+        tracking_code: c.tracking_code.clone(),
+        status: c.status,
+        due_at: time(c.due_at),
+        step_due_at: time(c.step_due_at),
+    }
+}
+
+/// One row of a case's timeline: who did what, when, with the step's
+/// recorded outcome as the JSON object it was given.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TimelineEntry {
+    pub id: i64,
+    pub case_id: i64,
+    pub at: Option<String>,
+    pub actor: String,
+    pub on_behalf: bool,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub from_step: Option<String>,
+    pub to_step: Option<String>,
+    pub note: Option<String>,
+    /// A step's recorded outcome (letter number, amount, found/not found).
+    pub data: Option<serde_json::Value>,
+}
+
+/// The case's journal, oldest first.
+pub async fn timeline(app: &App, c: &Case) -> Result<Vec<TimelineEntry>, Error> {
+    let zone = office_zone(&c.office);
+    let rows = app.store.journal(c.id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|j| TimelineEntry {
+            id: j.id,
+            case_id: j.case_id,
+            at: rfc3339(Some(j.at), zone),
+            actor: j.actor,
+            on_behalf: j.on_behalf,
+            action: j.action,
+            from_status: j.from_status,
+            to_status: j.to_status,
+            from_step: j.from_step,
+            to_step: j.to_step,
+            note: j.note,
+            data: j.data.as_deref().and_then(|d| serde_json::from_str(d).ok()),
+        })
+        .collect())
+}
+
+/// Open cases of an office at one step of one service in one status.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OpenCount {
+    pub service: String,
+    pub step: String,
+    pub status: String,
+    pub count: i64,
+}
+
+pub async fn open_counts(app: &App, office: &str) -> Result<Vec<OpenCount>, Error> {
+    let rows = app.store.open_case_counts(office).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(service, step, status, count)| OpenCount { service, step, status, count })
+        .collect())
+}
+
 /// A case as staff see it in lists: no NIK. Times are RFC 3339 in the
 /// office's offset.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseSummary {
     pub id: i64,
     pub tracking_code: String,
@@ -140,7 +221,7 @@ pub fn summary(c: &Case, now: i64) -> CaseSummary {
 }
 
 /// One page of a worklist with the counters per service.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct WorklistView {
     pub items: Vec<CaseSummary>,
     pub total: i64,
@@ -165,7 +246,7 @@ pub async fn worklist(app: &App, q: &store::WorklistQuery, page: i64) -> Result<
 
 /// A case as its office's staff open it: personal data included, so the
 /// read is logged before it is returned.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseDetail {
     #[serde(flatten)]
     pub summary: CaseSummary,
@@ -173,6 +254,7 @@ pub struct CaseDetail {
     pub standard_version: i64,
     pub applicant: domain::Applicant,
     /// The standard's form fields as the applicant gave them.
+    #[schema(value_type = Object)]
     pub fields: serde_json::Map<String, serde_json::Value>,
     pub finished_at: Option<String>,
     pub paused: bool,

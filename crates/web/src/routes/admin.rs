@@ -2,8 +2,9 @@
 //! (its admin only), and the staff list (admin and auditor of the office).
 //! Reading a staff member's account writes an access row.
 
+use super::openapi::HtmlPage;
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, PageError};
+use crate::error::{ApiError, ErrorResponse, PageError};
 use crate::extract::{Body, Changing};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -14,7 +15,6 @@ use axum::routing::{get, put};
 use axum::{Json, Router};
 use domain::Role;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 /// A maklumat is a short public pledge; this bounds a pasted document.
 const MAKLUMAT_MAX_CHARS: usize = 5_000;
@@ -27,9 +27,17 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/users/{id}", get(user))
 }
 
-#[derive(Deserialize)]
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(settings_api, users, user, settings_form, settings_submit))]
+pub(super) struct Doc;
+
+#[derive(Deserialize, utoipa::ToSchema)]
 struct SettingsBody {
+    /// The office's public pledge; empty withdraws it.
+    #[schema(max_length = 5000)]
     maklumat: Option<String>,
+    /// Whether cuti bersama days stop SLA clocks.
     cuti_bersama_off: Option<bool>,
     /// `mon-thu 08:00-16:00; fri 08:00-16:30`; empty restores the default.
     hours: Option<String>,
@@ -42,7 +50,7 @@ async fn save_settings(
     who: &CurrentUser,
     code: &str,
     body: SettingsBody,
-) -> Result<Value, ApiError> {
+) -> Result<store::Office, ApiError> {
     who.require(&[Role::Admin], code)?;
     let mut office = state
         .app
@@ -72,15 +80,24 @@ async fn save_settings(
     }
     state.app.store.upsert_office(&who.user.username, &office).await?;
     app::cases::clock::forget_calendar(&state.app, &office.code);
-    Ok(json!(office))
+    Ok(office)
 }
 
+/// Publish the office's maklumat and set whether cuti bersama stops SLA clocks (the office's admin)
+#[utoipa::path(put, path = "/api/v1/offices/{code}/settings", request_body = SettingsBody, responses(
+    (status = 200, description = "OK", body = store::Office),
+    (status = 400, description = "unreadable body", body = ErrorResponse),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not this office's admin", body = ErrorResponse),
+    (status = 404, description = "no such office", body = ErrorResponse),
+    (status = 415, description = "not JSON", body = ErrorResponse),
+    (status = 422, description = "a field is invalid (named)", body = ErrorResponse)))]
 async fn settings_api(
     State(state): State<AppState>,
     who: Changing,
     Path(code): Path<String>,
     Body(body): Body<SettingsBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<store::Office>, ApiError> {
     Ok(Json(save_settings(&state, &who, &code, body).await?))
 }
 
@@ -99,6 +116,8 @@ struct SavedQuery {
     saved: Option<u8>,
 }
 
+/// Office settings form (the office's admin)
+#[utoipa::path(get, path = "/admin/office", responses(HtmlPage))]
 async fn settings_form(
     State(state): State<AppState>,
     lang: Lang,
@@ -123,6 +142,8 @@ struct SettingsForm {
     cuti_bersama_off: Option<String>,
 }
 
+/// Save office settings (form with CSRF token)
+#[utoipa::path(post, path = "/admin/office", responses(HtmlPage))]
 async fn settings_submit(
     State(state): State<AppState>,
     who: CurrentUser,
@@ -139,28 +160,40 @@ async fn settings_submit(
     Ok(Redirect::to("/admin/office?saved=1").into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct UsersQuery {
+    /// An office code; the caller's office without it.
     office: Option<String>,
 }
 
 const READERS: &[Role] = &[Role::Admin, Role::Auditor];
 
+/// Staff accounts of an office (its admin and auditor)
+#[utoipa::path(get, path = "/api/v1/users", params(UsersQuery), responses(
+    (status = 200, description = "OK", body = Vec<store::User>),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not this office's admin or auditor", body = ErrorResponse)))]
 async fn users(
     State(state): State<AppState>,
     who: CurrentUser,
     Query(q): Query<UsersQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Vec<store::User>>, ApiError> {
     let office = q.office.unwrap_or_else(|| who.user.office.clone());
     who.require(READERS, &office)?;
-    Ok(Json(json!(state.app.store.users(Some(&office)).await?)))
+    Ok(Json(state.app.store.users(Some(&office)).await?))
 }
 
+/// One staff account; the read is written to the access log
+#[utoipa::path(get, path = "/api/v1/users/{id}", params(("id" = i64, Path, description = "the account id")), responses(
+    (status = 200, description = "OK", body = store::User),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 404, description = "no such account in the caller's office", body = ErrorResponse)))]
 async fn user(
     State(state): State<AppState>,
     who: CurrentUser,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<store::User>, ApiError> {
     let u = state.app.store.user(id).await?.ok_or_else(|| ApiError::not_found(format!("no user {id}")))?;
     // Another office's account is answered like a missing one.
     who.require(READERS, &u.office).map_err(|_| ApiError::not_found(format!("no user {id}")))?;
@@ -169,5 +202,5 @@ async fn user(
         .store
         .log_access(&who.user.username, &format!("user:{id}"), "account review by office admin/auditor")
         .await?;
-    Ok(Json(json!(u)))
+    Ok(Json(u))
 }

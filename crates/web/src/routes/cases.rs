@@ -3,7 +3,7 @@
 
 use super::multipart;
 use crate::auth::{CurrentUser, MaybeUser};
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorResponse};
 use crate::extract::{Body, Changing};
 use crate::state::AppState;
 use app::cases::engine::ActionInput;
@@ -16,7 +16,6 @@ use axum::{Json, Router};
 use domain::case::Party;
 use domain::{Nik, Role};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use std::net::SocketAddr;
 use store::{Case, WorklistQuery};
 
@@ -34,9 +33,21 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/notifications", get(notifications))
 }
 
-fn time(ms: Option<i64>, case: &Case) -> Option<String> {
-    app::clock::rfc3339(ms, app::clock::office_zone(&case.office))
-}
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    apply,
+    track,
+    track_action,
+    worklist,
+    supervisor,
+    case,
+    timeline,
+    action,
+    file,
+    notifications
+))]
+pub(super) struct Doc;
 
 /// An application body: JSON, or multipart with an `application` part
 /// holding the JSON and `file.<requirement>` parts.
@@ -65,27 +76,44 @@ pub(crate) fn is_multipart(h: &HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("multipart/form-data"))
 }
 
+/// The `multipart/form-data` form of an application.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // describes the form; the parts are read by `multipart::read`
+struct ApplicationForm {
+    /// The application as JSON.
+    application: String,
+    /// `file.<requirement code>`: PDF, JPEG or PNG, at most 5 MB each.
+    #[schema(value_type = Option<String>, format = Binary)]
+    #[serde(rename = "file.<requirement>")]
+    file: Option<Vec<u8>>,
+}
+
+/// Apply for a service (anonymous for online/whatsapp; an operator's token for counter, kiosk, jemput bola)
+///
 /// 201 with the receipt: id, tracking code, status, due time.
+#[utoipa::path(post, path = "/api/v1/applications",
+    request_body(content((Submission = "application/json"), (ApplicationForm = "multipart/form-data"))),
+    responses(
+    (status = 201, description = "Created", body = views::Receipt),
+    (status = 400, description = "unreadable body", body = ErrorResponse),
+    (status = 401, description = "a staffed channel needs an operator", body = ErrorResponse),
+    (status = 403, description = "not allowed on this channel or office", body = ErrorResponse),
+    (status = 415, description = "neither JSON nor multipart", body = ErrorResponse),
+    (status = 422, description = "a field is invalid (named)", body = ErrorResponse),
+    (status = 429, description = "too many applications from this address", body = ErrorResponse)))]
 async fn apply(
     State(state): State<AppState>,
     MaybeUser(user): MaybeUser,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     req: Request,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<views::Receipt>), ApiError> {
     crate::auth::public_rate(&state, req.headers(), addr)?;
     if let Some(u) = &user {
         u.check_csrf_header(req.headers())?;
     }
     let (sub, uploads) = read_application(&state, req).await?;
     let c = cases::submit(&state.app, &sub, &uploads, user.as_ref().map(|u| &u.principal)).await?;
-    let receipt = json!({
-        "id": c.id,
-        "tracking_code": c.tracking_code,
-        "status": c.status,
-        "due_at": time(c.due_at, &c),
-        "step_due_at": time(c.step_due_at, &c),
-    });
-    Ok((StatusCode::CREATED, Json(receipt)))
+    Ok((StatusCode::CREATED, Json(views::receipt(&c))))
 }
 
 pub(crate) async fn by_code(state: &AppState, code: &str) -> Result<Case, ApiError> {
@@ -98,8 +126,14 @@ pub(crate) async fn by_code(state: &AppState, code: &str) -> Result<Case, ApiErr
         .ok_or_else(|| ApiError::not_found("no application with this tracking code"))
 }
 
-/// Public tracking: status and steps, no personal data but a masked name.
-/// Rate-limited: tracking codes are short, so guessing them must be slow.
+/// Public tracking by code: status and steps, no personal data
+///
+/// Only a masked name. Rate-limited: tracking codes are short, so guessing
+/// them must be slow.
+#[utoipa::path(get, path = "/api/v1/track/{code}", responses(
+    (status = 200, description = "OK", body = TrackView),
+    (status = 404, description = "no such tracking code", body = ErrorResponse),
+    (status = 429, description = "too many lookups from this address", body = ErrorResponse)))]
 async fn track(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -111,9 +145,10 @@ async fn track(
     Ok(Json(app::cases::views::track(&state.app, &c).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ApplicantAction {
+    /// `resubmit` or `withdraw`.
     pub action: String,
     /// The second factor: the applicant's NIK.
     pub nik: String,
@@ -122,8 +157,26 @@ pub(crate) struct ApplicantAction {
     pub note: Option<String>,
 }
 
-/// The applicant resubmits (with new files, as multipart) or withdraws,
-/// with tracking code and NIK.
+/// The applicant's second factor, in a body (never in a URL).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NikBody {
+    pub nik: String,
+}
+
+/// The applicant resubmits or withdraws (tracking code + NIK)
+///
+/// A resubmission may carry new files, as multipart (`action` part with the
+/// JSON, `file.<requirement>` parts).
+#[utoipa::path(post, path = "/api/v1/track/{code}/actions", request_body = ApplicantAction, responses(
+    (status = 200, description = "OK", body = TrackView),
+    (status = 400, description = "unreadable body", body = ErrorResponse),
+    (status = 403, description = "the NIK does not match", body = ErrorResponse),
+    (status = 404, description = "no such tracking code", body = ErrorResponse),
+    (status = 409, description = "the case changed meanwhile", body = ErrorResponse),
+    (status = 415, description = "neither JSON nor multipart", body = ErrorResponse),
+    (status = 422, description = "a field is invalid or the action not allowed now", body = ErrorResponse),
+    (status = 429, description = "too many attempts from this address", body = ErrorResponse)))]
 async fn track_action(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -181,16 +234,24 @@ pub(crate) fn verify_applicant(c: &Case, nik: &str) -> Result<(), ApiError> {
     if ok { Ok(()) } else { Err(ApiError::forbidden("the NIK does not match this application")) }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct WorklistParams {
+    /// A service id (`16.06-ktp-el`) or slug.
     pub service: Option<String>,
+    /// A case status (`in_progress`, `returned`, ...).
     pub status: Option<String>,
+    /// A channel code (`counter`, `online`, ...).
     pub channel: Option<String>,
     /// `YYYY-MM-DD`, creation date from (inclusive).
     pub from: Option<String>,
     /// `YYYY-MM-DD`, creation date to (inclusive).
     pub to: Option<String>,
+    /// From 1.
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    /// 1 to 100, 25 by default.
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 
@@ -247,6 +308,12 @@ pub(crate) async fn worklist_page(
     Ok(views::worklist(&state.app, &q, page).await?)
 }
 
+/// The cases waiting for the caller's role in their office, by due time
+#[utoipa::path(get, path = "/api/v1/worklist", params(WorklistParams), responses(
+    (status = 200, description = "OK", body = WorklistView),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not office staff", body = ErrorResponse),
+    (status = 422, description = "a filter is invalid (named)", body = ErrorResponse)))]
 async fn worklist(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -255,13 +322,17 @@ async fn worklist(
     Ok(Json(worklist_page(&state, &user, &p).await?))
 }
 
-/// All open cases of the office by service, step and status.
-async fn supervisor(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>, ApiError> {
+/// Open cases of the office by service, step and status
+#[utoipa::path(get, path = "/api/v1/supervisor", responses(
+    (status = 200, description = "OK", body = Vec<views::OpenCount>),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not a validator, kepala dinas, admin or auditor", body = ErrorResponse)))]
+async fn supervisor(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<views::OpenCount>>, ApiError> {
     user.require(&[Role::Validator, Role::KepalaDinas, Role::Admin, Role::Auditor], &user.user.office)?;
-    let rows = state.app.store.open_case_counts(&user.user.office).await?;
-    let rows: Vec<Value> =
-        rows.into_iter().map(|(service, step, status, n)| json!({"service": service, "step": step, "status": status, "count": n})).collect();
-    Ok(Json(json!(rows)))
+    Ok(Json(views::open_counts(&state.app, &user.user.office).await?))
 }
 
 /// A case for staff of its office; reading it is logged.
@@ -273,6 +344,12 @@ pub(crate) async fn staff_case(state: &AppState, user: &CurrentUser, id: i64) ->
     Ok(c)
 }
 
+/// A case with its applicant (the read is logged)
+#[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = i64, Path, description = "the case id")), responses(
+    (status = 200, description = "OK", body = CaseDetail),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "another office's case", body = ErrorResponse),
+    (status = 404, description = "no such case", body = ErrorResponse)))]
 async fn case(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -282,32 +359,36 @@ async fn case(
     Ok(Json(views::detail(&state.app, &user.user.username, &c).await?))
 }
 
+/// The case's journal
+#[utoipa::path(get, path = "/api/v1/cases/{id}/timeline", params(("id" = i64, Path, description = "the case id")), responses(
+    (status = 200, description = "OK", body = Vec<views::TimelineEntry>),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "another office's case", body = ErrorResponse),
+    (status = 404, description = "no such case", body = ErrorResponse)))]
 async fn timeline(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Vec<views::TimelineEntry>>, ApiError> {
     let c = staff_case(&state, &user, id).await?;
-    let rows: Vec<Value> = state
-        .app
-        .store
-        .journal(c.id)
-        .await?
-        .into_iter()
-        .map(|j| {
-            let mut v = json!(j);
-            v["at"] = json!(time(Some(j.at), &c));
-            v["data"] = j.data.as_deref().and_then(|d| serde_json::from_str(d).ok()).unwrap_or(Value::Null);
-            v
-        })
-        .collect();
-    Ok(Json(json!(rows)))
+    Ok(Json(views::timeline(&state.app, &c).await?))
 }
 
 pub(crate) fn party_of(user: &CurrentUser) -> Party {
     Party::Staff { username: user.user.username.clone(), role: user.role, office: user.user.office.clone() }
 }
 
+/// advance, return, resubmit, reject, withdraw, assign or note, at an expected version
+#[utoipa::path(post, path = "/api/v1/cases/{id}/actions", params(("id" = i64, Path, description = "the case id")),
+    request_body = ActionInput, responses(
+    (status = 200, description = "OK", body = views::CaseSummary),
+    (status = 400, description = "unreadable body", body = ErrorResponse),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not this step's actor, or another office's case", body = ErrorResponse),
+    (status = 404, description = "no such case", body = ErrorResponse),
+    (status = 409, description = "stale version: someone else changed the case", body = ErrorResponse),
+    (status = 415, description = "not JSON", body = ErrorResponse),
+    (status = 422, description = "the action is not allowed now, or a field is invalid", body = ErrorResponse)))]
 async fn action(
     State(state): State<AppState>,
     user: Changing,
@@ -373,6 +454,15 @@ pub(crate) async fn file_response(
         .into_response())
 }
 
+/// A requirement file of the case, as an attachment (the read is logged)
+#[utoipa::path(get, path = "/api/v1/cases/{id}/files/{file}",
+    params(("id" = i64, Path, description = "the case id"), ("file" = i64, Path, description = "the file id")),
+    responses(
+    (status = 200, description = "the file", content(("application/pdf"), ("image/jpeg"), ("image/png"))),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "another office's case", body = ErrorResponse),
+    (status = 404, description = "no such case or file", body = ErrorResponse),
+    (status = 410, description = "purged after the retention period", body = ErrorResponse)))]
 async fn file(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -381,9 +471,17 @@ async fn file(
     file_response(&state, &user, id, file_id).await
 }
 
-async fn notifications(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Value>, ApiError> {
+/// The office's notification outbox
+#[utoipa::path(get, path = "/api/v1/notifications", responses(
+    (status = 200, description = "OK", body = Vec<store::Notification>),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not office staff", body = ErrorResponse)))]
+async fn notifications(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<store::Notification>>, ApiError> {
     if !user.is_staff() {
         return Err(ApiError::forbidden("the outbox is for office staff"));
     }
-    Ok(Json(json!(state.app.store.notifications(&user.user.office, 200).await?)))
+    Ok(Json(state.app.store.notifications(&user.user.office, 200).await?))
 }

@@ -4,6 +4,7 @@
 
 use super::cases::{ApplicantAction, applicant_act};
 use super::multipart;
+use super::openapi::HtmlPage;
 use super::portal::{Choice, NavUser, nav, render};
 use super::view::time_limit;
 use crate::auth::{self, MaybeUser};
@@ -31,6 +32,11 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/track/{code}", get(track_page).post(track_submit))
         .route("/track/{code}/documents/{doc}", axum::routing::post(track_document))
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(apply_form, apply_submit, track_lookup, track_page, track_submit, track_document))]
+pub(super) struct Doc;
 
 #[derive(Default)]
 pub(super) struct ApplicantValues {
@@ -187,6 +193,12 @@ fn with_cookie(mut res: Response, cookie: Option<String>) -> Response {
     res
 }
 
+#[utoipa::path(
+    get,
+    path = "/services/{id}/apply",
+    summary = "Online application form of a service (fields, uploads, consent)",
+    responses(HtmlPage)
+)]
 async fn apply_form(
     State(state): State<AppState>,
     lang: Lang,
@@ -202,6 +214,12 @@ async fn apply_form(
     Ok(with_cookie(render(&page)?.into_response(), cookie))
 }
 
+#[utoipa::path(
+    post,
+    path = "/services/{id}/apply",
+    summary = "Submit the form (multipart, CSRF); 303 to the tracking page",
+    responses(HtmlPage)
+)]
 async fn apply_submit(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -289,6 +307,7 @@ struct TrackQuery {
     baru: Option<u8>,
 }
 
+#[utoipa::path(get, path = "/track", summary = "Tracking: enter a code", responses(HtmlPage))]
 async fn track_lookup(
     State(state): State<AppState>,
     lang: Lang,
@@ -302,6 +321,12 @@ async fn track_lookup(
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/track/{code}",
+    summary = "Tracking page: status, steps, what is missing",
+    responses(HtmlPage)
+)]
 async fn track_page(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -399,6 +424,12 @@ async fn track_render(
     Ok(with_cookie((status, render(&page)?).into_response(), cookie))
 }
 
+#[utoipa::path(
+    post,
+    path = "/track/{code}",
+    summary = "Resubmit or withdraw with the NIK (multipart, CSRF)",
+    responses(HtmlPage)
+)]
 async fn track_submit(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -437,6 +468,12 @@ struct DocumentForm {
 }
 
 /// The applicant downloads a document of their application (NIK in the form).
+#[utoipa::path(
+    post,
+    path = "/track/{code}/documents/{doc}",
+    summary = "The applicant downloads a document (form with NIK and CSRF)",
+    responses(HtmlPage)
+)]
 async fn track_document(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,

@@ -2,10 +2,11 @@
 //! office, revocation by the office's officials, and public verification by
 //! code (rate-limited; codes are random, so the page cannot be enumerated).
 
-use super::cases::staff_case;
+use super::cases::{NikBody, staff_case};
+use super::openapi::HtmlPage;
 use super::portal::{Fact, NavUser, nav, render};
 use crate::auth::{CurrentUser, MaybeUser};
-use crate::error::{ApiError, PageError};
+use crate::error::{ApiError, ErrorResponse, PageError};
 use crate::extract::{Body, Changing, PublicRate};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -17,7 +18,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::Role;
 use serde::Deserialize;
-use serde_json::{Value, json};
 use std::net::SocketAddr;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -30,26 +30,32 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/track/{tracking}/documents/{code}", post(applicant_pdf))
 }
 
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(case_documents, pdf, verify_json, revoke, verify_page, applicant_pdf))]
+pub(super) struct Doc;
+
+/// Documents issued for a case
+#[utoipa::path(get, path = "/api/v1/cases/{id}/documents", params(("id" = i64, Path, description = "the case id")), responses(
+    (status = 200, description = "OK", body = Vec<app::documents::DocumentItem>),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "another office's case", body = ErrorResponse),
+    (status = 404, description = "no such case", body = ErrorResponse)))]
 async fn case_documents(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Vec<app::documents::DocumentItem>>, ApiError> {
     let c = staff_case(&state, &user, id).await?;
-    let zone = app::clock::office_zone(&c.office);
-    let docs: Vec<Value> = state.app
-        .store
-        .case_documents(c.id)
-        .await?
-        .into_iter()
-        .map(|d| {
-            json!({"code": d.code, "number": d.number, "kind": d.doc_type,
-                   "issued_at": app::clock::rfc3339(Some(d.issued_at), zone), "revoked": d.revoked_at.is_some()})
-        })
-        .collect();
-    Ok(Json(json!(docs)))
+    Ok(Json(app::documents::of_case(&state.app, &c).await?))
 }
 
+/// The sealed PDF (staff of the issuing office)
+#[utoipa::path(get, path = "/api/v1/documents/{code}/pdf", responses(
+    (status = 200, description = "PDF", content_type = "application/pdf", body = Vec<u8>),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "another office's document", body = ErrorResponse),
+    (status = 404, description = "no such document", body = ErrorResponse)))]
 async fn pdf(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -105,6 +111,10 @@ pub(super) async fn pdf_bytes(state: &AppState, d: &store::Document) -> Result<R
         .into_response())
 }
 
+/// Public verification: valid, revoked or unknown, with the signed fields (rate-limited)
+#[utoipa::path(get, path = "/api/v1/documents/{code}/verify", responses(
+    (status = 200, description = "OK", body = app::documents::Verification),
+    (status = 429, description = "too many lookups from this address", body = ErrorResponse)))]
 async fn verify_json(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
@@ -125,6 +135,8 @@ struct VerifyPage {
     fields: Vec<Fact>,
 }
 
+/// Public verification page of a document
+#[utoipa::path(get, path = "/verify/{code}", responses(HtmlPage))]
 async fn verify_page(
     State(state): State<AppState>,
     lang: Lang,
@@ -157,12 +169,23 @@ async fn verify_page(
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RevokeBody {
+    /// Why, in at most 1000 characters.
     reason: String,
 }
 
+/// Revoke a document with a reason (kepala dinas, validator or admin of the office)
+#[utoipa::path(post, path = "/api/v1/documents/{code}/revoke", request_body = RevokeBody, responses(
+    (status = 200, description = "OK", body = app::documents::Verification),
+    (status = 400, description = "unreadable body", body = ErrorResponse),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not allowed to revoke this document", body = ErrorResponse),
+    (status = 404, description = "no such document", body = ErrorResponse),
+    (status = 409, description = "already revoked", body = ErrorResponse),
+    (status = 415, description = "not JSON", body = ErrorResponse),
+    (status = 422, description = "no reason given", body = ErrorResponse)))]
 async fn revoke(
     State(state): State<AppState>,
     user: Changing,
@@ -190,14 +213,17 @@ pub(super) async fn revoke_document(
     Ok(())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NikBody {
-    nik: String,
-}
-
-/// The applicant's own copy: tracking code plus NIK (in the body, never
-/// in a URL); the read is logged.
+/// The applicant's own copy of a document (tracking code + NIK in the body)
+///
+/// The read is logged.
+#[utoipa::path(post, path = "/api/v1/track/{tracking}/documents/{code}", request_body = NikBody, responses(
+    (status = 200, description = "PDF", content_type = "application/pdf", body = Vec<u8>),
+    (status = 400, description = "unreadable body", body = ErrorResponse),
+    (status = 403, description = "the NIK does not match", body = ErrorResponse),
+    (status = 404, description = "no such application or document", body = ErrorResponse),
+    (status = 415, description = "not JSON", body = ErrorResponse),
+    (status = 422, description = "no NIK given", body = ErrorResponse),
+    (status = 429, description = "too many attempts from this address", body = ErrorResponse)))]
 async fn applicant_pdf(
     State(state): State<AppState>,
     _: PublicRate,

@@ -3,7 +3,8 @@
 //! (applications, tracking, worklist, case actions), `citizen` and `staff`
 //! (their pages), `docs` (documents and verification), `privacy` (data
 //! subject requests), `admin` (office settings, staff list), `ops` (health,
-//! metrics, OpenAPI). Handlers parse the request, call `app`, and render.
+//! metrics, OpenAPI), `openapi` (the document, merged from each module's
+//! `Doc`). Handlers parse the request, call `app`, and render.
 
 mod admin;
 mod api;
@@ -11,6 +12,7 @@ mod cases;
 mod citizen;
 pub(crate) mod docs;
 mod multipart;
+mod openapi;
 mod ops;
 mod portal;
 mod privacy;

@@ -1,6 +1,7 @@
 //! Server-rendered pages: the public catalogue (offices, services, the
 //! standard of each) and the staff login. No JavaScript needed.
 
+use super::openapi::HtmlPage;
 use super::view::{actor_label, time_limit};
 use crate::auth::{self, CurrentUser, MaybeUser, SESSION_COOKIE, set_cookie};
 use crate::error::{ApiError, PageError};
@@ -27,6 +28,12 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/static/style.css", get(style))
 }
 
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(index, office, service, login_form, login_submit, logout, style))]
+pub(super) struct Doc;
+
+#[utoipa::path(get, path = "/static/style.css", summary = "Style sheet", responses((status = 200, description = "OK", content_type = "text/css", body = String)))]
 async fn style() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
@@ -86,6 +93,7 @@ struct IndexPage {
     offices: Vec<OfficeCard>,
 }
 
+#[utoipa::path(get, path = "/", summary = "Public portal: the offices", responses(HtmlPage))]
 async fn index(
     State(state): State<AppState>,
     lang: Lang,
@@ -124,6 +132,12 @@ struct OfficePage {
     services: Vec<ServiceCard>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/offices/{code}",
+    summary = "An office: its services and maklumat",
+    responses(HtmlPage)
+)]
 async fn office(
     State(state): State<AppState>,
     lang: Lang,
@@ -195,6 +209,12 @@ struct ServicePage {
     notes: Vec<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/services/{id}",
+    summary = "A service standard: the 6 public components, steps and times (all 14 for staff)",
+    responses(HtmlPage)
+)]
 async fn service(
     State(state): State<AppState>,
     lang: Lang,
@@ -311,6 +331,7 @@ struct LoginPage {
 
 /// The login form with a pre-session CSRF token (double submit: cookie and
 /// hidden field must match).
+#[utoipa::path(get, path = "/login", summary = "Login form", responses(HtmlPage))]
 async fn login_form(
     State(state): State<AppState>,
     lang: Lang,
@@ -343,6 +364,12 @@ struct LoginForm {
     password: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/login",
+    summary = "Log in (form with CSRF token); 303 to / on success",
+    responses(HtmlPage)
+)]
 async fn login_submit(
     State(state): State<AppState>,
     lang: Lang,
@@ -380,6 +407,12 @@ struct CsrfForm {
     csrf: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/logout",
+    summary = "Log out (form with CSRF token); 303 to /",
+    responses(HtmlPage)
+)]
 async fn logout(
     State(state): State<AppState>,
     user: CurrentUser,

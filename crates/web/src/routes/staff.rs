@@ -6,6 +6,7 @@
 use super::cases::{WorklistParams, file_response, party_of, staff_case, worklist_page};
 use super::citizen::{ApplyPage, status_label, submission};
 use super::multipart;
+use super::openapi::HtmlPage;
 use super::portal::{Choice, Fact, NavUser, nav, render};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, PageError};
@@ -41,6 +42,24 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/staff/documents/{code}/pdf", get(document_pdf))
         .route("/staff/documents/{code}/revoke", post(document_revoke))
 }
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    worklist,
+    case_page,
+    case_action,
+    case_file,
+    receipt,
+    intake_list,
+    intake_form,
+    intake_submit,
+    supervisor,
+    outbox,
+    document_pdf,
+    document_revoke
+))]
+pub(super) struct Doc;
 
 fn staff_only(user: &CurrentUser) -> Result<(), ApiError> {
     if user.is_staff() { Ok(()) } else { Err(ApiError::forbidden("the back office is for office staff")) }
@@ -89,6 +108,12 @@ struct WorklistPage {
     next_url: String,
 }
 
+#[utoipa::path(
+    get,
+    path = "/staff",
+    summary = "Worklist of the logged-in staff member, with filters and paging",
+    responses(HtmlPage)
+)]
 async fn worklist(
     State(state): State<AppState>,
     lang: Lang,
@@ -224,6 +249,12 @@ struct DocumentLine {
     revocable: bool,
 }
 
+#[utoipa::path(
+    get,
+    path = "/staff/cases/{id}",
+    summary = "Case page: applicant (read logged), files, steps, timeline, allowed actions",
+    responses(HtmlPage)
+)]
 async fn case_page(
     State(state): State<AppState>,
     lang: Lang,
@@ -430,6 +461,12 @@ struct ActionForm {
     reference: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/staff/cases/{id}/action",
+    summary = "Act on a case (form with CSRF); 409 page when someone else changed it",
+    responses(HtmlPage)
+)]
 async fn case_action(
     State(state): State<AppState>,
     lang: Lang,
@@ -460,6 +497,7 @@ async fn case_action(
     }
 }
 
+#[utoipa::path(get, path = "/staff/cases/{id}/files/{file}", summary = "A requirement file as an attachment", responses((status = 200, description = "the file (the login page without a session)", content(("application/pdf"), ("image/jpeg"), ("image/png"), ("text/html")))))]
 async fn case_file(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -482,6 +520,12 @@ struct ReceiptPage {
     due: String,
 }
 
+#[utoipa::path(
+    get,
+    path = "/staff/cases/{id}/receipt",
+    summary = "Printable receipt of a counter application",
+    responses(HtmlPage)
+)]
 async fn receipt(
     State(state): State<AppState>,
     lang: Lang,
@@ -525,6 +569,12 @@ fn staffed_channels(std: &domain::Standard) -> Vec<Choice> {
         .collect()
 }
 
+#[utoipa::path(
+    get,
+    path = "/staff/intake",
+    summary = "Counter intake: services taken in person",
+    responses(HtmlPage)
+)]
 async fn intake_list(
     State(state): State<AppState>,
     lang: Lang,
@@ -554,6 +604,7 @@ fn intake_standard(
     Ok(std)
 }
 
+#[utoipa::path(get, path = "/staff/intake/{id}", summary = "Counter intake form", responses(HtmlPage))]
 async fn intake_form(
     State(state): State<AppState>,
     lang: Lang,
@@ -568,6 +619,12 @@ async fn intake_form(
     render(&page)
 }
 
+#[utoipa::path(
+    post,
+    path = "/staff/intake/{id}",
+    summary = "Register a walk-in application (multipart, CSRF)",
+    responses(HtmlPage)
+)]
 async fn intake_submit(
     State(state): State<AppState>,
     lang: Lang,
@@ -614,6 +671,12 @@ struct SupervisorRow {
     by_state: [i64; 5],
 }
 
+#[utoipa::path(
+    get,
+    path = "/staff/supervisor",
+    summary = "Open cases by service, step and SLA state",
+    responses(HtmlPage)
+)]
 async fn supervisor(
     State(state): State<AppState>,
     lang: Lang,
@@ -670,6 +733,12 @@ fn mask_contact(s: &str) -> String {
     chars.iter().enumerate().map(|(i, c)| if i < 3 || i >= n - 3 || *c == '@' { *c } else { '•' }).collect()
 }
 
+#[utoipa::path(
+    get,
+    path = "/staff/outbox",
+    summary = "Notification outbox of the office",
+    responses(HtmlPage)
+)]
 async fn outbox(
     State(state): State<AppState>,
     lang: Lang,
@@ -696,6 +765,7 @@ async fn outbox(
     render(&OutboxPage { lang, user: nav(&Some(user)), rows })
 }
 
+#[utoipa::path(get, path = "/staff/documents/{code}/pdf", summary = "A document's PDF for staff of the office", responses((status = 200, description = "PDF (the login page without a session)", content(("application/pdf"), ("text/html")))))]
 async fn document_pdf(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -711,6 +781,12 @@ struct RevokeForm {
     reason: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/staff/documents/{code}/revoke",
+    summary = "Revoke a document (form with CSRF)",
+    responses(HtmlPage)
+)]
 async fn document_revoke(
     State(state): State<AppState>,
     lang: Lang,

@@ -2,9 +2,11 @@
 //! `GET /api/v1/services/{id}` and the rows of the service page. The 8
 //! internal components appear only for staff.
 
-use domain::standard::{Actor, COMPONENTS, ComponentGroup, Standard};
+use domain::standard::{
+    Actor, COMPONENTS, Channel, ComponentGroup, Field, Requirement, SopHeader, Source, Standard, StandardKind,
+};
 use serde::Serialize;
-use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
 /// `pemohon`, a role name, or the outside party's name.
 pub fn actor_label(actor: Actor, party: Option<&str>) -> String {
@@ -14,8 +16,8 @@ pub fn actor_label(actor: Actor, party: Option<&str>) -> String {
     }
 }
 
-#[derive(Serialize)]
-struct StepView<'a> {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct StepView<'a> {
     id: &'a str,
     no: &'a str,
     actor: String,
@@ -33,17 +35,72 @@ struct StepView<'a> {
     document: Option<&'a str>,
 }
 
-/// The service as JSON; `staff` adds the internal components and SOP header.
-pub fn service_json(s: &Standard, staff: bool) -> Value {
-    let components: serde_json::Map<String, Value> = COMPONENTS
+/// One of the 14 components of PermenPANRB 15/2014 with the standard's text.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ComponentView<'a> {
+    name: &'a str,
+    name_en: &'a str,
+    /// `delivery` (public) or `management` (internal).
+    #[schema(value_type = String)]
+    group: ComponentGroup,
+    text: &'a str,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SlaView<'a> {
+    total: Option<String>,
+    wording: &'a str,
+}
+
+/// `GET /api/v1/services/{id}`: the standard as published.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Service)]
+pub struct ServiceView<'a> {
+    id: String,
+    office: &'a str,
+    slug: &'a str,
+    version: u32,
+    /// `service` or `data_access`.
+    #[schema(value_type = String)]
+    kind: StandardKind,
+    title: &'a str,
+    title_en: Option<&'a str>,
+    unit: &'a str,
+    #[schema(value_type = Object)]
+    source: &'a Source,
+    /// The components by stable code; the 8 internal ones only for staff.
+    components: BTreeMap<&'static str, ComponentView<'a>>,
+    sla: SlaView<'a>,
+    #[schema(value_type = Vec<Object>)]
+    channels: &'a [Channel],
+    #[schema(value_type = Vec<Object>)]
+    requirements: &'a [Requirement],
+    #[schema(value_type = Vec<Object>)]
+    fields: &'a [Field],
+    steps: Vec<StepView<'a>>,
+    notes: &'a [String],
+    /// The SOP header, for staff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    sop: Option<&'a SopHeader>,
+}
+
+/// The service as published; `staff` adds the internal components and SOP header.
+pub fn service_view(s: &Standard, staff: bool) -> ServiceView<'_> {
+    let components = COMPONENTS
         .iter()
         .filter(|c| staff || c.group == ComponentGroup::Delivery)
         .map(|c| {
-            let v = json!({"name": c.name_id, "name_en": c.name_en, "group": c.group, "text": s.component(c.code)});
-            (c.code.to_string(), v)
+            let v = ComponentView {
+                name: c.name_id,
+                name_en: c.name_en,
+                group: c.group,
+                text: s.component(c.code),
+            };
+            (c.code, v)
         })
         .collect();
-    let steps: Vec<StepView> = s
+    let steps = s
         .steps
         .iter()
         .map(|st| StepView {
@@ -63,28 +120,55 @@ pub fn service_json(s: &Standard, staff: bool) -> Value {
             document: st.document.as_deref(),
         })
         .collect();
-    let mut v = json!({
-        "id": s.id(),
-        "office": s.office,
-        "slug": s.slug,
-        "version": s.version,
-        "kind": s.kind,
-        "title": s.title,
-        "title_en": s.title_en,
-        "unit": s.unit,
-        "source": s.source,
-        "components": components,
-        "sla": {"total": s.sla.total.as_ref().map(ToString::to_string), "wording": s.sla.wording},
-        "channels": s.channels,
-        "requirements": s.requirements,
-        "fields": s.fields,
-        "steps": steps,
-        "notes": s.notes,
-    });
-    if staff && let Some(sop) = &s.sop {
-        v["sop"] = json!(sop);
+    ServiceView {
+        id: s.id(),
+        office: s.office.as_str(),
+        slug: &s.slug,
+        version: s.version,
+        kind: s.kind,
+        title: &s.title,
+        title_en: s.title_en.as_deref(),
+        unit: &s.unit,
+        source: &s.source,
+        components,
+        sla: SlaView { total: s.sla.total.as_ref().map(ToString::to_string), wording: &s.sla.wording },
+        channels: &s.channels,
+        requirements: &s.requirements,
+        fields: &s.fields,
+        steps,
+        notes: &s.notes,
+        sop: if staff { s.sop.as_ref() } else { None },
     }
-    v
+}
+
+/// A line of the service list: `GET /api/v1/services`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ServiceSummary<'a> {
+    id: String,
+    office: &'a str,
+    slug: &'a str,
+    title: &'a str,
+    title_en: Option<&'a str>,
+    version: u32,
+    #[schema(value_type = String)]
+    kind: StandardKind,
+    /// The channel codes (`counter`, `online`, ...).
+    channels: Vec<&'a str>,
+    time_limit: String,
+}
+
+pub fn service_summary(s: &Standard) -> ServiceSummary<'_> {
+    ServiceSummary {
+        id: s.id(),
+        office: s.office.as_str(),
+        slug: &s.slug,
+        title: &s.title,
+        title_en: s.title_en.as_deref(),
+        version: s.version,
+        kind: s.kind,
+        channels: s.channels.iter().map(|c| c.code.as_str()).collect(),
+        time_limit: time_limit(s),
+    }
 }
 
 /// The time limit in one line: the total, or each channel's own.

@@ -232,6 +232,61 @@ async fn openapi_describes_every_api_route() {
     }
 }
 
+/// The generated document keeps every operation and status of the contract
+/// (it may add), every response schema it references exists, and the
+/// schemas come from the types: a field of a view appears in its schema.
+#[tokio::test]
+async fn openapi_keeps_the_contract() {
+    let app = TestApp::sqlite().await;
+    let (_, doc) = app.get_json("/api/openapi.json", None).await;
+    assert_eq!(doc["openapi"], "3.1.0");
+    for line in include_str!("openapi-contract.txt").lines().filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let mut words = line.split_whitespace();
+        let (method, path) = (words.next().unwrap().to_lowercase(), words.next().unwrap());
+        let op = &doc["paths"][path][&method];
+        assert!(op.is_object(), "{method} {path} dropped from OpenAPI");
+        for status in words {
+            assert!(op["responses"].get(status).is_some(), "{method} {path}: status {status} dropped");
+        }
+        for name in path.split('{').skip(1).filter_map(|r| r.split_once('}').map(|(n, _)| n)) {
+            let declared =
+                op["parameters"].as_array().unwrap().iter().any(|p| p["name"] == name && p["in"] == "path");
+            assert!(declared, "{method} {path}: path parameter {name} undeclared");
+        }
+    }
+    // Every `$ref` points at a schema that exists.
+    let text = doc.to_string();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for piece in text.split("\"#/components/schemas/").skip(1) {
+        let name = piece.split('"').next().unwrap();
+        assert!(schemas.contains_key(name), "dangling reference to {name}");
+    }
+    // Generated from the types the handlers return and read.
+    let props =
+        |name: &str| schemas[name]["properties"].as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    for field in ["tracking_code", "status", "current_step", "version", "due_at", "sla"] {
+        assert!(props("CaseSummary").contains(&field.to_string()), "CaseSummary.{field}");
+    }
+    for field in ["items", "total", "page", "per_page", "per_service"] {
+        assert!(props("WorklistView").contains(&field.to_string()), "WorklistView.{field}");
+    }
+    assert!(props("Action").contains(&"expected_version".to_string()));
+    assert!(props("Application").contains(&"applicant".to_string()));
+    assert!(props("Error").contains(&"error".to_string()));
+    let status = &schemas["Status"];
+    assert!(status.to_string().contains("in_progress"), "Status enum: {status}");
+    let worklist = &doc["paths"]["/api/v1/worklist"]["get"];
+    let query: Vec<&str> = worklist["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["in"] == "query")
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(query, ["service", "status", "channel", "from", "to", "page", "per_page"]);
+}
+
 #[tokio::test]
 async fn regions_are_served() {
     let app = TestApp::sqlite().await;
