@@ -5,7 +5,10 @@
 use crate::accounts::{Principal, hash_password_blocking, random_password};
 use crate::{App, Error};
 use domain::Role;
-use store::{NewUser, Store};
+use domain::case::Party;
+use domain::standard::Standard;
+use std::sync::Arc;
+use store::{Case, NewUser, Store};
 
 /// One created account, with the only copy of its password.
 #[derive(Debug, Clone)]
@@ -32,64 +35,131 @@ const ACCOUNTS: &[(&str, &str, &[Role])] = {
     ]
 };
 
-/// A few sample applications so the worklists have something to show:
-/// one per seed office's first runnable service, at different stages.
+/// Demo applicants: (name, NIK). NIKs are structurally valid demo numbers;
+/// each case varies the last four digits.
+const PEOPLE: &[(&str, &str)] = &[
+    ("Siti Aminah", "1606015708900001"),
+    ("Ahmad Fauzi", "1606011203850002"),
+    ("Budi Santoso", "3320010101900003"),
+    ("Dewi Lestari", "3320024505920004"),
+    ("Andi Makkasau", "7371011203950002"),
+    ("Rina Wulandari", "6271015506880005"),
+    ("Yusuf Hidayat", "1771011010800006"),
+];
+
+/// Where the demo leaves a case: waiting at a step (its index), returned
+/// to the applicant, or completed (with whatever documents its steps
+/// issue). Every third case was filed ten days ago, so some are overdue.
+#[derive(Clone, Copy)]
+enum Stage {
+    Steps(usize),
+    Returned,
+    Completed,
+}
+
+/// Sample applications spread over every office, service, channel and
+/// step, so each demo role finds work on its worklist.
 pub async fn sample_cases(app: &App) -> Result<usize, Error> {
-    use crate::cases::{Applicant, Submission, submit};
-    // (service, channel, name, NIK) — NIKs are structurally valid demo numbers.
-    const SAMPLES: &[(&str, &str, &str, &str)] = &[
-        ("16.06-ktp-el", "counter", "Siti Aminah", "1606015708900001"),
-        ("16.06-ktp-el", "counter", "Ahmad Fauzi", "1606011203850002"),
-        ("33.20-legalisir", "counter", "Budi Santoso", "3320010101900003"),
-        ("33.20-informasi-online", "online", "Dewi Lestari", "3320024505920004"),
-        ("73-aktivasi-ikd", "jemput_bola", "Andi Makkasau", "7371011203950002"),
-        ("62.71-pemanfaatan-data", "counter", "Rina Wulandari", "6271015506880005"),
-        ("17-pemanfaatan-data", "counter", "Yusuf Hidayat", "1771011010800006"),
-    ];
+    let shifted = crate::clock::ShiftedClock::new();
+    shifted.advance(-chrono::Duration::days(10));
+    let earlier = App { clock: Arc::new(shifted), ..app.clone() };
+    let standards: Vec<_> = app.catalog.for_office_or_all(None).cloned().collect();
     let mut created = 0;
-    for (service, channel, name, nik) in SAMPLES {
-        let Some(std) = app.catalog.get(service).cloned() else { continue };
-        let office = std.office.to_string();
-        // Staffed channels are registered by the office's operator.
-        let operator = app.store.users(Some(&office)).await?.into_iter().find(|u| u.role == Role::Operator);
-        let by = match (operator, crate::cases::engine::is_self_service(channel)) {
-            (_, true) => None,
-            (Some(u), false) => Some(Principal::of(u)),
-            (None, false) => continue,
-        };
-        let fields = std
-            .fields
-            .iter()
-            .filter(|f| f.required)
-            .map(|f| {
-                // An example the form's own checks accept (see engine::check_fields).
-                let v = match f.kind.as_str() {
-                    "number" => "100".to_string(),
-                    "email" => "pemohon@contoh.id".to_string(),
-                    "date" => app.now().format("%Y-%m-%d").to_string(),
-                    _ => format!("Contoh: {}", f.label),
-                };
-                (f.code.clone(), serde_json::Value::String(v))
-            })
-            .collect();
-        let sub = Submission {
-            service: (*service).into(),
-            channel: (*channel).into(),
-            applicant: Applicant {
-                name: (*name).into(),
-                nik: Some((*nik).into()),
-                phone: None,
-                email: None,
-                organisation: None,
-            },
-            fields,
-        };
-        match submit(app, &sub, &[], by.as_ref()).await {
-            Ok(_) => created += 1,
-            Err(e) => tracing::warn!(service, "demo case not created: {}", e),
+    for (n, std) in standards.iter().enumerate() {
+        // A case waiting at every step, then the returned and completed ones.
+        let longest = std.channels.iter().map(|c| std.steps_for(&c.code).count()).max().unwrap_or(0);
+        let stages = (0..longest).map(Stage::Steps).chain([Stage::Returned, Stage::Completed]);
+        for (i, stage) in stages.enumerate() {
+            let k = n * 16 + i;
+            let channel = &std.channels[k % std.channels.len()].code;
+            let on = if k % 3 == 0 { &earlier } else { app };
+            match sample_case(on, std, channel, k, stage).await {
+                Ok(()) => created += 1,
+                Err(e) => tracing::warn!(service = std.id(), "demo case not created: {}", e),
+            }
         }
     }
     Ok(created)
+}
+
+/// One demo case of `std` on `channel`, taken to `stage`.
+async fn sample_case(app: &App, std: &Standard, channel: &str, k: usize, stage: Stage) -> Result<(), Error> {
+    use crate::cases::{Applicant, Submission, submit};
+    let office = std.office.to_string();
+    let staff = app.store.users(Some(&office)).await?;
+    let holder = |role: Role| staff.iter().find(|u| u.role == role).cloned();
+    // Staffed channels are registered by the office's operator.
+    let by = if crate::cases::engine::is_self_service(channel) {
+        None
+    } else {
+        Some(Principal::of(holder(Role::Operator).ok_or_else(|| Error::NotFound("demo operator".into()))?))
+    };
+    let (name, nik) = PEOPLE[k % PEOPLE.len()];
+    let nik = format!("{}{:04}", &nik[..12], 1 + k % 9000);
+    let fields = std
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| {
+            // An example the form's own checks accept (see engine::check_fields).
+            let v = match f.kind.as_str() {
+                "number" => "100".to_string(),
+                "email" => "pemohon@contoh.id".to_string(),
+                "date" => app.now().format("%Y-%m-%d").to_string(),
+                _ => format!("Contoh: {}", f.label),
+            };
+            (f.code.clone(), serde_json::Value::String(v))
+        })
+        .collect();
+    let applicant =
+        Applicant { name: name.into(), nik: Some(nik), phone: None, email: None, organisation: None };
+    let sub = Submission { service: std.id(), channel: channel.into(), applicant, fields };
+    let mut case = submit(app, &sub, &[], by.as_ref()).await?;
+    let steps = std.steps_for(channel).count();
+    let moves = match stage {
+        Stage::Steps(n) => n.min(steps.saturating_sub(1)),
+        Stage::Returned => 1.min(steps.saturating_sub(1)),
+        Stage::Completed => steps,
+    };
+    let act_as = |case: &Case| {
+        let actor = case.current_actor.as_deref().unwrap_or("operator");
+        // The applicant's counter steps and outside parties' outcomes are recorded by the operator.
+        let role = actor.parse::<Role>().unwrap_or(Role::Operator);
+        holder(role).or_else(|| holder(Role::Operator))
+    };
+    for _ in 0..moves {
+        if case.status.is_final() {
+            break;
+        }
+        let Some(u) = act_as(&case) else { break };
+        case = act(app, &case, &u, "advance", None).await?;
+    }
+    if matches!(stage, Stage::Returned)
+        && !case.status.is_final()
+        && let Some(u) = act_as(&case)
+    {
+        act(app, &case, &u, "return", Some("Berkas kurang jelas; unggah ulang scan yang terbaca.")).await?;
+    }
+    Ok(())
+}
+
+async fn act(
+    app: &App,
+    case: &Case,
+    u: &store::User,
+    action: &str,
+    note: Option<&str>,
+) -> Result<Case, Error> {
+    let party = Party::Staff { username: u.username.clone(), role: u.role, office: u.office.clone() };
+    let input = crate::cases::engine::ActionInput {
+        action: action.into(),
+        note: note.map(str::to_string),
+        expected_version: case.version,
+        to_step: None,
+        assignee: None,
+        data: None,
+    };
+    crate::cases::act(app, case, &party, &input, &[]).await
 }
 
 /// Creates the demo accounts when the store has no user at all.

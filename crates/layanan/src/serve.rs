@@ -76,7 +76,7 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
             let cases = app::demo::sample_cases(&app).await.map_err(|e| e.to_string())?;
             tracing::info!(cases, "demo data created");
         }
-        print_demo(&accounts);
+        print_demo(&accounts, &addr);
     }
     app::documents::spawn(app.clone());
     let every = std::time::Duration::from_secs(cfg.sweep_seconds.max(1));
@@ -104,10 +104,12 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
 }
 
 /// The demo passwords are shown once, on stdout, never logged again.
-fn print_demo(accounts: &[app::demo::DemoAccount]) {
+fn print_demo(accounts: &[app::demo::DemoAccount], addr: &str) {
     if accounts.is_empty() {
         return;
     }
+    println!("layanan demo: open http://{addr}/ and log in (\"Masuk\") with one of these accounts;");
+    println!("each role's worklist (/staff) has sample cases waiting.");
     println!("Demo accounts (shown once; write them down):");
     println!("{:<28} {:<18} {:<7} password", "username", "role", "office");
     for a in accounts {

@@ -4,31 +4,20 @@
 //! chains intact and no case in an impossible state. On SQLite and on
 //! PostgreSQL.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
+use std::io::Write;
+use std::process::{Child, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use store::testing::TempDir;
+use support::layanan;
 
-const BIN: &str = env!("CARGO_BIN_EXE_layanan");
+mod support;
+
 const PASSWORD: &str = "sebuah kata sandi panjang";
 const NIK: &str = "1606015708900001";
 /// Concurrent clients, and the writes they attempt in all.
 const CLIENTS: usize = 32;
 const ATTEMPTS: usize = 1_000;
-
-fn layanan(args: &[&str], db: &str, files: &std::path::Path) -> Command {
-    let mut c = Command::new(BIN);
-    c.args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .env("LAYANAN_DATABASE_URL", db)
-        .env_remove("LAYANAN_CONFIG")
-        .env("LAYANAN_DOCUMENT_SECRET", "22".repeat(32))
-        .env("LAYANAN_FILES_DIR", files)
-        .env("LAYANAN_PUBLIC_PER_MINUTE", "1000000")
-        .env("LAYANAN_LOGIN_PER_MINUTE", "1000");
-    c
-}
 
 /// Starts `serve`; returns the child, its address, and its log lines.
 fn serve(db: &str, files: &std::path::Path) -> (Child, String, Arc<Mutex<Vec<String>>>) {
@@ -37,33 +26,8 @@ fn serve(db: &str, files: &std::path::Path) -> (Child, String, Arc<Mutex<Vec<Str
 
 /// As `serve`, with the given log filter.
 fn serve_logging(db: &str, files: &std::path::Path, log: &str) -> (Child, String, Arc<Mutex<Vec<String>>>) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let addr = format!("127.0.0.1:{port}");
-    let mut child = layanan(&["serve", "--no-demo", "--addr", &addr], db, files)
-        .env("LAYANAN_LOG", log)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let (tx, rx) = std::sync::mpsc::channel();
-    let err = child.stderr.take().unwrap();
-    let lines = log.clone();
-    std::thread::spawn(move || {
-        for l in BufReader::new(err).lines().map_while(Result::ok) {
-            let _ = tx.send(l.contains("layanan is serving"));
-            lines.lock().unwrap().push(l);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if rx.recv_timeout(Duration::from_millis(200)) == Ok(true) {
-            return (child, format!("http://{addr}"), log);
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("server did not start: {:?}", log.lock().unwrap());
+    let (child, url, log, _) = support::spawn_server(&["--no-demo"], db, files, log);
+    (child, url, log)
 }
 
 fn add_user(db: &str, files: &std::path::Path, name: &str, role: &str) {

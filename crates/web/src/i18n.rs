@@ -26,6 +26,32 @@ impl Lang {
         }
     }
 
+    /// A channel code (`counter`, `online`, ...) in words; an unknown code as it is.
+    pub fn channel(self, code: &str) -> String {
+        self.or_code(&format!("channel_{code}"), code)
+    }
+
+    /// Who does a step, in words: the applicant, a role, or the outside
+    /// party by its name.
+    pub fn actor(self, actor: domain::standard::Actor, party: Option<&str>) -> String {
+        use domain::standard::Actor;
+        match (actor, party) {
+            (Actor::External, Some(party)) => party.into(),
+            (Actor::External, None) => self.t("external").into(),
+            (Actor::Applicant, _) => self.t("pemohon").into(),
+            (Actor::Staff(role), _) => self.role(role).into(),
+        }
+    }
+
+    pub fn role(self, role: domain::Role) -> &'static str {
+        self.t(&format!("role_{}", role.as_str()))
+    }
+
+    fn or_code(self, key: &str, code: &str) -> String {
+        let t = self.t(key);
+        if t.is_empty() { code.to_string() } else { t.to_string() }
+    }
+
     fn parse(s: &str) -> Option<Lang> {
         match s {
             "id" => Some(Lang::Id),
@@ -248,6 +274,34 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("recipient", "Penerima", "Recipient"),
     ("subject", "Perihal", "Subject"),
     ("office_settings", "Pengaturan kantor", "Office settings"),
+    ("table", "Tabel (geser ke samping bila perlu)", "Table (scroll sideways if needed)"),
+    ("channel_counter", "Loket", "Counter"),
+    ("channel_online", "Daring (website)", "Online (website)"),
+    ("channel_kiosk", "Anjungan/kios", "Kiosk"),
+    ("channel_jemput_bola", "Jemput bola", "Outreach (jemput bola)"),
+    ("channel_whatsapp", "WhatsApp", "WhatsApp"),
+    ("role_operator", "Operator", "Operator"),
+    ("role_verifikator", "Verifikator", "Verifier"),
+    ("role_validator", "Validator", "Validator"),
+    ("role_kepala_dinas", "Kepala Dinas", "Head of office"),
+    ("role_ppid", "PPID", "Information officer (PPID)"),
+    ("role_complaint_handler", "Petugas pengaduan", "Complaints officer"),
+    ("role_admin", "Admin", "Administrator"),
+    ("role_auditor", "Auditor", "Auditor"),
+    ("role_lembaga", "Lembaga pengguna", "User institution"),
+    ("hist_submit", "Permohonan diajukan", "Application submitted"),
+    ("hist_step_done", "Langkah {no} selesai", "Step {no} done"),
+    ("hist_completed", "permohonan selesai", "application completed"),
+    ("hist_return", "Dikembalikan ke", "Returned to"),
+    ("hist_resubmit", "Berkas dikirim ulang oleh pemohon", "Documents resubmitted by the applicant"),
+    ("hist_reject", "Permohonan ditolak", "Application rejected"),
+    ("hist_withdraw", "Permohonan dibatalkan pemohon", "Application withdrawn by the applicant"),
+    ("hist_assign", "Ditugaskan kepada", "Assigned to"),
+    ("hist_note", "Catatan ditambahkan", "Note added"),
+    ("hist_escalate", "Eskalasi: batas waktu langkah terlewati", "Escalation: the step's time limit passed"),
+    ("action_choose", "Tindakan", "Action"),
+    ("action_do", "Jalankan", "Do it"),
+    ("system", "Sistem", "System"),
 ];
 
 #[cfg(test)]
@@ -262,6 +316,38 @@ mod tests {
             assert!(!id.is_empty() && !en.is_empty(), "{k}");
         }
         assert_eq!(Lang::En.t("login"), "Log in");
+    }
+
+    /// Every literal key the templates and handlers ask for exists (a
+    /// missing one would print nothing), and so do the keys built from the
+    /// status, role, channel, SLA and action names.
+    #[test]
+    fn every_key_in_use_exists() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+        let mut sources = Vec::new();
+        for sub in ["templates", "src/routes"] {
+            for e in std::fs::read_dir(format!("{dir}{sub}")).unwrap() {
+                sources.push(std::fs::read_to_string(e.unwrap().path()).unwrap());
+            }
+        }
+        let mut missing = Vec::new();
+        for text in &sources {
+            for piece in text.split(".t(\"").skip(1) {
+                let key = piece.split('"').next().unwrap();
+                if !TEXTS.iter().any(|(k, _, _)| *k == key) {
+                    missing.push(key.to_string());
+                }
+            }
+        }
+        let built = domain::case::Status::ALL
+            .iter()
+            .map(|s| format!("status_{}", s.as_str()))
+            .chain(domain::Role::ALL.iter().map(|r| format!("role_{}", r.as_str())))
+            .chain(["counter", "online", "kiosk", "jemput_bola", "whatsapp"].map(|c| format!("channel_{c}")))
+            .chain(["on_time", "due_soon", "overdue", "paused", "untimed"].map(|s| format!("sla_{s}")))
+            .chain(domain::case::Action::ALL.iter().map(|a| format!("action_{}", a.as_str())));
+        missing.extend(built.filter(|k| !TEXTS.iter().any(|(t, _, _)| t == k)));
+        assert!(missing.is_empty(), "keys without text: {missing:?}");
         assert_eq!(Lang::Id.t("login"), "Masuk");
     }
 }

@@ -83,6 +83,8 @@ struct OfficeCard {
     level_key: &'static str,
     time_zone: &'static str,
     services: usize,
+    /// The kab/kota offices under a province.
+    children: Vec<Choice>,
 }
 
 #[derive(Template)]
@@ -99,13 +101,18 @@ async fn index(
     lang: Lang,
     MaybeUser(u): MaybeUser,
 ) -> Result<Html<String>, PageError> {
-    let offices = state
-        .app
-        .store
-        .offices()
-        .await?
-        .into_iter()
+    let all = state.app.store.offices().await?;
+    let children_of = |code: &str| {
+        all.iter()
+            .filter(|c| c.parent.as_deref() == Some(code))
+            .map(|c| Choice { code: c.code.clone(), name: c.name.clone() })
+            .collect()
+    };
+    let offices = all
+        .iter()
+        .cloned()
         .map(|o| OfficeCard {
+            children: children_of(&o.code),
             services: state.app.catalog.for_office(&o.code).count(),
             level_key: level_key(&o.level),
             code: o.code,

@@ -23,7 +23,7 @@ use axum::routing::{get, post};
 use domain::Role;
 use domain::case::{Action, ActionError, CaseView, Request as EngineRequest, Status, decide};
 use domain::sla::state as sla_state;
-use domain::standard::Actor;
+use domain::standard::{Actor, Standard};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use store::now_ms;
@@ -76,6 +76,8 @@ struct Row {
     step: String,
     applicant: String,
     due: String,
+    /// RFC 3339, for scripts and tests (the order of the list).
+    due_at: String,
     sla: &'static str,
     sla_label: &'static str,
 }
@@ -99,7 +101,7 @@ struct WorklistPage {
     counts: Vec<Fact>,
     services: Vec<Choice>,
     statuses: Vec<Choice>,
-    channel_codes: Vec<String>,
+    channels: Vec<Choice>,
     filter: Filter,
     page: i64,
     pages: i64,
@@ -133,7 +135,8 @@ async fn worklist(
             service: i.service,
             step: i.current_step.unwrap_or_else(|| "—".into()),
             applicant: i.applicant_name,
-            due: i.step_due_at.map_or_else(|| "—".into(), |t| t.replace('T', " ")),
+            due: i.step_due_at.as_ref().map_or_else(|| "—".into(), |t| t.replace('T', " ")),
+            due_at: i.step_due_at.unwrap_or_default(),
             sla_label: lang.t(&format!("sla_{}", i.sla)),
             sla: i.sla,
         })
@@ -164,7 +167,10 @@ async fn worklist(
             .iter()
             .map(|s| Choice { code: s.as_str().to_string(), name: status_label(lang, *s).to_string() })
             .collect(),
-        channel_codes: domain::standard::CHANNELS.iter().map(|c| c.to_string()).collect(),
+        channels: domain::standard::CHANNELS
+            .iter()
+            .map(|c| Choice { code: c.to_string(), name: lang.channel(c) })
+            .collect(),
         filter: Filter {
             service: f.service.unwrap_or_default(),
             status: f.status.unwrap_or_default(),
@@ -214,6 +220,8 @@ struct CasePage {
     return_targets: Vec<Choice>,
     assignees: Vec<String>,
     external: bool,
+    offers_return: bool,
+    offers_assign: bool,
     timeline: Vec<TimelineLine>,
     documents: Vec<DocumentLine>,
     can_revoke: bool,
@@ -262,6 +270,67 @@ async fn case_page(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     render_case(&state, lang, &user, id, None, StatusCode::OK).await
+}
+
+/// A timeline entry in words: "Langkah 1 selesai: Pemohon datang ke
+/// loket", who did it, and the note with any recorded outcome as
+/// `key: value` pairs.
+fn history_line(
+    lang: Lang,
+    std: &Standard,
+    office: &str,
+    t: app::cases::views::TimelineEntry,
+) -> TimelineLine {
+    let step = |id: &Option<String>| {
+        let s = std.steps.iter().find(|s| Some(&s.id) == id.as_ref())?;
+        let first = s.description.lines().next().unwrap_or("").trim_start_matches("- ").trim();
+        Some((s.no.clone(), first.to_string()))
+    };
+    let what = match t.action.as_str() {
+        "advance" => {
+            let done = match step(&t.from_step) {
+                Some((no, text)) => format!("{}: {text}", lang.t("hist_step_done").replace("{no}", &no)),
+                None => lang.t("action_advance").to_string(),
+            };
+            if t.to_status == "completed" { format!("{done} — {}", lang.t("hist_completed")) } else { done }
+        }
+        "return" => {
+            let to = step(&t.to_step).map_or_else(
+                || lang.t("pemohon").to_string(),
+                |(no, text)| format!("{} {no}: {text}", lang.t("step")),
+            );
+            format!("{} {to}", lang.t("hist_return"))
+        }
+        other => match lang.t(&format!("hist_{other}")) {
+            "" => lang.t(&format!("action_{other}")).to_string(),
+            words => words.to_string(),
+        },
+    };
+    let data = match &t.data {
+        Some(serde_json::Value::Object(m)) => m
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    };
+    let note = [t.note.unwrap_or_default(), data]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" — ");
+    let who = match t.actor.as_str() {
+        "pemohon" => lang.t("pemohon").to_string(),
+        "system" | "sweep" => lang.t("system").to_string(),
+        name if t.on_behalf => format!("{name} ({})", lang.t("on_behalf")),
+        name => name.to_string(),
+    };
+    let ms =
+        t.at.as_deref()
+            .and_then(|a| chrono::DateTime::parse_from_rfc3339(a).ok())
+            .map(|a| a.timestamp_millis());
+    TimelineLine { at: human(ms, office), who, what, note }
 }
 
 /// The case page; `error` explains a refused action above the page.
@@ -315,7 +384,7 @@ async fn render_case(
             };
             StepRow {
                 no: s.no.clone(),
-                actor: super::view::actor_label(s.actor, s.party.as_deref()),
+                actor: lang.actor(s.actor, s.party.as_deref()),
                 description: s.description.clone(),
                 state,
             }
@@ -374,27 +443,10 @@ async fn render_case(
         .into_iter()
         .map(|f| FileLine { id: f.id, filename: f.filename, requirement: f.requirement })
         .collect();
-    let timeline = state
-        .app
-        .store
-        .journal(c.id)
+    let timeline = app::cases::views::timeline(&state.app, &c)
         .await?
         .into_iter()
-        .map(|j| {
-            let who = if j.on_behalf { format!("{} ({})", j.actor, lang.t("on_behalf")) } else { j.actor };
-            let what = format!(
-                "{} {}",
-                lang.t(&format!("action_{}", j.action)),
-                j.to_step.map(|s| format!("→ {s}")).unwrap_or_default()
-            );
-            let data = j.data.map(|d| format!(" {d}")).unwrap_or_default();
-            TimelineLine {
-                at: human(Some(j.at), &c.office),
-                who,
-                what,
-                note: format!("{}{data}", j.note.unwrap_or_default()),
-            }
-        })
+        .map(|t| history_line(lang, &std, &c.office, t))
         .collect();
     let documents = state
         .app
@@ -410,6 +462,9 @@ async fn render_case(
             DocumentLine { code: d.code, title, number: d.number, status, revocable: d.revoked_at.is_none() }
         })
         .collect();
+    let offers = |code: &str| actions.iter().any(|a| a.code == code);
+    let (offers_return, offers_assign) = (offers("return"), offers("assign"));
+    let external = current.is_some_and(|s| s.actor == Actor::External) && offers("advance");
     let can_revoke = matches!(user.role, Role::KepalaDinas | Role::Validator | Role::Admin);
     let sla = sla_state(c.step_started_at, c.step_due_at, c.paused_at.is_some(), now_ms());
     let page = CasePage {
@@ -423,7 +478,7 @@ async fn render_case(
         status: c.status.as_str(),
         sla: sla.into(),
         sla_label: lang.t(&format!("sla_{sla}")),
-        channel: c.channel.clone(),
+        channel: lang.channel(&c.channel),
         due: human(c.due_at, &c.office),
         step_due: human(c.step_due_at, &c.office),
         assignee: c.assignee.clone().unwrap_or_else(|| "—".into()),
@@ -436,7 +491,9 @@ async fn render_case(
         actions,
         return_targets,
         assignees,
-        external: current.is_some_and(|s| s.actor == Actor::External),
+        external,
+        offers_return,
+        offers_assign,
         timeline,
         documents,
         can_revoke,
@@ -477,13 +534,15 @@ async fn case_action(
     user.check_csrf(Some(&f.csrf))?;
     let c = staff_case(&state, &user, id).await?;
     let some = |o: Option<String>| o.filter(|s| !s.trim().is_empty());
+    // The panel sends every field it shows; each action takes only its own.
+    let only = |action: &str, o: Option<String>| if f.action == action { some(o) } else { None };
     let input = ActionInput {
+        to_step: only("return", f.to_step),
+        assignee: only("assign", f.assignee),
+        data: only("advance", f.reference).map(|r| serde_json::json!({ "reference": r })),
         action: f.action,
         note: some(f.note),
         expected_version: f.expected_version,
-        to_step: some(f.to_step),
-        assignee: some(f.assignee),
-        data: some(f.reference).map(|r| serde_json::json!({ "reference": r })),
     };
     match act(&state.app, &c, &party_of(&user), &input, &[]).await.map_err(ApiError::from) {
         Ok(_) => Ok(Redirect::to(&format!("/staff/cases/{id}")).into_response()),

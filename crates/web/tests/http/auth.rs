@@ -168,7 +168,14 @@ async fn demo_accounts_are_random_and_only_for_an_empty_database() {
     assert!(app::demo::seed(app.db.store.as_ref()).await.unwrap().is_empty());
     // Every sample application passes the form's own checks (an email
     // field once refused the IKD sample).
-    assert_eq!(app::demo::sample_cases(app.app()).await.unwrap(), 7);
+    // A case at every step of every standard, plus a returned and a
+    // completed one each: all created, none refused by the engine.
+    let catalog = &app.app().catalog;
+    let expected: usize = catalog
+        .for_office_or_all(None)
+        .map(|s| s.channels.iter().map(|c| s.steps_for(&c.code).count()).max().unwrap_or(0) + 2)
+        .sum();
+    assert_eq!(app::demo::sample_cases(app.app()).await.unwrap(), expected);
 }
 
 #[tokio::test]

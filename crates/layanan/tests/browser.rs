@@ -1,0 +1,389 @@
+//! The browser suite: people's flows through the real pages in headless
+//! Chromium (Debian's `chromium` and `chromedriver`, installed by
+//! `scripts/setup-test-deps.sh`), each on a fresh server started from the
+//! `layanan` binary with its demo data. Every page visited is checked with
+//! axe-core (no serious or critical violation) and for sideways scrolling,
+//! and saved as a screenshot under `test-artifacts/browser/<flow>/`.
+//!
+//! Without chromedriver the suite is skipped with a message, except in CI
+//! (`CI=true`), where that is a failure.
+
+mod support;
+
+use serde_json::json;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use support::webdriver::{Browser, Driver, ENTER};
+use support::{Server, TempDir};
+
+/// A flow's browser on its own server.
+struct Flow {
+    server: Server,
+    _driver: Driver,
+    b: Browser,
+    downloads: TempDir,
+    pages: usize,
+}
+
+fn axe_source() -> Option<String> {
+    let path = std::env::var("LAYANAN_AXE_JS").unwrap_or_else(|_| "/var/tmp/layanan-axe/axe.min.js".into());
+    std::fs::read_to_string(path).ok()
+}
+
+/// Starts a flow, or `None` (skipped) where the browser is not installed
+/// and this is not CI.
+async fn flow(name: &str, width: u32) -> Option<Flow> {
+    let have = std::process::Command::new("chromedriver").arg("--version").output().is_ok()
+        && axe_source().is_some();
+    if !have {
+        assert!(
+            std::env::var("CI").is_err(),
+            "chromedriver, chromium or axe-core missing: run scripts/setup-test-deps.sh"
+        );
+        eprintln!("skipped: no chromedriver/axe-core here (scripts/setup-test-deps.sh installs them)");
+        return None;
+    }
+    let server = Server::start_demo();
+    let driver = Driver::start().await;
+    let downloads = TempDir::new("browser-downloads");
+    let mut b = driver.session(width, &downloads.0).await;
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../test-artifacts/browser")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    b.shots = Some(dir);
+    Some(Flow { server, _driver: driver, b, downloads, pages: 0 })
+}
+
+impl Flow {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.url)
+    }
+
+    async fn open(&mut self, path: &str, name: &str) {
+        self.b.goto(&self.url(path)).await;
+        self.check(name).await;
+    }
+
+    /// The checks every page gets: a screenshot, axe-core with no serious
+    /// or critical violation, and no sideways scrolling.
+    async fn check(&mut self, name: &str) {
+        self.pages += 1;
+        self.b.shot(&format!("{:02}-{name}", self.pages)).await;
+        let src = axe_source().unwrap();
+        self.b.script(&format!("{src}\nreturn true;"), json!([])).await;
+        let found = self
+            .b
+            .script_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations
+                   .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                   .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+                 .catch(e => done(['axe failed: ' + e]));",
+                json!([]),
+            )
+            .await;
+        let url = self.b.url().await;
+        assert_eq!(found, json!([]), "axe on {name} ({url})");
+        let sideways = self
+            .b
+            .script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+                json!([]),
+            )
+            .await;
+        assert!(sideways.as_i64().unwrap() <= 0, "{name} ({url}) scrolls sideways by {sideways} px");
+    }
+
+    /// Logs in through the form, by keyboard: type, Tab, type, Enter.
+    async fn login(&mut self, username: &str) {
+        let password = self.server.password(username);
+        self.b.goto(&self.url("/login")).await;
+        self.b.find("#username").await.click().await;
+        self.b.keys(&format!("{username}\u{E004}{password}{ENTER}")).await;
+        self.wait_for(|t| !t.contains("Kata sandi")).await;
+        let text = self.b.text().await;
+        assert!(text.contains(username), "not logged in as {username}: {text}");
+    }
+
+    async fn logout(&mut self) {
+        self.b.find("form[action='/logout'] button").await.click().await;
+        self.wait_for(|t| t.contains("Masuk")).await;
+    }
+
+    /// Waits up to 10 s for the page text to satisfy `ok`.
+    async fn wait_for(&self, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let t = self.b.text().await;
+            if ok(&t) {
+                return t;
+            }
+            assert!(Instant::now() < deadline, "page did not change as expected: {t}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn submit(&self, form: &str) {
+        self.b.find(&format!("{form} button[type=submit]")).await.click().await;
+    }
+}
+
+/// A one-page PDF to upload.
+fn upload_file(dir: &TempDir, name: &str) -> String {
+    let path = dir.0.join(name);
+    std::fs::write(&path, support::PDF).unwrap();
+    path.display().to_string()
+}
+
+/// A citizen reads a standard, applies online with an upload, gets the
+/// receipt PDF, tracks the case, and answers a return by uploading the
+/// missing document.
+#[tokio::test]
+async fn a_citizen_applies_online_and_answers_a_return() {
+    let Some(mut f) = flow("citizen", 1280).await else { return };
+    f.open("/", "portal").await;
+    f.b.find("a[href='/offices/33.20']").await.click().await;
+    f.check("office-jepara").await;
+    f.b.find("a[href='/services/33.20-informasi-online']").await.click().await;
+    f.check("standard").await;
+    let text = f.b.text().await;
+    assert!(text.contains("Persyaratan") && text.contains("Jangka Waktu"), "{text}");
+    f.b.find("a[href='/services/33.20-informasi-online/apply']").await.click().await;
+    f.check("apply-form").await;
+    let files = TempDir::new("browser-uploads");
+    f.b.find("#name").await.send("Dewi Lestari").await;
+    f.b.find("#nik").await.send(support::NIK).await;
+    f.b.find("#phone").await.send("081234567890").await;
+    for field in f.b.find_all("input[id^='f-'][required], textarea[id^='f-'][required]").await {
+        let kind = field.attr("type").await.unwrap_or_default();
+        let value = match kind.as_str() {
+            "date" => "01012026".to_string(),
+            "number" => "2".into(),
+            "email" => "dewi@contoh.id".into(),
+            _ => "Data kependudukan untuk keperluan pendidikan".into(),
+        };
+        field.send(&value).await;
+    }
+    for input in f.b.find_all("input[type=file]").await {
+        input.send(&upload_file(&files, "ktp.pdf")).await;
+    }
+    f.b.find("input[name=consent]").await.click().await;
+    f.submit("form[enctype='multipart/form-data']").await;
+    let text = f.wait_for(|t| t.contains("telah diterima")).await;
+    f.check("tracking-fresh").await;
+    let code = f.b.find(".receipt .code").await.text().await;
+    assert_eq!(code.len(), 10, "tracking code `{code}` in {text}");
+
+    // The receipt: downloaded with the NIK, a real PDF naming the code.
+    f.b.find("input[id^='nik-']").await.send(support::NIK).await;
+    f.submit("form[action*='/documents/']").await;
+    let pdf = wait_download(&f.downloads).await;
+    let text = support::pdf_text(&pdf);
+    assert!(text.contains(&code), "receipt PDF names the tracking code: {text}");
+
+    // Staff return it for a missing document (through the API).
+    let case = f.server.api_get(&format!("/api/v1/track/{code}"), None).await;
+    let actor = step_actor(&f.server, "33.20-informasi-online", case["current_step"].as_str().unwrap()).await;
+    let token = f.server.token(&format!("jepara.{actor}")).await;
+    let id = case_id(&f.server, &token, &code).await;
+    let r = f
+        .server
+        .api_post(
+            &format!("/api/v1/cases/{id}/actions"),
+            &token,
+            json!({"action": "return", "expected_version": case["version"], "note": "Scan KTP tidak terbaca"}),
+        )
+        .await;
+    assert_eq!(r["status"], "returned", "{r}");
+
+    // The citizen sees what is missing and answers with the document.
+    f.open(&format!("/track/{code}"), "tracking-returned").await;
+    let text = f.b.text().await;
+    assert!(text.contains("Scan KTP tidak terbaca"), "{text}");
+    f.b.find("#nik").await.send(support::NIK).await;
+    for input in f.b.find_all("form input[type=file]").await {
+        input.send(&upload_file(&files, "ktp-baru.pdf")).await;
+    }
+    f.submit("form:has(input[name=action][value=resubmit])").await;
+    let text = f.wait_for(|t| t.contains("Diproses") || t.contains("diproses")).await;
+    assert!(!text.contains("Scan KTP tidak terbaca") || text.contains("Riwayat"), "{text}");
+    f.check("tracking-resubmitted").await;
+    let after = f.server.api_get(&format!("/api/v1/track/{code}"), None).await;
+    assert_eq!(after["status"], "in_progress", "{after}");
+    f.b.quit().await;
+}
+
+/// Staff log in, take a walk-in application at the counter, find it on
+/// the worklist (sorted by due time), advance it through every step of
+/// Muba's KTP-el SOP, each by the step's own role; the citizen then sees it
+/// completed.
+#[tokio::test]
+async fn staff_run_a_muba_case_through_every_step() {
+    let Some(mut f) = flow("staff", 1280).await else { return };
+    f.login("muba.operator").await;
+    f.open("/staff/intake", "intake").await;
+    f.b.find("a[href='/staff/intake/16.06-ktp-el']").await.click().await;
+    f.check("intake-form").await;
+    let files = TempDir::new("browser-uploads");
+    f.b.find("#name").await.send("Rahmat Hidayat").await;
+    f.b.find("#nik").await.send(support::NIK).await;
+    for field in f.b.find_all("input[id^='f-'][required], textarea[id^='f-'][required]").await {
+        field.send("Cetak ulang karena rusak").await;
+    }
+    for input in f.b.find_all("input[type=file]").await {
+        input.send(&upload_file(&files, "f102.pdf")).await;
+    }
+    f.b.find("input[name=consent]").await.click().await;
+    f.submit("form[enctype='multipart/form-data']").await;
+    f.wait_for(|t| t.contains("Tanda terima") || t.contains("Kode")).await;
+    f.check("counter-receipt").await;
+    let code = f.b.find(".code").await.text().await;
+
+    // The worklist: due times ascending, our case on it.
+    f.open("/staff", "worklist").await;
+    let due: Vec<String> = f
+        .b
+        .script("return [...document.querySelectorAll('tbody tr')].map(r => r.dataset.due || '')", json!([]))
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert!(due.windows(2).all(|w| w[0] <= w[1] || w[1].is_empty()), "worklist not by due time: {due:?}");
+    f.b.find(&format!("a[data-code='{code}']")).await.click().await;
+    f.check("case-first-step").await;
+
+    let std = f.server.api_get("/api/v1/services/16.06-ktp-el", None).await;
+    let steps = std["steps"].as_array().unwrap().len();
+    let mut user = "muba.operator".to_string();
+    for n in 1..=steps {
+        let track = f.server.api_get(&format!("/api/v1/track/{code}"), None).await;
+        if track["status"] == "completed" {
+            break;
+        }
+        let step = track["current_step"].as_str().unwrap().to_string();
+        let actor = step_actor(&f.server, "16.06-ktp-el", &step).await;
+        // The applicant's counter steps are recorded by the operator.
+        let role = if actor == "pemohon" { "operator".to_string() } else { actor };
+        let next = format!("muba.{role}");
+        if next != user {
+            f.logout().await;
+            f.login(&next).await;
+            user = next;
+        }
+        f.open("/staff", &format!("worklist-{role}")).await;
+        if f.b.try_find(&format!("a[data-code='{code}']")).await.is_none() {
+            let token = f.server.token(&user).await;
+            let api = f.server.api_get("/api/v1/worklist", Some(&token)).await;
+            panic!("{code} is not on {user}'s worklist at step {step}: {}\nAPI: {api}", f.b.text().await);
+        }
+        f.b.find(&format!("a[data-code='{code}']")).await.click().await;
+        f.check(&format!("case-step-{n}")).await;
+        // The one action panel: choose "advance" and send.
+        let chosen =
+            f.b.script(
+                "const s = document.querySelector('#action'); s.value = 'advance'; return s.value",
+                json!([]),
+            )
+            .await;
+        assert_eq!(chosen, "advance", "advance is not offered to {user} on step {step}");
+        f.submit("form.actions").await;
+        // Done when the case has moved on (its version grew), not before.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let now = f.server.api_get(&format!("/api/v1/track/{code}"), None).await;
+            if now["version"].as_i64() > track["version"].as_i64() {
+                break;
+            }
+            assert!(Instant::now() < deadline, "step {step} was not advanced: {}", f.b.text().await);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        f.wait_for(|t| t.contains(&code)).await;
+    }
+    let track = f.server.api_get(&format!("/api/v1/track/{code}"), None).await;
+    assert_eq!(track["status"], "completed", "{track}");
+    f.logout().await;
+
+    // The citizen sees it completed.
+    f.open(&format!("/track/{code}"), "tracking-completed").await;
+    let text = f.b.text().await;
+    assert!(text.contains("Selesai"), "{text}");
+    f.b.quit().await;
+}
+
+/// At 360 px (a small phone) every page fits without sideways scrolling
+/// and passes axe; every demo role finds work on its worklist.
+#[tokio::test]
+async fn pages_fit_a_phone_and_every_demo_role_has_work() {
+    let Some(mut f) = flow("phone", 360).await else { return };
+    for (path, name) in [
+        ("/", "portal"),
+        ("/offices/73", "office-province"),
+        ("/offices/16.06", "office-muba"),
+        ("/services/16.06-ktp-el", "standard"),
+        ("/services/33.20-informasi-online/apply", "apply"),
+        ("/track", "track"),
+        ("/login", "login"),
+    ] {
+        f.open(path, name).await;
+    }
+    let province = f.server.api_get("/api/v1/services?office=73", None).await;
+    assert!(!province.as_array().unwrap().is_empty());
+    let accounts: Vec<String> = f.server.accounts.keys().cloned().collect();
+    let mut empty = Vec::new();
+    for username in accounts {
+        let token = f.server.token(&username).await;
+        let list = f.server.api_get("/api/v1/worklist", Some(&token)).await;
+        // Admins and auditors act on no step of any standard; complaint
+        // handling is not a case yet.
+        let no_steps = [".admin", ".auditor", ".complaint_handler"].iter().any(|r| username.ends_with(r));
+        if list["total"].as_i64().unwrap_or(0) == 0 && !no_steps {
+            empty.push(username);
+        }
+    }
+    assert!(empty.is_empty(), "demo roles with an empty worklist: {empty:?}");
+    f.login("sulsel.verifikator").await;
+    for (path, name) in
+        [("/staff", "worklist"), ("/staff/outbox", "outbox"), ("/staff/supervisor", "supervisor")]
+    {
+        if path == "/staff/supervisor" {
+            f.logout().await;
+            f.login("sulsel.kepala_dinas").await;
+        }
+        f.open(path, name).await;
+    }
+    f.open("/staff", "worklist-kepala-dinas").await;
+    let first = f.b.find("tbody a[data-code]").await.attr("href").await.unwrap();
+    f.open(&first, "case").await;
+    f.b.quit().await;
+}
+
+async fn step_actor(server: &Server, service: &str, step: &str) -> String {
+    let std = server.api_get(&format!("/api/v1/services/{service}"), None).await;
+    let s = std["steps"].as_array().unwrap().iter().find(|s| s["id"] == step).unwrap();
+    s["actor"].as_str().unwrap().to_string()
+}
+
+async fn case_id(server: &Server, token: &str, code: &str) -> i64 {
+    let list = server.api_get("/api/v1/worklist?per_page=100", Some(token)).await;
+    list["items"].as_array().unwrap().iter().find(|c| c["tracking_code"] == code).unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn wait_download(dir: &TempDir) -> PathBuf {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let done: Vec<PathBuf> = std::fs::read_dir(&dir.0)
+            .unwrap()
+            .map_while(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+            .collect();
+        if let Some(p) = done.into_iter().next() {
+            return p;
+        }
+        assert!(Instant::now() < deadline, "no PDF downloaded");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
