@@ -66,6 +66,7 @@ pub async fn sample_cases(app: &App) -> Result<usize, Error> {
     let standards: Vec<_> = app.catalog.for_office_or_all(None).cloned().collect();
     let mut created = 0;
     for (n, std) in standards.iter().enumerate() {
+        let staff = app.store.users(Some(std.office.as_str())).await?;
         // A case waiting at every step, then the returned and completed ones.
         let longest = std.channels.iter().map(|c| std.steps_for(&c.code).count()).max().unwrap_or(0);
         let stages = (0..longest).map(Stage::Steps).chain([Stage::Returned, Stage::Completed]);
@@ -73,7 +74,7 @@ pub async fn sample_cases(app: &App) -> Result<usize, Error> {
             let k = n * 16 + i;
             let channel = &std.channels[k % std.channels.len()].code;
             let on = if k % 3 == 0 { &earlier } else { app };
-            match sample_case(on, std, channel, k, stage).await {
+            match sample_case(on, std, &staff, channel, k, stage).await {
                 Ok(()) => created += 1,
                 Err(e) => tracing::warn!(service = std.id(), "demo case not created: {}", e),
             }
@@ -82,11 +83,16 @@ pub async fn sample_cases(app: &App) -> Result<usize, Error> {
     Ok(created)
 }
 
-/// One demo case of `std` on `channel`, taken to `stage`.
-async fn sample_case(app: &App, std: &Standard, channel: &str, k: usize, stage: Stage) -> Result<(), Error> {
+/// One demo case of `std` on `channel`, taken to `stage` by the office's `staff`.
+async fn sample_case(
+    app: &App,
+    std: &Standard,
+    staff: &[store::User],
+    channel: &str,
+    k: usize,
+    stage: Stage,
+) -> Result<(), Error> {
     use crate::cases::{Applicant, Submission, submit};
-    let office = std.office.to_string();
-    let staff = app.store.users(Some(&office)).await?;
     let holder = |role: Role| staff.iter().find(|u| u.role == role).cloned();
     // Staffed channels are registered by the office's operator.
     let by = if crate::cases::engine::is_self_service(channel) {
