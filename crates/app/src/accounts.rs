@@ -9,7 +9,7 @@ use crate::{App, Error, Result};
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use domain::Role;
 use sha2::{Digest, Sha256};
-use store::{Session, User};
+use store::{NewUser, Session, Store, User};
 
 /// Minimum password length; long passphrases beat complexity rules (NIST 800-63B).
 pub const MIN_PASSWORD_LEN: usize = 12;
@@ -143,6 +143,76 @@ pub async fn session(app: &App, token: &str) -> Result<Option<(Session, Principa
         return Ok(None);
     };
     Ok(Some((session, Principal::of(user))))
+}
+
+/// A staff account to open: what an office admin types on the accounts
+/// page, or what `layanan user add` is given.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub username: String,
+    /// Defaults to the username.
+    pub display_name: Option<String>,
+    pub role: Role,
+    pub office: String,
+    pub unit: Option<String>,
+    /// NIP, printed on the letters the account signs.
+    pub nip: Option<String>,
+    pub password: String,
+}
+
+/// Checks a new account (each error names its field: `username`, `nip`,
+/// `password`, `office`), hashes its password and stores it. `actor` is who
+/// opens it, for the audit log. Used by the CLI, which has no principal;
+/// staff go through [`open_account`].
+pub async fn create_account(store: &dyn Store, actor: &str, a: NewAccount) -> Result<User> {
+    let username = a.username.trim().to_string();
+    if username.is_empty()
+        || username.len() > 64
+        || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
+        return Err(Error::invalid("username", "use 1 to 64 letters, digits, '.', '_' or '-'"));
+    }
+    let nip = a.nip.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    if let Some(n) = &nip
+        && (n.chars().filter(char::is_ascii_digit).count() != 18
+            || !n.chars().all(|c| c.is_ascii_digit() || c == ' '))
+    {
+        return Err(Error::invalid("nip", "a NIP has 18 digits (e.g. `19650805 199203 0 017`)"));
+    }
+    check_password_policy(&a.password, &username).map_err(|m| Error::invalid("password", m))?;
+    if store.office(&a.office).await?.is_none() {
+        return Err(Error::invalid("office", format!("no office with code `{}`", a.office)));
+    }
+    let display_name = a.display_name.map(|d| d.trim().to_string()).filter(|d| !d.is_empty());
+    let user = NewUser {
+        display_name: display_name.unwrap_or_else(|| username.clone()),
+        username,
+        password_hash: hash_password_blocking(&a.password).await?,
+        role: a.role,
+        office: a.office,
+        unit: a.unit.map(|u| u.trim().to_string()).filter(|u| !u.is_empty()),
+        nip,
+    };
+    Ok(store.create_user(actor, &user).await?)
+}
+
+/// An office admin opens a staff account in their own office.
+pub async fn open_account(app: &App, who: &Principal, a: NewAccount) -> Result<User> {
+    who.require(&[Role::Admin], &a.office)?;
+    create_account(app.store.as_ref(), &who.user.username, a).await
+}
+
+/// An office admin turns an account of their office off (its sessions end
+/// at once) or back on. Another office's account is answered like a missing
+/// one, and nobody turns off their own account (an office keeps its admin).
+pub async fn set_active(app: &App, who: &Principal, id: i64, active: bool) -> Result<User> {
+    let missing = || Error::not_found(format!("no account {id}"));
+    let user = app.store.user(id).await?.ok_or_else(missing)?;
+    who.require(&[Role::Admin], &user.office).map_err(|_| missing())?;
+    if user.id == who.user.id && !active {
+        return Err(Error::invalid("active", "you cannot turn off your own account"));
+    }
+    app.store.set_user_active(&who.user.username, id, active).await?.ok_or_else(missing)
 }
 
 /// A valid argon2id hash of a random string, for equal-time failures.

@@ -8,7 +8,7 @@ use domain::Role;
 use domain::case::Party;
 use domain::standard::Standard;
 use std::sync::Arc;
-use store::{Case, NewUser, Store};
+use store::{Case, NewUser};
 
 /// One created account, with the only copy of its password.
 #[derive(Debug, Clone)]
@@ -19,21 +19,40 @@ pub struct DemoAccount {
     pub password: String,
 }
 
-/// The seed offices and the roles their standards need.
+/// The seed offices, their short names, and the roles each has besides
+/// admin, operator and every role its standards' steps name.
 const ACCOUNTS: &[(&str, &str, &[Role])] = {
     use Role::*;
     &[
-        (
-            "73",
-            "sulsel",
-            &[Admin, Operator, Verifikator, Validator, KepalaDinas, Ppid, ComplaintHandler, Auditor],
-        ),
-        ("33.20", "jepara", &[Admin, Operator, Verifikator, Validator, KepalaDinas]),
-        ("17", "bengkulu", &[Admin, Operator, Verifikator, KepalaDinas]),
-        ("16.06", "muba", &[Admin, Operator, Verifikator, Validator, KepalaDinas]),
-        ("62.71", "palangkaraya", &[Admin, Operator, Verifikator, Validator, KepalaDinas]),
+        ("73", "sulsel", &[Ppid, ComplaintHandler, Auditor]),
+        ("33.20", "jepara", &[]),
+        ("17", "bengkulu", &[]),
+        ("16.06", "muba", &[]),
+        ("62.71", "palangkaraya", &[]),
     ]
 };
+
+/// The instance flag that marks a demo database (`web` shows a banner).
+pub const FLAG: &str = "demo";
+
+/// The roles an office's demo accounts get: admin and operator, every role
+/// a step of its standards names (so every demo case can be taken to its
+/// end), and `extra`.
+fn roles_for(app: &App, office: &str, extra: &[Role]) -> Vec<Role> {
+    let named: Vec<Role> = app
+        .catalog
+        .for_office_or_all(Some(office))
+        .flat_map(|s| s.steps.iter())
+        .filter_map(|step| match step.actor {
+            domain::standard::Actor::Staff(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    Role::ALL
+        .into_iter()
+        .filter(|r| [Role::Admin, Role::Operator].contains(r) || named.contains(r) || extra.contains(r))
+        .collect()
+}
 
 /// Demo applicants: (name, NIK). NIKs are structurally valid demo numbers;
 /// each case varies the last four digits.
@@ -65,7 +84,8 @@ pub async fn sample_cases(app: &App) -> Result<usize, Error> {
     let earlier = App { clock: Arc::new(shifted), ..app.clone() };
     let standards: Vec<_> = app.catalog.for_office_or_all(None).cloned().collect();
     let mut created = 0;
-    for (n, std) in standards.iter().enumerate() {
+    // A standard that states no procedure cannot be applied for.
+    for (n, std) in standards.iter().filter(|s| !s.steps.is_empty()).enumerate() {
         let staff = app.store.users(Some(std.office.as_str())).await?;
         // A case waiting at every step, then the returned and completed ones.
         let longest = std.channels.iter().map(|c| std.steps_for(&c.code).count()).max().unwrap_or(0);
@@ -120,7 +140,18 @@ async fn sample_case(
     let applicant =
         Applicant { name: name.into(), nik: Some(nik), phone: None, email: None, organisation: None };
     let sub = Submission { service: std.id(), channel: channel.into(), applicant, fields };
-    let mut case = submit(app, &sub, &[], by.as_ref()).await?;
+    // Every document the standard lets an applicant upload, as a one-page PDF.
+    let uploads: Vec<_> = std
+        .requirements
+        .iter()
+        .filter(|r| r.upload)
+        .map(|r| crate::cases::Upload {
+            requirement: r.code.clone(),
+            filename: format!("{}.pdf", r.code),
+            bytes: sample_pdf(&r.name),
+        })
+        .collect();
+    let mut case = submit(app, &sub, &uploads, by.as_ref()).await?;
     let steps = std.steps_for(channel).count();
     let moves = match stage {
         Stage::Steps(n) => n.min(steps.saturating_sub(1)),
@@ -149,6 +180,41 @@ async fn sample_case(
     Ok(())
 }
 
+/// A one-page PDF saying it is a demo copy of `what` (ASCII only: the
+/// built-in Helvetica has no other glyphs).
+fn sample_pdf(what: &str) -> Vec<u8> {
+    let text: String = format!("Contoh berkas (demo): {what}")
+        .chars()
+        .map(|c| if c.is_ascii() && !"()\\".contains(c) { c } else { ' ' })
+        .take(90)
+        .collect();
+    let stream = format!("BT /F1 11 Tf 50 780 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"
+            .to_string(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+    ];
+    let mut pdf = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.push_str(&format!("{} 0 obj\n{o}\nendobj\n", i + 1));
+    }
+    let xref = pdf.len();
+    pdf.push_str(&format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1));
+    for off in offsets {
+        pdf.push_str(&format!("{off:010} 00000 n \n"));
+    }
+    pdf.push_str(&format!(
+        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        objects.len() + 1
+    ));
+    pdf.into_bytes()
+}
+
 async fn act(
     app: &App,
     case: &Case,
@@ -168,17 +234,19 @@ async fn act(
     crate::cases::act(app, case, &party, &input, &[]).await
 }
 
-/// Creates the demo accounts when the store has no user at all.
-pub async fn seed(store: &dyn Store) -> Result<Vec<DemoAccount>, Error> {
+/// Creates the demo accounts when the store has no user at all, and marks
+/// the database as a demo.
+pub async fn seed(app: &App) -> Result<Vec<DemoAccount>, Error> {
+    let store = app.store.as_ref();
     if store.user_count().await? > 0 {
         return Ok(Vec::new());
     }
     let mut created = Vec::new();
-    for (office, short, roles) in ACCOUNTS {
+    for (office, short, extra) in ACCOUNTS {
         if store.office(office).await?.is_none() {
             continue;
         }
-        for role in *roles {
+        for role in roles_for(app, office, extra) {
             let username = format!("{short}.{role}");
             let password = random_password();
             let hash = hash_password_blocking(&password).await?;
@@ -186,14 +254,17 @@ pub async fn seed(store: &dyn Store) -> Result<Vec<DemoAccount>, Error> {
                 username: username.clone(),
                 display_name: format!("Demo {role} {short}"),
                 password_hash: hash,
-                role: *role,
+                role,
                 office: (*office).into(),
                 unit: None,
                 nip: None,
             };
             store.create_user("demo", &user).await?;
-            created.push(DemoAccount { username, role: *role, office, password });
+            created.push(DemoAccount { username, role, office, password });
         }
+    }
+    if !created.is_empty() {
+        store.set_instance_flag("demo", FLAG).await?;
     }
     Ok(created)
 }

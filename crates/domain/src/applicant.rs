@@ -85,6 +85,29 @@ impl Applicant {
         Ok(())
     }
 
+    /// The applicant as a role without need for personal data sees them:
+    /// the NIK masked like every NIK (`crate::nik::mask`), the phone number
+    /// down to its last three digits, the email down to its first letter and
+    /// its domain. The name stays: staff call people by it.
+    pub fn masked(&self) -> Applicant {
+        let phone = |p: &String| {
+            let digits: Vec<char> = p.chars().filter(char::is_ascii_digit).collect();
+            let tail: String = digits[digits.len().saturating_sub(3)..].iter().collect();
+            format!("•••{tail}")
+        };
+        let email = |e: &String| match e.split_once('@') {
+            Some((user, domain)) => format!("{}•••@{domain}", user.chars().next().unwrap_or('•')),
+            None => "•••".to_string(),
+        };
+        Applicant {
+            name: self.name.clone(),
+            nik: self.nik.as_deref().map(crate::nik::mask),
+            phone: self.phone.as_ref().map(phone),
+            email: self.email.as_ref().map(email),
+            organisation: self.organisation.clone(),
+        }
+    }
+
     /// The name that goes on letters: the organisation's, or the person's.
     pub fn display_name(&self) -> &str {
         self.organisation.as_ref().map_or(&self.name, |o| &o.name)
@@ -136,6 +159,22 @@ pub fn check_fields(std: &Standard, fields: &Map<String, Value>) -> Result<(), F
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn masking_keeps_the_name_and_hides_the_numbers() {
+        let a = super::Applicant {
+            name: "Siti Aminah".into(),
+            nik: Some("1606015708900001".into()),
+            phone: Some("0812-3456-7890".into()),
+            email: Some("siti@contoh.id".into()),
+            organisation: None,
+        };
+        let m = a.masked();
+        assert_eq!(m.name, "Siti Aminah");
+        assert_eq!(m.nik.as_deref(), Some("1606••••••••0001"));
+        assert_eq!(m.phone.as_deref(), Some("•••890"));
+        assert_eq!(m.email.as_deref(), Some("s•••@contoh.id"));
+    }
+
     use super::*;
 
     fn person(nik: &str) -> Applicant {

@@ -247,6 +247,13 @@ impl BusinessCalendar {
         total
     }
 
+    /// The working dates after `a`'s date up to `b`'s date, in the office's
+    /// zone (0 when `b` falls on `a`'s date or before).
+    pub fn working_days_between(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> i64 {
+        let (from, to) = (self.local(a).date(), self.local(b).date());
+        from.iter_days().skip(1).take_while(|d| *d <= to).filter(|d| self.is_working_day(*d)).count() as i64
+    }
+
     /// When a duration that starts at `start` falls due.
     pub fn due(&self, start: DateTime<Utc>, d: &SlaDuration) -> Due {
         match d {

@@ -48,6 +48,14 @@ impl Role {
         }
     }
 
+    /// The roles whose work needs an applicant's NIK and contacts in full:
+    /// taking the application, checking it against the register, validating
+    /// it. Every other role sees them masked (UU 27/2022 on personal data:
+    /// no more than the purpose needs).
+    pub fn handles_personal_data(self) -> bool {
+        matches!(self, Role::Operator | Role::Verifikator | Role::Validator)
+    }
+
     /// Staff of an office (everyone but an institution's account) may read
     /// the 8 internal (manufacturing) components of a standard.
     pub fn is_staff(self) -> bool {

@@ -95,7 +95,7 @@ fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
-fn progress(what: &str) {
+fn note(what: &str) {
     eprintln!("layanan bench: {what}");
 }
 
@@ -136,7 +136,7 @@ async fn server_figures(
     let dir = TempDir::new("layanan-bench");
     let (url, _drop) = scratch_database(database, &dir.0).await?;
     let backend = if url.starts_with("sqlite") { "sqlite" } else { "postgres" };
-    progress(&format!("{backend}, {instances} instance(s), data in {}", dir.0.display()));
+    note(&format!("{backend}, {instances} instance(s), data in {}", dir.0.display()));
 
     let first = Instant::now();
     let mut servers = vec![Server::start(&url, &dir.0, cfg).await?];
@@ -164,7 +164,7 @@ async fn server_figures(
     let mut actions = transitions(&http, &bases, &tokens, ids).await?;
     actions.server_cpu_s = cpu(&servers) - mid;
     actions.machine_busy = machine.busy_since();
-    progress(&format!("server CPU: intake {:.2} s, transitions {:.2} s", mid - before, actions.server_cpu_s));
+    note(&format!("server CPU: intake {:.2} s, transitions {:.2} s", mid - before, actions.server_cpu_s));
     raw_baseline(bench.clone(), &actions, &tags).await?;
 
     let catalog = app::Catalog::load(store.as_ref()).await.map_err(|e| e.to_string())?;
@@ -339,19 +339,25 @@ fn merge(a: &Value, b: Value) -> Value {
     a
 }
 
-/// Runs `n` jobs over `workers` concurrent tasks; each job returns its
-/// latency. The wall time and the latencies.
-async fn drive<F, Fut>(workers: usize, n: usize, job: F) -> Result<(Duration, Latencies), String>
+/// Runs `n` jobs over `workers` concurrent tasks, showing `what` with its
+/// progress; each job returns its latency. The wall time and the latencies.
+async fn drive<F, Fut>(
+    what: String,
+    workers: usize,
+    n: usize,
+    job: F,
+) -> Result<(Duration, Latencies), String>
 where
     F: Fn(usize) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<(), String>> + Send,
 {
     let next = Arc::new(AtomicUsize::new(0));
     let job = Arc::new(job);
+    let shown = Arc::new(crate::progress::counted(what, n as u64));
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..workers {
-        let (next, job) = (next.clone(), job.clone());
+        let (next, job, shown) = (next.clone(), job.clone(), shown.clone());
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             loop {
@@ -362,6 +368,7 @@ where
                 let t = Instant::now();
                 job(i).await?;
                 lat.push(ms(t.elapsed()));
+                shown.inc(1);
             }
         }));
     }
@@ -369,7 +376,11 @@ where
     for t in tasks {
         all.extend(t.await.map_err(|e| e.to_string())??);
     }
-    Ok((start.elapsed(), Latencies::new(all)))
+    let wall = start.elapsed();
+    if let Ok(shown) = Arc::try_unwrap(shown) {
+        shown.done(&format!("{n} in {:.1} s", wall.as_secs_f64()));
+    }
+    Ok((wall, Latencies::new(all)))
 }
 
 /// Counter applications through the full HTTP path, 64 connections.
@@ -380,10 +391,10 @@ async fn intake(
     n: usize,
     tags: &Value,
 ) -> Result<Vec<i64>, String> {
-    progress(&format!("intake: {n} applications over {INTAKE_CONNECTIONS} connections"));
+    let what = format!("intake: {n} applications over {INTAKE_CONNECTIONS} connections");
     let ids = Arc::new(std::sync::Mutex::new(Vec::with_capacity(n)));
     let (http, bases, token, got) = (http.clone(), bases.to_vec(), token.to_string(), ids.clone());
-    let (wall, lat) = drive(INTAKE_CONNECTIONS, n, move |i| {
+    let (wall, lat) = drive(what, INTAKE_CONNECTIONS, n, move |i| {
         let (http, base, token, got) =
             (http.clone(), bases[i % bases.len()].clone(), token.clone(), got.clone());
         async move {
@@ -420,12 +431,12 @@ async fn transitions(
     ids: Vec<i64>,
 ) -> Result<Measured, String> {
     let n = ids.len() * ROLES.len();
-    progress(&format!("transitions: {n} case actions by {ACTORS} actors"));
+    let what = format!("transitions: {n} case actions by {ACTORS} actors ({} cases)", ids.len());
     let ids = Arc::new(ids);
     let (http, bases, tokens) = (http.clone(), bases.to_vec(), tokens.to_vec());
     let per_case = Arc::new(std::sync::Mutex::new(Vec::new()));
     let lat_all = per_case.clone();
-    let (wall, _) = drive(ACTORS, ids.len(), move |i| {
+    let (wall, _) = drive(what, ACTORS, ids.len(), move |i| {
         let (http, tokens, lat_all) = (http.clone(), tokens.clone(), lat_all.clone());
         let (id, base) = (ids[i], bases[i % bases.len()].clone());
         async move {
@@ -494,10 +505,10 @@ impl Measured {
 /// with this baseline and the ratio.
 async fn raw_baseline(store: Arc<dyn Bench>, actions: &Measured, tags: &Value) -> Result<(), String> {
     let n = actions.n;
-    progress(&format!("baseline: {n} raw durable inserts by {ACTORS} writers"));
+    let what = format!("baseline: {n} raw durable inserts by {ACTORS} writers");
     store.bench_prepare().await.map_err(|e| e.to_string())?;
     let payload = "x".repeat(200);
-    let (wall, lat) = drive(ACTORS, n, move |_| {
+    let (wall, lat) = drive(what, ACTORS, n, move |_| {
         let (store, payload) = (store.clone(), payload.clone());
         async move { store.bench_raw_insert(&payload).await.map_err(|e| e.to_string()) }
     })
@@ -532,7 +543,7 @@ async fn documents_catch_up(store: &dyn Store, tags: &Value) -> Result<(), Strin
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let took = started.elapsed().as_secs_f64();
-    progress(&format!("documents: {pending} PDFs pending after the intake, produced in {took:.1} s"));
+    note(&format!("documents: {pending} PDFs pending after the intake, produced in {took:.1} s"));
     let rate = if took > 0.0 { pending as f64 / took } else { 0.0 };
     emit(
         "document_rate",
@@ -546,7 +557,6 @@ async fn documents_catch_up(store: &dyn Store, tags: &Value) -> Result<(), Strin
 /// The large data set: `size.cases` open cases, `office_open` of them in
 /// the measured office, the rest spread over every other standard.
 async fn fill(store: &dyn Bench, catalog: &app::Catalog, size: &Size) -> Result<(), String> {
-    progress(&format!("filling {} open cases ({} in {OFFICE})", size.cases, size.office_open));
     let now = store::now_ms();
     let mut others: Vec<_> = catalog
         .for_office_or_all(None)
@@ -562,7 +572,8 @@ async fn fill(store: &dyn Bench, catalog: &app::Catalog, size: &Size) -> Result<
         let share = rest / others.len() as i64 + i64::from((i as i64) < rest % others.len() as i64);
         plan.push((s, share));
     }
-    let started = Instant::now();
+    let what = format!("filling {} open cases ({} in {OFFICE}), by standard", size.cases, size.office_open);
+    let shown = crate::progress::counted(what, plan.len() as u64);
     let mut first = 1;
     for (std, count) in plan {
         let channel = std.channels.first().map(|c| c.code.clone()).unwrap_or_default();
@@ -579,8 +590,9 @@ async fn fill(store: &dyn Bench, catalog: &app::Catalog, size: &Size) -> Result<
         };
         store.bench_fill_cases(&f).await.map_err(|e| format!("filling {}: {e}", std.id()))?;
         first += count;
+        shown.inc(1);
     }
-    progress(&format!("filled in {:.1} s", started.elapsed().as_secs_f64()));
+    shown.done(&format!("{} cases", first - 1));
     Ok(())
 }
 
@@ -598,7 +610,7 @@ fn staff_steps(s: &domain::Standard) -> Vec<(String, String)> {
 /// The verifikator's worklist page (with its counters), one request at a
 /// time.
 async fn worklist(http: &Client, base: &str, token: &str, n: usize, tags: &Value) -> Result<(), String> {
-    progress(&format!("worklist: {n} reads"));
+    note(&format!("worklist: {n} reads"));
     let url = format!("{base}/api/v1/worklist");
     let mut lat = Vec::with_capacity(n);
     for _ in 0..n {
@@ -675,7 +687,8 @@ async fn read_load(
     tags: &Value,
 ) -> Result<(), String> {
     let total = (READ_RPS as f64 * size.read_time.as_secs_f64()) as usize;
-    progress(&format!("read load: {total} requests at {READ_RPS}/s"));
+    let shown =
+        crate::progress::counted(format!("read load: {total} requests at {READ_RPS}/s"), total as u64);
     let start = Instant::now() + Duration::from_millis(50);
     let mut tasks = Vec::with_capacity(total);
     for i in 0..total {
@@ -696,7 +709,9 @@ async fn read_load(
     let mut lat = Vec::with_capacity(total);
     for t in tasks {
         lat.push(t.await.map_err(|e| e.to_string())??);
+        shown.inc(1);
     }
+    shown.done(&format!("{total} answered"));
     let lat = Latencies::new(lat);
     emit(
         "http_read_p99",

@@ -7,6 +7,7 @@ mod config;
 mod keys_cmd;
 mod lint_cmd;
 mod nik_cmd;
+mod progress;
 mod serve;
 mod user_cmd;
 

@@ -41,6 +41,7 @@ pub fn run(cmd: &NikCommand) -> ExitCode {
     let mut w = csv::Writer::from_writer(stdout.lock());
     let _ = w.write_record(["nik", "valid", "sex", "birth_ddmmyy", "kecamatan", "problem"]);
     let mut invalid = 0;
+    let p = crate::progress::counted("NIK checks", inputs.len() as u64);
     for raw in &inputs {
         let raw = raw.trim();
         let row = match Nik::parse(raw) {
@@ -64,8 +65,10 @@ pub fn run(cmd: &NikCommand) -> ExitCode {
             }
         };
         let _ = w.write_record(&row);
+        p.inc(1);
     }
     let _ = w.flush();
+    p.done(&format!("{} checked, {invalid} invalid", inputs.len()));
     let _ = std::io::stderr().flush();
     if invalid > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }

@@ -2,6 +2,7 @@
 //! demo on an empty database, then listen.
 
 use crate::config::Config;
+use crate::progress;
 use clap::Args;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -23,18 +24,26 @@ pub async fn prepare_store(cfg: &Config) -> Result<Arc<dyn Store>, String> {
     let store = store::connect_with_replica(&cfg.database_url, cfg.read_database_url.as_deref())
         .await
         .map_err(|e| format!("database {}: {e}", redact(&cfg.database_url)))?;
+    let p = progress::phase("database migrations");
     store.migrate().await.map_err(|e| format!("migration failed: {e}"))?;
-    store::reference::ensure_loaded(store.as_ref()).await.map_err(|e| format!("reference data: {e}"))?;
+    p.done(store.backend());
+    let p = progress::phase("region codes and holidays");
+    let loaded =
+        store::reference::ensure_loaded(store.as_ref()).await.map_err(|e| format!("reference data: {e}"))?;
+    p.done(&match loaded {
+        Some((regions, holidays)) => format!("{regions} regions and {holidays} holidays loaded"),
+        None => "already loaded".into(),
+    });
+    let p = progress::phase(format!("standards from {}", cfg.standards_dir.display()));
     let report =
         app::catalog::sync_dir(store.as_ref(), &cfg.standards_dir).await.map_err(|e| e.to_string())?;
-    tracing::info!(
-        offices = report.offices,
-        published = report.published,
-        unchanged = report.unchanged,
-        rejected = report.rejected.len(),
-        dir = %cfg.standards_dir.display(),
-        "standards loaded"
-    );
+    p.done(&format!(
+        "{} offices, {} published, {} unchanged, {} rejected",
+        report.offices,
+        report.published,
+        report.unchanged,
+        report.rejected.len()
+    ));
     Ok(store)
 }
 
@@ -71,7 +80,7 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
         app::documents::office_key(&app, &office.code).await.map_err(|e| e.to_string())?;
     }
     if !args.no_demo {
-        let accounts = app::demo::seed(app.store.as_ref()).await.map_err(|e| e.to_string())?;
+        let accounts = app::demo::seed(&app).await.map_err(|e| e.to_string())?;
         if !accounts.is_empty() {
             let cases = app::demo::sample_cases(&app).await.map_err(|e| e.to_string())?;
             tracing::info!(cases, "demo data created");
@@ -99,7 +108,9 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
         ready_ms = started.elapsed().as_millis() as u64,
         "layanan is serving on http://{addr}"
     );
-    web::serve(listener, web::AppState::new(app, cfg.web.clone())).await.map_err(|e| e.to_string())?;
+    let demo = app.store.instance_flag(app::demo::FLAG).await.map_err(|e| e.to_string())?;
+    let state = web::AppState::new(app, cfg.web.clone()).with_demo(demo);
+    web::serve(listener, state).await.map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }
 

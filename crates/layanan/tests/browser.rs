@@ -13,8 +13,12 @@ mod support;
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use support::webdriver::{Browser, Driver, ENTER};
+use support::webdriver::{Browser, Driver, ENTER, TAB};
 use support::{Server, TempDir};
+
+/// The most Tab presses a flow allows to reach one element: a page with
+/// more stops before its main control is a page to fix.
+const TABS: usize = 150;
 
 /// A flow's browser on its own server.
 struct Flow {
@@ -93,20 +97,64 @@ impl Flow {
         assert!(sideways.as_i64().unwrap() <= 0, "{name} ({url}) scrolls sideways by {sideways} px");
     }
 
-    /// Logs in through the form, by keyboard: type, Tab, type, Enter.
+    /// Logs in through the form by keyboard alone: Tab to the username,
+    /// type, Tab, type, Enter.
     async fn login(&mut self, username: &str) {
         let password = self.server.password(username);
         self.b.goto(&self.url("/login")).await;
-        self.b.find("#username").await.click().await;
-        self.b.keys(&format!("{username}\u{E004}{password}{ENTER}")).await;
-        self.wait_for(|t| !t.contains("Kata sandi")).await;
-        let text = self.b.text().await;
-        assert!(text.contains(username), "not logged in as {username}: {text}");
+        self.b.tab_to("#username", 20).await;
+        self.b.keys(&format!("{username}{TAB}{password}{ENTER}")).await;
+        self.wait_for(|t| t.contains(username)).await;
     }
 
+    /// Logs out by keyboard: Tab to the button, Enter.
     async fn logout(&mut self) {
-        self.b.find("form[action='/logout'] button").await.click().await;
-        self.wait_for(|t| t.contains("Masuk")).await;
+        self.b.tab_to("form[action='/logout'] button", 30).await;
+        self.b.keys(ENTER).await;
+        self.wait_for(|t| t.contains("Masuk") || t.contains("Log in")).await;
+    }
+
+    /// Types `text` into the field `css`, reached by Tab.
+    async fn type_into(&self, css: &str, text: &str) {
+        self.b.tab_to(css, TABS).await;
+        self.b.keys(text).await;
+    }
+
+    /// Fills the form's required standard fields (`f-…`) by keyboard, each
+    /// with a value its type accepts.
+    async fn fill_required_fields(&self, text: &str) {
+        let js = "return [...document.querySelectorAll('input[id^=\"f-\"][required], textarea[id^=\"f-\"][required]')].map(e => [e.id, e.type])";
+        for field in self.b.script(js, json!([])).await.as_array().unwrap() {
+            let (id, kind) = (field[0].as_str().unwrap(), field[1].as_str().unwrap_or_default());
+            let value = match kind {
+                "date" => "01012026",
+                "number" => "2",
+                "email" => "dewi@contoh.id",
+                _ => text,
+            };
+            self.type_into(&format!("#{id}"), value).await;
+        }
+    }
+
+    /// Follows a link by keyboard: Tab to it, Enter, then the page checks.
+    async fn follow(&mut self, link: &str, name: &str) {
+        let before = self.b.url().await;
+        self.b.tab_to(link, TABS).await;
+        self.b.keys(ENTER).await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.b.url().await == before {
+            assert!(Instant::now() < deadline, "Enter on `{link}` did not leave {before}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.check(name).await;
+    }
+
+    /// Prints the page as the browser would (A4) and returns its text.
+    async fn printed(&self, name: &str) -> String {
+        let pdf = self.b.print_pdf().await;
+        let path = self.downloads.0.join(format!("{name}.pdf"));
+        std::fs::write(&path, pdf).unwrap();
+        support::pdf_text(&path)
     }
 
     /// Waits up to 10 s for the page text to satisfy `ok`.
@@ -120,10 +168,6 @@ impl Flow {
             assert!(Instant::now() < deadline, "page did not change as expected: {t}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-    }
-
-    async fn submit(&self, form: &str) {
-        self.b.find(&format!("{form} button[type=submit]")).await.click().await;
     }
 }
 
@@ -141,41 +185,35 @@ fn upload_file(dir: &TempDir, name: &str) -> String {
 async fn a_citizen_applies_online_and_answers_a_return() {
     let Some(mut f) = flow("citizen", 1280).await else { return };
     f.open("/", "portal").await;
-    f.b.find("a[href='/offices/33.20']").await.click().await;
-    f.check("office-jepara").await;
-    f.b.find("a[href='/services/33.20-informasi-online']").await.click().await;
-    f.check("standard").await;
+    f.follow("a[href='/offices/33.20']", "office-jepara").await;
+    f.follow("a[href='/services/33.20-informasi-online']", "standard").await;
     let text = f.b.text().await;
     assert!(text.contains("Persyaratan") && text.contains("Jangka Waktu"), "{text}");
-    f.b.find("a[href='/services/33.20-informasi-online/apply']").await.click().await;
-    f.check("apply-form").await;
+    f.follow("a[href='/services/33.20-informasi-online/apply']", "apply-form").await;
     let files = TempDir::new("browser-uploads");
-    f.b.find("#name").await.send("Dewi Lestari").await;
-    f.b.find("#nik").await.send(support::NIK).await;
-    f.b.find("#phone").await.send("081234567890").await;
-    for field in f.b.find_all("input[id^='f-'][required], textarea[id^='f-'][required]").await {
-        let kind = field.attr("type").await.unwrap_or_default();
-        let value = match kind.as_str() {
-            "date" => "01012026".to_string(),
-            "number" => "2".into(),
-            "email" => "dewi@contoh.id".into(),
-            _ => "Data kependudukan untuk keperluan pendidikan".into(),
-        };
-        field.send(&value).await;
-    }
+    f.type_into("#name", "Dewi Lestari").await;
+    f.type_into("#nik", support::NIK).await;
+    f.type_into("#phone", "081234567890").await;
+    f.fill_required_fields("Data kependudukan untuk keperluan pendidikan").await;
+    // A file picker is the operating system's dialog, out of a page's
+    // reach: the file is handed to the input as WebDriver allows.
     for input in f.b.find_all("input[type=file]").await {
         input.send(&upload_file(&files, "ktp.pdf")).await;
     }
-    f.b.find("input[name=consent]").await.click().await;
-    f.submit("form[enctype='multipart/form-data']").await;
+    f.b.tab_to("input[name=consent]", TABS).await;
+    f.b.keys(" ").await;
+    f.b.tab_to("form[enctype='multipart/form-data'] button[type=submit]", TABS).await;
+    f.b.keys(ENTER).await;
     let text = f.wait_for(|t| t.contains("telah diterima")).await;
     f.check("tracking-fresh").await;
     let code = f.b.find(".receipt .code").await.text().await;
     assert_eq!(code.len(), 10, "tracking code `{code}` in {text}");
+    // The tracking page prints: the code and the steps, no menus, forms or footer.
+    let printed = f.printed("tracking").await;
+    assert!(printed.contains(&code) && !printed.contains("PermenPANRB"), "printed tracking page: {printed}");
 
     // The receipt: downloaded with the NIK, a real PDF naming the code.
-    f.b.find("input[id^='nik-']").await.send(support::NIK).await;
-    f.submit("form[action*='/documents/']").await;
+    f.type_into("input[id^='nik-']", &format!("{}{ENTER}", support::NIK)).await;
     let pdf = wait_download(&f.downloads).await;
     let text = support::pdf_text(&pdf);
     assert!(text.contains(&code), "receipt PDF names the tracking code: {text}");
@@ -199,11 +237,12 @@ async fn a_citizen_applies_online_and_answers_a_return() {
     f.open(&format!("/track/{code}"), "tracking-returned").await;
     let text = f.b.text().await;
     assert!(text.contains("Scan KTP tidak terbaca"), "{text}");
-    f.b.find("#nik").await.send(support::NIK).await;
+    f.type_into("#nik", support::NIK).await;
     for input in f.b.find_all("form input[type=file]").await {
         input.send(&upload_file(&files, "ktp-baru.pdf")).await;
     }
-    f.submit("form:has(input[name=action][value=resubmit])").await;
+    f.b.tab_to("form:has(input[name=action][value=resubmit]) button[type=submit]", TABS).await;
+    f.b.keys(ENTER).await;
     let text = f.wait_for(|t| t.contains("Diproses") || t.contains("diproses")).await;
     assert!(!text.contains("Scan KTP tidak terbaca") || text.contains("Riwayat"), "{text}");
     f.check("tracking-resubmitted").await;
@@ -220,23 +259,26 @@ async fn a_citizen_applies_online_and_answers_a_return() {
 async fn staff_run_a_muba_case_through_every_step() {
     let Some(mut f) = flow("staff", 1280).await else { return };
     f.login("muba.operator").await;
-    f.open("/staff/intake", "intake").await;
-    f.b.find("a[href='/staff/intake/16.06-ktp-el']").await.click().await;
-    f.check("intake-form").await;
+    f.follow("header a[href='/staff']", "worklist-start").await;
+    f.follow("a[href='/staff/intake']", "intake").await;
+    f.follow("a[href='/staff/intake/16.06-ktp-el']", "intake-form").await;
     let files = TempDir::new("browser-uploads");
-    f.b.find("#name").await.send("Rahmat Hidayat").await;
-    f.b.find("#nik").await.send(support::NIK).await;
-    for field in f.b.find_all("input[id^='f-'][required], textarea[id^='f-'][required]").await {
-        field.send("Cetak ulang karena rusak").await;
-    }
+    f.type_into("#name", "Rahmat Hidayat").await;
+    f.type_into("#nik", support::NIK).await;
+    f.fill_required_fields("Cetak ulang karena rusak").await;
     for input in f.b.find_all("input[type=file]").await {
         input.send(&upload_file(&files, "f102.pdf")).await;
     }
-    f.b.find("input[name=consent]").await.click().await;
-    f.submit("form[enctype='multipart/form-data']").await;
+    f.b.tab_to("input[name=consent]", TABS).await;
+    f.b.keys(" ").await;
+    f.b.tab_to("form[enctype='multipart/form-data'] button[type=submit]", TABS).await;
+    f.b.keys(ENTER).await;
     f.wait_for(|t| t.contains("Tanda terima") || t.contains("Kode")).await;
     f.check("counter-receipt").await;
     let code = f.b.find(".code").await.text().await;
+    // The counter receipt prints: the code on paper, no menus or footer.
+    let printed = f.printed("counter-receipt").await;
+    assert!(printed.contains(&code) && !printed.contains("PermenPANRB"), "printed receipt: {printed}");
 
     // The worklist: due times ascending, our case on it.
     f.open("/staff", "worklist").await;
@@ -250,8 +292,7 @@ async fn staff_run_a_muba_case_through_every_step() {
         .map(|v| v.as_str().unwrap().to_string())
         .collect();
     assert!(due.windows(2).all(|w| w[0] <= w[1] || w[1].is_empty()), "worklist not by due time: {due:?}");
-    f.b.find(&format!("a[data-code='{code}']")).await.click().await;
-    f.check("case-first-step").await;
+    f.follow(&format!("a[data-code='{code}']"), "case-first-step").await;
 
     let std = f.server.api_get("/api/v1/services/16.06-ktp-el", None).await;
     let steps = std["steps"].as_array().unwrap().len();
@@ -277,17 +318,15 @@ async fn staff_run_a_muba_case_through_every_step() {
             let api = f.server.api_get("/api/v1/worklist", Some(&token)).await;
             panic!("{code} is not on {user}'s worklist at step {step}: {}\nAPI: {api}", f.b.text().await);
         }
-        f.b.find(&format!("a[data-code='{code}']")).await.click().await;
-        f.check(&format!("case-step-{n}")).await;
-        // The one action panel: choose "advance" and send.
-        let chosen =
-            f.b.script(
-                "const s = document.querySelector('#action'); s.value = 'advance'; return s.value",
-                json!([]),
-            )
-            .await;
+        f.follow(&format!("a[data-code='{code}']"), &format!("case-step-{n}")).await;
+        // The one action panel, by keyboard: Tab to it, choose "Selesaikan
+        // langkah" (advance) by its first letter, Tab to the button, Enter.
+        f.b.tab_to("#action", 80).await;
+        f.b.keys("s").await;
+        let chosen = f.b.script("return document.querySelector('#action').value", json!([])).await;
         assert_eq!(chosen, "advance", "advance is not offered to {user} on step {step}");
-        f.submit("form.actions").await;
+        f.b.tab_to("form.actions button[type=submit]", 10).await;
+        f.b.keys(ENTER).await;
         // Done when the case has moved on (its version grew), not before.
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
@@ -386,4 +425,77 @@ async fn wait_download(dir: &TempDir) -> PathBuf {
         assert!(Instant::now() < deadline, "no PDF downloaded");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// An admin manages accounts, then a supervisor opens the monitoring page,
+/// switching the language and logging out on the way: all by keyboard
+/// alone (Tab, typing, Enter), each page checked.
+#[tokio::test]
+async fn an_admin_manages_accounts_and_a_supervisor_watches_by_keyboard() {
+    let Some(mut f) = flow("admin", 1280).await else { return };
+    f.login("muba.admin").await;
+    f.follow("a[href='/admin/users']", "accounts").await;
+    assert!(f.b.text().await.contains("muba.verifikator"), "the office's accounts are listed");
+
+    // A new verifikator: typed field by field, the role chosen by typing
+    // its first letter in the select.
+    let password = "kata sandi petugas baru";
+    f.b.tab_to("#new-username", 60).await;
+    f.b.keys(&format!("petugas.baru{TAB}Petugas Baru{TAB}v{TAB}{TAB}{password}{ENTER}")).await;
+    let text = f.wait_for(|t| t.contains("Akun dibuat")).await;
+    f.check("account-created").await;
+    let row = f.b.find("tr[data-username='petugas.baru']").await.text().await;
+    assert!(row.contains("Verifikator") && row.contains("aktif"), "{row} / {text}");
+    assert_eq!(login_status(&f.server, "petugas.baru", password).await, 200);
+
+    // A taken username is refused with the field named, the page kept.
+    f.b.tab_to("#new-username", 60).await;
+    f.b.keys(&format!("muba.operator{TAB}{TAB}{TAB}{TAB}{password}{ENTER}")).await;
+    f.wait_for(|t| t.contains("already exists")).await;
+    f.check("account-refused").await;
+    let invalid = f.b.find("#new-username").await.attr("aria-invalid").await;
+    assert_eq!(invalid.as_deref(), Some("true"));
+
+    // Turned off: it shows as nonaktif and can no longer log in.
+    f.b.tab_to("tr[data-username='petugas.baru'] button", 80).await;
+    f.b.keys(ENTER).await;
+    f.wait_for(|t| t.contains("Status akun diubah")).await;
+    f.check("account-deactivated").await;
+    let row = f.b.find("tr[data-username='petugas.baru']").await.text().await;
+    assert!(row.contains("nonaktif"), "{row}");
+    assert_eq!(login_status(&f.server, "petugas.baru", password).await, 401);
+
+    // English, kept on the next page, then log out.
+    f.follow("a[hreflang='en']", "accounts-english").await;
+    assert!(f.b.text().await.contains("Staff accounts"));
+    f.follow("a[href='/staff']", "worklist-english").await;
+    assert!(f.b.text().await.contains("Worklist"), "the language switch was not kept");
+    f.logout().await;
+
+    // The head of office watches the clocks of every open case.
+    f.login("muba.kepala_dinas").await;
+    f.follow("header a[href='/staff']", "worklist-head").await;
+    f.follow("a[href='/staff/supervisor']", "supervisor").await;
+    let text = f.b.text().await;
+    assert!(text.contains("KTP-el") && text.contains("Overdue"), "{text}");
+    let overdue: i64 = f
+        .b
+        .script("return [...document.querySelectorAll('tbody tr')].reduce((n, r) => n + Number(r.cells[4].innerText), 0)", json!([]))
+        .await
+        .as_i64()
+        .unwrap();
+    assert!(overdue > 0, "the demo has overdue cases to watch");
+    f.logout().await;
+    f.b.quit().await;
+}
+
+async fn login_status(server: &Server, username: &str, password: &str) -> u16 {
+    reqwest::Client::new()
+        .post(format!("{}/api/v1/login", server.url))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
 }

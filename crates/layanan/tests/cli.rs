@@ -112,6 +112,32 @@ fn nik_check_prints_csv_and_fails_on_invalid() {
     assert_eq!(rows.len(), 4, "{csv}");
     assert!(rows[2].starts_with("3320013508900001,false,") && rows[2].contains("day 35"));
     assert!(rows[3].contains("99.99.99 not in the current code list"));
+    // Progress goes to standard error, never into the CSV.
+    let progress = String::from_utf8_lossy(&out.stderr);
+    assert!(progress.contains("NIK checks: 3 checked, 1 invalid"), "{progress}");
+}
+
+/// Long start-up work reports its phases on standard error (plain lines
+/// when it is not a terminal): migrations, the region import, standards.
+#[test]
+fn migrate_reports_each_phase() {
+    let dir = TempDir::new("migrate");
+    let db = sqlite_url(&dir.0);
+    let first = run(&["migrate"], &db, None);
+    assert!(first.status.success(), "{}", text(&first));
+    let log = String::from_utf8_lossy(&first.stderr);
+    assert!(log.contains("layanan: database migrations: sqlite"), "{log}");
+    let loaded = log.lines().find(|l| l.contains("region codes and holidays:")).unwrap_or_default();
+    let regions: u64 =
+        loaded.split(": ").nth(2).and_then(|t| t.split(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(regions > 80_000, "the whole region list is loaded: {loaded}");
+    assert!(log.contains("standards from") && log.contains("15 published"), "{log}");
+    let again = run(&["migrate"], &db, None);
+    let log = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        log.contains("region codes and holidays: already loaded") && log.contains("15 unchanged"),
+        "{log}"
+    );
 }
 
 /// A server child process; killed on drop.
@@ -202,6 +228,10 @@ impl Server {
     }
 }
 
+async fn page(base: &str, path: &str) -> String {
+    reqwest::get(format!("{base}{path}")).await.unwrap().text().await.unwrap()
+}
+
 async fn login(base: &str, user: &str, pw: &str) -> reqwest::StatusCode {
     reqwest::Client::new()
         .post(format!("{base}/api/v1/login"))
@@ -218,6 +248,7 @@ async fn serve_without_demo_then_add_a_user_and_verify_the_audit_log() {
     let db = sqlite_url(&dir.0);
     let server = serve(&db, &["--no-demo"]);
     assert!(!server.stdout.contains("Demo accounts"), "{}", server.stdout);
+    assert!(!page(&server.base, "/").await.contains("demo-banner"), "a real database has no demo banner");
     let offices: serde_json::Value =
         reqwest::get(format!("{}/api/v1/offices", server.base)).await.unwrap().json().await.unwrap();
     assert_eq!(offices.as_array().unwrap().len(), 8);
@@ -285,9 +316,15 @@ async fn first_start_prints_random_demo_accounts_once() {
     for step in ["2", "6", "7"] {
         assert!(steps.contains(&step), "no demo case at step {step}: {wl}");
     }
+    // Every page of a demo database says so, in the page's language.
+    for path in ["/", "/login", "/track", "/no-such-page"] {
+        assert!(page(&server.base, path).await.contains("class=\"demo-banner\""), "no demo banner on {path}");
+    }
+    assert!(page(&server.base, "/?lang=en").await.contains("DEMO: every person"));
     drop(server);
     let again = serve(&db, &[]);
     assert!(!again.stdout.contains("Demo accounts"), "{}", again.stdout);
+    assert!(page(&again.base, "/").await.contains("demo-banner"), "the mark outlives a restart");
 }
 
 #[tokio::test]

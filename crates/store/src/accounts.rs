@@ -12,6 +12,9 @@ pub trait Accounts: Send + Sync {
     async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>>;
     async fn users(&self, office: Option<&str>) -> Result<Vec<User>>;
     async fn user_count(&self) -> Result<i64>;
+    /// Turns an account on or off; turning it off also ends its sessions.
+    /// `None` when there is no such account.
+    async fn set_user_active(&self, actor: &str, id: i64, active: bool) -> Result<Option<User>>;
     /// Counts a failed login and locks the account until `lock_until` when given.
     async fn record_failed_login(&self, user_id: i64, lock_until: Option<i64>) -> Result<()>;
     async fn record_successful_login(&self, user_id: i64) -> Result<()>;

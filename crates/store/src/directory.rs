@@ -41,6 +41,10 @@ pub trait Directory: Send + Sync {
         version: Option<i64>,
     ) -> Result<Option<StoredStandard>>;
 
+    /// Sets a flag of the whole database (e.g. `demo`); setting it again keeps the first time.
+    async fn set_instance_flag(&self, actor: &str, name: &str) -> Result<()>;
+    async fn instance_flag(&self, name: &str) -> Result<bool>;
+
     /// Rows per table, for comparing a restored database with its backup.
     async fn row_counts(&self) -> Result<Vec<(String, i64)>>;
 

@@ -243,6 +243,7 @@ pub const TABLES: &[&str] = &[
     "doc_counters",
     "office_keys",
     "data_requests",
+    "instance_flags",
 ];
 
 /// Opens the store named by a URL: `sqlite://PATH` or `postgres://…`.

@@ -15,6 +15,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (9, include_str!("../migrations/sqlite/0009_audit_chains.sql")),
     (10, include_str!("../migrations/sqlite/0010_data_subject.sql")),
     (11, include_str!("../migrations/sqlite/0011_documents_produced_later.sql")),
+    (12, include_str!("../migrations/sqlite/0012_instance_flags.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -28,6 +29,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (9, include_str!("../migrations/postgres/0009_audit_chains.sql")),
     (10, include_str!("../migrations/postgres/0010_data_subject.sql")),
     (11, include_str!("../migrations/postgres/0011_documents_produced_later.sql")),
+    (12, include_str!("../migrations/postgres/0012_instance_flags.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

@@ -52,14 +52,16 @@ pub fn parse_holidays(csv_text: &str) -> Result<Vec<Holiday>> {
     Ok(out)
 }
 
-/// Loads the regions and holidays into an empty store; a store that has
-/// them already is left alone, so restarts are fast.
-pub async fn ensure_loaded(store: &dyn Store) -> Result<()> {
-    if store.region_count().await? == 0 {
-        store.import_regions(&parse_regions(WILAYAH_CSV)?).await?;
-        store.import_holidays(&parse_holidays(HOLIDAYS_CSV)?).await?;
+/// Loads the regions and holidays into an empty store and says how many
+/// of each; a store that has them already is left alone (`None`), so
+/// restarts are fast.
+pub async fn ensure_loaded(store: &dyn Store) -> Result<Option<(u64, u64)>> {
+    if store.region_count().await? > 0 {
+        return Ok(None);
     }
-    Ok(())
+    let regions = store.import_regions(&parse_regions(WILAYAH_CSV)?).await?;
+    let holidays = store.import_holidays(&parse_holidays(HOLIDAYS_CSV)?).await?;
+    Ok(Some((regions, holidays)))
 }
 
 #[cfg(test)]

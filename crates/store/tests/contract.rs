@@ -156,6 +156,35 @@ contract!(sessions_expire_and_can_be_deleted, |store, url| {
     assert!(store.session("t1", now).await.unwrap().is_none());
 });
 
+contract!(a_deactivated_account_loses_its_sessions_until_turned_on, |store, url| {
+    store.upsert_office("test", &office("33", None)).await.unwrap();
+    let u = store.create_user("admin", &user("siti", "33")).await.unwrap();
+    let now = now_ms();
+    let s = Session {
+        token_hash: "t1".into(),
+        user_id: u.id,
+        csrf_token: "c".into(),
+        created_at: now,
+        expires_at: now + 60_000,
+    };
+    store.create_session(&s).await.unwrap();
+    let off = store.set_user_active("admin", u.id, false).await.unwrap().unwrap();
+    assert!(!off.active);
+    assert!(store.session("t1", now).await.unwrap().is_none(), "a deactivated account kept its session");
+    store.create_session(&Session { token_hash: "t2".into(), ..s }).await.unwrap();
+    assert!(store.session("t2", now).await.unwrap().is_none(), "an inactive account got a live session");
+    let on = store.set_user_active("admin", u.id, true).await.unwrap().unwrap();
+    assert!(on.active);
+    assert!(store.session("t2", now).await.unwrap().is_some());
+    assert!(store.set_user_active("admin", u.id + 99, false).await.unwrap().is_none());
+    let actions: Vec<String> =
+        store.audit_entries(0, 100).await.unwrap().into_iter().map(|a| a.action).collect();
+    assert!(
+        actions.contains(&"user.deactivate".to_string()) && actions.contains(&"user.activate".to_string()),
+        "{actions:?}"
+    );
+});
+
 contract!(every_change_and_access_is_in_the_verified_chain, |store, url| {
     store.upsert_office("admin", &office("33", None)).await.unwrap();
     store.create_user("admin", &user("siti", "33")).await.unwrap();

@@ -31,6 +31,18 @@ impl Lang {
         self.or_code(&format!("channel_{code}"), code)
     }
 
+    /// A clock's time left or lateness: "sisa 12 menit kerja", "terlambat 2 hari".
+    pub fn remaining(self, r: domain::sla::Remaining) -> String {
+        use domain::sla::Unit;
+        let unit = match r.unit {
+            Unit::Minutes => "minutes",
+            Unit::Hours => "hours",
+            Unit::Days => "days",
+        };
+        let key = format!("{}_{unit}", if r.late { "late" } else { "left" });
+        self.t(&key).replace("{n}", &r.amount.to_string())
+    }
+
     /// Who does a step, in words: the applicant, a role, or the outside
     /// party by its name.
     pub fn actor(self, actor: domain::standard::Actor, party: Option<&str>) -> String {
@@ -52,7 +64,7 @@ impl Lang {
         if t.is_empty() { code.to_string() } else { t.to_string() }
     }
 
-    fn parse(s: &str) -> Option<Lang> {
+    pub fn parse(s: &str) -> Option<Lang> {
         match s {
             "id" => Some(Lang::Id),
             "en" => Some(Lang::En),
@@ -274,6 +286,35 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("recipient", "Penerima", "Recipient"),
     ("subject", "Perihal", "Subject"),
     ("office_settings", "Pengaturan kantor", "Office settings"),
+    ("accounts", "Akun petugas", "Staff accounts"),
+    ("left_minutes", "sisa {n} menit kerja", "{n} working minutes left"),
+    ("left_hours", "sisa {n} jam kerja", "{n} working hours left"),
+    ("left_days", "sisa {n} hari kerja", "{n} working days left"),
+    ("late_minutes", "terlambat {n} menit", "{n} minutes late"),
+    ("late_hours", "terlambat {n} jam", "{n} hours late"),
+    ("late_days", "terlambat {n} hari", "{n} days late"),
+    (
+        "masked_note",
+        "NIK dan kontak pemohon disamarkan: peran Anda tidak memerlukannya.",
+        "The applicant's NIK and contacts are masked: your role does not need them.",
+    ),
+    ("new_account", "Buat akun baru", "New account"),
+    ("display_name", "Nama lengkap", "Full name"),
+    ("role", "Peran", "Role"),
+    (
+        "password_initial",
+        "Kata sandi awal (minimal 12 karakter)",
+        "Initial password (at least 12 characters)",
+    ),
+    ("nip", "NIP (18 angka, boleh kosong)", "NIP (18 digits, optional)"),
+    ("account_active", "aktif", "active"),
+    ("account_inactive", "nonaktif", "inactive"),
+    ("deactivate", "Nonaktifkan", "Deactivate"),
+    ("activate", "Aktifkan", "Activate"),
+    ("account_created", "Akun dibuat", "Account created"),
+    ("account_changed", "Status akun diubah", "Account status changed"),
+    ("create", "Buat", "Create"),
+    ("status", "Status", "Status"),
     ("table", "Tabel (geser ke samping bila perlu)", "Table (scroll sideways if needed)"),
     ("channel_counter", "Loket", "Counter"),
     ("channel_online", "Daring (website)", "Online (website)"),
@@ -345,9 +386,23 @@ mod tests {
             .chain(domain::Role::ALL.iter().map(|r| format!("role_{}", r.as_str())))
             .chain(["counter", "online", "kiosk", "jemput_bola", "whatsapp"].map(|c| format!("channel_{c}")))
             .chain(["on_time", "due_soon", "overdue", "paused", "untimed"].map(|s| format!("sla_{s}")))
-            .chain(domain::case::Action::ALL.iter().map(|a| format!("action_{}", a.as_str())));
+            .chain(domain::case::Action::ALL.iter().map(|a| format!("action_{}", a.as_str())))
+            .chain(
+                ["left", "late"]
+                    .into_iter()
+                    .flat_map(|w| ["minutes", "hours", "days"].map(|u| format!("{w}_{u}"))),
+            );
         missing.extend(built.filter(|k| !TEXTS.iter().any(|(t, _, _)| t == k)));
         assert!(missing.is_empty(), "keys without text: {missing:?}");
         assert_eq!(Lang::Id.t("login"), "Masuk");
+    }
+
+    #[test]
+    fn clocks_read_as_people_say_them() {
+        use domain::sla::{Remaining, Unit};
+        let r = |late, amount, unit| Remaining { late, amount, unit };
+        assert_eq!(Lang::Id.remaining(r(false, 12, Unit::Minutes)), "sisa 12 menit kerja");
+        assert_eq!(Lang::Id.remaining(r(true, 2, Unit::Days)), "terlambat 2 hari");
+        assert_eq!(Lang::En.remaining(r(false, 3, Unit::Hours)), "3 working hours left");
     }
 }

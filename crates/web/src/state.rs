@@ -38,6 +38,8 @@ pub struct AppState {
     /// Renders what the `metrics` facade recorded, for `/metrics`.
     pub(crate) metrics: PrometheusHandle,
     pub(crate) started: Instant,
+    /// The database holds demo data: every page says so.
+    pub(crate) demo: bool,
 }
 
 impl AppState {
@@ -49,7 +51,14 @@ impl AppState {
             config: Arc::new(config),
             metrics: prometheus(),
             started: Instant::now(),
+            demo: false,
         }
+    }
+
+    /// Marks every page as showing demo data (see `routes::demo_banner`).
+    pub fn with_demo(mut self, demo: bool) -> AppState {
+        self.demo = demo;
+        self
     }
 }
 

@@ -2,6 +2,7 @@
 //! JSON and the pages fill their templates from the same fields, so both
 //! say the same thing.
 
+use super::clock;
 use super::engine::masked_name;
 use super::standard_of;
 use crate::clock::{office_zone, rfc3339};
@@ -198,9 +199,13 @@ pub struct CaseSummary {
     pub step_due_at: Option<String>,
     /// `on_time`, `due_soon`, `overdue`, `paused` or `untimed`.
     pub sla: &'static str,
+    /// The step's time left on the office calendar, or how late it is;
+    /// none while the clock is paused or the step has no time limit.
+    pub step_remaining: Option<domain::sla::Remaining>,
 }
 
-pub fn summary(c: &Case, now: i64) -> CaseSummary {
+/// A case's list view at `now` (ms), its clock read on its office's calendar `cal`.
+pub fn summary(c: &Case, now: i64, cal: &domain::calendar::BusinessCalendar) -> CaseSummary {
     let time = |ms: Option<i64>| rfc3339(ms, office_zone(&c.office));
     CaseSummary {
         id: c.id,
@@ -217,6 +222,10 @@ pub fn summary(c: &Case, now: i64) -> CaseSummary {
         due_at: time(c.due_at),
         step_due_at: time(c.step_due_at),
         sla: domain::sla::state(c.step_started_at, c.step_due_at, c.paused_at.is_some(), now),
+        step_remaining: match (c.paused_at, c.step_due_at) {
+            (None, Some(due)) => Some(domain::sla::remaining(cal, clock::at(now), clock::at(due))),
+            _ => None,
+        },
     }
 }
 
@@ -235,8 +244,9 @@ pub struct WorklistView {
 pub async fn worklist(app: &App, q: &store::WorklistQuery, page: i64) -> Result<WorklistView, Error> {
     let list = app.store.worklist(q).await?;
     let now = app.now().timestamp_millis();
+    let cal = clock::calendar(app, &q.office).await?;
     Ok(WorklistView {
-        items: list.cases.iter().map(|c| summary(c, now)).collect(),
+        items: list.cases.iter().map(|c| summary(c, now, &cal)).collect(),
         total: list.total,
         page,
         per_page: q.limit,
@@ -259,21 +269,29 @@ pub struct CaseDetail {
     pub finished_at: Option<String>,
     pub paused: bool,
     pub files: Vec<store::CaseFile>,
+    /// The applicant's NIK and contacts are masked: the reader's role does
+    /// not need them (`domain::Role::handles_personal_data`).
+    pub masked: bool,
 }
 
-/// Opens a case for `reader` (a staff username), writing the access row
-/// (who, whose — the NIK masked — and why) before anything is shown.
-pub async fn detail(app: &App, reader: &str, c: &Case) -> Result<CaseDetail, Error> {
+/// Opens a case for `reader`, writing the access row (who, whose — the NIK
+/// masked — and why) before anything is shown. A reader whose role does not
+/// need the applicant's NIK and contacts gets them masked.
+pub async fn detail(app: &App, reader: &crate::accounts::Principal, c: &Case) -> Result<CaseDetail, Error> {
     let nik = c.applicant.nik.as_deref().map(domain::nik::mask).unwrap_or_default();
-    app.store.log_access(reader, &format!("case:{} {nik}", c.id), "case handling").await?;
+    let masked = !reader.role.handles_personal_data();
+    let purpose = if masked { "case handling (personal data masked)" } else { "case handling" };
+    app.store.log_access(&reader.user.username, &format!("case:{} {nik}", c.id), purpose).await?;
+    let cal = clock::calendar(app, &c.office).await?;
     Ok(CaseDetail {
-        summary: summary(c, app.now().timestamp_millis()),
+        summary: summary(c, app.now().timestamp_millis(), &cal),
         office: c.office.clone(),
         standard_version: c.standard_version,
-        applicant: c.applicant.clone(),
+        applicant: if masked { c.applicant.masked() } else { c.applicant.clone() },
         fields: serde_json::from_str(&c.fields).unwrap_or_default(),
         finished_at: rfc3339(c.finished_at, office_zone(&c.office)),
         paused: c.paused_at.is_some(),
         files: app.store.case_files(c.id).await?,
+        masked,
     })
 }

@@ -189,6 +189,31 @@ impl Browser {
         self.call(reqwest::Method::DELETE, "/actions", None).await;
     }
 
+    /// Presses Tab until the focused element matches `css` (at most
+    /// `max` presses): proof it can be reached by keyboard, in tab order.
+    pub async fn tab_to(&self, css: &str, max: usize) {
+        for _ in 0..max {
+            if self.focused_is(css).await {
+                return;
+            }
+            self.keys(TAB).await;
+        }
+        assert!(self.focused_is(css).await, "`{css}` not reached with {max} Tabs on {}", self.url().await);
+    }
+
+    async fn focused_is(&self, css: &str) -> bool {
+        let js = "return !!document.activeElement && document.activeElement.matches(arguments[0])";
+        self.script(js, json!([css])).await.as_bool().unwrap_or(false)
+    }
+
+    /// The page as the browser prints it (W3C Print Page): a PDF, A4.
+    pub async fn print_pdf(&self) -> Vec<u8> {
+        let b64 =
+            self.post("/print", json!({"page": {"width": 21.0, "height": 29.7}, "background": false})).await;
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.decode(b64.as_str().unwrap()).unwrap()
+    }
+
     /// Saves a screenshot as `<shots>/<name>.png`.
     pub async fn shot(&self, name: &str) {
         let Some(dir) = &self.shots else { return };
@@ -210,17 +235,10 @@ pub struct Element<'a> {
 }
 
 impl Element<'_> {
-    pub async fn click(&self) {
-        self.b.post(&format!("/element/{}/click", self.id), json!({})).await;
-    }
-
-    /// Types `text` into the element (a file input takes a path).
+    /// Hands a file input its path (the one thing the flows do not do by
+    /// keyboard: a file picker is the operating system's dialog).
     pub async fn send(&self, text: &str) {
         self.b.post(&format!("/element/{}/value", self.id), json!({"text": text})).await;
-    }
-
-    pub async fn clear(&self) {
-        self.b.post(&format!("/element/{}/clear", self.id), json!({})).await;
     }
 
     pub async fn text(&self) -> String {

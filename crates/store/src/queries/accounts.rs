@@ -55,6 +55,21 @@ impl Accounts for This {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.read).await?)
     }
 
+    async fn set_user_active(&self, actor: &str, id: i64, active: bool) -> Result<Option<User>> {
+        let mut tx = self.begin().await?;
+        let sql = format!("UPDATE users SET active = $2 WHERE id = $1 RETURNING {USER_COLS}");
+        let user: Option<User> =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).bind(active).fetch_optional(&mut *tx).await?;
+        let Some(user) = user else { return Ok(None) };
+        if !active {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+        }
+        let action = if active { "user.activate" } else { "user.deactivate" };
+        Self::append_audit(&mut tx, NewAudit::change(actor, action, &user.username, String::new())).await?;
+        tx.commit().await?;
+        Ok(Some(user))
+    }
+
     async fn record_failed_login(&self, user_id: i64, lock_until: Option<i64>) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query(

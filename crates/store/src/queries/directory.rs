@@ -223,6 +223,28 @@ impl Directory for This {
         Ok(sqlx::query_as(sql).bind(office).bind(slug).bind(version).fetch_optional(&self.read).await?)
     }
 
+    async fn set_instance_flag(&self, actor: &str, name: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let set = sqlx::query("INSERT INTO instance_flags (name, set_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        if set.rows_affected() > 0 {
+            Self::append_audit(&mut tx, NewAudit::change(actor, "instance.flag", name, String::new())).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn instance_flag(&self, name: &str) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM instance_flags WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.read)
+            .await?;
+        Ok(n > 0)
+    }
+
     async fn row_counts(&self) -> Result<Vec<(String, i64)>> {
         let mut counts = Vec::new();
         for table in crate::TABLES {

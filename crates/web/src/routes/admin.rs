@@ -1,6 +1,5 @@
 //! Office administration: the maklumat and calendar setting of an office
-//! (its admin only), and the staff list (admin and auditor of the office).
-//! Reading a staff member's account writes an access row.
+//! (its admin only). Staff accounts are in `accounts.rs`.
 
 use super::openapi::HtmlPage;
 use crate::auth::CurrentUser;
@@ -23,13 +22,11 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/office", get(settings_form).post(settings_submit))
         .route("/api/v1/offices/{code}/settings", put(settings_api))
-        .route("/api/v1/users", get(users))
-        .route("/api/v1/users/{id}", get(user))
 }
 
 /// This module's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(settings_api, users, user, settings_form, settings_submit))]
+#[openapi(paths(settings_api, settings_form, settings_submit))]
 pub(super) struct Doc;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -158,49 +155,4 @@ async fn settings_submit(
     };
     save_settings(&state, &who, &code, body).await?;
     Ok(Redirect::to("/admin/office?saved=1").into_response())
-}
-
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-struct UsersQuery {
-    /// An office code; the caller's office without it.
-    office: Option<String>,
-}
-
-const READERS: &[Role] = &[Role::Admin, Role::Auditor];
-
-/// Staff accounts of an office (its admin and auditor)
-#[utoipa::path(get, path = "/api/v1/users", params(UsersQuery), responses(
-    (status = 200, description = "OK", body = Vec<store::User>),
-    (status = 401, description = "not logged in", body = ErrorResponse),
-    (status = 403, description = "not this office's admin or auditor", body = ErrorResponse)))]
-async fn users(
-    State(state): State<AppState>,
-    who: CurrentUser,
-    Query(q): Query<UsersQuery>,
-) -> Result<Json<Vec<store::User>>, ApiError> {
-    let office = q.office.unwrap_or_else(|| who.user.office.clone());
-    who.require(READERS, &office)?;
-    Ok(Json(state.app.store.users(Some(&office)).await?))
-}
-
-/// One staff account; the read is written to the access log
-#[utoipa::path(get, path = "/api/v1/users/{id}", params(("id" = i64, Path, description = "the account id")), responses(
-    (status = 200, description = "OK", body = store::User),
-    (status = 401, description = "not logged in", body = ErrorResponse),
-    (status = 404, description = "no such account in the caller's office", body = ErrorResponse)))]
-async fn user(
-    State(state): State<AppState>,
-    who: CurrentUser,
-    Path(id): Path<i64>,
-) -> Result<Json<store::User>, ApiError> {
-    let u = state.app.store.user(id).await?.ok_or_else(|| ApiError::not_found(format!("no user {id}")))?;
-    // Another office's account is answered like a missing one.
-    who.require(READERS, &u.office).map_err(|_| ApiError::not_found(format!("no user {id}")))?;
-    state
-        .app
-        .store
-        .log_access(&who.user.username, &format!("user:{id}"), "account review by office admin/auditor")
-        .await?;
-    Ok(Json(u))
 }

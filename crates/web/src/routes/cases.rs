@@ -356,7 +356,7 @@ async fn case(
     Path(id): Path<i64>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     let c = staff_case(&state, &user, id).await?;
-    Ok(Json(views::detail(&state.app, &user.user.username, &c).await?))
+    Ok(Json(views::detail(&state.app, &user, &c).await?))
 }
 
 /// The case's journal
@@ -397,7 +397,8 @@ async fn action(
 ) -> Result<Json<views::CaseSummary>, ApiError> {
     let c = staff_case(&state, &user, id).await?;
     let updated = cases::act(&state.app, &c, &party_of(&user), &input, &[]).await?;
-    Ok(Json(views::summary(&updated, state.app.now().timestamp_millis())))
+    let cal = app::cases::clock::calendar(&state.app, &updated.office).await?;
+    Ok(Json(views::summary(&updated, state.app.now().timestamp_millis(), &cal)))
 }
 
 /// A requirement file, for staff of the case's office: served as an

@@ -2,10 +2,11 @@
 //! catalogue pages, login), `api` (catalogue, regions, login JSON), `cases`
 //! (applications, tracking, worklist, case actions), `citizen` and `staff`
 //! (their pages), `docs` (documents and verification), `privacy` (data
-//! subject requests), `admin` (office settings, staff list), `ops` (health,
+//! subject requests), `admin` (office settings), `accounts` (staff accounts), `ops` (health,
 //! metrics, OpenAPI), `openapi` (the document, merged from each module's
 //! `Doc`). Handlers parse the request, call `app`, and render.
 
+mod accounts;
 mod admin;
 mod api;
 mod cases;
@@ -35,6 +36,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(portal::routes())
         .merge(api::routes())
         .merge(admin::routes())
+        .merge(accounts::routes())
         .merge(cases::routes())
         .merge(citizen::routes())
         .merge(staff::routes())
@@ -47,6 +49,8 @@ pub(crate) fn router(state: AppState) -> Router {
         })
         .merge(ops::routes())
         .layer(middleware::from_fn(json_api_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), demo_banner))
+        .layer(middleware::from_fn(remember_lang))
         .layer(middleware::from_fn(record_request))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -80,6 +84,53 @@ async fn strict_transport(State(state): State<AppState>, req: Request, next: Nex
         );
     }
     res
+}
+
+/// The language switch (`?lang=en`) is remembered in a cookie, so the
+/// next page stays in the chosen language (`crate::i18n::Lang` reads it).
+async fn remember_lang(req: Request, next: Next) -> Response {
+    let chosen = req
+        .uri()
+        .query()
+        .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("lang=")))
+        .and_then(crate::i18n::Lang::parse);
+    let mut res = next.run(req).await;
+    if let Some(lang) = chosen {
+        let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code());
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// On a demo database every page starts with a banner saying its people
+/// and cases are made up. Done here, on the rendered page, so no page can
+/// forget it; pages are small, so reading one whole costs little.
+async fn demo_banner(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !state.demo || !html {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 4 * 1024 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "page too large").into_response();
+    };
+    let page = String::from_utf8_lossy(&bytes);
+    let text = if page.contains("<html lang=\"en\">") {
+        "DEMO: every person, case and account here is made up, not real citizens' data."
+    } else {
+        "DEMO: semua orang, permohonan dan akun di sini rekaan, bukan data warga sungguhan."
+    };
+    let banner = format!("<body>\n<aside class=\"demo-banner\" aria-label=\"demo\"><p>{text}</p></aside>");
+    let page = page.replacen("<body>", &banner, 1);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(page))
 }
 
 /// Requests by route and status class, and their latency by route, for

@@ -30,6 +30,7 @@ pub(crate) fn document() -> Value {
         super::portal::Doc::openapi(),
         super::api::Doc::openapi(),
         super::admin::Doc::openapi(),
+        super::accounts::Doc::openapi(),
         super::cases::Doc::openapi(),
         super::citizen::Doc::openapi(),
         super::staff::Doc::openapi(),

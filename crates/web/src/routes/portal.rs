@@ -44,9 +44,15 @@ async fn style() -> impl IntoResponse {
 /// The header's view of the logged-in user.
 pub(super) struct NavUser {
     pub username: String,
-    pub role: &'static str,
+    pub role: domain::Role,
     pub office: String,
     pub csrf: String,
+}
+
+impl NavUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == domain::Role::Admin
+    }
 }
 
 /// A label and its value: one row of a fact list.
@@ -64,7 +70,7 @@ pub(super) struct Choice {
 pub(super) fn nav(user: &Option<CurrentUser>) -> Option<NavUser> {
     user.as_ref().map(|u| NavUser {
         username: u.user.username.clone(),
-        role: u.user.role.as_str(),
+        role: u.user.role,
         office: u.user.office.clone(),
         csrf: u.session.csrf_token.clone(),
     })
@@ -171,7 +177,7 @@ async fn office(
     render(&OfficePage { lang, user: nav(&u), office, services })
 }
 
-fn title_in(lang: Lang, id: &str, en: Option<&str>) -> String {
+pub(super) fn title_in(lang: Lang, id: &str, en: Option<&str>) -> String {
     match (lang, en) {
         (Lang::En, Some(en)) => en.to_string(),
         _ => id.to_string(),

@@ -7,7 +7,7 @@ use super::cases::{WorklistParams, file_response, party_of, staff_case, worklist
 use super::citizen::{ApplyPage, status_label, submission};
 use super::multipart;
 use super::openapi::HtmlPage;
-use super::portal::{Choice, Fact, NavUser, nav, render};
+use super::portal::{Choice, Fact, NavUser, nav, render, title_in};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, PageError};
 use crate::i18n::Lang;
@@ -69,6 +69,17 @@ fn human(ms: Option<i64>, office: &str) -> String {
     app::clock::human(ms, app::clock::office_zone(office))
 }
 
+/// A step as a list shows it: its number and the start of its description.
+fn step_name(std: Option<&domain::standard::Standard>, step: Option<&str>) -> String {
+    let Some(step) = step else { return "—".into() };
+    let Some(s) = std.and_then(|std| std.steps.iter().find(|s| s.id == step)) else { return step.into() };
+    let mut text: String = s.description.chars().take(60).collect();
+    if s.description.chars().count() > 60 {
+        text.push('…');
+    }
+    format!("{}. {text}", s.no)
+}
+
 struct Row {
     id: i64,
     code: String,
@@ -80,6 +91,8 @@ struct Row {
     due_at: String,
     sla: &'static str,
     sla_label: &'static str,
+    /// "sisa 12 menit kerja", "terlambat 2 hari", or empty.
+    clock: String,
 }
 
 #[derive(Default)]
@@ -126,19 +139,30 @@ async fn worklist(
     f.per_page = Some(25);
     let v = worklist_page(&state, &user, &f).await?;
     let office = user.user.office.clone();
+    let catalog = &state.app.catalog;
+    let title = |id: &str| {
+        catalog.get(id).map_or_else(|| id.to_string(), |s| title_in(lang, &s.title, s.title_en.as_deref()))
+    };
     let rows = v
         .items
         .into_iter()
         .map(|i| Row {
             id: i.id,
             code: i.tracking_code,
-            service: i.service,
-            step: i.current_step.unwrap_or_else(|| "—".into()),
+            step: step_name(catalog.get(&i.service).map(|s| s.as_ref()), i.current_step.as_deref()),
+            service: title(&i.service),
             applicant: i.applicant_name,
-            due: i.step_due_at.as_ref().map_or_else(|| "—".into(), |t| t.replace('T', " ")),
+            due: human(
+                i.step_due_at
+                    .as_deref()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| t.timestamp_millis()),
+                &office,
+            ),
             due_at: i.step_due_at.unwrap_or_default(),
             sla_label: lang.t(&format!("sla_{}", i.sla)),
             sla: i.sla,
+            clock: i.step_remaining.map(|r| lang.remaining(r)).unwrap_or_default(),
         })
         .collect();
     let (total, page) = (v.total, v.page);
@@ -151,7 +175,8 @@ async fn worklist(
         f.from.clone().unwrap_or_default(),
         f.to.clone().unwrap_or_default()
     );
-    let counts = v.per_service.into_iter().map(|(label, n)| Fact { label, value: n.to_string() }).collect();
+    let counts =
+        v.per_service.into_iter().map(|(id, n)| Fact { label: title(&id), value: n.to_string() }).collect();
     let page_view = WorklistPage {
         lang,
         user: nav(&Some(user)),
@@ -206,6 +231,10 @@ struct CasePage {
     status_label: &'static str,
     sla: String,
     sla_label: &'static str,
+    /// The step's time left or lateness, in words.
+    clock: String,
+    /// The applicant's NIK and contacts are masked for this reader.
+    masked: bool,
     channel: String,
     due: String,
     step_due: String,
@@ -343,7 +372,7 @@ async fn render_case(
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let c = staff_case(state, user, id).await?;
-    let detail = app::cases::views::detail(&state.app, &user.user.username, &c).await?;
+    let detail = app::cases::views::detail(&state.app, user, &c).await?;
     let std = standard_of(&state.app, &c.office, &c.service, c.standard_version).await?;
     let party = party_of(user);
     let view = CaseView {
@@ -478,6 +507,8 @@ async fn render_case(
         status: c.status.as_str(),
         sla: sla.into(),
         sla_label: lang.t(&format!("sla_{sla}")),
+        clock: detail.summary.step_remaining.map(|r| lang.remaining(r)).unwrap_or_default(),
+        masked: detail.masked,
         channel: lang.channel(&c.channel),
         due: human(c.due_at, &c.office),
         step_due: human(c.step_due_at, &c.office),
@@ -759,9 +790,17 @@ async fn supervisor(
             .entry((format!("{}-{}", c.office, c.service), c.current_step.unwrap_or_default()))
             .or_default()[i] += 1;
     }
+    let catalog = &state.app.catalog;
     let rows = groups
         .into_iter()
-        .map(|((service, step), by_state)| SupervisorRow { service, step, by_state })
+        .map(|((service, step), by_state)| {
+            let std = catalog.get(&service).map(|s| s.as_ref());
+            SupervisorRow {
+                step: step_name(std, Some(&step)),
+                service: std.map_or(service, |s| title_in(lang, &s.title, s.title_en.as_deref())),
+                by_state,
+            }
+        })
         .collect();
     render(&SupervisorPage { lang, user: nav(&Some(user)), rows })
 }

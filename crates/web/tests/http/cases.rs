@@ -489,3 +489,56 @@ async fn fifty_actors_on_one_case_postgres() {
     let Some(app) = TestApp::postgres().await else { return };
     fifty_actors_on_one_case(app).await;
 }
+
+/// A kepala dinas signs, so reads the applicant's name but not their NIK
+/// or contacts; the operator who registers them reads all. Both see the
+/// step's clock in working time, then its lateness.
+#[tokio::test]
+async fn the_case_view_masks_what_a_role_does_not_need_and_reads_its_clock() {
+    let app = TestApp::sqlite().await;
+    let op = staff(&app, "muba.op", "operator", "16.06").await;
+    let kadin = staff(&app, "muba.kadin", "kepala_dinas", "16.06").await;
+    let application = json!({
+        "service": "16.06-ktp-el", "channel": "counter",
+        "applicant": {"name": "Siti Aminah", "nik": NIK, "phone": "081234567890", "email": "siti@contoh.id"},
+        "fields": {"jenis_permohonan": "cetak ulang"}
+    });
+    let (_, receipt) = app.post_json("/api/v1/applications", Some(&op), application).await;
+    let id = receipt["id"].as_i64().unwrap();
+
+    let (_, full) = app.get_json(&format!("/api/v1/cases/{id}"), Some(&op)).await;
+    assert_eq!((full["applicant"]["nik"].as_str(), full["masked"].as_bool()), (Some(NIK), Some(false)));
+    // Step 2 has 5 working minutes (fewer once some have passed in office hours).
+    let left = &full["step_remaining"];
+    assert_eq!((left["late"].as_bool(), left["unit"].as_str()), (Some(false), Some("minutes")), "{full}");
+    assert!((4..=5).contains(&left["amount"].as_i64().unwrap()), "{left}");
+
+    let (_, masked) = app.get_json(&format!("/api/v1/cases/{id}"), Some(&kadin)).await;
+    let a = &masked["applicant"];
+    assert_eq!(
+        (a["name"].as_str(), a["nik"].as_str(), a["phone"].as_str(), a["email"].as_str()),
+        (Some("Siti Aminah"), Some("1606••••••••0001"), Some("•••890"), Some("s•••@contoh.id"))
+    );
+    assert_eq!(masked["masked"], true);
+    let (_, page) =
+        app.get_text(&format!("/staff/cases/{id}"), Some(&format!("layanan_session={kadin}"))).await;
+    assert!(
+        !page.contains(NIK) && page.contains("disamarkan"),
+        "the case page shows the NIK to a kepala dinas"
+    );
+    let rows = app.db.store.audit_entries(0, 10_000).await.unwrap();
+    assert!(
+        rows.iter().any(|r| r.actor == "muba.kadin" && r.detail.contains("masked")),
+        "masked reads are logged as such"
+    );
+
+    app.clock.advance(chrono::Duration::days(10));
+    // (The session has expired meanwhile.)
+    let op = app.token("muba.op", PASSWORD).await.0;
+    let (_, list) = app.get_json("/api/v1/worklist", Some(&op)).await;
+    let late = &list["items"][0]["step_remaining"];
+    assert_eq!((late["late"].as_bool(), late["unit"].as_str()), (Some(true), Some("days")), "{list}");
+    assert!((9..=10).contains(&late["amount"].as_i64().unwrap()), "{late}");
+    let (_, page) = app.get_text("/staff", Some(&format!("layanan_session={op}"))).await;
+    assert!(page.contains(&format!("terlambat {} hari", late["amount"])), "the worklist says how late");
+}

@@ -1,6 +1,7 @@
 //! The HTTP tests of the web crate, in one binary: each module drives a real
 //! server on a random port over a fresh database (`common::TestApp`).
 
+mod accounts;
 mod admin;
 mod auth;
 mod authz;

@@ -121,7 +121,7 @@ async fn an_operator_registers_a_walk_in_and_the_case_moves_through_the_office()
     let (kadin, _) = session(&app, "muba.kadin", "kepala_dinas", "16.06").await;
     let (status, sup) = app.get_text("/staff/supervisor", Some(&kadin)).await;
     assert_eq!(status, 200);
-    assert!(sup.contains("16.06-ktp-el"));
+    assert!(sup.contains("Kartu Tanda Penduduk Elektronik"), "services by title: {sup}");
     assert_eq!(app.get_text("/staff/supervisor", Some(&op)).await.0, 403);
     let (_, outbox) = app.get_text("/staff/outbox", Some(&op)).await;
     assert!(outbox.contains("Permohonan diterima") && outbox.contains("whatsapp"));

@@ -1,0 +1,318 @@
+//! Staff accounts of an office: the list (its admin and auditor; reading
+//! one account writes an access row), and opening, turning off and back on
+//! an account (its admin), as JSON and as the `/admin/users` page.
+
+use super::openapi::HtmlPage;
+use super::portal::{Choice, NavUser, nav, render};
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ErrorResponse, PageError};
+use crate::extract::{Body, Changing};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use app::accounts::{self, NewAccount};
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use domain::Role;
+use serde::Deserialize;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/users", get(users).post(create_api))
+        .route("/api/v1/users/{id}", get(user))
+        .route("/api/v1/users/{id}/active", put(active_api))
+        .route("/admin/users", get(page).post(create_form))
+        .route("/admin/users/{id}/active", post(active_form))
+}
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(users, user, create_api, active_api, page, create_form, active_form))]
+pub(super) struct Doc;
+
+const READERS: &[Role] = &[Role::Admin, Role::Auditor];
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct UsersQuery {
+    /// An office code; the caller's office without it.
+    office: Option<String>,
+}
+
+/// Staff accounts of an office (its admin and auditor)
+#[utoipa::path(get, path = "/api/v1/users", params(UsersQuery), responses(
+    (status = 200, description = "OK", body = Vec<store::User>),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not this office's admin or auditor", body = ErrorResponse)))]
+async fn users(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Query(q): Query<UsersQuery>,
+) -> Result<Json<Vec<store::User>>, ApiError> {
+    let office = q.office.unwrap_or_else(|| who.user.office.clone());
+    who.require(READERS, &office)?;
+    Ok(Json(state.app.store.users(Some(&office)).await?))
+}
+
+/// One staff account; the read is written to the access log
+#[utoipa::path(get, path = "/api/v1/users/{id}", params(("id" = i64, Path, description = "the account id")), responses(
+    (status = 200, description = "OK", body = store::User),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 404, description = "no such account in the caller's office", body = ErrorResponse)))]
+async fn user(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Json<store::User>, ApiError> {
+    let u = state.app.store.user(id).await?.ok_or_else(|| ApiError::not_found(format!("no user {id}")))?;
+    // Another office's account is answered like a missing one.
+    who.require(READERS, &u.office).map_err(|_| ApiError::not_found(format!("no user {id}")))?;
+    state
+        .app
+        .store
+        .log_access(&who.user.username, &format!("user:{id}"), "account review by office admin/auditor")
+        .await?;
+    Ok(Json(u))
+}
+
+/// A new staff account of the caller's office.
+#[derive(Deserialize, utoipa::ToSchema)]
+struct AccountBody {
+    /// Letters, digits, `.`, `_` or `-`; at most 64.
+    username: String,
+    /// Defaults to the username.
+    #[serde(default)]
+    display_name: Option<String>,
+    role: Role,
+    /// The bidang or unit the role belongs to.
+    #[serde(default)]
+    unit: Option<String>,
+    /// 18 digits, spaces allowed.
+    #[serde(default)]
+    nip: Option<String>,
+    /// At least 12 characters, not containing the username.
+    password: String,
+}
+
+impl AccountBody {
+    fn into_account(self, office: &str) -> NewAccount {
+        NewAccount {
+            username: self.username,
+            display_name: self.display_name,
+            role: self.role,
+            office: office.to_string(),
+            unit: self.unit,
+            nip: self.nip,
+            password: self.password,
+        }
+    }
+}
+
+/// Open a staff account in the caller's office (its admin)
+#[utoipa::path(post, path = "/api/v1/users", request_body = AccountBody, responses(
+    (status = 201, description = "created", body = store::User),
+    (status = 400, description = "unreadable body", body = ErrorResponse),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not an admin", body = ErrorResponse),
+    (status = 409, description = "the username is taken", body = ErrorResponse),
+    (status = 415, description = "not JSON", body = ErrorResponse),
+    (status = 422, description = "a field is invalid (named)", body = ErrorResponse)))]
+async fn create_api(
+    State(state): State<AppState>,
+    who: Changing,
+    Body(body): Body<AccountBody>,
+) -> Result<(StatusCode, Json<store::User>), ApiError> {
+    let account = body.into_account(&who.user.office);
+    Ok((StatusCode::CREATED, Json(accounts::open_account(&state.app, &who, account).await?)))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct ActiveBody {
+    /// `false` turns the account off and ends its sessions.
+    active: bool,
+}
+
+/// Turn an account of the caller's office off or back on (its admin)
+#[utoipa::path(put, path = "/api/v1/users/{id}/active", request_body = ActiveBody,
+    params(("id" = i64, Path, description = "the account id")), responses(
+    (status = 200, description = "OK", body = store::User),
+    (status = 400, description = "unreadable body", body = ErrorResponse),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 404, description = "no such account in the caller's office", body = ErrorResponse),
+    (status = 415, description = "not JSON", body = ErrorResponse),
+    (status = 422, description = "one's own account cannot be turned off", body = ErrorResponse)))]
+async fn active_api(
+    State(state): State<AppState>,
+    who: Changing,
+    Path(id): Path<i64>,
+    Body(body): Body<ActiveBody>,
+) -> Result<Json<store::User>, ApiError> {
+    Ok(Json(accounts::set_active(&state.app, &who, id, body.active).await?))
+}
+
+/// One account on the page.
+struct AccountRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: &'static str,
+    active: bool,
+    /// The admin may turn it off or on (not their own).
+    can_toggle: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+struct AccountsPage {
+    lang: Lang,
+    user: Option<NavUser>,
+    office: String,
+    accounts: Vec<AccountRow>,
+    roles: Vec<Choice>,
+    /// Only the admin sees the forms; the auditor reads.
+    manage: bool,
+    notice: Option<&'static str>,
+    error: Option<String>,
+    error_field: String,
+    /// What was typed, shown again after an error (never the password).
+    form: AccountForm,
+}
+
+#[derive(Deserialize, Default)]
+struct NoticeQuery {
+    done: Option<String>,
+}
+
+async fn accounts_page(
+    state: &AppState,
+    lang: Lang,
+    who: &CurrentUser,
+    notice: Option<&'static str>,
+) -> Result<AccountsPage, ApiError> {
+    let office = who.user.office.clone();
+    who.require(READERS, &office)?;
+    let accounts = state
+        .app
+        .store
+        .users(Some(&office))
+        .await?
+        .into_iter()
+        .map(|u| AccountRow {
+            can_toggle: u.id != who.user.id,
+            id: u.id,
+            role: lang.role(u.role),
+            username: u.username,
+            display_name: u.display_name,
+            active: u.active,
+        })
+        .collect();
+    let roles = Role::ALL
+        .iter()
+        .map(|r| Choice { code: r.as_str().to_string(), name: lang.role(*r).to_string() })
+        .collect();
+    Ok(AccountsPage {
+        lang,
+        user: nav(&Some(who.clone())),
+        office,
+        accounts,
+        roles,
+        manage: who.role == Role::Admin,
+        notice,
+        error: None,
+        error_field: String::new(),
+        form: AccountForm::default(),
+    })
+}
+
+/// Staff accounts page (the office's admin manages, its auditor reads)
+#[utoipa::path(get, path = "/admin/users", responses(HtmlPage))]
+async fn page(
+    State(state): State<AppState>,
+    lang: Lang,
+    who: CurrentUser,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Html<String>, PageError> {
+    let notice = match q.done.as_deref() {
+        Some("created") => Some(lang.t("account_created")),
+        Some("changed") => Some(lang.t("account_changed")),
+        _ => None,
+    };
+    render(&accounts_page(&state, lang, &who, notice).await?)
+}
+
+#[derive(Deserialize, Default)]
+struct AccountForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    nip: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Open an account (form with CSRF token); a refusal shows the page again
+/// with the field named
+#[utoipa::path(post, path = "/admin/users", responses(HtmlPage))]
+async fn create_form(
+    State(state): State<AppState>,
+    lang: Lang,
+    who: CurrentUser,
+    Form(mut f): Form<AccountForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(Some(&f.csrf))?;
+    let result = match f.role.parse::<Role>() {
+        Ok(role) => {
+            let account = NewAccount {
+                username: f.username.clone(),
+                display_name: Some(f.display_name.clone()),
+                role,
+                office: who.user.office.clone(),
+                unit: None,
+                nip: Some(f.nip.clone()),
+                password: std::mem::take(&mut f.password),
+            };
+            accounts::open_account(&state.app, &who, account).await.map_err(ApiError::from)
+        }
+        Err(e) => Err(ApiError::invalid("role", e.to_string())),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/admin/users?done=created").into_response()),
+        Err(e) if matches!(e.status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT) => {
+            let mut page = accounts_page(&state, lang, &who, None).await?;
+            page.error_field = e.body.field.clone().unwrap_or_else(|| "username".into());
+            page.error = Some(e.body.message);
+            page.form = f;
+            Ok((e.status, render(&page)?).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+#[derive(Deserialize)]
+struct ActiveForm {
+    csrf: String,
+    /// `1` turns the account on, `0` off.
+    active: u8,
+}
+
+/// Turn an account off or on (form with CSRF token)
+#[utoipa::path(post, path = "/admin/users/{id}/active", params(("id" = i64, Path, description = "the account id")), responses(HtmlPage))]
+async fn active_form(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ActiveForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(Some(&f.csrf))?;
+    accounts::set_active(&state.app, &who, id, f.active == 1).await?;
+    Ok(Redirect::to("/admin/users?done=changed").into_response())
+}
