@@ -137,17 +137,22 @@ contract!(users_are_unique_and_lock_and_unlock, |store, url| {
     assert_eq!(store.user_count().await.unwrap(), 1);
 });
 
+/// A session of `user_id` opened at `now` for `ttl` ms.
+fn session(token_hash: &str, user_id: i64, now: i64, ttl: i64) -> Session {
+    Session {
+        token_hash: token_hash.into(),
+        user_id,
+        csrf_token: "c".into(),
+        created_at: now,
+        expires_at: now + ttl,
+    }
+}
+
 contract!(sessions_expire_and_can_be_deleted, |store, url| {
     store.upsert_office("test", &office("33", None)).await.unwrap();
     let u = store.create_user("admin", &user("siti", "33")).await.unwrap();
     let now = now_ms();
-    let s = Session {
-        token_hash: "t1".into(),
-        user_id: u.id,
-        csrf_token: "c".into(),
-        created_at: now,
-        expires_at: now + 1000,
-    };
+    let s = session("t1", u.id, now, 1000);
     store.create_session(&s).await.unwrap();
     let (got, who) = store.session("t1", now).await.unwrap().unwrap();
     assert_eq!((got, who.username.as_str()), (s, "siti"));
@@ -160,18 +165,12 @@ contract!(a_deactivated_account_loses_its_sessions_until_turned_on, |store, url|
     store.upsert_office("test", &office("33", None)).await.unwrap();
     let u = store.create_user("admin", &user("siti", "33")).await.unwrap();
     let now = now_ms();
-    let s = Session {
-        token_hash: "t1".into(),
-        user_id: u.id,
-        csrf_token: "c".into(),
-        created_at: now,
-        expires_at: now + 60_000,
-    };
+    let s = session("t1", u.id, now, 60_000);
     store.create_session(&s).await.unwrap();
     let off = store.set_user_active("admin", u.id, false).await.unwrap().unwrap();
     assert!(!off.active);
     assert!(store.session("t1", now).await.unwrap().is_none(), "a deactivated account kept its session");
-    store.create_session(&Session { token_hash: "t2".into(), ..s }).await.unwrap();
+    store.create_session(&session("t2", u.id, now, 60_000)).await.unwrap();
     assert!(store.session("t2", now).await.unwrap().is_none(), "an inactive account got a live session");
     let on = store.set_user_active("admin", u.id, true).await.unwrap().unwrap();
     assert!(on.active);

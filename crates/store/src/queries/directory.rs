@@ -225,13 +225,16 @@ impl Directory for This {
 
     async fn set_instance_flag(&self, actor: &str, name: &str) -> Result<()> {
         let mut tx = self.begin().await?;
-        let set = sqlx::query("INSERT INTO instance_flags (name, set_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
-            .bind(name)
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await?;
+        let set = sqlx::query(
+            "INSERT INTO instance_flags (name, set_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
         if set.rows_affected() > 0 {
-            Self::append_audit(&mut tx, NewAudit::change(actor, "instance.flag", name, String::new())).await?;
+            Self::append_audit(&mut tx, NewAudit::change(actor, "instance.flag", name, String::new()))
+                .await?;
         }
         tx.commit().await?;
         Ok(())
