@@ -111,15 +111,16 @@ async fn a_late_step_escalates_when_time_moves_on() {
     };
     tokio::time::sleep(every * 5).await;
     assert_eq!(escalations().await, 0, "the step has time left");
-    // A month on, the 3-minute step is past twice its time: three levels.
+    // A month on, the 3-minute step and the 30-minute service are both
+    // past twice their time: three levels of each clock.
     f.clock.advance(chrono::Duration::days(30));
     for _ in 0..500 {
-        if escalations().await == 3 {
+        if escalations().await == 6 {
             break;
         }
         tokio::time::sleep(every).await;
     }
     tokio::time::sleep(every * 5).await;
     job.abort();
-    assert_eq!(escalations().await, 3);
+    assert_eq!(escalations().await, 6);
 }

@@ -33,6 +33,9 @@ pub struct Case {
     pub created_by: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The service-level clock: the whole case's promise, from its start
+    /// to its due time.
+    pub service_started_at: Option<i64>,
     pub due_at: Option<i64>,
     pub step_started_at: Option<i64>,
     pub step_due_at: Option<i64>,
@@ -69,6 +72,7 @@ pub struct NewCase {
     pub created_at: i64,
     /// Requirement files already stored (content-addressed) by the caller.
     pub files: Vec<NewCaseFile>,
+    pub service_started_at: Option<i64>,
     pub due_at: Option<i64>,
     pub step_started_at: Option<i64>,
     pub step_due_at: Option<i64>,
@@ -81,6 +85,7 @@ pub struct CaseChange {
     pub current_step: Option<String>,
     pub current_actor: Option<String>,
     pub assignee: Option<String>,
+    pub service_started_at: Option<i64>,
     pub due_at: Option<i64>,
     pub step_started_at: Option<i64>,
     pub step_due_at: Option<i64>,
@@ -98,6 +103,7 @@ impl CaseChange {
             current_step: c.current_step.clone(),
             current_actor: c.current_actor.clone(),
             assignee: c.assignee.clone(),
+            service_started_at: c.service_started_at,
             due_at: c.due_at,
             step_started_at: c.step_started_at,
             step_due_at: c.step_due_at,
@@ -204,22 +210,27 @@ pub struct NewNotification {
     pub body: String,
 }
 
-/// One escalation level to record, with what it writes.
+/// The clock key of a case's service-level clock (the whole case's promise)
+/// in the escalations table, beside step ids; no step id starts with `@`.
+pub const SERVICE_CLOCK: &str = "@service";
+
+/// One escalation level of one clock to record, with what it writes.
 #[derive(Debug, Clone)]
 pub struct Escalation {
+    /// A step id, or [`SERVICE_CLOCK`].
+    pub clock: String,
     pub level: i32,
     pub journal: NewJournal,
     pub notes: Vec<NewNotification>,
 }
 
-/// What a sweep records for one case: the levels of its current step that
-/// fire now, and when the sweep looks at the case next (`None`: never),
-/// unless it moved on from `version`.
+/// What a sweep records for one case: the levels of its clocks (the
+/// current step's, the service's) that fire now, and when the sweep looks
+/// at the case next (`None`: never), unless it moved on from `version`.
 #[derive(Debug, Clone)]
 pub struct CaseEscalation {
     pub case_id: i64,
     pub version: i64,
-    pub step: String,
     pub levels: Vec<Escalation>,
     pub next_at: Option<i64>,
 }
@@ -410,22 +421,34 @@ impl CaseFill {
              u AS (SELECT n, s, s + (x - s) * 5 / 4 AS d FROM t) \
              INSERT INTO cases (tracking_code, office, service, standard_version, channel, status, current_step, \
              current_actor, version, applicant_name, applicant, fields, created_by, created_at, updated_at, due_at, \
-             step_started_at, step_due_at, escalate_at) \
+             service_started_at, step_started_at, step_due_at, escalate_at) \
              SELECT 'B' || n, $3, $4, $5, $6, 'in_progress', {}, {}, 1, 'Pemohon ' || n, '{{\"name\":\"Pemohon\"}}', '{{}}', 'bench', \
-             s, s, d + 86400000, s, d, s + (d - s) * 4 / 5 FROM u",
+             s, s, d + 86400000, s, s, d, s + (d - s) * 4 / 5 FROM u",
             pick(0),
             pick(k)
         )
     }
 }
 
-/// When the sweep first looks at a case in this state: the step's level 1
-/// moment, for a running timed step; never otherwise.
-pub(crate) fn first_escalation(status: Status, started: Option<i64>, due: Option<i64>) -> Option<i64> {
-    match (started, due) {
-        (Some(s), Some(d)) if status.is_active() => Some(escalation_at(s, d, 1)),
-        _ => None,
+/// When the sweep first looks at a case in this state: the earlier level 1
+/// moment of its running clocks — the step's (`step`: started, due) and
+/// the service's (`service`: started, due); never for a case that is not
+/// active (waiting for the applicant, finished).
+pub(crate) fn first_escalation(
+    status: Status,
+    step: (Option<i64>, Option<i64>),
+    service: (Option<i64>, Option<i64>),
+) -> Option<i64> {
+    if !status.is_active() {
+        return None;
     }
+    [step, service]
+        .into_iter()
+        .filter_map(|clock| match clock {
+            (Some(s), Some(d)) => Some(escalation_at(s, d, 1)),
+            _ => None,
+        })
+        .min()
 }
 
 #[allow(unused_imports)]
@@ -492,9 +515,17 @@ mod tests {
 
     #[test]
     fn only_running_timed_steps_are_swept() {
-        assert_eq!(first_escalation(Status::InProgress, Some(0), Some(100)), Some(80));
-        assert_eq!(first_escalation(Status::Returned, Some(0), Some(100)), None);
-        assert_eq!(first_escalation(Status::Submitted, Some(0), None), None);
-        assert_eq!(first_escalation(Status::Completed, Some(0), Some(100)), None);
+        let none = (None, None);
+        assert_eq!(first_escalation(Status::InProgress, (Some(0), Some(100)), none), Some(80));
+        assert_eq!(first_escalation(Status::Returned, (Some(0), Some(100)), none), None);
+        assert_eq!(first_escalation(Status::Submitted, (Some(0), None), none), None);
+        assert_eq!(first_escalation(Status::Completed, (Some(0), Some(100)), none), None);
+        // An untimed step under a service promise: the service's moment.
+        assert_eq!(first_escalation(Status::InProgress, (Some(50), None), (Some(0), Some(1000))), Some(800));
+        // Both: whichever comes first.
+        assert_eq!(
+            first_escalation(Status::InProgress, (Some(50), Some(150)), (Some(0), Some(1000))),
+            Some(130)
+        );
     }
 }

@@ -10,11 +10,11 @@ pub trait Escalations: Send + Sync {
     /// `now`, earliest first.
     async fn cases_to_escalate(&self, now: i64, limit: i64) -> Result<Vec<Case>>;
     /// Records what one sweep found, in one transaction (one commit for
-    /// the whole sweep): each (case, step, level) once, also across app
+    /// the whole sweep): each (case, clock, level) once, also across app
     /// instances, with its journal row and notifications; and each case's
     /// next sweep moment. Returns how many levels fired.
     async fn escalate(&self, batch: &[CaseEscalation]) -> Result<usize>;
-    /// The escalation levels already fired for a case's step (a read, so a
-    /// sweep writes only what is new).
-    async fn escalations_fired(&self, case_id: i64, step: &str) -> Result<Vec<i32>>;
+    /// The (clock, level) pairs already fired for a case — a clock is a
+    /// step id or `SERVICE_CLOCK` (a read, so a sweep writes only what is new).
+    async fn escalations_fired(&self, case_id: i64) -> Result<Vec<(String, i32)>>;
 }

@@ -33,8 +33,8 @@ pub use audit::{Audit, AuditEntry, AuditKind, AuditReport, NewAudit};
 pub use bench::{Bench, connect_bench};
 pub use cases::{
     Case, CaseChange, CaseEscalation, CaseFile, CaseFill, CaseUpdate, Cases, DataRequest, Escalation,
-    JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification, Notification, WorklistPage,
-    WorklistQuery,
+    JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification, Notification, SERVICE_CLOCK,
+    WorklistPage, WorklistQuery,
 };
 pub use directory::Directory;
 pub use documents::{Document, DocumentDraft, Documents, Made, OfficeKey};

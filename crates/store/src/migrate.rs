@@ -16,6 +16,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (10, include_str!("../migrations/sqlite/0010_data_subject.sql")),
     (11, include_str!("../migrations/sqlite/0011_documents_produced_later.sql")),
     (12, include_str!("../migrations/sqlite/0012_instance_flags.sql")),
+    (13, include_str!("../migrations/sqlite/0013_service_clock.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -30,6 +31,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (10, include_str!("../migrations/postgres/0010_data_subject.sql")),
     (11, include_str!("../migrations/postgres/0011_documents_produced_later.sql")),
     (12, include_str!("../migrations/postgres/0012_instance_flags.sql")),
+    (13, include_str!("../migrations/postgres/0013_service_clock.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

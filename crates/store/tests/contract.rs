@@ -297,6 +297,7 @@ fn new_case(code: &str, actor: &str, step_due: Option<i64>) -> store::NewCase {
         created_by: "op".into(),
         created_at: now_ms(),
         files: Vec::new(),
+        service_started_at: None,
         due_at: None,
         step_started_at: Some(0),
         step_due_at: step_due,
@@ -424,8 +425,12 @@ contract!(an_escalation_fires_once_even_when_raced, |store, url| {
     for _ in 0..10 {
         let (store, note) = (store.clone(), note.clone());
         tasks.push(tokio::spawn(async move {
-            let level =
-                store::Escalation { level: 1, journal: journal("escalate", "submitted"), notes: vec![note] };
+            let level = store::Escalation {
+                clock: "2".into(),
+                level: 1,
+                journal: journal("escalate", "submitted"),
+                notes: vec![note],
+            };
             store.escalate(&[one(c.id, c.version, &[level], Some(101))]).await.unwrap()
         }));
     }
@@ -436,7 +441,12 @@ contract!(an_escalation_fires_once_even_when_raced, |store, url| {
     assert_eq!(fired, 1);
     assert_eq!(store.case_notifications(c.id).await.unwrap().len(), 1);
     assert_eq!(store.notifications("16.06", 10).await.unwrap()[0].status, "pending");
-    let level2 = store::Escalation { level: 2, journal: journal("escalate", "submitted"), notes: vec![] };
+    let level2 = store::Escalation {
+        clock: "2".into(),
+        level: 2,
+        journal: journal("escalate", "submitted"),
+        notes: vec![],
+    };
     assert_eq!(
         store.escalate(&[one(c.id, c.version, std::slice::from_ref(&level2), Some(201))]).await.unwrap(),
         1
@@ -603,5 +613,5 @@ fn one(
     levels: &[store::Escalation],
     next_at: Option<i64>,
 ) -> store::CaseEscalation {
-    store::CaseEscalation { case_id, version, step: "2".into(), levels: levels.to_vec(), next_at }
+    store::CaseEscalation { case_id, version, levels: levels.to_vec(), next_at }
 }

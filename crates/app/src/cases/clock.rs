@@ -154,6 +154,32 @@ pub fn unpause(
     ch.paused_at = None;
 }
 
+/// The office's service clock stops while a step waits on an outside party
+/// (whose own time runs against them, see `sweep`): entering such a step
+/// keeps what is left of the service's time, leaving it counts on from
+/// there. A service clock that had not started (the first step was the
+/// outside party's) starts when they are done.
+pub fn outside_party(
+    cal: &BusinessCalendar,
+    now: DateTime<Utc>,
+    case_d: Option<&SlaDuration>,
+    (was_outside, is_outside): (bool, bool),
+    ch: &mut CaseChange,
+) {
+    match (was_outside, is_outside) {
+        (false, true) => ch.case_left_ms = left(cal, now, ch.due_at, case_d),
+        (true, false) if ch.case_left_ms.is_none() && ch.due_at.is_none() => {
+            ch.service_started_at = case_d.map(|_| ms(now));
+            ch.due_at = case_due(cal, now, case_d);
+        }
+        (true, false) => {
+            ch.due_at = resume(cal, now, ch.case_left_ms, case_d).or(ch.due_at);
+            ch.case_left_ms = None;
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,5 +199,27 @@ mod tests {
         unpause(&cal, next, None, Some(&d), &mut ch);
         assert_eq!(ch.step_due_at, Some(ms(next + Duration::minutes(20))));
         assert_eq!((ch.paused_at, ch.step_left_ms), (None, None));
+    }
+
+    #[test]
+    fn an_outside_partys_time_is_added_to_the_service_clock() {
+        let cal = BusinessCalendar::new(domain::TimeZone::Wib, []);
+        let d: SlaDuration = "30 menit".parse().unwrap();
+        let start = at(1_795_485_600_000); // Tue 09:00 WIB
+        let mut ch = CaseChange { due_at: case_due(&cal, start, Some(&d)), ..Default::default() };
+        // Ten minutes in, the step goes out to the Walikota ...
+        outside_party(&cal, start + Duration::minutes(10), Some(&d), (false, true), &mut ch);
+        assert_eq!(ch.case_left_ms, Some(20 * 60_000));
+        // ... who answers two days later at 10:00: 20 minutes are left.
+        let back = start + Duration::hours(49);
+        outside_party(&cal, back, Some(&d), (true, false), &mut ch);
+        assert_eq!((ch.due_at, ch.case_left_ms), (Some(ms(back + Duration::minutes(20))), None));
+        // A service clock that never started starts when they are done.
+        let mut fresh = CaseChange::default();
+        outside_party(&cal, back, Some(&d), (true, false), &mut fresh);
+        assert_eq!(
+            (fresh.service_started_at, fresh.due_at),
+            (Some(ms(back)), Some(ms(back + Duration::minutes(30))))
+        );
     }
 }

@@ -104,6 +104,11 @@ pub fn is_self_service(channel: &str) -> bool {
     matches!(channel, "online" | "whatsapp")
 }
 
+/// Whether `step` waits on an outside party (the office's clock stops).
+fn is_outside(std: &Standard, step: Option<&str>) -> bool {
+    std.steps.iter().any(|s| Some(s.id.as_str()) == step && s.actor == Actor::External)
+}
+
 fn actor_name(std: &Standard, step: Option<&str>) -> Option<String> {
     let s = std.steps.iter().find(|s| Some(s.id.as_str()) == step)?;
     Some(s.actor.as_str().into())
@@ -156,6 +161,7 @@ pub async fn submit(
     let cal = clock::calendar(app, std.office.as_str()).await?;
     let mut ch = CaseChange::default();
     clock::start_step(&cal, now, step_limit(&std, Some(&first)), &mut ch);
+    let outside = is_outside(&std, Some(&first));
     let code = tracking_code();
     let creator = by.map_or_else(|| Actor::Applicant.as_str().to_string(), |u| u.user.username.clone());
     let files = store_uploads(app, &std, uploads, &creator).await?;
@@ -174,7 +180,9 @@ pub async fn submit(
         created_by: creator.clone(),
         created_at: clock::ms(now),
         files,
-        due_at: clock::case_due(&cal, now, case_limit(&std, &sub.channel)),
+        // Waiting on an outside party first, the office's clock starts when they are done.
+        service_started_at: case_limit(&std, &sub.channel).filter(|_| !outside).map(|_| clock::ms(now)),
+        due_at: clock::case_due(&cal, now, case_limit(&std, &sub.channel)).filter(|_| !outside),
         step_started_at: ch.step_started_at,
         step_due_at: ch.step_due_at,
     };
@@ -310,7 +318,12 @@ pub async fn act(
     let (case_d, step_d) = (case_limit(&std, &case.channel), step_limit(&std, case.current_step.as_deref()));
     match t.clock {
         Clock::Keep => {}
-        Clock::StartStep => clock::start_step(&cal, now, step_limit(&std, t.step.as_deref()), &mut ch),
+        Clock::StartStep => {
+            clock::start_step(&cal, now, step_limit(&std, t.step.as_deref()), &mut ch);
+            let outside = |step: Option<&str>| is_outside(&std, step);
+            let moves = (outside(case.current_step.as_deref()), outside(t.step.as_deref()));
+            clock::outside_party(&cal, now, case_d, moves, &mut ch);
+        }
         Clock::Pause => clock::pause(&cal, now, case_d, step_d, &mut ch),
         Clock::Resume => clock::unpause(&cal, now, case_d, step_d, &mut ch),
         Clock::Stop => ch.finished_at = Some(clock::ms(now)),

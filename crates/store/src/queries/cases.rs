@@ -16,8 +16,8 @@ impl This {
         let updated: Option<Case> = sqlx::query_as(
             "UPDATE cases SET status = $3, current_step = $4, current_actor = $5, assignee = $6, due_at = $7, \
              step_started_at = $8, step_due_at = $9, paused_at = $10, case_left_ms = $11, step_left_ms = $12, \
-             finished_at = $13, updated_at = $14, escalate_at = $15, version = version + 1 \
-             WHERE id = $1 AND version = $2 RETURNING *",
+             finished_at = $13, updated_at = $14, escalate_at = $15, service_started_at = $16, \
+             version = version + 1 WHERE id = $1 AND version = $2 RETURNING *",
         )
         .bind(id)
         .bind(expected_version)
@@ -33,7 +33,8 @@ impl This {
         .bind(ch.step_left_ms)
         .bind(ch.finished_at)
         .bind(now)
-        .bind(first_escalation(ch.status, ch.step_started_at, ch.step_due_at))
+        .bind(first_escalation(ch.status, (ch.step_started_at, ch.step_due_at), (ch.service_started_at, ch.due_at)))
+        .bind(ch.service_started_at)
         .fetch_optional(&mut **tx)
         .await?;
         let Some(case) = updated else {
@@ -62,8 +63,8 @@ impl This {
         let case: Case = sqlx::query_as(
             "INSERT INTO cases (tracking_code, office, service, standard_version, channel, status, current_step, \
              current_actor, version, applicant_name, applicant, fields, created_by, created_at, updated_at, due_at, \
-             step_started_at, step_due_at, escalate_at) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,1,$9,$10,$11,$12,$13,$13,$14,$15,$16,$17) RETURNING *",
+             step_started_at, step_due_at, escalate_at, service_started_at) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,1,$9,$10,$11,$12,$13,$13,$14,$15,$16,$17,$18) RETURNING *",
         )
         .bind(&c.tracking_code)
         .bind(&c.office)
@@ -81,7 +82,8 @@ impl This {
         .bind(c.due_at)
         .bind(c.step_started_at)
         .bind(c.step_due_at)
-        .bind(first_escalation(c.status, c.step_started_at, c.step_due_at))
+        .bind(first_escalation(c.status, (c.step_started_at, c.step_due_at), (c.service_started_at, c.due_at)))
+        .bind(c.service_started_at)
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| StoreError::from_write(e, "case"))?;

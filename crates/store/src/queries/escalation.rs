@@ -35,7 +35,7 @@ impl Escalations for This {
                      ON CONFLICT (case_id, step, level) DO NOTHING",
                 )
                 .bind(c.case_id)
-                .bind(&c.step)
+                .bind(&e.clock)
                 .bind(e.level)
                 .bind(now)
                 .execute(&mut *tx)
@@ -52,13 +52,10 @@ impl Escalations for This {
         Ok(fired)
     }
 
-    async fn escalations_fired(&self, case_id: i64, step: &str) -> Result<Vec<i32>> {
-        Ok(sqlx::query_scalar(
-            "SELECT level FROM escalations WHERE case_id = $1 AND step = $2 ORDER BY level",
-        )
-        .bind(case_id)
-        .bind(step)
-        .fetch_all(&self.read)
-        .await?)
+    async fn escalations_fired(&self, case_id: i64) -> Result<Vec<(String, i32)>> {
+        Ok(sqlx::query_as("SELECT step, level FROM escalations WHERE case_id = $1 ORDER BY step, level")
+            .bind(case_id)
+            .fetch_all(&self.read)
+            .await?)
     }
 }

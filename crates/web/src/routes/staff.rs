@@ -69,6 +69,25 @@ fn human(ms: Option<i64>, office: &str) -> String {
     app::clock::human(ms, app::clock::office_zone(office))
 }
 
+/// A step clock in words; an outside party's carries their name, since the
+/// time is theirs ("Walikota: terlambat 1 hari").
+fn clock_words(
+    lang: Lang,
+    std: Option<&domain::standard::Standard>,
+    step: Option<&str>,
+    left: Option<domain::sla::Remaining>,
+) -> String {
+    let Some(left) = left else { return String::new() };
+    let party = std
+        .and_then(|std| std.steps.iter().find(|s| Some(s.id.as_str()) == step))
+        .filter(|s| s.actor == Actor::External)
+        .map(|s| s.party.clone().unwrap_or_else(|| lang.t("external").to_string()));
+    match party {
+        Some(p) => format!("{p}: {}", lang.remaining(left)),
+        None => lang.remaining(left),
+    }
+}
+
 /// A step as a list shows it: its number and the start of its description.
 fn step_name(std: Option<&domain::standard::Standard>, step: Option<&str>) -> String {
     let Some(step) = step else { return "—".into() };
@@ -150,6 +169,12 @@ async fn worklist(
             id: i.id,
             code: i.tracking_code,
             step: step_name(catalog.get(&i.service).map(|s| s.as_ref()), i.current_step.as_deref()),
+            clock: clock_words(
+                lang,
+                catalog.get(&i.service).map(|s| s.as_ref()),
+                i.current_step.as_deref(),
+                i.step_remaining,
+            ),
             service: title(&i.service),
             applicant: i.applicant_name,
             due: human(
@@ -162,7 +187,6 @@ async fn worklist(
             due_at: i.step_due_at.unwrap_or_default(),
             sla_label: lang.t(&format!("sla_{}", i.sla)),
             sla: i.sla,
-            clock: i.step_remaining.map(|r| lang.remaining(r)).unwrap_or_default(),
         })
         .collect();
     let (total, page) = (v.total, v.page);
@@ -233,6 +257,8 @@ struct CasePage {
     sla_label: &'static str,
     /// The step's time left or lateness, in words.
     clock: String,
+    /// Why the office's service clock stands still: an outside party's step.
+    outside_wait: Option<String>,
     /// The applicant's NIK and contacts are masked for this reader.
     masked: bool,
     channel: String,
@@ -330,12 +356,23 @@ fn history_line(
             );
             format!("{} {to}", lang.t("hist_return"))
         }
+        "escalate" => {
+            let clock = t.data.as_ref().and_then(|d| d.get("clock")).and_then(|c| c.as_str());
+            lang.t(if clock == Some(store::SERVICE_CLOCK) {
+                "hist_escalate_service"
+            } else {
+                "hist_escalate"
+            })
+            .to_string()
+        }
         other => match lang.t(&format!("hist_{other}")) {
             "" => lang.t(&format!("action_{other}")).to_string(),
             words => words.to_string(),
         },
     };
     let data = match &t.data {
+        // An escalation's or reminder's note says its level and recipient already.
+        _ if matches!(t.action.as_str(), "escalate" | "remind") => String::new(),
         Some(serde_json::Value::Object(m)) => m
             .iter()
             .map(|(k, v)| format!("{k}: {}", v.as_str().map_or_else(|| v.to_string(), str::to_string)))
@@ -507,7 +544,10 @@ async fn render_case(
         status: c.status.as_str(),
         sla: sla.into(),
         sla_label: lang.t(&format!("sla_{sla}")),
-        clock: detail.summary.step_remaining.map(|r| lang.remaining(r)).unwrap_or_default(),
+        clock: clock_words(lang, Some(&std), c.current_step.as_deref(), detail.summary.step_remaining),
+        outside_wait: current.filter(|s| s.actor == Actor::External && c.due_at.is_some()).map(|s| {
+            lang.t("outside_wait").replace("{party}", s.party.as_deref().unwrap_or(lang.t("external")))
+        }),
         masked: detail.masked,
         channel: lang.channel(&c.channel),
         due: human(c.due_at, &c.office),

@@ -316,11 +316,29 @@ async fn sweeps_escalate_once_on(app: TestApp, second: Option<app::App>) {
         }
         tokio::time::sleep(every).await;
     }
-    // A few more runs of both sweepers: nothing fires twice.
+    // A few more runs of both sweepers: nothing fires twice. Two clocks
+    // run: step 2's 5 menit and the service's 30 menit; each fires its
+    // three levels once.
     tokio::time::sleep(every * 10).await;
     jobs.iter().for_each(tokio::task::JoinHandle::abort);
-    assert_eq!(escalations().await, 3);
-    let staff_notes: Vec<_> = app
+    let mut fired: Vec<(String, i64)> = app
+        .db
+        .store
+        .journal(id)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|j| j.action == "escalate")
+        .map(|j| {
+            let d: Value = serde_json::from_str(j.data.as_deref().unwrap()).unwrap();
+            (d["clock"].as_str().unwrap().to_string(), d["level"].as_i64().unwrap())
+        })
+        .collect();
+    fired.sort();
+    let expected: Vec<(String, i64)> =
+        ["2", store::SERVICE_CLOCK].iter().flat_map(|c| (1..=3).map(|l| (c.to_string(), l))).collect();
+    assert_eq!(fired, expected);
+    let mut staff_notes: Vec<_> = app
         .db
         .store
         .case_notifications(id)
@@ -330,7 +348,56 @@ async fn sweeps_escalate_once_on(app: TestApp, second: Option<app::App>) {
         .filter(|n| n.channel == "staff")
         .map(|n| n.recipient)
         .collect();
-    assert_eq!(staff_notes, ["operator@16.06", "verifikator@16.06", "validator@16.06"]);
+    staff_notes.sort();
+    staff_notes.dedup();
+    assert_eq!(staff_notes, ["operator@16.06", "validator@16.06", "verifikator@16.06"]);
+}
+
+/// Jepara's online information service promises 15 menit for the whole
+/// service and gives its steps no time: the service clock alone escalates
+/// a question nobody answers, level by level, once each.
+#[tokio::test]
+async fn an_unanswered_jepara_question_escalates_on_the_service_clock() {
+    let app = TestApp::sqlite().await;
+    let body = json!({"service": "33.20-informasi-online", "channel": "online",
+        "applicant": {"name": "Dewi", "nik": "3320024505920004"},
+        "fields": {"pertanyaan": "Bagaimana cara mengurus KIA?"}});
+    let (status, r) = app.post_json("/api/v1/applications", None, body).await;
+    assert_eq!(status, 201, "{r}");
+    let id = r["id"].as_i64().unwrap();
+    let case = app.db.store.case(id).await.unwrap().unwrap();
+    assert!(case.step_due_at.is_none(), "its steps are untimed");
+    let cal = app.calendar(TimeZone::Wib).await;
+    let start = ms(case.service_started_at.unwrap());
+    assert_eq!(
+        case.due_at,
+        Some(cal.add_working_minutes(start, 15).timestamp_millis()),
+        "15 working minutes"
+    );
+
+    let sweep = async || app::cases::sweep::sweep(app.app()).await.unwrap().fired;
+    assert_eq!(sweep().await, 0, "nothing is due yet");
+    // Just past due on the office calendar: levels 1 and 2.
+    let late = cal.add_working_minutes(start, 16);
+    app.clock.advance(late - app.app().now());
+    assert_eq!(sweep().await, 2);
+    assert_eq!(sweep().await, 0, "each level once");
+    app.clock.advance(chrono::Duration::days(30));
+    assert_eq!(sweep().await, 1, "twice the time: level 3");
+    let notes: Vec<_> = app
+        .db
+        .store
+        .case_notifications(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.channel == "staff")
+        .map(|n| (n.recipient, n.subject))
+        .collect();
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    assert!(notes.iter().all(|(_, s)| s.starts_with("Waktu layanan")), "{notes:?}");
+    let (_, page) = app.get_text(&format!("/track/{}", r["tracking_code"].as_str().unwrap()), None).await;
+    assert!(!page.contains("@service"), "the clock key is not shown to citizens");
 }
 
 #[tokio::test]
@@ -541,4 +608,53 @@ async fn the_case_view_masks_what_a_role_does_not_need_and_reads_its_clock() {
     assert!((9..=10).contains(&late["amount"].as_i64().unwrap()), "{late}");
     let (_, page) = app.get_text("/staff", Some(&format!("layanan_session={op}"))).await;
     assert!(page.contains(&format!("terlambat {} hari", late["amount"])), "the worklist says how late");
+}
+
+/// Palangka Raya's data requests go to the Walikota first (2 hari of their
+/// own). Late, the Walikota's delay escalates nobody in the office: the
+/// operator who chases them is reminded, once, and the case page shows the
+/// lateness as the Walikota's.
+#[tokio::test]
+async fn a_walikota_late_by_a_day_reminds_the_chaser_and_escalates_nobody() {
+    let app = TestApp::sqlite().await;
+    let op = staff(&app, "pky.op", "operator", "62.71").await;
+    let body = json!({"service": "62.71-pemanfaatan-data", "channel": "counter",
+        "applicant": {"name": "Dinas Pendidikan", "nik": "6271015506880005"},
+        "fields": {"elemen_data": "NIK, nama, tanggal lahir"}});
+    let (status, r) = app.post_json("/api/v1/applications", Some(&op), body).await;
+    assert_eq!(status, 201, "{r}");
+    let id = r["id"].as_i64().unwrap();
+    let case = app.db.store.case(id).await.unwrap().unwrap();
+    assert_eq!(case.current_actor.as_deref(), Some("external"), "it waits on the Walikota");
+    let cal = app.calendar(TimeZone::Wib).await;
+    let due = ms(case.step_due_at.unwrap());
+    assert_eq!(due, cal.add_working_days(ms(case.step_started_at.unwrap()), 2), "the Walikota's 2 hari");
+
+    let sweep = async || app::cases::sweep::sweep(app.app()).await.unwrap().fired;
+    assert_eq!(sweep().await, 0);
+    app.clock.advance(due + chrono::Duration::hours(25) - app.app().now());
+    assert_eq!(sweep().await, 1, "one reminder");
+    app.clock.advance(chrono::Duration::days(30));
+    assert_eq!(sweep().await, 0, "once, however late");
+    let journal = app.db.store.journal(id).await.unwrap();
+    assert!(!journal.iter().any(|j| j.action == "escalate"), "nobody in the office is escalated");
+    assert_eq!(journal.iter().filter(|j| j.action == "remind").count(), 1);
+    let notes: Vec<_> = app
+        .db
+        .store
+        .case_notifications(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.channel == "staff")
+        .map(|n| (n.recipient, n.subject))
+        .collect();
+    assert_eq!(
+        notes,
+        [("operator@62.71".to_string(), "Pengingat: Walikota melewati batas waktunya".to_string())]
+    );
+    // (The session has expired meanwhile.)
+    let op = app.token("pky.op", PASSWORD).await.0;
+    let (_, page) = app.get_text(&format!("/staff/cases/{id}"), Some(&format!("layanan_session={op}"))).await;
+    assert!(page.contains("Walikota: terlambat"), "the lateness is the Walikota's");
 }
