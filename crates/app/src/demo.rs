@@ -125,7 +125,9 @@ async fn sample_case(
     let fields = std
         .fields
         .iter()
-        .filter(|f| f.required)
+        // Required fields, and dates (a clock may start on one, see
+        // `domain::standard::ClockStart::FromField`).
+        .filter(|f| f.required || f.kind == "date")
         .map(|f| {
             // An example the form's own checks accept (see engine::check_fields).
             let v = match f.kind.as_str() {

@@ -167,6 +167,12 @@ impl BusinessCalendar {
     }
 
     /// The first moment at or after `t` when the office is open.
+    /// The office's opening on `date` (local), or its next opening after it
+    /// when the office is closed that day.
+    pub fn opening_on(&self, date: NaiveDate) -> DateTime<Utc> {
+        self.next_open(self.utc(date.and_time(chrono::NaiveTime::MIN)))
+    }
+
     pub fn next_open(&self, t: DateTime<Utc>) -> DateTime<Utc> {
         let local = self.local(t);
         let mut date = local.date();

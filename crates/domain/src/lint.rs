@@ -153,6 +153,7 @@ impl Linter<'_> {
             if !seen.insert(ch.code.as_str()) {
                 self.error(line, format!("channel `{}` is listed twice", ch.code));
             }
+            self.clock_start(s, ch, line);
         }
         let mut codes = HashSet::new();
         for (i, r) in s.requirements.iter().enumerate() {
@@ -173,6 +174,37 @@ impl Linter<'_> {
                     format!("field kind `{}` is unknown (known: {})", f.kind, FIELD_KINDS.join(", ")),
                 );
             }
+        }
+    }
+
+    /// A `clock_starts` wording needs its rule (`starts`), and the rule must
+    /// name a step of the channel or a date field.
+    fn clock_start(&mut self, s: &Standard, ch: &crate::standard::Channel, line: usize) {
+        use crate::standard::ClockStart;
+        match (&ch.clock_starts, &ch.starts) {
+            (Some(words), None) => self.push(
+                Severity::Warning,
+                line,
+                format!(
+                    "channel `{}`: clock_starts \"{words}\" has no rule: add starts = \"submission\", \
+                     {{ after_step = \"…\" }} or {{ from_field = \"…\" }}",
+                    ch.code
+                ),
+            ),
+            (_, Some(ClockStart::AfterStep(id))) if !s.steps_for(&ch.code).any(|st| &st.id == id) => self
+                .error(
+                    line,
+                    format!("channel `{}`: starts after step `{id}`, which it does not have", ch.code),
+                ),
+            (_, Some(ClockStart::FromField(f)))
+                if !s.fields.iter().any(|x| &x.code == f && x.kind == "date") =>
+            {
+                self.error(
+                    line,
+                    format!("channel `{}`: starts from `{f}`, which is not a date field", ch.code),
+                )
+            }
+            _ => {}
         }
     }
 

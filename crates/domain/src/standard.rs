@@ -172,6 +172,11 @@ pub struct Sla {
     pub total: Option<SlaDuration>,
     /// The seed's own words, shown beside the parsed value.
     pub wording: String,
+    /// The time holds only while SIAK and the network work ("*jika jaringan
+    /// normal"): while the office has declared an outage, the clocks of
+    /// this service stand still.
+    #[serde(default)]
+    pub needs_network: bool,
 }
 
 /// A way to apply: `counter`, `online`, `kiosk`, `jemput_bola`, `whatsapp`.
@@ -186,6 +191,23 @@ pub struct Channel {
     /// Where this channel's clock starts, in the seed's words.
     #[serde(default)]
     pub clock_starts: Option<String>,
+    /// The rule behind those words; submission when absent.
+    #[serde(default)]
+    pub starts: Option<ClockStart>,
+}
+
+/// What starts a channel's service clock. In TOML: `starts = "submission"`,
+/// `starts = { after_step = "2" }` or `starts = { from_field = "tanggal_surat" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockStart {
+    /// The application's arrival (or its registration at the counter).
+    Submission,
+    /// The completion of this step (e.g. the PPID officer's confirmation).
+    AfterStep(String),
+    /// The date staff enter in this form field (e.g. the day the Dinas
+    /// received the institution's letter): the office's opening that day.
+    FromField(String),
 }
 
 pub const CHANNELS: [&str; 5] = ["counter", "online", "kiosk", "jemput_bola", "whatsapp"];

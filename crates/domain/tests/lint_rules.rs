@@ -31,7 +31,7 @@ fn the_original_is_clean() {
 
 #[test]
 fn a_schema_error_names_its_line() {
-    let text = muba().replace("version = 1", "version = \"one\"");
+    let text = muba().replace("version = 2", "version = \"one\"");
     let f = one_error(&text, "invalid type");
     assert_eq!(f.line, line_of(&text, "version = \"one\""));
 }
@@ -107,4 +107,26 @@ fn channels_and_external_parties_are_checked() {
     one_error(&muba().replace("code = \"counter\"", "code = \"fax\""), "unknown channel `fax`");
     let text = muba().replacen("actor = \"kepala_dinas\"", "actor = \"external\"", 1);
     one_error(&text, "an external step names its `party`");
+}
+
+#[test]
+fn a_clock_start_in_words_needs_its_rule_and_the_rule_a_real_step_or_date() {
+    let channel = "code = \"counter\"\nname = \"Loket pelayanan\"\n";
+    let words = muba().replacen(channel, &format!("{channel}clock_starts = \"sejak berkas diterima\"\n"), 1);
+    assert!(errors_of(&words).is_empty());
+    let (_, findings) = lint(&words, Some(("16.06", "ktp-el")));
+    let w = findings.iter().find(|f| f.severity == Severity::Warning && f.message.contains("has no rule"));
+    assert_eq!(w.map(|f| f.line), Some(line_of(&words, "[[channels]]")), "{findings:#?}");
+    let ruled = words.replacen(
+        "clock_starts = \"sejak berkas diterima\"\n",
+        "clock_starts = \"sejak berkas diterima\"\nstarts = { after_step = \"2\" }\n",
+        1,
+    );
+    let (_, findings) = lint(&ruled, Some(("16.06", "ktp-el")));
+    assert!(!findings.iter().any(|f| f.message.contains("has no rule")), "{findings:#?}");
+    one_error(&ruled.replace("after_step = \"2\"", "after_step = \"99\""), "starts after step `99`");
+    one_error(
+        &ruled.replace("{ after_step = \"2\" }", "{ from_field = \"jenis_permohonan\" }"),
+        "not a date field",
+    );
 }

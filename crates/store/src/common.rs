@@ -9,8 +9,8 @@ use crate::cases::{
 };
 use crate::documents::{Document, DocumentDraft, OfficeKey};
 use crate::{
-    Accounts, Audit, Bench, Cases, Directory, Documents, Escalations, Outbox, PgStore, Privacy, SqliteStore,
-    Worklist,
+    Accounts, Audit, Bench, Cases, Directory, Documents, Escalations, Outage, Outages, Outbox, PgStore,
+    Privacy, SqliteStore, Worklist,
 };
 use crate::{
     Holiday, NewUser, Office, PutOutcome, Region, Result, Session, StoreError, StoredStandard, User, now_ms,
@@ -104,6 +104,7 @@ mod on_sqlite {
     include!("queries/documents.rs");
     include!("queries/audit.rs");
     include!("queries/privacy.rs");
+    include!("queries/outages.rs");
     include!("queries/bench.rs");
 }
 
@@ -122,5 +123,6 @@ mod on_postgres {
     include!("queries/documents.rs");
     include!("queries/audit.rs");
     include!("queries/privacy.rs");
+    include!("queries/outages.rs");
     include!("queries/bench.rs");
 }

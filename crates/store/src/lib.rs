@@ -1,6 +1,6 @@
 //! The store: persistence only. One trait per aggregate (`Directory`,
 //! `Accounts`, `Cases`, `Worklist`, `Escalations`, `Outbox`, `Documents`,
-//! `Audit`, `Privacy`; `Store` is all of them), two implementations (SQLite
+//! `Audit`, `Privacy`, `Outages`; `Store` is all of them), two implementations (SQLite
 //! for a single office machine, PostgreSQL for a province or the nation),
 //! one contract test suite (`tests/contract.rs`) that runs on both.
 //!
@@ -18,6 +18,7 @@ mod documents;
 mod escalation;
 pub mod files;
 mod migrate;
+mod outages;
 mod outbox;
 mod postgres;
 mod privacy;
@@ -39,6 +40,7 @@ pub use cases::{
 pub use directory::Directory;
 pub use documents::{Document, DocumentDraft, Documents, Made, OfficeKey};
 pub use escalation::Escalations;
+pub use outages::{Outage, Outages};
 pub use outbox::Outbox;
 pub use postgres::PgStore;
 pub use privacy::Privacy;
@@ -203,6 +205,7 @@ pub trait Store:
     + Documents
     + Audit
     + Privacy
+    + Outages
     + Send
     + Sync
     + 'static
@@ -219,6 +222,7 @@ impl<T> Store for T where
         + Documents
         + Audit
         + Privacy
+        + Outages
         + Send
         + Sync
         + 'static
@@ -244,6 +248,7 @@ pub const TABLES: &[&str] = &[
     "office_keys",
     "data_requests",
     "instance_flags",
+    "outages",
 ];
 
 /// Opens the store named by a URL: `sqlite://PATH` or `postgres://…`.

@@ -184,6 +184,28 @@ contract!(a_deactivated_account_loses_its_sessions_until_turned_on, |store, url|
     );
 });
 
+contract!(an_office_has_one_open_outage_at_a_time, |store, url| {
+    store.upsert_office("test", &office("33", None)).await.unwrap();
+    assert!(store.open_outage("33").await.unwrap().is_none());
+    let o = store.declare_outage("admin", "33", "SIAK down", 1_000).await.unwrap();
+    assert_eq!((o.ends_at, o.declared_by.as_str()), (None, "admin"));
+    let again = store.declare_outage("admin", "33", "again", 2_000).await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    assert_eq!(store.open_outage("33").await.unwrap().map(|x| x.id), Some(o.id));
+    let ended = store.end_outage("admin2", o.id, 5_000).await.unwrap().unwrap();
+    assert_eq!((ended.ends_at, ended.ended_by.as_deref()), (Some(5_000), Some("admin2")));
+    assert!(store.end_outage("admin2", o.id, 6_000).await.unwrap().is_none(), "ended twice");
+    assert!(store.open_outage("33").await.unwrap().is_none());
+    let next = store.declare_outage("admin", "33", "jaringan putus", 7_000).await.unwrap();
+    let list: Vec<i64> = store.outages("33", 10).await.unwrap().iter().map(|x| x.id).collect();
+    assert_eq!(list, [next.id, o.id], "newest first");
+    let bad = store.declare_outage("admin", "99", "x", 1).await;
+    assert!(matches!(bad, Err(StoreError::Invalid(_))), "an unknown office: {bad:?}");
+    let actions: Vec<String> =
+        store.audit_entries(0, 100).await.unwrap().into_iter().map(|a| a.action).collect();
+    assert_eq!(actions.iter().filter(|a| a.starts_with("outage.")).count(), 3, "{actions:?}");
+});
+
 contract!(every_change_and_access_is_in_the_verified_chain, |store, url| {
     store.upsert_office("admin", &office("33", None)).await.unwrap();
     store.create_user("admin", &user("siti", "33")).await.unwrap();

@@ -126,7 +126,9 @@ fn resume(
     })
 }
 
-/// The case waits for the applicant: keep what is left, stop counting.
+/// The case waits (for the applicant, or out an outage): keep what is
+/// left, stop counting. A case already paused keeps its first pause's
+/// times, so two reasons to wait do not lose time.
 pub fn pause(
     cal: &BusinessCalendar,
     now: DateTime<Utc>,
@@ -134,6 +136,9 @@ pub fn pause(
     step_d: Option<&SlaDuration>,
     ch: &mut CaseChange,
 ) {
+    if ch.paused_at.is_some() {
+        return;
+    }
     ch.case_left_ms = left(cal, now, ch.due_at, case_d);
     ch.step_left_ms = left(cal, now, ch.step_due_at, step_d);
     ch.paused_at = Some(ms(now));
@@ -149,6 +154,14 @@ pub fn unpause(
 ) {
     ch.due_at = resume(cal, now, ch.case_left_ms, case_d).or(ch.due_at);
     ch.step_due_at = resume(cal, now, ch.step_left_ms, step_d).or(ch.step_due_at);
+    // The clocks' starts move on by the pause too, so the 80 % moment (the
+    // badge, escalation level 1) falls as far into the running time as it
+    // did before: a long pause must not make a clock look almost due.
+    if let Some(paused) = ch.paused_at {
+        let held = (ms(now) - paused).max(0);
+        ch.step_started_at = ch.step_started_at.map(|s| s + held);
+        ch.service_started_at = ch.service_started_at.map(|s| s + held);
+    }
     ch.case_left_ms = None;
     ch.step_left_ms = None;
     ch.paused_at = None;
@@ -198,6 +211,8 @@ mod tests {
         let next = start + Duration::hours(25);
         unpause(&cal, next, None, Some(&d), &mut ch);
         assert_eq!(ch.step_due_at, Some(ms(next + Duration::minutes(20))));
+        // The start moved on by the 24 h 50 min pause: 10 minutes ran before it.
+        assert_eq!(ch.step_started_at, Some(ms(next - Duration::minutes(10))));
         assert_eq!((ch.paused_at, ch.step_left_ms), (None, None));
     }
 

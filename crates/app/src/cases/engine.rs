@@ -104,6 +104,55 @@ pub fn is_self_service(channel: &str) -> bool {
     matches!(channel, "online" | "whatsapp")
 }
 
+/// When a new case's service clock starts, by its channel's rule
+/// (`starts`): now (submission), the completion of a step (`None` until
+/// then, unless submission completed it), or the date staff entered in a
+/// form field. Waiting on an outside party first, it starts when they are
+/// done (`clock::outside_party`).
+fn service_start(
+    std: &Standard,
+    sub: &Submission,
+    cal: &domain::calendar::BusinessCalendar,
+    now: chrono::DateTime<chrono::Utc>,
+    done: &[String],
+    outside: bool,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, Error> {
+    use domain::standard::ClockStart;
+    let rule = std.channels.iter().find(|c| c.code == sub.channel).and_then(|c| c.starts.as_ref());
+    Ok(match rule {
+        None | Some(ClockStart::Submission) => (!outside).then_some(now),
+        Some(ClockStart::AfterStep(id)) => done.contains(id).then_some(now),
+        Some(ClockStart::FromField(f)) => {
+            let field = format!("fields.{f}");
+            let date = sub
+                .fields
+                .get(f)
+                .and_then(Value::as_str)
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+                .ok_or_else(|| {
+                    Error::invalid(
+                        &field,
+                        "this channel's clock starts on this date (YYYY-MM-DD): it is required",
+                    )
+                })?;
+            let start = cal.opening_on(date);
+            if date > now.with_timezone(&cal.zone.offset()).date_naive() {
+                return Err(Error::invalid(&field, "the date cannot be in the future"));
+            }
+            Some(start.min(now))
+        }
+    })
+}
+
+/// Whether the case's channel starts its service clock after its current step.
+fn starts_after(std: &Standard, case: &Case) -> bool {
+    use domain::standard::ClockStart;
+    std.channels.iter().any(|c| {
+        c.code == case.channel
+            && matches!(&c.starts, Some(ClockStart::AfterStep(id)) if case.current_step.as_ref() == Some(id))
+    })
+}
+
 /// Whether `step` waits on an outside party (the office's clock stops).
 fn is_outside(std: &Standard, step: Option<&str>) -> bool {
     std.steps.iter().any(|s| Some(s.id.as_str()) == step && s.actor == Actor::External)
@@ -162,6 +211,8 @@ pub async fn submit(
     let mut ch = CaseChange::default();
     clock::start_step(&cal, now, step_limit(&std, Some(&first)), &mut ch);
     let outside = is_outside(&std, Some(&first));
+    let limit = case_limit(&std, &sub.channel);
+    let service_start = service_start(&std, sub, &cal, now, &done, outside)?;
     let code = tracking_code();
     let creator = by.map_or_else(|| Actor::Applicant.as_str().to_string(), |u| u.user.username.clone());
     let files = store_uploads(app, &std, uploads, &creator).await?;
@@ -180,9 +231,8 @@ pub async fn submit(
         created_by: creator.clone(),
         created_at: clock::ms(now),
         files,
-        // Waiting on an outside party first, the office's clock starts when they are done.
-        service_started_at: case_limit(&std, &sub.channel).filter(|_| !outside).map(|_| clock::ms(now)),
-        due_at: clock::case_due(&cal, now, case_limit(&std, &sub.channel)).filter(|_| !outside),
+        service_started_at: limit.and(service_start).map(clock::ms),
+        due_at: service_start.and_then(|s| clock::case_due(&cal, s, limit)),
         step_started_at: ch.step_started_at,
         step_due_at: ch.step_due_at,
     };
@@ -204,7 +254,10 @@ pub async fn submit(
     let body = format!("Permohonan {} diterima. Kode lacak: {code}. Batas waktu: {due}.", std.title);
     let notes = tell_applicant(&new.office, &sub.applicant, "Permohonan diterima", &body);
     let receipt = receipt(app, &std, &new, &code, &due, by).await?;
-    let case = app.store.create_case(&new, &[journal], &notes, vec![receipt]).await?;
+    let mut case = app.store.create_case(&new, &[journal], &notes, vec![receipt]).await?;
+    if std.sla.needs_network {
+        case = crate::outages::hold_if_down(app, &case).await?;
+    }
     metrics::counter!("layanan_applications_total", "channel" => case.channel.clone()).increment(1);
     crate::documents::wake_producer(app);
     Ok(case)
@@ -316,9 +369,21 @@ pub async fn act(
         ch.assignee = a.clone();
     }
     let (case_d, step_d) = (case_limit(&std, &case.channel), step_limit(&std, case.current_step.as_deref()));
+    // A service clock that starts after a step (the PPID's confirmation)
+    // starts when that step is completed.
+    if action == Action::Advance && case.service_started_at.is_none() && starts_after(&std, case) {
+        ch.service_started_at = case_d.map(|_| clock::ms(now));
+        ch.due_at = clock::case_due(&cal, now, case_d);
+    }
     match t.clock {
         Clock::Keep => {}
         Clock::StartStep => {
+            // A case held by an outage moves on: the service clock takes
+            // back its time; the new step's clock is held again after the
+            // write (`outages::hold_if_down` below).
+            if case.status.is_active() && case.paused_at.is_some() {
+                clock::unpause(&cal, now, case_d, step_d, &mut ch);
+            }
             clock::start_step(&cal, now, step_limit(&std, t.step.as_deref()), &mut ch);
             let outside = |step: Option<&str>| is_outside(&std, step);
             let moves = (outside(case.current_step.as_deref()), outside(t.step.as_deref()));
@@ -359,8 +424,12 @@ pub async fn act(
     };
     let update = store::CaseUpdate { change: ch, journal, notes, files, docs };
     let issues = !update.docs.is_empty();
-    let case = app.store.update_case(case.id, input.expected_version, update).await?;
+    let mut case = app.store.update_case(case.id, input.expected_version, update).await?;
     metrics::counter!("layanan_case_actions_total", "action" => action.as_str()).increment(1);
+    // Back from the applicant during an outage: held like the others.
+    if std.sla.needs_network && case.status.is_active() && case.paused_at.is_none() {
+        case = crate::outages::hold_if_down(app, &case).await?;
+    }
     if issues {
         crate::documents::wake_producer(app);
     }

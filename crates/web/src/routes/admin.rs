@@ -106,6 +106,17 @@ struct SettingsPage {
     office: store::Office,
     hours: String,
     saved: bool,
+    /// The open SIAK/network outage, if any.
+    outage: Option<OutageLine>,
+    /// The latest outages, for the record.
+    outages: Vec<OutageLine>,
+}
+
+struct OutageLine {
+    id: i64,
+    reason: String,
+    from: String,
+    to: String,
 }
 
 #[derive(Deserialize)]
@@ -126,7 +137,24 @@ async fn settings_form(
         state.app.store.office(&who.user.office).await?.ok_or_else(|| ApiError::not_found("office"))?;
     let user = super::portal::nav(&Some(who));
     let hours = office.hours.clone().unwrap_or_else(|| domain::calendar::WeekHours::default().to_string());
-    super::portal::render(&SettingsPage { lang, user, office, hours, saved: q.saved.is_some() })
+    let zone = app::clock::office_zone(&office.code);
+    let line = |o: store::Outage| OutageLine {
+        id: o.id,
+        reason: o.reason,
+        from: app::clock::human(Some(o.starts_at), zone),
+        to: o.ends_at.map_or_else(String::new, |t| app::clock::human(Some(t), zone)),
+    };
+    let outages: Vec<_> = state.app.store.outages(&office.code, 10).await?.into_iter().map(line).collect();
+    let outage = state.app.store.open_outage(&office.code).await?.map(line);
+    super::portal::render(&SettingsPage {
+        lang,
+        user,
+        office,
+        hours,
+        saved: q.saved.is_some(),
+        outage,
+        outages,
+    })
 }
 
 #[derive(Deserialize)]

@@ -263,6 +263,8 @@ pub(super) struct TrackCase {
     status_label: &'static str,
     due: String,
     missing: Option<String>,
+    /// Why the clock stands still: the office's declared outage, if any.
+    held: Option<String>,
     steps: Vec<StepLine>,
     returned: bool,
     open: bool,
@@ -393,7 +395,15 @@ async fn track_render(
                     .filter(|r| r.upload)
                     .map(|r| Choice { code: r.code.clone(), name: r.name.clone() })
                     .collect();
+                let held = match (v.status.is_active() && c.paused_at.is_some(), std.sla.needs_network) {
+                    (true, true) => state.app.store.open_outage(&c.office).await?.map(|o| {
+                        let since = app::clock::human(Some(o.starts_at), app::clock::office_zone(&c.office));
+                        format!("{} ({since}): {}", lang.t("outage_held"), o.reason)
+                    }),
+                    _ => None,
+                };
                 page.case = Some(TrackCase {
+                    held,
                     status_label: status_label(lang, v.status),
                     status: v.status.as_str(),
                     due: match c.due_at {

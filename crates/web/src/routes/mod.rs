@@ -2,7 +2,7 @@
 //! catalogue pages, login), `api` (catalogue, regions, login JSON), `cases`
 //! (applications, tracking, worklist, case actions), `citizen` and `staff`
 //! (their pages), `docs` (documents and verification), `privacy` (data
-//! subject requests), `admin` (office settings), `accounts` (staff accounts), `ops` (health,
+//! subject requests), `admin` (office settings), `accounts` (staff accounts), `outages` (SIAK/network outages), `ops` (health,
 //! metrics, OpenAPI), `openapi` (the document, merged from each module's
 //! `Doc`). Handlers parse the request, call `app`, and render.
 
@@ -15,6 +15,7 @@ pub(crate) mod docs;
 mod multipart;
 mod openapi;
 mod ops;
+mod outages;
 mod portal;
 mod privacy;
 mod staff;
@@ -37,6 +38,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(admin::routes())
         .merge(accounts::routes())
+        .merge(outages::routes())
         .merge(cases::routes())
         .merge(citizen::routes())
         .merge(staff::routes())

@@ -69,6 +69,12 @@ fn human(ms: Option<i64>, office: &str) -> String {
     app::clock::human(ms, app::clock::office_zone(office))
 }
 
+/// An SLA badge's words. A paused clock of a case still in progress is
+/// held by an outage, not waiting for its applicant.
+fn sla_label(lang: Lang, sla: &str, status: Status) -> &'static str {
+    if sla == "paused" && status.is_active() { lang.t("sla_held") } else { lang.t(&format!("sla_{sla}")) }
+}
+
 /// A step clock in words; an outside party's carries their name, since the
 /// time is theirs ("Walikota: terlambat 1 hari").
 fn clock_words(
@@ -185,7 +191,7 @@ async fn worklist(
                 &office,
             ),
             due_at: i.step_due_at.unwrap_or_default(),
-            sla_label: lang.t(&format!("sla_{}", i.sla)),
+            sla_label: sla_label(lang, i.sla, i.status),
             sla: i.sla,
         })
         .collect();
@@ -543,7 +549,7 @@ async fn render_case(
         status_label: status_label(lang, c.status),
         status: c.status.as_str(),
         sla: sla.into(),
-        sla_label: lang.t(&format!("sla_{sla}")),
+        sla_label: sla_label(lang, sla, c.status),
         clock: clock_words(lang, Some(&std), c.current_step.as_deref(), detail.summary.step_remaining),
         outside_wait: current.filter(|s| s.actor == Actor::External && c.due_at.is_some()).map(|s| {
             lang.t("outside_wait").replace("{party}", s.party.as_deref().unwrap_or(lang.t("external")))

@@ -131,6 +131,34 @@ async fn every_route_for_every_role_and_office() {
         get("/staff/supervisor".into(), Who::OwnOffice(|r| SUPERVISORS.contains(&r))),
         get("/staff/outbox".into(), Who::OwnOffice(staff)),
         get("/admin/office".into(), Who::OwnOffice(|r| r == Role::Admin)),
+        get("/admin/users".into(), Who::OwnOffice(|r| matches!(r, Role::Admin | Role::Auditor))),
+        get("/api/v1/outages".into(), Who::OwnOffice(staff)),
+        // Bodies an admin gets past the checks with (a refused field, an
+        // unknown outage), so the matrix changes nothing.
+        Route {
+            method: "POST",
+            path: "/api/v1/users".into(),
+            body: Some(json!({"username": "baru", "role": "operator", "password": "pendek"})),
+            who: Who::OwnOffice(|r| r == Role::Admin),
+        },
+        Route {
+            method: "PUT",
+            path: format!("/api/v1/users/{some_user}/active"),
+            body: Some(json!({"active": true})),
+            who: Who::Roles(|r| r == Role::Admin),
+        },
+        Route {
+            method: "POST",
+            path: "/api/v1/outages".into(),
+            body: Some(json!({"reason": ""})),
+            who: Who::OwnOffice(|r| r == Role::Admin),
+        },
+        Route {
+            method: "POST",
+            path: "/api/v1/outages/999/end".into(),
+            body: Some(json!({})),
+            who: Who::OwnOffice(|r| r == Role::Admin),
+        },
         Route {
             method: "POST",
             path: format!("/api/v1/track/{code}/access-log"),

@@ -658,3 +658,139 @@ async fn a_walikota_late_by_a_day_reminds_the_chaser_and_escalates_nobody() {
     let (_, page) = app.get_text(&format!("/staff/cases/{id}"), Some(&format!("layanan_session={op}"))).await;
     assert!(page.contains("Walikota: terlambat"), "the lateness is the Walikota's");
 }
+
+/// Muba's 30 menit hold "*jika jaringan normal". While the admin's declared
+/// SIAK outage lasts, its cases' clocks stand still (also one made during
+/// it): a month on nothing is overdue or escalated; the history, the
+/// tracking page and the audit log show the outage; when it ends the
+/// clocks count on with the time they had left.
+#[tokio::test]
+async fn a_muba_case_during_a_declared_outage_is_not_overdue() {
+    let app = TestApp::sqlite().await;
+    let op = staff(&app, "muba.op", "operator", "16.06").await;
+    let admin = staff(&app, "muba.admin", "admin", "16.06").await;
+    let apply = async || {
+        let body = json!({"service": "16.06-ktp-el", "channel": "counter",
+            "applicant": {"name": "Siti", "nik": NIK}, "fields": {"jenis_permohonan": "rekam"}});
+        let (status, r) = app.post_json("/api/v1/applications", Some(&op), body).await;
+        assert_eq!(status, 201, "{r}");
+        (r["id"].as_i64().unwrap(), r["tracking_code"].as_str().unwrap().to_string())
+    };
+    let (first, code) = apply().await;
+
+    // Only the admin declares, with a reason, one at a time.
+    let outage = |reason: &str| json!({"reason": reason});
+    assert_eq!(app.post_json("/api/v1/outages", Some(&op), outage("SIAK down")).await.0, 403);
+    let (s, e) = app.post_json("/api/v1/outages", Some(&admin), outage("  ")).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("reason")));
+    let (s, declared) =
+        app.post_json("/api/v1/outages", Some(&admin), outage("SIAK pusat tidak dapat diakses")).await;
+    assert_eq!((s, declared["cases"].as_i64()), (201, Some(1)), "{declared}");
+    assert_eq!(app.post_json("/api/v1/outages", Some(&admin), outage("again")).await.0, 409);
+    let (second, _) = apply().await;
+    for id in [first, second] {
+        let c = app.db.store.case(id).await.unwrap().unwrap();
+        assert!(c.paused_at.is_some() && c.status.is_active(), "case {id} is not held");
+    }
+
+    app.clock.advance(chrono::Duration::days(30));
+    assert_eq!(app::cases::sweep::sweep(app.app()).await.unwrap().fired, 0, "a held clock never escalates");
+    let op = app.token("muba.op", PASSWORD).await.0;
+    let (_, list) = app.get_json("/api/v1/worklist", Some(&op)).await;
+    assert!(list["items"].as_array().unwrap().iter().all(|c| c["sla"] == "paused"), "{list}");
+    let (_, page) = app.get_text("/staff", Some(&format!("layanan_session={op}"))).await;
+    assert!(page.contains("Dihentikan (gangguan)") && !page.contains("Terlambat"), "{page}");
+    let (_, track) = app.get_text(&format!("/track/{code}"), None).await;
+    assert!(
+        track.contains("dihentikan sementara karena gangguan") && track.contains("SIAK pusat"),
+        "{track}"
+    );
+    let history: Vec<_> = app.db.store.journal(first).await.unwrap().into_iter().map(|j| j.action).collect();
+    assert!(history.contains(&"outage_hold".to_string()), "{history:?}");
+
+    let admin = app.token("muba.admin", PASSWORD).await.0;
+    let id = declared["outage"]["id"].as_i64().unwrap();
+    let (s, ended) = app.post_json(&format!("/api/v1/outages/{id}/end"), Some(&admin), json!({})).await;
+    assert_eq!((s, ended["cases"].as_i64()), (200, Some(2)), "{ended}");
+    assert_eq!(app.post_json(&format!("/api/v1/outages/{id}/end"), Some(&admin), json!({})).await.0, 404);
+    // Counting on from now with what was left: step 2's 5 working minutes.
+    let cal = app.calendar(TimeZone::Wib).await;
+    let c = app.db.store.case(second).await.unwrap().unwrap();
+    assert_eq!(c.paused_at, None);
+    // (What was left is kept in whole working minutes: 4 or 5 of them.)
+    let now = app.app().now();
+    let (lo, hi) = (cal.add_working_minutes(now, 4), cal.add_working_minutes(now, 5));
+    assert!(
+        (lo..=hi).contains(&ms(c.step_due_at.unwrap())),
+        "step due {:?} not 4-5 working minutes after {now}",
+        c.step_due_at
+    );
+    let (_, list) = app.get_json("/api/v1/worklist", Some(&op)).await;
+    assert!(list["items"].as_array().unwrap().iter().all(|c| c["sla"] == "on_time"), "{list}");
+    let actions: Vec<_> =
+        app.db.store.audit_entries(0, 10_000).await.unwrap().into_iter().map(|a| a.action).collect();
+    assert!(actions.contains(&"outage.declare".into()) && actions.contains(&"outage.end".into()));
+}
+
+/// Sulawesi Selatan's PPID promises 30 menit online "sejak permintaan
+/// dikonfirmasi oleh petugas PPID": the clock starts when the PPID
+/// confirms (step 2), not when the request arrives.
+#[tokio::test]
+async fn a_ppid_online_request_is_due_thirty_minutes_after_confirmation() {
+    let app = TestApp::sqlite().await;
+    staff(&app, "sulsel.ppid", "ppid", "73").await;
+    let body = json!({"service": "73-penyediaan-data-informasi", "channel": "online",
+        "applicant": {"name": "Andi", "nik": "7371011203950002"},
+        "fields": {"data_diminta": "Jumlah penduduk per kecamatan", "maksud_tujuan": "Penelitian"}});
+    let files = [("surat_permohonan", "surat.pdf", pdf()), ("ktp", "ktp.pdf", pdf())];
+    let (s, r) = app.apply_with_files(None, body, &files).await;
+    assert_eq!(s, 201, "{r}");
+    let id = r["id"].as_i64().unwrap();
+    let c = app.db.store.case(id).await.unwrap().unwrap();
+    assert_eq!((c.due_at, c.service_started_at), (None, None), "no clock before the PPID confirms");
+    assert_eq!(c.current_step.as_deref(), Some("2"));
+
+    // Confirmed a day later (by a fresh session).
+    app.clock.advance(chrono::Duration::days(1));
+    let ppid_token = app.token("sulsel.ppid", PASSWORD).await.0;
+    let (s, after) = app.act(&ppid_token, id, "advance", c.version, json!({})).await;
+    assert_eq!(s, 200, "{after}");
+    let c = app.db.store.case(id).await.unwrap().unwrap();
+    let cal = app.calendar(TimeZone::Wita).await;
+    let confirmed = ms(c.service_started_at.unwrap());
+    assert!((confirmed - app.app().now()).num_seconds().abs() < 5, "it starts at the confirmation");
+    assert_eq!(c.due_at, Some(cal.add_working_minutes(confirmed, 30).timestamp_millis()));
+}
+
+/// IKD jemput bola: 3x24 jam "sejak dinas dukcapil menerima surat dari
+/// instansi". Keyed in a day after the letter arrived, the case is due 72
+/// hours after the office opened on the letter's day; the date is required
+/// for that channel and cannot lie ahead.
+#[tokio::test]
+async fn a_jemput_bola_case_is_due_three_days_after_the_letter_arrived() {
+    let app = TestApp::sqlite().await;
+    let op = staff(&app, "sulsel.op", "operator", "73").await;
+    let cal = app.calendar(TimeZone::Wita).await;
+    let today = app.app().now().with_timezone(&TimeZone::Wita.offset()).date_naive();
+    let body = |date: Option<chrono::NaiveDate>| {
+        let mut fields = json!({"email": "dinas@contoh.id"});
+        if let Some(d) = date {
+            fields["tanggal_surat_diterima"] = json!(d.format("%Y-%m-%d").to_string());
+        }
+        json!({"service": "73-aktivasi-ikd", "channel": "jemput_bola",
+            "applicant": {"name": "Dinas Sosial", "nik": "7371011203950002"}, "fields": fields})
+    };
+    let field = Some("fields.tanggal_surat_diterima");
+    let (s, e) = app.post_json("/api/v1/applications", Some(&op), body(None)).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, field), "{e}");
+    let (s, e) = app.post_json("/api/v1/applications", Some(&op), body(today.succ_opt())).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, field), "{e}");
+
+    let letter = today.pred_opt().unwrap();
+    let (s, r) = app.post_json("/api/v1/applications", Some(&op), body(Some(letter))).await;
+    assert_eq!(s, 201, "{r}");
+    let c = app.db.store.case(r["id"].as_i64().unwrap()).await.unwrap().unwrap();
+    let start = cal.opening_on(letter).min(app.app().now());
+    assert_eq!(c.service_started_at, Some(start.timestamp_millis()));
+    assert_eq!(c.due_at, Some(start.timestamp_millis() + 72 * 3_600_000), "3x24 jam after the letter");
+}

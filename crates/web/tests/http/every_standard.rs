@@ -45,6 +45,8 @@ async fn every_standard_completes_and_issues_its_documents() {
                     json!("10")
                 } else if f["kind"] == "email" {
                     json!("a@b.id")
+                } else if f["kind"] == "date" {
+                    json!(chrono::Utc::now().format("%Y-%m-%d").to_string())
                 } else {
                     json!("contoh")
                 };
