@@ -128,16 +128,7 @@ async fn sample_case(
         // Required fields, and dates (a clock may start on one, see
         // `domain::standard::ClockStart::FromField`).
         .filter(|f| f.required || f.kind == "date")
-        .map(|f| {
-            // An example the form's own checks accept (see engine::check_fields).
-            let v = match f.kind.as_str() {
-                "number" => "100".to_string(),
-                "email" => "pemohon@contoh.id".to_string(),
-                "date" => app.now().format("%Y-%m-%d").to_string(),
-                _ => format!("Contoh: {}", f.label),
-            };
-            (f.code.clone(), serde_json::Value::String(v))
-        })
+        .map(|f| (f.code.clone(), example(app, f)))
         .collect();
     let applicant =
         Applicant { name: name.into(), nik: Some(nik), phone: None, email: None, organisation: None };
@@ -171,15 +162,36 @@ async fn sample_case(
             break;
         }
         let Some(u) = act_as(&case) else { break };
-        case = act(app, &case, &u, "advance", None).await?;
+        // What the step records on completion (e.g. the approved quantity).
+        let records: serde_json::Map<_, _> = std
+            .steps
+            .iter()
+            .find(|s| Some(&s.id) == case.current_step.as_ref())
+            .map(|s| s.records.iter().map(|r| (r.code.clone(), example(app, r))).collect())
+            .unwrap_or_default();
+        let data = (!records.is_empty()).then_some(serde_json::Value::Object(records));
+        case = act(app, &case, &u, "advance", None, data).await?;
     }
     if matches!(stage, Stage::Returned)
         && !case.status.is_final()
         && let Some(u) = act_as(&case)
     {
-        act(app, &case, &u, "return", Some("Berkas kurang jelas; unggah ulang scan yang terbaca.")).await?;
+        act(app, &case, &u, "return", Some("Berkas kurang jelas; unggah ulang scan yang terbaca."), None)
+            .await?;
     }
     Ok(())
+}
+
+/// An example value the field's own checks accept (see
+/// `domain::applicant::check_fields`).
+fn example(app: &App, f: &domain::standard::Field) -> serde_json::Value {
+    let v = match f.kind.as_str() {
+        "number" => "100".to_string(),
+        "email" => "pemohon@contoh.id".to_string(),
+        "date" => app.now().format("%Y-%m-%d").to_string(),
+        _ => format!("Contoh: {}", f.label),
+    };
+    serde_json::Value::String(v)
 }
 
 /// A one-page PDF saying it is a demo copy of `what` (ASCII only: the
@@ -223,6 +235,7 @@ async fn act(
     u: &store::User,
     action: &str,
     note: Option<&str>,
+    data: Option<serde_json::Value>,
 ) -> Result<Case, Error> {
     let party = Party::Staff { username: u.username.clone(), role: u.role, office: u.office.clone() };
     let input = crate::cases::engine::ActionInput {
@@ -231,7 +244,7 @@ async fn act(
         expected_version: case.version,
         to_step: None,
         assignee: None,
-        data: None,
+        data,
     };
     crate::cases::act(app, case, &party, &input, &[]).await
 }

@@ -402,10 +402,12 @@ pub async fn verify(app: &App, code: &str) -> Result<Verification, Error> {
     })
 }
 
-/// Fills a body template: `{name}` from `values`, `{fields.CODE}` from the
-/// application's fields (empty when absent), anything else left as written.
-/// Paragraphs are separated by blank lines; empty ones are dropped.
-pub fn fill(template: &str, values: &[(&str, String)], fields: &serde_json::Value) -> Vec<String> {
+/// Fills a body template: `{name}` from `values`, `{SECTION.CODE}` from the
+/// sections of `data` — `fields` (the application's form) and `recorded`
+/// (what staff recorded on completing steps, e.g. the approved quantity) —
+/// empty when absent, anything else left as written. Paragraphs are
+/// separated by blank lines; empty ones are dropped.
+pub fn fill(template: &str, values: &[(&str, String)], data: &serde_json::Value) -> Vec<String> {
     let mut out = String::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -414,8 +416,10 @@ pub fn fill(template: &str, values: &[(&str, String)], fields: &serde_json::Valu
         let name = &rest[open + 1..open + len];
         if let Some((_, v)) = values.iter().find(|(k, _)| *k == name) {
             out.push_str(v);
-        } else if let Some(code) = name.strip_prefix("fields.") {
-            match &fields[code] {
+        } else if let Some((section, code)) = name.split_once('.')
+            && let Some(section) = data.get(section)
+        {
+            match &section[code] {
                 serde_json::Value::Null => {}
                 serde_json::Value::String(v) => out.push_str(v),
                 other => out.push_str(&other.to_string()),
@@ -439,13 +443,12 @@ mod tests {
 
     #[test]
     fn templates_fill_known_names_and_keep_unknown_ones() {
-        let body =
-            "Atas nama {applicant}, akta {fields.nomor_akta}{fields.absent}.\n\n{note}\n\nLihat {typo}.";
+        let body = "Atas nama {applicant}, akta {fields.nomor_akta}{fields.absent}, {recorded.jumlah} keping.\n\n{note}\n\nLihat {typo}.";
         let got = fill(
             body,
             &[("applicant", "Budi".into()), ("note", String::new())],
-            &json!({"nomor_akta": "X-1"}),
+            &json!({"fields": {"nomor_akta": "X-1"}, "recorded": {"jumlah": 40}}),
         );
-        assert_eq!(got, ["Atas nama Budi, akta X-1.", "Lihat {typo}."]);
+        assert_eq!(got, ["Atas nama Budi, akta X-1, 40 keping.", "Lihat {typo}."]);
     }
 }

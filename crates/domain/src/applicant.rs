@@ -129,8 +129,28 @@ pub fn check_fields(std: &Standard, fields: &Map<String, Value>) -> Result<(), F
             return Err(invalid(&format!("fields.{key}"), "this service has no such field"));
         }
     }
-    for f in &std.fields {
-        let field = format!("fields.{}", f.code);
+    check_values(&std.fields, fields, "fields")
+}
+
+/// Checks what the actor of `step` records on completing it (its
+/// `records`, e.g. the approved quantity) in the action's `data`; other
+/// keys of `data` (an outside party's reference) are not the step's.
+pub fn check_records(step: &crate::standard::Step, data: Option<&Value>) -> Result<(), FieldError> {
+    let empty = Map::new();
+    let values = data.and_then(Value::as_object).unwrap_or(&empty);
+    check_values(&step.records, values, "data")
+}
+
+/// Each defined value present and of its kind, required ones given; the
+/// error names `<prefix>.<code>`.
+fn check_values(
+    defs: &[crate::standard::Field],
+    values: &Map<String, Value>,
+    prefix: &str,
+) -> Result<(), FieldError> {
+    for f in defs {
+        let field = format!("{prefix}.{}", f.code);
+        let fields = values;
         let text = match fields.get(&f.code) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.trim().to_string()),

@@ -270,6 +270,9 @@ impl Linter<'_> {
                     format!("{name} is untimed (`{d}`): it is shown as such and never escalated"),
                 );
             }
+            for r in step.records.iter().filter(|r| !FIELD_KINDS.contains(&r.kind.as_str())) {
+                self.error(line, format!("{name}: record `{}` has unknown kind `{}`", r.code, r.kind));
+            }
             for ch in step.channels.iter().filter(|c| !channel_codes.contains(c.as_str())) {
                 self.error(
                     line,

@@ -280,6 +280,11 @@ pub struct Step {
     /// of `document::KINDS`); outside bodies' letters are recorded, not issued.
     #[serde(default)]
     pub document: Option<String>,
+    /// What the step's actor records on completing it (e.g. the quantity
+    /// the Kepala Dinas approves), checked like form fields and available
+    /// to later documents as `{recorded.CODE}`.
+    #[serde(default)]
+    pub records: Vec<Field>,
     /// A step the seed makes conditional ("manakala ada permasalahan"):
     /// the previous step's actor may pass over it.
     #[serde(default)]

@@ -276,7 +276,7 @@ impl Sql {
 /// Sorts open cases by due time with untimed ones last. Both backends index
 /// this exact expression (`cases_open_worklist`), so a worklist page reads
 /// the index in order and stops after one page.
-pub(crate) const DUE_ORDER: &str = "COALESCE(step_due_at, 9223372036854775807), id";
+pub(crate) const DUE_ORDER: &str = "COALESCE(nearest_due_at, 9223372036854775807), id";
 
 impl WorklistQuery {
     /// The filters after office and actor, each only when given, so the
@@ -421,13 +421,29 @@ impl CaseFill {
              u AS (SELECT n, s, s + (x - s) * 5 / 4 AS d FROM t) \
              INSERT INTO cases (tracking_code, office, service, standard_version, channel, status, current_step, \
              current_actor, version, applicant_name, applicant, fields, created_by, created_at, updated_at, due_at, \
-             service_started_at, step_started_at, step_due_at, escalate_at) \
+             service_started_at, step_started_at, step_due_at, escalate_at, nearest_due_at) \
              SELECT 'B' || n, $3, $4, $5, $6, 'in_progress', {}, {}, 1, 'Pemohon ' || n, '{{\"name\":\"Pemohon\"}}', '{{}}', 'bench', \
-             s, s, d + 86400000, s, s, d, s + (d - s) * 4 / 5 FROM u",
+             s, s, d + 86400000, s, s, d, s + (d - s) * 4 / 5, d FROM u",
             pick(0),
             pick(k)
         )
     }
+}
+
+/// The nearest due moment of a case's running clocks (the step's, the
+/// service's), by which worklists sort: none while the case is paused, and
+/// the service's clock stands still while an outside party has the step.
+pub fn nearest_due(
+    paused_at: Option<i64>,
+    current_actor: Option<&str>,
+    step_due: Option<i64>,
+    service_due: Option<i64>,
+) -> Option<i64> {
+    if paused_at.is_some() {
+        return None;
+    }
+    let service = service_due.filter(|_| current_actor != Some("external"));
+    step_due.into_iter().chain(service).min()
 }
 
 /// When the sweep first looks at a case in this state: the earlier level 1
@@ -523,6 +539,10 @@ mod tests {
         // An untimed step under a service promise: the service's moment.
         assert_eq!(first_escalation(Status::InProgress, (Some(50), None), (Some(0), Some(1000))), Some(800));
         // Both: whichever comes first.
+        assert_eq!(nearest_due(None, Some("operator"), Some(150), Some(100)), Some(100));
+        assert_eq!(nearest_due(None, Some("external"), Some(150), Some(100)), Some(150), "the service waits");
+        assert_eq!(nearest_due(Some(1), Some("operator"), Some(150), Some(100)), None, "paused: last");
+        assert_eq!(nearest_due(None, None, None, Some(100)), Some(100));
         assert_eq!(
             first_escalation(Status::InProgress, (Some(50), Some(150)), (Some(0), Some(1000))),
             Some(130)

@@ -6,6 +6,7 @@ use crate::audit::{AuditEntry, GENESIS, NewAudit, chain_hash};
 use crate::cases::{
     Arg, Case, CaseEscalation, CaseFile, CaseFill, CaseUpdate, DUE_ORDER, DataRequest, JournalEntry, NewCase,
     NewCaseFile, NewJournal, NewNotification, Notification, WorklistPage, WorklistQuery, first_escalation,
+    nearest_due,
 };
 use crate::documents::{Document, DocumentDraft, OfficeKey};
 use crate::{

@@ -35,7 +35,7 @@ pub use bench::{Bench, connect_bench};
 pub use cases::{
     Case, CaseChange, CaseEscalation, CaseFile, CaseFill, CaseUpdate, Cases, DataRequest, Escalation,
     JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification, Notification, SERVICE_CLOCK,
-    WorklistPage, WorklistQuery,
+    WorklistPage, WorklistQuery, nearest_due,
 };
 pub use directory::Directory;
 pub use documents::{Document, DocumentDraft, Documents, Made, OfficeKey};

@@ -18,6 +18,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (12, include_str!("../migrations/sqlite/0012_instance_flags.sql")),
     (13, include_str!("../migrations/sqlite/0013_service_clock.sql")),
     (14, include_str!("../migrations/sqlite/0014_outages.sql")),
+    (15, include_str!("../migrations/sqlite/0015_nearest_due.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -34,6 +35,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (12, include_str!("../migrations/postgres/0012_instance_flags.sql")),
     (13, include_str!("../migrations/postgres/0013_service_clock.sql")),
     (14, include_str!("../migrations/postgres/0014_outages.sql")),
+    (15, include_str!("../migrations/postgres/0015_nearest_due.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

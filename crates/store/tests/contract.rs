@@ -431,6 +431,40 @@ contract!(worklists_filter_by_actor_office_and_order_by_due_time, |store, url| {
     assert_eq!(counts.iter().map(|c| c.3).sum::<i64>(), 5);
 });
 
+contract!(worklists_sort_by_the_nearest_clock_of_any_kind, |store, url| {
+    case_fixture(&store).await;
+    store.create_case(&new_case("S1", "verifikator", Some(3000)), &[], &[], Vec::new()).await.unwrap();
+    // Its step is untimed, but the service is due at 2000.
+    let service_only = store::NewCase {
+        service_started_at: Some(0),
+        due_at: Some(2000),
+        ..new_case("S2", "verifikator", None)
+    };
+    store.create_case(&service_only, &[], &[], Vec::new()).await.unwrap();
+    // Its step is due at 4000, its service sooner, at 1000.
+    let both = store::NewCase {
+        service_started_at: Some(0),
+        due_at: Some(1000),
+        ..new_case("S3", "verifikator", Some(4000))
+    };
+    let s3 = store.create_case(&both, &[], &[], Vec::new()).await.unwrap();
+    store.create_case(&new_case("S4", "verifikator", None), &[], &[], Vec::new()).await.unwrap();
+    let q = store::WorklistQuery {
+        office: "16.06".into(),
+        actors: vec!["verifikator".into()],
+        username: "nobody".into(),
+        limit: 10,
+        ..Default::default()
+    };
+    let codes = |l: store::WorklistPage| l.cases.iter().map(|c| c.tracking_code.clone()).collect::<Vec<_>>();
+    assert_eq!(codes(store.worklist(&q).await.unwrap()), ["S3", "S2", "S1", "S4"]);
+    // Paused (waiting for the applicant), S3 has no running clock: last.
+    let mut ch = store::CaseChange::from_case(&s3);
+    ch.paused_at = Some(500);
+    store.update_case(s3.id, s3.version, upd(&ch)).await.unwrap();
+    assert_eq!(codes(store.worklist(&q).await.unwrap()), ["S2", "S1", "S3", "S4"]);
+});
+
 contract!(an_escalation_fires_once_even_when_raced, |store, url| {
     case_fixture(&store).await;
     let c = store.create_case(&new_case("DDDD", "operator", Some(100)), &[], &[], Vec::new()).await.unwrap();

@@ -356,6 +356,11 @@ pub async fn act(
         assignee: input.assignee.as_deref(),
     };
     let t = case::decide(&std, &view, party, action, &req)?;
+    if action == Action::Advance
+        && let Some(step) = std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref())
+    {
+        domain::applicant::check_records(step, input.data.as_ref())?;
+    }
     if let Some(Some(who)) = &t.assignee {
         check_assignee(app, case, &std, who).await?;
     }
@@ -497,18 +502,17 @@ async fn step_document(
         domain::document::kind(kind).ok_or_else(|| Error::internal(format!("no document kind `{kind}`")))?;
     let who = case.applicant.display_name().to_string();
     let office = app.store.office(&case.office).await?.map(|o| o.name).unwrap_or_default();
-    let reference = app
-        .store
-        .journal(case.id)
-        .await?
-        .into_iter()
-        .rev()
-        .find_map(|j| {
-            j.data
-                .and_then(|d| serde_json::from_str::<Value>(&d).ok())
-                .and_then(|d| d["reference"].as_str().map(str::to_string))
-        })
-        .unwrap_or_default();
+    // What staff recorded on earlier steps and on this one, newest winning.
+    let mut recorded = serde_json::Map::new();
+    for j in app.store.journal(case.id).await? {
+        if let Some(Value::Object(d)) = j.data.and_then(|d| serde_json::from_str::<Value>(&d).ok()) {
+            recorded.extend(d);
+        }
+    }
+    if let Some(Value::Object(d)) = &input.data {
+        recorded.extend(d.clone());
+    }
+    let reference = recorded.get("reference").and_then(Value::as_str).unwrap_or_default().to_string();
     let values = [
         ("service", std.title.clone()),
         ("applicant", who),
@@ -519,6 +523,7 @@ async fn step_document(
         ("reference", reference),
     ];
     let fields: Value = serde_json::from_str(&case.fields).unwrap_or(Value::Null);
+    let data = serde_json::json!({ "fields": fields, "recorded": recorded });
     let template = app.catalog.template(&case.office, kind).unwrap_or("{output}");
     let (name, position, nip) = match party {
         Party::Staff { username, role, .. } => match app.store.user_for_login(username).await? {
@@ -530,7 +535,7 @@ async fn step_document(
     let content = crate::documents::Content {
         doc_type: kind.into(),
         title: doc.title.into(),
-        paragraphs: crate::documents::fill(template, &values, &fields),
+        paragraphs: crate::documents::fill(template, &values, &data),
         holder: masked_name(&case.applicant_name),
         signer: ::documents::render::Signer {
             place: app.store.region(&case.office).await?.map(|r| place_name(&r.name)).unwrap_or_default(),

@@ -199,9 +199,28 @@ pub struct CaseSummary {
     pub step_due_at: Option<String>,
     /// `on_time`, `due_soon`, `overdue`, `paused` or `untimed`.
     pub sla: &'static str,
-    /// The step's time left on the office calendar, or how late it is;
-    /// none while the clock is paused or the step has no time limit.
-    pub step_remaining: Option<domain::sla::Remaining>,
+    /// The nearest due moment of the case's running clocks (the step's or
+    /// the service's): the worklist's order. None while paused.
+    pub nearest_due_at: Option<String>,
+    /// The nearest running clock's time left on the office calendar, or how
+    /// late it is; none while the case is paused or nothing is timed.
+    pub remaining: Option<domain::sla::Remaining>,
+}
+
+/// The running clock due first (start, due): the step's or the service's,
+/// see `store::nearest_due`; the step's (for its badge) when none runs.
+fn nearest_clock(c: &Case) -> (Option<i64>, Option<i64>) {
+    match store::nearest_due(c.paused_at, c.current_actor.as_deref(), c.step_due_at, c.due_at) {
+        Some(due) if Some(due) != c.step_due_at => (c.service_started_at, Some(due)),
+        _ => (c.step_started_at, c.step_due_at),
+    }
+}
+
+/// A case's SLA badge at `now`: `on_time`, `due_soon`, `overdue`, `paused`
+/// or `untimed`, read from its nearest running clock.
+pub fn sla_badge(c: &Case, now: i64) -> &'static str {
+    let (started, due) = nearest_clock(c);
+    domain::sla::state(started, due, c.paused_at.is_some(), now)
 }
 
 /// A case's list view at `now` (ms), its clock read on its office's calendar `cal`.
@@ -221,11 +240,15 @@ pub fn summary(c: &Case, now: i64, cal: &domain::calendar::BusinessCalendar) -> 
         created_at: time(Some(c.created_at)),
         due_at: time(c.due_at),
         step_due_at: time(c.step_due_at),
-        sla: domain::sla::state(c.step_started_at, c.step_due_at, c.paused_at.is_some(), now),
-        step_remaining: match (c.paused_at, c.step_due_at) {
-            (None, Some(due)) => Some(domain::sla::remaining(cal, clock::at(now), clock::at(due))),
-            _ => None,
-        },
+        sla: sla_badge(c, now),
+        nearest_due_at: time(store::nearest_due(
+            c.paused_at,
+            c.current_actor.as_deref(),
+            c.step_due_at,
+            c.due_at,
+        )),
+        remaining: store::nearest_due(c.paused_at, c.current_actor.as_deref(), c.step_due_at, c.due_at)
+            .map(|due| domain::sla::remaining(cal, clock::at(now), clock::at(due))),
     }
 }
 

@@ -17,7 +17,7 @@ impl This {
             "UPDATE cases SET status = $3, current_step = $4, current_actor = $5, assignee = $6, due_at = $7, \
              step_started_at = $8, step_due_at = $9, paused_at = $10, case_left_ms = $11, step_left_ms = $12, \
              finished_at = $13, updated_at = $14, escalate_at = $15, service_started_at = $16, \
-             version = version + 1 WHERE id = $1 AND version = $2 RETURNING *",
+             nearest_due_at = $17, version = version + 1 WHERE id = $1 AND version = $2 RETURNING *",
         )
         .bind(id)
         .bind(expected_version)
@@ -35,6 +35,7 @@ impl This {
         .bind(now)
         .bind(first_escalation(ch.status, (ch.step_started_at, ch.step_due_at), (ch.service_started_at, ch.due_at)))
         .bind(ch.service_started_at)
+        .bind(nearest_due(ch.paused_at, ch.current_actor.as_deref(), ch.step_due_at, ch.due_at))
         .fetch_optional(&mut **tx)
         .await?;
         let Some(case) = updated else {
@@ -63,8 +64,8 @@ impl This {
         let case: Case = sqlx::query_as(
             "INSERT INTO cases (tracking_code, office, service, standard_version, channel, status, current_step, \
              current_actor, version, applicant_name, applicant, fields, created_by, created_at, updated_at, due_at, \
-             step_started_at, step_due_at, escalate_at, service_started_at) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,1,$9,$10,$11,$12,$13,$13,$14,$15,$16,$17,$18) RETURNING *",
+             step_started_at, step_due_at, escalate_at, service_started_at, nearest_due_at) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,1,$9,$10,$11,$12,$13,$13,$14,$15,$16,$17,$18,$19) RETURNING *",
         )
         .bind(&c.tracking_code)
         .bind(&c.office)
@@ -84,6 +85,7 @@ impl This {
         .bind(c.step_due_at)
         .bind(first_escalation(c.status, (c.step_started_at, c.step_due_at), (c.service_started_at, c.due_at)))
         .bind(c.service_started_at)
+        .bind(nearest_due(None, c.current_actor.as_deref(), c.step_due_at, c.due_at))
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| StoreError::from_write(e, "case"))?;

@@ -265,6 +265,8 @@ pub(super) struct TrackCase {
     missing: Option<String>,
     /// Why the clock stands still: the office's declared outage, if any.
     held: Option<String>,
+    /// The service clock's time left or lateness, in words ("sisa 2 hari kerja").
+    clock: String,
     steps: Vec<StepLine>,
     returned: bool,
     open: bool,
@@ -402,8 +404,18 @@ async fn track_render(
                     }),
                     _ => None,
                 };
+                let cal = app::cases::clock::calendar(&state.app, &c.office).await?;
+                let clock = match (v.status.is_active() && c.paused_at.is_none(), c.due_at) {
+                    (true, Some(due)) => lang.remaining(domain::sla::remaining(
+                        &cal,
+                        state.app.now(),
+                        app::cases::clock::at(due),
+                    )),
+                    _ => String::new(),
+                };
                 page.case = Some(TrackCase {
                     held,
+                    clock,
                     status_label: status_label(lang, v.status),
                     status: v.status.as_str(),
                     due: match c.due_at {

@@ -22,11 +22,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::Role;
 use domain::case::{Action, ActionError, CaseView, Request as EngineRequest, Status, decide};
-use domain::sla::state as sla_state;
 use domain::standard::{Actor, Standard};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
-use store::now_ms;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -179,18 +177,18 @@ async fn worklist(
                 lang,
                 catalog.get(&i.service).map(|s| s.as_ref()),
                 i.current_step.as_deref(),
-                i.step_remaining,
+                i.remaining,
             ),
             service: title(&i.service),
             applicant: i.applicant_name,
             due: human(
-                i.step_due_at
+                i.nearest_due_at
                     .as_deref()
                     .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
                     .map(|t| t.timestamp_millis()),
                 &office,
             ),
-            due_at: i.step_due_at.unwrap_or_default(),
+            due_at: i.nearest_due_at.unwrap_or_default(),
             sla_label: sla_label(lang, i.sla, i.status),
             sla: i.sla,
         })
@@ -281,12 +279,23 @@ struct CasePage {
     return_targets: Vec<Choice>,
     assignees: Vec<String>,
     external: bool,
+    /// What completing the current step records (its `records`).
+    records: Vec<RecordInput>,
     offers_return: bool,
     offers_assign: bool,
     timeline: Vec<TimelineLine>,
     documents: Vec<DocumentLine>,
     can_revoke: bool,
     csrf: String,
+}
+
+/// One value the current step's actor records on completing it.
+struct RecordInput {
+    code: String,
+    label: String,
+    /// The HTML input type: number, date, email or text.
+    input: &'static str,
+    required: bool,
 }
 
 struct FileLine {
@@ -536,9 +545,10 @@ async fn render_case(
         .collect();
     let offers = |code: &str| actions.iter().any(|a| a.code == code);
     let (offers_return, offers_assign) = (offers("return"), offers("assign"));
-    let external = current.is_some_and(|s| s.actor == Actor::External) && offers("advance");
+    let offers_advance = offers("advance");
+    let external = current.is_some_and(|s| s.actor == Actor::External) && offers_advance;
     let can_revoke = matches!(user.role, Role::KepalaDinas | Role::Validator | Role::Admin);
-    let sla = sla_state(c.step_started_at, c.step_due_at, c.paused_at.is_some(), now_ms());
+    let sla = app::cases::views::sla_badge(&c, state.app.now().timestamp_millis());
     let page = CasePage {
         lang,
         user: nav(&Some(user.clone())),
@@ -550,7 +560,7 @@ async fn render_case(
         status: c.status.as_str(),
         sla: sla.into(),
         sla_label: sla_label(lang, sla, c.status),
-        clock: clock_words(lang, Some(&std), c.current_step.as_deref(), detail.summary.step_remaining),
+        clock: clock_words(lang, Some(&std), c.current_step.as_deref(), detail.summary.remaining),
         outside_wait: current.filter(|s| s.actor == Actor::External && c.due_at.is_some()).map(|s| {
             lang.t("outside_wait").replace("{party}", s.party.as_deref().unwrap_or(lang.t("external")))
         }),
@@ -569,6 +579,25 @@ async fn render_case(
         return_targets,
         assignees,
         external,
+        records: current
+            .filter(|_| offers_advance)
+            .map(|s| {
+                s.records
+                    .iter()
+                    .map(|r| RecordInput {
+                        code: r.code.clone(),
+                        label: r.label.clone(),
+                        input: match r.kind.as_str() {
+                            "number" => "number",
+                            "date" => "date",
+                            "email" => "email",
+                            _ => "text",
+                        },
+                        required: r.required,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         offers_return,
         offers_assign,
         timeline,
@@ -577,22 +606,6 @@ async fn render_case(
         csrf: user.session.csrf_token.clone(),
     };
     Ok((status, render(&page)?).into_response())
-}
-
-#[derive(Deserialize)]
-struct ActionForm {
-    csrf: String,
-    action: String,
-    expected_version: i64,
-    #[serde(default)]
-    note: Option<String>,
-    #[serde(default)]
-    to_step: Option<String>,
-    #[serde(default)]
-    assignee: Option<String>,
-    /// An outside party's letter number or reference, for external steps.
-    #[serde(default)]
-    reference: Option<String>,
 }
 
 #[utoipa::path(
@@ -606,20 +619,35 @@ async fn case_action(
     lang: Lang,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<ActionForm>,
+    Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    user.check_csrf(Some(&f.csrf))?;
+    user.check_csrf(f.get("csrf").map(String::as_str))?;
     let c = staff_case(&state, &user, id).await?;
-    let some = |o: Option<String>| o.filter(|s| !s.trim().is_empty());
-    // The panel sends every field it shows; each action takes only its own.
-    let only = |action: &str, o: Option<String>| if f.action == action { some(o) } else { None };
+    let action = f.get("action").cloned().unwrap_or_default();
+    let expected_version =
+        f.get("expected_version").and_then(|v| v.trim().parse().ok()).ok_or_else(|| {
+            ApiError::invalid("expected_version", "reload the page: the case version is missing")
+        })?;
+    let given = |key: &str| f.get(key).filter(|v| !v.trim().is_empty()).cloned();
+    // The panel sends every field it shows; each action takes only its own:
+    // an advance takes the outside party's reference and the step's records
+    // (`record.CODE`).
+    let only = |a: &str, key: &str| if action == a { given(key) } else { None };
+    let mut data: serde_json::Map<String, serde_json::Value> = f
+        .iter()
+        .filter(|(k, v)| action == "advance" && k.starts_with("record.") && !v.trim().is_empty())
+        .map(|(k, v)| (k["record.".len()..].to_string(), serde_json::Value::String(v.trim().to_string())))
+        .collect();
+    if let Some(r) = only("advance", "reference") {
+        data.insert("reference".into(), r.into());
+    }
     let input = ActionInput {
-        to_step: only("return", f.to_step),
-        assignee: only("assign", f.assignee),
-        data: only("advance", f.reference).map(|r| serde_json::json!({ "reference": r })),
-        action: f.action,
-        note: some(f.note),
-        expected_version: f.expected_version,
+        to_step: only("return", "to_step"),
+        assignee: only("assign", "assignee"),
+        data: (!data.is_empty()).then_some(serde_json::Value::Object(data)),
+        note: given("note"),
+        action,
+        expected_version,
     };
     match act(&state.app, &c, &party_of(&user), &input, &[]).await.map_err(ApiError::from) {
         Ok(_) => Ok(Redirect::to(&format!("/staff/cases/{id}")).into_response()),
@@ -822,10 +850,10 @@ async fn supervisor(
         &[Role::Validator, Role::KepalaDinas, Role::Admin, Role::Auditor],
         &user.user.office.clone(),
     )?;
-    let now = now_ms();
+    let now = state.app.now().timestamp_millis();
     let mut groups: BTreeMap<(String, String), [i64; 5]> = BTreeMap::new();
     for c in state.app.store.open_cases(&user.user.office, 10_000).await? {
-        let i = match sla_state(c.step_started_at, c.step_due_at, c.paused_at.is_some(), now) {
+        let i = match app::cases::views::sla_badge(&c, now) {
             "on_time" => 0,
             "due_soon" => 1,
             "overdue" => 2,

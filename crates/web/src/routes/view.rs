@@ -33,6 +33,10 @@ pub struct StepView<'a> {
     optional: bool,
     /// The document the office issues when the step is completed.
     document: Option<&'a str>,
+    /// What the actor records on completing it: send them as the advance's
+    /// `data` (e.g. `{"jumlah_disetujui": "40"}`).
+    #[schema(value_type = Vec<Object>)]
+    records: &'a [Field],
 }
 
 /// One of the 14 components of PermenPANRB 15/2014 with the standard's text.
@@ -118,6 +122,7 @@ pub fn service_view(s: &Standard, staff: bool) -> ServiceView<'_> {
             returns_to: st.returns_to.as_deref(),
             optional: st.optional,
             document: st.document.as_deref(),
+            records: &st.records,
         })
         .collect();
     ServiceView {

@@ -398,6 +398,7 @@ async fn an_unanswered_jepara_question_escalates_on_the_service_clock() {
     assert!(notes.iter().all(|(_, s)| s.starts_with("Waktu layanan")), "{notes:?}");
     let (_, page) = app.get_text(&format!("/track/{}", r["tracking_code"].as_str().unwrap()), None).await;
     assert!(!page.contains("@service"), "the clock key is not shown to citizens");
+    assert!(page.contains("terlambat 30 hari"), "the tracking page says how late: {page}");
 }
 
 #[tokio::test]
@@ -576,7 +577,7 @@ async fn the_case_view_masks_what_a_role_does_not_need_and_reads_its_clock() {
     let (_, full) = app.get_json(&format!("/api/v1/cases/{id}"), Some(&op)).await;
     assert_eq!((full["applicant"]["nik"].as_str(), full["masked"].as_bool()), (Some(NIK), Some(false)));
     // Step 2 has 5 working minutes (fewer once some have passed in office hours).
-    let left = &full["step_remaining"];
+    let left = &full["remaining"];
     assert_eq!((left["late"].as_bool(), left["unit"].as_str()), (Some(false), Some("minutes")), "{full}");
     assert!((4..=5).contains(&left["amount"].as_i64().unwrap()), "{left}");
 
@@ -603,7 +604,7 @@ async fn the_case_view_masks_what_a_role_does_not_need_and_reads_its_clock() {
     // (The session has expired meanwhile.)
     let op = app.token("muba.op", PASSWORD).await.0;
     let (_, list) = app.get_json("/api/v1/worklist", Some(&op)).await;
-    let late = &list["items"][0]["step_remaining"];
+    let late = &list["items"][0]["remaining"];
     assert_eq!((late["late"].as_bool(), late["unit"].as_str()), (Some(true), Some("days")), "{list}");
     assert!((9..=10).contains(&late["amount"].as_i64().unwrap()), "{late}");
     let (_, page) = app.get_text("/staff", Some(&format!("layanan_session={op}"))).await;

@@ -79,7 +79,14 @@ async fn every_standard_completes_and_issues_its_documents() {
                 let actor = c["current_actor"].as_str().unwrap_or("operator");
                 let role = if matches!(actor, "pemohon" | "external") { "operator" } else { actor };
                 let token = &tokens[&(office.clone(), role.to_string())];
-                let body = json!({"action": "advance", "expected_version": c["version"], "note": "selesai diperiksa", "data": {"reference": "470/123/2026"}});
+                // What the step records on completion (the approved quantity of blangko).
+                let mut data = json!({"reference": "470/123/2026"});
+                let step = std["steps"].as_array().unwrap().iter().find(|st| st["id"] == c["current_step"]);
+                for r in step.and_then(|st| st["records"].as_array()).into_iter().flatten() {
+                    let v = if r["kind"] == "number" { "40".to_string() } else { "contoh".to_string() };
+                    data[r["code"].as_str().unwrap()] = json!(v);
+                }
+                let body = json!({"action": "advance", "expected_version": c["version"], "note": "selesai diperiksa", "data": data});
                 let res = app
                     .http
                     .post(app.url(&format!("/api/v1/cases/{case_id}/actions")))
@@ -133,6 +140,12 @@ async fn every_standard_completes_and_issues_its_documents() {
                         domain::document::kind(d["kind"].as_str().unwrap()).unwrap().title.to_uppercase();
                     assert!(text.contains(d["number"].as_str().unwrap()), "{id}: number missing in {text}");
                     assert!(text.contains(&title), "{id}: `{title}` missing in {text}");
+                    if d["kind"] == "bast_blangko" {
+                        assert!(
+                            text.contains("diserahkan: 40 keping"),
+                            "the BAST prints the approved quantity: {text}"
+                        );
+                    }
                     // Names and the date: the applicant in the body (initials on a receipt),
                     // the issue date in Indonesian long form in the signature block.
                     let zone = domain::TimeZone::for_province(&office[..2]).offset();
