@@ -186,6 +186,7 @@ async fn sample_case(
 /// `domain::applicant::check_fields`).
 fn example(app: &App, f: &domain::standard::Field) -> serde_json::Value {
     let v = match f.kind.as_str() {
+        "choice" => f.options.first().cloned().unwrap_or_default(),
         "number" => "100".to_string(),
         "email" => "pemohon@contoh.id".to_string(),
         "date" => app.now().format("%Y-%m-%d").to_string(),
@@ -246,7 +247,17 @@ async fn act(
         assignee: None,
         data,
     };
-    crate::cases::act(app, case, &party, &input, &[]).await
+    match crate::cases::act(app, case, &party, &input, &[]).await {
+        // A step the standard says cannot be finished yet ("minimal 1 jam"):
+        // the demo finishes it at its earliest moment.
+        Err(Error::TooEarly { earliest, .. }) => {
+            let later = crate::clock::ShiftedClock::new();
+            later.set(earliest + chrono::Duration::minutes(1));
+            let later = App { clock: Arc::new(later), ..app.clone() };
+            crate::cases::act(&later, case, &party, &input, &[]).await
+        }
+        other => other,
+    }
 }
 
 /// Creates the demo accounts when the store has no user at all, and marks

@@ -14,6 +14,10 @@ pub enum Error {
     /// The action is not allowed in the case's current state.
     #[error("{0}")]
     NotAllowed(String),
+    /// The step (or the case) cannot be finished before `earliest`: its
+    /// standard promises a "minimal" / "paling cepat" time.
+    #[error("{message}")]
+    TooEarly { earliest: chrono::DateTime<chrono::Utc>, message: String },
     /// The caller's role or office may not do this.
     #[error("{0}")]
     Forbidden(String),
@@ -64,6 +68,7 @@ impl Error {
     pub fn field(&self) -> Option<&str> {
         match self {
             Error::Invalid { field, .. } => field.as_deref(),
+            Error::TooEarly { .. } => Some("action"),
             _ => None,
         }
     }

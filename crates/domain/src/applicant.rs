@@ -168,10 +168,15 @@ fn check_values(
             "number" => text.parse::<f64>().is_ok_and(f64::is_finite),
             "date" => chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").is_ok(),
             "email" => text.contains('@'),
+            "choice" => f.options.iter().any(|o| o == &text),
             _ => text.chars().count() <= 5_000,
         };
         if !ok {
-            return Err(invalid(&field, format!("`{}` must be a valid {}", f.label, f.kind)));
+            let msg = match f.kind.as_str() {
+                "choice" => format!("`{}` must be one of: {}", f.label, f.options.join(", ")),
+                kind => format!("`{}` must be a valid {kind}", f.label),
+            };
+            return Err(invalid(&field, msg));
         }
     }
     Ok(())

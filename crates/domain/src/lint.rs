@@ -168,12 +168,40 @@ impl Linter<'_> {
             if !codes.insert(f.code.as_str()) {
                 self.error(line, format!("field code `{}` is used twice", f.code));
             }
+            if f.kind == "choice" && f.options.is_empty() {
+                self.error(line, format!("field `{}` is a choice without options", f.code));
+            }
             if !FIELD_KINDS.contains(&f.kind.as_str()) {
                 self.error(
                     line,
                     format!("field kind `{}` is unknown (known: {})", f.kind, FIELD_KINDS.join(", ")),
                 );
             }
+        }
+    }
+
+    /// A "minimal" / "paling cepat" duration needs its reading, and a
+    /// reading needs such a duration.
+    fn minimal(
+        &mut self,
+        what: &str,
+        line: usize,
+        d: Option<&SlaDuration>,
+        reading: Option<crate::standard::Minimal>,
+    ) {
+        match (d, reading) {
+            (Some(d @ SlaDuration::Earliest(_)), None) => self.push(
+                Severity::Warning,
+                line,
+                format!(
+                    "{what}: `{d}` has no reading: add minimal = \"earliest\" (not before) or \"deadline\""
+                ),
+            ),
+            (Some(SlaDuration::Earliest(_)), Some(_)) => {}
+            (_, Some(_)) => {
+                self.error(line, format!("{what}: `minimal` is set but its time is not a \"minimal …\" one"))
+            }
+            _ => {}
         }
     }
 
@@ -273,6 +301,18 @@ impl Linter<'_> {
             for r in step.records.iter().filter(|r| !FIELD_KINDS.contains(&r.kind.as_str())) {
                 self.error(line, format!("{name}: record `{}` has unknown kind `{}`", r.code, r.kind));
             }
+            self.minimal(&name, line, step.duration.as_ref(), step.minimal);
+            if let Some(w) = &step.earliest_when
+                && !step.records.iter().any(|r| r.code == w.record && r.options.contains(&w.value))
+            {
+                self.error(
+                    line,
+                    format!(
+                        "{name}: earliest_when names `{}` = `{}`, which the step does not record",
+                        w.record, w.value
+                    ),
+                );
+            }
             for ch in step.channels.iter().filter(|c| !channel_codes.contains(c.as_str())) {
                 self.error(
                     line,
@@ -291,6 +331,8 @@ impl Linter<'_> {
     /// Where a total is stated in working minutes and every step is timed
     /// in minutes too, the steps must add up to it.
     fn arithmetic(&mut self, s: &Standard) {
+        let line = self.line_of("[sla]");
+        self.minimal("[sla] total", line, s.sla.total.as_ref(), s.sla.minimal);
         let Some(total) = s.sla.total.as_ref().and_then(SlaDuration::working_minutes) else {
             return;
         };

@@ -172,6 +172,9 @@ pub struct Sla {
     pub total: Option<SlaDuration>,
     /// The seed's own words, shown beside the parsed value.
     pub wording: String,
+    /// How a "minimal …" total reads (see [`Minimal`]).
+    #[serde(default)]
+    pub minimal: Option<Minimal>,
     /// The time holds only while SIAK and the network work ("*jika jaringan
     /// normal"): while the office has declared an outage, the clocks of
     /// this service stand still.
@@ -194,6 +197,24 @@ pub struct Channel {
     /// The rule behind those words; submission when absent.
     #[serde(default)]
     pub starts: Option<ClockStart>,
+}
+
+/// How a standard's "minimal 30 menit" / "paling cepat 3 hari" reads: an
+/// earliest time (the step, or the case, cannot be finished before it) or,
+/// as some decrees use "minimal" for a plain promise, a deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Minimal {
+    Earliest,
+    Deadline,
+}
+
+/// A value a step records (`records`), e.g. `{ record = "cara_penyerahan", value = "kirim" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordIs {
+    pub record: String,
+    pub value: String,
 }
 
 /// What starts a channel's service clock. In TOML: `starts = "submission"`,
@@ -239,13 +260,16 @@ pub struct Field {
     pub kind: String,
     #[serde(default)]
     pub required: bool,
+    /// The allowed values of a `choice`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
 }
 
 fn text() -> String {
     "text".into()
 }
 
-pub const FIELD_KINDS: [&str; 5] = ["text", "textarea", "number", "date", "email"];
+pub const FIELD_KINDS: [&str; 6] = ["text", "textarea", "number", "date", "email", "choice"];
 
 /// One step of the procedure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -263,6 +287,14 @@ pub struct Step {
     pub description: String,
     #[serde(default)]
     pub duration: Option<SlaDuration>,
+    /// How a "minimal …" / "paling cepat …" duration reads (see [`Minimal`]).
+    #[serde(default)]
+    pub minimal: Option<Minimal>,
+    /// The earliest time holds only on one branch: when the step records
+    /// this value (Jepara's "3 hari paling cepat" only when the register is
+    /// sent).
+    #[serde(default)]
+    pub earliest_when: Option<RecordIs>,
     #[serde(default)]
     pub requirements: Vec<String>,
     #[serde(default)]

@@ -130,3 +130,30 @@ fn a_clock_start_in_words_needs_its_rule_and_the_rule_a_real_step_or_date() {
         "not a date field",
     );
 }
+
+#[test]
+fn a_minimal_time_needs_its_reading_and_a_branch_a_recorded_choice() {
+    let text = muba().replacen("duration = \"3 menit\"", "duration = \"minimal 3 menit\"", 1);
+    let (_, findings) = lint(&text, Some(("16.06", "ktp-el")));
+    assert!(
+        findings.iter().any(|f| f.severity == Severity::Warning && f.message.contains("has no reading")),
+        "{findings:#?}"
+    );
+    let read = text.replacen(
+        "duration = \"minimal 3 menit\"",
+        "duration = \"minimal 3 menit\"\nminimal = \"earliest\"",
+        1,
+    );
+    let (_, findings) = lint(&read, Some(("16.06", "ktp-el")));
+    assert!(!findings.iter().any(|f| f.message.contains("has no reading")), "{findings:#?}");
+    one_error(
+        &muba().replacen("duration = \"3 menit\"", "duration = \"3 menit\"\nminimal = \"earliest\"", 1),
+        "`minimal` is set but its time is not",
+    );
+    let branch = read.replacen(
+        "minimal = \"earliest\"",
+        "minimal = \"earliest\"\nearliest_when = { record = \"cara\", value = \"kirim\" }",
+        1,
+    );
+    one_error(&branch, "earliest_when names `cara` = `kirim`");
+}

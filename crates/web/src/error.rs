@@ -74,6 +74,7 @@ impl From<app::Error> for ApiError {
         let (status, code) = match &e {
             E::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             E::NotAllowed(_) => (StatusCode::UNPROCESSABLE_ENTITY, "not_allowed"),
+            E::TooEarly { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "too_early"),
             E::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             E::Unauthorized => return ApiError::unauthorized(),
             E::LoginFailed => (StatusCode::UNAUTHORIZED, "login_failed"),

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::SlaDuration;
 use domain::Standard;
 use domain::calendar::{BusinessCalendar, WeekHours};
+use domain::standard::{Minimal, Step};
 use std::sync::Arc;
 use store::CaseChange;
 
@@ -71,15 +72,77 @@ pub fn at(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
-/// The promise of the whole case on a channel: the channel's own limit, or
-/// the standard's total.
-pub fn case_limit<'a>(std: &'a Standard, channel: &str) -> Option<&'a SlaDuration> {
+/// The promise of the whole case on a channel as the standard words it:
+/// the channel's own limit, or the standard's total.
+fn case_promise<'a>(std: &'a Standard, channel: &str) -> Option<&'a SlaDuration> {
     std.channels.iter().find(|c| c.code == channel).and_then(|c| c.sla.as_ref()).or(std.sla.total.as_ref())
+}
+
+/// A duration as a clock reads it: "minimal 30 menit" read as a deadline
+/// is a 30-minute limit; read as an earliest time it sets no due time.
+fn as_limit(d: Option<&SlaDuration>, reading: Option<Minimal>) -> Option<&SlaDuration> {
+    match (d, reading) {
+        (Some(SlaDuration::Earliest(inner)), Some(Minimal::Deadline)) => Some(inner),
+        (d, _) => d,
+    }
+}
+
+/// The earliest-time part of a duration: "paling cepat 3 hari" unless the
+/// standard reads its "minimal" as a deadline.
+fn as_floor(d: Option<&SlaDuration>, reading: Option<Minimal>) -> Option<&SlaDuration> {
+    match (d, reading) {
+        (Some(SlaDuration::Earliest(inner)), r) if r != Some(Minimal::Deadline) => Some(inner),
+        _ => None,
+    }
+}
+
+/// The limit of the whole case on a channel.
+pub fn case_limit<'a>(std: &'a Standard, channel: &str) -> Option<&'a SlaDuration> {
+    as_limit(case_promise(std, channel), std.sla.minimal)
 }
 
 pub fn step_limit<'a>(std: &'a Standard, step: Option<&str>) -> Option<&'a SlaDuration> {
     let id = step?;
-    std.steps.iter().find(|s| s.id == id).and_then(|s| s.duration.as_ref())
+    let s = std.steps.iter().find(|s| s.id == id)?;
+    as_limit(s.duration.as_ref(), s.minimal)
+}
+
+/// Refuses to finish `step` (and, when `completes`, the case) before the
+/// earliest time its standard states, counted from the step's start (the
+/// case's clock start); a step's floor that holds on one branch only
+/// (`earliest_when`) applies when the completing action records that value.
+pub fn check_earliest(
+    cal: &BusinessCalendar,
+    now: DateTime<Utc>,
+    std: &Standard,
+    case: &store::Case,
+    step: &Step,
+    data: Option<&serde_json::Value>,
+    completes: bool,
+) -> Result<(), Error> {
+    let on_branch = step.earliest_when.as_ref().is_none_or(|w| {
+        data.and_then(|d| d.get(&w.record)).and_then(serde_json::Value::as_str) == Some(w.value.as_str())
+    });
+    let step_floor = as_floor(step.duration.as_ref(), step.minimal)
+        .filter(|_| on_branch)
+        .zip(case.step_started_at)
+        .map(|(d, from)| (d, from, format!("langkah {}", step.no)));
+    let case_floor = as_floor(case_promise(std, &case.channel), std.sla.minimal)
+        .filter(|_| completes)
+        .map(|d| (d, case.service_started_at.unwrap_or(case.created_at), "layanan".to_string()));
+    for (d, from, what) in step_floor.into_iter().chain(case_floor) {
+        let Some(earliest) = cal.due(at(from), d).deadline() else { continue };
+        if now < earliest {
+            let when = crate::clock::human(Some(ms(earliest)), cal.zone);
+            return Err(Error::TooEarly {
+                earliest,
+                message: format!(
+                    "{what} baru dapat diselesaikan mulai {when} (paling cepat {d}) / not before {when}"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn deadline(cal: &BusinessCalendar, from: DateTime<Utc>, d: Option<&SlaDuration>) -> Option<i64> {
@@ -214,6 +277,90 @@ mod tests {
         // The start moved on by the 24 h 50 min pause: 10 minutes ran before it.
         assert_eq!(ch.step_started_at, Some(ms(next - Duration::minutes(10))));
         assert_eq!((ch.paused_at, ch.step_left_ms), (None, None));
+    }
+
+    fn case_at(step_started: DateTime<Utc>) -> store::Case {
+        store::Case {
+            id: 1,
+            tracking_code: "T".into(),
+            office: "33.20".into(),
+            service: "s".into(),
+            standard_version: 2,
+            channel: "counter".into(),
+            status: domain::Status::InProgress,
+            current_step: Some("9".into()),
+            current_actor: Some("operator".into()),
+            assignee: None,
+            version: 1,
+            applicant_name: "A".into(),
+            applicant: domain::Applicant {
+                name: "A".into(),
+                nik: None,
+                phone: None,
+                email: None,
+                organisation: None,
+            },
+            fields: "{}".into(),
+            created_by: "x".into(),
+            created_at: ms(step_started),
+            updated_at: 0,
+            service_started_at: Some(ms(step_started)),
+            due_at: None,
+            step_started_at: Some(ms(step_started)),
+            step_due_at: None,
+            paused_at: None,
+            case_left_ms: None,
+            step_left_ms: None,
+            finished_at: None,
+        }
+    }
+
+    /// Jepara's "3 hari paling cepat" holds only when the register is sent;
+    /// Sulawesi Selatan's blangko "minimal 30 menit" holds on completing the case.
+    #[test]
+    fn earliest_times_refuse_only_what_would_finish_early() {
+        let cal = BusinessCalendar::new(domain::TimeZone::Wib, []);
+        let register =
+            Standard::parse(include_str!("../../../../standards/33.20/register-akta-offline.toml")).unwrap();
+        let step = register.steps.iter().find(|s| s.id == "9").unwrap();
+        let start = at(1_795_485_600_000); // Tue 09:00 WIB
+        let case = case_at(start);
+        let sent = serde_json::json!({"cara_penyerahan": "kirim"});
+        let handed = serde_json::json!({"cara_penyerahan": "serahkan"});
+        let next_day = start + Duration::days(1);
+        let early = check_earliest(&cal, next_day, &register, &case, step, Some(&sent), false);
+        assert!(
+            matches!(&early, Err(Error::TooEarly { earliest, .. }) if *earliest == cal.add_working_days(start, 3)),
+            "{early:?}"
+        );
+        assert!(check_earliest(&cal, next_day, &register, &case, step, Some(&handed), false).is_ok());
+        assert!(
+            check_earliest(&cal, start + Duration::days(3), &register, &case, step, Some(&sent), false)
+                .is_ok()
+        );
+
+        let blangko =
+            Standard::parse(include_str!("../../../../standards/73/distribusi-blangko.toml")).unwrap();
+        let last = blangko.steps.last().unwrap();
+        let case = store::Case { current_step: Some(last.id.clone()), ..case_at(start) };
+        let soon = start + Duration::minutes(10);
+        assert!(matches!(
+            check_earliest(&cal, soon, &blangko, &case, last, None, true),
+            Err(Error::TooEarly { .. })
+        ));
+        assert!(
+            check_earliest(&cal, soon, &blangko, &case, last, None, false).is_ok(),
+            "only completing the case"
+        );
+        assert!(
+            check_earliest(&cal, start + Duration::minutes(31), &blangko, &case, last, None, true).is_ok()
+        );
+        // Read as a deadline instead, the same words set a due time and no floor.
+        let mut as_deadline = blangko.clone();
+        as_deadline.sla.minimal = Some(Minimal::Deadline);
+        assert!(check_earliest(&cal, soon, &as_deadline, &case, last, None, true).is_ok());
+        assert_eq!(case_limit(&as_deadline, "counter").map(ToString::to_string), Some("30 menit".into()));
+        assert_eq!(case_limit(&blangko, "counter").map(SlaDuration::is_deadline), Some(false));
     }
 
     #[test]

@@ -356,16 +356,18 @@ pub async fn act(
         assignee: input.assignee.as_deref(),
     };
     let t = case::decide(&std, &view, party, action, &req)?;
+    let now = app.now();
+    let cal = clock::calendar(app, &case.office).await?;
     if action == Action::Advance
         && let Some(step) = std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref())
     {
         domain::applicant::check_records(step, input.data.as_ref())?;
+        let completes = t.status == Status::Completed;
+        clock::check_earliest(&cal, now, &std, case, step, input.data.as_ref(), completes)?;
     }
     if let Some(Some(who)) = &t.assignee {
         check_assignee(app, case, &std, who).await?;
     }
-    let now = app.now();
-    let cal = clock::calendar(app, &case.office).await?;
     let mut ch = CaseChange::from_case(case);
     ch.status = t.status;
     ch.current_step = t.step.clone();

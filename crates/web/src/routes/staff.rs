@@ -293,9 +293,10 @@ struct CasePage {
 struct RecordInput {
     code: String,
     label: String,
-    /// The HTML input type: number, date, email or text.
+    /// The HTML input type: number, date, email or text (a `choice` is a select).
     input: &'static str,
     required: bool,
+    options: Vec<String>,
 }
 
 struct FileLine {
@@ -594,6 +595,7 @@ async fn render_case(
                             _ => "text",
                         },
                         required: r.required,
+                        options: r.options.clone(),
                     })
                     .collect()
             })

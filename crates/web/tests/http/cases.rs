@@ -795,3 +795,43 @@ async fn a_jemput_bola_case_is_due_three_days_after_the_letter_arrived() {
     assert_eq!(c.service_started_at, Some(start.timestamp_millis()));
     assert_eq!(c.due_at, Some(start.timestamp_millis() + 72 * 3_600_000), "3x24 jam after the letter");
 }
+
+/// Sulawesi Selatan's Verval: the confirmation comes "minimal 1 jam" after
+/// the applicant's visit. Sooner it is refused with a 422 that names the
+/// earliest moment; an hour of office time later it goes through.
+#[tokio::test]
+async fn a_verval_confirmation_before_its_hour_is_refused_naming_when() {
+    let app = TestApp::sqlite().await;
+    let op = staff(&app, "sulsel.op", "operator", "73").await;
+    let kadin = staff(&app, "sulsel.kadin", "kepala_dinas", "73").await;
+    let body = json!({"service": "73-verval-data", "channel": "counter",
+        "applicant": {"name": "Dinas Sosial", "nik": "7371011203950002"},
+        "fields": {"data_diverifikasi": "Data penerima bantuan", "maksud_tujuan": "Pemadanan"}});
+    let (s, r) = app.post_json("/api/v1/applications", Some(&op), body).await;
+    assert_eq!(s, 201, "{r}");
+    let id = r["id"].as_i64().unwrap();
+    let mut version = app.db.store.case(id).await.unwrap().unwrap().version;
+    // Letter received (2), approved (3), the applicant came in person (4).
+    for token in [&op, &kadin, &op] {
+        let (s, c) = app.act(token, id, "advance", version, json!({})).await;
+        assert_eq!(s, 200, "{c}");
+        version = c["version"].as_i64().unwrap();
+    }
+    let c = app.db.store.case(id).await.unwrap().unwrap();
+    assert_eq!(c.current_step.as_deref(), Some("5"), "the confirmation");
+    let (s, e) = app.act(&op, id, "advance", version, json!({})).await;
+    assert_eq!(
+        (s, e["error"]["code"].as_str(), e["error"]["field"].as_str()),
+        (422, Some("too_early"), Some("action")),
+        "{e}"
+    );
+    let cal = app.calendar(TimeZone::Wita).await;
+    let earliest = cal.add_working_minutes(ms(c.step_started_at.unwrap()), 60);
+    let when = app::clock::human(Some(earliest.timestamp_millis()), TimeZone::Wita);
+    assert!(e["error"]["message"].as_str().unwrap().contains(&when), "names {when}: {e}");
+
+    app.clock.advance(earliest - app.app().now() + chrono::Duration::minutes(1));
+    let op = app.token("sulsel.op", PASSWORD).await.0;
+    let (s, c) = app.act(&op, id, "advance", version, json!({})).await;
+    assert_eq!((s, c["current_step"].as_str()), (200, Some("6")), "{c}");
+}
