@@ -234,6 +234,14 @@ impl Linter<'_> {
             }
             _ => {}
         }
+        if let Some(id) = &ch.ends_after_step
+            && !s.steps_for(&ch.code).any(|st| &st.id == id)
+        {
+            self.error(
+                line,
+                format!("channel `{}`: ends after step `{id}`, which it does not have", ch.code),
+            );
+        }
     }
 
     fn steps(&mut self, s: &Standard) {

@@ -197,6 +197,11 @@ pub struct Channel {
     /// The rule behind those words; submission when absent.
     #[serde(default)]
     pub starts: Option<ClockStart>,
+    /// The promise covers the case only until this step is completed (the
+    /// PPID counter's "1 jam" is for the reply letter, step 3); the whole
+    /// case when absent.
+    #[serde(default)]
+    pub ends_after_step: Option<String>,
 }
 
 /// How a standard's "minimal 30 menit" / "paling cepat 3 hari" reads: an

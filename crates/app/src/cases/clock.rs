@@ -363,6 +363,37 @@ mod tests {
         assert_eq!(case_limit(&blangko, "counter").map(SlaDuration::is_deadline), Some(false));
     }
 
+    proptest::proptest! {
+        /// However often a running step clock is paused and resumed (whole
+        /// minutes, in or out of office hours), it falls due later by
+        /// exactly the working time it stood still.
+        #[test]
+        fn pauses_push_the_due_time_by_exactly_the_paused_working_time(
+            minutes in 30u32..900,
+            gaps in proptest::collection::vec((1i64..600, 1i64..4000), 0..6),
+        ) {
+            let cal = BusinessCalendar::new(domain::TimeZone::Wib, []);
+            let d = SlaDuration::WorkingMinutes(minutes);
+            let start = at(1_795_485_600_000); // Tue 2026-11-24 09:00 WIB
+            let mut ch = CaseChange::default();
+            start_step(&cal, start, Some(&d), &mut ch);
+            let (mut t, mut held) = (start, 0);
+            for (run, wait) in gaps {
+                let paused = t + Duration::minutes(run);
+                if ms(paused) >= ch.step_due_at.unwrap() {
+                    break;
+                }
+                pause(&cal, paused, None, Some(&d), &mut ch);
+                let resumed = paused + Duration::minutes(wait);
+                held += cal.working_minutes_between(paused, resumed);
+                unpause(&cal, resumed, None, Some(&d), &mut ch);
+                t = resumed;
+            }
+            let expected = cal.add_working_minutes(start, i64::from(minutes) + held);
+            proptest::prop_assert_eq!(ch.step_due_at.map(at), Some(expected));
+        }
+    }
+
     #[test]
     fn an_outside_partys_time_is_added_to_the_service_clock() {
         let cal = BusinessCalendar::new(domain::TimeZone::Wib, []);

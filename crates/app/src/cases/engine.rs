@@ -377,10 +377,17 @@ pub async fn act(
     }
     let (case_d, step_d) = (case_limit(&std, &case.channel), step_limit(&std, case.current_step.as_deref()));
     // A service clock that starts after a step (the PPID's confirmation)
-    // starts when that step is completed.
+    // starts when that step is completed; one that covers the case up to a
+    // step (the PPID counter's reply letter) is done when that step is.
+    let channel = std.channels.iter().find(|c| c.code == case.channel);
     if action == Action::Advance && case.service_started_at.is_none() && starts_after(&std, case) {
         ch.service_started_at = case_d.map(|_| clock::ms(now));
         ch.due_at = clock::case_due(&cal, now, case_d);
+    } else if action == Action::Advance
+        && channel.and_then(|c| c.ends_after_step.as_ref()) == case.current_step.as_ref()
+        && case.current_step.is_some()
+    {
+        (ch.service_started_at, ch.due_at, ch.case_left_ms) = (None, None, None);
     }
     match t.clock {
         Clock::Keep => {}

@@ -259,8 +259,10 @@ struct CasePage {
     status_label: &'static str,
     sla: String,
     sla_label: &'static str,
-    /// The step's time left or lateness, in words.
-    clock: String,
+    /// The service clock's time left or lateness, in words.
+    due_left: String,
+    /// The step clock's, with the outside party's name when it is theirs.
+    step_left: String,
     /// Why the office's service clock stands still: an outside party's step.
     outside_wait: Option<String>,
     /// The applicant's NIK and contacts are masked for this reader.
@@ -550,6 +552,15 @@ async fn render_case(
     let external = current.is_some_and(|s| s.actor == Actor::External) && offers_advance;
     let can_revoke = matches!(user.role, Role::KepalaDinas | Role::Validator | Role::Admin);
     let sla = app::cases::views::sla_badge(&c, state.app.now().timestamp_millis());
+    // Each running clock with its time left: the service's stands still
+    // while an outside party has the step; none runs while paused.
+    let cal = app::cases::clock::calendar(&state.app, &c.office).await?;
+    let now = state.app.now();
+    let running = c.paused_at.is_none() && c.status.is_active();
+    let outside = current.is_some_and(|s| s.actor == Actor::External);
+    let left = |due: Option<i64>, on: bool| {
+        due.filter(|_| on).map(|d| domain::sla::remaining(&cal, now, app::cases::clock::at(d)))
+    };
     let page = CasePage {
         lang,
         user: nav(&Some(user.clone())),
@@ -561,7 +572,8 @@ async fn render_case(
         status: c.status.as_str(),
         sla: sla.into(),
         sla_label: sla_label(lang, sla, c.status),
-        clock: clock_words(lang, Some(&std), c.current_step.as_deref(), detail.summary.remaining),
+        due_left: left(c.due_at, running && !outside).map(|r| lang.remaining(r)).unwrap_or_default(),
+        step_left: clock_words(lang, Some(&std), c.current_step.as_deref(), left(c.step_due_at, running)),
         outside_wait: current.filter(|s| s.actor == Actor::External && c.due_at.is_some()).map(|s| {
             lang.t("outside_wait").replace("{party}", s.party.as_deref().unwrap_or(lang.t("external")))
         }),

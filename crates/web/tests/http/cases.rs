@@ -835,3 +835,35 @@ async fn a_verval_confirmation_before_its_hour_is_refused_naming_when() {
     let (s, c) = app.act(&op, id, "advance", version, json!({})).await;
     assert_eq!((s, c["current_step"].as_str()), (200, Some("6")), "{c}");
 }
+
+/// The PPID counter's "1 jam" is for the reply letter (step 3): once the
+/// letter is out the service clock is done, and later steps never escalate
+/// against it.
+#[tokio::test]
+async fn the_ppid_counters_hour_covers_the_reply_letter_only() {
+    let app = TestApp::sqlite().await;
+    let op = staff(&app, "sulsel.op", "operator", "73").await;
+    let ppid = staff(&app, "sulsel.ppid", "ppid", "73").await;
+    let body = json!({"service": "73-penyediaan-data-informasi", "channel": "counter",
+        "applicant": {"name": "Andi", "nik": "7371011203950002"},
+        "fields": {"data_diminta": "Jumlah penduduk", "maksud_tujuan": "Penelitian"}});
+    let (s, r) = app.post_json("/api/v1/applications", Some(&op), body).await;
+    assert_eq!(s, 201, "{r}");
+    let id = r["id"].as_i64().unwrap();
+    let c = app.db.store.case(id).await.unwrap().unwrap();
+    assert!(c.due_at.is_some(), "the hour runs from the letter");
+    let mut version = c.version;
+    for _ in ["2", "3"] {
+        let (s, c) = app.act(&ppid, id, "advance", version, json!({})).await;
+        assert_eq!(s, 200, "{c}");
+        version = c["version"].as_i64().unwrap();
+    }
+    let c = app.db.store.case(id).await.unwrap().unwrap();
+    assert_eq!((c.current_step.as_deref(), c.due_at, c.service_started_at), (Some("4"), None, None));
+    app.clock.advance(chrono::Duration::days(30));
+    assert_eq!(
+        app::cases::sweep::sweep(app.app()).await.unwrap().fired,
+        0,
+        "step 4 is outside the hour's span"
+    );
+}
