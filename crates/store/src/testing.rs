@@ -88,3 +88,42 @@ pub async fn fresh_postgres_database(server: &str) -> String {
     std::mem::forget(dropper);
     url
 }
+
+/// A case row for unit tests of the rules that read one: an in-progress
+/// counter case of Muba's KTP-el at step 2, nothing timed; set what a test
+/// needs with struct update syntax.
+pub fn sample_case() -> crate::Case {
+    crate::Case {
+        id: 1,
+        tracking_code: "TESTCASE01".into(),
+        office: "16.06".into(),
+        service: "ktp-el".into(),
+        standard_version: 1,
+        channel: "counter".into(),
+        status: domain::Status::InProgress,
+        current_step: Some("2".into()),
+        current_actor: Some("operator".into()),
+        assignee: None,
+        version: 1,
+        applicant_name: "A".into(),
+        applicant: domain::Applicant {
+            name: "A".into(),
+            nik: None,
+            phone: None,
+            email: None,
+            organisation: None,
+        },
+        fields: "{}".into(),
+        created_by: "test".into(),
+        created_at: 0,
+        updated_at: 0,
+        service_started_at: None,
+        due_at: None,
+        step_started_at: None,
+        step_due_at: None,
+        paused_at: None,
+        case_left_ms: None,
+        step_left_ms: None,
+        finished_at: None,
+    }
+}

@@ -281,37 +281,11 @@ mod tests {
 
     fn case_at(step_started: DateTime<Utc>) -> store::Case {
         store::Case {
-            id: 1,
-            tracking_code: "T".into(),
-            office: "33.20".into(),
-            service: "s".into(),
-            standard_version: 2,
-            channel: "counter".into(),
-            status: domain::Status::InProgress,
             current_step: Some("9".into()),
-            current_actor: Some("operator".into()),
-            assignee: None,
-            version: 1,
-            applicant_name: "A".into(),
-            applicant: domain::Applicant {
-                name: "A".into(),
-                nik: None,
-                phone: None,
-                email: None,
-                organisation: None,
-            },
-            fields: "{}".into(),
-            created_by: "x".into(),
             created_at: ms(step_started),
-            updated_at: 0,
             service_started_at: Some(ms(step_started)),
-            due_at: None,
             step_started_at: Some(ms(step_started)),
-            step_due_at: None,
-            paused_at: None,
-            case_left_ms: None,
-            step_left_ms: None,
-            finished_at: None,
+            ..store::testing::sample_case()
         }
     }
 

@@ -222,37 +222,14 @@ mod tests {
         service: (Option<i64>, Option<i64>),
     ) -> Case {
         Case {
-            id: 1,
-            tracking_code: "T".into(),
-            office: "33.20".into(),
-            service: "s".into(),
-            standard_version: 1,
-            channel: "online".into(),
             status,
-            current_step: Some("2".into()),
             current_actor: Some(if outside { "external" } else { "operator" }.into()),
-            assignee: None,
-            version: 1,
-            applicant_name: "A".into(),
-            applicant: domain::Applicant {
-                name: "A".into(),
-                nik: None,
-                phone: None,
-                email: None,
-                organisation: None,
-            },
-            fields: "{}".into(),
-            created_by: "x".into(),
-            created_at: 0,
-            updated_at: 0,
             service_started_at: service.0,
             due_at: service.1,
             step_started_at: step.0,
             step_due_at: step.1,
             paused_at: paused.then_some(5),
-            case_left_ms: None,
-            step_left_ms: None,
-            finished_at: None,
+            ..store::testing::sample_case()
         }
     }
 

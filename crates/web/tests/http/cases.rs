@@ -48,6 +48,13 @@ impl TestApp {
         self.post_json(&format!("/api/v1/cases/{id}/actions"), Some(token), body).await
     }
 
+    /// Applies (as `token`, or as a citizen) and returns the stored case.
+    async fn apply(&self, token: Option<&str>, application: Value) -> store::Case {
+        let (status, r) = self.post_json("/api/v1/applications", token, application).await;
+        assert_eq!(status, 201, "{r}");
+        self.db.store.case(r["id"].as_i64().unwrap()).await.unwrap().unwrap()
+    }
+
     /// The office's calendar as the server computes it.
     async fn calendar(&self, zone: TimeZone) -> BusinessCalendar {
         let days = self.db.store.holidays("2000-01-01", "9999-12-31").await.unwrap();
@@ -622,10 +629,8 @@ async fn a_walikota_late_by_a_day_reminds_the_chaser_and_escalates_nobody() {
     let body = json!({"service": "62.71-pemanfaatan-data", "channel": "counter",
         "applicant": {"name": "Dinas Pendidikan", "nik": "6271015506880005"},
         "fields": {"elemen_data": "NIK, nama, tanggal lahir"}});
-    let (status, r) = app.post_json("/api/v1/applications", Some(&op), body).await;
-    assert_eq!(status, 201, "{r}");
-    let id = r["id"].as_i64().unwrap();
-    let case = app.db.store.case(id).await.unwrap().unwrap();
+    let case = app.apply(Some(&op), body).await;
+    let id = case.id;
     assert_eq!(case.current_actor.as_deref(), Some("external"), "it waits on the Walikota");
     let cal = app.calendar(TimeZone::Wib).await;
     let due = ms(case.step_due_at.unwrap());
@@ -807,10 +812,8 @@ async fn a_verval_confirmation_before_its_hour_is_refused_naming_when() {
     let body = json!({"service": "73-verval-data", "channel": "counter",
         "applicant": {"name": "Dinas Sosial", "nik": "7371011203950002"},
         "fields": {"data_diverifikasi": "Data penerima bantuan", "maksud_tujuan": "Pemadanan"}});
-    let (s, r) = app.post_json("/api/v1/applications", Some(&op), body).await;
-    assert_eq!(s, 201, "{r}");
-    let id = r["id"].as_i64().unwrap();
-    let mut version = app.db.store.case(id).await.unwrap().unwrap().version;
+    let c = app.apply(Some(&op), body).await;
+    let (id, mut version) = (c.id, c.version);
     // Letter received (2), approved (3), the applicant came in person (4).
     for token in [&op, &kadin, &op] {
         let (s, c) = app.act(token, id, "advance", version, json!({})).await;
@@ -847,12 +850,9 @@ async fn the_ppid_counters_hour_covers_the_reply_letter_only() {
     let body = json!({"service": "73-penyediaan-data-informasi", "channel": "counter",
         "applicant": {"name": "Andi", "nik": "7371011203950002"},
         "fields": {"data_diminta": "Jumlah penduduk", "maksud_tujuan": "Penelitian"}});
-    let (s, r) = app.post_json("/api/v1/applications", Some(&op), body).await;
-    assert_eq!(s, 201, "{r}");
-    let id = r["id"].as_i64().unwrap();
-    let c = app.db.store.case(id).await.unwrap().unwrap();
+    let c = app.apply(Some(&op), body).await;
     assert!(c.due_at.is_some(), "the hour runs from the letter");
-    let mut version = c.version;
+    let (id, mut version) = (c.id, c.version);
     for _ in ["2", "3"] {
         let (s, c) = app.act(&ppid, id, "advance", version, json!({})).await;
         assert_eq!(s, 200, "{c}");
