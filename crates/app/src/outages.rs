@@ -93,33 +93,34 @@ where
 
 /// Stops a running case's clocks (keeping what is left), with a journal row.
 async fn hold(app: &App, case: Case, outage: &Outage) -> Result<Option<Case>> {
-    let std = standard_of(app, &case.office, &case.service, case.standard_version).await?;
-    if !std.sla.needs_network || !case.status.is_active() || case.paused_at.is_some() {
-        return Ok(None);
-    }
-    let cal = clock::calendar(app, &case.office).await?;
-    let mut ch = CaseChange::from_case(&case);
-    let (case_d, step_d) =
-        (clock::case_limit(&std, &case.channel), clock::step_limit(&std, case.current_step.as_deref()));
-    clock::pause(&cal, app.now(), case_d, step_d, &mut ch);
-    let journal = journal(&case, "outage_hold", &outage.reason);
-    update(app, &case, ch, journal).await.map(Some)
+    set_held(app, case, outage, true).await
 }
 
 /// Lets a held case's clocks count on, with a journal row. A case that
 /// waits for its applicant (returned meanwhile) keeps that pause.
 async fn release(app: &App, case: Case, outage: &Outage) -> Result<Option<Case>> {
+    set_held(app, case, outage, false).await
+}
+
+/// Holds (`hold`) or releases an active case of a network-dependent
+/// service; `None` when there is nothing to change.
+async fn set_held(app: &App, case: Case, outage: &Outage, hold: bool) -> Result<Option<Case>> {
     let std = standard_of(app, &case.office, &case.service, case.standard_version).await?;
-    if !std.sla.needs_network || !case.status.is_active() || case.paused_at.is_none() {
+    if !std.sla.needs_network || !case.status.is_active() || case.paused_at.is_some() == hold {
         return Ok(None);
     }
     let cal = clock::calendar(app, &case.office).await?;
     let mut ch = CaseChange::from_case(&case);
     let (case_d, step_d) =
         (clock::case_limit(&std, &case.channel), clock::step_limit(&std, case.current_step.as_deref()));
-    clock::unpause(&cal, app.now(), case_d, step_d, &mut ch);
-    let journal = journal(&case, "outage_release", &outage.reason);
-    update(app, &case, ch, journal).await.map(Some)
+    let action = if hold {
+        clock::pause(&cal, app.now(), case_d, step_d, &mut ch);
+        "outage_hold"
+    } else {
+        clock::unpause(&cal, app.now(), case_d, step_d, &mut ch);
+        "outage_release"
+    };
+    update(app, &case, ch, journal(&case, action, &outage.reason)).await.map(Some)
 }
 
 fn journal(case: &Case, action: &str, reason: &str) -> NewJournal {
