@@ -313,6 +313,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Clock running again: outage over",
     ),
     ("sla_held", "Dihentikan (gangguan)", "Stopped (outage)"),
+    ("since", "sejak", "since"),
     ("left_minutes", "sisa {n} menit kerja", "{n} working minutes left"),
     ("left_hours", "sisa {n} jam kerja", "{n} working hours left"),
     ("left_days", "sisa {n} hari kerja", "{n} working days left"),

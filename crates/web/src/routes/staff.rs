@@ -73,8 +73,8 @@ fn sla_label(lang: Lang, sla: &str, status: Status) -> &'static str {
     if sla == "paused" && status.is_active() { lang.t("sla_held") } else { lang.t(&format!("sla_{sla}")) }
 }
 
-/// A step clock in words; an outside party's carries their name, since the
-/// time is theirs ("Walikota: terlambat 1 hari").
+/// A step clock in words; an outside party's carries their name and own
+/// time, since the time is theirs ("Walikota (2 hari kerja): terlambat 1 hari").
 fn clock_words(
     lang: Lang,
     std: Option<&domain::standard::Standard>,
@@ -85,7 +85,13 @@ fn clock_words(
     let party = std
         .and_then(|std| std.steps.iter().find(|s| Some(s.id.as_str()) == step))
         .filter(|s| s.actor == Actor::External)
-        .map(|s| s.party.clone().unwrap_or_else(|| lang.t("external").to_string()));
+        .map(|s| {
+            let who = s.party.clone().unwrap_or_else(|| lang.t("external").to_string());
+            match &s.duration {
+                Some(d) => format!("{who} ({d})"),
+                None => who,
+            }
+        });
     match party {
         Some(p) => format!("{p}: {}", lang.remaining(left)),
         None => lang.remaining(left),
@@ -265,6 +271,8 @@ struct CasePage {
     step_left: String,
     /// Why the office's service clock stands still: an outside party's step.
     outside_wait: Option<String>,
+    /// Since when the case's clocks stand still (a return, an outage).
+    paused_since: Option<String>,
     /// The applicant's NIK and contacts are masked for this reader.
     masked: bool,
     channel: String,
@@ -576,6 +584,10 @@ async fn render_case(
         step_left: clock_words(lang, Some(&std), c.current_step.as_deref(), left(c.step_due_at, running)),
         outside_wait: current.filter(|s| s.actor == Actor::External && c.due_at.is_some()).map(|s| {
             lang.t("outside_wait").replace("{party}", s.party.as_deref().unwrap_or(lang.t("external")))
+        }),
+        paused_since: c.paused_at.filter(|_| !c.status.is_final()).map(|t| {
+            let why = if c.status.is_active() { lang.t("sla_held") } else { lang.t("sla_paused") };
+            format!("{why} {} {}", lang.t("since"), human(Some(t), &c.office))
         }),
         masked: detail.masked,
         channel: lang.channel(&c.channel),

@@ -662,7 +662,7 @@ async fn a_walikota_late_by_a_day_reminds_the_chaser_and_escalates_nobody() {
     // (The session has expired meanwhile.)
     let op = app.token("pky.op", PASSWORD).await.0;
     let (_, page) = app.get_text(&format!("/staff/cases/{id}"), Some(&format!("layanan_session={op}"))).await;
-    assert!(page.contains("Walikota: terlambat"), "the lateness is the Walikota's");
+    assert!(page.contains("Walikota (2 hari kerja): terlambat"), "the lateness is the Walikota's");
 }
 
 /// Muba's 30 menit hold "*jika jaringan normal". While the admin's declared
@@ -706,6 +706,9 @@ async fn a_muba_case_during_a_declared_outage_is_not_overdue() {
     assert!(list["items"].as_array().unwrap().iter().all(|c| c["sla"] == "paused"), "{list}");
     let (_, page) = app.get_text("/staff", Some(&format!("layanan_session={op}"))).await;
     assert!(page.contains("Dihentikan (gangguan)") && !page.contains("Terlambat"), "{page}");
+    let (_, case_page) =
+        app.get_text(&format!("/staff/cases/{first}"), Some(&format!("layanan_session={op}"))).await;
+    assert!(case_page.contains("Dihentikan (gangguan) sejak"), "the case page says since when");
     let (_, track) = app.get_text(&format!("/track/{code}"), None).await;
     assert!(
         track.contains("dihentikan sementara karena gangguan") && track.contains("SIAK pusat"),
