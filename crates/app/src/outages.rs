@@ -9,6 +9,7 @@
 use crate::accounts::Principal;
 use crate::cases::{clock, standard_of};
 use crate::{App, Error, Result};
+use chrono::{DateTime, Utc};
 use domain::Role;
 use store::{Case, CaseChange, CaseUpdate, NewJournal, Outage};
 
@@ -19,34 +20,57 @@ const MAX_OPEN: i64 = 100_000;
 /// Longest reason an admin types.
 const MAX_REASON: usize = 500;
 
-/// Declares an outage of the admin's office from now, and holds the clocks
-/// of every open case of its network-dependent services. Returns the
-/// outage and how many cases it holds.
-pub async fn declare(app: &App, who: &Principal, reason: &str) -> Result<(Outage, usize)> {
+/// How far back an outage may be declared: an office notices it late, but
+/// not weeks late.
+const MAX_BACKDATE_DAYS: i64 = 7;
+
+/// Declares an outage of the admin's office since `since` (now when not
+/// given; it may have begun before someone noticed), and holds the clocks
+/// of every open case of its network-dependent services from then. Returns
+/// the outage and how many cases it holds.
+pub async fn declare(
+    app: &App,
+    who: &Principal,
+    reason: &str,
+    since: Option<DateTime<Utc>>,
+) -> Result<(Outage, usize)> {
     let office = who.user.office.clone();
     who.require(&[Role::Admin], &office)?;
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().count() > MAX_REASON {
         return Err(Error::invalid("reason", format!("say what is down, in 1 to {MAX_REASON} characters")));
     }
-    let now = app.now().timestamp_millis();
-    let outage = app.store.declare_outage(&who.user.username, &office, reason, now).await?;
+    let now = app.now();
+    let start = since.unwrap_or(now);
+    if start > now {
+        return Err(Error::invalid("starts_at", "an outage cannot begin in the future"));
+    }
+    if start < now - chrono::Duration::days(MAX_BACKDATE_DAYS) {
+        return Err(Error::invalid("starts_at", format!("at most {MAX_BACKDATE_DAYS} days ago")));
+    }
+    let outage =
+        app.store.declare_outage(&who.user.username, &office, reason, start.timestamp_millis()).await?;
     let held = for_each_open_case(app, &office, |c| hold(app, c, &outage)).await?;
     Ok((outage, held))
 }
 
-/// Ends the office's outage `id` now; every case it held counts on.
-pub async fn end(app: &App, who: &Principal, id: i64) -> Result<(Outage, usize)> {
+/// Ends the office's outage `id` at `at` (now when not given; between its
+/// start and now); every case it held counts on from then.
+pub async fn end(app: &App, who: &Principal, id: i64, at: Option<DateTime<Utc>>) -> Result<(Outage, usize)> {
     let office = who.user.office.clone();
     who.require(&[Role::Admin], &office)?;
     let open = app.store.open_outage(&office).await?.filter(|o| o.id == id);
-    let Some(_) = open else {
+    let Some(open) = open else {
         return Err(Error::not_found(format!("no open outage {id} at office {office}")));
     };
-    let now = app.now().timestamp_millis();
+    let now = app.now();
+    let end = at.unwrap_or(now);
+    if end > now || end.timestamp_millis() < open.starts_at {
+        return Err(Error::invalid("ends_at", "an outage ends between its start and now"));
+    }
     let outage = app
         .store
-        .end_outage(&who.user.username, id, now)
+        .end_outage(&who.user.username, id, end.timestamp_millis())
         .await?
         .ok_or_else(|| Error::not_found(format!("no open outage {id}")))?;
     let released = for_each_open_case(app, &office, |c| release(app, c, &outage)).await?;
@@ -113,11 +137,16 @@ async fn set_held(app: &App, case: Case, outage: &Outage, hold: bool) -> Result<
     let mut ch = CaseChange::from_case(&case);
     let (case_d, step_d) =
         (clock::case_limit(&std, &case.channel), clock::step_limit(&std, case.current_step.as_deref()));
+    // From the outage's start (or the step's, if it began later); until its
+    // end (or the hold, if that came later).
     let action = if hold {
-        clock::pause(&cal, app.now(), case_d, step_d, &mut ch);
+        let from = outage.starts_at.max(case.step_started_at.unwrap_or(case.created_at));
+        clock::pause(&cal, clock::at(from).min(app.now()), case_d, step_d, &mut ch);
         "outage_hold"
     } else {
-        clock::unpause(&cal, app.now(), case_d, step_d, &mut ch);
+        let to =
+            outage.ends_at.unwrap_or_else(|| app.now().timestamp_millis()).max(case.paused_at.unwrap_or(0));
+        clock::unpause(&cal, clock::at(to), case_d, step_d, &mut ch);
         "outage_release"
     };
     update(app, &case, ch, journal(&case, action, &outage.reason)).await.map(Some)

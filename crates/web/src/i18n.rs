@@ -296,6 +296,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("outage_open", "Gangguan berlangsung sejak", "Outage since"),
     ("outage_reason", "Apa yang terganggu", "What is down"),
     ("outage_declare", "Umumkan gangguan", "Declare outage"),
+    (
+        "outage_since",
+        "Sejak (kosongkan bila baru saja; paling lama 7 hari lalu)",
+        "Since (leave empty for now; at most 7 days ago)",
+    ),
+    ("outage_until", "Selesai pada (kosongkan bila baru saja)", "Ended at (leave empty for now)"),
     ("outage_end", "Gangguan selesai", "End the outage"),
     (
         "outage_held",

@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub(super) fn routes() -> Router<AppState> {
@@ -41,6 +42,30 @@ struct OutageBody {
     /// What is down, e.g. "SIAK pusat tidak dapat diakses".
     #[schema(max_length = 500)]
     reason: String,
+    /// Since when (RFC 3339, or `YYYY-MM-DDTHH:MM` in the office's time);
+    /// now when absent. At most 7 days ago.
+    #[serde(default)]
+    starts_at: Option<String>,
+}
+
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+struct EndBody {
+    /// When it ended (as `starts_at`); now when absent.
+    #[serde(default)]
+    ends_at: Option<String>,
+}
+
+/// A moment an admin gives: RFC 3339, or a local `YYYY-MM-DDTHH:MM` (a
+/// browser's datetime-local) in the office's time zone; blank is none.
+fn moment(text: Option<&str>, office: &str, field: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(Some(t.with_timezone(&Utc)));
+    }
+    let local = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .map_err(|_| ApiError::invalid(field, "give a time as 2026-12-01T09:30"))?;
+    let zone = app::clock::office_zone(office).offset();
+    Ok(local.and_local_timezone(zone).single().map(|t| t.with_timezone(&Utc)))
 }
 
 /// The office's outages, newest first (its staff)
@@ -69,22 +94,26 @@ async fn declare_api(
     who: Changing,
     Body(body): Body<OutageBody>,
 ) -> Result<(StatusCode, Json<OutageChange>), ApiError> {
-    let (outage, cases) = app::outages::declare(&state.app, &who, &body.reason).await?;
+    let since = moment(body.starts_at.as_deref(), &who.user.office, "starts_at")?;
+    let (outage, cases) = app::outages::declare(&state.app, &who, &body.reason, since).await?;
     Ok((StatusCode::CREATED, Json(OutageChange { outage, cases })))
 }
 
 /// End an open outage: the cases it held count on with the time they had left (the office's admin)
-#[utoipa::path(post, path = "/api/v1/outages/{id}/end", params(("id" = i64, Path, description = "the outage id")), responses(
+#[utoipa::path(post, path = "/api/v1/outages/{id}/end", request_body = EndBody, params(("id" = i64, Path, description = "the outage id")), responses(
     (status = 200, description = "ended", body = OutageChange),
     (status = 401, description = "not logged in", body = ErrorResponse),
     (status = 403, description = "not an admin", body = ErrorResponse),
-    (status = 404, description = "no such open outage at the caller's office", body = ErrorResponse)))]
+    (status = 404, description = "no such open outage at the caller's office", body = ErrorResponse),
+    (status = 422, description = "the end lies before its start or ahead", body = ErrorResponse)))]
 async fn end_api(
     State(state): State<AppState>,
     who: Changing,
     Path(id): Path<i64>,
+    Body(body): Body<EndBody>,
 ) -> Result<Json<OutageChange>, ApiError> {
-    let (outage, cases) = app::outages::end(&state.app, &who, id).await?;
+    let at = moment(body.ends_at.as_deref(), &who.user.office, "ends_at")?;
+    let (outage, cases) = app::outages::end(&state.app, &who, id, at).await?;
     Ok(Json(OutageChange { outage, cases }))
 }
 
@@ -93,6 +122,9 @@ struct OutageForm {
     csrf: String,
     #[serde(default)]
     reason: String,
+    /// A datetime-local field: since when (declare) or until when (end).
+    #[serde(default)]
+    at: String,
 }
 
 /// Declare an outage (form with CSRF token on the office settings page)
@@ -103,7 +135,8 @@ async fn declare_form(
     Form(f): Form<OutageForm>,
 ) -> Result<Response, PageError> {
     who.check_csrf(Some(&f.csrf))?;
-    app::outages::declare(&state.app, &who, &f.reason).await?;
+    let since = moment(Some(&f.at), &who.user.office, "at")?;
+    app::outages::declare(&state.app, &who, &f.reason, since).await?;
     Ok(Redirect::to("/admin/office#outage").into_response())
 }
 
@@ -116,6 +149,7 @@ async fn end_form(
     Form(f): Form<OutageForm>,
 ) -> Result<Response, PageError> {
     who.check_csrf(Some(&f.csrf))?;
-    app::outages::end(&state.app, &who, id).await?;
+    let at = moment(Some(&f.at), &who.user.office, "at")?;
+    app::outages::end(&state.app, &who, id, at).await?;
     Ok(Redirect::to("/admin/office#outage").into_response())
 }

@@ -689,9 +689,17 @@ async fn a_muba_case_during_a_declared_outage_is_not_overdue() {
     assert_eq!(app.post_json("/api/v1/outages", Some(&op), outage("SIAK down")).await.0, 403);
     let (s, e) = app.post_json("/api/v1/outages", Some(&admin), outage("  ")).await;
     assert_eq!((s, e["error"]["field"].as_str()), (422, Some("reason")));
-    let (s, declared) =
-        app.post_json("/api/v1/outages", Some(&admin), outage("SIAK pusat tidak dapat diakses")).await;
+    // Noticed ten minutes late: declared since then; never in the future.
+    let since = app.app().now() - chrono::Duration::minutes(10);
+    for bad in [(app.app().now() + chrono::Duration::hours(1)).to_rfc3339(), "kemarin".into()] {
+        let (s, e) =
+            app.post_json("/api/v1/outages", Some(&admin), json!({"reason": "x", "starts_at": bad})).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some("starts_at")), "{e}");
+    }
+    let body = json!({"reason": "SIAK pusat tidak dapat diakses", "starts_at": since.to_rfc3339()});
+    let (s, declared) = app.post_json("/api/v1/outages", Some(&admin), body).await;
     assert_eq!((s, declared["cases"].as_i64()), (201, Some(1)), "{declared}");
+    assert_eq!(declared["outage"]["starts_at"].as_i64(), Some(since.timestamp_millis()));
     assert_eq!(app.post_json("/api/v1/outages", Some(&admin), outage("again")).await.0, 409);
     let (second, _) = apply().await;
     for id in [first, second] {
@@ -719,6 +727,9 @@ async fn a_muba_case_during_a_declared_outage_is_not_overdue() {
 
     let admin = app.token("muba.admin", PASSWORD).await.0;
     let id = declared["outage"]["id"].as_i64().unwrap();
+    let before = json!({"ends_at": (since - chrono::Duration::minutes(1)).to_rfc3339()});
+    let (s, e) = app.post_json(&format!("/api/v1/outages/{id}/end"), Some(&admin), before).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("ends_at")), "{e}");
     let (s, ended) = app.post_json(&format!("/api/v1/outages/{id}/end"), Some(&admin), json!({})).await;
     assert_eq!((s, ended["cases"].as_i64()), (200, Some(2)), "{ended}");
     assert_eq!(app.post_json(&format!("/api/v1/outages/{id}/end"), Some(&admin), json!({})).await.0, 404);
