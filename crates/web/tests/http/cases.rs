@@ -55,6 +55,12 @@ impl TestApp {
         self.db.store.case(r["id"].as_i64().unwrap()).await.unwrap().unwrap()
     }
 
+    /// The staff notifications of a case: (recipient, subject).
+    async fn staff_notes(&self, id: i64) -> Vec<(String, String)> {
+        let all = self.db.store.case_notifications(id).await.unwrap();
+        all.into_iter().filter(|n| n.channel == "staff").map(|n| (n.recipient, n.subject)).collect()
+    }
+
     /// The office's calendar as the server computes it.
     async fn calendar(&self, zone: TimeZone) -> BusinessCalendar {
         let days = self.db.store.holidays("2000-01-01", "9999-12-31").await.unwrap();
@@ -345,16 +351,7 @@ async fn sweeps_escalate_once_on(app: TestApp, second: Option<app::App>) {
     let expected: Vec<(String, i64)> =
         ["2", store::SERVICE_CLOCK].iter().flat_map(|c| (1..=3).map(|l| (c.to_string(), l))).collect();
     assert_eq!(fired, expected);
-    let mut staff_notes: Vec<_> = app
-        .db
-        .store
-        .case_notifications(id)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|n| n.channel == "staff")
-        .map(|n| n.recipient)
-        .collect();
+    let mut staff_notes: Vec<_> = app.staff_notes(id).await.into_iter().map(|(to, _)| to).collect();
     staff_notes.sort();
     staff_notes.dedup();
     assert_eq!(staff_notes, ["operator@16.06", "validator@16.06", "verifikator@16.06"]);
@@ -391,16 +388,7 @@ async fn an_unanswered_jepara_question_escalates_on_the_service_clock() {
     assert_eq!(sweep().await, 0, "each level once");
     app.clock.advance(chrono::Duration::days(30));
     assert_eq!(sweep().await, 1, "twice the time: level 3");
-    let notes: Vec<_> = app
-        .db
-        .store
-        .case_notifications(id)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|n| n.channel == "staff")
-        .map(|n| (n.recipient, n.subject))
-        .collect();
+    let notes = app.staff_notes(id).await;
     assert_eq!(notes.len(), 3, "{notes:?}");
     assert!(notes.iter().all(|(_, s)| s.starts_with("Waktu layanan")), "{notes:?}");
     let (_, page) = app.get_text(&format!("/track/{}", r["tracking_code"].as_str().unwrap()), None).await;
@@ -645,16 +633,7 @@ async fn a_walikota_late_by_a_day_reminds_the_chaser_and_escalates_nobody() {
     let journal = app.db.store.journal(id).await.unwrap();
     assert!(!journal.iter().any(|j| j.action == "escalate"), "nobody in the office is escalated");
     assert_eq!(journal.iter().filter(|j| j.action == "remind").count(), 1);
-    let notes: Vec<_> = app
-        .db
-        .store
-        .case_notifications(id)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|n| n.channel == "staff")
-        .map(|n| (n.recipient, n.subject))
-        .collect();
+    let notes = app.staff_notes(id).await;
     assert_eq!(
         notes,
         [("operator@62.71".to_string(), "Pengingat: Walikota melewati batas waktunya".to_string())]
