@@ -202,6 +202,19 @@ pub async fn open_account(app: &App, who: &Principal, a: NewAccount) -> Result<U
     create_account(app.store.as_ref(), &who.user.username, a).await
 }
 
+/// Turns the account `username` off or on for `actor` (the CLI, which
+/// answers to whoever runs it on the server).
+pub async fn set_active_by_name(
+    store: &dyn Store,
+    actor: &str,
+    username: &str,
+    active: bool,
+) -> Result<User> {
+    let missing = || Error::not_found(format!("no account `{username}`"));
+    let (user, _) = store.user_for_login(username).await?.ok_or_else(missing)?;
+    store.set_user_active(actor, user.id, active).await?.ok_or_else(missing)
+}
+
 /// An office admin turns an account of their office off (its sessions end
 /// at once) or back on. Another office's account is answered like a missing
 /// one, and nobody turns off their own account (an office keeps its admin).

@@ -1,4 +1,5 @@
-//! `layanan user add --username U --role ROLE --office CODE --password-stdin`
+//! `layanan user add --username U --role ROLE --office CODE --password-stdin`,
+//! `layanan user disable|enable --username U`.
 
 use crate::config::Config;
 use app::accounts::NewAccount;
@@ -32,10 +33,44 @@ pub enum UserCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// Turn an account off: it cannot log in and its sessions end at once.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+    /// Turn an account back on.
+    Enable {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 pub async fn run(cfg: &Config, cmd: UserCommand) -> Result<ExitCode, String> {
-    let UserCommand::Add { username, role, office, name, unit, nip, password_stdin: _ } = cmd;
+    let (username, active) = match cmd {
+        UserCommand::Add { username, role, office, name, unit, nip, password_stdin: _ } => {
+            return add(cfg, username, role, office, name, unit, nip).await;
+        }
+        UserCommand::Disable { username } => (username, false),
+        UserCommand::Enable { username } => (username, true),
+    };
+    let store = crate::serve::prepare_store(cfg).await?;
+    let user = app::accounts::set_active_by_name(store.as_ref(), "cli", &username, active)
+        .await
+        .map_err(|e| format!("--username: {e}"))?;
+    let state = if user.active { "enabled" } else { "disabled; its sessions have ended" };
+    println!("user {} ({} at {}) {state}", user.username, user.role, user.office);
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn add(
+    cfg: &Config,
+    username: String,
+    role: String,
+    office: String,
+    name: Option<String>,
+    unit: Option<String>,
+    nip: Option<String>,
+) -> Result<ExitCode, String> {
     let role: Role = role.parse().map_err(|e| format!("--role: {e}"))?;
     let mut password = String::new();
     std::io::stdin().read_to_string(&mut password).map_err(|e| format!("reading the password: {e}"))?;

@@ -256,6 +256,15 @@ async fn serve_without_demo_then_add_a_user_and_verify_the_audit_log() {
     let add = add_user(&db, "jepara.verif", "verifikator", "33.20");
     assert!(add.status.success(), "{}", text(&add));
     assert_eq!(login(&server.base, "jepara.verif", "sebuah kata sandi panjang").await, 200);
+    // Turned off from the CLI while the server runs: refused at once; on again: let in.
+    let off = run(&["user", "disable", "--username", "jepara.verif"], &db, None);
+    assert!(off.status.success() && text(&off).contains("disabled"), "{}", text(&off));
+    assert_eq!(login(&server.base, "jepara.verif", "sebuah kata sandi panjang").await, 401);
+    let on = run(&["user", "enable", "--username", "jepara.verif"], &db, None);
+    assert!(on.status.success(), "{}", text(&on));
+    assert_eq!(login(&server.base, "jepara.verif", "sebuah kata sandi panjang").await, 200);
+    let nobody = run(&["user", "disable", "--username", "nobody"], &db, None);
+    assert!(!nobody.status.success() && text(&nobody).contains("--username"), "{}", text(&nobody));
 
     let bad_role = run(
         &["user", "add", "--username", "x", "--role", "kabid", "--office", "33.20", "--password-stdin"],

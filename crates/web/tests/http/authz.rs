@@ -195,8 +195,19 @@ async fn every_route_for_every_role_and_office() {
         },
     ];
 
+    // A session of an account turned off afterwards is refused everywhere.
+    app.add_user("disabled.op", "operator", OWN, PASSWORD).await;
+    let disabled = app.token("disabled.op", PASSWORD).await.0;
+    let off = app.db.store.user_for_login("disabled.op").await.unwrap().unwrap().0.id;
+    app.db.store.set_user_active("test", off, false).await.unwrap();
+
     let mut wrong = Vec::new();
     for r in &routes {
+        let as_disabled = call(&app, r, Some(&disabled)).await;
+        let refused = if r.path.starts_with("/api/") { 401 } else { 303 };
+        if !matches!(r.who, Who::Public) && as_disabled != refused {
+            wrong.push(format!("{} {} as a disabled account: {as_disabled}", r.method, r.path));
+        }
         // No login.
         // Without a login: 401 from the API, the login form for a page.
         let anon = call(&app, r, None).await;
