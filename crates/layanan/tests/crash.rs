@@ -59,16 +59,7 @@ async fn crash_on(db: &str) {
     let (mut server, base, log) = serve(db, &files.0);
     add_user(db, &files.0, "muba.op", "operator");
     let http = reqwest::Client::new();
-    let login: serde_json::Value = http
-        .post(format!("{base}/api/v1/login"))
-        .json(&serde_json::json!({"username": "muba.op", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap().to_string();
+    let token = support::login_token(&base, "muba.op", PASSWORD).await;
 
     // Each client applies, then notes on what it applied: an application
     // and a case action per round, until the server is gone.

@@ -210,10 +210,15 @@ pub struct CaseSummary {
 /// The running clock due first (start, due): the step's or the service's,
 /// see `store::nearest_due`; the step's (for its badge) when none runs.
 fn nearest_clock(c: &Case) -> (Option<i64>, Option<i64>) {
-    match store::nearest_due(c.paused_at, c.current_actor.as_deref(), c.step_due_at, c.due_at) {
+    match nearest_due(c) {
         Some(due) if Some(due) != c.step_due_at => (c.service_started_at, Some(due)),
         _ => (c.step_started_at, c.step_due_at),
     }
+}
+
+/// The due moment of a case's nearest running clock (`store::nearest_due`).
+fn nearest_due(c: &Case) -> Option<i64> {
+    store::nearest_due(c.paused_at, c.current_actor.as_deref(), c.step_due_at, c.due_at)
 }
 
 /// A case's SLA badge at `now`: `on_time`, `due_soon`, `overdue`, `paused`
@@ -226,6 +231,7 @@ pub fn sla_badge(c: &Case, now: i64) -> &'static str {
 /// A case's list view at `now` (ms), its clock read on its office's calendar `cal`.
 pub fn summary(c: &Case, now: i64, cal: &domain::calendar::BusinessCalendar) -> CaseSummary {
     let time = |ms: Option<i64>| rfc3339(ms, office_zone(&c.office));
+    let nearest = nearest_due(c);
     CaseSummary {
         id: c.id,
         tracking_code: c.tracking_code.clone(),
@@ -241,14 +247,8 @@ pub fn summary(c: &Case, now: i64, cal: &domain::calendar::BusinessCalendar) -> 
         due_at: time(c.due_at),
         step_due_at: time(c.step_due_at),
         sla: sla_badge(c, now),
-        nearest_due_at: time(store::nearest_due(
-            c.paused_at,
-            c.current_actor.as_deref(),
-            c.step_due_at,
-            c.due_at,
-        )),
-        remaining: store::nearest_due(c.paused_at, c.current_actor.as_deref(), c.step_due_at, c.due_at)
-            .map(|due| domain::sla::remaining(cal, clock::at(now), clock::at(due))),
+        nearest_due_at: time(nearest),
+        remaining: nearest.map(|due| domain::sla::remaining(cal, clock::at(now), clock::at(due))),
     }
 }
 

@@ -122,18 +122,7 @@ impl Server {
 
     /// A bearer token for a demo account.
     pub async fn token(&self, username: &str) -> String {
-        let body = serde_json::json!({"username": username, "password": self.password(username)});
-        let v: Value = self
-            .http
-            .post(format!("{}/api/v1/login", self.url))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        v["token"].as_str().unwrap_or_else(|| panic!("login {username}: {v}")).to_string()
+        login_token(&self.url, username, &self.password(username)).await
     }
 
     pub async fn api_get(&self, path: &str, token: Option<&str>) -> Value {
@@ -158,6 +147,14 @@ impl Drop for Server {
 }
 
 /// The text of a PDF, read back with `pdftotext`.
+/// Logs in at the server `base` and returns the bearer token.
+pub async fn login_token(base: &str, username: &str, password: &str) -> String {
+    let body = serde_json::json!({"username": username, "password": password});
+    let res = reqwest::Client::new().post(format!("{base}/api/v1/login")).json(&body).send().await.unwrap();
+    let v: Value = res.json().await.unwrap();
+    v["token"].as_str().unwrap_or_else(|| panic!("login {username}: {v}")).to_string()
+}
+
 pub fn pdf_text(path: &std::path::Path) -> String {
     let out = Command::new("pdftotext")
         .arg(path)

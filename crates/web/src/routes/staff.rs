@@ -175,28 +175,26 @@ async fn worklist(
     let rows = v
         .items
         .into_iter()
-        .map(|i| Row {
-            id: i.id,
-            code: i.tracking_code,
-            step: step_name(catalog.get(&i.service).map(|s| s.as_ref()), i.current_step.as_deref()),
-            clock: clock_words(
-                lang,
-                catalog.get(&i.service).map(|s| s.as_ref()),
-                i.current_step.as_deref(),
-                i.remaining,
-            ),
-            service: title(&i.service),
-            applicant: i.applicant_name,
-            due: human(
-                i.nearest_due_at
-                    .as_deref()
-                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                    .map(|t| t.timestamp_millis()),
-                &office,
-            ),
-            due_at: i.nearest_due_at.unwrap_or_default(),
-            sla_label: sla_label(lang, i.sla, i.status),
-            sla: i.sla,
+        .map(|i| {
+            let std = catalog.get(&i.service).map(|s| s.as_ref());
+            Row {
+                id: i.id,
+                code: i.tracking_code,
+                step: step_name(std, i.current_step.as_deref()),
+                clock: clock_words(lang, std, i.current_step.as_deref(), i.remaining),
+                service: title(&i.service),
+                applicant: i.applicant_name,
+                due: human(
+                    i.nearest_due_at
+                        .as_deref()
+                        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                        .map(|t| t.timestamp_millis()),
+                    &office,
+                ),
+                due_at: i.nearest_due_at.unwrap_or_default(),
+                sla_label: sla_label(lang, i.sla, i.status),
+                sla: i.sla,
+            }
         })
         .collect();
     let (total, page) = (v.total, v.page);
