@@ -9,7 +9,7 @@ use crate::{App, Error, Result};
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use domain::Role;
 use sha2::{Digest, Sha256};
-use store::{NewUser, Session, Store, User};
+use store::{NewUser, Session, Store, User, UserChange};
 
 /// Minimum password length; long passphrases beat complexity rules (NIST 800-63B).
 pub const MIN_PASSWORD_LEN: usize = 12;
@@ -98,6 +98,8 @@ pub fn token_hash(token: &str) -> String {
 pub struct LoggedIn {
     pub token: String,
     pub session: Session,
+    /// Whose session it is (a temporary password must be changed first).
+    pub user: User,
 }
 
 /// Checks credentials with account lockout and opens a session. Every
@@ -133,7 +135,7 @@ pub async fn login(app: &App, username: &str, password: &str) -> Result<LoggedIn
         expires_at: now + cfg.session_hours * 3_600_000,
     };
     app.store.create_session(&session).await?;
-    Ok(LoggedIn { token, session })
+    Ok(LoggedIn { token, session, user })
 }
 
 /// The live session of a token and who it belongs to.
@@ -202,30 +204,147 @@ pub async fn open_account(app: &App, who: &Principal, a: NewAccount) -> Result<U
     create_account(app.store.as_ref(), &who.user.username, a).await
 }
 
-/// Turns the account `username` off or on for `actor` (the CLI, which
-/// answers to whoever runs it on the server).
-pub async fn set_active_by_name(
+/// What an admin (or the CLI) changes on an account; a password reset is
+/// [`reset_password`], since it makes the password.
+#[derive(Debug, Clone)]
+pub enum AccountChange {
+    Active(bool),
+    Role(Role),
+    Unit(Option<String>),
+    /// Mutasi to another office.
+    Office(String),
+    Unlock,
+}
+
+/// Checks a change (each error names its field) and turns it into the
+/// store's; `user` is the account as it is.
+async fn checked(store: &dyn Store, user: &User, change: AccountChange) -> Result<UserChange> {
+    Ok(match change {
+        AccountChange::Active(a) => UserChange::Active(a),
+        AccountChange::Role(r) => UserChange::Role(r),
+        AccountChange::Unit(u) => UserChange::Unit(u.map(|u| u.trim().to_string()).filter(|u| !u.is_empty())),
+        AccountChange::Office(o) => {
+            let o = o.trim().to_string();
+            if o == user.office {
+                return Err(Error::invalid("office", format!("the account is already at office {o}")));
+            }
+            if store.office(&o).await?.is_none() {
+                return Err(Error::invalid("office", format!("no office with code `{o}`")));
+            }
+            UserChange::Office(o)
+        }
+        AccountChange::Unlock => UserChange::Unlock,
+    })
+}
+
+/// The CLI's change of the account `username`, for `actor` (whoever runs it
+/// on the server).
+pub async fn change_by_name(
     store: &dyn Store,
     actor: &str,
     username: &str,
-    active: bool,
+    change: AccountChange,
 ) -> Result<User> {
-    let missing = || Error::not_found(format!("no account `{username}`"));
-    let (user, _) = store.user_for_login(username).await?.ok_or_else(missing)?;
-    store.set_user_active(actor, user.id, active).await?.ok_or_else(missing)
+    let user = by_name(store, username).await?;
+    let change = checked(store, &user, change).await?;
+    store.change_user(actor, user.id, &change).await?.ok_or_else(|| missing_name(username))
 }
 
-/// An office admin turns an account of their office off (its sessions end
-/// at once) or back on. Another office's account is answered like a missing
-/// one, and nobody turns off their own account (an office keeps its admin).
-pub async fn set_active(app: &App, who: &Principal, id: i64, active: bool) -> Result<User> {
+fn missing_name(username: &str) -> Error {
+    Error::not_found(format!("no account `{username}`"))
+}
+
+async fn by_name(store: &dyn Store, username: &str) -> Result<User> {
+    Ok(store.user_for_login(username).await?.ok_or_else(|| missing_name(username))?.0)
+}
+
+/// The account `id` of the admin's office; another office's is answered
+/// like a missing one.
+pub async fn admins_account(app: &App, who: &Principal, id: i64) -> Result<User> {
     let missing = || Error::not_found(format!("no account {id}"));
     let user = app.store.user(id).await?.ok_or_else(missing)?;
     who.require(&[Role::Admin], &user.office).map_err(|_| missing())?;
-    if user.id == who.user.id && !active {
-        return Err(Error::invalid("active", "you cannot turn off your own account"));
+    Ok(user)
+}
+
+/// An office admin changes an account of their office: turns it off (its
+/// sessions end at once) or on, changes its role or unit, moves it to
+/// another office (its open cases go back to the worklist) or unlocks it.
+/// Nobody turns off, demotes or moves their own account (an office keeps
+/// its admin).
+pub async fn change(app: &App, who: &Principal, id: i64, change: AccountChange) -> Result<User> {
+    let user = admins_account(app, who, id).await?;
+    if user.id == who.user.id {
+        let field = match change {
+            AccountChange::Active(false) => Some("active"),
+            AccountChange::Role(r) if r != Role::Admin => Some("role"),
+            AccountChange::Office(_) => Some("office"),
+            _ => None,
+        };
+        if let Some(f) = field {
+            return Err(Error::invalid(f, "you cannot do this to your own account; ask another admin"));
+        }
     }
-    app.store.set_user_active(&who.user.username, id, active).await?.ok_or_else(missing)
+    let change = checked(app.store.as_ref(), &user, change).await?;
+    app.store
+        .change_user(&who.user.username, id, &change)
+        .await?
+        .ok_or_else(|| Error::not_found("no account"))
+}
+
+/// A reset password: shown once to whoever reset it, to hand over on paper;
+/// its holder must change it at the next login.
+pub struct TemporaryPassword {
+    pub user: User,
+    pub password: String,
+}
+
+async fn reset(store: &dyn Store, actor: &str, user: &User) -> Result<TemporaryPassword> {
+    let password = random_password();
+    let change = UserChange::Password { hash: hash_password_blocking(&password).await?, temporary: true };
+    let user =
+        store.change_user(actor, user.id, &change).await?.ok_or_else(|| missing_name(&user.username))?;
+    Ok(TemporaryPassword { user, password })
+}
+
+/// An office admin resets a password of their office (not their own: that
+/// is [`change_own_password`]). The account's sessions end.
+pub async fn reset_password(app: &App, who: &Principal, id: i64) -> Result<TemporaryPassword> {
+    let user = admins_account(app, who, id).await?;
+    if user.id == who.user.id {
+        return Err(Error::invalid("id", "change your own password on your account page"));
+    }
+    reset(app.store.as_ref(), &who.user.username, &user).await
+}
+
+/// `layanan user reset-password`.
+pub async fn reset_password_by_name(
+    store: &dyn Store,
+    actor: &str,
+    username: &str,
+) -> Result<TemporaryPassword> {
+    reset(store, actor, &by_name(store, username).await?).await
+}
+
+/// The holder of an account chooses a new password, giving the current one
+/// (a temporary one included). Their other sessions end; this one is
+/// replaced by the caller (a new login).
+pub async fn change_own_password(app: &App, who: &Principal, current: &str, new: &str) -> Result<User> {
+    let (_, phc) = app.store.user_for_login(&who.user.username).await?.ok_or(Error::Unauthorized)?;
+    let ok = {
+        let (p, h) = (current.to_string(), phc);
+        tokio::task::spawn_blocking(move || verify_password(&p, &h)).await.unwrap_or(false)
+    };
+    if !ok {
+        return Err(Error::invalid("current", "the current password is not right"));
+    }
+    check_password_policy(new, &who.user.username).map_err(|m| Error::invalid("password", m))?;
+    if new == current {
+        return Err(Error::invalid("password", "choose a password different from the current one"));
+    }
+    let change = UserChange::Password { hash: hash_password_blocking(new).await?, temporary: false };
+    let actor = who.user.username.clone();
+    app.store.change_user(&actor, who.user.id, &change).await?.ok_or(Error::Unauthorized)
 }
 
 /// A valid argon2id hash of a random string, for equal-time failures.

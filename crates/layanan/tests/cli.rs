@@ -19,6 +19,8 @@ fn layanan(args: &[&str], db: &str) -> Command {
         .current_dir(repo())
         .env("LAYANAN_DATABASE_URL", db)
         .env_remove("LAYANAN_CONFIG")
+        // Tests log in more often than the login limit lets a person.
+        .env("LAYANAN_LOGIN_PER_MINUTE", "1000")
         // Test secrets and files stay out of the repository's data/.
         .env("LAYANAN_DOCUMENT_SECRET", "11".repeat(32))
         .env("LAYANAN_FILES_DIR", std::env::temp_dir().join("layanan-cli-test-files"));
@@ -265,6 +267,28 @@ async fn serve_without_demo_then_add_a_user_and_verify_the_audit_log() {
     assert_eq!(login(&server.base, "jepara.verif", "sebuah kata sandi panjang").await, 200);
     let nobody = run(&["user", "disable", "--username", "nobody"], &db, None);
     assert!(!nobody.status.success() && text(&nobody).contains("--username"), "{}", text(&nobody));
+    // Reset: the printed temporary password logs in, flagged to be changed.
+    let reset = run(&["user", "reset-password", "--username", "jepara.verif"], &db, None);
+    let printed = text(&reset);
+    let temporary = printed.split("jepara.verif: ").nth(1).and_then(|t| t.split_whitespace().next()).unwrap();
+    assert_eq!(login(&server.base, "jepara.verif", "sebuah kata sandi panjang").await, 401);
+    assert_eq!(login(&server.base, "jepara.verif", temporary).await, 200, "{printed}");
+    let role = run(
+        &["user", "set-role", "--username", "jepara.verif", "--role", "validator", "--unit", "Bidang Capil"],
+        &db,
+        None,
+    );
+    assert!(text(&role).contains("validator at 33.20, unit Bidang Capil"), "{}", text(&role));
+    let nowhere = run(&["user", "move", "--username", "jepara.verif", "--office", "99.98"], &db, None);
+    assert!(!nowhere.status.success() && text(&nowhere).contains("--office"), "{}", text(&nowhere));
+    let moved = run(&["user", "move", "--username", "jepara.verif", "--office", "62.71"], &db, None);
+    assert!(text(&moved).contains("at 62.71"), "{}", text(&moved));
+    for _ in 0..5 {
+        login(&server.base, "jepara.verif", "bukan kata sandinya").await;
+    }
+    assert_eq!(login(&server.base, "jepara.verif", temporary).await, 401, "not locked");
+    assert!(run(&["user", "unlock", "--username", "jepara.verif"], &db, None).status.success());
+    assert_eq!(login(&server.base, "jepara.verif", temporary).await, 200);
 
     let bad_role = run(
         &["user", "add", "--username", "x", "--role", "kabid", "--office", "33.20", "--password-stdin"],

@@ -12,9 +12,11 @@ pub trait Accounts: Send + Sync {
     async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>>;
     async fn users(&self, office: Option<&str>) -> Result<Vec<User>>;
     async fn user_count(&self) -> Result<i64>;
-    /// Turns an account on or off; turning it off also ends its sessions.
-    /// `None` when there is no such account.
-    async fn set_user_active(&self, actor: &str, id: i64, active: bool) -> Result<Option<User>>;
+    /// Changes an account, with its audit row, in one transaction; `None`
+    /// when there is no such account. Every change but unlocking and a
+    /// changed unit ends the account's sessions (what it may do changed);
+    /// a move also hands its open cases back to their step's worklist.
+    async fn change_user(&self, actor: &str, id: i64, change: &UserChange) -> Result<Option<User>>;
     /// Counts a failed login and locks the account until `lock_until` when given.
     async fn record_failed_login(&self, user_id: i64, lock_until: Option<i64>) -> Result<()>;
     async fn record_successful_login(&self, user_id: i64) -> Result<()>;
@@ -23,4 +25,45 @@ pub trait Accounts: Send + Sync {
     /// A live (unexpired) session with its active user.
     async fn session(&self, token_hash: &str, now: i64) -> Result<Option<(Session, User)>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
+}
+
+/// One change to an account (the admin's, the CLI's, or the holder's own
+/// new password).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserChange {
+    /// Turned off (cannot log in) or back on.
+    Active(bool),
+    /// A new password hash; `temporary` when an admin reset it and its holder
+    /// must choose their own.
+    Password {
+        hash: String,
+        temporary: bool,
+    },
+    Role(domain::Role),
+    Unit(Option<String>),
+    /// Mutasi to another office.
+    Office(String),
+    /// Clears failed logins and the lock.
+    Unlock,
+}
+
+impl UserChange {
+    /// The audit action and detail of the change (never a password hash).
+    pub fn audit(&self) -> (&'static str, String) {
+        match self {
+            UserChange::Active(true) => ("user.activate", String::new()),
+            UserChange::Active(false) => ("user.deactivate", String::new()),
+            UserChange::Password { temporary: true, .. } => ("user.password_reset", "temporary".into()),
+            UserChange::Password { temporary: false, .. } => ("user.password_change", String::new()),
+            UserChange::Role(r) => ("user.role", format!("role {r}")),
+            UserChange::Unit(u) => ("user.unit", format!("unit {}", u.as_deref().unwrap_or("-"))),
+            UserChange::Office(o) => ("user.move", format!("office {o}")),
+            UserChange::Unlock => ("user.unlock", String::new()),
+        }
+    }
+
+    /// Whether the account's sessions end with the change.
+    pub fn ends_sessions(&self) -> bool {
+        !matches!(self, UserChange::Active(true) | UserChange::Unit(_) | UserChange::Unlock)
+    }
 }

@@ -14,7 +14,8 @@ use crate::{
     Privacy, SqliteStore, Worklist,
 };
 use crate::{
-    Holiday, NewUser, Office, PutOutcome, Region, Result, Session, StoreError, StoredStandard, User, now_ms,
+    Holiday, NewUser, Office, PutOutcome, Region, Result, Session, StoreError, StoredStandard, User,
+    UserChange, now_ms,
 };
 use async_trait::async_trait;
 
@@ -62,8 +63,8 @@ impl From<OfficeRow> for Office {
     }
 }
 
-const USER_COLS: &str =
-    "id, username, display_name, role, office, unit, nip, active, failed_logins, locked_until, created_at";
+const USER_COLS: &str = "id, username, display_name, role, office, unit, nip, active, failed_logins, locked_until, created_at, \
+     must_change_password";
 
 /// `($1,$2,…),($k,…)` for `rows` rows of `cols` columns.
 fn values_list(rows: usize, cols: usize) -> String {

@@ -29,7 +29,7 @@ mod sqlite;
 pub mod testing;
 mod worklist;
 
-pub use accounts::Accounts;
+pub use accounts::{Accounts, UserChange};
 pub use audit::{Audit, AuditEntry, AuditKind, AuditReport, NewAudit};
 pub use bench::{Bench, connect_bench};
 pub use cases::{
@@ -164,9 +164,12 @@ pub struct User {
     pub active: bool,
     #[serde(skip)]
     pub failed_logins: i32,
-    #[serde(skip)]
+    /// Locked after failed logins until then (unix ms); an admin may unlock.
     pub locked_until: Option<i64>,
     pub created_at: i64,
+    /// The password is a temporary one an admin gave; it must be changed
+    /// before anything else.
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -19,6 +19,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (13, include_str!("../migrations/sqlite/0013_service_clock.sql")),
     (14, include_str!("../migrations/sqlite/0014_outages.sql")),
     (15, include_str!("../migrations/sqlite/0015_nearest_due.sql")),
+    (16, include_str!("../migrations/sqlite/0016_account_lifecycle.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -36,6 +37,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (13, include_str!("../migrations/postgres/0013_service_clock.sql")),
     (14, include_str!("../migrations/postgres/0014_outages.sql")),
     (15, include_str!("../migrations/postgres/0015_nearest_due.sql")),
+    (16, include_str!("../migrations/postgres/0016_account_lifecycle.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

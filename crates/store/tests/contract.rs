@@ -2,9 +2,11 @@
 //! database each, see `store::testing`). A behaviour that differs between
 //! the backends fails here.
 
+use domain::Role;
 use std::sync::Arc;
 use store::{
-    NewUser, Office, PutOutcome, Session, Store, StoreError, StoredStandard, now_ms, reference, testing,
+    NewUser, Office, PutOutcome, Session, Store, StoreError, StoredStandard, UserChange, now_ms, reference,
+    testing,
 };
 
 /// Generates `<name>::sqlite` and `<name>::postgres` from one body.
@@ -161,21 +163,75 @@ contract!(sessions_expire_and_can_be_deleted, |store, url| {
     assert!(store.session("t1", now).await.unwrap().is_none());
 });
 
+contract!(account_changes_end_sessions_and_a_move_hands_back_open_cases, |store, url| {
+    case_fixture(&store).await;
+    store.upsert_office("test", &office("62", None)).await.unwrap();
+    let u = store.create_user("admin", &user("siti", "16.06")).await.unwrap();
+    let now = now_ms();
+    let live = |t: &'static str| {
+        let store = store.clone();
+        async move { store.session(t, now).await.unwrap().is_some() }
+    };
+    // A unit change keeps the session; a role change ends it.
+    store.create_session(&session("t1", u.id, now, 60_000)).await.unwrap();
+    let unit = store.change_user("admin", u.id, &UserChange::Unit(Some("Bidang PIAK".into()))).await.unwrap();
+    assert_eq!(unit.unwrap().unit.as_deref(), Some("Bidang PIAK"));
+    assert!(live("t1").await, "a unit change ended the session");
+    let role = store.change_user("admin", u.id, &UserChange::Role(Role::Validator)).await.unwrap().unwrap();
+    assert_eq!((role.role, role.unit.as_deref()), (Role::Validator, Some("Bidang PIAK")));
+    assert!(!live("t1").await, "a role change kept the session");
+    // A temporary password is flagged; one's own clears the flag.
+    let temp = UserChange::Password { hash: "$argon2id$x".into(), temporary: true };
+    assert!(store.change_user("admin", u.id, &temp).await.unwrap().unwrap().must_change_password);
+    assert_eq!(store.user_for_login("siti").await.unwrap().unwrap().1, "$argon2id$x");
+    let own = UserChange::Password { hash: "$argon2id$y".into(), temporary: false };
+    assert!(!store.change_user("siti", u.id, &own).await.unwrap().unwrap().must_change_password);
+    // Locked after failed logins; unlocked.
+    store.record_failed_login(u.id, Some(now + 60_000)).await.unwrap();
+    let unlocked = store.change_user("admin", u.id, &UserChange::Unlock).await.unwrap().unwrap();
+    assert_eq!((unlocked.failed_logins, unlocked.locked_until), (0, None));
+    // Mutasi: the open case the account held goes back to the worklist; a
+    // finished one keeps its history.
+    let mut held = Vec::new();
+    for (code, status) in [("OPEN", domain::Status::InProgress), ("DONE", domain::Status::Completed)] {
+        let c = store.create_case(&new_case(code, "verifikator", None), &[], &[], Vec::new()).await.unwrap();
+        let mut ch = store::CaseChange::from_case(&c);
+        (ch.assignee, ch.status) = (Some("siti".into()), status);
+        store.update_case(c.id, 1, upd(&ch)).await.unwrap();
+        held.push(c.id);
+    }
+    store.create_session(&session("t2", u.id, now, 60_000)).await.unwrap();
+    let moved = store.change_user("admin", u.id, &UserChange::Office("62".into())).await.unwrap().unwrap();
+    assert_eq!(moved.office, "62");
+    assert!(!live("t2").await, "a move kept the session");
+    assert_eq!(store.case(held[0]).await.unwrap().unwrap().assignee, None);
+    assert_eq!(store.case(held[1]).await.unwrap().unwrap().assignee.as_deref(), Some("siti"));
+    let refused = store.change_user("admin", u.id, &UserChange::Office("99".into())).await;
+    assert!(refused.is_err(), "moved to an office that does not exist");
+    let actions: Vec<String> =
+        store.audit_entries(0, 100).await.unwrap().into_iter().map(|a| a.action).collect();
+    for a in
+        ["user.unit", "user.role", "user.password_reset", "user.password_change", "user.unlock", "user.move"]
+    {
+        assert!(actions.contains(&a.to_string()), "{a} not audited: {actions:?}");
+    }
+});
+
 contract!(a_deactivated_account_loses_its_sessions_until_turned_on, |store, url| {
     store.upsert_office("test", &office("33", None)).await.unwrap();
     let u = store.create_user("admin", &user("siti", "33")).await.unwrap();
     let now = now_ms();
     let s = session("t1", u.id, now, 60_000);
     store.create_session(&s).await.unwrap();
-    let off = store.set_user_active("admin", u.id, false).await.unwrap().unwrap();
+    let off = store.change_user("admin", u.id, &UserChange::Active(false)).await.unwrap().unwrap();
     assert!(!off.active);
     assert!(store.session("t1", now).await.unwrap().is_none(), "a deactivated account kept its session");
     store.create_session(&session("t2", u.id, now, 60_000)).await.unwrap();
     assert!(store.session("t2", now).await.unwrap().is_none(), "an inactive account got a live session");
-    let on = store.set_user_active("admin", u.id, true).await.unwrap().unwrap();
+    let on = store.change_user("admin", u.id, &UserChange::Active(true)).await.unwrap().unwrap();
     assert!(on.active);
     assert!(store.session("t2", now).await.unwrap().is_some());
-    assert!(store.set_user_active("admin", u.id + 99, false).await.unwrap().is_none());
+    assert!(store.change_user("admin", u.id + 99, &UserChange::Unlock).await.unwrap().is_none());
     let actions: Vec<String> =
         store.audit_entries(0, 100).await.unwrap().into_iter().map(|a| a.action).collect();
     assert!(

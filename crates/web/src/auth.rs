@@ -157,9 +157,23 @@ where
 {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        MaybeUser::from_request_parts(parts, state).await?.0.ok_or_else(ApiError::unauthorized)
+        let user = MaybeUser::from_request_parts(parts, state).await?.0.ok_or_else(ApiError::unauthorized)?;
+        if user.user.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&parts.uri.path()) {
+            return Err(ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                PASSWORD_CHANGE_REQUIRED,
+                "your password is temporary: choose your own first (/akun/sandi)",
+            ));
+        }
+        Ok(user)
     }
 }
+
+/// The error code of a request from an account whose password an admin
+/// reset: until its holder chooses their own, only these paths answer.
+pub const PASSWORD_CHANGE_REQUIRED: &str = "password_change_required";
+const PASSWORD_CHANGE_PATHS: &[&str] =
+    &["/akun/sandi", "/api/v1/me/password", "/api/v1/me", "/logout", "/api/v1/logout"];
 
 /// Counts a public request (form post, tracking, verification) against
 /// its client's rate limit; `429` when over it.

@@ -55,17 +55,49 @@ impl Accounts for This {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.read).await?)
     }
 
-    async fn set_user_active(&self, actor: &str, id: i64, active: bool) -> Result<Option<User>> {
+    async fn change_user(&self, actor: &str, id: i64, change: &UserChange) -> Result<Option<User>> {
         let mut tx = self.begin().await?;
-        let sql = format!("UPDATE users SET active = $2 WHERE id = $1 RETURNING {USER_COLS}");
-        let user: Option<User> =
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).bind(active).fetch_optional(&mut *tx).await?;
-        let Some(user) = user else { return Ok(None) };
-        if !active {
+        let before: Option<User> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {USER_COLS} FROM users WHERE id = $1")))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(before) = before else { return Ok(None) };
+        let set = match change {
+            UserChange::Active(_) => "active = $2",
+            UserChange::Password { .. } => "password_hash = $2, must_change_password = $3",
+            UserChange::Role(_) | UserChange::Unit(_) => "role = $2, unit = $3",
+            UserChange::Office(_) => "office = $2",
+            UserChange::Unlock => "failed_logins = 0, locked_until = NULL",
+        };
+        let sql = format!("UPDATE users SET {set} WHERE id = $1 RETURNING {USER_COLS}");
+        let q = sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql)).bind(id);
+        let q = match change {
+            UserChange::Active(a) => q.bind(*a),
+            UserChange::Password { hash, temporary } => q.bind(hash.clone()).bind(*temporary),
+            UserChange::Role(r) => q.bind(r.as_str()).bind(before.unit.clone()),
+            UserChange::Unit(u) => q.bind(before.role.as_str()).bind(u.clone()),
+            UserChange::Office(o) => q.bind(o.clone()),
+            UserChange::Unlock => q,
+        };
+        let user = q.fetch_one(&mut *tx).await.map_err(|e| StoreError::from_write(e, "office"))?;
+        if change.ends_sessions() {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
         }
-        let action = if active { "user.activate" } else { "user.deactivate" };
-        Self::append_audit(&mut tx, NewAudit::change(actor, action, &user.username, String::new())).await?;
+        if let UserChange::Office(_) = change {
+            // Mutasi: the cases the account held go back to their step's
+            // worklist in the office it leaves.
+            sqlx::query(
+                "UPDATE cases SET assignee = NULL WHERE office = $1 AND assignee = $2 \
+                 AND status IN ('submitted', 'in_progress', 'returned')",
+            )
+            .bind(&before.office)
+            .bind(&before.username)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let (action, detail) = change.audit();
+        Self::append_audit(&mut tx, NewAudit::change(actor, action, &user.username, detail)).await?;
         tx.commit().await?;
         Ok(Some(user))
     }

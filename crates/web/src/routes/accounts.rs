@@ -1,6 +1,8 @@
 //! Staff accounts of an office: the list (its admin and auditor; reading
-//! one account writes an access row), and opening, turning off and back on
-//! an account (its admin), as JSON and as the `/admin/users` page.
+//! one account writes an access row), and what its admin does to an
+//! account — open it, turn it off and on, change its role or unit, move it
+//! to another office, reset its password, unlock it — as JSON and as the
+//! `/admin/users` page; and one's own password (`/akun/sandi`).
 
 use super::openapi::HtmlPage;
 use super::portal::{Choice, NavUser, nav, render};
@@ -9,6 +11,7 @@ use crate::error::{ApiError, ErrorResponse, PageError};
 use crate::extract::{Body, Changing};
 use crate::i18n::Lang;
 use crate::state::AppState;
+use app::accounts::AccountChange;
 use app::accounts::{self, NewAccount};
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
@@ -22,15 +25,35 @@ use serde::Deserialize;
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/users", get(users).post(create_api))
-        .route("/api/v1/users/{id}", get(user))
+        .route("/api/v1/users/{id}", get(user).put(change_api))
         .route("/api/v1/users/{id}/active", put(active_api))
+        .route("/api/v1/users/{id}/password-reset", post(reset_api))
+        .route("/api/v1/users/{id}/unlock", post(unlock_api))
+        .route("/api/v1/me/password", put(own_password_api))
         .route("/admin/users", get(page).post(create_form))
         .route("/admin/users/{id}/active", post(active_form))
+        .route("/admin/users/{id}/change", post(change_form))
+        .route("/akun/sandi", get(own_password_page).post(own_password_form))
 }
 
 /// This module's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(users, user, create_api, active_api, page, create_form, active_form))]
+#[openapi(paths(
+    users,
+    user,
+    create_api,
+    active_api,
+    change_api,
+    reset_api,
+    unlock_api,
+    own_password_api,
+    page,
+    create_form,
+    active_form,
+    change_form,
+    own_password_page,
+    own_password_form
+))]
 pub(super) struct Doc;
 
 const READERS: &[Role] = &[Role::Admin, Role::Auditor];
@@ -150,7 +173,7 @@ async fn active_api(
     Path(id): Path<i64>,
     Body(body): Body<ActiveBody>,
 ) -> Result<Json<store::User>, ApiError> {
-    Ok(Json(accounts::set_active(&state.app, &who, id, body.active).await?))
+    Ok(Json(accounts::change(&state.app, &who, id, AccountChange::Active(body.active)).await?))
 }
 
 /// One account on the page.
@@ -159,7 +182,11 @@ struct AccountRow {
     username: String,
     display_name: String,
     role: &'static str,
+    role_code: &'static str,
+    unit: String,
     active: bool,
+    /// Locked after failed logins.
+    locked: bool,
     /// The admin may turn it off or on (not their own).
     can_toggle: bool,
 }
@@ -179,6 +206,10 @@ struct AccountsPage {
     error_field: String,
     /// What was typed, shown again after an error (never the password).
     form: AccountForm,
+    /// A password just reset: the account and its temporary password, shown once.
+    temporary: Option<(String, String)>,
+    /// Office codes an account may move to.
+    offices: Vec<Choice>,
 }
 
 #[derive(Deserialize, Default)]
@@ -194,6 +225,7 @@ async fn accounts_page(
 ) -> Result<AccountsPage, ApiError> {
     let office = who.user.office.clone();
     who.require(READERS, &office)?;
+    let now = state.app.now().timestamp_millis();
     let accounts = state
         .app
         .store
@@ -204,10 +236,22 @@ async fn accounts_page(
             can_toggle: u.id != who.user.id,
             id: u.id,
             role: lang.role(u.role),
+            role_code: u.role.as_str(),
+            unit: u.unit.unwrap_or_default(),
+            locked: u.locked_until.is_some_and(|t| t > now),
             username: u.username,
             display_name: u.display_name,
             active: u.active,
         })
+        .collect();
+    let offices = state
+        .app
+        .store
+        .offices()
+        .await?
+        .into_iter()
+        .filter(|o| o.code != office)
+        .map(|o| Choice { code: o.code, name: o.name })
         .collect();
     let roles = Role::ALL
         .iter()
@@ -224,6 +268,8 @@ async fn accounts_page(
         error: None,
         error_field: String::new(),
         form: AccountForm::default(),
+        temporary: None,
+        offices,
     })
 }
 
@@ -313,6 +359,239 @@ async fn active_form(
     Form(f): Form<ActiveForm>,
 ) -> Result<Response, PageError> {
     who.check_csrf(Some(&f.csrf))?;
-    accounts::set_active(&state.app, &who, id, f.active == 1).await?;
+    accounts::change(&state.app, &who, id, AccountChange::Active(f.active == 1)).await?;
     Ok(Redirect::to("/admin/users?done=changed").into_response())
+}
+
+/// What an admin changes on an account; the fields given are applied in
+/// this order.
+#[derive(Deserialize, utoipa::ToSchema)]
+struct ChangeBody {
+    #[serde(default)]
+    role: Option<Role>,
+    /// The bidang, seksi or UPT; an empty string clears it.
+    #[serde(default)]
+    unit: Option<String>,
+    /// Mutasi: the office code it moves to; its open cases go back to their worklists.
+    #[serde(default)]
+    office: Option<String>,
+}
+
+impl ChangeBody {
+    fn changes(self) -> Vec<AccountChange> {
+        let mut all = Vec::new();
+        all.extend(self.role.map(AccountChange::Role));
+        all.extend(self.unit.map(|u| AccountChange::Unit(Some(u))));
+        all.extend(self.office.map(AccountChange::Office));
+        all
+    }
+}
+
+/// Change an account's role, unit or office (its office's admin); every change is audited
+#[utoipa::path(put, path = "/api/v1/users/{id}", request_body = ChangeBody,
+    params(("id" = i64, Path, description = "the account id")), responses(
+    (status = 200, description = "OK", body = store::User),
+    (status = 400, description = "unreadable body", body = ErrorResponse),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 404, description = "no such account in the caller's office", body = ErrorResponse),
+    (status = 415, description = "not JSON", body = ErrorResponse),
+    (status = 422, description = "a field is invalid (named), or nothing to change", body = ErrorResponse)))]
+async fn change_api(
+    State(state): State<AppState>,
+    who: Changing,
+    Path(id): Path<i64>,
+    Body(body): Body<ChangeBody>,
+) -> Result<Json<store::User>, ApiError> {
+    // Who may change it is answered before what is changed.
+    accounts::admins_account(&state.app, &who, id).await?;
+    let changes = body.changes();
+    if changes.is_empty() {
+        return Err(ApiError::invalid("role", "give a role, unit or office to change"));
+    }
+    let mut user = None;
+    for c in changes {
+        user = Some(accounts::change(&state.app, &who, id, c).await?);
+    }
+    Ok(Json(user.expect("at least one change")))
+}
+
+/// A reset password, shown once.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Reset {
+    username: String,
+    /// Hand it to its holder on paper; it must be changed at the next login.
+    temporary_password: String,
+}
+
+/// Reset an account's password to a temporary one (its office's admin); its sessions end
+#[utoipa::path(post, path = "/api/v1/users/{id}/password-reset",
+    params(("id" = i64, Path, description = "the account id")), responses(
+    (status = 200, description = "OK", body = Reset),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 404, description = "no such account in the caller's office", body = ErrorResponse),
+    (status = 422, description = "one's own password is changed on one's own page", body = ErrorResponse)))]
+async fn reset_api(
+    State(state): State<AppState>,
+    who: Changing,
+    Path(id): Path<i64>,
+) -> Result<Json<Reset>, ApiError> {
+    let t = accounts::reset_password(&state.app, &who, id).await?;
+    Ok(Json(Reset { username: t.user.username, temporary_password: t.password }))
+}
+
+/// Unlock an account locked after failed logins (its office's admin)
+#[utoipa::path(post, path = "/api/v1/users/{id}/unlock",
+    params(("id" = i64, Path, description = "the account id")), responses(
+    (status = 200, description = "OK", body = store::User),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 404, description = "no such account in the caller's office", body = ErrorResponse)))]
+async fn unlock_api(
+    State(state): State<AppState>,
+    who: Changing,
+    Path(id): Path<i64>,
+) -> Result<Json<store::User>, ApiError> {
+    Ok(Json(accounts::change(&state.app, &who, id, AccountChange::Unlock).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+struct OwnPasswordBody {
+    /// The password in use (the temporary one after a reset).
+    current: String,
+    /// At least 12 characters, not containing the username.
+    password: String,
+}
+
+/// Choose one's own password; every session of the account ends (log in again)
+#[utoipa::path(put, path = "/api/v1/me/password", request_body = OwnPasswordBody, responses(
+    (status = 200, description = "OK", body = store::User),
+    (status = 400, description = "unreadable body", body = ErrorResponse),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 415, description = "not JSON", body = ErrorResponse),
+    (status = 422, description = "the current password is wrong, or the new one breaks the policy (field named)", body = ErrorResponse)))]
+async fn own_password_api(
+    State(state): State<AppState>,
+    who: Changing,
+    Body(body): Body<OwnPasswordBody>,
+) -> Result<Json<store::User>, ApiError> {
+    Ok(Json(accounts::change_own_password(&state.app, &who, &body.current, &body.password).await?))
+}
+
+#[derive(Deserialize)]
+struct ChangeForm {
+    csrf: String,
+    /// `role` (with `role` and `unit`), `move` (with `office`), `reset` or `unlock`.
+    change: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    office: String,
+}
+
+/// Change an account from the accounts page (form with CSRF token); a
+/// reset shows the temporary password once, a refusal names the field
+#[utoipa::path(post, path = "/admin/users/{id}/change", params(("id" = i64, Path, description = "the account id")), responses(HtmlPage))]
+async fn change_form(
+    State(state): State<AppState>,
+    lang: Lang,
+    who: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<ChangeForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(Some(&f.csrf))?;
+    let app = &state.app;
+    let result = match f.change.as_str() {
+        "role" => match f.role.parse::<Role>() {
+            Ok(role) => async {
+                accounts::change(app, &who, id, AccountChange::Role(role)).await?;
+                accounts::change(app, &who, id, AccountChange::Unit(Some(f.unit.clone()))).await
+            }
+            .await
+            .map(|_| None),
+            Err(e) => Err(app::Error::invalid("role", e.to_string())),
+        },
+        "move" => {
+            accounts::change(app, &who, id, AccountChange::Office(f.office.clone())).await.map(|_| None)
+        }
+        "unlock" => accounts::change(app, &who, id, AccountChange::Unlock).await.map(|_| None),
+        "reset" => accounts::reset_password(app, &who, id).await.map(Some),
+        _ => Err(app::Error::invalid("change", "unknown change")),
+    };
+    match result {
+        Ok(None) => Ok(Redirect::to("/admin/users?done=changed").into_response()),
+        Ok(Some(t)) => {
+            let mut page = accounts_page(&state, lang, &who, Some(lang.t("password_reset_done"))).await?;
+            page.temporary = Some((t.user.username, t.password));
+            Ok(render(&page)?.into_response())
+        }
+        Err(e) => {
+            let e = ApiError::from(e);
+            if e.status != StatusCode::UNPROCESSABLE_ENTITY {
+                return Err(PageError(e));
+            }
+            let mut page = accounts_page(&state, lang, &who, None).await?;
+            page.error_field = e.body.field.clone().unwrap_or_default();
+            page.error = Some(e.body.message);
+            Ok((e.status, render(&page)?).into_response())
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "own_password.html")]
+struct OwnPasswordPage {
+    lang: Lang,
+    user: Option<NavUser>,
+    /// The password in use is one an admin reset.
+    temporary: bool,
+    error: Option<String>,
+    error_field: String,
+}
+
+/// One's own password form
+#[utoipa::path(get, path = "/akun/sandi", responses(HtmlPage))]
+async fn own_password_page(lang: Lang, who: CurrentUser) -> Result<Html<String>, PageError> {
+    render(&OwnPasswordPage {
+        lang,
+        user: nav(&Some(who.clone())),
+        temporary: who.user.must_change_password,
+        error: None,
+        error_field: String::new(),
+    })
+}
+
+#[derive(Deserialize)]
+struct OwnPasswordForm {
+    csrf: String,
+    current: String,
+    password: String,
+}
+
+/// Choose one's own password (form with CSRF token); then log in again
+#[utoipa::path(post, path = "/akun/sandi", responses(HtmlPage))]
+async fn own_password_form(
+    State(state): State<AppState>,
+    lang: Lang,
+    who: CurrentUser,
+    Form(f): Form<OwnPasswordForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(Some(&f.csrf))?;
+    match accounts::change_own_password(&state.app, &who, &f.current, &f.password).await {
+        Ok(_) => Ok(Redirect::to("/login?done=password").into_response()),
+        Err(e) => {
+            let e = ApiError::from(e);
+            if e.status != StatusCode::UNPROCESSABLE_ENTITY {
+                return Err(PageError(e));
+            }
+            let page = OwnPasswordPage {
+                lang,
+                user: nav(&Some(who.clone())),
+                temporary: who.user.must_change_password,
+                error_field: e.body.field.clone().unwrap_or_default(),
+                error: Some(e.body.message),
+            };
+            Ok((e.status, render(&page)?).into_response())
+        }
+    }
 }

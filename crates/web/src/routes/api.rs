@@ -123,6 +123,9 @@ struct LoggedIn {
     token: String,
     csrf_token: String,
     expires_at: Option<String>,
+    /// The password is temporary: only `PUT /api/v1/me/password` answers
+    /// until it is changed.
+    must_change_password: bool,
 }
 
 /// Log in; returns a bearer token and sets the session cookie
@@ -150,7 +153,12 @@ async fn login(
     let max_age = state.app.config.session_hours * 3600;
     let cookie = set_cookie(SESSION_COOKIE, &done.token, max_age, state.config.cookie_secure);
     let expires_at = chrono::DateTime::from_timestamp_millis(done.session.expires_at).map(|t| t.to_rfc3339());
-    let body = LoggedIn { token: done.token, csrf_token: done.session.csrf_token, expires_at };
+    let body = LoggedIn {
+        token: done.token,
+        csrf_token: done.session.csrf_token,
+        expires_at,
+        must_change_password: done.user.must_change_password,
+    };
     Ok(([(header::SET_COOKIE, cookie)], Json(body)))
 }
 

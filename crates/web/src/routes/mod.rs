@@ -203,8 +203,11 @@ async fn page_error(res: Response, path: &str) -> Response {
         return axum::response::Redirect::to("/login").into_response();
     }
     let body = axum::body::to_bytes(res.into_body(), 64 * 1024).await.unwrap_or_default();
-    let message = serde_json::from_slice::<serde_json::Value>(&body)
-        .ok()
+    let json = serde_json::from_slice::<serde_json::Value>(&body).ok();
+    if json.as_ref().is_some_and(|v| v["error"]["code"] == crate::auth::PASSWORD_CHANGE_REQUIRED) {
+        return axum::response::Redirect::to("/akun/sandi").into_response();
+    }
+    let message = json
         .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
         .unwrap_or_else(|| String::from_utf8_lossy(&body).trim().to_string());
     let message =

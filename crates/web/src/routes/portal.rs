@@ -9,7 +9,7 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use app::catalog::level_key;
 use askama::Template;
-use axum::extract::{ConnectInfo, Form, Path, State};
+use axum::extract::{ConnectInfo, Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -340,6 +340,12 @@ struct LoginPage {
     csrf: String,
     username: String,
     error: Option<&'static str>,
+    notice: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+struct LoginQuery {
+    done: Option<String>,
 }
 
 /// The login form with a pre-session CSRF token (double submit: cookie and
@@ -349,8 +355,10 @@ async fn login_form(
     State(state): State<AppState>,
     lang: Lang,
     headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
 ) -> Result<Response, PageError> {
-    login_page(&state, &headers, lang, String::new(), None, StatusCode::OK)
+    let notice = (q.done.as_deref() == Some("password")).then(|| lang.t("password_changed"));
+    login_page(&state, &headers, lang, String::new(), None, notice, StatusCode::OK)
 }
 
 fn login_page(
@@ -359,10 +367,11 @@ fn login_page(
     lang: Lang,
     username: String,
     error: Option<&'static str>,
+    notice: Option<&'static str>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let (csrf, set) = auth::form_token(headers, state.config.cookie_secure);
-    let html = render(&LoginPage { lang, user: None, csrf, username, error })?;
+    let html = render(&LoginPage { lang, user: None, csrf, username, error, notice })?;
     let mut res = (status, html).into_response();
     if let Some(c) = set.and_then(|c| c.parse().ok()) {
         res.headers_mut().insert(header::SET_COOKIE, c);
@@ -400,7 +409,8 @@ async fn login_submit(
                 state.app.config.session_hours * 3600,
                 state.config.cookie_secure,
             );
-            Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+            let next = if done.user.must_change_password { "/akun/sandi" } else { "/" };
+            Ok(([(header::SET_COOKIE, cookie)], Redirect::to(next)).into_response())
         }
         Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => Err(PageError(e)),
         Err(e) if e.status == StatusCode::UNAUTHORIZED => login_page(
@@ -409,6 +419,7 @@ async fn login_submit(
             lang,
             f.username,
             Some(lang.t("login_failed")),
+            None,
             StatusCode::UNAUTHORIZED,
         ),
         Err(e) => Err(PageError(e)),

@@ -180,3 +180,169 @@ async fn the_accounts_page_creates_and_turns_off_with_its_csrf_token() {
     let (op, _) = app.token("sulsel.op", PASSWORD).await;
     assert_eq!(app.get_text("/admin/users", Some(&format!("layanan_session={op}"))).await.0, 403);
 }
+
+#[tokio::test]
+async fn an_admin_resets_changes_moves_and_unlocks_and_a_temporary_password_must_be_changed() {
+    use reqwest::Method;
+    let app = TestApp::with_config(web::Config { login_per_minute: 1000, ..Default::default() }).await;
+    app.add_user("muba.admin", "admin", "16.06", PASSWORD).await;
+    app.add_user("jepara.admin", "admin", "33.20", PASSWORD).await;
+    app.add_user("muba.verif", "verifikator", "16.06", PASSWORD).await;
+    let (admin, _) = app.token("muba.admin", PASSWORD).await;
+    let (jepara, _) = app.token("jepara.admin", PASSWORD).await;
+    let (old_session, _) = app.token("muba.verif", PASSWORD).await;
+    let id = app.db.store.user_for_login("muba.verif").await.unwrap().unwrap().0.id;
+    let me = app.db.store.user_for_login("muba.admin").await.unwrap().unwrap().0.id;
+    let reset = format!("/api/v1/users/{id}/password-reset");
+
+    // Reset: another office's admin does not find the account; the holder's
+    // sessions end; the temporary password opens only the password change.
+    assert_eq!(app.send_json(Method::POST, &reset, &jepara, json!({})).await.0, 404);
+    let (s, own) =
+        app.send_json(Method::POST, &format!("/api/v1/users/{me}/password-reset"), &admin, json!({})).await;
+    assert_eq!((s, own["error"]["field"].as_str()), (422, Some("id")));
+    let (s, r) = app.send_json(Method::POST, &reset, &admin, json!({})).await;
+    assert_eq!(s, 200, "{r}");
+    let temporary = r["temporary_password"].as_str().unwrap().to_string();
+    assert_eq!(app.get_json("/api/v1/worklist", Some(&old_session)).await.0, 401);
+    assert_eq!(app.login("muba.verif", PASSWORD).await.status(), 401, "the old password still works");
+    let res = app.login("muba.verif", &temporary).await;
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["must_change_password"], true);
+    let temp_token = body["token"].as_str().unwrap().to_string();
+    let (s, e) = app.get_json("/api/v1/worklist", Some(&temp_token)).await;
+    assert_eq!((s, e["error"]["code"].as_str()), (403, Some("password_change_required")));
+    let page = app
+        .http
+        .get(app.url("/staff"))
+        .header("cookie", format!("layanan_session={temp_token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((page.status().as_u16(), page.headers()["location"].to_str().unwrap()), (303, "/akun/sandi"));
+    let change = |current: &str, password: &str| {
+        app.send_json(
+            Method::PUT,
+            "/api/v1/me/password",
+            &temp_token,
+            json!({"current": current, "password": password}),
+        )
+    };
+    assert_eq!(
+        change("salah sekali kata sandi", "kata sandi milik sendiri").await.1["error"]["field"],
+        "current"
+    );
+    assert_eq!(change(&temporary, "pendek").await.1["error"]["field"], "password");
+    assert_eq!(change(&temporary, &temporary).await.1["error"]["field"], "password");
+    let (s, changed) = change(&temporary, "kata sandi milik sendiri").await;
+    assert_eq!((s, changed["must_change_password"].as_bool()), (200, Some(false)), "{changed}");
+    assert_eq!(
+        app.get_json("/api/v1/worklist", Some(&temp_token)).await.0,
+        401,
+        "the session outlived the change"
+    );
+    let (verif, _) = app.token("muba.verif", "kata sandi milik sendiri").await;
+    assert_eq!(app.get_json("/api/v1/worklist", Some(&verif)).await.0, 200);
+
+    // Role and unit; an admin keeps their own role.
+    let path = format!("/api/v1/users/{id}");
+    let (s, u) =
+        app.send_json(Method::PUT, &path, &admin, json!({"role": "validator", "unit": "Bidang PIAK"})).await;
+    assert_eq!((s, u["role"].as_str(), u["unit"].as_str()), (200, Some("validator"), Some("Bidang PIAK")));
+    assert_eq!(app.get_json("/api/v1/worklist", Some(&verif)).await.0, 401, "a role change kept the session");
+    assert_eq!(app.send_json(Method::PUT, &path, &jepara, json!({"role": "admin"})).await.0, 404);
+    let (s, e) =
+        app.send_json(Method::PUT, &format!("/api/v1/users/{me}"), &admin, json!({"role": "operator"})).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("role")));
+    assert_eq!(app.send_json(Method::PUT, &path, &admin, json!({})).await.0, 422);
+
+    // Lockout after failed logins; the admin unlocks.
+    for _ in 0..5 {
+        assert_eq!(app.login("muba.verif", "bukan kata sandinya").await.status(), 401);
+    }
+    assert_eq!(app.login("muba.verif", "kata sandi milik sendiri").await.status(), 401, "not locked");
+    let (s, u) = app.send_json(Method::POST, &format!("{path}/unlock"), &admin, json!({})).await;
+    assert_eq!((s, u["locked_until"].clone()), (200, Value::Null));
+    assert_eq!(app.login("muba.verif", "kata sandi milik sendiri").await.status(), 200);
+
+    // Mutasi: to an office that exists; then the old office no longer sees it.
+    let (s, e) = app.send_json(Method::PUT, &path, &admin, json!({"office": "99.99"})).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("office")));
+    let (s, u) = app.send_json(Method::PUT, &path, &admin, json!({"office": "62.71"})).await;
+    assert_eq!((s, u["office"].as_str()), (200, Some("62.71")));
+    assert_eq!(app.get_json(&path, Some(&admin)).await.0, 404);
+
+    let rows = app.db.store.audit_entries(0, 10_000).await.unwrap();
+    let on_verif: Vec<_> = rows
+        .iter()
+        .filter(|r| r.object == "muba.verif")
+        .map(|r| (r.actor.as_str(), r.action.as_str()))
+        .collect();
+    assert_eq!(
+        on_verif,
+        [
+            ("test", "user.create"),
+            ("muba.admin", "user.password_reset"),
+            ("muba.verif", "user.password_change"),
+            ("muba.admin", "user.role"),
+            ("muba.admin", "user.unit"),
+            ("muba.admin", "user.unlock"),
+            ("muba.admin", "user.move"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_accounts_page_resets_a_password_once_and_names_a_refused_field() {
+    let app = TestApp::sqlite().await;
+    app.add_user("sulsel.admin", "admin", "73", PASSWORD).await;
+    app.add_user("sulsel.op", "operator", "73", PASSWORD).await;
+    let (token, csrf) = app.token("sulsel.admin", PASSWORD).await;
+    let cookie = format!("layanan_session={token}");
+    let op = app.db.store.user_for_login("sulsel.op").await.unwrap().unwrap().0.id;
+    let post = |fields: Vec<(&'static str, &str)>| {
+        app.http
+            .post(app.url(&format!("/admin/users/{op}/change")))
+            .header("cookie", &cookie)
+            .form(&fields)
+            .send()
+    };
+    let (_, page) = app.get_text("/admin/users", Some(&cookie)).await;
+    assert!(page.contains(&format!("action=\"/admin/users/{op}/change\"")), "{page}");
+
+    let res = post(vec![("csrf", &csrf), ("change", "reset")]).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    let shown = html.split("<code class=\"big\">").nth(1).and_then(|t| t.split('<').next()).unwrap();
+    assert_eq!(shown.len(), 20, "{html}");
+    assert_eq!(app.login("sulsel.op", shown).await.status(), 200, "the shown password does not log in");
+    let (_, again) = app.get_text("/admin/users", Some(&cookie)).await;
+    assert!(!again.contains(shown), "the temporary password was shown twice");
+
+    let res = post(vec![("csrf", &csrf), ("change", "role"), ("role", "ppid"), ("unit", "Sekretariat")])
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let u = app.db.store.user(op).await.unwrap().unwrap();
+    assert_eq!((u.role.as_str(), u.unit.as_deref()), ("ppid", Some("Sekretariat")));
+    let res = post(vec![("csrf", &csrf), ("change", "move"), ("office", "73")]).await.unwrap();
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("role=\"alert\""));
+    assert_eq!(post(vec![("csrf", "x"), ("change", "reset")]).await.unwrap().status(), 403);
+
+    // The holder, sent to the password page, chooses their own there.
+    let (temp, temp_csrf) = app.token("sulsel.op", shown).await;
+    let holder = format!("layanan_session={temp}");
+    let (s, form) = app.get_text("/akun/sandi", Some(&holder)).await;
+    assert!(s == 200 && form.contains("id=\"current\""), "{form}");
+    let res = app
+        .http
+        .post(app.url("/akun/sandi"))
+        .header("cookie", &holder)
+        .form(&[("csrf", temp_csrf.as_str()), ("current", shown), ("password", "kata sandi pilihan sendiri")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/login?done=password");
+    assert_eq!(app.login("sulsel.op", "kata sandi pilihan sendiri").await.status(), 200);
+}
