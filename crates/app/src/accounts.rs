@@ -162,18 +162,24 @@ pub struct NewAccount {
     pub password: String,
 }
 
-/// Checks a new account (each error names its field: `username`, `nip`,
-/// `password`, `office`), hashes its password and stores it. `actor` is who
-/// opens it, for the audit log. Used by the CLI, which has no principal;
-/// staff go through [`open_account`].
-pub async fn create_account(store: &dyn Store, actor: &str, a: NewAccount) -> Result<User> {
-    let username = a.username.trim().to_string();
+/// A username as typed, trimmed: 1 to 64 letters, digits, `.`, `_` or `-`.
+pub fn check_username(typed: &str) -> Result<String> {
+    let username = typed.trim().to_string();
     if username.is_empty()
         || username.len() > 64
         || !username.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
     {
         return Err(Error::invalid("username", "use 1 to 64 letters, digits, '.', '_' or '-'"));
     }
+    Ok(username)
+}
+
+/// Checks a new account (each error names its field: `username`, `nip`,
+/// `password`, `office`), hashes its password and stores it. `actor` is who
+/// opens it, for the audit log. Used by the CLI, which has no principal;
+/// staff go through [`open_account`].
+pub async fn create_account(store: &dyn Store, actor: &str, a: NewAccount) -> Result<User> {
+    let username = check_username(&a.username)?;
     let nip = a.nip.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
     if let Some(n) = &nip
         && (n.chars().filter(char::is_ascii_digit).count() != 18

@@ -31,46 +31,68 @@ pub struct SyncReport {
     pub rejected: Vec<String>,
 }
 
-/// Reads every office folder under `dir` and publishes what changed.
+/// Reads every office folder under `dir` and publishes what changed, with
+/// the shared procedures (`dir/shared/<slug>.toml`) an office's
+/// `office.toml` lists under `shared`, published as that office's.
 pub async fn sync_dir(store: &dyn Store, dir: &Path) -> Result<SyncReport, CatalogError> {
     let mut report = SyncReport::default();
     for (code, folder) in office_folders(dir)? {
-        ensure_office(store, &code, &folder).await?;
+        let shared = ensure_office(store, &code, &folder).await?;
         report.offices += 1;
         for path in toml_files(&folder)? {
-            let rel = path.display().to_string();
-            let text = read(&path)?;
-            let slug = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
-            let (parsed, findings) = lint(&text, Some((code.as_str(), &slug)));
-            let errors: Vec<_> = findings.iter().filter(|f| f.severity == Severity::Error).collect();
-            let Some(std) = parsed.filter(|_| errors.is_empty()) else {
-                for f in errors {
-                    tracing::error!(file = %rel, line = f.line, "standard not loaded: {}", f.message);
-                    report.rejected.push(format!("{rel}:{f}"));
-                }
-                continue;
-            };
-            let stored = StoredStandard {
-                office: code.to_string(),
-                slug: std.slug.clone(),
-                version: i64::from(std.version),
-                title: std.title.clone(),
-                content_hash: hex::encode(Sha256::digest(text.as_bytes())),
-                content: text,
-                loaded_at: now_ms(),
-            };
-            match store.put_standard("system", &stored).await {
-                Ok(store::PutOutcome::Inserted) => report.published += 1,
-                Ok(store::PutOutcome::Unchanged) => report.unchanged += 1,
-                Err(StoreError::Conflict(m)) => {
-                    tracing::error!(file = %rel, "{m}");
-                    report.rejected.push(format!("{rel}: {m}"));
-                }
-                Err(e) => return Err(e.into()),
-            }
+            publish(store, &code, &path, read(&path)?, &mut report).await?;
+        }
+        for slug in shared {
+            let path = dir.join("shared").join(format!("{slug}.toml"));
+            let text = read(&path)?.replace(SHARED_OFFICE, &format!("office = \"{code}\""));
+            publish(store, &code, &path, text, &mut report).await?;
         }
     }
     Ok(report)
+}
+
+/// The line a shared procedure declares its office with; each office that
+/// runs it gets its own code there.
+pub const SHARED_OFFICE: &str = "office = \"{office}\"";
+
+/// Lints one standard of office `code` and publishes it unless it has errors.
+async fn publish(
+    store: &dyn Store,
+    code: &OfficeCode,
+    path: &Path,
+    text: String,
+    report: &mut SyncReport,
+) -> Result<(), CatalogError> {
+    let rel = path.display().to_string();
+    let slug = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+    let (parsed, findings) = lint(&text, Some((code.as_str(), &slug)));
+    let errors: Vec<_> = findings.iter().filter(|f| f.severity == Severity::Error).collect();
+    let Some(std) = parsed.filter(|_| errors.is_empty()) else {
+        for f in errors {
+            tracing::error!(file = %rel, line = f.line, "standard not loaded: {}", f.message);
+            report.rejected.push(format!("{rel}:{f}"));
+        }
+        return Ok(());
+    };
+    let stored = StoredStandard {
+        office: code.to_string(),
+        slug: std.slug.clone(),
+        version: i64::from(std.version),
+        title: std.title.clone(),
+        content_hash: hex::encode(Sha256::digest(text.as_bytes())),
+        content: text,
+        loaded_at: now_ms(),
+    };
+    match store.put_standard("system", &stored).await {
+        Ok(store::PutOutcome::Inserted) => report.published += 1,
+        Ok(store::PutOutcome::Unchanged) => report.unchanged += 1,
+        Err(StoreError::Conflict(m)) => {
+            tracing::error!(file = %rel, "{m}");
+            report.rejected.push(format!("{rel}: {m}"));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(())
 }
 
 fn read(path: &Path) -> Result<String, CatalogError> {
@@ -107,8 +129,12 @@ fn toml_files(folder: &Path) -> Result<Vec<std::path::PathBuf>, CatalogError> {
 }
 
 /// Creates or updates the office of a folder, and its province office
-/// first when it is a kab/kota office.
-async fn ensure_office(store: &dyn Store, code: &OfficeCode, folder: &Path) -> Result<(), CatalogError> {
+/// first when it is a kab/kota office; returns the shared procedures it runs.
+async fn ensure_office(
+    store: &dyn Store,
+    code: &OfficeCode,
+    folder: &Path,
+) -> Result<Vec<String>, CatalogError> {
     if let Some(parent) = code.parent()
         && store.office(parent.as_str()).await?.is_none()
     {
@@ -127,6 +153,7 @@ async fn ensure_office(store: &dyn Store, code: &OfficeCode, folder: &Path) -> R
     } else {
         None
     };
+    let shared = profile.as_ref().map(|p| p.shared.clone()).unwrap_or_default();
     let mut office = office_from(store, code, profile).await?;
     // Settings an admin changed in the app (maklumat, cuti bersama) survive a restart.
     if let Some(existing) = store.office(code.as_str()).await? {
@@ -134,11 +161,11 @@ async fn ensure_office(store: &dyn Store, code: &OfficeCode, folder: &Path) -> R
         office.hours = existing.hours.clone();
         office.cuti_bersama_off = existing.cuti_bersama_off;
         if existing == office {
-            return Ok(());
+            return Ok(shared);
         }
     }
     store.upsert_office("system", &office).await?;
-    Ok(())
+    Ok(shared)
 }
 
 async fn office_from(
@@ -157,6 +184,7 @@ async fn office_from(
         units: Vec::new(),
         logo: None,
         numbering: Default::default(),
+        shared: Vec::new(),
     });
     Ok(Office {
         code: code.to_string(),

@@ -4,9 +4,9 @@
 
 use crate::accounts::{Principal, hash_password_blocking, random_password};
 use crate::{App, Error};
-use domain::Role;
 use domain::case::Party;
 use domain::standard::Standard;
+use domain::{InstitutionKind, Role};
 use std::sync::Arc;
 use store::{Case, NewUser};
 
@@ -65,6 +65,25 @@ const PEOPLE: &[(&str, &str)] = &[
     ("Rina Wulandari", "6271015506880005"),
     ("Yusuf Hidayat", "1771011010800006"),
 ];
+
+/// The institution a demo case of `std` comes from, when a person may not
+/// apply (an institution's verification; a service for institutions only).
+fn demo_institution(std: &Standard) -> Option<(&'static str, InstitutionKind)> {
+    if std.slug == crate::institutions::VERIFICATION {
+        return Some(("PT Bank Contoh Sejahtera", InstitutionKind::Swasta));
+    }
+    let kind = std.applicants.as_ref().filter(|a| !a.persons)?.institutions.first().copied();
+    Some(match kind.unwrap_or(InstitutionKind::Opd) {
+        InstitutionKind::Opd => ("Dinas Kesehatan", InstitutionKind::Opd),
+        InstitutionKind::InstansiPemerintah => {
+            ("Kantor Pelayanan Pajak Pratama", InstitutionKind::InstansiPemerintah)
+        }
+        InstitutionKind::Bumn => ("PT Bank Negara Contoh (Persero)", InstitutionKind::Bumn),
+        InstitutionKind::Bumd => ("PT Bank Pembangunan Daerah Contoh", InstitutionKind::Bumd),
+        InstitutionKind::Swasta => ("PT Bank Contoh Sejahtera", InstitutionKind::Swasta),
+        InstitutionKind::DinasKabkota => ("Dinas Dukcapil Kabupaten Contoh", InstitutionKind::DinasKabkota),
+    })
+}
 
 /// Where the demo leaves a case: waiting at a step (its index), returned
 /// to the applicant, or completed (with whatever documents its steps
@@ -130,9 +149,19 @@ async fn sample_case(
         .filter(|f| f.required || f.kind == "date")
         .map(|f| (f.code.clone(), example(app, f)))
         .collect();
-    let applicant =
-        Applicant { name: name.into(), nik: Some(nik), phone: None, email: None, organisation: None };
-    let sub = Submission { service: std.id(), channel: channel.into(), applicant, fields };
+    let applicant = match demo_institution(std) {
+        Some((name, kind)) => Applicant {
+            name: name.into(),
+            organisation: Some(domain::Organisation {
+                name: name.into(),
+                kind: Some(kind.as_str().into()),
+                contact_person: None,
+            }),
+            ..Applicant::default()
+        },
+        None => Applicant { name: name.into(), nik: Some(nik), phone: None, email: None, organisation: None },
+    };
+    let sub = Submission { service: std.id(), channel: channel.into(), applicant, fields, letter: None };
     // Every document the standard lets an applicant upload, as a one-page PDF.
     let uploads: Vec<_> = std
         .requirements

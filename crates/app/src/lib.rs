@@ -13,6 +13,7 @@ pub mod clock;
 pub mod demo;
 pub mod documents;
 mod error;
+pub mod institutions;
 pub mod outages;
 pub mod outbox;
 pub mod privacy;

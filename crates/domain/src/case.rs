@@ -148,6 +148,9 @@ pub struct Request<'a> {
     pub note: Option<&'a str>,
     pub to_step: Option<&'a str>,
     pub assignee: Option<&'a str>,
+    /// What the actor records on completing the step (`records`); a step's
+    /// `ends_when` reads it.
+    pub data: Option<&'a serde_json::Value>,
 }
 
 /// What happens to the SLA clock.
@@ -252,7 +255,9 @@ pub fn decide(
         Action::Advance => {
             let (step, p) = active_step(case, current, pos)?;
             let on_behalf = may_act(step, party, case)?;
+            let ends = step.ends_when.as_ref().is_some_and(|e| e.when().holds(req.data));
             let next = match req.to_step {
+                _ if ends => steps.len(),
                 None => p + 1,
                 Some(target) => skip_to(&steps, p, target)?,
             };

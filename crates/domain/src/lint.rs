@@ -310,15 +310,27 @@ impl Linter<'_> {
                 self.error(line, format!("{name}: record `{}` has unknown kind `{}`", r.code, r.kind));
             }
             self.minimal(&name, line, step.duration.as_ref(), step.minimal);
-            if let Some(w) = &step.earliest_when
-                && !step.records.iter().any(|r| r.code == w.record && r.options.contains(&w.value))
+            let branches = [
+                ("earliest_when", step.earliest_when.clone()),
+                ("ends_when", step.ends_when.as_ref().map(|e| e.when())),
+            ];
+            for (key, w) in branches.iter().filter_map(|(k, w)| Some((k, w.as_ref()?))) {
+                if !step.records.iter().any(|r| r.code == w.record && r.options.contains(&w.value)) {
+                    self.error(
+                        line,
+                        format!(
+                            "{name}: {key} names `{}` = `{}`, which the step does not record",
+                            w.record, w.value
+                        ),
+                    );
+                }
+            }
+            if let Some(e) = &step.ends_when
+                && crate::document::kind(&e.document).is_none()
             {
                 self.error(
                     line,
-                    format!(
-                        "{name}: earliest_when names `{}` = `{}`, which the step does not record",
-                        w.record, w.value
-                    ),
+                    format!("{name}: ends_when issues `{}`, which is no document kind", e.document),
                 );
             }
             for ch in step.channels.iter().filter(|c| !channel_codes.contains(c.as_str())) {

@@ -30,6 +30,10 @@ pub struct OfficeProfile {
     /// `surat_keterangan_keabsahan = "470/{seq}/SKK/{roman_month}/{year}"`.
     #[serde(default)]
     pub numbering: std::collections::BTreeMap<String, String>,
+    /// Procedures of `standards/shared/` this office runs (e.g.
+    /// `verifikasi-lembaga`, the one-time verification of an institution).
+    #[serde(default)]
+    pub shared: Vec<String>,
 }
 
 impl OfficeProfile {

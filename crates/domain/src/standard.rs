@@ -222,6 +222,33 @@ pub struct RecordIs {
     pub value: String,
 }
 
+impl RecordIs {
+    /// Whether what an action records (`data`) holds this value.
+    pub fn holds(&self, data: Option<&serde_json::Value>) -> bool {
+        data.and_then(|d| d.get(&self.record)).and_then(serde_json::Value::as_str)
+            == Some(self.value.as_str())
+    }
+}
+
+/// A step that may end the case early with a letter: a register search
+/// that finds nothing ends with a *surat keterangan tidak ditemukan*. In
+/// TOML: `ends_when = { record = "hasil_pencarian", value = "tidak_ditemukan",
+/// document = "surat_keterangan_tidak_ditemukan" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ending {
+    pub record: String,
+    pub value: String,
+    /// The letter the applicant receives (a code of `document::KINDS`).
+    pub document: String,
+}
+
+impl Ending {
+    pub fn when(&self) -> RecordIs {
+        RecordIs { record: self.record.clone(), value: self.value.clone() }
+    }
+}
+
 /// What starts a channel's service clock. In TOML: `starts = "submission"`,
 /// `starts = { after_step = "2" }` or `starts = { from_field = "tanggal_surat" }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -322,6 +349,10 @@ pub struct Step {
     /// to later documents as `{recorded.CODE}`.
     #[serde(default)]
     pub records: Vec<Field>,
+    /// The case ends at this step, with its own letter, when the step
+    /// records this value (see [`Ending`]).
+    #[serde(default)]
+    pub ends_when: Option<Ending>,
     /// A step the seed makes conditional ("manakala ada permasalahan"):
     /// the previous step's actor may pass over it.
     #[serde(default)]
@@ -359,6 +390,9 @@ pub struct Standard {
     pub steps: Vec<Step>,
     #[serde(default)]
     pub maklumat: Option<String>,
+    /// Who may apply; anyone without it.
+    #[serde(default)]
+    pub applicants: Option<crate::Applicants>,
     /// Transcription notes: seed defects and the reading used.
     #[serde(default)]
     pub notes: Vec<String>,

@@ -204,3 +204,22 @@ fn assignment_names_someone_and_gives_them_the_step() {
     let view = CaseView { assignee: Some("budi"), ..c.view() };
     assert!(decide(&std, &view, &budi, Action::Advance, &Request::default()).is_ok());
 }
+
+#[test]
+fn a_jepara_search_that_finds_nothing_ends_at_the_kabid_with_its_own_letter() {
+    let std = load("33.20", "register-akta-offline");
+    let kabid = staff(Role::Validator, "33.20");
+    let at_six =
+        || Case { office: "33.20", channel: "counter", status: Status::InProgress, step: Some("6".into()) };
+    let found = serde_json::json!({"hasil_pencarian": "ditemukan"});
+    let mut c = at_six();
+    c.act(&std, &kabid, Action::Advance, Request { data: Some(&found), ..Default::default() }).unwrap();
+    assert_eq!((c.status, c.step.as_deref()), (Status::InProgress, Some("7")));
+    let nothing = serde_json::json!({"hasil_pencarian": "tidak_ditemukan"});
+    let mut c = at_six();
+    let clock =
+        c.act(&std, &kabid, Action::Advance, Request { data: Some(&nothing), ..Default::default() }).unwrap();
+    assert_eq!((c.status, c.step, clock), (Status::Completed, None, Clock::Stop));
+    let six = std.steps.iter().find(|s| s.id == "6").unwrap();
+    assert_eq!(six.ends_when.as_ref().unwrap().document, "surat_keterangan_tidak_ditemukan");
+}

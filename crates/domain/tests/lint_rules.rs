@@ -157,3 +157,22 @@ fn a_minimal_time_needs_its_reading_and_a_branch_a_recorded_choice() {
     );
     one_error(&branch, "earliest_when names `cara` = `kirim`");
 }
+
+#[test]
+fn an_ending_names_a_value_the_step_records_and_a_known_letter() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../standards/33.20/register-akta-offline.toml");
+    let jepara = std::fs::read_to_string(path).unwrap();
+    let errors = |text: &str| -> Vec<String> {
+        let (_, findings) = lint(text, Some(("33.20", "register-akta-offline")));
+        findings.into_iter().filter(|f| f.severity == Severity::Error).map(|f| f.message).collect()
+    };
+    assert!(errors(&jepara).is_empty(), "{:?}", errors(&jepara));
+    let value = jepara.replace("value = \"tidak_ditemukan\"", "value = \"hilang\"");
+    assert_eq!(
+        errors(&value),
+        ["step 6 (`6`): ends_when names `hasil_pencarian` = `hilang`, which the step does not record"]
+    );
+    let letter =
+        jepara.replace("document = \"surat_keterangan_tidak_ditemukan\"", "document = \"surat_hilang\"");
+    assert_eq!(errors(&letter), ["step 6 (`6`): ends_when issues `surat_hilang`, which is no document kind"]);
+}

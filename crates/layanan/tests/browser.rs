@@ -459,7 +459,7 @@ async fn an_admin_manages_accounts_and_a_supervisor_watches_by_keyboard() {
     // Turned off: it shows as nonaktif and can no longer log in.
     f.b.tab_to("tr[data-username='petugas.baru'] button", 80).await;
     f.b.keys(ENTER).await;
-    f.wait_for(|t| t.contains("Status akun diubah")).await;
+    f.wait_for(|t| t.contains("Akun diubah")).await;
     f.check("account-deactivated").await;
     let row = f.b.find("tr[data-username='petugas.baru']").await.text().await;
     assert!(row.contains("nonaktif"), "{row}");

@@ -43,6 +43,8 @@ pub struct Case {
     pub case_left_ms: Option<i64>,
     pub step_left_ms: Option<i64>,
     pub finished_at: Option<i64>,
+    /// The institution that applied (its `lembaga` accounts see the case).
+    pub institution_id: Option<i64>,
 }
 
 /// A new case and what is written with it, in one transaction.
@@ -76,6 +78,8 @@ pub struct NewCase {
     pub due_at: Option<i64>,
     pub step_started_at: Option<i64>,
     pub step_due_at: Option<i64>,
+    /// The institution applying, when a `lembaga` account applies.
+    pub institution_id: Option<i64>,
 }
 
 /// The new values of a case's mutable columns after an action.

@@ -10,8 +10,8 @@ use crate::cases::{
 };
 use crate::documents::{Document, DocumentDraft, OfficeKey};
 use crate::{
-    Accounts, Audit, Bench, Cases, Directory, Documents, Escalations, Outage, Outages, Outbox, PgStore,
-    Privacy, SqliteStore, Worklist,
+    Accounts, Audit, Bench, Cases, Directory, Documents, Escalations, Institution, Institutions,
+    NewInstitution, Outage, Outages, Outbox, PgStore, Privacy, SqliteStore, Worklist,
 };
 use crate::{
     Holiday, NewUser, Office, PutOutcome, Region, Result, Session, StoreError, StoredStandard, User,
@@ -64,7 +64,7 @@ impl From<OfficeRow> for Office {
 }
 
 const USER_COLS: &str = "id, username, display_name, role, office, unit, nip, active, failed_logins, locked_until, created_at, \
-     must_change_password";
+     must_change_password, institution_id";
 
 /// `($1,$2,…),($k,…)` for `rows` rows of `cols` columns.
 fn values_list(rows: usize, cols: usize) -> String {
@@ -107,6 +107,7 @@ mod on_sqlite {
     include!("queries/audit.rs");
     include!("queries/privacy.rs");
     include!("queries/outages.rs");
+    include!("queries/institutions.rs");
     include!("queries/bench.rs");
 }
 
@@ -126,5 +127,6 @@ mod on_postgres {
     include!("queries/audit.rs");
     include!("queries/privacy.rs");
     include!("queries/outages.rs");
+    include!("queries/institutions.rs");
     include!("queries/bench.rs");
 }

@@ -1,6 +1,6 @@
 //! The store: persistence only. One trait per aggregate (`Directory`,
 //! `Accounts`, `Cases`, `Worklist`, `Escalations`, `Outbox`, `Documents`,
-//! `Audit`, `Privacy`, `Outages`; `Store` is all of them), two implementations (SQLite
+//! `Audit`, `Privacy`, `Outages`, `Institutions`; `Store` is all of them), two implementations (SQLite
 //! for a single office machine, PostgreSQL for a province or the nation),
 //! one contract test suite (`tests/contract.rs`) that runs on both.
 //!
@@ -17,6 +17,7 @@ mod directory;
 mod documents;
 mod escalation;
 pub mod files;
+mod institutions;
 mod migrate;
 mod outages;
 mod outbox;
@@ -40,6 +41,7 @@ pub use cases::{
 pub use directory::Directory;
 pub use documents::{Document, DocumentDraft, Documents, Made, OfficeKey};
 pub use escalation::Escalations;
+pub use institutions::{Institution, Institutions, NewInstitution};
 pub use outages::{Outage, Outages};
 pub use outbox::Outbox;
 pub use postgres::PgStore;
@@ -170,6 +172,8 @@ pub struct User {
     /// The password is a temporary one an admin gave; it must be changed
     /// before anything else.
     pub must_change_password: bool,
+    /// A `lembaga` account's institution.
+    pub institution_id: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -209,6 +213,7 @@ pub trait Store:
     + Audit
     + Privacy
     + Outages
+    + Institutions
     + Send
     + Sync
     + 'static
@@ -226,6 +231,7 @@ impl<T> Store for T where
         + Audit
         + Privacy
         + Outages
+        + Institutions
         + Send
         + Sync
         + 'static

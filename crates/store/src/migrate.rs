@@ -20,6 +20,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (14, include_str!("../migrations/sqlite/0014_outages.sql")),
     (15, include_str!("../migrations/sqlite/0015_nearest_due.sql")),
     (16, include_str!("../migrations/sqlite/0016_account_lifecycle.sql")),
+    (17, include_str!("../migrations/sqlite/0017_institutions.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -38,6 +39,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (14, include_str!("../migrations/postgres/0014_outages.sql")),
     (15, include_str!("../migrations/postgres/0015_nearest_due.sql")),
     (16, include_str!("../migrations/postgres/0016_account_lifecycle.sql")),
+    (17, include_str!("../migrations/postgres/0017_institutions.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

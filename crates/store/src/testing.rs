@@ -125,5 +125,6 @@ pub fn sample_case() -> crate::Case {
         case_left_ms: None,
         step_left_ms: None,
         finished_at: None,
+        institution_id: None,
     }
 }

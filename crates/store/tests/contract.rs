@@ -379,6 +379,7 @@ fn new_case(code: &str, actor: &str, step_due: Option<i64>) -> store::NewCase {
         due_at: None,
         step_started_at: Some(0),
         step_due_at: step_due,
+        institution_id: None,
     }
 }
 
@@ -727,3 +728,44 @@ fn one(
 ) -> store::CaseEscalation {
     store::CaseEscalation { case_id, version, levels: levels.to_vec(), next_at }
 }
+
+contract!(an_institution_registers_with_its_account_atomically_and_is_decided_once, |store, url| {
+    case_fixture(&store).await;
+    let inst = store::NewInstitution {
+        office: "16.06".into(),
+        name: "PT Bank Uji".into(),
+        kind: domain::InstitutionKind::Swasta,
+        legal_basis: "Akta 1/2020".into(),
+        address: "Sekayu".into(),
+        officer_name: "Rina".into(),
+        officer_position: "Kepatuhan".into(),
+        email: "rina@bank.example".into(),
+        phone: "0714 1".into(),
+    };
+    let mut account = user("bank.uji", "16.06");
+    account.role = Role::Lembaga;
+    let (i, u) = store.register_institution(&inst, &account).await.unwrap();
+    assert_eq!((i.status.as_str(), u.institution_id, u.role), ("pending", Some(i.id), Role::Lembaga));
+    // A taken username leaves no institution behind.
+    assert!(matches!(store.register_institution(&inst, &account).await, Err(StoreError::Conflict(_))));
+    assert_eq!(store.institutions("16.06").await.unwrap().len(), 1);
+    // Its verification case decides it, once.
+    let c = store.create_case(&new_case("VERIF", "verifikator", None), &[], &[], Vec::new()).await.unwrap();
+    store.set_institution_case(i.id, c.id).await.unwrap();
+    assert_eq!(store.institution_of_case(c.id).await.unwrap().map(|x| x.id), Some(i.id));
+    let decided = store.decide_institution("verif", c.id, true).await.unwrap().unwrap();
+    assert_eq!(decided.status, "verified");
+    assert!(decided.decided_at.is_some());
+    assert!(store.decide_institution("verif", c.id, false).await.unwrap().is_none(), "decided twice");
+    // Its own cases.
+    let mut own = new_case("OWN", "verifikator", None);
+    own.institution_id = Some(i.id);
+    let own = store.create_case(&own, &[], &[], Vec::new()).await.unwrap();
+    let ids: Vec<_> = store.institution_cases(i.id, 10).await.unwrap().into_iter().map(|c| c.id).collect();
+    assert_eq!(ids, [own.id]);
+    let actions: Vec<String> =
+        store.audit_entries(0, 100).await.unwrap().into_iter().map(|a| a.action).collect();
+    assert!(
+        actions.contains(&"institution.register".into()) && actions.contains(&"institution.verified".into())
+    );
+});

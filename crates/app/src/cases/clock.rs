@@ -120,9 +120,7 @@ pub fn check_earliest(
     data: Option<&serde_json::Value>,
     completes: bool,
 ) -> Result<(), Error> {
-    let on_branch = step.earliest_when.as_ref().is_none_or(|w| {
-        data.and_then(|d| d.get(&w.record)).and_then(serde_json::Value::as_str) == Some(w.value.as_str())
-    });
+    let on_branch = step.earliest_when.as_ref().is_none_or(|w| w.holds(data));
     let step_floor = as_floor(step.duration.as_ref(), step.minimal)
         .filter(|_| on_branch)
         .zip(case.step_started_at)

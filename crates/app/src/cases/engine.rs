@@ -92,10 +92,49 @@ fn check_required_uploads(std: &Standard, channel: &str, uploads: &[Upload]) -> 
 pub struct Submission {
     pub service: String,
     pub channel: String,
+    /// The person applying; an institution's account leaves it out (the
+    /// institution is the applicant).
+    #[serde(default)]
     pub applicant: Applicant,
     #[serde(default)]
     #[schema(value_type = Object)]
     pub fields: Map<String, Value>,
+    /// An institution's letter of application (required when a `lembaga`
+    /// account applies).
+    #[serde(default)]
+    pub letter: Option<Letter>,
+}
+
+/// The letter an institution applies by.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Letter {
+    /// Its number, e.g. `500/123/BANK-X/XI/2026`.
+    pub number: String,
+    /// Its date, `YYYY-MM-DD`, not in the future.
+    pub date: String,
+}
+
+impl Letter {
+    /// Checks the letter against today in the office (`letter.number`,
+    /// `letter.date` named) and gives what the case records of it.
+    fn recorded(&self, today: chrono::NaiveDate) -> Result<Value, Error> {
+        let number = self.number.trim();
+        if number.is_empty() || number.chars().count() > 100 {
+            return Err(Error::invalid(
+                "letter.number",
+                "the letter's number is required (at most 100 characters)",
+            ));
+        }
+        let date = chrono::NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d")
+            .map_err(|_| Error::invalid("letter.date", "a date as YYYY-MM-DD"))?;
+        if date > today {
+            return Err(Error::invalid("letter.date", "the letter's date is in the future"));
+        }
+        Ok(
+            serde_json::json!({"nomor_surat_permohonan": number, "tanggal_surat_permohonan": date.to_string()}),
+        )
+    }
 }
 
 /// Channels a citizen uses alone; the others are staffed (counter, kiosk,
@@ -190,17 +229,59 @@ pub async fn submit(
     uploads: &[Upload],
     by: Option<&Principal>,
 ) -> Result<Case, Error> {
+    match by.filter(|p| p.role == Role::Lembaga) {
+        Some(account) => {
+            let inst = crate::institutions::of_account(app, account).await?;
+            submit_for(app, sub, uploads, None, Some((&inst, account))).await
+        }
+        None => submit_for(app, sub, uploads, by, None).await,
+    }
+}
+
+/// [`submit`] by staff or an anonymous applicant (`by`), or by an
+/// institution's account (`institution`: the institution is the applicant,
+/// on any channel, and its letter is recorded when it applies by one).
+pub(crate) async fn submit_for(
+    app: &App,
+    sub: &Submission,
+    uploads: &[Upload],
+    by: Option<&Principal>,
+    institution: Option<(&store::Institution, &Principal)>,
+) -> Result<Case, Error> {
     let std = app
         .catalog
         .get(&sub.service)
         .cloned()
         .ok_or_else(|| Error::invalid("service", format!("no service `{}`", sub.service)))?;
     let (first, done) = case::start(&std, &sub.channel)?;
-    if !is_self_service(&sub.channel) {
+    if !is_self_service(&sub.channel) && institution.is_none() {
         let who = by.ok_or(Error::Unauthorized)?;
         who.require(&[Role::Operator], std.office.as_str())?;
     }
+    let owned;
+    let (sub, letter) = match institution {
+        Some((inst, _)) => {
+            owned = Submission { applicant: crate::institutions::applicant_of(inst), ..sub.clone() };
+            let today = app
+                .now()
+                .with_timezone(&crate::clock::office_zone(std.office.as_str()).offset())
+                .date_naive();
+            let letter = match &sub.letter {
+                Some(l) => Some(l.recorded(today)?),
+                None if std.slug == crate::institutions::VERIFICATION => None,
+                None => {
+                    return Err(Error::invalid(
+                        "letter.number",
+                        "an institution applies by letter: give its number and date",
+                    ));
+                }
+            };
+            (&owned, letter)
+        }
+        None => (sub, None),
+    };
     sub.applicant.check()?;
+    crate::institutions::admit(&std, &sub.applicant, institution.map(|(i, _)| i))?;
     check_fields(&std, &sub.fields)?;
     for u in uploads {
         check_upload(&std, u, app.config.max_upload_bytes)?;
@@ -214,7 +295,10 @@ pub async fn submit(
     let limit = case_limit(&std, &sub.channel);
     let service_start = service_start(&std, sub, &cal, now, &done, outside)?;
     let code = tracking_code();
-    let creator = by.map_or_else(|| Actor::Applicant.as_str().to_string(), |u| u.user.username.clone());
+    let creator = match (institution, by) {
+        (Some((_, account)), _) | (None, Some(account)) => account.user.username.clone(),
+        (None, None) => Actor::Applicant.as_str().to_string(),
+    };
     let files = store_uploads(app, &std, uploads, &creator).await?;
     let new = NewCase {
         tracking_code: code.clone(),
@@ -235,7 +319,15 @@ pub async fn submit(
         due_at: service_start.and_then(|s| clock::case_due(&cal, s, limit)),
         step_started_at: ch.step_started_at,
         step_due_at: ch.step_due_at,
+        institution_id: institution.map(|(i, _)| i.id),
     };
+    let mut data = serde_json::Map::new();
+    if !done.is_empty() {
+        data.insert("completed_steps".into(), serde_json::json!(done));
+    }
+    if let Some(Value::Object(l)) = letter {
+        data.extend(l);
+    }
     let journal = NewJournal {
         actor: creator,
         on_behalf: by.is_some(),
@@ -245,7 +337,7 @@ pub async fn submit(
         from_step: None,
         to_step: Some(first),
         note: None,
-        data: (!done.is_empty()).then(|| serde_json::json!({ "completed_steps": done }).to_string()),
+        data: (!data.is_empty()).then(|| Value::Object(data).to_string()),
     };
     let due = match new.due_at {
         Some(_) => crate::clock::human(new.due_at, cal.zone),
@@ -354,6 +446,7 @@ pub async fn act(
         note: input.note.as_deref(),
         to_step: input.to_step.as_deref(),
         assignee: input.assignee.as_deref(),
+        data: input.data.as_ref(),
     };
     let t = case::decide(&std, &view, party, action, &req)?;
     let now = app.now();
@@ -426,9 +519,8 @@ pub async fn act(
     // Completing a step that yields an office document issues it in this
     // same transaction.
     let mut docs = Vec::new();
-    if action == Action::Advance
-        && let Some(step) = std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref())
-        && let Some(kind) = step.document.as_deref()
+    if let Some(step) = std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref())
+        && let Some(kind) = letter_of(step, action, input.data.as_ref())
     {
         docs.push(step_document(app, &std, case, step, kind, party, input).await?);
     }
@@ -440,6 +532,13 @@ pub async fn act(
     let issues = !update.docs.is_empty();
     let mut case = app.store.update_case(case.id, input.expected_version, update).await?;
     metrics::counter!("layanan_case_actions_total", "action" => action.as_str()).increment(1);
+    if case.status.is_final() {
+        let actor = match party {
+            Party::Staff { username, .. } => username.as_str(),
+            Party::Applicant => Actor::Applicant.as_str(),
+        };
+        crate::institutions::on_closed(app, &case, actor).await?;
+    }
     // Back from the applicant during an outage: held like the others.
     if std.sla.needs_network && case.status.is_active() && case.paused_at.is_none() {
         case = crate::outages::hold_if_down(app, &case).await?;
@@ -449,6 +548,24 @@ pub async fn act(
     }
     Ok(case)
 }
+
+/// The letter an action on `step` issues: the step's own document when it
+/// is completed; a *surat keterangan tidak ditemukan* (or whatever the
+/// step's `ends_when` names) when it ends the case early; a *surat
+/// penolakan* stating the reason when the application is rejected.
+fn letter_of<'s>(step: &'s domain::standard::Step, action: Action, data: Option<&Value>) -> Option<&'s str> {
+    match action {
+        Action::Advance => match &step.ends_when {
+            Some(e) if e.when().holds(data) => Some(e.document.as_str()),
+            _ => step.document.as_deref(),
+        },
+        Action::Reject => Some(REFUSAL),
+        _ => None,
+    }
+}
+
+/// The letter every rejection issues.
+pub const REFUSAL: &str = "surat_penolakan";
 
 /// The applicant hears of a return, the result, and nothing else.
 fn applicant_message(

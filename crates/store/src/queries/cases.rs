@@ -64,8 +64,8 @@ impl This {
         let case: Case = sqlx::query_as(
             "INSERT INTO cases (tracking_code, office, service, standard_version, channel, status, current_step, \
              current_actor, version, applicant_name, applicant, fields, created_by, created_at, updated_at, due_at, \
-             step_started_at, step_due_at, escalate_at, service_started_at, nearest_due_at) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,1,$9,$10,$11,$12,$13,$13,$14,$15,$16,$17,$18,$19) RETURNING *",
+             step_started_at, step_due_at, escalate_at, service_started_at, nearest_due_at, institution_id) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,1,$9,$10,$11,$12,$13,$13,$14,$15,$16,$17,$18,$19,$20) RETURNING *",
         )
         .bind(&c.tracking_code)
         .bind(&c.office)
@@ -86,6 +86,7 @@ impl This {
         .bind(first_escalation(c.status, (c.step_started_at, c.step_due_at), (c.service_started_at, c.due_at)))
         .bind(c.service_started_at)
         .bind(nearest_due(None, c.current_actor.as_deref(), c.step_due_at, c.due_at))
+        .bind(c.institution_id)
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| StoreError::from_write(e, "case"))?;

@@ -161,6 +161,7 @@ pub(super) fn submission(
             organisation: None,
         },
         fields,
+        letter: None,
     })
 }
 

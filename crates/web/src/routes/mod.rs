@@ -12,6 +12,7 @@ mod api;
 mod cases;
 mod citizen;
 pub(crate) mod docs;
+mod institutions;
 mod multipart;
 mod openapi;
 mod ops;
@@ -44,6 +45,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(staff::routes())
         .merge(docs::routes())
         .merge(privacy::routes())
+        .merge(institutions::routes())
         .fallback(|| async {
             crate::error::PageError(crate::error::ApiError::not_found(
                 "halaman tidak ditemukan / page not found",

@@ -37,6 +37,7 @@ pub(crate) fn document() -> Value {
         super::staff::Doc::openapi(),
         super::docs::Doc::openapi(),
         super::privacy::Doc::openapi(),
+        super::institutions::Doc::openapi(),
     ] {
         doc.merge(part);
     }

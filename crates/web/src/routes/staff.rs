@@ -444,7 +444,7 @@ async fn render_case(
         assignee: c.assignee.as_deref(),
     };
     // Offer exactly what the engine would accept now (given a note and an assignee).
-    let probe = EngineRequest { note: Some("·"), to_step: None, assignee: Some("·") };
+    let probe = EngineRequest { note: Some("·"), to_step: None, assignee: Some("·"), data: None };
     let actions: Vec<ActionButton> = Action::ALL
         .into_iter()
         .filter(|a| {

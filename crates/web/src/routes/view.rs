@@ -83,6 +83,11 @@ pub struct ServiceView<'a> {
     fields: &'a [Field],
     steps: Vec<StepView<'a>>,
     notes: &'a [String],
+    /// Who may apply (`persons`, `institutions` kinds, `registered_here`,
+    /// the seed's `wording`); anyone when absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    applicants: Option<&'a domain::Applicants>,
     /// The SOP header, for staff.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
@@ -142,6 +147,7 @@ pub fn service_view(s: &Standard, staff: bool) -> ServiceView<'_> {
         fields: &s.fields,
         steps,
         notes: &s.notes,
+        applicants: s.applicants.as_ref(),
         sop: if staff { s.sop.as_ref() } else { None },
     }
 }

@@ -87,6 +87,31 @@ async fn every_route_for_every_role_and_office() {
             tokens.push((role, office, app.token(&name, PASSWORD).await.0));
         }
     }
+    // The own office's institution account belongs to a verified
+    // institution (the others are bare `lembaga` accounts).
+    let bank = store::NewInstitution {
+        office: OWN.into(),
+        name: "PT Bank Uji".into(),
+        kind: domain::InstitutionKind::Swasta,
+        legal_basis: "Akta 1/2020".into(),
+        address: "Sekayu".into(),
+        officer_name: "Rina".into(),
+        officer_position: "Kepatuhan".into(),
+        email: "rina@bank.example".into(),
+        phone: "0714 1".into(),
+    };
+    let account = store::NewUser {
+        username: "bank.16.06".into(),
+        display_name: "Rina".into(),
+        password_hash: app::accounts::hash_password(PASSWORD).unwrap(),
+        role: Role::Lembaga,
+        office: OWN.into(),
+        unit: None,
+        nip: None,
+    };
+    let (inst, _) = app.db.store.register_institution(&bank, &account).await.unwrap();
+    let slot = tokens.iter().position(|(r, o, _)| *r == Role::Lembaga && *o == OWN).unwrap();
+    tokens[slot].2 = app.token("bank.16.06", PASSWORD).await.0;
     let token_of = |role: Role, office: &str| {
         tokens.iter().find(|(r, o, _)| *r == role && *o == office).map(|t| t.2.clone()).unwrap()
     };
@@ -109,6 +134,17 @@ async fn every_route_for_every_role_and_office() {
     let (id, code) =
         (receipt["id"].as_i64().unwrap(), receipt["tracking_code"].as_str().unwrap().to_string());
     let doc = app.db.store.case_documents(id).await.unwrap()[0].code.clone();
+    // The bank is verified (its verification case stands in as the Muba
+    // case here) and applies by letter: a case of its own, with a receipt.
+    app.db.store.set_institution_case(inst.id, id).await.unwrap();
+    app.db.store.decide_institution("test", id, true).await.unwrap();
+    let by_letter = json!({"service": "16.06-ktp-el", "channel": "counter",
+        "fields": {"jenis_permohonan": "rekam"}, "letter": {"number": "1/BU/2026", "date": "2026-11-02"}});
+    let (s, own) =
+        app.post_json("/api/v1/applications", Some(&token_of(Role::Lembaga, OWN)), &by_letter).await;
+    assert_eq!(s, 201, "{own}");
+    let own_case = own["id"].as_i64().unwrap();
+    let own_doc = app.db.store.case_documents(own_case).await.unwrap()[0].code.clone();
     let some_user = app.db.store.users(Some(OWN)).await.unwrap()[0].id;
     let nik = json!({"nik": "1606015708900001"});
     let res =
@@ -204,7 +240,8 @@ async fn every_route_for_every_role_and_office() {
             method: "POST",
             path: "/api/v1/applications".into(),
             body: Some(application.clone()),
-            who: Who::Roles(|r| r == Role::Operator),
+            // A verified institution applies too (here refused for want of its letter).
+            who: Who::Roles(|r| matches!(r, Role::Operator | Role::Lembaga)),
         },
     ];
 
@@ -249,6 +286,49 @@ async fn every_route_for_every_role_and_office() {
         ),
     ]);
 
+    let lembaga = Who::Roles(|r| r == Role::Lembaga);
+    let registration = json!({"office": "99.99", "name": "X", "kind": "swasta", "legal_basis": "-",
+        "address": "-", "officer_name": "-", "officer_position": "-", "email": "a@b.id", "phone": "1",
+        "username": "x.bank", "password": "kata sandi yang panjang"});
+    routes.extend([
+        exact("POST", "/api/v1/institutions".into(), registration, Who::Public, 422, false),
+        exact(
+            "GET",
+            format!("/api/v1/institutions?office={OWN}"),
+            Value::Null,
+            Who::Roles(staff),
+            200,
+            false,
+        ),
+        exact(
+            "GET",
+            format!("/api/v1/institutions/{}", inst.id),
+            Value::Null,
+            Who::Roles(|r| r.is_staff() || r == Role::Lembaga),
+            200,
+            false,
+        ),
+        exact("GET", "/api/v1/my/cases".into(), Value::Null, lembaga, 200, false),
+        exact("GET", format!("/api/v1/my/cases/{own_case}"), Value::Null, lembaga, 200, false),
+        exact(
+            "GET",
+            format!("/api/v1/my/cases/{own_case}/documents/{own_doc}"),
+            Value::Null,
+            lembaga,
+            200,
+            false,
+        ),
+        // Not returned: nothing to resubmit (422), and nothing changes.
+        exact(
+            "POST",
+            format!("/api/v1/my/cases/{own_case}/actions"),
+            json!({"action": "resubmit", "expected_version": 1}),
+            lembaga,
+            422,
+            false,
+        ),
+    ]);
+
     // A session of an account turned off afterwards is refused everywhere.
     app.add_user("disabled.op", "operator", OWN, PASSWORD).await;
     let disabled = app.token("disabled.op", PASSWORD).await.0;
@@ -279,7 +359,10 @@ async fn every_route_for_every_role_and_office() {
             };
             let status = call(&app, r, Some(token)).await;
             // Another office's account or service is not even found there.
-            let hidden = r.path.contains("/users/") || r.path.starts_with("/staff/intake/");
+            let hidden = r.path.contains("/users/")
+                || r.path.starts_with("/staff/intake/")
+                || r.path.starts_with("/api/v1/institutions/")
+                || r.path.starts_with("/api/v1/my/cases/");
             let denied = status == 403 || (status == 404 && hidden);
             if allowed == (denied || status == 401) || (allowed && *ok != 0 && status != *ok) {
                 wrong.push(format!("{} {} as {role} of {office}: {status}", r.method, r.path));

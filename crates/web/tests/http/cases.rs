@@ -9,16 +9,6 @@ use serde_json::{Value, json};
 const NIK: &str = "1606015708900001";
 
 impl TestApp {
-    async fn post_json(&self, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
-        let mut req = self.http.post(self.url(path)).json(&body);
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status().as_u16();
-        (status, res.json().await.unwrap_or(Value::Null))
-    }
-
     /// A multipart application: the JSON and `file.<code>` parts.
     async fn apply_with_files(
         &self,
@@ -615,7 +605,7 @@ async fn a_walikota_late_by_a_day_reminds_the_chaser_and_escalates_nobody() {
     let app = TestApp::sqlite().await;
     let op = staff(&app, "pky.op", "operator", "62.71").await;
     let body = json!({"service": "62.71-pemanfaatan-data", "channel": "counter",
-        "applicant": {"name": "Dinas Pendidikan", "nik": "6271015506880005"},
+        "applicant": {"name": "Dinas Pendidikan", "organisation": {"name": "Dinas Pendidikan", "kind": "opd"}},
         "fields": {"elemen_data": "NIK, nama, tanggal lahir"}});
     let case = app.apply(Some(&op), body).await;
     let id = case.id;

@@ -29,9 +29,10 @@ async fn catalogue_on(app: TestApp) {
     assert_eq!(find("73")["address"], "Jl. Jenderal Urip Sumoharjo No. 269 Makassar 90231");
 
     let (_, all) = app.get_json("/api/v1/services", None).await;
-    assert_eq!(all.as_array().unwrap().len(), 15);
+    // 15 from the seeds, and the verification of institutions at 4 offices.
+    assert_eq!(all.as_array().unwrap().len(), 19);
     let (_, jepara) = app.get_json("/api/v1/services?office=33.20", None).await;
-    assert_eq!(jepara.as_array().unwrap().len(), 7);
+    assert_eq!(jepara.as_array().unwrap().len(), 8);
     let (status, err) = app.get_json("/api/v1/services?office=99.99", None).await;
     assert_eq!((status, err["error"]["field"].as_str()), (404, Some("office")));
 
@@ -128,7 +129,7 @@ async fn ops_endpoints_and_security_headers() {
     assert_eq!(app.get_text("/readyz", None).await.0, 200);
     assert_eq!(app.get_json("/api/v1/offices", None).await.0, 200);
     let (_, metrics) = app.get_text("/metrics", None).await;
-    assert!(metrics.contains("layanan_standards_loaded 15"), "{metrics}");
+    assert!(metrics.contains("layanan_standards_loaded 19"), "{metrics}");
     // Per route (the pattern, never an id), with a latency histogram.
     assert!(
         metrics.contains("layanan_http_requests_total{route=\"/api/v1/offices\",class=\"2xx\"}"),

@@ -128,3 +128,158 @@ async fn a_receipt_is_issued_signed_verifiable_and_revocable() {
     let (_, page) = app.get_text(&format!("/verify/{code}"), None).await;
     assert!(page.contains("DICABUT") && page.contains("Salah penulisan nama"));
 }
+
+/// Advances a case, each step by its own role's account (`token(role)`),
+/// until its current step is `target`.
+async fn walk_to(app: &TestApp, id: i64, target: &str, token: impl Fn(&str) -> String) -> Value {
+    for _ in 0..20 {
+        let (_, c) = app.get_json(&format!("/api/v1/cases/{id}"), Some(&token("operator"))).await;
+        if c["current_step"] == target {
+            return c;
+        }
+        let body = json!({"action": "advance", "expected_version": c["version"]});
+        let res = app
+            .http
+            .post(app.url(&format!("/api/v1/cases/{id}/actions")))
+            .bearer_auth(token(c["current_actor"].as_str().unwrap()))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    }
+    panic!("case {id} never reached step {target}");
+}
+
+/// The applicant's copy of the case's document of `kind`, read with pdftotext.
+async fn applicant_letter(app: &TestApp, tracking: &str, nik: &str, docs: &Value, kind: &str) -> String {
+    let doc = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind}: {docs}"));
+    let code = doc["code"].as_str().unwrap();
+    let res = app
+        .http
+        .post(app.url(&format!("/api/v1/track/{tracking}/documents/{code}")))
+        .json(&json!({ "nik": nik }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let path = app.files.0.join(format!("{kind}.pdf"));
+    std::fs::write(&path, res.bytes().await.unwrap()).unwrap();
+    let (_, v) = app.get_json(&format!("/api/v1/documents/{code}/verify"), None).await;
+    assert_eq!(v["status"], "valid", "{v}");
+    if !has("pdftotext") {
+        return String::new();
+    }
+    let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn a_refusal_and_a_search_that_finds_nothing_are_signed_letters_the_applicant_downloads() {
+    let app = TestApp::with_config(web::Config { login_per_minute: 1000, ..Default::default() }).await;
+    let mut tokens = std::collections::HashMap::new();
+    for (office, role) in [
+        ("16.06", "operator"),
+        ("16.06", "verifikator"),
+        ("16.06", "validator"),
+        ("16.06", "kepala_dinas"),
+        ("33.20", "operator"),
+        ("33.20", "verifikator"),
+        ("33.20", "validator"),
+    ] {
+        let name = format!("{office}.{role}");
+        app.add_user(&name, role, office, PASSWORD).await;
+        tokens.insert((office, role.to_string()), app.token(&name, PASSWORD).await.0);
+    }
+    let token = |office: &'static str| {
+        let tokens = tokens.clone();
+        move |role: &str| tokens[&(office, role.to_string())].clone()
+    };
+    let apply = |office: &'static str, body: Value| {
+        let op = token(office)("operator");
+        let app = &app;
+        async move {
+            let res = app
+                .http
+                .post(app.url("/api/v1/applications"))
+                .bearer_auth(op)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 201);
+            let r: Value = res.json().await.unwrap();
+            (r["id"].as_i64().unwrap(), r["tracking_code"].as_str().unwrap().to_string())
+        }
+    };
+
+    // Muba: the Kepala Dinas refuses at step 5 with a reason.
+    let muba = json!({"service": "16.06-ktp-el", "channel": "counter", "applicant": {"name": "Siti Aminah", "nik": NIK}, "fields": {"jenis_permohonan": "rekam"}});
+    let (id, tracking) = apply("16.06", muba).await;
+    let c = walk_to(&app, id, "5", token("16.06")).await;
+    let reject = json!({"action": "reject", "expected_version": c["version"], "note": "Data kependudukan ganda; selesaikan di Bidang PIAK"});
+    let res = app
+        .http
+        .post(app.url(&format!("/api/v1/cases/{id}/actions")))
+        .bearer_auth(token("16.06")("kepala_dinas"))
+        .json(&reject)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let (_, docs) =
+        app.get_json(&format!("/api/v1/cases/{id}/documents"), Some(&token("16.06")("operator"))).await;
+    let kinds: Vec<_> = docs.as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["tanda_terima", "surat_penolakan"]);
+    let letter = applicant_letter(&app, &tracking, NIK, &docs, "surat_penolakan").await;
+    if !letter.is_empty() {
+        for needle in ["SURAT PENOLAKAN PERMOHONAN", "Data kependudukan ganda", &tracking, "Kepala Dinas"] {
+            assert!(letter.contains(needle), "`{needle}` missing in:\n{letter}");
+        }
+    }
+
+    // Jepara: the register search finds nothing; the Kabid signs a letter
+    // saying so and the case ends there.
+    const JEPARA_NIK: &str = "3320010101900003";
+    let search = json!({"service": "33.20-register-akta-offline", "channel": "counter",
+        "applicant": {"name": "Budi Santoso", "nik": JEPARA_NIK},
+        "fields": {"nomor_akta": "3320-LT-01011990-0042", "keperluan": "revisi akta"}});
+    let (id, tracking) = apply("33.20", search).await;
+    let c = walk_to(&app, id, "6", token("33.20")).await;
+    let act = |data: Value| {
+        let body = json!({"action": "advance", "expected_version": c["version"], "data": data, "note": "Register tahun 1990 telah diperiksa."});
+        app.http
+            .post(app.url(&format!("/api/v1/cases/{id}/actions")))
+            .bearer_auth(token("33.20")("validator"))
+            .json(&body)
+            .send()
+    };
+    let missing = act(json!({})).await.unwrap();
+    assert_eq!(missing.status(), 422, "the search's result is required");
+    let res = act(json!({"hasil_pencarian": "tidak_ditemukan"})).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let done: Value = res.json().await.unwrap();
+    assert_eq!((done["status"].as_str(), done["current_step"].clone()), (Some("completed"), Value::Null));
+    let (_, docs) =
+        app.get_json(&format!("/api/v1/cases/{id}/documents"), Some(&token("33.20")("operator"))).await;
+    let kinds: Vec<_> = docs.as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        ["tanda_terima", "surat_keterangan_tidak_ditemukan"],
+        "no keabsahan letter when nothing was found"
+    );
+    let letter =
+        applicant_letter(&app, &tracking, JEPARA_NIK, &docs, "surat_keterangan_tidak_ditemukan").await;
+    if !letter.is_empty() {
+        for needle in
+            ["SURAT KETERANGAN TIDAK DITEMUKAN", "TIDAK DITEMUKAN", "3320-LT-01011990-0042", "Jepara"]
+        {
+            assert!(letter.contains(needle), "`{needle}` missing in:\n{letter}");
+        }
+    }
+}

@@ -97,6 +97,22 @@ impl TestApp {
         self.db.store.create_user("test", &u).await.unwrap();
     }
 
+    /// POSTs `body` as JSON; the status and the JSON answer (null if none).
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: impl std::borrow::Borrow<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self.http.post(self.url(path)).json(body.borrow());
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
         self.http
             .post(self.url("/api/v1/login"))
