@@ -9,7 +9,7 @@ use crate::{App, Error, Result};
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
 use domain::Role;
 use sha2::{Digest, Sha256};
-use store::{NewUser, Session, Store, User, UserChange};
+use store::{NewActing, NewUser, Session, Store, User, UserChange};
 
 /// Minimum password length; long passphrases beat complexity rules (NIST 800-63B).
 pub const MIN_PASSWORD_LEN: usize = 12;
@@ -18,12 +18,22 @@ pub const MIN_PASSWORD_LEN: usize = 12;
 #[derive(Debug, Clone)]
 pub struct Principal {
     pub user: User,
+    /// The role it acts in: its own, or the position it acts for now.
     pub role: Role,
+    /// The position it acts for now (Plt./Plh.), if any.
+    pub acting: Option<store::Acting>,
 }
 
 impl Principal {
     pub fn of(user: User) -> Principal {
-        Principal { role: user.role, user }
+        Principal { role: user.role, user, acting: None }
+    }
+
+    /// The account as it acts at `now`: in the role of a position it acts
+    /// for (Plt./Plh.), with that position's worklist and signature.
+    pub async fn at(store: &dyn Store, user: User, now: i64) -> Result<Principal> {
+        let acting = store.acting_now(&user.username, now).await?;
+        Ok(Principal { role: acting.as_ref().map_or(user.role, |a| a.role), user, acting })
     }
 
     pub fn is_staff(&self) -> bool {
@@ -144,7 +154,7 @@ pub async fn session(app: &App, token: &str) -> Result<Option<(Session, Principa
     let Some((session, user)) = app.store.session(&token_hash(token), now).await? else {
         return Ok(None);
     };
-    Ok(Some((session, Principal::of(user))))
+    Ok(Some((session, Principal::at(app.store.as_ref(), user, now).await?)))
 }
 
 /// A staff account to open: what an office admin types on the accounts
@@ -351,6 +361,91 @@ pub async fn change_own_password(app: &App, who: &Principal, current: &str, new:
     let change = UserChange::Password { hash: hash_password_blocking(new).await?, temporary: false };
     let actor = who.user.username.clone();
     app.store.change_user(&actor, who.user.id, &change).await?.ok_or(Error::Unauthorized)
+}
+
+/// Positions someone may act for: Kepala Dinas, a Kabid (validator), a
+/// Kasi (verifikator).
+pub const ACTING_POSITIONS: [Role; 3] = [Role::KepalaDinas, Role::Validator, Role::Verifikator];
+
+/// An acting assignment an admin records.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActingInput {
+    /// Who acts (an active account of the admin's office).
+    pub username: String,
+    /// The position's role: `kepala_dinas`, `validator` (Kabid) or `verifikator` (Kasi).
+    pub role: Role,
+    /// `plt` or `plh`.
+    pub kind: String,
+    /// The official they stand in for, if any (an account of the office holding that role).
+    #[serde(default)]
+    pub for_username: Option<String>,
+    /// First and last day, `YYYY-MM-DD` (whole days in the office's time).
+    pub starts_on: String,
+    pub ends_on: String,
+}
+
+/// The active account `name` of `office`, if there is one.
+async fn account_in(app: &App, office: &str, name: &str) -> Result<Option<User>> {
+    let found = app.store.user_for_login(name.trim()).await?;
+    Ok(found.map(|(u, _)| u).filter(|u| u.office == office && u.active))
+}
+
+/// An office admin records that someone acts for a position for whole
+/// days; each error names its field.
+pub async fn record_acting(app: &App, who: &Principal, a: ActingInput) -> Result<store::Acting> {
+    let office = who.user.office.clone();
+    who.require(&[Role::Admin], &office)?;
+    let user = account_in(app, &office, &a.username)
+        .await?
+        .ok_or_else(|| Error::invalid("username", "no active account of this office by that name"))?;
+    if !ACTING_POSITIONS.contains(&a.role) {
+        return Err(Error::invalid(
+            "role",
+            "one acts for a Kepala Dinas, a Kabid (validator) or a Kasi (verifikator)",
+        ));
+    }
+    if !matches!(a.kind.as_str(), "plt" | "plh") {
+        return Err(Error::invalid("kind", "`plt` or `plh`"));
+    }
+    let for_username = match a.for_username.as_deref().map(str::trim).filter(|f| !f.is_empty()) {
+        Some(f) => {
+            let holder = account_in(app, &office, f).await?.filter(|u| u.role == a.role);
+            Some(
+                holder
+                    .ok_or_else(|| {
+                        Error::invalid("for_username", "no account of this office holds that position")
+                    })?
+                    .username,
+            )
+        }
+        None => None,
+    };
+    let day = |field: &str, d: &str| {
+        chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+            .map_err(|_| Error::invalid(field, "a date as YYYY-MM-DD"))
+    };
+    let (first, last) = (day("starts_on", &a.starts_on)?, day("ends_on", &a.ends_on)?);
+    if last < first {
+        return Err(Error::invalid("ends_on", "the last day is before the first"));
+    }
+    let zone = crate::clock::office_zone(&office).offset();
+    let midnight = |d: chrono::NaiveDate| {
+        d.and_hms_opt(0, 0, 0).and_then(|t| t.and_local_timezone(zone).single()).map(|t| t.timestamp_millis())
+    };
+    let (Some(starts_at), Some(ends_at)) = (midnight(first), midnight(last + chrono::Days::new(1))) else {
+        return Err(Error::invalid("starts_on", "not a day in the office's calendar"));
+    };
+    let new = NewActing {
+        office,
+        username: user.username,
+        role: a.role,
+        kind: a.kind,
+        for_username,
+        starts_at,
+        ends_at,
+    };
+    Ok(app.store.record_acting(&who.user.username, &new).await?)
 }
 
 /// A valid argon2id hash of a random string, for equal-time failures.

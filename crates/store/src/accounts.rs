@@ -21,6 +21,14 @@ pub trait Accounts: Send + Sync {
     async fn record_failed_login(&self, user_id: i64, lock_until: Option<i64>) -> Result<()>;
     async fn record_successful_login(&self, user_id: i64) -> Result<()>;
 
+    /// Records that an account acts for a position for a period, with its audit row.
+    async fn record_acting(&self, actor: &str, a: &NewActing) -> Result<Acting>;
+    /// The acting assignment of `username` that covers `at` (the latest
+    /// begun, if several).
+    async fn acting_now(&self, username: &str, at: i64) -> Result<Option<Acting>>;
+    /// An office's acting assignments, newest first.
+    async fn actings(&self, office: &str) -> Result<Vec<Acting>>;
+
     async fn create_session(&self, session: &Session) -> Result<()>;
     /// A live (unexpired) session with its active user.
     async fn session(&self, token_hash: &str, now: i64) -> Result<Option<(Session, User)>>;
@@ -66,4 +74,52 @@ impl UserChange {
     pub fn ends_sessions(&self) -> bool {
         !matches!(self, UserChange::Active(true) | UserChange::Unit(_) | UserChange::Unlock)
     }
+}
+
+/// Someone acting for a position (Plt./Plh.) for a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Acting {
+    pub id: i64,
+    pub office: String,
+    /// Who acts.
+    pub username: String,
+    /// The position's role (kepala_dinas, validator for a Kabid, verifikator for a Kasi).
+    #[sqlx(try_from = "String")]
+    pub role: domain::Role,
+    /// `plt` (pelaksana tugas: the post is vacant or its holder away long)
+    /// or `plh` (pelaksana harian: a few days).
+    pub kind: String,
+    /// The official they stand in for, when there is one.
+    pub for_username: Option<String>,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+impl Acting {
+    /// `Plt.` or `Plh.`, as printed before the title.
+    pub fn prefix(&self) -> &'static str {
+        if self.kind == "plh" { "Plh." } else { "Plt." }
+    }
+
+    /// What the journal and audit rows say: `Plt. kepala_dinas for siti`.
+    pub fn describe(&self) -> String {
+        match &self.for_username {
+            Some(f) => format!("{} {} for {f}", self.prefix(), self.role),
+            None => format!("{} {}", self.prefix(), self.role),
+        }
+    }
+}
+
+/// An acting assignment to record.
+#[derive(Debug, Clone)]
+pub struct NewActing {
+    pub office: String,
+    pub username: String,
+    pub role: domain::Role,
+    pub kind: String,
+    pub for_username: Option<String>,
+    pub starts_at: i64,
+    pub ends_at: i64,
 }

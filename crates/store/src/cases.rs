@@ -135,6 +135,8 @@ pub struct JournalEntry {
     pub note: Option<String>,
     /// JSON: a step's recorded outcome (letter number, amount, found/not found).
     pub data: Option<String>,
+    /// When the actor acted for a position: `Plt. kepala_dinas for siti`.
+    pub acting: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -148,6 +150,8 @@ pub struct NewJournal {
     pub to_step: Option<String>,
     pub note: Option<String>,
     pub data: Option<String>,
+    /// When the actor acts for a position (see `Acting::describe`).
+    pub acting: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]

@@ -30,7 +30,7 @@ mod sqlite;
 pub mod testing;
 mod worklist;
 
-pub use accounts::{Accounts, UserChange};
+pub use accounts::{Accounts, Acting, NewActing, UserChange};
 pub use audit::{Audit, AuditEntry, AuditKind, AuditReport, NewAudit};
 pub use bench::{Bench, connect_bench};
 pub use cases::{

@@ -21,6 +21,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (15, include_str!("../migrations/sqlite/0015_nearest_due.sql")),
     (16, include_str!("../migrations/sqlite/0016_account_lifecycle.sql")),
     (17, include_str!("../migrations/sqlite/0017_institutions.sql")),
+    (18, include_str!("../migrations/sqlite/0018_acting.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -40,6 +41,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (15, include_str!("../migrations/postgres/0015_nearest_due.sql")),
     (16, include_str!("../migrations/postgres/0016_account_lifecycle.sql")),
     (17, include_str!("../migrations/postgres/0017_institutions.sql")),
+    (18, include_str!("../migrations/postgres/0018_acting.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

@@ -338,6 +338,7 @@ pub(crate) async fn submit_for(
         to_step: Some(first),
         note: None,
         data: (!data.is_empty()).then(|| Value::Object(data).to_string()),
+        acting: None,
     };
     let due = match new.due_at {
         Some(_) => crate::clock::human(new.due_at, cal.zone),
@@ -504,7 +505,14 @@ pub async fn act(
         Party::Applicant => Actor::Applicant.as_str().to_string(),
         Party::Staff { username, .. } => username.clone(),
     };
+    // Someone acting for a position (Plt./Plh.) acts in its role; the
+    // journal and audit rows name them and the position.
+    let acting = match party {
+        Party::Staff { username, .. } => app.store.acting_now(username, clock::ms(now)).await?,
+        Party::Applicant => None,
+    };
     let journal = NewJournal {
+        acting: acting.as_ref().map(store::Acting::describe),
         actor,
         on_behalf: t.on_behalf,
         action: action.as_str().into(),
@@ -522,7 +530,7 @@ pub async fn act(
     if let Some(step) = std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref())
         && let Some(kind) = letter_of(step, action, input.data.as_ref())
     {
-        docs.push(step_document(app, &std, case, step, kind, party, input).await?);
+        docs.push(step_document(app, &std, case, step, kind, party, acting.as_ref(), input).await?);
     }
     let notes = match applicant_message(&std, case, t.status, action, input.note.as_deref()) {
         Some((subject, body)) => tell_applicant(&case.office, &case.applicant, subject, &body),
@@ -622,6 +630,7 @@ async fn step_document(
     step: &domain::standard::Step,
     kind: &str,
     party: &Party,
+    acting: Option<&store::Acting>,
     input: &ActionInput,
 ) -> Result<store::DocumentDraft, Error> {
     let doc =
@@ -658,6 +667,11 @@ async fn step_document(
         },
         Party::Applicant => ("Layanan daring".to_string(), "Petugas Pelayanan", None),
     };
+    // An acting official signs with "Plt." (or "Plh.") before the title.
+    let position = match acting {
+        Some(a) => format!("{} {position}", a.prefix()),
+        None => position.to_string(),
+    };
     let content = crate::documents::Content {
         doc_type: kind.into(),
         title: doc.title.into(),
@@ -665,7 +679,7 @@ async fn step_document(
         holder: masked_name(&case.applicant_name),
         signer: ::documents::render::Signer {
             place: app.store.region(&case.office).await?.map(|r| place_name(&r.name)).unwrap_or_default(),
-            position: position.into(),
+            position,
             name,
             nip,
             wet_signature: doc.wet_signature,

@@ -138,6 +138,8 @@ pub struct TimelineEntry {
     pub note: Option<String>,
     /// A step's recorded outcome (letter number, amount, found/not found).
     pub data: Option<serde_json::Value>,
+    /// The position the actor acted for (`Plt. kepala_dinas for siti`).
+    pub acting: Option<String>,
 }
 
 /// The case's journal, oldest first.
@@ -159,6 +161,7 @@ pub async fn timeline(app: &App, c: &Case) -> Result<Vec<TimelineEntry>, Error> 
             to_step: j.to_step,
             note: j.note,
             data: j.data.as_deref().and_then(|d| serde_json::from_str(d).ok()),
+            acting: j.acting,
         })
         .collect())
 }

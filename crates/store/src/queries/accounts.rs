@@ -134,6 +134,48 @@ impl Accounts for This {
         Ok(())
     }
 
+    async fn record_acting(&self, actor: &str, a: &NewActing) -> Result<Acting> {
+        let mut tx = self.begin().await?;
+        let row: Acting = sqlx::query_as(
+            "INSERT INTO acting (office, username, role, kind, for_username, starts_at, ends_at, created_by, \
+             created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING *",
+        )
+        .bind(&a.office)
+        .bind(&a.username)
+        .bind(a.role.as_str())
+        .bind(&a.kind)
+        .bind(&a.for_username)
+        .bind(a.starts_at)
+        .bind(a.ends_at)
+        .bind(actor)
+        .bind(now_ms())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_write(e, "acting"))?;
+        let detail = format!("{} from {} to {}", row.describe(), row.starts_at, row.ends_at);
+        Self::append_audit(&mut tx, NewAudit::change(actor, "user.acting", &row.username, detail)).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    async fn acting_now(&self, username: &str, at: i64) -> Result<Option<Acting>> {
+        Ok(sqlx::query_as(
+            "SELECT * FROM acting WHERE username = $1 AND starts_at <= $2 AND ends_at > $2 \
+             ORDER BY starts_at DESC, id DESC LIMIT 1",
+        )
+        .bind(username)
+        .bind(at)
+        .fetch_optional(&self.read)
+        .await?)
+    }
+
+    async fn actings(&self, office: &str) -> Result<Vec<Acting>> {
+        Ok(sqlx::query_as("SELECT * FROM acting WHERE office = $1 ORDER BY starts_at DESC, id DESC")
+            .bind(office)
+            .fetch_all(&self.read)
+            .await?)
+    }
+
     async fn create_session(&self, s: &Session) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query(

@@ -112,7 +112,7 @@ impl This {
     ) -> Result<()> {
         sqlx::query(
             "INSERT INTO case_journal (case_id, at, actor, on_behalf, action, from_status, to_status, \
-             from_step, to_step, note, data) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+             from_step, to_step, note, data, acting) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
         )
         .bind(case_id)
         .bind(at)
@@ -125,16 +125,20 @@ impl This {
         .bind(&j.to_step)
         .bind(&j.note)
         .bind(&j.data)
+        .bind(&j.acting)
         .execute(&mut **tx)
         .await?;
         // The audit row names the case, never the applicant.
         let object = format!("case:{case_id}");
-        let detail = format!(
+        let mut detail = format!(
             "{} -> {} step {}",
             j.from_status.as_deref().unwrap_or("-"),
             j.to_status,
             j.to_step.as_deref().unwrap_or("-")
         );
+        if let Some(a) = &j.acting {
+            detail.push_str(&format!(" (as {a})"));
+        }
         let action = format!("case.{}", j.action);
         Self::append_audit(tx, NewAudit::change(&j.actor, &action, &object, detail)).await
     }

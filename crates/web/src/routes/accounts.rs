@@ -34,6 +34,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/admin/users/{id}/active", post(active_form))
         .route("/admin/users/{id}/change", post(change_form))
         .route("/akun/sandi", get(own_password_page).post(own_password_form))
+        .route("/api/v1/acting", get(actings).post(acting_api))
+        .route("/admin/acting", post(acting_form))
 }
 
 /// This module's part of the OpenAPI document.
@@ -52,7 +54,10 @@ pub(super) fn routes() -> Router<AppState> {
     active_form,
     change_form,
     own_password_page,
-    own_password_form
+    own_password_form,
+    actings,
+    acting_api,
+    acting_form
 ))]
 pub(super) struct Doc;
 
@@ -210,6 +215,19 @@ struct AccountsPage {
     temporary: Option<(String, String)>,
     /// Office codes an account may move to.
     offices: Vec<Choice>,
+    /// Acting officials: who, as what, from and to (office dates).
+    actings: Vec<ActingRow>,
+    /// Positions one may act for.
+    positions: Vec<Choice>,
+}
+
+/// An acting assignment on the page.
+struct ActingRow {
+    username: String,
+    title: String,
+    for_username: String,
+    from: String,
+    to: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -244,6 +262,22 @@ async fn accounts_page(
             active: u.active,
         })
         .collect();
+    let zone = domain::TimeZone::for_province(&office[..2]);
+    let day = |ms: i64| app::clock::human(Some(ms), zone);
+    let actings = state
+        .app
+        .store
+        .actings(&office)
+        .await?
+        .into_iter()
+        .map(|a| ActingRow {
+            title: format!("{} {}", a.prefix(), lang.role(a.role)),
+            from: day(a.starts_at),
+            to: day(a.ends_at - 1),
+            for_username: a.for_username.clone().unwrap_or_default(),
+            username: a.username,
+        })
+        .collect();
     let offices = state
         .app
         .store
@@ -270,6 +304,11 @@ async fn accounts_page(
         form: AccountForm::default(),
         temporary: None,
         offices,
+        actings,
+        positions: accounts::ACTING_POSITIONS
+            .iter()
+            .map(|r| Choice { code: r.as_str().to_string(), name: lang.role(*r).to_string() })
+            .collect(),
     })
 }
 
@@ -284,6 +323,7 @@ async fn page(
     let notice = match q.done.as_deref() {
         Some("created") => Some(lang.t("account_created")),
         Some("changed") => Some(lang.t("account_changed")),
+        Some("acting") => Some(lang.t("acting_recorded")),
         _ => None,
     };
     render(&accounts_page(&state, lang, &who, notice).await?)
@@ -593,5 +633,81 @@ async fn own_password_form(
             };
             Ok((e.status, render(&page)?).into_response())
         }
+    }
+}
+
+/// Acting officials of the caller's office (its admin and auditor)
+#[utoipa::path(get, path = "/api/v1/acting", responses(
+    (status = 200, description = "OK", body = Vec<store::Acting>),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not this office's admin or auditor", body = ErrorResponse)))]
+async fn actings(
+    State(state): State<AppState>,
+    who: CurrentUser,
+) -> Result<Json<Vec<store::Acting>>, ApiError> {
+    who.require(READERS, &who.user.office)?;
+    Ok(Json(state.app.store.actings(&who.user.office).await?))
+}
+
+/// Record that someone acts for a position (Plt./Plh.) for whole days (the office's admin)
+#[utoipa::path(post, path = "/api/v1/acting", request_body = accounts::ActingInput, responses(
+    (status = 201, description = "recorded", body = store::Acting),
+    (status = 400, description = "unreadable body", body = ErrorResponse),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not an admin", body = ErrorResponse),
+    (status = 415, description = "not JSON", body = ErrorResponse),
+    (status = 422, description = "a field is invalid (named)", body = ErrorResponse)))]
+async fn acting_api(
+    State(state): State<AppState>,
+    who: Changing,
+    Body(body): Body<accounts::ActingInput>,
+) -> Result<(StatusCode, Json<store::Acting>), ApiError> {
+    Ok((StatusCode::CREATED, Json(accounts::record_acting(&state.app, &who, body).await?)))
+}
+
+#[derive(Deserialize)]
+struct ActingForm {
+    csrf: String,
+    username: String,
+    role: String,
+    kind: String,
+    #[serde(default)]
+    for_username: String,
+    starts_on: String,
+    ends_on: String,
+}
+
+/// Record an acting official from the accounts page (form with CSRF token)
+#[utoipa::path(post, path = "/admin/acting", responses(HtmlPage))]
+async fn acting_form(
+    State(state): State<AppState>,
+    lang: Lang,
+    who: CurrentUser,
+    Form(f): Form<ActingForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(Some(&f.csrf))?;
+    let result = match f.role.parse::<Role>() {
+        Ok(role) => {
+            let input = accounts::ActingInput {
+                username: f.username,
+                role,
+                kind: f.kind,
+                for_username: Some(f.for_username),
+                starts_on: f.starts_on,
+                ends_on: f.ends_on,
+            };
+            accounts::record_acting(&state.app, &who, input).await
+        }
+        Err(e) => Err(app::Error::invalid("role", e.to_string())),
+    };
+    match result.map_err(ApiError::from) {
+        Ok(_) => Ok(Redirect::to("/admin/users?done=acting").into_response()),
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            let mut page = accounts_page(&state, lang, &who, None).await?;
+            page.error_field = e.body.field.clone().unwrap_or_default();
+            page.error = Some(e.body.message);
+            Ok((e.status, render(&page)?).into_response())
+        }
+        Err(e) => Err(PageError(e)),
     }
 }

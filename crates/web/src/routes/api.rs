@@ -177,10 +177,21 @@ async fn logout(State(state): State<AppState>, user: Changing) -> Result<impl In
     Ok(([(header::SET_COOKIE, cookie)], Json(Done {})))
 }
 
+/// The logged-in account, and the position it acts for now.
+#[derive(Serialize, utoipa::ToSchema)]
+struct Me {
+    #[serde(flatten)]
+    user: store::User,
+    /// The role it acts in now (the position's while it acts for one).
+    acting_role: domain::Role,
+    /// The position it acts for now (Plt./Plh.), if any.
+    acting: Option<store::Acting>,
+}
+
 /// The logged-in account
 #[utoipa::path(get, path = "/api/v1/me", responses(
-    (status = 200, description = "OK", body = store::User),
+    (status = 200, description = "OK", body = Me),
     (status = 401, description = "not logged in", body = ErrorResponse)))]
-async fn me(user: CurrentUser) -> Json<store::User> {
-    Json(user.user.clone())
+async fn me(user: CurrentUser) -> Json<Me> {
+    Json(Me { user: user.user.clone(), acting_role: user.role, acting: user.acting.clone() })
 }

@@ -414,7 +414,10 @@ fn history_line(
         "pemohon" => lang.t("pemohon").to_string(),
         "system" | "sweep" => lang.t("system").to_string(),
         name if t.on_behalf => format!("{name} ({})", lang.t("on_behalf")),
-        name => name.to_string(),
+        name => match &t.acting {
+            Some(a) => format!("{name} ({a})"),
+            None => name.to_string(),
+        },
     };
     let ms =
         t.at.as_deref()

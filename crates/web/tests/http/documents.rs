@@ -131,7 +131,7 @@ async fn a_receipt_is_issued_signed_verifiable_and_revocable() {
 
 /// Advances a case, each step by its own role's account (`token(role)`),
 /// until its current step is `target`.
-async fn walk_to(app: &TestApp, id: i64, target: &str, token: impl Fn(&str) -> String) -> Value {
+async fn walk_to(app: &TestApp, id: i64, target: &str, token: &impl Fn(&str) -> String) -> Value {
     for _ in 0..20 {
         let (_, c) = app.get_json(&format!("/api/v1/cases/{id}"), Some(&token("operator"))).await;
         if c["current_step"] == target {
@@ -221,7 +221,7 @@ async fn a_refusal_and_a_search_that_finds_nothing_are_signed_letters_the_applic
     // Muba: the Kepala Dinas refuses at step 5 with a reason.
     let muba = json!({"service": "16.06-ktp-el", "channel": "counter", "applicant": {"name": "Siti Aminah", "nik": NIK}, "fields": {"jenis_permohonan": "rekam"}});
     let (id, tracking) = apply("16.06", muba).await;
-    let c = walk_to(&app, id, "5", token("16.06")).await;
+    let c = walk_to(&app, id, "5", &token("16.06")).await;
     let reject = json!({"action": "reject", "expected_version": c["version"], "note": "Data kependudukan ganda; selesaikan di Bidang PIAK"});
     let res = app
         .http
@@ -250,7 +250,7 @@ async fn a_refusal_and_a_search_that_finds_nothing_are_signed_letters_the_applic
         "applicant": {"name": "Budi Santoso", "nik": JEPARA_NIK},
         "fields": {"nomor_akta": "3320-LT-01011990-0042", "keperluan": "revisi akta"}});
     let (id, tracking) = apply("33.20", search).await;
-    let c = walk_to(&app, id, "6", token("33.20")).await;
+    let c = walk_to(&app, id, "6", &token("33.20")).await;
     let act = |data: Value| {
         let body = json!({"action": "advance", "expected_version": c["version"], "data": data, "note": "Register tahun 1990 telah diperiksa."});
         app.http
@@ -282,4 +282,91 @@ async fn a_refusal_and_a_search_that_finds_nothing_are_signed_letters_the_applic
             assert!(letter.contains(needle), "`{needle}` missing in:\n{letter}");
         }
     }
+}
+
+#[tokio::test]
+async fn a_plt_kepala_dinas_takes_the_worklist_signs_as_plt_and_the_audit_names_both() {
+    let app = TestApp::with_config(web::Config { login_per_minute: 1000, ..Default::default() }).await;
+    for (name, role) in [
+        ("muba.admin", "admin"),
+        ("muba.op", "operator"),
+        ("muba.verif", "verifikator"),
+        ("muba.kabid", "validator"),
+        ("siti.kadin", "kepala_dinas"),
+        ("budi", "verifikator"),
+    ] {
+        app.add_user(name, role, "16.06", PASSWORD).await;
+    }
+    let (admin, _) = app.token("muba.admin", PASSWORD).await;
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let in_a_week = (chrono::Utc::now() + chrono::Duration::days(6)).format("%Y-%m-%d").to_string();
+    let acting = json!({"username": "budi", "role": "kepala_dinas", "kind": "plt", "for_username": "siti.kadin",
+                        "starts_on": today, "ends_on": in_a_week});
+    for (field, value) in [
+        ("role", json!("operator")),
+        ("ends_on", json!("2020-01-01")),
+        ("for_username", json!("muba.kabid")),
+        ("username", json!("nobody")),
+        ("kind", json!("wakil")),
+    ] {
+        let mut body = acting.clone();
+        body[field] = value;
+        let (s, e) = app.post_json("/api/v1/acting", Some(&admin), &body).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some(field)), "{e}");
+    }
+    let (budi_as_verif, _) = app.token("budi", PASSWORD).await;
+    assert_eq!(app.post_json("/api/v1/acting", Some(&budi_as_verif), &acting).await.0, 403);
+    let (s, recorded) = app.post_json("/api/v1/acting", Some(&admin), &acting).await;
+    assert_eq!(s, 201, "{recorded}");
+
+    // During the period Budi works as the Kepala Dinas.
+    let (budi, _) = app.token("budi", PASSWORD).await;
+    let (_, me) = app.get_json("/api/v1/me", Some(&budi)).await;
+    assert_eq!(
+        (me["role"].as_str(), me["acting_role"].as_str()),
+        (Some("verifikator"), Some("kepala_dinas"))
+    );
+    assert_eq!(me["acting"]["kind"], "plt");
+    let mut tokens = std::collections::HashMap::new();
+    for (name, role) in [("muba.op", "operator"), ("muba.verif", "verifikator"), ("muba.kabid", "validator")]
+    {
+        tokens.insert(role.to_string(), app.token(name, PASSWORD).await.0);
+    }
+    tokens.insert("kepala_dinas".into(), budi.clone());
+    let token = |role: &str| tokens[role].clone();
+    let body = json!({"service": "16.06-ktp-el", "channel": "counter", "applicant": {"name": "Siti Aminah", "nik": NIK}, "fields": {"jenis_permohonan": "rekam"}});
+    let (_, receipt) = app.post_json("/api/v1/applications", Some(&token("operator")), &body).await;
+    let (id, tracking) =
+        (receipt["id"].as_i64().unwrap(), receipt["tracking_code"].as_str().unwrap().to_string());
+    let c = walk_to(&app, id, "5", &token).await;
+    let (_, worklist) = app.get_json("/api/v1/worklist", Some(&budi)).await;
+    assert!(worklist["items"].as_array().unwrap().iter().any(|i| i["id"] == id), "{worklist}");
+    let reject = json!({"action": "reject", "expected_version": c["version"], "note": "Dokumen tidak sah"});
+    let (s, e) = app.post_json(&format!("/api/v1/cases/{id}/actions"), Some(&budi), &reject).await;
+    assert_eq!(s, 200, "{e}");
+
+    // The letter says Plt.; the audit row and the timeline name both.
+    let (_, docs) = app.get_json(&format!("/api/v1/cases/{id}/documents"), Some(&token("operator"))).await;
+    let letter = applicant_letter(&app, &tracking, NIK, &docs, "surat_penolakan").await;
+    if !letter.is_empty() {
+        assert!(letter.contains("Plt. Kepala Dinas"), "{letter}");
+        assert!(letter.contains("budi"), "{letter}");
+    }
+    let rows = app.db.store.audit_entries(0, 10_000).await.unwrap();
+    let row = rows.iter().find(|r| r.action == "case.reject").unwrap();
+    assert_eq!(row.actor, "budi");
+    assert!(row.detail.contains("Plt. kepala_dinas for siti.kadin"), "{}", row.detail);
+    assert!(rows.iter().any(|r| r.action == "user.acting" && r.actor == "muba.admin" && r.object == "budi"));
+    let (_, timeline) = app.get_json(&format!("/api/v1/cases/{id}/timeline"), Some(&token("operator"))).await;
+    let last = timeline.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["actor"].as_str(), last["acting"].as_str()),
+        (Some("budi"), Some("Plt. kepala_dinas for siti.kadin"))
+    );
+
+    // After the period Budi is a verifikator again.
+    app.clock.advance(chrono::Duration::days(8));
+    let (budi, _) = app.token("budi", PASSWORD).await;
+    let (_, me) = app.get_json("/api/v1/me", Some(&budi)).await;
+    assert_eq!((me["acting_role"].as_str(), me["acting"].clone()), (Some("verifikator"), Value::Null));
 }
