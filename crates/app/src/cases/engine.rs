@@ -530,7 +530,7 @@ pub async fn act(
     if let Some(step) = std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref())
         && let Some(kind) = letter_of(step, action, input.data.as_ref())
     {
-        docs.push(step_document(app, &std, case, step, kind, party, acting.as_ref(), input).await?);
+        docs.push(step_document(app, &std, case, step, kind, (party, acting.as_ref()), input).await?);
     }
     let notes = match applicant_message(&std, case, t.status, action, input.note.as_deref()) {
         Some((subject, body)) => tell_applicant(&case.office, &case.applicant, subject, &body),
@@ -629,8 +629,8 @@ async fn step_document(
     case: &Case,
     step: &domain::standard::Step,
     kind: &str,
-    party: &Party,
-    acting: Option<&store::Acting>,
+    // Who signs: the party, and the position it acts for, if any.
+    (party, acting): (&Party, Option<&store::Acting>),
     input: &ActionInput,
 ) -> Result<store::DocumentDraft, Error> {
     let doc =
