@@ -192,12 +192,18 @@ async fn sample_case(
         }
         let Some(u) = act_as(&case) else { break };
         // What the step records on completion (e.g. the approved quantity).
-        let records: serde_json::Map<_, _> = std
-            .steps
-            .iter()
-            .find(|s| Some(&s.id) == case.current_step.as_ref())
-            .map(|s| s.records.iter().map(|r| (r.code.clone(), example(app, r))).collect())
+        let steps: Vec<_> = std.steps_for(channel).collect();
+        let at = steps.iter().position(|s| Some(&s.id) == case.current_step.as_ref());
+        let mut records: serde_json::Map<_, _> = at
+            .map(|i| steps[i].records.iter().map(|r| (r.code.clone(), example(app, r))).collect())
             .unwrap_or_default();
+        // A disposition goes to the demo account holding the next step's role.
+        if let Some(i) = at.filter(|i| steps[*i].disposition)
+            && let Some(domain::standard::Actor::Staff(next)) = steps.get(i + 1).map(|s| s.actor)
+            && let Some(to) = holder(next)
+        {
+            records.insert("kepada".into(), serde_json::Value::String(to.username));
+        }
         let data = (!records.is_empty()).then_some(serde_json::Value::Object(records));
         case = act(app, &case, &u, "advance", None, data).await?;
     }

@@ -314,6 +314,57 @@ pub fn spawn(app: App) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// A letter in the office's agenda (its kartu agenda and what the
+/// Subbag Umum recorded on receiving it).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AgendaEntry {
+    /// Nomor agenda.
+    pub number: String,
+    pub case_id: Option<i64>,
+    pub tracking_code: Option<String>,
+    /// `tanggal_terima`, `asal_surat`, `perihal` as recorded.
+    pub received_on: Option<String>,
+    pub sender: Option<String>,
+    pub subject: Option<String>,
+    /// When it was entered (RFC 3339, office time).
+    pub entered_at: Option<String>,
+}
+
+/// The office's agenda of incoming letters, newest first (at most 200).
+pub async fn agenda(app: &App, office: &str) -> Result<Vec<AgendaEntry>, Error> {
+    let zone = crate::clock::office_zone(office);
+    let mut out = Vec::new();
+    for d in app.store.office_documents(office, AGENDA, 200).await? {
+        let case = match d.case_id {
+            Some(id) => app.store.case(id).await?,
+            None => None,
+        };
+        let mut recorded = serde_json::Map::new();
+        if let Some(c) = &case {
+            for j in app.store.journal(c.id).await? {
+                if let Some(serde_json::Value::Object(v)) = j.data.and_then(|x| serde_json::from_str(&x).ok())
+                {
+                    recorded.extend(v);
+                }
+            }
+        }
+        let get = |k: &str| recorded.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        out.push(AgendaEntry {
+            number: d.number,
+            case_id: d.case_id,
+            tracking_code: case.map(|c| c.tracking_code),
+            received_on: get("tanggal_terima"),
+            sender: get("asal_surat"),
+            subject: get("perihal"),
+            entered_at: crate::clock::rfc3339(Some(d.issued_at), zone),
+        });
+    }
+    Ok(out)
+}
+
+/// The document kind whose number is a letter's agenda number.
+pub const AGENDA: &str = "kartu_agenda";
+
 /// A document in a case's list.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DocumentItem {

@@ -18,7 +18,7 @@ const fn k(code: &'static str, title: &'static str, handover: bool, wet_signatur
     DocKind { code, title, handover, wet_signature }
 }
 
-pub const KINDS: [DocKind; 14] = [
+pub const KINDS: [DocKind; 16] = [
     k("tanda_terima", "Tanda Terima Permohonan", false, false),
     k("surat_jawaban", "Surat Jawaban Permohonan", false, false),
     k("surat_keterangan_keabsahan", "Surat Keterangan Keabsahan", false, false),
@@ -33,6 +33,8 @@ pub const KINDS: [DocKind; 14] = [
     k("tanda_terima_serah", "Tanda Terima Serah", true, false),
     k("surat_penolakan", "Surat Penolakan Permohonan", false, false),
     k("surat_keterangan_tidak_ditemukan", "Surat Keterangan Tidak Ditemukan", false, false),
+    k("kartu_agenda", "Kartu Agenda Surat Masuk", false, false),
+    k("lembar_disposisi", "Lembar Disposisi", false, false),
 ];
 
 pub fn kind(code: &str) -> Option<&'static DocKind> {

@@ -9,6 +9,9 @@ use crate::standard::{
 use std::collections::HashSet;
 use std::fmt;
 
+/// The sheet every disposition prints.
+pub const DISPOSITION_SHEET: &str = "lembar_disposisi";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Warning,
@@ -322,6 +325,18 @@ impl Linter<'_> {
                             "{name}: {key} names `{}` = `{}`, which the step does not record",
                             w.record, w.value
                         ),
+                    );
+                }
+            }
+            if step.disposition {
+                let records = |c: &str| step.records.iter().any(|r| r.code == c);
+                if step.document.as_deref() != Some(DISPOSITION_SHEET)
+                    || !records("kepada")
+                    || !records("instruksi")
+                {
+                    self.error(
+                        line,
+                        format!("{name}: a disposition records `kepada` and `instruksi` and prints a `{DISPOSITION_SHEET}`"),
                     );
                 }
             }

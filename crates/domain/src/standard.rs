@@ -357,6 +357,15 @@ pub struct Step {
     /// the previous step's actor may pass over it.
     #[serde(default)]
     pub optional: bool,
+    /// The unit (bidang, seksi, UPT, subbag) whose staff do the step, one of
+    /// the office's `units`; worklists filter by it.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// A disposition: its actor records to whom the letter goes (`kepada`,
+    /// an account holding the next step's role, who is assigned the next
+    /// step) and the instruction (`instruksi`); it prints a lembar disposisi.
+    #[serde(default)]
+    pub disposition: bool,
 }
 
 /// A whole standard file.

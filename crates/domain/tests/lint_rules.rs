@@ -176,3 +176,20 @@ fn an_ending_names_a_value_the_step_records_and_a_known_letter() {
         jepara.replace("document = \"surat_keterangan_tidak_ditemukan\"", "document = \"surat_hilang\"");
     assert_eq!(errors(&letter), ["step 6 (`6`): ends_when issues `surat_hilang`, which is no document kind"]);
 }
+
+#[test]
+fn a_disposition_records_whom_and_what_and_prints_its_sheet() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../standards/17/pemanfaatan-data.toml");
+    let bengkulu = std::fs::read_to_string(path).unwrap();
+    let errors = |text: &str| -> Vec<String> {
+        let (_, findings) = lint(text, Some(("17", "pemanfaatan-data")));
+        findings.into_iter().filter(|f| f.severity == Severity::Error).map(|f| f.message).collect()
+    };
+    assert!(errors(&bengkulu).is_empty(), "{:?}", errors(&bengkulu));
+    let no_sheet =
+        bengkulu.replacen("disposition = true\ndocument = \"lembar_disposisi\"", "disposition = true", 1);
+    assert_eq!(
+        errors(&no_sheet),
+        ["step 2 (`2a`): a disposition records `kepada` and `instruksi` and prints a `lembar_disposisi`"]
+    );
+}

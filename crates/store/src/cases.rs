@@ -255,6 +255,8 @@ pub struct WorklistQuery {
     pub channel: Option<String>,
     pub created_from: Option<i64>,
     pub created_to: Option<i64>,
+    /// Only cases at these steps, as `service/step` (a unit's steps).
+    pub steps: Option<Vec<String>>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -318,6 +320,13 @@ impl WorklistQuery {
         }
         if let Some(v) = self.created_to {
             f += &format!(" AND created_at <= {}", sql.arg(Arg::Int(v)));
+        }
+        if let Some(keys) = &self.steps {
+            let ps: Vec<String> = keys.iter().map(|k| sql.arg(Arg::Text(k.clone()))).collect();
+            f += &match ps.is_empty() {
+                true => " AND 1 = 0".to_string(),
+                false => format!(" AND (service || '/' || current_step) IN ({})", ps.join(", ")),
+            };
         }
         f
     }

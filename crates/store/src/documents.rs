@@ -95,6 +95,9 @@ pub trait Documents: Send + Sync {
     /// Keys of one office or of all, newest first, retired ones included.
     async fn office_keys(&self, office: Option<&str>) -> Result<Vec<OfficeKey>>;
     async fn case_documents(&self, case_id: i64) -> Result<Vec<Document>>;
+    /// An office's documents of one kind, newest first (the agenda: its
+    /// `kartu_agenda`s).
+    async fn office_documents(&self, office: &str, doc_type: &str, limit: i64) -> Result<Vec<Document>>;
     /// Marks a document revoked (once; a second revocation is a conflict).
     async fn revoke_document(&self, code: &str, actor: &str, reason: &str) -> Result<Document>;
 }

@@ -462,12 +462,21 @@ pub async fn act(
     if let Some(Some(who)) = &t.assignee {
         check_assignee(app, case, &std, who).await?;
     }
+    let disposed_to = match std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref()) {
+        Some(step) if action == Action::Advance && step.disposition => {
+            Some(disposed_to(app, case, &std, t.step.as_deref(), input.data.as_ref()).await?)
+        }
+        _ => None,
+    };
     let mut ch = CaseChange::from_case(case);
     ch.status = t.status;
     ch.current_step = t.step.clone();
     ch.current_actor = actor_name(&std, t.step.as_deref());
     if let Some(a) = &t.assignee {
         ch.assignee = a.clone();
+    }
+    if disposed_to.is_some() {
+        ch.assignee = disposed_to;
     }
     let (case_d, step_d) = (case_limit(&std, &case.channel), step_limit(&std, case.current_step.as_deref()));
     // A service clock that starts after a step (the PPID's confirmation)
@@ -622,6 +631,32 @@ async fn check_assignee(app: &App, case: &Case, std: &Standard, who: &str) -> Re
     }
 }
 
+/// Whom a disposition sends the letter to (`data.kepada`): an active
+/// account of the office holding the next step's role, who is then assigned
+/// that step.
+async fn disposed_to(
+    app: &App,
+    case: &Case,
+    std: &Standard,
+    next: Option<&str>,
+    data: Option<&Value>,
+) -> Result<String, Error> {
+    let to = data.and_then(|d| d.get("kepada")).and_then(Value::as_str).map(str::trim).unwrap_or_default();
+    let role = std.steps.iter().find(|s| Some(s.id.as_str()) == next).and_then(|s| match s.actor {
+        Actor::Staff(r) => Some(r),
+        _ => None,
+    });
+    let user =
+        app.store.user_for_login(to).await?.map(|(u, _)| u).filter(|u| u.active && u.office == case.office);
+    match (user, role) {
+        (Some(u), Some(r)) if u.role == r => Ok(u.username),
+        (Some(_), Some(r)) => {
+            Err(Error::invalid("data.kepada", format!("`{to}` does not hold the next step's role ({r})")))
+        }
+        _ => Err(Error::invalid("data.kepada", format!("no active account `{to}` in this office"))),
+    }
+}
+
 /// The document a completed step yields, from the office's template.
 async fn step_document(
     app: &App,
@@ -648,6 +683,15 @@ async fn step_document(
         recorded.extend(d.clone());
     }
     let reference = recorded.get("reference").and_then(Value::as_str).unwrap_or_default().to_string();
+    // The letter's agenda number (its kartu agenda), and whom a disposition
+    // sends it to, by name.
+    let agenda =
+        app.store.case_documents(case.id).await?.into_iter().find(|d| d.doc_type == crate::documents::AGENDA);
+    let to = recorded.get("kepada").and_then(Value::as_str).unwrap_or_default();
+    let to = match app.store.user_for_login(to).await? {
+        Some((u, _)) => format!("{} ({})", u.display_name, position_of(u.role)),
+        None => to.to_string(),
+    };
     let values = [
         ("service", std.title.clone()),
         ("applicant", who),
@@ -656,6 +700,8 @@ async fn step_document(
         ("office", office),
         ("note", input.note.clone().unwrap_or_default()),
         ("reference", reference),
+        ("agenda", agenda.map(|d| d.number).unwrap_or_default()),
+        ("kepada", to),
     ];
     let fields: Value = serde_json::from_str(&case.fields).unwrap_or(Value::Null);
     let data = serde_json::json!({ "fields": fields, "recorded": recorded });

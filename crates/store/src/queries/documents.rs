@@ -145,6 +145,17 @@ impl Documents for This {
             .await?)
     }
 
+    async fn office_documents(&self, office: &str, doc_type: &str, limit: i64) -> Result<Vec<Document>> {
+        Ok(sqlx::query_as(
+            "SELECT * FROM documents WHERE office = $1 AND doc_type = $2 ORDER BY year DESC, seq DESC LIMIT $3",
+        )
+        .bind(office)
+        .bind(doc_type)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
     async fn revoke_document(&self, code: &str, actor: &str, reason: &str) -> Result<Document> {
         let mut tx = self.begin().await?;
         let doc: Option<Document> = sqlx::query_as(

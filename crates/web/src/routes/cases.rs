@@ -243,6 +243,9 @@ pub(crate) struct WorklistParams {
     pub status: Option<String>,
     /// A channel code (`counter`, `online`, ...).
     pub channel: Option<String>,
+    /// A unit of the office (`units` of its office.toml): only cases at
+    /// the steps that unit does.
+    pub unit: Option<String>,
     /// `YYYY-MM-DD`, creation date from (inclusive).
     pub from: Option<String>,
     /// `YYYY-MM-DD`, creation date to (inclusive).
@@ -293,6 +296,10 @@ pub(crate) async fn worklist_page(
     let page = p.page.unwrap_or(1).max(1);
     let service = given(&p.service)
         .map(|s| s.strip_prefix(&format!("{}-", user.user.office)).unwrap_or(&s).to_string());
+    let steps = match given(&p.unit) {
+        Some(unit) => Some(unit_steps(state, &user.user.office, &unit).await?),
+        None => None,
+    };
     let q = WorklistQuery {
         office: user.user.office.clone(),
         actors: worklist_actors(user.role),
@@ -302,10 +309,31 @@ pub(crate) async fn worklist_page(
         channel: given(&p.channel),
         created_from: day_ms("from", &p.from, false)?,
         created_to: day_ms("to", &p.to, true)?,
+        steps,
         limit: per_page,
         offset: (page - 1) * per_page,
     };
     Ok(views::worklist(&state.app, &q, page).await?)
+}
+
+/// The steps (`service/step`) a unit of the office does; an unknown unit
+/// is refused with the field named.
+async fn unit_steps(state: &AppState, office: &str, unit: &str) -> Result<Vec<String>, ApiError> {
+    let known = state.app.store.office(office).await?.is_some_and(|o| o.units.iter().any(|u| u == unit));
+    if !known {
+        return Err(ApiError::invalid("unit", format!("office {office} has no unit `{unit}`")));
+    }
+    Ok(state
+        .app
+        .catalog
+        .for_office_or_all(Some(office))
+        .flat_map(|s| {
+            s.steps
+                .iter()
+                .filter(|st| st.unit.as_deref() == Some(unit))
+                .map(|st| format!("{}/{}", s.slug, st.id))
+        })
+        .collect())
 }
 
 /// The cases waiting for the caller's role in their office, by due time

@@ -23,6 +23,7 @@ use std::net::SocketAddr;
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/cases/{id}/documents", get(case_documents))
+        .route("/api/v1/agenda", get(agenda))
         .route("/api/v1/documents/{code}/pdf", get(pdf))
         .route("/api/v1/documents/{code}/verify", get(verify_json))
         .route("/api/v1/documents/{code}/revoke", post(revoke))
@@ -32,7 +33,7 @@ pub(super) fn routes() -> Router<AppState> {
 
 /// This module's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(case_documents, pdf, verify_json, revoke, verify_page, applicant_pdf))]
+#[openapi(paths(case_documents, agenda, pdf, verify_json, revoke, verify_page, applicant_pdf))]
 pub(super) struct Doc;
 
 /// Documents issued for a case
@@ -48,6 +49,21 @@ async fn case_documents(
 ) -> Result<Json<Vec<app::documents::DocumentItem>>, ApiError> {
     let c = staff_case(&state, &user, id).await?;
     Ok(Json(app::documents::of_case(&state.app, &c).await?))
+}
+
+/// The office's agenda of incoming letters, newest first (its staff)
+#[utoipa::path(get, path = "/api/v1/agenda", responses(
+    (status = 200, description = "OK", body = Vec<app::documents::AgendaEntry>),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not office staff", body = ErrorResponse)))]
+async fn agenda(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<app::documents::AgendaEntry>>, ApiError> {
+    if !user.is_staff() {
+        return Err(ApiError::forbidden("the agenda is for office staff"));
+    }
+    Ok(Json(app::documents::agenda(&state.app, &user.user.office).await?))
 }
 
 /// The sealed PDF (staff of the issuing office)

@@ -129,6 +129,7 @@ struct Filter {
     service: String,
     status: String,
     channel: String,
+    unit: String,
     from: String,
     to: String,
 }
@@ -144,6 +145,8 @@ struct WorklistPage {
     services: Vec<Choice>,
     statuses: Vec<Choice>,
     channels: Vec<Choice>,
+    /// The office's units (bidang, seksi, subbag), when it has any.
+    units: Vec<String>,
     filter: Filter,
     page: i64,
     pages: i64,
@@ -200,17 +203,20 @@ async fn worklist(
     let (total, page) = (v.total, v.page);
     let pages = ((total + 24) / 25).max(1);
     let base = format!(
-        "/staff?service={}&status={}&channel={}&from={}&to={}",
+        "/staff?service={}&status={}&channel={}&unit={}&from={}&to={}",
         f.service.clone().unwrap_or_default(),
         f.status.clone().unwrap_or_default(),
         f.channel.clone().unwrap_or_default(),
+        f.unit.as_deref().unwrap_or_default().replace(' ', "+"),
         f.from.clone().unwrap_or_default(),
         f.to.clone().unwrap_or_default()
     );
     let counts =
         v.per_service.into_iter().map(|(id, n)| Fact { label: title(&id), value: n.to_string() }).collect();
+    let units = state.app.store.office(&office).await?.map(|o| o.units).unwrap_or_default();
     let page_view = WorklistPage {
         lang,
+        units,
         user: nav(&Some(user)),
         rows,
         counts,
@@ -232,6 +238,7 @@ async fn worklist(
             service: f.service.unwrap_or_default(),
             status: f.status.unwrap_or_default(),
             channel: f.channel.unwrap_or_default(),
+            unit: f.unit.unwrap_or_default(),
             from: f.from.unwrap_or_default(),
             to: f.to.unwrap_or_default(),
         },

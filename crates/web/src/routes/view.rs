@@ -30,6 +30,10 @@ pub struct StepView<'a> {
     channels: &'a [String],
     can_reject: bool,
     returns_to: Option<&'a str>,
+    /// The unit (bidang, seksi, subbag) whose staff do it.
+    unit: Option<&'a str>,
+    /// A disposition: records to whom and with what instruction.
+    disposition: bool,
     optional: bool,
     /// The document the office issues when the step is completed.
     document: Option<&'a str>,
@@ -125,6 +129,8 @@ pub fn service_view(s: &Standard, staff: bool) -> ServiceView<'_> {
             channels: &st.channels,
             can_reject: st.can_reject,
             returns_to: st.returns_to.as_deref(),
+            unit: st.unit.as_deref(),
+            disposition: st.disposition,
             optional: st.optional,
             document: st.document.as_deref(),
             records: &st.records,

@@ -370,3 +370,108 @@ async fn a_plt_kepala_dinas_takes_the_worklist_signs_as_plt_and_the_audit_names_
     let (_, me) = app.get_json("/api/v1/me", Some(&budi)).await;
     assert_eq!((me["acting_role"].as_str(), me["acting"].clone()), (Some("verifikator"), Value::Null));
 }
+
+#[tokio::test]
+async fn a_letter_is_entered_in_the_agenda_and_disposed_of_down_the_line_with_a_sheet_each() {
+    let app = TestApp::with_config(web::Config { login_per_minute: 1000, ..Default::default() }).await;
+    let people = [
+        ("bkl.op", "operator", "Operator Loket"),
+        ("bkl.umum", "verifikator", "Sri Subbag Umum"),
+        ("bkl.kadin", "kepala_dinas", "Hasan Kadin"),
+        ("bkl.kabid", "validator", "Yanti Kabid"),
+        ("bkl.kasi", "verifikator", "Rudi Kasi"),
+        ("bkl.staf", "operator", "Sepriadi Staf"),
+    ];
+    let mut t = std::collections::HashMap::new();
+    for (name, role, display) in people {
+        let u = store::NewUser {
+            username: name.into(),
+            display_name: display.into(),
+            password_hash: app::accounts::hash_password(PASSWORD).unwrap(),
+            role: role.parse().unwrap(),
+            office: "17".into(),
+            unit: None,
+            nip: None,
+        };
+        app.db.store.create_user("test", &u).await.unwrap();
+        t.insert(name, app.token(name, PASSWORD).await.0);
+    }
+    let body = json!({"service": "17-pemanfaatan-data", "channel": "counter",
+        "applicant": {"name": "Dinas Kesehatan Provinsi Bengkulu", "organisation": {"name": "Dinas Kesehatan Provinsi Bengkulu", "kind": "opd"}},
+        "fields": {"data_diminta": "NIK dan nama untuk verifikasi peserta JKN daerah"}});
+    let (s, receipt) = app.post_json("/api/v1/applications", Some(&t["bkl.op"]), &body).await;
+    assert_eq!(s, 201, "{receipt}");
+    let id = receipt["id"].as_i64().unwrap();
+    let step = |who: &'static str, data: Value| {
+        let app = &app;
+        let token = t[who].clone();
+        async move {
+            let (_, c) = app.get_json(&format!("/api/v1/cases/{id}"), Some(&token)).await;
+            let body = json!({"action": "advance", "expected_version": c["version"], "data": data});
+            app.post_json(&format!("/api/v1/cases/{id}/actions"), Some(&token), &body).await
+        }
+    };
+    // The Subbag Umum enters it in the agenda.
+    let entered = step("bkl.umum", json!({"tanggal_terima": "2026-11-30", "asal_surat": "Dinas Kesehatan Provinsi Bengkulu", "perihal": "Permohonan pemanfaatan data kependudukan"})).await;
+    assert_eq!(entered.0, 200, "{}", entered.1);
+    let (_, agenda) = app.get_json("/api/v1/agenda", Some(&t["bkl.kadin"])).await;
+    let nomor = agenda[0]["number"].as_str().unwrap().to_string();
+    assert!(nomor.starts_with("1/AGENDA/"), "{agenda}");
+    assert_eq!(
+        (agenda[0]["sender"].as_str(), agenda[0]["case_id"].as_i64()),
+        (Some("Dinas Kesehatan Provinsi Bengkulu"), Some(id))
+    );
+    // Down the line: Kepala Dinas → Kabid → Kasi → staff; each to a person holding the next step's role.
+    let wrong = step("bkl.kadin", json!({"kepada": "bkl.staf", "instruksi": "x"})).await;
+    assert_eq!((wrong.0, wrong.1["error"]["field"].as_str()), (422, Some("data.kepada")), "{}", wrong.1);
+    for (who, to, instruction) in [
+        ("bkl.kadin", "bkl.kabid", "Proses sesuai ketentuan Permendagri 102/2019"),
+        ("bkl.kabid", "bkl.kasi", "Siapkan surat izin akses ke Ditjen"),
+        ("bkl.kasi", "bkl.staf", "Ketik konsep surat permohonan izin"),
+    ] {
+        let (s, c) = step(who, json!({"kepada": to, "instruksi": instruction})).await;
+        assert_eq!(s, 200, "{c}");
+        let case = app.db.store.case(id).await.unwrap().unwrap();
+        assert_eq!(case.assignee.as_deref(), Some(to), "{who} disposed to {to}");
+    }
+    // The staff member finds it on the Seksi's worklist, not on the Subbag's.
+    let unit = |u: &str| format!("/api/v1/worklist?unit={}", u.replace(' ', "%20"));
+    let (_, seksi) = app.get_json(&unit("Seksi Kerjasama dan Inovasi Pelayanan"), Some(&t["bkl.staf"])).await;
+    assert!(seksi["items"].as_array().unwrap().iter().any(|i| i["id"] == id), "{seksi}");
+    let (_, umum) = app.get_json(&unit("Subbag Umum"), Some(&t["bkl.staf"])).await;
+    assert!(umum["items"].as_array().unwrap().is_empty(), "{umum}");
+    let (s, e) = app.get_json(&unit("Bidang Tidak Ada"), Some(&t["bkl.staf"])).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("unit")));
+
+    // A kartu agenda and one lembar disposisi per disposition, read back.
+    let (_, docs) = app.get_json(&format!("/api/v1/cases/{id}/documents"), Some(&t["bkl.op"])).await;
+    let kinds: Vec<_> = docs.as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        ["tanda_terima", "kartu_agenda", "lembar_disposisi", "lembar_disposisi", "lembar_disposisi"]
+    );
+    if !has("pdftotext") {
+        return;
+    }
+    let sheets: Vec<_> =
+        docs.as_array().unwrap().iter().filter(|d| d["kind"] == "lembar_disposisi").collect();
+    let mut texts = Vec::new();
+    for (i, d) in sheets.iter().enumerate() {
+        let url = app.url(&format!("/api/v1/documents/{}/pdf", d["code"].as_str().unwrap()));
+        let pdf = app.http.get(url).bearer_auth(&t["bkl.op"]).send().await.unwrap().bytes().await.unwrap();
+        let path = app.files.0.join(format!("disposisi-{i}.pdf"));
+        std::fs::write(&path, &pdf).unwrap();
+        let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
+        texts.push(String::from_utf8_lossy(&out.stdout).into_owned());
+    }
+    for (text, (to, instruction, signer)) in texts.iter().zip([
+        ("Yanti Kabid", "Proses sesuai ketentuan", "Hasan Kadin"),
+        ("Rudi Kasi", "Siapkan surat izin akses", "Yanti Kabid"),
+    ]) {
+        for needle in
+            ["LEMBAR DISPOSISI", &nomor, "Dinas Kesehatan Provinsi Bengkulu", to, instruction, signer]
+        {
+            assert!(text.contains(needle), "`{needle}` missing in:\n{text}");
+        }
+    }
+}

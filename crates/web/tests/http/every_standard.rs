@@ -90,10 +90,24 @@ async fn every_standard_completes_and_issues_its_documents() {
                 // What the step records on completion (the approved quantity of blangko).
                 let mut data = json!({"reference": "470/123/2026"});
                 let step = std["steps"].as_array().unwrap().iter().find(|st| st["id"] == c["current_step"]);
+                // A disposition names an account holding the next step's role.
+                let steps: Vec<_> = std["steps"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|st| {
+                        let chs = st["channels"].as_array().unwrap();
+                        chs.is_empty() || chs.iter().any(|c| c == channel)
+                    })
+                    .collect();
+                let at = steps.iter().position(|st| st["id"] == c["current_step"]);
+                let next_role = at.and_then(|i| steps.get(i + 1)).and_then(|st| st["actor"].as_str());
                 for r in step.and_then(|st| st["records"].as_array()).into_iter().flatten() {
-                    let v = match r["kind"].as_str() {
-                        Some("number") => "40".to_string(),
-                        Some("choice") => r["options"][0].as_str().unwrap().to_string(),
+                    let v = match (r["code"].as_str(), r["kind"].as_str()) {
+                        (Some("kepada"), _) => format!("{office}.{}", next_role.unwrap_or("operator")),
+                        (_, Some("number")) => "40".to_string(),
+                        (_, Some("date")) => chrono::Utc::now().format("%Y-%m-%d").to_string(),
+                        (_, Some("choice")) => r["options"][0].as_str().unwrap().to_string(),
                         _ => "contoh".to_string(),
                     };
                     data[r["code"].as_str().unwrap()] = json!(v);
@@ -196,7 +210,7 @@ async fn every_standard_completes_and_issues_its_documents() {
             runs += 1;
         }
     }
-    // 14 runnable standards; PPID, IKD (3), the warehouse report and online information have several
-    // channels; and the verification of institutions at 4 offices.
-    assert_eq!(runs, 23);
+    // 14 runnable standards; PPID, IKD (3) and online information have several channels; and the
+    // verification of institutions at 4 offices.
+    assert_eq!(runs, 22);
 }
