@@ -205,6 +205,23 @@ async fn sample_case(
             records.insert("kepada".into(), serde_json::Value::String(to.username));
         }
         let data = (!records.is_empty()).then_some(serde_json::Value::Object(records));
+        // A group request's participants are entered at its visit.
+        if let Some(i) = at.filter(|i| steps[*i].participants)
+            && let Some(op) = holder(Role::Operator)
+        {
+            let people: Vec<_> = PEOPLE
+                .iter()
+                .take(3)
+                .enumerate()
+                .map(|(j, (name, nik))| crate::cases::group::Participant {
+                    name: (*name).into(),
+                    nik: format!("{}{:04}", &nik[..12], 1 + (k * 3 + j + i) % 9000),
+                    phone: None,
+                    email: None,
+                })
+                .collect();
+            crate::cases::group::add_participants(app, &Principal::of(op), &case, &people).await?;
+        }
         case = act(app, &case, &u, "advance", None, data).await?;
     }
     if matches!(stage, Stage::Returned)

@@ -255,7 +255,8 @@ pub fn decide(
         Action::Advance => {
             let (step, p) = active_step(case, current, pos)?;
             let on_behalf = may_act(step, party, case)?;
-            let ends = step.ends_when.as_ref().is_some_and(|e| e.when().holds(req.data));
+            // A group request's own part ends where its participants' cases begin.
+            let ends = step.participants || step.ends_when.as_ref().is_some_and(|e| e.when().holds(req.data));
             let next = match req.to_step {
                 _ if ends => steps.len(),
                 None => p + 1,

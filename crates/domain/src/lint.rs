@@ -328,6 +328,12 @@ impl Linter<'_> {
                     );
                 }
             }
+            if step.participants && i + 1 >= s.steps.len() {
+                self.error(
+                    line,
+                    format!("{name}: participants get cases from the next step, and there is none"),
+                );
+            }
             if step.disposition {
                 let records = |c: &str| step.records.iter().any(|r| r.code == c);
                 if step.document.as_deref() != Some(DISPOSITION_SHEET)

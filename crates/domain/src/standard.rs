@@ -366,6 +366,10 @@ pub struct Step {
     /// step) and the instruction (`instruksi`); it prints a lembar disposisi.
     #[serde(default)]
     pub disposition: bool,
+    /// A group request's participants are entered at this step (the IKD
+    /// jemput bola visit); each gets a case of their own from the next step.
+    #[serde(default)]
+    pub participants: bool,
 }
 
 /// A whole standard file.

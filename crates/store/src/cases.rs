@@ -45,6 +45,8 @@ pub struct Case {
     pub finished_at: Option<i64>,
     /// The institution that applied (its `lembaga` accounts see the case).
     pub institution_id: Option<i64>,
+    /// The group request this case is one participant of.
+    pub parent_id: Option<i64>,
 }
 
 /// A new case and what is written with it, in one transaction.
@@ -80,6 +82,8 @@ pub struct NewCase {
     pub step_due_at: Option<i64>,
     /// The institution applying, when a `lembaga` account applies.
     pub institution_id: Option<i64>,
+    /// The group request (parent case) of a participant's case.
+    pub parent_id: Option<i64>,
 }
 
 /// The new values of a case's mutable columns after an action.
@@ -501,6 +505,8 @@ pub trait Cases: Send + Sync {
     ) -> Result<Case>;
     async fn case(&self, id: i64) -> Result<Option<Case>>;
     async fn case_by_tracking(&self, code: &str) -> Result<Option<Case>>;
+    /// The participants' cases of a group request, oldest first.
+    async fn child_cases(&self, parent: i64) -> Result<Vec<Case>>;
     /// Applies a change if the case is still at `expected_version`
     /// (`Stale` otherwise), with its journal row, audit row and
     /// notifications, in one transaction.

@@ -22,6 +22,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (16, include_str!("../migrations/sqlite/0016_account_lifecycle.sql")),
     (17, include_str!("../migrations/sqlite/0017_institutions.sql")),
     (18, include_str!("../migrations/sqlite/0018_acting.sql")),
+    (19, include_str!("../migrations/sqlite/0019_group_cases.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -42,6 +43,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (16, include_str!("../migrations/postgres/0016_account_lifecycle.sql")),
     (17, include_str!("../migrations/postgres/0017_institutions.sql")),
     (18, include_str!("../migrations/postgres/0018_acting.sql")),
+    (19, include_str!("../migrations/postgres/0019_group_cases.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

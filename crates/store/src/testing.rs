@@ -126,5 +126,6 @@ pub fn sample_case() -> crate::Case {
         step_left_ms: None,
         finished_at: None,
         institution_id: None,
+        parent_id: None,
     }
 }

@@ -380,6 +380,7 @@ fn new_case(code: &str, actor: &str, step_due: Option<i64>) -> store::NewCase {
         step_started_at: Some(0),
         step_due_at: step_due,
         institution_id: None,
+        parent_id: None,
     }
 }
 

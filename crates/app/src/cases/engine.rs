@@ -197,14 +197,14 @@ fn is_outside(std: &Standard, step: Option<&str>) -> bool {
     std.steps.iter().any(|s| Some(s.id.as_str()) == step && s.actor == Actor::External)
 }
 
-fn actor_name(std: &Standard, step: Option<&str>) -> Option<String> {
+pub(crate) fn actor_name(std: &Standard, step: Option<&str>) -> Option<String> {
     let s = std.steps.iter().find(|s| Some(s.id.as_str()) == step)?;
     Some(s.actor.as_str().into())
 }
 
 /// Messages to the applicant, by whatever contact they gave. WhatsApp and
 /// SMS are adapters that log to the outbox; email waits for SMTP there.
-fn tell_applicant(office: &str, a: &Applicant, subject: &str, body: &str) -> Vec<NewNotification> {
+pub(crate) fn tell_applicant(office: &str, a: &Applicant, subject: &str, body: &str) -> Vec<NewNotification> {
     let mut out = Vec::new();
     let mut push = |channel: &str, to: &Option<String>| {
         if let Some(to) = to.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -320,6 +320,7 @@ pub(crate) async fn submit_for(
         step_started_at: ch.step_started_at,
         step_due_at: ch.step_due_at,
         institution_id: institution.map(|(i, _)| i.id),
+        parent_id: None,
     };
     let mut data = serde_json::Map::new();
     if !done.is_empty() {
@@ -358,7 +359,7 @@ pub(crate) async fn submit_for(
 
 /// The application receipt: signed like every document, its QR code points
 /// at the tracking page.
-async fn receipt(
+pub(crate) async fn receipt(
     app: &App,
     std: &Standard,
     new: &NewCase,
@@ -461,6 +462,12 @@ pub async fn act(
     }
     if let Some(Some(who)) = &t.assignee {
         check_assignee(app, case, &std, who).await?;
+    }
+    if action == Action::Advance
+        && std.steps.iter().any(|s| Some(s.id.as_str()) == case.current_step.as_deref() && s.participants)
+        && app.store.child_cases(case.id).await?.is_empty()
+    {
+        return Err(Error::invalid("participants", "enter the participants before finishing this step"));
     }
     let disposed_to = match std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref()) {
         Some(step) if action == Action::Advance && step.disposition => {

@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod engine;
+pub mod group;
 pub mod retention;
 pub mod sweep;
 pub mod views;

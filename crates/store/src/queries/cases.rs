@@ -64,8 +64,9 @@ impl This {
         let case: Case = sqlx::query_as(
             "INSERT INTO cases (tracking_code, office, service, standard_version, channel, status, current_step, \
              current_actor, version, applicant_name, applicant, fields, created_by, created_at, updated_at, due_at, \
-             step_started_at, step_due_at, escalate_at, service_started_at, nearest_due_at, institution_id) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,1,$9,$10,$11,$12,$13,$13,$14,$15,$16,$17,$18,$19,$20) RETURNING *",
+             step_started_at, step_due_at, escalate_at, service_started_at, nearest_due_at, institution_id, \
+             parent_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,1,$9,$10,$11,$12,$13,$13,$14,$15,$16,$17,$18,$19,$20,$21) \
+             RETURNING *",
         )
         .bind(&c.tracking_code)
         .bind(&c.office)
@@ -87,6 +88,7 @@ impl This {
         .bind(c.service_started_at)
         .bind(nearest_due(None, c.current_actor.as_deref(), c.step_due_at, c.due_at))
         .bind(c.institution_id)
+        .bind(c.parent_id)
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| StoreError::from_write(e, "case"))?;
@@ -221,6 +223,13 @@ impl Cases for This {
         Ok(sqlx::query_as("SELECT * FROM cases WHERE tracking_code = $1")
             .bind(code)
             .fetch_optional(&self.read)
+            .await?)
+    }
+
+    async fn child_cases(&self, parent: i64) -> Result<Vec<Case>> {
+        Ok(sqlx::query_as("SELECT * FROM cases WHERE parent_id = $1 ORDER BY id")
+            .bind(parent)
+            .fetch_all(&self.read)
             .await?)
     }
 

@@ -12,6 +12,7 @@ mod api;
 mod cases;
 mod citizen;
 pub(crate) mod docs;
+mod group;
 mod institutions;
 mod multipart;
 mod openapi;
@@ -46,6 +47,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(docs::routes())
         .merge(privacy::routes())
         .merge(institutions::routes())
+        .merge(group::routes())
         .fallback(|| async {
             crate::error::PageError(crate::error::ApiError::not_found(
                 "halaman tidak ditemukan / page not found",

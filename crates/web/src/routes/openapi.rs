@@ -38,6 +38,7 @@ pub(crate) fn document() -> Value {
         super::docs::Doc::openapi(),
         super::privacy::Doc::openapi(),
         super::institutions::Doc::openapi(),
+        super::group::Doc::openapi(),
     ] {
         doc.merge(part);
     }

@@ -34,6 +34,8 @@ pub struct StepView<'a> {
     unit: Option<&'a str>,
     /// A disposition: records to whom and with what instruction.
     disposition: bool,
+    /// A group request's participants are entered here (each gets a case from the next step).
+    participants: bool,
     optional: bool,
     /// The document the office issues when the step is completed.
     document: Option<&'a str>,
@@ -131,6 +133,7 @@ pub fn service_view(s: &Standard, staff: bool) -> ServiceView<'_> {
             returns_to: st.returns_to.as_deref(),
             unit: st.unit.as_deref(),
             disposition: st.disposition,
+            participants: st.participants,
             optional: st.optional,
             document: st.document.as_deref(),
             records: &st.records,

@@ -12,6 +12,7 @@ mod common;
 mod concurrent_documents;
 mod documents;
 mod every_standard;
+mod group;
 mod institutions;
 mod notify;
 mod privacy;
