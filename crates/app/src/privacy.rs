@@ -123,3 +123,95 @@ pub async fn export(app: &App, who: &Principal, id: i64) -> Result<Answer, Error
     let answered = app.store.answer_data_request(id, &who.user.username).await?;
     Ok(Answer { request: view(&answered, app.now().timestamp_millis()), entries })
 }
+
+/// How long a one-time code lives, and how many tries it allows.
+const CODE_MINUTES: i64 = 15;
+const CODE_ATTEMPTS: i32 = 5;
+
+/// The store's key for a NIK's codes (its SHA-256; the code itself is
+/// hashed with it, so a leaked table gives neither).
+fn nik_key(nik: &str) -> String {
+    crate::accounts::token_hash(&format!("nik:{nik}"))
+}
+
+/// Whether `contact` is one the applicant gave: the same e-mail (any case)
+/// or the same phone digits.
+fn gave(a: &domain::Applicant, contact: &str) -> bool {
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let email = a.email.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(contact.trim()));
+    let phone = a.phone.as_deref().is_some_and(|p| !digits(p).is_empty() && digits(p) == digits(contact));
+    email || phone
+}
+
+/// Sends a one-time code to `contact` when it is a contact the person with
+/// `nik` gave on one of their applications (by e-mail, or WhatsApp for a
+/// phone number, through the outbox). The answer is the same either way,
+/// so nobody learns whether a NIK applied.
+pub async fn send_access_code(app: &App, nik: &str, contact: &str) -> Result<(), Error> {
+    let nik = domain::Nik::parse(nik.trim()).map_err(|e| Error::invalid("nik", e.to_string()))?;
+    let contact = contact.trim();
+    if contact.is_empty() || contact.chars().count() > 200 {
+        return Err(Error::invalid("contact", "the e-mail or phone number you gave when applying"));
+    }
+    let cases = app.store.applicant_cases(nik.as_str(), 200).await?;
+    let Some(case) = cases.iter().find(|c| gave(&c.applicant, contact)) else { return Ok(()) };
+    let code =
+        format!("{:06}", u32::from_str_radix(&crate::accounts::random_hex(4), 16).unwrap_or(0) % 1_000_000);
+    let note = NewNotification {
+        office: case.office.clone(),
+        channel: if contact.contains('@') { "email" } else { "whatsapp" }.into(),
+        recipient: contact.to_string(),
+        subject: "Kode akses permohonan Anda".into(),
+        body: format!(
+            "Kode akses untuk melihat daftar permohonan Anda: {code}. Berlaku {CODE_MINUTES} menit. Jangan berikan kode ini kepada siapa pun."
+        ),
+    };
+    let stored = store::NewAccessCode {
+        nik_key: nik_key(nik.as_str()),
+        code_hash: crate::accounts::token_hash(&format!("{}:{code}", nik.as_str())),
+        sent_to: contact.to_string(),
+        expires_at: app.now().timestamp_millis() + CODE_MINUTES * 60_000,
+    };
+    Ok(app.store.issue_access_code(&stored, &note).await?)
+}
+
+/// One of a person's own applications.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OwnApplication {
+    pub tracking_code: String,
+    /// The service id, e.g. `73-aktivasi-ikd`.
+    pub service: String,
+    pub title: String,
+    pub status: domain::Status,
+    /// RFC 3339, office time.
+    pub created_at: Option<String>,
+}
+
+/// The applications of the person with `nik` that name the contact the
+/// code was sent to, once the code is right (used once, within its time
+/// and tries); `Forbidden` otherwise.
+pub async fn own_applications(app: &App, nik: &str, code: &str) -> Result<Vec<OwnApplication>, Error> {
+    let nik = domain::Nik::parse(nik.trim()).map_err(|e| Error::invalid("nik", e.to_string()))?;
+    let hash = crate::accounts::token_hash(&format!("{}:{}", nik.as_str(), code.trim()));
+    let now = app.now().timestamp_millis();
+    let Some(contact) = app.store.use_access_code(&nik_key(nik.as_str()), &hash, now, CODE_ATTEMPTS).await?
+    else {
+        return Err(Error::forbidden("the code is wrong, used or expired; ask for a new one"));
+    };
+    let cases = app.store.applicant_cases(nik.as_str(), 200).await?;
+    Ok(cases
+        .into_iter()
+        .filter(|c| gave(&c.applicant, &contact))
+        .map(|c| OwnApplication {
+            service: format!("{}-{}", c.office, c.service),
+            title: app
+                .catalog
+                .get(&format!("{}-{}", c.office, c.service))
+                .map(|s| s.title.clone())
+                .unwrap_or_default(),
+            created_at: rfc3339(Some(c.created_at), office_zone(&c.office)),
+            tracking_code: c.tracking_code,
+            status: c.status,
+        })
+        .collect())
+}

@@ -14,8 +14,8 @@ use crate::{
     NewInstitution, Outage, Outages, Outbox, PgStore, Privacy, SqliteStore, Worklist,
 };
 use crate::{
-    Acting, Holiday, NewActing, NewUser, Office, PutOutcome, Region, Result, Session, StoreError,
-    StoredStandard, User, UserChange, now_ms,
+    Acting, Holiday, NewAccessCode, NewActing, NewUser, Office, PutOutcome, Region, Result, Session,
+    StoreError, StoredStandard, User, UserChange, now_ms,
 };
 use async_trait::async_trait;
 

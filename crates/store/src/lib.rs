@@ -45,7 +45,7 @@ pub use institutions::{Institution, Institutions, NewInstitution};
 pub use outages::{Outage, Outages};
 pub use outbox::Outbox;
 pub use postgres::PgStore;
-pub use privacy::Privacy;
+pub use privacy::{NewAccessCode, Privacy};
 pub use sqlite::SqliteStore;
 pub use worklist::Worklist;
 

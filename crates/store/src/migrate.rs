@@ -23,6 +23,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (17, include_str!("../migrations/sqlite/0017_institutions.sql")),
     (18, include_str!("../migrations/sqlite/0018_acting.sql")),
     (19, include_str!("../migrations/sqlite/0019_group_cases.sql")),
+    (20, include_str!("../migrations/sqlite/0020_access_codes.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -44,6 +45,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (17, include_str!("../migrations/postgres/0017_institutions.sql")),
     (18, include_str!("../migrations/postgres/0018_acting.sql")),
     (19, include_str!("../migrations/postgres/0019_group_cases.sql")),
+    (20, include_str!("../migrations/postgres/0020_access_codes.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

@@ -30,4 +30,30 @@ pub trait Privacy: Send + Sync {
     /// Whether stored bytes are still referenced by an upload not purged
     /// (files are shared by content).
     async fn file_in_use(&self, sha256: &str) -> Result<bool>;
+
+    // A person's own applications, behind a one-time code.
+    /// The cases a person with this NIK applied for, newest first.
+    async fn applicant_cases(&self, nik: &str, limit: i64) -> Result<Vec<Case>>;
+    /// Keeps a one-time code's hash and queues its message, with an audit
+    /// row, in one transaction.
+    async fn issue_access_code(&self, code: &NewAccessCode, note: &NewNotification) -> Result<()>;
+    /// Uses the newest live code of `nik_key`: counts the attempt and, when
+    /// `code_hash` matches within `max_attempts`, marks it used and returns
+    /// the contact it was sent to.
+    async fn use_access_code(
+        &self,
+        nik_key: &str,
+        code_hash: &str,
+        now: i64,
+        max_attempts: i32,
+    ) -> Result<Option<String>>;
+}
+
+/// A one-time code to keep (hashes only).
+#[derive(Debug, Clone)]
+pub struct NewAccessCode {
+    pub nik_key: String,
+    pub code_hash: String,
+    pub sent_to: String,
+    pub expires_at: i64,
 }

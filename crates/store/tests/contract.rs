@@ -770,3 +770,38 @@ contract!(an_institution_registers_with_its_account_atomically_and_is_decided_on
         actions.contains(&"institution.register".into()) && actions.contains(&"institution.verified".into())
     );
 });
+
+contract!(an_access_code_is_used_once_within_its_tries, |store, url| {
+    case_fixture(&store).await;
+    let note = store::NewNotification {
+        office: "16.06".into(),
+        channel: "email".into(),
+        recipient: "a@b.id".into(),
+        subject: "Kode akses".into(),
+        body: "123456".into(),
+    };
+    let code = store::NewAccessCode {
+        nik_key: "k".into(),
+        code_hash: "right".into(),
+        sent_to: "a@b.id".into(),
+        expires_at: now_ms() + 60_000,
+    };
+    store.issue_access_code(&code, &note).await.unwrap();
+    assert_eq!(store.notifications("16.06", 10).await.unwrap().len(), 1, "its message is queued with it");
+    let now = now_ms();
+    assert_eq!(store.use_access_code("k", "wrong", now, 2).await.unwrap(), None);
+    assert_eq!(store.use_access_code("k", "right", now, 2).await.unwrap().as_deref(), Some("a@b.id"));
+    assert_eq!(store.use_access_code("k", "right", now, 2).await.unwrap(), None, "used twice");
+    store.issue_access_code(&code, &note).await.unwrap();
+    for _ in 0..2 {
+        assert_eq!(store.use_access_code("k", "wrong", now, 2).await.unwrap(), None);
+    }
+    assert_eq!(store.use_access_code("k", "right", now, 2).await.unwrap(), None, "past its tries");
+    store.issue_access_code(&code, &note).await.unwrap();
+    assert_eq!(store.use_access_code("k", "right", now + 61_000, 2).await.unwrap(), None, "expired");
+    // A person's cases by NIK.
+    store.create_case(&new_case("MINE", "operator", None), &[], &[], Vec::new()).await.unwrap();
+    assert_eq!(store.applicant_cases("1606015708900001", 10).await.unwrap().len(), 1);
+    assert!(store.applicant_cases("1606015708900002", 10).await.unwrap().is_empty());
+    assert!(store.applicant_cases("%", 10).await.unwrap().is_empty(), "no pattern from outside");
+});

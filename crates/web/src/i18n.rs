@@ -347,6 +347,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("account_created", "Akun dibuat", "Account created"),
     ("account_changed", "Akun diubah", "Account changed"),
     ("account_locked", "terkunci", "locked"),
+    ("your_step", "Langkah Anda", "Your step"),
+    ("your_step_done", "Saya sudah melakukannya", "I have done it"),
     ("acting_title", "Pelaksana tugas (Plt./Plh.)", "Acting officials (Plt./Plh.)"),
     ("acting_none", "Belum ada pelaksana tugas.", "No acting officials yet."),
     ("acting_as", "Bertindak sebagai", "Acts as"),

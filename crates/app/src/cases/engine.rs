@@ -422,8 +422,11 @@ pub async fn act(
     uploads: &[Upload],
 ) -> Result<Case, Error> {
     let action: Action = input.action.parse().map_err(|m: String| Error::invalid("action", m))?;
-    if !uploads.is_empty() && action != Action::Resubmit {
-        return Err(Error::invalid("files", "documents are added when resubmitting"));
+    // Files come with a resubmission, or with the applicant's own step
+    // (the documents a step asks of them).
+    let own_step = action == Action::Advance && matches!(party, Party::Applicant);
+    if !uploads.is_empty() && action != Action::Resubmit && !own_step {
+        return Err(Error::invalid("files", "documents are added when resubmitting or on your own step"));
     }
     // A stale form is answered as stale before anything else: what it asks
     // was decided on a state that no longer holds. The store re-checks

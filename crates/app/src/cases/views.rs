@@ -8,6 +8,7 @@ use super::standard_of;
 use crate::clock::{office_zone, rfc3339};
 use crate::{App, Error};
 use domain::Status;
+use domain::standard::Actor;
 use serde::Serialize;
 use store::Case;
 
@@ -55,6 +56,9 @@ pub struct TrackView {
     pub due_at: Option<String>,
     /// What the office asked for when it returned the case.
     pub missing: Option<String>,
+    /// The current step is the applicant's own (confirm, attend, sign,
+    /// bring a document): they complete it on the tracking page.
+    pub your_turn: bool,
     pub steps: Vec<TrackStep>,
 }
 
@@ -95,6 +99,7 @@ pub async fn track(app: &App, c: &Case) -> Result<TrackView, Error> {
         applicant: masked_name(&c.applicant_name),
         due_at: rfc3339(c.due_at, office_zone(&c.office)),
         missing,
+        your_turn: c.status.is_active() && c.current_actor.as_deref() == Some(Actor::Applicant.as_str()),
         steps,
     })
 }

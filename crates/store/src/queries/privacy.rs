@@ -109,4 +109,72 @@ impl Privacy for This {
                 .await?;
         Ok(n > 0)
     }
+
+    async fn applicant_cases(&self, nik: &str, limit: i64) -> Result<Vec<Case>> {
+        // The applicant is stored as JSON text; a NIK is 16 digits, so the
+        // pattern has no wildcard of its own.
+        if !(nik.len() == 16 && nik.bytes().all(|b| b.is_ascii_digit())) {
+            return Ok(Vec::new());
+        }
+        Ok(sqlx::query_as("SELECT * FROM cases WHERE applicant LIKE $1 ORDER BY id DESC LIMIT $2")
+            .bind(format!("%\"nik\":\"{nik}\"%"))
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await?)
+    }
+
+    async fn issue_access_code(&self, code: &NewAccessCode, note: &NewNotification) -> Result<()> {
+        let now = now_ms();
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO access_codes (nik_key, code_hash, sent_to, expires_at, created_at) VALUES ($1,$2,$3,$4,$5)",
+        )
+        .bind(&code.nik_key)
+        .bind(&code.code_hash)
+        .bind(&code.sent_to)
+        .bind(code.expires_at)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        Self::insert_notifications(&mut tx, None, now, std::slice::from_ref(note)).await?;
+        let detail = format!("sent by {} until {}", note.channel, code.expires_at);
+        Self::append_audit(&mut tx, NewAudit::change("pemohon", "access_code.issue", "applicant", detail))
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn use_access_code(
+        &self,
+        nik_key: &str,
+        code_hash: &str,
+        now: i64,
+        max_attempts: i32,
+    ) -> Result<Option<String>> {
+        let mut tx = self.begin().await?;
+        let live: Option<(i64, String, String, i32)> = sqlx::query_as(
+            "SELECT id, code_hash, sent_to, attempts FROM access_codes \
+             WHERE nik_key = $1 AND used_at IS NULL AND expires_at > $2 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(nik_key)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((id, hash, sent_to, attempts)) = live else { return Ok(None) };
+        let ok = attempts < max_attempts && hash == code_hash;
+        sqlx::query(
+            "UPDATE access_codes SET attempts = attempts + 1, \
+             used_at = CASE WHEN $3 THEN $2 ELSE used_at END WHERE id = $1",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(ok)
+        .execute(&mut *tx)
+        .await?;
+        let action = if ok { "access_code.use" } else { "access_code.wrong" };
+        Self::append_audit(&mut tx, NewAudit::change("pemohon", action, "applicant", format!("code {id}")))
+            .await?;
+        tx.commit().await?;
+        Ok(ok.then_some(sent_to))
+    }
 }

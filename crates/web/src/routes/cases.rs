@@ -148,7 +148,7 @@ async fn track(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ApplicantAction {
-    /// `resubmit` or `withdraw`.
+    /// `advance` (their own step), `resubmit` or `withdraw`.
     pub action: String,
     /// The second factor: the applicant's NIK.
     pub nik: String,
@@ -203,6 +203,10 @@ async fn track_action(
     Ok(Json(app::cases::views::track(&state.app, &updated).await?))
 }
 
+/// What an applicant may do: complete their own step (confirm, attend,
+/// sign, bring a document), resubmit a returned application, withdraw.
+pub(crate) const APPLICANT_ACTIONS: [&str; 3] = ["advance", "resubmit", "withdraw"];
+
 /// An applicant's action after checking the second factor.
 pub(crate) async fn applicant_act(
     state: &AppState,
@@ -210,8 +214,11 @@ pub(crate) async fn applicant_act(
     body: ApplicantAction,
     uploads: &[Upload],
 ) -> Result<Case, ApiError> {
-    if !matches!(body.action.as_str(), "resubmit" | "withdraw") {
-        return Err(ApiError::invalid("action", "an applicant may `resubmit` or `withdraw`"));
+    if !APPLICANT_ACTIONS.contains(&body.action.as_str()) {
+        return Err(ApiError::invalid(
+            "action",
+            "an applicant may `advance` their own step, `resubmit` or `withdraw`",
+        ));
     }
     let c = by_code(state, code).await?;
     verify_applicant(&c, &body.nik)?;

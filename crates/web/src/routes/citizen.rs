@@ -271,6 +271,8 @@ pub(super) struct TrackCase {
     steps: Vec<StepLine>,
     returned: bool,
     open: bool,
+    /// The current step is the applicant's own: what it asks of them.
+    your_step: Option<String>,
     version: i64,
 }
 
@@ -433,6 +435,11 @@ async fn track_render(
                             description: st.description,
                         })
                         .collect(),
+                    your_step: v
+                        .your_turn
+                        .then(|| std.steps.iter().find(|s| Some(&s.id) == v.current_step.as_ref()))
+                        .flatten()
+                        .map(|s| format!("{}. {}", s.no, s.description)),
                     returned: v.status == Status::Returned,
                     open: !v.status.is_final(),
                     code: v.tracking_code,

@@ -216,8 +216,11 @@ async fn my_action(
             Json::<MyAction>::from_request(req, &state).await.map_err(crate::extract::json_error)?;
         (b, Vec::new())
     };
-    if !matches!(body.action.as_str(), "resubmit" | "withdraw") {
-        return Err(ApiError::invalid("action", "an applicant may `resubmit` or `withdraw`"));
+    if !super::cases::APPLICANT_ACTIONS.contains(&body.action.as_str()) {
+        return Err(ApiError::invalid(
+            "action",
+            "an applicant may `advance` their own step, `resubmit` or `withdraw`",
+        ));
     }
     let input = ActionInput {
         action: body.action,
@@ -235,7 +238,7 @@ async fn my_action(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct MyAction {
-    /// `resubmit` or `withdraw`.
+    /// `advance` (its own step), `resubmit` or `withdraw`.
     action: String,
     expected_version: i64,
     #[serde(default)]

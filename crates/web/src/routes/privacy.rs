@@ -1,7 +1,9 @@
 //! Data subject rights over HTTP (the service is `app::privacy`): a citizen,
 //! with the tracking code of their application and their NIK as second
 //! factor, asks who read their data; the office's PPID (or admin) lists the
-//! requests and exports the access log.
+//! requests and exports the access log. A person lists their own
+//! applications with their NIK and a one-time code sent to a contact they
+//! gave, never by NIK alone.
 
 use super::cases::{NikBody, by_code, verify_applicant};
 use crate::auth::CurrentUser;
@@ -19,11 +21,13 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/track/{code}/access-log", post(request))
         .route("/api/v1/data-requests", get(list))
         .route("/api/v1/data-requests/{id}/export", post(export))
+        .route("/api/v1/my-applications/code", post(send_code))
+        .route("/api/v1/my-applications", post(own_applications))
 }
 
 /// This module's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(request, list, export))]
+#[openapi(paths(request, list, export, send_code, own_applications))]
 pub(super) struct Doc;
 
 /// A citizen asks who read their personal data (UU 27/2022); answered within 3x24 jam
@@ -71,4 +75,58 @@ async fn export(
     Path(id): Path<i64>,
 ) -> Result<Json<privacy::Answer>, ApiError> {
     Ok(Json(privacy::export(&state.app, &user, id).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct CodeRequest {
+    nik: String,
+    /// The e-mail or phone number given when applying.
+    contact: String,
+}
+
+/// The same answer whether or not the NIK and contact are known.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct CodeSent {
+    /// A code was sent if the contact is one given with this NIK.
+    sent: bool,
+    expires_in_minutes: u32,
+}
+
+/// Ask for a one-time code to list one's applications; it goes to the contact given when applying (outbox)
+#[utoipa::path(post, path = "/api/v1/my-applications/code", request_body = CodeRequest, responses(
+    (status = 202, description = "a code is sent if the contact is one given with this NIK", body = CodeSent),
+    (status = 400, description = "unreadable body", body = ErrorResponse),
+    (status = 422, description = "a field is invalid (named)", body = ErrorResponse),
+    (status = 429, description = "too many requests from this address", body = ErrorResponse)))]
+async fn send_code(
+    State(state): State<AppState>,
+    _rate: PublicRate,
+    Body(body): Body<CodeRequest>,
+) -> Result<(StatusCode, Json<CodeSent>), ApiError> {
+    privacy::send_access_code(&state.app, &body.nik, &body.contact).await?;
+    Ok((StatusCode::ACCEPTED, Json(CodeSent { sent: true, expires_in_minutes: 15 })))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct CodeAnswer {
+    nik: String,
+    /// The 6-digit code received.
+    code: String,
+}
+
+/// List one's own applications with the NIK and the one-time code
+#[utoipa::path(post, path = "/api/v1/my-applications", request_body = CodeAnswer, responses(
+    (status = 200, description = "OK", body = Vec<privacy::OwnApplication>),
+    (status = 400, description = "unreadable body", body = ErrorResponse),
+    (status = 403, description = "the code is wrong, used or expired", body = ErrorResponse),
+    (status = 422, description = "a field is invalid (named)", body = ErrorResponse),
+    (status = 429, description = "too many attempts from this address", body = ErrorResponse)))]
+async fn own_applications(
+    State(state): State<AppState>,
+    _rate: PublicRate,
+    Body(body): Body<CodeAnswer>,
+) -> Result<Json<Vec<privacy::OwnApplication>>, ApiError> {
+    Ok(Json(privacy::own_applications(&state.app, &body.nik, &body.code).await?))
 }

@@ -850,3 +850,48 @@ async fn the_ppid_counters_hour_covers_the_reply_letter_only() {
         "step 4 is outside the hour's span"
     );
 }
+
+#[tokio::test]
+async fn an_applicant_completes_their_own_step_on_the_tracking_page_at_the_version_read() {
+    let app = TestApp::with_config(web::Config { public_per_minute: 1000, ..Default::default() }).await;
+    let op = staff(&app, "sulsel.op", "operator", "73").await;
+    let nik = "7371011203950002";
+    let application = json!({"service": "73-aktivasi-ikd", "channel": "online",
+        "applicant": {"name": "Andi Makkasau", "nik": nik, "email": "andi@contoh.id"},
+        "fields": {"email": "andi@contoh.id", "kabkota_asal": "Maros"}});
+    let (s, r) = app.apply_with_files(None, application, &[("ktp_el_atau_kk", "ktp.pdf", pdf())]).await;
+    assert_eq!(s, 201, "{r}");
+    let (id, code) = (r["id"].as_i64().unwrap(), r["tracking_code"].as_str().unwrap().to_string());
+    // The operator calls and schedules (b3, b4); then it is the applicant's turn (b5).
+    for _ in 0..2 {
+        let c = app.db.store.case(id).await.unwrap().unwrap();
+        assert_eq!(app.act(&op, id, "advance", c.version, json!({})).await.0, 200);
+    }
+    let (_, track) = app.get_json(&format!("/api/v1/track/{code}"), None).await;
+    assert_eq!(
+        (track["current_step"].as_str(), track["your_turn"].as_bool()),
+        (Some("b5"), Some(true)),
+        "{track}"
+    );
+    let version = track["version"].as_i64().unwrap();
+    let own = |nik: &str, version: i64| {
+        let body = json!({"action": "advance", "nik": nik, "expected_version": version, "note": "Aplikasi IKD sudah terpasang"});
+        let (app, path) = (&app, format!("/api/v1/track/{code}/actions"));
+        async move { app.post_json(&path, None, body).await }
+    };
+    assert_eq!(own("7371011203950009", version).await.0, 403, "another NIK");
+    assert_eq!(own(nik, version - 1).await.0, 409, "a stale page");
+    let (s, after) = own(nik, version).await;
+    assert_eq!(
+        (s, after["current_step"].as_str(), after["your_turn"].as_bool()),
+        (200, Some("b6"), Some(false)),
+        "{after}"
+    );
+    let journal = app.db.store.journal(id).await.unwrap();
+    assert_eq!(journal.last().unwrap().actor, "pemohon");
+    // Not the applicant's turn: refused.
+    assert_eq!(own(nik, after["version"].as_i64().unwrap()).await.0, 403);
+    // The page offers the step when it is theirs, and not otherwise.
+    let (_, page) = app.get_text(&format!("/track/{code}"), None).await;
+    assert!(!page.contains("name=\"action\" value=\"advance\""), "offered out of turn");
+}

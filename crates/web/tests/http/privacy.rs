@@ -146,3 +146,76 @@ async fn uploads_of_closed_cases_are_purged_after_the_retention_period() {
     );
     assert!(app.db.store.audit_verify().await.unwrap().ok);
 }
+
+#[tokio::test]
+async fn a_person_lists_their_own_applications_with_a_one_time_code_never_by_nik_alone() {
+    let app = TestApp::with_config(web::Config { public_per_minute: 1000, ..Default::default() }).await;
+    let nik = "7371011203950002";
+    let apply = |email: &str| {
+        let body = json!({"service": "73-aktivasi-ikd", "channel": "online",
+            "applicant": {"name": "Andi Makkasau", "nik": nik, "email": email},
+            "fields": {"email": email, "kabkota_asal": "Maros"}});
+        let form = reqwest::multipart::Form::new().text("application", body.to_string()).part(
+            "file.ktp_el_atau_kk",
+            reqwest::multipart::Part::bytes(crate::common::pdf()).file_name("ktp.pdf"),
+        );
+        app.http.post(app.url("/api/v1/applications")).multipart(form).send()
+    };
+    for email in ["andi@contoh.id", "andi@contoh.id", "orang.lain@contoh.id"] {
+        assert_eq!(apply(email).await.unwrap().status(), 201);
+    }
+    let codes = || async {
+        app.db
+            .store
+            .notifications("73", 500)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|n| n.subject.contains("Kode akses"))
+            .collect::<Vec<_>>()
+    };
+    // A contact never given: the same answer, and nothing is sent.
+    let (s, answer) =
+        post(&app, "/api/v1/my-applications/code", None, json!({"nik": nik, "contact": "tebakan@contoh.id"}))
+            .await;
+    assert_eq!((s, answer["sent"].as_bool()), (202, Some(true)));
+    assert!(codes().await.is_empty());
+    let (s, e) =
+        post(&app, "/api/v1/my-applications/code", None, json!({"nik": "123", "contact": "x"})).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("nik")));
+    // The contact given: a code through the outbox, to that contact only.
+    let (s, _) =
+        post(&app, "/api/v1/my-applications/code", None, json!({"nik": nik, "contact": "ANDI@contoh.id"}))
+            .await;
+    assert_eq!(s, 202);
+    let sent = codes().await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!((sent[0].channel.as_str(), sent[0].recipient.as_str()), ("email", "ANDI@contoh.id"));
+    let code: String = sent[0].body.chars().filter(char::is_ascii_digit).take(6).collect();
+    assert_eq!(code.len(), 6, "{}", sent[0].body);
+    // Never by NIK alone; a wrong code is refused; the right one lists the
+    // applications that gave this contact, once.
+    let list = |code: &str| post(&app, "/api/v1/my-applications", None, json!({"nik": nik, "code": code}));
+    assert_eq!(list("").await.0, 403);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    assert_eq!(list(wrong).await.0, 403);
+    let (s, mine) = list(&code).await;
+    assert_eq!(s, 200, "{mine}");
+    assert_eq!(mine.as_array().unwrap().len(), 2, "only those that gave this contact: {mine}");
+    assert!(mine.as_array().unwrap().iter().all(|a| a["service"] == "73-aktivasi-ikd"));
+    assert_eq!(list(&code).await.0, 403, "a code is used once");
+    // Five wrong tries spend a code.
+    post(&app, "/api/v1/my-applications/code", None, json!({"nik": nik, "contact": "andi@contoh.id"})).await;
+    let fresh = codes().await.into_iter().map(|n| n.body).find(|b| !b.contains(&code)).unwrap();
+    let fresh: String = fresh.chars().filter(char::is_ascii_digit).take(6).collect();
+    let wrong = if fresh == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        assert_eq!(list(wrong).await.0, 403);
+    }
+    assert_eq!(list(&fresh).await.0, 403, "the code outlived five wrong tries");
+    let rows = app.db.store.audit_entries(0, 10_000).await.unwrap();
+    assert!(
+        rows.iter().any(|r| r.action == "access_code.use")
+            && rows.iter().any(|r| r.action == "access_code.wrong")
+    );
+}
