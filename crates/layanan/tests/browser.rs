@@ -363,6 +363,7 @@ async fn pages_fit_a_phone_and_every_demo_role_has_work() {
         ("/services/33.20-informasi-online/apply", "apply"),
         ("/track", "track"),
         ("/login", "login"),
+        ("/lembaga/daftar", "institution-register"),
     ] {
         f.open(path, name).await;
     }

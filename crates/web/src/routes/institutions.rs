@@ -1,21 +1,29 @@
 //! Institutions as applicants: public registration (the verification
 //! case opens at the office), the office's list, and an institution
 //! account's own cases — their progress, documents and its own steps
-//! (resubmitting what the office asked for, withdrawing).
+//! (resubmitting what the office asked for, withdrawing) — as JSON, and the
+//! registration page (`/lembaga/daftar`) and an institution's home page
+//! (`/lembaga`).
 
 use super::cases::is_multipart;
 use super::multipart;
+use super::openapi::HtmlPage;
+use super::portal::{Choice, NavUser, nav, render};
+use crate::auth;
 use crate::auth::CurrentUser;
+use crate::error::PageError;
 use crate::error::{ApiError, ErrorResponse};
 use crate::extract::{Changing, PublicRate};
+use crate::i18n::Lang;
 use crate::state::AppState;
 use app::cases::Upload;
 use app::cases::engine::ActionInput;
 use app::cases::views::{self, TrackView};
 use app::institutions::{self, Registration};
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use askama::Template;
+use axum::extract::{ConnectInfo, Form, FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::Role;
@@ -31,11 +39,24 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/my/cases/{id}", get(my_case))
         .route("/api/v1/my/cases/{id}/actions", post(my_action))
         .route("/api/v1/my/cases/{id}/documents/{code}", get(my_document))
+        .route("/lembaga/daftar", get(register_page).post(register_form))
+        .route("/lembaga", get(home))
 }
 
 /// This module's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(register, list, one, my_cases, my_case, my_action, my_document))]
+#[openapi(paths(
+    register,
+    list,
+    one,
+    my_cases,
+    my_case,
+    my_action,
+    my_document,
+    register_page,
+    register_form,
+    home
+))]
 pub(super) struct Doc;
 
 /// A registration received: the institution (pending) and its verification case.
@@ -268,4 +289,243 @@ async fn my_document(
     let object = format!("case:{} document:{}", c.id, d.code);
     state.app.store.log_access(&who.user.username, &object, "institution's own copy").await?;
     super::docs::pdf_bytes(&state, &d).await
+}
+
+/// One input of the registration form.
+struct Input {
+    code: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    autocomplete: &'static str,
+    value: String,
+}
+
+#[derive(Template)]
+#[template(path = "institution_register.html")]
+struct RegisterPage {
+    lang: Lang,
+    user: Option<NavUser>,
+    csrf: String,
+    offices: Vec<Choice>,
+    kinds: Vec<Choice>,
+    inputs: Vec<Input>,
+    form: RegisterForm,
+    error: Option<String>,
+    error_field: String,
+    /// The verification case's tracking code once registered.
+    registered: Option<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct RegisterForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    legal_basis: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    officer_name: String,
+    #[serde(default)]
+    officer_position: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn register_page_of(
+    state: &AppState,
+    lang: Lang,
+    csrf: String,
+    form: RegisterForm,
+) -> Result<RegisterPage, ApiError> {
+    // The offices that verify institutions (they run the shared procedure).
+    let verifies =
+        |code: &str| state.app.catalog.get(&format!("{code}-{}", institutions::VERIFICATION)).is_some();
+    let offices = state
+        .app
+        .store
+        .offices()
+        .await?
+        .into_iter()
+        .filter(|o| verifies(&o.code))
+        .map(|o| Choice { code: o.code, name: o.name })
+        .collect();
+    let kinds = domain::InstitutionKind::ALL
+        .iter()
+        .map(|k| Choice { code: k.as_str().into(), name: lang.t(&format!("kind_{}", k.as_str())).into() })
+        .collect();
+    let f = &form;
+    let input = |code, label: &str, kind, autocomplete, value: &String| Input {
+        code,
+        label: lang.t(label),
+        kind,
+        autocomplete,
+        value: value.clone(),
+    };
+    let inputs = vec![
+        input("name", "inst_name", "text", "organization", &f.name),
+        input("kind", "inst_kind", "text", "", &f.kind),
+        input("legal_basis", "inst_legal_basis", "text", "", &f.legal_basis),
+        input("address", "inst_address", "text", "street-address", &f.address),
+        input("officer_name", "inst_officer_name", "text", "name", &f.officer_name),
+        input("officer_position", "inst_officer_position", "text", "organization-title", &f.officer_position),
+        input("email", "inst_email", "email", "email", &f.email),
+        input("phone", "inst_phone", "tel", "tel", &f.phone),
+        input("username", "username", "text", "username", &f.username),
+        input("password", "password", "password", "new-password", &String::new()),
+    ];
+    Ok(RegisterPage {
+        lang,
+        user: None,
+        csrf,
+        offices,
+        kinds,
+        inputs,
+        form,
+        error: None,
+        error_field: String::new(),
+        registered: None,
+    })
+}
+
+/// An institution's registration form
+#[utoipa::path(get, path = "/lembaga/daftar", responses(HtmlPage))]
+async fn register_page(
+    State(state): State<AppState>,
+    lang: Lang,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let (csrf, set) = auth::form_token(&headers, state.config.cookie_secure);
+    let mut res =
+        render(&register_page_of(&state, lang, csrf, RegisterForm::default()).await?)?.into_response();
+    if let Some(c) = set.and_then(|c| c.parse().ok()) {
+        res.headers_mut().insert(header::SET_COOKIE, c);
+    }
+    Ok(res)
+}
+
+/// Register an institution (form with CSRF token); a refusal shows the form again with the field named
+#[utoipa::path(post, path = "/lembaga/daftar", responses(HtmlPage))]
+async fn register_form(
+    State(state): State<AppState>,
+    lang: Lang,
+    ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<RegisterForm>,
+) -> Result<Response, PageError> {
+    auth::check_form_token(&headers, &f.csrf)?;
+    auth::public_rate(&state, &headers, addr)?;
+    let kind = f.kind.parse::<domain::InstitutionKind>().map_err(|e| app::Error::invalid("kind", e));
+    let result = match kind {
+        Ok(kind) => {
+            let r = Registration {
+                office: f.office.clone(),
+                name: f.name.clone(),
+                kind,
+                legal_basis: f.legal_basis.clone(),
+                address: f.address.clone(),
+                officer_name: f.officer_name.clone(),
+                officer_position: f.officer_position.clone(),
+                email: f.email.clone(),
+                phone: f.phone.clone(),
+                username: f.username.clone(),
+                password: f.password.clone(),
+            };
+            institutions::register(&state.app, r).await
+        }
+        Err(e) => Err(e),
+    };
+    let mut page = register_page_of(&state, lang, f.csrf.clone(), f).await?;
+    match result.map_err(ApiError::from) {
+        Ok((_, case)) => {
+            page.registered = Some(case.tracking_code);
+            Ok((StatusCode::CREATED, render(&page)?).into_response())
+        }
+        Err(e) if matches!(e.status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT) => {
+            page.error_field = e.body.field.clone().unwrap_or_default();
+            page.error = Some(e.body.message);
+            Ok((e.status, render(&page)?).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+/// A case on the institution's home page.
+struct HomeCase {
+    id: i64,
+    code: String,
+    title: String,
+    status: &'static str,
+    documents: Vec<HomeDocument>,
+}
+
+struct HomeDocument {
+    code: String,
+    title: String,
+    number: String,
+}
+
+#[derive(Template)]
+#[template(path = "institution_home.html")]
+struct HomePage {
+    lang: Lang,
+    user: Option<NavUser>,
+    name: String,
+    status: String,
+    cases: Vec<HomeCase>,
+}
+
+/// An institution's home: its verification and its cases with their documents
+#[utoipa::path(get, path = "/lembaga", responses(HtmlPage))]
+async fn home(
+    State(state): State<AppState>,
+    lang: Lang,
+    who: CurrentUser,
+) -> Result<Html<String>, PageError> {
+    let id = who
+        .user
+        .institution_id
+        .filter(|_| who.role == Role::Lembaga)
+        .ok_or_else(|| ApiError::forbidden("only an institution's account has this page"))?;
+    let inst =
+        state.app.store.institution(id).await?.ok_or_else(|| ApiError::not_found("no such institution"))?;
+    let mut cases = Vec::new();
+    for c in state.app.store.institution_cases(id, 100).await? {
+        let documents = state
+            .app
+            .store
+            .case_documents(c.id)
+            .await?
+            .into_iter()
+            .filter(|d| d.revoked_at.is_none())
+            .map(|d| HomeDocument {
+                title: domain::document::kind(&d.doc_type)
+                    .map_or(d.doc_type.clone(), |k| k.title.to_string()),
+                code: d.code,
+                number: d.number,
+            })
+            .collect();
+        let title = state.app.catalog.get(&format!("{}-{}", c.office, c.service)).map(|s| s.title.clone());
+        cases.push(HomeCase {
+            id: c.id,
+            title: title.unwrap_or(c.service),
+            status: super::citizen::status_label(lang, c.status),
+            code: c.tracking_code,
+            documents,
+        });
+    }
+    let status = lang.t(&format!("inst_{}", inst.status)).to_string();
+    render(&HomePage { lang, user: nav(&Some(who.clone())), name: inst.name, status, cases })
 }

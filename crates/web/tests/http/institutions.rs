@@ -191,3 +191,64 @@ async fn bengkulu_takes_provincial_opds_only() {
     assert_eq!((s, e["error"]["field"].as_str()), (422, Some("applicant")), "{e}");
     assert!(e["error"]["message"].as_str().unwrap().contains("`swasta`"), "{e}");
 }
+
+#[tokio::test]
+async fn the_registration_page_registers_names_a_refused_field_and_the_home_page_shows_the_cases() {
+    let app = TestApp::with_config(web::Config { login_per_minute: 1000, ..Default::default() }).await;
+    let res = app.http.get(app.url("/lembaga/daftar")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let html = res.text().await.unwrap();
+    let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    assert!(
+        html.contains("value=\"62.71\"") && !html.contains("value=\"16.06\""),
+        "only offices that verify"
+    );
+    let form = |email: &str| {
+        let mut f: Vec<(String, String)> = bank("bank.formulir")
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+            .collect();
+        f.retain(|(k, _)| k != "email");
+        f.push(("email".into(), email.into()));
+        f.push(("csrf".into(), csrf.clone()));
+        f
+    };
+    let post = |f: Vec<(String, String)>| {
+        app.http.post(app.url("/lembaga/daftar")).header("cookie", &cookie).form(&f).send()
+    };
+    let bad = post(form("bukan-email")).await.unwrap();
+    assert_eq!(bad.status(), 422);
+    let html = bad.text().await.unwrap();
+    assert!(
+        html.contains("role=\"alert\"") && html.contains("value=\"PT Bank Kalteng Sejahtera\""),
+        "{html}"
+    );
+    assert!(html.contains("id=\"email\" name=\"email\" type=\"email\" required maxlength=\"300\" value=\"bukan-email\" autocomplete=\"email\" aria-invalid=\"true\""), "{html}");
+    let ok = post(form("kepatuhan@bankkalteng.example")).await.unwrap();
+    assert_eq!(ok.status(), 201);
+    let html = ok.text().await.unwrap();
+    let code = html
+        .split("id=\"registered\"")
+        .nth(1)
+        .and_then(|t| t.split("<strong>").nth(1))
+        .and_then(|t| t.split('<').next())
+        .unwrap();
+    assert!(app.db.store.case_by_tracking(code).await.unwrap().is_some(), "{html}");
+
+    // Its home page: the verification, pending; its own cases.
+    let (token, _) = app.token("bank.formulir", "kata sandi bank yang panjang").await;
+    let (s, home) = app.get_text("/lembaga", Some(&format!("layanan_session={token}"))).await;
+    assert_eq!(s, 200);
+    assert!(
+        home.contains("PT Bank Kalteng Sejahtera")
+            && home.contains("menunggu verifikasi")
+            && home.contains(code),
+        "{home}"
+    );
+    app.add_user("pky.op", "operator", "62.71", PASSWORD).await;
+    let (op, _) = app.token("pky.op", PASSWORD).await;
+    assert_eq!(app.get_text("/lembaga", Some(&format!("layanan_session={op}"))).await.0, 403);
+}
