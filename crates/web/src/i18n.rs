@@ -347,6 +347,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("account_created", "Akun dibuat", "Account created"),
     ("account_changed", "Akun diubah", "Account changed"),
     ("account_locked", "terkunci", "locked"),
+    ("group_parent", "Peserta dari permohonan", "Participant of the request"),
+    ("group_participants", "Peserta", "Participants"),
     ("your_step", "Langkah Anda", "Your step"),
     ("inst_register", "Pendaftaran lembaga pengguna", "Register a user institution"),
     (

@@ -372,15 +372,27 @@ async fn create_form(
     };
     match result {
         Ok(_) => Ok(Redirect::to("/admin/users?done=created").into_response()),
-        Err(e) if matches!(e.status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT) => {
-            let mut page = accounts_page(&state, lang, &who, None).await?;
-            page.error_field = e.body.field.clone().unwrap_or_else(|| "username".into());
-            page.error = Some(e.body.message);
-            page.form = f;
-            Ok((e.status, render(&page)?).into_response())
-        }
-        Err(e) => Err(PageError(e)),
+        Err(e) => refused(&state, lang, &who, e, f).await,
     }
+}
+
+/// A refused form of the accounts page: the page again with the message and
+/// the field marked (422, or 409 for a taken username), keeping `typed`.
+async fn refused(
+    state: &AppState,
+    lang: Lang,
+    who: &CurrentUser,
+    e: ApiError,
+    typed: AccountForm,
+) -> Result<Response, PageError> {
+    if !matches!(e.status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT) {
+        return Err(PageError(e));
+    }
+    let mut page = accounts_page(state, lang, who, None).await?;
+    page.error_field = e.body.field.clone().unwrap_or_else(|| "username".into());
+    page.error = Some(e.body.message);
+    page.form = typed;
+    Ok((e.status, render(&page)?).into_response())
 }
 
 #[derive(Deserialize)]
@@ -565,16 +577,7 @@ async fn change_form(
             page.temporary = Some((t.user.username, t.password));
             Ok(render(&page)?.into_response())
         }
-        Err(e) => {
-            let e = ApiError::from(e);
-            if e.status != StatusCode::UNPROCESSABLE_ENTITY {
-                return Err(PageError(e));
-            }
-            let mut page = accounts_page(&state, lang, &who, None).await?;
-            page.error_field = e.body.field.clone().unwrap_or_default();
-            page.error = Some(e.body.message);
-            Ok((e.status, render(&page)?).into_response())
-        }
+        Err(e) => refused(&state, lang, &who, e.into(), AccountForm::default()).await,
     }
 }
 
@@ -700,14 +703,8 @@ async fn acting_form(
         }
         Err(e) => Err(app::Error::invalid("role", e.to_string())),
     };
-    match result.map_err(ApiError::from) {
+    match result {
         Ok(_) => Ok(Redirect::to("/admin/users?done=acting").into_response()),
-        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            let mut page = accounts_page(&state, lang, &who, None).await?;
-            page.error_field = e.body.field.clone().unwrap_or_default();
-            page.error = Some(e.body.message);
-            Ok((e.status, render(&page)?).into_response())
-        }
-        Err(e) => Err(PageError(e)),
+        Err(e) => refused(&state, lang, &who, e.into(), AccountForm::default()).await,
     }
 }

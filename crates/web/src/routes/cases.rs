@@ -184,21 +184,7 @@ async fn track_action(
     req: Request,
 ) -> Result<Json<TrackView>, ApiError> {
     crate::auth::public_rate(&state, req.headers(), addr)?;
-    let (body, uploads): (ApplicantAction, Vec<Upload>) = if is_multipart(req.headers()) {
-        let m = Multipart::from_request(req, &state)
-            .await
-            .map_err(|e| ApiError::invalid("body", e.body_text()))?;
-        let parts = multipart::read(m, state.app.config.max_upload_bytes).await?;
-        let json = parts
-            .text
-            .get("action")
-            .ok_or_else(|| ApiError::invalid("action", "the JSON part `action` is missing"))?;
-        (serde_json::from_str(json).map_err(|e| ApiError::invalid("action", e.to_string()))?, parts.files)
-    } else {
-        let Json(b) =
-            Json::<ApplicantAction>::from_request(req, &state).await.map_err(crate::extract::json_error)?;
-        (b, Vec::new())
-    };
+    let (body, uploads) = read_action::<ApplicantAction>(&state, req).await?;
     let updated = applicant_act(&state, &code, body, &uploads).await?;
     Ok(Json(app::cases::views::track(&state.app, &updated).await?))
 }
@@ -206,6 +192,28 @@ async fn track_action(
 /// What an applicant may do: complete their own step (confirm, attend,
 /// sign, bring a document), resubmit a returned application, withdraw.
 pub(crate) const APPLICANT_ACTIONS: [&str; 3] = ["advance", "resubmit", "withdraw"];
+
+/// An applicant's action body: JSON, or multipart with the JSON in an
+/// `action` part and files in `file.<requirement>` parts.
+pub(crate) async fn read_action<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    req: Request,
+) -> Result<(T, Vec<Upload>), ApiError> {
+    if is_multipart(req.headers()) {
+        let m = Multipart::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::invalid("body", e.body_text()))?;
+        let parts = multipart::read(m, state.app.config.max_upload_bytes).await?;
+        let json = parts
+            .text
+            .get("action")
+            .ok_or_else(|| ApiError::invalid("action", "the JSON part `action` is missing"))?;
+        Ok((serde_json::from_str(json).map_err(|e| ApiError::invalid("action", e.to_string()))?, parts.files))
+    } else {
+        let Json(b) = Json::<T>::from_request(req, state).await.map_err(crate::extract::json_error)?;
+        Ok((b, Vec::new()))
+    }
+}
 
 /// An applicant's action after checking the second factor.
 pub(crate) async fn applicant_act(

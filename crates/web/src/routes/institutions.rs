@@ -5,23 +5,18 @@
 //! registration page (`/lembaga/daftar`) and an institution's home page
 //! (`/lembaga`).
 
-use super::cases::is_multipart;
-use super::multipart;
 use super::openapi::HtmlPage;
 use super::portal::{Choice, NavUser, nav, render};
-use crate::auth;
-use crate::auth::CurrentUser;
-use crate::error::PageError;
-use crate::error::{ApiError, ErrorResponse};
+use crate::auth::{self, CurrentUser};
+use crate::error::{ApiError, ErrorResponse, PageError};
 use crate::extract::{Changing, PublicRate};
 use crate::i18n::Lang;
 use crate::state::AppState;
-use app::cases::Upload;
 use app::cases::engine::ActionInput;
 use app::cases::views::{self, TrackView};
 use app::institutions::{self, Registration};
 use askama::Template;
-use axum::extract::{ConnectInfo, Form, FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{ConnectInfo, Form, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -222,21 +217,7 @@ async fn my_action(
     req: Request,
 ) -> Result<Json<TrackView>, ApiError> {
     let c = own_case(&state, &who, id).await?;
-    let (body, uploads): (MyAction, Vec<Upload>) = if is_multipart(req.headers()) {
-        let m = Multipart::from_request(req, &state)
-            .await
-            .map_err(|e| ApiError::invalid("body", e.body_text()))?;
-        let parts = multipart::read(m, state.app.config.max_upload_bytes).await?;
-        let json = parts
-            .text
-            .get("action")
-            .ok_or_else(|| ApiError::invalid("action", "the JSON part `action` is missing"))?;
-        (serde_json::from_str(json).map_err(|e| ApiError::invalid("action", e.to_string()))?, parts.files)
-    } else {
-        let Json(b) =
-            Json::<MyAction>::from_request(req, &state).await.map_err(crate::extract::json_error)?;
-        (b, Vec::new())
-    };
+    let (body, uploads) = super::cases::read_action::<MyAction>(&state, req).await?;
     if !super::cases::APPLICANT_ACTIONS.contains(&body.action.as_str()) {
         return Err(ApiError::invalid(
             "action",

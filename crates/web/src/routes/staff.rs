@@ -302,6 +302,10 @@ struct CasePage {
     documents: Vec<DocumentLine>,
     can_revoke: bool,
     csrf: String,
+    /// The group request this case is a participant of (id, tracking code).
+    parent: Option<(i64, String)>,
+    /// A group request's participants: (id, tracking code, status).
+    participants: Vec<(i64, String, &'static str)>,
 }
 
 /// One value the current step's actor records on completing it.
@@ -577,7 +581,21 @@ async fn render_case(
     let left = |due: Option<i64>, on: bool| {
         due.filter(|_| on).map(|d| domain::sla::remaining(&cal, now, app::cases::clock::at(d)))
     };
+    let parent = match c.parent_id {
+        Some(p) => state.app.store.case(p).await?.map(|p| (p.id, p.tracking_code)),
+        None => None,
+    };
+    let participants = state
+        .app
+        .store
+        .child_cases(c.id)
+        .await?
+        .into_iter()
+        .map(|k| (k.id, k.tracking_code, status_label(lang, k.status)))
+        .collect();
     let page = CasePage {
+        parent,
+        participants,
         lang,
         user: nav(&Some(user.clone())),
         id: c.id,

@@ -88,4 +88,11 @@ async fn a_jemput_bola_letter_with_30_participants_opens_30_cases_with_30_receip
     assert!(list.as_array().unwrap().iter().all(|c| c["status"] == "in_progress"), "{list}");
     assert_eq!(list[0]["name"], "P****** 0", "names are masked");
     assert_eq!(app.get_json(&format!("/api/v1/cases/{id}/participants"), Some(&jepara)).await.0, 403);
+    // The case pages link both ways.
+    let cookie = format!("layanan_session={op}");
+    let (_, page) = app.get_text(&format!("/staff/cases/{id}"), Some(&cookie)).await;
+    assert!(page.contains("Peserta (30)"), "{page}");
+    let first = children[0]["id"].as_i64().unwrap();
+    let (_, child_page) = app.get_text(&format!("/staff/cases/{first}"), Some(&cookie)).await;
+    assert!(child_page.contains(&format!("href=\"/staff/cases/{id}\"")), "{child_page}");
 }
