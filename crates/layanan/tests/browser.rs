@@ -466,6 +466,33 @@ async fn an_admin_manages_accounts_and_a_supervisor_watches_by_keyboard() {
     assert!(row.contains("nonaktif"), "{row}");
     assert_eq!(login_status(&f.server, "petugas.baru", password).await, 401);
 
+    // Back on, and its password reset: the temporary one is shown once.
+    f.b.tab_to("tr[data-username='petugas.baru'] button", 80).await;
+    f.b.keys(ENTER).await;
+    f.wait_for(|t| t.contains("Akun diubah")).await;
+    f.b.tab_to("tr[data-username='petugas.baru'] summary", 100).await;
+    f.b.keys(ENTER).await;
+    f.b.tab_to("tr[data-username='petugas.baru'] input[value='reset'] + button", 30).await;
+    f.b.keys(ENTER).await;
+    f.wait_for(|t| t.contains("Kata sandi sementara")).await;
+    f.check("password-reset").await;
+    let temporary = f.b.find("#temporary-password code").await.text().await;
+    assert_eq!(temporary.trim().len(), 20, "{temporary}");
+    f.logout().await;
+
+    // Its holder logs in with it and is sent to choose their own first.
+    f.b.goto(&f.url("/login")).await;
+    f.b.tab_to("#username", 20).await;
+    f.b.keys(&format!("petugas.baru{TAB}{}{ENTER}", temporary.trim())).await;
+    f.wait_for(|t| t.contains("Kata sandi Anda sementara")).await;
+    f.check("own-password").await;
+    f.type_into("#current", temporary.trim()).await;
+    f.type_into("#password", &format!("{password} yang baru{ENTER}")).await;
+    f.wait_for(|t| t.contains("Kata sandi diganti")).await;
+    assert_eq!(login_status(&f.server, "petugas.baru", &format!("{password} yang baru")).await, 200);
+    f.login("muba.admin").await;
+    f.b.goto(&f.url("/admin/users")).await;
+
     // English, kept on the next page, then log out.
     f.follow("a[hreflang='en']", "accounts-english").await;
     assert!(f.b.text().await.contains("Staff accounts"));
