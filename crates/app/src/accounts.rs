@@ -201,6 +201,8 @@ pub async fn create_account(store: &dyn Store, actor: &str, a: NewAccount) -> Re
     if store.office(&a.office).await?.is_none() {
         return Err(Error::invalid("office", format!("no office with code `{}`", a.office)));
     }
+    let unit = a.unit.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+    check_unit(store, &a.office, unit.as_deref()).await?;
     let display_name = a.display_name.map(|d| d.trim().to_string()).filter(|d| !d.is_empty());
     let user = NewUser {
         display_name: display_name.unwrap_or_else(|| username.clone()),
@@ -208,7 +210,7 @@ pub async fn create_account(store: &dyn Store, actor: &str, a: NewAccount) -> Re
         password_hash: hash_password_blocking(&a.password).await?,
         role: a.role,
         office: a.office,
-        unit: a.unit.map(|u| u.trim().to_string()).filter(|u| !u.is_empty()),
+        unit,
         nip,
     };
     Ok(store.create_user(actor, &user).await?)
@@ -238,7 +240,11 @@ async fn checked(store: &dyn Store, user: &User, change: AccountChange) -> Resul
     Ok(match change {
         AccountChange::Active(a) => UserChange::Active(a),
         AccountChange::Role(r) => UserChange::Role(r),
-        AccountChange::Unit(u) => UserChange::Unit(u.map(|u| u.trim().to_string()).filter(|u| !u.is_empty())),
+        AccountChange::Unit(u) => {
+            let u = u.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+            check_unit(store, &user.office, u.as_deref()).await?;
+            UserChange::Unit(u)
+        }
         AccountChange::Office(o) => {
             let o = o.trim().to_string();
             if o == user.office {
@@ -251,6 +257,21 @@ async fn checked(store: &dyn Store, user: &User, change: AccountChange) -> Resul
         }
         AccountChange::Unlock => UserChange::Unlock,
     })
+}
+
+/// A unit must be one of the office's (`units` in its office.toml), when
+/// the office lists any.
+async fn check_unit(store: &dyn Store, office: &str, unit: Option<&str>) -> Result<()> {
+    let Some(unit) = unit else { return Ok(()) };
+    let units = store.office(office).await?.map(|o| o.units).unwrap_or_default();
+    if units.is_empty() || units.iter().any(|u| u == unit) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "unit",
+            format!("office {office} has no unit `{unit}` (its units: {})", units.join(", ")),
+        ))
+    }
 }
 
 /// The CLI's change of the account `username`, for `actor` (whoever runs it

@@ -274,11 +274,26 @@ async fn serve_without_demo_then_add_a_user_and_verify_the_audit_log() {
     assert_eq!(login(&server.base, "jepara.verif", "sebuah kata sandi panjang").await, 401);
     assert_eq!(login(&server.base, "jepara.verif", temporary).await, 200, "{printed}");
     let role = run(
+        &[
+            "user",
+            "set-role",
+            "--username",
+            "jepara.verif",
+            "--role",
+            "validator",
+            "--unit",
+            "Bidang Pemanfaatan Data dan Inovasi Pelayanan",
+        ],
+        &db,
+        None,
+    );
+    assert!(text(&role).contains("validator at 33.20, unit Bidang Pemanfaatan Data"), "{}", text(&role));
+    let no_unit = run(
         &["user", "set-role", "--username", "jepara.verif", "--role", "validator", "--unit", "Bidang Capil"],
         &db,
         None,
     );
-    assert!(text(&role).contains("validator at 33.20, unit Bidang Capil"), "{}", text(&role));
+    assert!(!no_unit.status.success() && text(&no_unit).contains("--unit"), "{}", text(&no_unit));
     let nowhere = run(&["user", "move", "--username", "jepara.verif", "--office", "99.98"], &db, None);
     assert!(!nowhere.status.success() && text(&nowhere).contains("--office"), "{}", text(&nowhere));
     let moved = run(&["user", "move", "--username", "jepara.verif", "--office", "62.71"], &db, None);

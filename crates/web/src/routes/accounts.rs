@@ -219,6 +219,8 @@ struct AccountsPage {
     actings: Vec<ActingRow>,
     /// Positions one may act for.
     positions: Vec<Choice>,
+    /// The office's units (from its office.toml).
+    units: Vec<String>,
 }
 
 /// An acting assignment on the page.
@@ -262,6 +264,7 @@ async fn accounts_page(
             active: u.active,
         })
         .collect();
+    let units = state.app.store.office(&office).await?.map(|o| o.units).unwrap_or_default();
     let zone = domain::TimeZone::for_province(&office[..2]);
     let day = |ms: i64| app::clock::human(Some(ms), zone);
     let actings = state
@@ -305,6 +308,7 @@ async fn accounts_page(
         temporary: None,
         offices,
         actings,
+        units,
         positions: accounts::ACTING_POSITIONS
             .iter()
             .map(|r| Choice { code: r.as_str().to_string(), name: lang.role(*r).to_string() })

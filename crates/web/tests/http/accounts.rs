@@ -246,9 +246,20 @@ async fn an_admin_resets_changes_moves_and_unlocks_and_a_temporary_password_must
 
     // Role and unit; an admin keeps their own role.
     let path = format!("/api/v1/users/{id}");
-    let (s, u) =
-        app.send_json(Method::PUT, &path, &admin, json!({"role": "validator", "unit": "Bidang PIAK"})).await;
-    assert_eq!((s, u["role"].as_str(), u["unit"].as_str()), (200, Some("validator"), Some("Bidang PIAK")));
+    let (s, u) = app
+        .send_json(
+            Method::PUT,
+            &path,
+            &admin,
+            json!({"role": "validator", "unit": "Bidang Pelayanan Pendaftaran Penduduk"}),
+        )
+        .await;
+    assert_eq!(
+        (s, u["role"].as_str(), u["unit"].as_str()),
+        (200, Some("validator"), Some("Bidang Pelayanan Pendaftaran Penduduk"))
+    );
+    let (s, e) = app.send_json(Method::PUT, &path, &admin, json!({"unit": "Bidang Khayalan"})).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("unit")), "a unit the office does not have");
     assert_eq!(app.get_json("/api/v1/worklist", Some(&verif)).await.0, 401, "a role change kept the session");
     assert_eq!(app.send_json(Method::PUT, &path, &jepara, json!({"role": "admin"})).await.0, 404);
     let (s, e) =
