@@ -128,26 +128,39 @@ where
     S: Send + Sync,
 {
     type Rejection = ApiError;
+    /// An account with a temporary password counts as nobody here: it acts
+    /// as staff nowhere until its holder chooses their own (`CurrentUser`
+    /// says so with its own error).
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let state = AppState::from_ref(state);
-        let bearer = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::to_string);
-        let (token, via_cookie) = match bearer {
-            Some(t) => (Some(t), false),
-            None => (cookie(&parts.headers, SESSION_COOKIE), true),
-        };
-        let Some(token) = token else {
-            return Ok(MaybeUser(None));
-        };
-        let Some((session, principal)) = app::accounts::session(&state.app, &token).await? else {
-            return Ok(MaybeUser(None));
-        };
-        Ok(MaybeUser(Some(CurrentUser { principal, session, via_cookie })))
+        let user = session_user(parts, state).await?;
+        Ok(MaybeUser(user.filter(|u| !u.user.must_change_password)))
     }
+}
+
+/// The session's user, if the request carries a live one.
+async fn session_user<S>(parts: &Parts, state: &S) -> Result<Option<CurrentUser>, ApiError>
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    let state = AppState::from_ref(state);
+    let bearer = parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_string);
+    let (token, via_cookie) = match bearer {
+        Some(t) => (Some(t), false),
+        None => (cookie(&parts.headers, SESSION_COOKIE), true),
+    };
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    let Some((session, principal)) = app::accounts::session(&state.app, &token).await? else {
+        return Ok(None);
+    };
+    Ok(Some(CurrentUser { principal, session, via_cookie }))
 }
 
 impl<S> FromRequestParts<S> for CurrentUser
@@ -157,7 +170,7 @@ where
 {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let user = MaybeUser::from_request_parts(parts, state).await?.0.ok_or_else(ApiError::unauthorized)?;
+        let user = session_user(parts, state).await?.ok_or_else(ApiError::unauthorized)?;
         if user.user.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&parts.uri.path()) {
             return Err(ApiError::new(
                 axum::http::StatusCode::FORBIDDEN,

@@ -212,6 +212,19 @@ async fn an_admin_resets_changes_moves_and_unlocks_and_a_temporary_password_must
     let temp_token = body["token"].as_str().unwrap().to_string();
     let (s, e) = app.get_json("/api/v1/worklist", Some(&temp_token)).await;
     assert_eq!((s, e["error"]["code"].as_str()), (403, Some("password_change_required")));
+    // Nor does it act as staff where a login is optional: a counter
+    // application needs an operator, and this one is nobody yet.
+    let counter = json!({"service": "16.06-ktp-el", "channel": "counter",
+        "applicant": {"name": "Siti Aminah", "nik": "1606015708900001"}, "fields": {"jenis_permohonan": "rekam"}});
+    let res = app
+        .http
+        .post(app.url("/api/v1/applications"))
+        .bearer_auth(&temp_token)
+        .json(&counter)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401, "a temporary password applied as the counter operator");
     let page = app
         .http
         .get(app.url("/staff"))
