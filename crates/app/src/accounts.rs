@@ -73,6 +73,12 @@ pub async fn hash_password_blocking(password: &str) -> Result<String> {
         .map_err(|e| Error::internal(format!("hashing task: {e}")))?
 }
 
+/// Checks a password off the async threads (argon2 is slow on purpose).
+async fn verify_password_blocking(password: &str, phc: String) -> bool {
+    let p = password.to_string();
+    tokio::task::spawn_blocking(move || verify_password(&p, &phc)).await.unwrap_or(false)
+}
+
 /// Checks the password policy; the message names what is wrong.
 pub fn check_password_policy(password: &str, username: &str) -> std::result::Result<(), String> {
     if password.chars().count() < MIN_PASSWORD_LEN {
@@ -125,10 +131,7 @@ pub async fn login(app: &App, username: &str, password: &str) -> Result<LoggedIn
     if !user.active || user.locked_until.is_some_and(|t| t > now) {
         return Err(Error::LoginFailed);
     }
-    let ok = {
-        let (p, h) = (password.to_string(), phc);
-        tokio::task::spawn_blocking(move || verify_password(&p, &h)).await.unwrap_or(false)
-    };
+    let ok = verify_password_blocking(password, phc).await;
     let cfg = &app.config;
     if !ok {
         let lock = (user.failed_logins + 1 >= cfg.lockout_after).then(|| now + cfg.lockout_minutes * 60_000);
@@ -368,10 +371,7 @@ pub async fn reset_password_by_name(
 /// replaced by the caller (a new login).
 pub async fn change_own_password(app: &App, who: &Principal, current: &str, new: &str) -> Result<User> {
     let (_, phc) = app.store.user_for_login(&who.user.username).await?.ok_or(Error::Unauthorized)?;
-    let ok = {
-        let (p, h) = (current.to_string(), phc);
-        tokio::task::spawn_blocking(move || verify_password(&p, &h)).await.unwrap_or(false)
-    };
+    let ok = verify_password_blocking(current, phc).await;
     if !ok {
         return Err(Error::invalid("current", "the current password is not right"));
     }

@@ -694,11 +694,23 @@ async fn step_document(
     }
     let reference = recorded.get("reference").and_then(Value::as_str).unwrap_or_default().to_string();
     // The letter's agenda number (its kartu agenda), and whom a disposition
-    // sends it to, by name.
-    let agenda =
-        app.store.case_documents(case.id).await?.into_iter().find(|d| d.doc_type == crate::documents::AGENDA);
+    // sends it to, by name: looked up only for a template that prints them.
+    let template = app.catalog.template(&case.office, kind).unwrap_or("{output}");
+    let agenda = match template.contains("{agenda}") {
+        true => app
+            .store
+            .case_documents(case.id)
+            .await?
+            .into_iter()
+            .find(|d| d.doc_type == crate::documents::AGENDA),
+        false => None,
+    };
     let to = recorded.get("kepada").and_then(Value::as_str).unwrap_or_default();
-    let to = match app.store.user_for_login(to).await? {
+    let named = match template.contains("{kepada}") && !to.is_empty() {
+        true => app.store.user_for_login(to).await?,
+        false => None,
+    };
+    let to = match named {
         Some((u, _)) => format!("{} ({})", u.display_name, position_of(u.role)),
         None => to.to_string(),
     };
@@ -715,7 +727,6 @@ async fn step_document(
     ];
     let fields: Value = serde_json::from_str(&case.fields).unwrap_or(Value::Null);
     let data = serde_json::json!({ "fields": fields, "recorded": recorded });
-    let template = app.catalog.template(&case.office, kind).unwrap_or("{output}");
     let (name, position, nip) = match party {
         Party::Staff { username, role, .. } => match app.store.user_for_login(username).await? {
             Some((u, _)) => (u.display_name, position_of(*role), u.nip),

@@ -298,10 +298,27 @@ pub(super) struct UploadField {
 }
 
 /// A valid document of the application, for its applicant to download.
-struct TrackDocument {
-    code: String,
-    title: String,
-    number: String,
+pub(super) struct TrackDocument {
+    pub code: String,
+    pub title: String,
+    pub number: String,
+}
+
+impl TrackDocument {
+    /// The case's documents that are not revoked, oldest first.
+    pub(super) async fn valid_of(state: &AppState, case_id: i64) -> Result<Vec<TrackDocument>, ApiError> {
+        let docs = state.app.store.case_documents(case_id).await?;
+        Ok(docs
+            .into_iter()
+            .filter(|d| d.revoked_at.is_none())
+            .map(|d| TrackDocument {
+                title: domain::document::kind(&d.doc_type)
+                    .map_or(d.doc_type.clone(), |k| k.title.to_string()),
+                code: d.code,
+                number: d.number,
+            })
+            .collect())
+    }
 }
 
 pub(super) fn status_label(lang: Lang, status: Status) -> &'static str {
@@ -381,19 +398,7 @@ async fn track_render(
                 let v = app::cases::views::track(&state.app, &c).await?;
                 let std =
                     app::cases::standard_of(&state.app, &c.office, &c.service, c.standard_version).await?;
-                page.documents = state
-                    .app
-                    .store
-                    .case_documents(c.id)
-                    .await?
-                    .into_iter()
-                    .filter(|d| d.revoked_at.is_none())
-                    .map(|d| {
-                        let title = domain::document::kind(&d.doc_type)
-                            .map_or(d.doc_type.clone(), |k| k.title.to_string());
-                        TrackDocument { code: d.code, title, number: d.number }
-                    })
-                    .collect();
+                page.documents = TrackDocument::valid_of(state, c.id).await?;
                 page.uploads = std
                     .requirements
                     .iter()

@@ -5,6 +5,7 @@
 //! registration page (`/lembaga/daftar`) and an institution's home page
 //! (`/lembaga`).
 
+use super::citizen::TrackDocument;
 use super::openapi::HtmlPage;
 use super::portal::{Choice, NavUser, nav, render};
 use crate::auth::{self, CurrentUser};
@@ -449,13 +450,7 @@ struct HomeCase {
     code: String,
     title: String,
     status: &'static str,
-    documents: Vec<HomeDocument>,
-}
-
-struct HomeDocument {
-    code: String,
-    title: String,
-    number: String,
+    documents: Vec<TrackDocument>,
 }
 
 #[derive(Template)]
@@ -484,20 +479,7 @@ async fn home(
         state.app.store.institution(id).await?.ok_or_else(|| ApiError::not_found("no such institution"))?;
     let mut cases = Vec::new();
     for c in state.app.store.institution_cases(id, 100).await? {
-        let documents = state
-            .app
-            .store
-            .case_documents(c.id)
-            .await?
-            .into_iter()
-            .filter(|d| d.revoked_at.is_none())
-            .map(|d| HomeDocument {
-                title: domain::document::kind(&d.doc_type)
-                    .map_or(d.doc_type.clone(), |k| k.title.to_string()),
-                code: d.code,
-                number: d.number,
-            })
-            .collect();
+        let documents = TrackDocument::valid_of(&state, c.id).await?;
         let title = state.app.catalog.get(&format!("{}-{}", c.office, c.service)).map(|s| s.title.clone());
         cases.push(HomeCase {
             id: c.id,
