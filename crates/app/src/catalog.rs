@@ -66,7 +66,8 @@ async fn publish(
     let rel = path.display().to_string();
     let slug = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
     let (parsed, findings) = lint(&text, Some((code.as_str(), &slug)));
-    let errors: Vec<_> = findings.iter().filter(|f| f.severity == Severity::Error).collect();
+    let mut errors: Vec<_> = findings.into_iter().filter(|f| f.severity == Severity::Error).collect();
+    errors.extend(parsed.iter().flat_map(|s| missing_hand_ons(s, &text, path)));
     let Some(std) = parsed.filter(|_| errors.is_empty()) else {
         for f in errors {
             tracing::error!(file = %rel, line = f.line, "standard not loaded: {}", f.message);
@@ -93,6 +94,27 @@ async fn publish(
         Err(e) => return Err(e.into()),
     }
     Ok(())
+}
+
+/// A step hands the applicant on to a service of the same office: one the
+/// office publishes beside this file (`text`, at `path`).
+pub fn missing_hand_ons(std: &Standard, text: &str, path: &Path) -> Vec<domain::lint::Finding> {
+    std.steps
+        .iter()
+        .filter_map(|s| Some((s, s.hands_to.as_ref()?)))
+        .filter(|(_, h)| !path.with_file_name(format!("{}.toml", h.service)).is_file())
+        .map(|(s, h)| domain::lint::Finding {
+            severity: Severity::Error,
+            line: text
+                .lines()
+                .position(|l| l.starts_with("hands_to") && l.contains(&h.service))
+                .map_or(1, |i| i + 1),
+            message: format!(
+                "step {}: hands_to names `{}`, which this office does not publish",
+                s.no, h.service
+            ),
+        })
+        .collect()
 }
 
 fn read(path: &Path) -> Result<String, CatalogError> {

@@ -166,6 +166,6 @@ fn journal(case: &Case, action: &str, reason: &str) -> NewJournal {
 }
 
 async fn update(app: &App, case: &Case, change: CaseChange, journal: NewJournal) -> Result<Case> {
-    let u = CaseUpdate { change, journal, notes: Vec::new(), files: Vec::new(), docs: Vec::new() };
+    let u = CaseUpdate { change, journal, ..Default::default() };
     Ok(app.store.update_case(case.id, case.version, u).await?)
 }

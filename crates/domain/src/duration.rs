@@ -23,7 +23,8 @@ pub enum SlaDuration {
     Months { min: u32, max: u32 },
     /// A schedule, not a deadline ("6 bulan sekali").
     Recurring { months: u32 },
-    /// No deadline can be set ("tentatif", "tidak dapat ditentukan").
+    /// No deadline can be set ("tentatif", "tidak dapat ditentukan"), or
+    /// none is stated ("tidak dinyatakan").
     Untimed { wording: String },
     /// "minimal …" / "paling cepat …": an earliest time, never a deadline.
     Earliest(Box<SlaDuration>),
@@ -64,7 +65,7 @@ impl FromStr for SlaDuration {
         let err = || InvalidDuration(raw.to_string());
         let s = raw.trim().to_lowercase();
         let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-        if s == "tentatif" || s == "tidak dapat ditentukan" {
+        if s == "tentatif" || s == "tidak dapat ditentukan" || s == "tidak dinyatakan" {
             return Ok(SlaDuration::Untimed { wording: s });
         }
         for prefix in ["minimal ", "paling cepat "] {
@@ -173,6 +174,7 @@ mod tests {
         assert_eq!(p("6 bulan sekali"), SlaDuration::Recurring { months: 6 });
         assert!(!p("Tentatif").is_deadline());
         assert!(!p("tidak dapat ditentukan").is_deadline());
+        assert!(!p("tidak dinyatakan").is_deadline());
         assert_eq!(p("minimal 30 menit"), SlaDuration::Earliest(Box::new(SlaDuration::WorkingMinutes(30))));
         assert_eq!(p("paling cepat 3 hari"), SlaDuration::Earliest(Box::new(SlaDuration::WorkingDays(3))));
     }

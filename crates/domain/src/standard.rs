@@ -370,6 +370,22 @@ pub struct Step {
     /// jemput bola visit); each gets a case of their own from the next step.
     #[serde(default)]
     pub participants: bool,
+    /// Completing this step hands the applicant on to another service of
+    /// the office by opening a linked case there (see [`HandOn`]).
+    #[serde(default)]
+    pub hands_to: Option<HandOn>,
+}
+
+/// Where a step hands the applicant on: Jepara's register search forwards
+/// an akta to Capil for revision. In TOML: `hands_to = { service =
+/// "revisi-akta" }`. The linked case opens on the source case's channel
+/// when the service has it, else on the service's first channel; each case
+/// shows the other.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandOn {
+    /// The slug of a service of the same office.
+    pub service: String,
 }
 
 /// A whole standard file.

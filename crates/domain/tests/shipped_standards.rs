@@ -45,9 +45,11 @@ fn all_fifteen_lint_without_errors() {
             count += 1;
         }
     }
-    assert_eq!(count, 15, "{per_office:?}");
+    // 15 from the seeds, and Capil's revision that Jepara's register search
+    // hands applicants on to (revisi-akta.toml: named by a seed, not one).
+    assert_eq!(count, 16, "{per_office:?}");
     assert_eq!(per_office["73"], 5);
-    assert_eq!(per_office["33.20"], 7);
+    assert_eq!(per_office["33.20"], 8);
     assert_eq!(per_office["17"], 1);
     assert_eq!(per_office["16.06"], 1);
     assert_eq!(per_office["62.71"], 1);

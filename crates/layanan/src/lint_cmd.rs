@@ -71,7 +71,8 @@ fn lint_file(path: &Path) -> Vec<String> {
         text
     };
     let expected = office.parse::<domain::OfficeCode>().is_ok().then_some((office, slug));
-    let (_, findings) = lint(&text, expected);
+    let (parsed, mut findings) = lint(&text, expected);
+    findings.extend(parsed.iter().flat_map(|s| app::catalog::missing_hand_ons(s, &text, path)));
     findings
         .iter()
         .map(|f| {

@@ -52,7 +52,7 @@ fn text(o: &Output) -> String {
 fn lint_passes_the_shipped_standards_and_fails_a_broken_one() {
     let ok = run(&["standards", "lint", "standards"], "sqlite://unused.db", None);
     assert!(ok.status.success(), "{}", text(&ok));
-    assert!(text(&ok).contains("21 files, 0 errors"), "{}", text(&ok));
+    assert!(text(&ok).contains("22 files, 0 errors"), "{}", text(&ok));
 
     let dir = TempDir::new("lint");
     let office = dir.0.join("16.06");
@@ -97,6 +97,27 @@ fn lint_reports_arithmetic_with_file_and_line() {
 }
 
 #[test]
+fn lint_refuses_a_hand_on_to_a_service_the_office_does_not_publish() {
+    let dir = TempDir::new("lint");
+    let office = dir.0.join("33.20");
+    std::fs::create_dir_all(&office).unwrap();
+    let search = std::fs::read_to_string(repo().join("standards/33.20/register-akta-offline.toml")).unwrap();
+    std::fs::write(office.join("register-akta-offline.toml"), &search).unwrap();
+    let out = run(&["standards", "lint", dir.0.to_str().unwrap()], "sqlite://unused.db", None);
+    assert_eq!(out.status.code(), Some(1), "revisi-akta.toml is not beside it: {}", text(&out));
+    let line = search.lines().position(|l| l.starts_with("hands_to")).unwrap() + 1;
+    let expected = format!(
+        "{}:{line}: error: step 8: hands_to names `revisi-akta`, which this office does not publish",
+        office.join("register-akta-offline.toml").display()
+    );
+    assert!(text(&out).contains(&expected), "{}", text(&out));
+    let capil = std::fs::read_to_string(repo().join("standards/33.20/revisi-akta.toml")).unwrap();
+    std::fs::write(office.join("revisi-akta.toml"), capil).unwrap();
+    let ok = run(&["standards", "lint", dir.0.to_str().unwrap()], "sqlite://unused.db", None);
+    assert!(ok.status.success(), "{}", text(&ok));
+}
+
+#[test]
 fn nik_check_prints_csv_and_fails_on_invalid() {
     let out = run(&["nik", "check", "3320015708900001"], "sqlite://unused.db", None);
     assert!(out.status.success(), "{}", text(&out));
@@ -133,11 +154,11 @@ fn migrate_reports_each_phase() {
     let regions: u64 =
         loaded.split(": ").nth(2).and_then(|t| t.split(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(0);
     assert!(regions > 80_000, "the whole region list is loaded: {loaded}");
-    assert!(log.contains("standards from") && log.contains("19 published"), "{log}");
+    assert!(log.contains("standards from") && log.contains("20 published"), "{log}");
     let again = run(&["migrate"], &db, None);
     let log = String::from_utf8_lossy(&again.stderr);
     assert!(
-        log.contains("region codes and holidays: already loaded") && log.contains("19 unchanged"),
+        log.contains("region codes and holidays: already loaded") && log.contains("20 unchanged"),
         "{log}"
     );
 }
@@ -387,8 +408,9 @@ async fn serve_runs_on_postgresql_with_only_the_url_changed() {
     assert!(server.stdout.contains("backend=\"postgres\""), "{}", server.stdout);
     let services: serde_json::Value =
         reqwest::get(format!("{}/api/v1/services", server.base)).await.unwrap().json().await.unwrap();
-    // 15 from the seeds, and the verification of institutions at 4 offices.
-    assert_eq!(services.as_array().unwrap().len(), 19);
+    // 15 from the seeds, the verification of institutions at 4 offices, and
+    // Jepara's Capil revision the register search hands applicants on to.
+    assert_eq!(services.as_array().unwrap().len(), 20);
     drop(server);
     let ok = run(&["audit", "verify"], &db, None);
     assert!(ok.status.success(), "{}", text(&ok));

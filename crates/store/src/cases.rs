@@ -47,11 +47,13 @@ pub struct Case {
     pub institution_id: Option<i64>,
     /// The group request this case is one participant of.
     pub parent_id: Option<i64>,
+    /// The case that handed its applicant on to this one (a linked case).
+    pub linked_from: Option<i64>,
 }
 
 /// A new case and what is written with it, in one transaction.
 #[derive(Debug)]
-pub(crate) struct CaseCreate {
+pub struct CaseCreate {
     pub case: NewCase,
     pub journal: Vec<NewJournal>,
     pub notes: Vec<NewNotification>,
@@ -84,6 +86,8 @@ pub struct NewCase {
     pub institution_id: Option<i64>,
     /// The group request (parent case) of a participant's case.
     pub parent_id: Option<i64>,
+    /// The case whose step handed the applicant on to this one.
+    pub linked_from: Option<i64>,
 }
 
 /// The new values of a case's mutable columns after an action.
@@ -407,6 +411,9 @@ pub struct CaseUpdate {
     pub files: Vec<NewCaseFile>,
     /// Documents issued by this action, numbered inside its transaction.
     pub docs: Vec<crate::documents::DocumentDraft>,
+    /// A case this action opens at another service (a step that hands the
+    /// applicant on), created in the same transaction.
+    pub linked: Option<Box<CaseCreate>>,
 }
 
 /// Synthetic open cases for `layanan bench`, made by the database itself in
@@ -507,6 +514,8 @@ pub trait Cases: Send + Sync {
     async fn case_by_tracking(&self, code: &str) -> Result<Option<Case>>;
     /// The participants' cases of a group request, oldest first.
     async fn child_cases(&self, parent: i64) -> Result<Vec<Case>>;
+    /// The cases a case's steps opened at other services, oldest first.
+    async fn linked_cases(&self, from: i64) -> Result<Vec<Case>>;
     /// Applies a change if the case is still at `expected_version`
     /// (`Stale` otherwise), with its journal row, audit row and
     /// notifications, in one transaction.

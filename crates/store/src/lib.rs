@@ -34,8 +34,8 @@ pub use accounts::{Accounts, Acting, NewActing, UserChange};
 pub use audit::{Audit, AuditEntry, AuditKind, AuditReport, NewAudit};
 pub use bench::{Bench, connect_bench};
 pub use cases::{
-    Case, CaseChange, CaseEscalation, CaseFile, CaseFill, CaseUpdate, Cases, DataRequest, Escalation,
-    JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification, Notification, SERVICE_CLOCK,
+    Case, CaseChange, CaseCreate, CaseEscalation, CaseFile, CaseFill, CaseUpdate, Cases, DataRequest,
+    Escalation, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification, Notification, SERVICE_CLOCK,
     WorklistPage, WorklistQuery, nearest_due,
 };
 pub use directory::Directory;

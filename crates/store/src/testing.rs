@@ -127,5 +127,6 @@ pub fn sample_case() -> crate::Case {
         finished_at: None,
         institution_id: None,
         parent_id: None,
+        linked_from: None,
     }
 }

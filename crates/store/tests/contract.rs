@@ -381,6 +381,7 @@ fn new_case(code: &str, actor: &str, step_due: Option<i64>) -> store::NewCase {
         step_due_at: step_due,
         institution_id: None,
         parent_id: None,
+        linked_from: None,
     }
 }
 
@@ -423,6 +424,36 @@ contract!(cases_change_only_at_the_expected_version, |store, url| {
         store.create_case(&new_case("AAAA", "operator", None), &[], &[], Vec::new()).await.is_err(),
         "duplicate tracking code"
     );
+    assert!(store.audit_verify().await.unwrap().ok);
+});
+
+contract!(a_step_that_hands_on_opens_its_linked_case_in_the_same_transaction, |store, url| {
+    case_fixture(&store).await;
+    let c = store
+        .create_case(&new_case("FROM", "operator", None), &[journal("submit", "submitted")], &[], Vec::new())
+        .await
+        .unwrap();
+    let linked = |code: &str| {
+        let mut case = new_case(code, "operator", None);
+        case.linked_from = Some(c.id);
+        Some(Box::new(store::CaseCreate {
+            case,
+            journal: vec![journal("submit", "submitted")],
+            notes: Vec::new(),
+            docs: Vec::new(),
+        }))
+    };
+    let mut ch = store::CaseChange::from_case(&c);
+    ch.current_step = Some("3".into());
+    // A stale step writes neither the step nor the linked case.
+    let stale = store.update_case(c.id, 7, store::CaseUpdate { linked: linked("LOST"), ..upd(&ch) }).await;
+    assert!(matches!(stale, Err(StoreError::Stale(_))), "{stale:?}");
+    assert!(store.case_by_tracking("LOST").await.unwrap().is_none());
+    store.update_case(c.id, 1, store::CaseUpdate { linked: linked("TO"), ..upd(&ch) }).await.unwrap();
+    let to = store.linked_cases(c.id).await.unwrap();
+    assert_eq!(to.iter().map(|k| k.tracking_code.as_str()).collect::<Vec<_>>(), ["TO"]);
+    assert_eq!(to[0].linked_from, Some(c.id));
+    assert_eq!(store.journal(to[0].id).await.unwrap().len(), 1);
     assert!(store.audit_verify().await.unwrap().ok);
 });
 

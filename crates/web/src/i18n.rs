@@ -349,6 +349,9 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("account_locked", "terkunci", "locked"),
     ("group_parent", "Peserta dari permohonan", "Participant of the request"),
     ("group_participants", "Peserta", "Participants"),
+    ("linked_cases", "Permohonan terkait", "Linked applications"),
+    ("linked_from", "Diteruskan dari", "Handed on from"),
+    ("linked_to", "Diteruskan ke", "Handed on to"),
     ("your_step", "Langkah Anda", "Your step"),
     ("inst_register", "Pendaftaran lembaga pengguna", "Register a user institution"),
     (

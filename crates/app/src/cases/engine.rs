@@ -321,6 +321,7 @@ pub(crate) async fn submit_for(
         step_due_at: ch.step_due_at,
         institution_id: institution.map(|(i, _)| i.id),
         parent_id: None,
+        linked_from: None,
     };
     let mut data = serde_json::Map::new();
     if !done.is_empty() {
@@ -530,7 +531,7 @@ pub async fn act(
         Party::Staff { username, .. } => app.store.acting_now(username, clock::ms(now)).await?,
         Party::Applicant => None,
     };
-    let journal = NewJournal {
+    let mut journal = NewJournal {
         acting: acting.as_ref().map(store::Acting::describe),
         actor,
         on_behalf: t.on_behalf,
@@ -555,7 +556,21 @@ pub async fn act(
         Some((subject, body)) => tell_applicant(&case.office, &case.applicant, subject, &body),
         None => Vec::new(),
     };
-    let update = store::CaseUpdate { change: ch, journal, notes, files, docs };
+    let linked = match std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref()) {
+        Some(step) if action == Action::Advance => match &step.hands_to {
+            Some(to) => Some(Box::new(hand_on(app, case, to, party).await?)),
+            None => None,
+        },
+        _ => None,
+    };
+    if let Some(l) = &linked {
+        // The step's row names the case it opened.
+        let mut data: serde_json::Map<String, Value> =
+            journal.data.as_deref().and_then(|d| serde_json::from_str(d).ok()).unwrap_or_default();
+        data.insert("linked_case".into(), Value::from(l.case.tracking_code.clone()));
+        journal.data = Some(Value::Object(data).to_string());
+    }
+    let update = store::CaseUpdate { change: ch, journal, notes, files, docs, linked };
     let issues = !update.docs.is_empty();
     let mut case = app.store.update_case(case.id, input.expected_version, update).await?;
     metrics::counter!("layanan_case_actions_total", "action" => action.as_str()).increment(1);
@@ -589,6 +604,24 @@ fn letter_of<'s>(step: &'s domain::standard::Step, action: Action, data: Option<
         Action::Reject => Some(REFUSAL),
         _ => None,
     }
+}
+
+/// The case a hand-on step opens, its receipt signed by the staff member
+/// who completed the step.
+async fn hand_on(
+    app: &App,
+    case: &Case,
+    to: &domain::standard::HandOn,
+    party: &Party,
+) -> Result<store::CaseCreate, Error> {
+    let (actor, by) = match party {
+        Party::Staff { username, .. } => {
+            let user = app.store.user_for_login(username).await?.map(|(u, _)| Principal::of(u));
+            (username.clone(), user)
+        }
+        Party::Applicant => (Actor::Applicant.as_str().to_string(), None),
+    };
+    super::link::opened(app, case, to, &actor, by.as_ref()).await
 }
 
 /// The letter every rejection issues.

@@ -141,6 +141,7 @@ pub async fn add_participants(
             step_due_at: ch.step_due_at,
             institution_id: parent.institution_id,
             parent_id: Some(parent.id),
+            linked_from: None,
         };
         let journal = NewJournal {
             actor: who.user.username.clone(),

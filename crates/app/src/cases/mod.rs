@@ -6,6 +6,7 @@
 pub mod clock;
 pub mod engine;
 pub mod group;
+pub mod link;
 pub mod retention;
 pub mod sweep;
 pub mod views;

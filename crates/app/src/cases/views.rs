@@ -60,6 +60,8 @@ pub struct TrackView {
     /// bring a document): they complete it on the tracking page.
     pub your_turn: bool,
     pub steps: Vec<TrackStep>,
+    /// The case this one was handed on from, and those it handed on to.
+    pub links: Vec<super::link::LinkedCase>,
 }
 
 pub async fn track(app: &App, c: &Case) -> Result<TrackView, Error> {
@@ -101,6 +103,7 @@ pub async fn track(app: &App, c: &Case) -> Result<TrackView, Error> {
         missing,
         your_turn: c.status.is_active() && c.current_actor.as_deref() == Some(Actor::Applicant.as_str()),
         steps,
+        links: super::link::links(app, c).await?,
     })
 }
 
@@ -303,6 +306,8 @@ pub struct CaseDetail {
     /// The applicant's NIK and contacts are masked: the reader's role does
     /// not need them (`domain::Role::handles_personal_data`).
     pub masked: bool,
+    /// The case this one was handed on from, and those it handed on to.
+    pub links: Vec<super::link::LinkedCase>,
 }
 
 /// Opens a case for `reader`, writing the access row (who, whose — the NIK
@@ -324,5 +329,6 @@ pub async fn detail(app: &App, reader: &crate::accounts::Principal, c: &Case) ->
         paused: c.paused_at.is_some(),
         files: app.store.case_files(c.id).await?,
         masked,
+        links: super::link::links(app, c).await?,
     })
 }

@@ -50,6 +50,9 @@ impl This {
             Self::insert_document(tx, d).await?;
         }
         Self::insert_notifications(tx, Some(id), now, &u.notes).await?;
+        if let Some(linked) = u.linked {
+            Self::apply_create(tx, *linked).await?;
+        }
         Ok(case)
     }
 
@@ -65,7 +68,8 @@ impl This {
             "INSERT INTO cases (tracking_code, office, service, standard_version, channel, status, current_step, \
              current_actor, version, applicant_name, applicant, fields, created_by, created_at, updated_at, due_at, \
              step_started_at, step_due_at, escalate_at, service_started_at, nearest_due_at, institution_id, \
-             parent_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,1,$9,$10,$11,$12,$13,$13,$14,$15,$16,$17,$18,$19,$20,$21) \
+             parent_id, linked_from) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,1,$9,$10,$11,$12,$13,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22) \
              RETURNING *",
         )
         .bind(&c.tracking_code)
@@ -89,6 +93,7 @@ impl This {
         .bind(nearest_due(None, c.current_actor.as_deref(), c.step_due_at, c.due_at))
         .bind(c.institution_id)
         .bind(c.parent_id)
+        .bind(c.linked_from)
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| StoreError::from_write(e, "case"))?;
@@ -229,6 +234,13 @@ impl Cases for This {
     async fn child_cases(&self, parent: i64) -> Result<Vec<Case>> {
         Ok(sqlx::query_as("SELECT * FROM cases WHERE parent_id = $1 ORDER BY id")
             .bind(parent)
+            .fetch_all(&self.read)
+            .await?)
+    }
+
+    async fn linked_cases(&self, from: i64) -> Result<Vec<Case>> {
+        Ok(sqlx::query_as("SELECT * FROM cases WHERE linked_from = $1 ORDER BY id")
+            .bind(from)
             .fetch_all(&self.read)
             .await?)
     }

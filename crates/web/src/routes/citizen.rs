@@ -274,6 +274,35 @@ pub(super) struct TrackCase {
     /// The current step is the applicant's own: what it asks of them.
     your_step: Option<String>,
     version: i64,
+    links: Vec<LinkLine>,
+}
+
+/// A linked case as a line of a page (the tracking page, a staff member's
+/// case page): the case it came from or one it handed the applicant on to.
+pub(super) struct LinkLine {
+    pub href: String,
+    pub code: String,
+    pub title: String,
+    /// "Diteruskan dari" / "Diteruskan ke".
+    pub relation: &'static str,
+    pub status_label: &'static str,
+}
+
+impl LinkLine {
+    /// Staff open the case's page; the applicant its tracking page.
+    pub(super) fn of(lang: Lang, l: app::cases::link::LinkedCase, staff: bool) -> LinkLine {
+        LinkLine {
+            href: if staff {
+                format!("/staff/cases/{}", l.id)
+            } else {
+                format!("/track/{}", l.tracking_code)
+            },
+            relation: lang.t(if l.relation == "from" { "linked_from" } else { "linked_to" }),
+            status_label: status_label(lang, l.status),
+            code: l.tracking_code,
+            title: l.title,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -452,6 +481,7 @@ async fn track_render(
                     applicant: v.applicant,
                     missing: v.missing,
                     version: v.version,
+                    links: v.links.into_iter().map(|l| LinkLine::of(lang, l, false)).collect(),
                 });
             }
         }

@@ -4,7 +4,7 @@
 //! CSRF token.
 
 use super::cases::{WorklistParams, file_response, party_of, staff_case, worklist_page};
-use super::citizen::{ApplyPage, status_label, submission};
+use super::citizen::{ApplyPage, LinkLine, status_label, submission};
 use super::multipart;
 use super::openapi::HtmlPage;
 use super::portal::{Choice, Fact, NavUser, nav, render, title_in};
@@ -260,6 +260,7 @@ struct ActionButton {
 #[derive(Template)]
 #[template(path = "case.html")]
 struct CasePage {
+    links: Vec<LinkLine>,
     lang: Lang,
     user: Option<NavUser>,
     id: i64,
@@ -594,6 +595,7 @@ async fn render_case(
         .map(|k| (k.id, k.tracking_code, status_label(lang, k.status)))
         .collect();
     let page = CasePage {
+        links: detail.links.iter().cloned().map(|l| LinkLine::of(lang, l, true)).collect(),
         parent,
         participants,
         lang,

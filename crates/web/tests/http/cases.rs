@@ -895,3 +895,110 @@ async fn an_applicant_completes_their_own_step_on_the_tracking_page_at_the_versi
     let (_, page) = app.get_text(&format!("/track/{code}"), None).await;
     assert!(!page.contains("name=\"action\" value=\"advance\""), "offered out of turn");
 }
+
+/// Jepara's register search hands the applicant on to Capil at step 8: the
+/// step opens a linked case at `revisi-akta` with the applicant, the
+/// uploads it lists and a receipt of its own; each case shows the other,
+/// to staff and on the tracking page. Passing over step 8 hands nothing on.
+#[tokio::test]
+async fn a_register_search_hands_the_applicant_on_to_capil_and_each_case_shows_the_other() {
+    let app = TestApp::with_config(web::Config { login_per_minute: 1000, ..Default::default() }).await;
+    let mut tokens = std::collections::HashMap::new();
+    for role in ["operator", "verifikator", "validator", "kepala_dinas"] {
+        app.add_user(&format!("jp.{role}"), role, "33.20", PASSWORD).await;
+        tokens.insert(role.to_string(), app.token(&format!("jp.{role}"), PASSWORD).await.0);
+    }
+    let op = tokens["operator"].clone();
+    const JEPARA_NIK: &str = "3320010101900003";
+    let application = json!({"service": "33.20-register-akta-offline", "channel": "counter",
+        "applicant": {"name": "Budi Santoso", "nik": JEPARA_NIK},
+        "fields": {"nomor_akta": "3320-LT-01011990-0042", "keperluan": "revisi akta"}});
+    let files = [("akta", "akta.pdf", pdf()), ("ktp_el", "ktp.pdf", pdf()), ("kk", "kk.pdf", pdf())];
+    let start = |application: Value| {
+        let (app, op, files) = (&app, &op, &files);
+        async move {
+            let (status, r) = app.apply_with_files(Some(op), application, files).await;
+            assert_eq!(status, 201, "{r}");
+            (r["id"].as_i64().unwrap(), r["tracking_code"].as_str().unwrap().to_string())
+        }
+    };
+    // Each step by its actor, recording what it asks for, up to `until`.
+    let walk = |id: i64, until: &'static str, extra: Value| {
+        let (app, tokens) = (&app, &tokens);
+        async move {
+            loop {
+                let (_, c) = app.get_json(&format!("/api/v1/cases/{id}"), Some(&tokens["operator"])).await;
+                if c["current_step"] == until {
+                    return c;
+                }
+                let mut body = json!({"data": {"hasil_pencarian": "ditemukan"}});
+                if c["current_step"] == "6" {
+                    body.as_object_mut().unwrap().extend(extra.as_object().cloned().unwrap_or_default());
+                }
+                let actor = c["current_actor"].as_str().unwrap();
+                let (s, r) =
+                    app.act(&tokens[actor], id, "advance", c["version"].as_i64().unwrap(), body).await;
+                assert_eq!(s, 200, "step {}: {r}", c["current_step"]);
+            }
+        }
+    };
+
+    let (id, code) = start(application.clone()).await;
+    let c = walk(id, "8", json!({})).await;
+    let (s, after) = app.act(&op, id, "advance", c["version"].as_i64().unwrap(), json!({})).await;
+    assert_eq!((s, after["current_step"].as_str()), (200, Some("9")), "{after}");
+
+    let (_, source) = app.get_json(&format!("/api/v1/cases/{id}"), Some(&op)).await;
+    let links = source["links"].as_array().unwrap();
+    assert_eq!(links.len(), 1, "{source}");
+    assert_eq!(
+        (links[0]["relation"].as_str(), links[0]["service"].as_str(), links[0]["status"].as_str()),
+        (Some("to"), Some("33.20-revisi-akta"), Some("submitted"))
+    );
+    let (linked_id, linked_code) =
+        (links[0]["id"].as_i64().unwrap(), links[0]["tracking_code"].as_str().unwrap().to_string());
+    assert_ne!(linked_code, code);
+
+    // The linked case: the same applicant, at Capil's first step, with the
+    // search's uploads, its own receipt, and the case it came from.
+    let (_, linked) = app.get_json(&format!("/api/v1/cases/{linked_id}"), Some(&op)).await;
+    assert_eq!(linked["applicant"]["nik"], JEPARA_NIK, "{linked}");
+    assert_eq!((linked["current_step"].as_str(), linked["channel"].as_str()), (Some("1"), Some("counter")));
+    let mut uploaded: Vec<_> =
+        linked["files"].as_array().unwrap().iter().map(|f| f["requirement"].as_str().unwrap()).collect();
+    uploaded.sort_unstable();
+    assert_eq!(uploaded, ["akta", "kk", "ktp_el"]);
+    let back = &linked["links"][0];
+    assert_eq!(
+        (back["relation"].as_str(), back["tracking_code"].as_str()),
+        (Some("from"), Some(code.as_str()))
+    );
+    let (_, docs) = app.get_json(&format!("/api/v1/cases/{linked_id}/documents"), Some(&op)).await;
+    let kinds: Vec<_> = docs.as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["tanda_terima"]);
+    // Step 8's journal row names the case it opened.
+    let (_, timeline) = app.get_json(&format!("/api/v1/cases/{id}/timeline"), Some(&op)).await;
+    let step8 = timeline.as_array().unwrap().iter().find(|t| t["from_step"] == "8").unwrap();
+    assert_eq!(step8["data"]["linked_case"], linked_code.as_str(), "{step8}");
+    // Capil works its case like any other.
+    let (s, _) = app.act(&op, linked_id, "advance", linked["version"].as_i64().unwrap(), json!({})).await;
+    assert_eq!(s, 200);
+
+    // The applicant sees both on the tracking page and its API.
+    let (_, track) = app.get_json(&format!("/api/v1/track/{code}"), None).await;
+    assert_eq!(track["links"][0]["tracking_code"], linked_code.as_str(), "{track}");
+    let (_, page) = app.get_text(&format!("/track/{linked_code}"), None).await;
+    assert!(
+        page.contains("Diteruskan dari") && page.contains(&code),
+        "the tracking page names the source:\n{page}"
+    );
+
+    // Passing over steps 7 and 8 at step 6 hands nothing on.
+    let (id2, _) = start(application).await;
+    let c = walk(id2, "6", json!({})).await;
+    let body = json!({"to_step": "9", "data": {"hasil_pencarian": "ditemukan"}});
+    let (s, r) = app.act(&tokens["validator"], id2, "advance", c["version"].as_i64().unwrap(), body).await;
+    assert_eq!((s, r["current_step"].as_str()), (200, Some("9")), "{r}");
+    let (_, c2) = app.get_json(&format!("/api/v1/cases/{id2}"), Some(&op)).await;
+    assert_eq!(c2["links"], json!([]));
+}
