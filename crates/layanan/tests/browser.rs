@@ -111,7 +111,13 @@ impl Flow {
     async fn logout(&mut self) {
         self.b.tab_to("form[action='/logout'] button", 30).await;
         self.b.keys(ENTER).await;
-        self.wait_for(|t| t.contains("Masuk") || t.contains("Log in")).await;
+        // Signed out when the "log out" button is gone: a page may say
+        // "Masuk" before (a letter's "tanggal masuk"), and a navigation
+        // begun before the logout lands would be undone by it.
+        self.wait_for(|t| {
+            (t.contains("Masuk") || t.contains("Log in")) && !t.contains("Keluar") && !t.contains("Log out")
+        })
+        .await;
     }
 
     /// Types `text` into the field `css`, reached by Tab.
