@@ -238,6 +238,10 @@ async fn sample_case(
 /// `domain::applicant::check_fields`).
 fn example(app: &App, f: &domain::standard::Field) -> serde_json::Value {
     let v = match f.kind.as_str() {
+        // An agreement's end comes after its start (today).
+        "date" if f.code == "berlaku_sampai" => {
+            (app.now() + chrono::Days::new(5 * 365)).format("%Y-%m-%d").to_string()
+        }
         "choice" => f.options.first().cloned().unwrap_or_default(),
         "number" => "100".to_string(),
         "email" => "pemohon@contoh.id".to_string(),

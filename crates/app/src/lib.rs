@@ -7,6 +7,7 @@
 //! requests into calls of these functions and their errors into statuses.
 
 pub mod accounts;
+pub mod agreements;
 pub mod cases;
 pub mod catalog;
 pub mod clock;

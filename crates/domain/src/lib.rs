@@ -2,6 +2,7 @@
 //! so every rule can be tested in isolation and reused by the store, the web
 //! layer and the CLI alike.
 
+pub mod agreement;
 pub mod applicant;
 pub mod calendar;
 pub mod case;

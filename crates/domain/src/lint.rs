@@ -55,6 +55,7 @@ pub fn lint(text: &str, expected: Option<(&str, &str)>) -> (Option<Standard>, Ve
     l.channels(&std);
     l.steps(&std);
     l.arithmetic(&std);
+    l.agreement(&std);
     l.out.sort_by_key(|f| f.line);
     (Some(std), l.out)
 }
@@ -243,6 +244,35 @@ impl Linter<'_> {
             self.error(
                 line,
                 format!("channel `{}`: ends after step `{id}`, which it does not have", ch.code),
+            );
+        }
+    }
+
+    /// The step that makes an agreement exists and records its validity
+    /// and access mode, and its number: from the `pks` it issues, or
+    /// recorded (`nomor_pks`, `tanggal_pks`) when the PKS is signed elsewhere.
+    fn agreement(&mut self, s: &Standard) {
+        let Some(spec) = &s.agreement else { return };
+        let line = self.line_of("[agreement]");
+        let Some(step) = s.steps.iter().find(|st| st.id == spec.step) else {
+            self.error(line, format!("[agreement] names step `{}`, which does not exist", spec.step));
+            return;
+        };
+        let records = |c: &str| step.records.iter().any(|r| r.code == c && r.required);
+        let mut wanted: Vec<&str> = crate::agreement::REQUIRED_RECORDS.to_vec();
+        if step.document.as_deref() != Some("pks") {
+            wanted.extend(["nomor_pks", "tanggal_pks"]);
+        }
+        for code in wanted.into_iter().filter(|c| !records(c)) {
+            self.error(line, format!("[agreement] step {}: it must record `{code}` (required)", step.no));
+        }
+        if let Some(mode) = step.records.iter().find(|r| r.code == "mode_akses")
+            && let Some(bad) =
+                mode.options.iter().find(|o| !crate::agreement::ACCESS_MODES.contains(&o.as_str()))
+        {
+            self.error(
+                line,
+                format!("[agreement] step {}: `mode_akses` option `{bad}` is not an access mode", step.no),
             );
         }
     }

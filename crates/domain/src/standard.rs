@@ -422,6 +422,10 @@ pub struct Standard {
     /// Who may apply; anyone without it.
     #[serde(default)]
     pub applicants: Option<crate::Applicants>,
+    /// The step that makes a data-access agreement (PKS), if the
+    /// procedure ends in one.
+    #[serde(default)]
+    pub agreement: Option<crate::agreement::AgreementSpec>,
     /// Transcription notes: seed defects and the reading used.
     #[serde(default)]
     pub notes: Vec<String>,

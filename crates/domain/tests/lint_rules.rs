@@ -193,3 +193,26 @@ fn a_disposition_records_whom_and_what_and_prints_its_sheet() {
         ["step 2 (`2a`): a disposition records `kepada` and `instruksi` and prints a `lembar_disposisi`"]
     );
 }
+
+#[test]
+fn an_agreement_step_records_its_validity_and_its_number() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../standards/62.71/pemanfaatan-data.toml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let errors = |t: &str| {
+        let (_, findings) = lint(t, Some(("62.71", "pemanfaatan-data")));
+        findings.into_iter().filter(|f| f.severity == Severity::Error).map(|f| f.message).collect::<Vec<_>>()
+    };
+    assert_eq!(errors(&text), Vec::<String>::new());
+    // The step does not exist.
+    let gone = text.replacen("[agreement]\nstep = \"5\"", "[agreement]\nstep = \"55\"", 1);
+    assert!(errors(&gone).iter().any(|m| m.contains("names step `55`")), "{:?}", errors(&gone));
+    // Row 6 issues no PKS and records neither validity nor number.
+    let six = text.replacen("[agreement]\nstep = \"5\"", "[agreement]\nstep = \"6\"", 1);
+    let found = errors(&six);
+    for code in ["berlaku_mulai", "berlaku_sampai", "mode_akses", "nomor_pks", "tanggal_pks"] {
+        assert!(found.iter().any(|m| m.contains(&format!("`{code}`"))), "{code}: {found:?}");
+    }
+    // An access mode outside the four.
+    let modem = text.replacen("\"data_warehouse\"]", "\"modem\"]", 1);
+    assert!(errors(&modem).iter().any(|m| m.contains("`modem`")), "{:?}", errors(&modem));
+}

@@ -414,6 +414,12 @@ pub struct CaseUpdate {
     /// A case this action opens at another service (a step that hands the
     /// applicant on), created in the same transaction.
     pub linked: Option<Box<CaseCreate>>,
+    /// The agreement this step signs (its PKS number, when empty, is that
+    /// of the `pks` document issued by this action).
+    pub agreement: Option<crate::NewAgreement>,
+    /// An event of the agreement this case signed earlier (a later step's
+    /// record: the Juknis).
+    pub agreement_event: Option<crate::NewAgreementEvent>,
 }
 
 /// Synthetic open cases for `layanan bench`, made by the database itself in

@@ -17,6 +17,9 @@ use crate::{
     Acting, Holiday, NewAccessCode, NewActing, NewUser, Office, PutOutcome, Region, Result, Session,
     StoreError, StoredStandard, User, UserChange, now_ms,
 };
+use crate::{
+    Agreement, AgreementEvent, AgreementUserId, Agreements, NewAgreement, NewAgreementEvent, NewUserId,
+};
 use async_trait::async_trait;
 
 /// Rows per multi-row INSERT in bulk imports (4 columns × 1000 stays under
@@ -108,6 +111,7 @@ mod on_sqlite {
     include!("queries/privacy.rs");
     include!("queries/outages.rs");
     include!("queries/institutions.rs");
+    include!("queries/agreements.rs");
     include!("queries/bench.rs");
 }
 
@@ -128,5 +132,6 @@ mod on_postgres {
     include!("queries/privacy.rs");
     include!("queries/outages.rs");
     include!("queries/institutions.rs");
+    include!("queries/agreements.rs");
     include!("queries/bench.rs");
 }

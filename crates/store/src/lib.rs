@@ -1,6 +1,6 @@
 //! The store: persistence only. One trait per aggregate (`Directory`,
 //! `Accounts`, `Cases`, `Worklist`, `Escalations`, `Outbox`, `Documents`,
-//! `Audit`, `Privacy`, `Outages`, `Institutions`; `Store` is all of them), two implementations (SQLite
+//! `Audit`, `Privacy`, `Outages`, `Institutions`, `Agreements`; `Store` is all of them), two implementations (SQLite
 //! for a single office machine, PostgreSQL for a province or the nation),
 //! one contract test suite (`tests/contract.rs`) that runs on both.
 //!
@@ -9,6 +9,7 @@
 //! differs (pools, locks, migrations) lives in `sqlite.rs` and `postgres.rs`.
 
 mod accounts;
+mod agreements;
 mod audit;
 mod bench;
 mod cases;
@@ -31,6 +32,9 @@ pub mod testing;
 mod worklist;
 
 pub use accounts::{Accounts, Acting, NewActing, UserChange};
+pub use agreements::{
+    Agreement, AgreementEvent, AgreementUserId, Agreements, NewAgreement, NewAgreementEvent, NewUserId,
+};
 pub use audit::{Audit, AuditEntry, AuditKind, AuditReport, NewAudit};
 pub use bench::{Bench, connect_bench};
 pub use cases::{
@@ -214,6 +218,7 @@ pub trait Store:
     + Privacy
     + Outages
     + Institutions
+    + Agreements
     + Send
     + Sync
     + 'static
@@ -232,6 +237,7 @@ impl<T> Store for T where
         + Privacy
         + Outages
         + Institutions
+        + Agreements
         + Send
         + Sync
         + 'static

@@ -25,6 +25,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (19, include_str!("../migrations/sqlite/0019_group_cases.sql")),
     (20, include_str!("../migrations/sqlite/0020_access_codes.sql")),
     (21, include_str!("../migrations/sqlite/0021_linked_cases.sql")),
+    (22, include_str!("../migrations/sqlite/0022_agreements.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -48,6 +49,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (19, include_str!("../migrations/postgres/0019_group_cases.sql")),
     (20, include_str!("../migrations/postgres/0020_access_codes.sql")),
     (21, include_str!("../migrations/postgres/0021_linked_cases.sql")),
+    (22, include_str!("../migrations/postgres/0022_agreements.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

@@ -570,7 +570,17 @@ pub async fn act(
         data.insert("linked_case".into(), Value::from(l.case.tracking_code.clone()));
         journal.data = Some(Value::Object(data).to_string());
     }
-    let update = store::CaseUpdate { change: ch, journal, notes, files, docs, linked };
+    // The step that signs a data-access agreement makes it here; a later
+    // step of the same case adds to its timeline.
+    let (agreement, agreement_event) = match action {
+        Action::Advance => (
+            crate::agreements::signed_at(app, &std, case, (party, acting.as_ref()), input).await?,
+            crate::agreements::later_step(&std, case, &journal.actor, input)?,
+        ),
+        _ => (None, None),
+    };
+    let update =
+        store::CaseUpdate { change: ch, journal, notes, files, docs, linked, agreement, agreement_event };
     let issues = !update.docs.is_empty();
     let mut case = app.store.update_case(case.id, input.expected_version, update).await?;
     metrics::counter!("layanan_case_actions_total", "action" => action.as_str()).increment(1);
@@ -715,16 +725,7 @@ async fn step_document(
         domain::document::kind(kind).ok_or_else(|| Error::internal(format!("no document kind `{kind}`")))?;
     let who = case.applicant.display_name().to_string();
     let office = app.store.office(&case.office).await?.map(|o| o.name).unwrap_or_default();
-    // What staff recorded on earlier steps and on this one, newest winning.
-    let mut recorded = serde_json::Map::new();
-    for j in app.store.journal(case.id).await? {
-        if let Some(Value::Object(d)) = j.data.and_then(|d| serde_json::from_str::<Value>(&d).ok()) {
-            recorded.extend(d);
-        }
-    }
-    if let Some(Value::Object(d)) = &input.data {
-        recorded.extend(d.clone());
-    }
+    let recorded = recorded(app, case, input.data.as_ref()).await?;
     let reference = recorded.get("reference").and_then(Value::as_str).unwrap_or_default().to_string();
     // The letter's agenda number (its kartu agenda), and whom a disposition
     // sends it to, by name: looked up only for a template that prints them.
@@ -760,18 +761,7 @@ async fn step_document(
     ];
     let fields: Value = serde_json::from_str(&case.fields).unwrap_or(Value::Null);
     let data = serde_json::json!({ "fields": fields, "recorded": recorded });
-    let (name, position, nip) = match party {
-        Party::Staff { username, role, .. } => match app.store.user_for_login(username).await? {
-            Some((u, _)) => (u.display_name, position_of(*role), u.nip),
-            None => (username.clone(), position_of(*role), None),
-        },
-        Party::Applicant => ("Layanan daring".to_string(), "Petugas Pelayanan", None),
-    };
-    // An acting official signs with "Plt." (or "Plh.") before the title.
-    let position = match acting {
-        Some(a) => format!("{} {position}", a.prefix()),
-        None => position.to_string(),
-    };
+    let (name, position, nip) = signer(app, party, acting).await?;
     let content = crate::documents::Content {
         doc_type: kind.into(),
         title: doc.title.into(),
@@ -791,6 +781,46 @@ async fn step_document(
         Party::Applicant => Actor::Applicant.as_str(),
     };
     crate::documents::draft(app, &case.office, actor, content).await
+}
+
+/// What staff recorded on a case's earlier steps and in `data` (this
+/// action's), newest winning.
+pub(crate) async fn recorded(
+    app: &App,
+    case: &Case,
+    data: Option<&Value>,
+) -> Result<serde_json::Map<String, Value>, Error> {
+    let mut recorded = serde_json::Map::new();
+    for j in app.store.journal(case.id).await? {
+        if let Some(Value::Object(d)) = j.data.and_then(|d| serde_json::from_str::<Value>(&d).ok()) {
+            recorded.extend(d);
+        }
+    }
+    if let Some(Value::Object(d)) = data {
+        recorded.extend(d.clone());
+    }
+    Ok(recorded)
+}
+
+/// Who signs for the office: name, position and NIP. An acting official
+/// signs with "Plt." (or "Plh.") before the title.
+pub(crate) async fn signer(
+    app: &App,
+    party: &Party,
+    acting: Option<&store::Acting>,
+) -> Result<(String, String, Option<String>), Error> {
+    let (name, position, nip) = match party {
+        Party::Staff { username, role, .. } => match app.store.user_for_login(username).await? {
+            Some((u, _)) => (u.display_name, position_of(*role), u.nip),
+            None => (username.clone(), position_of(*role), None),
+        },
+        Party::Applicant => ("Layanan daring".to_string(), "Petugas Pelayanan", None),
+    };
+    let position = match acting {
+        Some(a) => format!("{} {position}", a.prefix()),
+        None => position.to_string(),
+    };
+    Ok((name, position, nip))
 }
 
 /// The title under a signature, by role.

@@ -45,11 +45,31 @@ impl This {
         for f in &u.files {
             Self::insert_file(tx, id, now, f).await?;
         }
+        let mut pks = None;
         for mut d in u.docs {
             d.case_id = Some(id);
-            Self::insert_document(tx, d).await?;
+            let doc = Self::insert_document(tx, d).await?;
+            if doc.doc_type == "pks" {
+                pks = Some(doc.number);
+            }
         }
         Self::insert_notifications(tx, Some(id), now, &u.notes).await?;
+        if let Some(mut a) = u.agreement {
+            if a.pks_number.is_empty() {
+                a.pks_number =
+                    pks.ok_or_else(|| StoreError::Invalid("the agreement has no PKS number".into()))?;
+            }
+            Self::insert_agreement(tx, &a).await?;
+        }
+        if let Some(e) = &u.agreement_event {
+            let agreement: Option<i64> = sqlx::query_scalar("SELECT id FROM agreements WHERE case_id = $1")
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+            if let Some(agreement) = agreement {
+                Self::insert_agreement_event(tx, agreement, e).await?;
+            }
+        }
         if let Some(linked) = u.linked {
             Self::apply_create(tx, *linked).await?;
         }

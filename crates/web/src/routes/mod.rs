@@ -8,6 +8,7 @@
 
 mod accounts;
 mod admin;
+mod agreements;
 mod api;
 mod cases;
 mod citizen;
@@ -48,6 +49,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(privacy::routes())
         .merge(institutions::routes())
         .merge(group::routes())
+        .merge(agreements::routes())
         .fallback(|| async {
             crate::error::PageError(crate::error::ApiError::not_found(
                 "halaman tidak ditemukan / page not found",

@@ -39,6 +39,7 @@ pub(crate) fn document() -> Value {
         super::privacy::Doc::openapi(),
         super::institutions::Doc::openapi(),
         super::group::Doc::openapi(),
+        super::agreements::Doc::openapi(),
     ] {
         doc.merge(part);
     }

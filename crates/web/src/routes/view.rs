@@ -94,6 +94,11 @@ pub struct ServiceView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     applicants: Option<&'a domain::Applicants>,
+    /// The step that signs a data-access agreement (`step`, and the
+    /// `counterparty` when not the office), when the procedure makes one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    agreement: Option<&'a domain::agreement::AgreementSpec>,
     /// The SOP header, for staff.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
@@ -157,6 +162,7 @@ pub fn service_view(s: &Standard, staff: bool) -> ServiceView<'_> {
         steps,
         notes: &s.notes,
         applicants: s.applicants.as_ref(),
+        agreement: s.agreement.as_ref(),
         sop: if staff { s.sop.as_ref() } else { None },
     }
 }

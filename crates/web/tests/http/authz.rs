@@ -145,6 +145,33 @@ async fn every_route_for_every_role_and_office() {
     assert_eq!(s, 201, "{own}");
     let own_case = own["id"].as_i64().unwrap();
     let own_doc = app.db.store.case_documents(own_case).await.unwrap()[0].code.clone();
+    // The bank's case signs an agreement (as a PKS step would).
+    let c = app.db.store.case(own_case).await.unwrap().unwrap();
+    let signs = store::CaseUpdate {
+        change: store::CaseChange::from_case(&c),
+        journal: store::NewJournal {
+            actor: "test".into(),
+            action: "note".into(),
+            to_status: c.status.as_str().into(),
+            ..Default::default()
+        },
+        agreement: Some(store::NewAgreement {
+            office: OWN.into(),
+            case_id: own_case,
+            institution_id: Some(inst.id),
+            party: "PT Bank Uji".into(),
+            access_mode: "web_service".into(),
+            pks_number: "119/PKS/2026".into(),
+            pks_date: "2026-11-02".into(),
+            starts_on: "2026-11-02".into(),
+            ends_on: "2031-11-01".into(),
+            actor: "test".into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    app.db.store.update_case(own_case, c.version, signs).await.unwrap();
+    let agreement = app.db.store.agreement_of_case(own_case).await.unwrap().unwrap().id;
     let some_user = app.db.store.users(Some(OWN)).await.unwrap()[0].id;
     let nik = json!({"nik": "1606015708900001"});
     let res =
@@ -344,11 +371,41 @@ async fn every_route_for_every_role_and_office() {
             200,
             false,
         ),
+        // The agreement register: each account its own office's, or its institution's.
+        exact("GET", "/api/v1/agreements".into(), Value::Null, Who::LoggedIn, 200, false),
+        exact("GET", "/perjanjian".into(), Value::Null, Who::LoggedIn, 200, false),
+        exact("GET", format!("/api/v1/agreements/{agreement}"), Value::Null, Who::Roles(|r| r.is_staff() || r == Role::Lembaga), 200, false),
+        exact("GET", format!("/perjanjian/{agreement}"), Value::Null, Who::Roles(|r| r.is_staff() || r == Role::Lembaga), 200, false),
+        // Invalid bodies (422): what the ministry issued is recorded by these roles only.
+        exact(
+            "POST",
+            format!("/api/v1/agreements/{agreement}/user-ids"),
+            json!({"user_id": "", "environment": "development", "issued_on": "2026-11-02", "endpoint": "10.0.0.1"}),
+            Who::Roles(|r| matches!(r, Role::Verifikator | Role::Validator | Role::KepalaDinas | Role::Admin)),
+            422,
+            false,
+        ),
+        exact(
+            "POST",
+            format!("/api/v1/agreements/{agreement}/ministry-letters"),
+            json!({"number": "", "date": "2026-11-02", "decision": "revoke_agreement"}),
+            Who::Roles(|r| matches!(r, Role::Verifikator | Role::Validator | Role::KepalaDinas | Role::Admin)),
+            422,
+            false,
+        ),
+        exact(
+            "POST",
+            format!("/api/v1/agreements/{agreement}/renewal"),
+            json!({"number": "", "date": "2026-11-02"}),
+            Who::Roles(|r| matches!(r, Role::Operator | Role::Lembaga)),
+            422,
+            false,
+        ),
         // Not returned: nothing to resubmit (422), and nothing changes.
         exact(
             "POST",
             format!("/api/v1/my/cases/{own_case}/actions"),
-            json!({"action": "resubmit", "expected_version": 1}),
+            json!({"action": "resubmit", "expected_version": 2}),
             lembaga,
             422,
             false,
@@ -388,7 +445,9 @@ async fn every_route_for_every_role_and_office() {
             let hidden = r.path.contains("/users/")
                 || r.path.starts_with("/staff/intake/")
                 || r.path.starts_with("/api/v1/institutions/")
-                || r.path.starts_with("/api/v1/my/cases/");
+                || r.path.starts_with("/api/v1/my/cases/")
+                || r.path.starts_with("/api/v1/agreements/")
+                || r.path.starts_with("/perjanjian/");
             let denied = status == 403 || (status == 404 && hidden);
             if allowed == (denied || status == 401) || (allowed && *ok != 0 && status != *ok) {
                 wrong.push(format!("{} {} as {role} of {office}: {status}", r.method, r.path));

@@ -106,6 +106,9 @@ async fn every_standard_completes_and_issues_its_documents() {
                     let v = match (r["code"].as_str(), r["kind"].as_str()) {
                         (Some("kepada"), _) => format!("{office}.{}", next_role.unwrap_or("operator")),
                         (_, Some("number")) => "40".to_string(),
+                        (Some("berlaku_sampai"), _) => {
+                            (chrono::Utc::now() + chrono::Days::new(1825)).format("%Y-%m-%d").to_string()
+                        }
                         (_, Some("date")) => chrono::Utc::now().format("%Y-%m-%d").to_string(),
                         (_, Some("choice")) => r["options"][0].as_str().unwrap().to_string(),
                         _ => "contoh".to_string(),
@@ -178,6 +181,10 @@ async fn every_standard_completes_and_issues_its_documents() {
             let (_, docs) =
                 app.get_json(&format!("/api/v1/cases/{case_id}/documents"), Some(&operator)).await;
             assert_eq!(docs.as_array().unwrap().len(), expected, "{id} {channel}: {docs}");
+            // A procedure that signs an agreement leaves one in the register.
+            let (_, register) = app.get_json("/api/v1/agreements", Some(&operator)).await;
+            let made = register.as_array().unwrap().iter().any(|a| a["case_id"] == case_id);
+            assert_eq!(made, std["agreement"].is_object(), "{id} {channel}: agreement {register}");
             for d in docs.as_array().unwrap() {
                 let code = d["code"].as_str().unwrap();
                 let (_, v) = app.get_json(&format!("/api/v1/documents/{code}/verify"), None).await;

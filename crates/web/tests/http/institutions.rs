@@ -7,7 +7,7 @@
 use crate::common::{PASSWORD, TestApp, pdf};
 use serde_json::{Value, json};
 
-fn bank(username: &str) -> Value {
+pub(crate) fn bank(username: &str) -> Value {
     json!({
         "office": "62.71", "name": "PT Bank Kalteng Sejahtera", "kind": "swasta",
         "legal_basis": "Akta pendirian No. 12/2001; izin OJK KEP-45/D.03/2019",
@@ -21,7 +21,7 @@ fn bank(username: &str) -> Value {
 impl TestApp {
     /// Registers `body`'s institution and has the office's verifikator
     /// verify it; returns the institution account's token.
-    async fn verified_institution(&self, body: Value, verifikator: &str) -> String {
+    pub(crate) async fn verified_institution(&self, body: Value, verifikator: &str) -> String {
         let (s, reg) = self.post_json("/api/v1/institutions", None, &body).await;
         assert_eq!(s, 201, "{reg}");
         let case =

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod agreements;
 mod auth;
 mod authz;
 mod cases;

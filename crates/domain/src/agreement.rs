@@ -1,0 +1,154 @@
+//! Data-access agreements (PKS): what a completed data-use procedure
+//! produces and the office manages for years — its validity, its status,
+//! its User IDs and the warnings before it ends. Permendagri 102/2019 (as
+//! amended by 17/2023): the Dinas signs, the ministry issues and revokes
+//! access, so the Dinas only *recommends* a suspension.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Which step of a standard makes the agreement, in TOML:
+/// `[agreement] step = "5"`. That step records the agreement's validity
+/// (`berlaku_mulai`, `berlaku_sampai`, dates) and access mode
+/// (`mode_akses`); its number is that of the `pks` document the step issues,
+/// or, where the PKS is signed elsewhere (with the ministry), the step
+/// records it (`nomor_pks`, `tanggal_pks`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementSpec {
+    pub step: String,
+    /// The other party when it is not the applicant's institution and the
+    /// office (Sulsel: the PKS is with the Ditjen Dukcapil).
+    #[serde(default)]
+    pub counterparty: Option<String>,
+}
+
+/// What the agreement step must record.
+pub const REQUIRED_RECORDS: [&str; 3] = ["berlaku_mulai", "berlaku_sampai", "mode_akses"];
+
+/// The access modes an agreement grants.
+pub const ACCESS_MODES: [&str; 4] = ["web_service", "card_reader", "siak", "data_warehouse"];
+
+/// Where an agreement stands today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AgreementStatus {
+    /// In force, more than 90 days left.
+    Active,
+    /// In force, 90 days or fewer left.
+    Expiring,
+    /// The office recommended to the Ditjen that access be suspended.
+    SuspensionRecommended,
+    /// The ministry revoked it (recorded from its letter).
+    RevokedByMinistry,
+    /// Past its end date.
+    Ended,
+}
+
+impl AgreementStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgreementStatus::Active => "active",
+            AgreementStatus::Expiring => "expiring",
+            AgreementStatus::SuspensionRecommended => "suspension_recommended",
+            AgreementStatus::RevokedByMinistry => "revoked_by_ministry",
+            AgreementStatus::Ended => "ended",
+        }
+    }
+}
+
+/// What has been recorded against an agreement that decides its status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Flags {
+    pub suspension_recommended: bool,
+    pub revoked: bool,
+}
+
+/// The days before the end at which the office and the institution are
+/// warned, furthest first.
+pub const WARNINGS: [i64; 2] = [90, 30];
+
+/// The status on `today`: a revocation outweighs everything, then the end
+/// date, then a recommendation to suspend, then the time left.
+pub fn status(ends: NaiveDate, today: NaiveDate, flags: Flags) -> AgreementStatus {
+    let left = (ends - today).num_days();
+    if flags.revoked {
+        AgreementStatus::RevokedByMinistry
+    } else if left < 0 {
+        AgreementStatus::Ended
+    } else if flags.suspension_recommended {
+        AgreementStatus::SuspensionRecommended
+    } else if left <= WARNINGS[0] {
+        AgreementStatus::Expiring
+    } else {
+        AgreementStatus::Active
+    }
+}
+
+/// The warning due on `today` (90 or 30), if one is: the nearest threshold
+/// already reached while the agreement has not ended.
+pub fn warning_due(ends: NaiveDate, today: NaiveDate) -> Option<i64> {
+    let left = (ends - today).num_days();
+    if left < 0 {
+        return None;
+    }
+    WARNINGS.iter().rev().copied().find(|w| left <= *w)
+}
+
+/// Checks an agreement's validity as recorded: both dates, the end after
+/// the start. Errors name the record.
+pub fn validity(starts: &str, ends: &str) -> Result<(NaiveDate, NaiveDate), (&'static str, String)> {
+    let date = |field: &'static str, v: &str| {
+        NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+            .map_err(|_| (field, format!("a date as YYYY-MM-DD, not `{v}`")))
+    };
+    let (s, e) = (date("data.berlaku_mulai", starts)?, date("data.berlaku_sampai", ends)?);
+    if e <= s {
+        return Err(("data.berlaku_sampai", "the agreement ends after it starts".into()));
+    }
+    Ok((s, e))
+}
+
+/// The environments a User ID is issued for.
+pub const ENVIRONMENTS: [&str; 2] = ["development", "production"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn status_by_time_left_and_what_was_recorded() {
+        let ends = d("2027-12-31");
+        let none = Flags::default();
+        assert_eq!(status(ends, d("2027-10-01"), none), AgreementStatus::Active);
+        assert_eq!(status(ends, d("2027-10-02"), none), AgreementStatus::Expiring, "90 days left");
+        assert_eq!(status(ends, d("2027-12-31"), none), AgreementStatus::Expiring);
+        assert_eq!(status(ends, d("2028-01-01"), none), AgreementStatus::Ended);
+        let rec = Flags { suspension_recommended: true, revoked: false };
+        assert_eq!(status(ends, d("2027-01-01"), rec), AgreementStatus::SuspensionRecommended);
+        assert_eq!(status(ends, d("2028-01-01"), rec), AgreementStatus::Ended);
+        let revoked = Flags { suspension_recommended: true, revoked: true };
+        assert_eq!(status(ends, d("2027-01-01"), revoked), AgreementStatus::RevokedByMinistry);
+    }
+
+    #[test]
+    fn warnings_at_ninety_and_thirty_days() {
+        let ends = d("2027-12-31");
+        assert_eq!(warning_due(ends, d("2027-10-01")), None);
+        assert_eq!(warning_due(ends, d("2027-10-02")), Some(90));
+        assert_eq!(warning_due(ends, d("2027-11-30")), Some(90));
+        assert_eq!(warning_due(ends, d("2027-12-01")), Some(30));
+        assert_eq!(warning_due(ends, d("2028-01-01")), None);
+    }
+
+    #[test]
+    fn validity_names_the_bad_record() {
+        assert!(validity("2026-01-01", "2031-01-01").is_ok());
+        assert_eq!(validity("2026-13-01", "2031-01-01").unwrap_err().0, "data.berlaku_mulai");
+        assert_eq!(validity("2026-01-01", "2025-01-01").unwrap_err().0, "data.berlaku_sampai");
+    }
+}
