@@ -210,7 +210,7 @@ pub async fn list(app: &App, who: &Principal, office: Option<&str>) -> Result<Ve
 
 /// The agreement `id` if `who` may see it (staff of its office, accounts of
 /// its institution); anyone else gets `NotFound`, as for a missing one.
-async fn visible(app: &App, who: &Principal, id: i64) -> Result<Agreement, Error> {
+pub(crate) async fn visible(app: &App, who: &Principal, id: i64) -> Result<Agreement, Error> {
     let a = app.store.agreement(id).await?;
     let sees = |a: &Agreement| match who.role {
         Role::Lembaga => who.user.institution_id.is_some() && who.user.institution_id == a.institution_id,
@@ -500,15 +500,22 @@ fn note(office: &str, channel: &str, to: &str, body: &str) -> store::NewNotifica
     }
 }
 
-/// Runs the warnings every `every` until the process ends.
+/// Runs the agreements' jobs every `every` until the process ends: the
+/// warnings before the end, the duty cases that fell due, the missing ones.
 pub fn spawn(app: App, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
     crate::repeat(every, move || {
         let app = app.clone();
         async move {
-            match warn(&app).await {
-                Ok(n) if n > 0 => tracing::info!(sent = n, "agreement warnings sent"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "agreement warnings failed"),
+            let run = async {
+                let warned = warn(&app).await?;
+                let opened = crate::duties::open_due(&app).await?;
+                let flagged = crate::duties::flag_missing(&app).await?;
+                Ok::<_, Error>((warned, opened, flagged))
+            };
+            match run.await {
+                Ok((0, 0, 0)) => {}
+                Ok((warned, opened, flagged)) => tracing::info!(warned, opened, flagged, "agreement jobs"),
+                Err(e) => tracing::warn!(error = %e, "agreement jobs failed"),
             }
         }
     })

@@ -67,7 +67,7 @@ async fn publish(
     let slug = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
     let (parsed, findings) = lint(&text, Some((code.as_str(), &slug)));
     let mut errors: Vec<_> = findings.into_iter().filter(|f| f.severity == Severity::Error).collect();
-    errors.extend(parsed.iter().flat_map(|s| missing_hand_ons(s, &text, path)));
+    errors.extend(parsed.iter().flat_map(|s| missing_services(s, &text, path)));
     let Some(std) = parsed.filter(|_| errors.is_empty()) else {
         for f in errors {
             tracing::error!(file = %rel, line = f.line, "standard not loaded: {}", f.message);
@@ -96,23 +96,30 @@ async fn publish(
     Ok(())
 }
 
-/// A step hands the applicant on to a service of the same office: one the
-/// office publishes beside this file (`text`, at `path`).
-pub fn missing_hand_ons(std: &Standard, text: &str, path: &Path) -> Vec<domain::lint::Finding> {
-    std.steps
+/// Services a standard names — where a step hands the applicant on
+/// (`hands_to`), what its agreement obliges (`[agreement] duties`) — are
+/// services of the same office, published beside this file (`text`, at
+/// `path`).
+pub fn missing_services(std: &Standard, text: &str, path: &Path) -> Vec<domain::lint::Finding> {
+    let hand_ons = std
+        .steps
         .iter()
-        .filter_map(|s| Some((s, s.hands_to.as_ref()?)))
-        .filter(|(_, h)| !path.with_file_name(format!("{}.toml", h.service)).is_file())
-        .map(|(s, h)| domain::lint::Finding {
+        .filter_map(|s| Some((format!("step {}: hands_to", s.no), &s.hands_to.as_ref()?.service)));
+    let duties = std
+        .agreement
+        .iter()
+        .flat_map(|a| a.duties.iter())
+        .map(|d| ("[agreement] duties".to_string(), &d.service));
+    hand_ons
+        .chain(duties)
+        .filter(|(_, service)| !path.with_file_name(format!("{service}.toml")).is_file())
+        .map(|(what, service)| domain::lint::Finding {
             severity: Severity::Error,
             line: text
                 .lines()
-                .position(|l| l.starts_with("hands_to") && l.contains(&h.service))
+                .position(|l| l.contains(&format!("service = \"{service}\"")))
                 .map_or(1, |i| i + 1),
-            message: format!(
-                "step {}: hands_to names `{}`, which this office does not publish",
-                s.no, h.service
-            ),
+            message: format!("{what} names `{service}`, which this office does not publish"),
         })
         .collect()
 }
@@ -207,6 +214,7 @@ async fn office_from(
         logo: None,
         numbering: Default::default(),
         shared: Vec::new(),
+        duty_grace_days: domain::profile::DEFAULT_DUTY_GRACE_DAYS,
     });
     Ok(Office {
         code: code.to_string(),
@@ -236,6 +244,8 @@ pub struct Catalog {
     patterns: BTreeMap<(String, String), ::documents::numbering::Pattern>,
     /// office → logo image bytes.
     logos: BTreeMap<String, Vec<u8>>,
+    /// office → days to file a due duty (office.toml `duty_grace_days`).
+    grace_days: BTreeMap<String, u32>,
 }
 
 impl Catalog {
@@ -258,6 +268,7 @@ impl Catalog {
             templates: BTreeMap::new(),
             patterns: BTreeMap::new(),
             logos: BTreeMap::new(),
+            grace_days: BTreeMap::new(),
         })
     }
 
@@ -293,6 +304,7 @@ impl Catalog {
                 line: e.line,
                 message: e.message,
             })?;
+            self.grace_days.insert(code.to_string(), profile.duty_grace_days);
             if let Some(logo) = &profile.logo {
                 let file = folder.join(logo);
                 let bytes = std::fs::read(&file)
@@ -322,6 +334,11 @@ impl Catalog {
     }
 
     /// The body template of a document kind for an office.
+    /// Days an office gives to file a due duty before it is missing.
+    pub fn duty_grace_days(&self, office: &str) -> u32 {
+        self.grace_days.get(office).copied().unwrap_or(domain::profile::DEFAULT_DUTY_GRACE_DAYS)
+    }
+
     pub fn template(&self, office: &str, kind: &str) -> Option<&str> {
         self.templates
             .get(&(office.to_string(), kind.to_string()))

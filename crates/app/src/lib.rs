@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod clock;
 pub mod demo;
 pub mod documents;
+pub mod duties;
 mod error;
 pub mod institutions;
 pub mod outages;

@@ -21,6 +21,115 @@ pub struct AgreementSpec {
     /// office (Sulsel: the PKS is with the Ditjen Dukcapil).
     #[serde(default)]
     pub counterparty: Option<String>,
+    /// What the agreement obliges, again and again: each due period is a
+    /// case of its own on the named service of the same office.
+    #[serde(default)]
+    pub duties: Vec<Duty>,
+}
+
+/// A recurring duty of an agreement. In TOML:
+/// `duties = [{ service = "laporan-data-warehouse", every = "semester" }]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Duty {
+    /// The slug of the service each period's case runs on.
+    pub service: String,
+    pub every: Every,
+}
+
+/// How often a duty falls due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Every {
+    /// Each calendar half-year (January–June, July–December) the agreement
+    /// ran in, due when it ends: the semester usage report.
+    Semester,
+    /// Every six months from the agreement's start: the monev.
+    SixMonths,
+}
+
+/// A period a duty is due for: its label (`2026-1`, `2026-2` for a
+/// semester; the due date for a six-monthly one) and the day it falls due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
+    pub label: String,
+    pub due: NaiveDate,
+}
+
+/// The periods of `every` that have fallen due by `today` for an agreement
+/// valid from `starts` to `ends`, oldest first.
+pub fn periods_due(every: Every, starts: NaiveDate, ends: NaiveDate, today: NaiveDate) -> Vec<Period> {
+    use chrono::Datelike;
+    let mut out = Vec::new();
+    match every {
+        Every::Semester => {
+            let (mut year, mut half) = (starts.year(), if starts.month() <= 6 { 1 } else { 2 });
+            loop {
+                let due = if half == 1 {
+                    NaiveDate::from_ymd_opt(year, 7, 1)
+                } else {
+                    NaiveDate::from_ymd_opt(year + 1, 1, 1)
+                };
+                let Some(due) = due else { break };
+                let first = if half == 1 {
+                    NaiveDate::from_ymd_opt(year, 1, 1)
+                } else {
+                    NaiveDate::from_ymd_opt(year, 7, 1)
+                };
+                if due > today || first.is_none_or(|f| f > ends) {
+                    break;
+                }
+                out.push(Period { label: format!("{year}-{half}"), due });
+                (year, half) = if half == 1 { (year, 2) } else { (year + 1, 1) };
+            }
+        }
+        Every::SixMonths => {
+            for n in 1.. {
+                let Some(due) = starts.checked_add_months(chrono::Months::new(6 * n)) else { break };
+                if due > today || due > ends {
+                    break;
+                }
+                out.push(Period { label: due.to_string(), due });
+            }
+        }
+    }
+    out
+}
+
+/// Where a duty of one period stands on the compliance board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DutyState {
+    /// Filed within the grace period after it fell due.
+    Filed,
+    /// Filed, after the grace period.
+    Late,
+    /// Not filed, and the grace period is over.
+    Missing,
+    /// Not filed yet; the grace period runs.
+    Open,
+}
+
+impl DutyState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DutyState::Filed => "filed",
+            DutyState::Late => "late",
+            DutyState::Missing => "missing",
+            DutyState::Open => "open",
+        }
+    }
+}
+
+/// A period's state: due on `due`, `grace_days` to file, filed on `filed`.
+pub fn duty_state(due: NaiveDate, grace_days: u32, filed: Option<NaiveDate>, today: NaiveDate) -> DutyState {
+    let last = due + chrono::Days::new(u64::from(grace_days));
+    match filed {
+        Some(f) if f <= last => DutyState::Filed,
+        Some(_) => DutyState::Late,
+        None if today > last => DutyState::Missing,
+        None => DutyState::Open,
+    }
 }
 
 /// What the agreement step must record.
@@ -143,6 +252,41 @@ mod tests {
         assert_eq!(warning_due(ends, d("2027-11-30")), Some(90));
         assert_eq!(warning_due(ends, d("2027-12-01")), Some(30));
         assert_eq!(warning_due(ends, d("2028-01-01")), None);
+    }
+
+    #[test]
+    fn semesters_fall_due_when_they_end_while_the_agreement_runs() {
+        let labels = |today: &str| {
+            periods_due(Every::Semester, d("2026-03-15"), d("2027-03-14"), d(today))
+                .into_iter()
+                .map(|p| (p.label, p.due.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(labels("2026-06-30"), vec![]);
+        assert_eq!(labels("2026-07-01"), vec![("2026-1".into(), "2026-07-01".into())]);
+        assert_eq!(labels("2027-01-01").len(), 2);
+        // The half it ends in is reported too; nothing after.
+        assert_eq!(labels("2030-01-01").last().unwrap().0, "2027-1");
+        assert_eq!(labels("2030-01-01").len(), 3);
+    }
+
+    #[test]
+    fn six_monthly_duties_count_from_the_start() {
+        let due: Vec<_> = periods_due(Every::SixMonths, d("2026-03-15"), d("2027-03-14"), d("2028-01-01"))
+            .into_iter()
+            .map(|p| p.label)
+            .collect();
+        assert_eq!(due, ["2026-09-15"], "the next falls after the end");
+        assert_eq!(periods_due(Every::SixMonths, d("2026-03-15"), d("2031-03-14"), d("2026-09-14")), vec![]);
+    }
+
+    #[test]
+    fn a_duty_is_filed_late_or_missing_after_its_grace() {
+        let due = d("2026-07-01");
+        assert_eq!(duty_state(due, 30, Some(d("2026-07-31")), d("2026-12-01")), DutyState::Filed);
+        assert_eq!(duty_state(due, 30, Some(d("2026-08-01")), d("2026-12-01")), DutyState::Late);
+        assert_eq!(duty_state(due, 30, None, d("2026-07-31")), DutyState::Open);
+        assert_eq!(duty_state(due, 30, None, d("2026-08-01")), DutyState::Missing);
     }
 
     #[test]

@@ -18,7 +18,7 @@ const fn k(code: &'static str, title: &'static str, handover: bool, wet_signatur
     DocKind { code, title, handover, wet_signature }
 }
 
-pub const KINDS: [DocKind; 16] = [
+pub const KINDS: [DocKind; 18] = [
     k("tanda_terima", "Tanda Terima Permohonan", false, false),
     k("surat_jawaban", "Surat Jawaban Permohonan", false, false),
     k("surat_keterangan_keabsahan", "Surat Keterangan Keabsahan", false, false),
@@ -35,6 +35,8 @@ pub const KINDS: [DocKind; 16] = [
     k("surat_keterangan_tidak_ditemukan", "Surat Keterangan Tidak Ditemukan", false, false),
     k("kartu_agenda", "Kartu Agenda Surat Masuk", false, false),
     k("lembar_disposisi", "Lembar Disposisi", false, false),
+    k("surat_rekomendasi_penangguhan", "Surat Rekomendasi Penangguhan Hak Akses", false, false),
+    k("laporan_monev", "Laporan Monitoring dan Evaluasi Perjanjian Kerja Sama", false, false),
 ];
 
 pub fn kind(code: &str) -> Option<&'static DocKind> {

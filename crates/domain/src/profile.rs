@@ -34,6 +34,17 @@ pub struct OfficeProfile {
     /// `verifikasi-lembaga`, the one-time verification of an institution).
     #[serde(default)]
     pub shared: Vec<String>,
+    /// Days an institution has to file a due duty (the semester report)
+    /// before it is missing from the compliance board and flagged.
+    #[serde(default = "default_grace")]
+    pub duty_grace_days: u32,
+}
+
+/// Without an office's own setting: a month to file.
+pub const DEFAULT_DUTY_GRACE_DAYS: u32 = 30;
+
+fn default_grace() -> u32 {
+    DEFAULT_DUTY_GRACE_DAYS
 }
 
 impl OfficeProfile {

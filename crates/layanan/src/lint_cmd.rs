@@ -72,7 +72,7 @@ fn lint_file(path: &Path) -> Vec<String> {
     };
     let expected = office.parse::<domain::OfficeCode>().is_ok().then_some((office, slug));
     let (parsed, mut findings) = lint(&text, expected);
-    findings.extend(parsed.iter().flat_map(|s| app::catalog::missing_hand_ons(s, &text, path)));
+    findings.extend(parsed.iter().flat_map(|s| app::catalog::missing_services(s, &text, path)));
     findings
         .iter()
         .map(|f| {

@@ -90,7 +90,8 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
     app::documents::spawn(app.clone());
     let every = std::time::Duration::from_secs(cfg.sweep_seconds.max(1));
     app::cases::sweep::spawn(app.clone(), every);
-    // Agreements warn 90 and 30 days before they end: an hourly look is enough.
+    // Agreements: warnings before the end, duties falling due, missing ones.
+    // Their times are days: an hourly look is enough.
     app::agreements::spawn(app.clone(), std::time::Duration::from_secs(3_600));
     if cfg.retention_days > 0 {
         let retention = chrono::Duration::days(i64::from(cfg.retention_days));

@@ -140,6 +140,14 @@ pub trait Agreements: Send + Sync {
     /// notifications, in one transaction. A warning given before is a
     /// `Conflict`.
     async fn record_agreement_event(&self, id: i64, e: &NewAgreementEvent) -> Result<AgreementEvent>;
+    /// Records an event that issues a letter (the recommendation to the
+    /// Ditjen to suspend), numbering the letter in the same transaction.
+    async fn record_agreement_letter(
+        &self,
+        id: i64,
+        e: &NewAgreementEvent,
+        letter: crate::DocumentDraft,
+    ) -> Result<(AgreementEvent, crate::Document)>;
     async fn agreement_user_ids(&self, id: i64) -> Result<Vec<AgreementUserId>>;
     /// Records a User ID with its event; the same ID twice is a `Conflict`.
     async fn add_agreement_user_id(

@@ -49,6 +49,9 @@ pub struct Case {
     pub parent_id: Option<i64>,
     /// The case that handed its applicant on to this one (a linked case).
     pub linked_from: Option<i64>,
+    /// The agreement whose duty this case is, and the period it is for.
+    pub agreement_id: Option<i64>,
+    pub duty_period: Option<String>,
 }
 
 /// A new case and what is written with it, in one transaction.
@@ -88,6 +91,10 @@ pub struct NewCase {
     pub parent_id: Option<i64>,
     /// The case whose step handed the applicant on to this one.
     pub linked_from: Option<i64>,
+    /// The agreement whose duty this case is, and the period it is for
+    /// (one case per agreement, service and period).
+    pub agreement_id: Option<i64>,
+    pub duty_period: Option<String>,
 }
 
 /// The new values of a case's mutable columns after an action.
@@ -149,6 +156,9 @@ pub struct JournalEntry {
 
 #[derive(Debug, Clone, Default)]
 pub struct NewJournal {
+    /// When it happened by the app's clock (a test's moved clock); the
+    /// store's own time when `None`.
+    pub at: Option<i64>,
     pub actor: String,
     pub on_behalf: bool,
     pub action: String,
@@ -522,6 +532,8 @@ pub trait Cases: Send + Sync {
     async fn child_cases(&self, parent: i64) -> Result<Vec<Case>>;
     /// The cases a case's steps opened at other services, oldest first.
     async fn linked_cases(&self, from: i64) -> Result<Vec<Case>>;
+    /// The duty cases of an agreement, oldest first.
+    async fn duty_cases(&self, agreement: i64) -> Result<Vec<Case>>;
     /// Applies a change if the case is still at `expected_version`
     /// (`Stale` otherwise), with its journal row, audit row and
     /// notifications, in one transaction.

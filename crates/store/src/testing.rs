@@ -128,5 +128,7 @@ pub fn sample_case() -> crate::Case {
         institution_id: None,
         parent_id: None,
         linked_from: None,
+        agreement_id: None,
+        duty_period: None,
     }
 }

@@ -382,6 +382,8 @@ fn new_case(code: &str, actor: &str, step_due: Option<i64>) -> store::NewCase {
         institution_id: None,
         parent_id: None,
         linked_from: None,
+        agreement_id: None,
+        duty_period: None,
     }
 }
 

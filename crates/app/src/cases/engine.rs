@@ -322,6 +322,8 @@ pub(crate) async fn submit_for(
         institution_id: institution.map(|(i, _)| i.id),
         parent_id: None,
         linked_from: None,
+        agreement_id: None,
+        duty_period: None,
     };
     let mut data = serde_json::Map::new();
     if !done.is_empty() {
@@ -331,6 +333,7 @@ pub(crate) async fn submit_for(
         data.extend(l);
     }
     let journal = NewJournal {
+        at: Some(clock::ms(now)),
         actor: creator,
         on_behalf: by.is_some(),
         action: "submit".into(),
@@ -532,6 +535,7 @@ pub async fn act(
         Party::Applicant => None,
     };
     let mut journal = NewJournal {
+        at: Some(clock::ms(now)),
         acting: acting.as_ref().map(store::Acting::describe),
         actor,
         on_behalf: t.on_behalf,

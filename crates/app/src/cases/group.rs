@@ -142,6 +142,8 @@ pub async fn add_participants(
             institution_id: parent.institution_id,
             parent_id: Some(parent.id),
             linked_from: None,
+            agreement_id: None,
+            duty_period: None,
         };
         let journal = NewJournal {
             actor: who.user.username.clone(),

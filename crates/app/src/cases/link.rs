@@ -79,6 +79,8 @@ pub(crate) async fn opened(
         institution_id: from.institution_id,
         parent_id: None,
         linked_from: Some(from.id),
+        agreement_id: None,
+        duty_period: None,
     };
     let journal = NewJournal {
         actor: actor.to_string(),

@@ -152,6 +152,19 @@ impl Agreements for This {
         Ok(event)
     }
 
+    async fn record_agreement_letter(
+        &self,
+        id: i64,
+        e: &NewAgreementEvent,
+        letter: DocumentDraft,
+    ) -> Result<(AgreementEvent, Document)> {
+        let mut tx = self.begin().await?;
+        let doc = Self::insert_document(&mut tx, letter).await?;
+        let event = Self::insert_agreement_event(&mut tx, id, e).await?;
+        tx.commit().await?;
+        Ok((event, doc))
+    }
+
     async fn agreement_user_ids(&self, id: i64) -> Result<Vec<AgreementUserId>> {
         Ok(sqlx::query_as("SELECT * FROM agreement_user_ids WHERE agreement_id = $1 ORDER BY id")
             .bind(id)

@@ -88,8 +88,8 @@ impl This {
             "INSERT INTO cases (tracking_code, office, service, standard_version, channel, status, current_step, \
              current_actor, version, applicant_name, applicant, fields, created_by, created_at, updated_at, due_at, \
              step_started_at, step_due_at, escalate_at, service_started_at, nearest_due_at, institution_id, \
-             parent_id, linked_from) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,1,$9,$10,$11,$12,$13,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22) \
+             parent_id, linked_from, agreement_id, duty_period) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,1,$9,$10,$11,$12,$13,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24) \
              RETURNING *",
         )
         .bind(&c.tracking_code)
@@ -114,6 +114,8 @@ impl This {
         .bind(c.institution_id)
         .bind(c.parent_id)
         .bind(c.linked_from)
+        .bind(c.agreement_id)
+        .bind(&c.duty_period)
         .fetch_one(&mut **tx)
         .await
         .map_err(|e| StoreError::from_write(e, "case"))?;
@@ -142,7 +144,7 @@ impl This {
              from_step, to_step, note, data, acting) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
         )
         .bind(case_id)
-        .bind(at)
+        .bind(j.at.unwrap_or(at))
         .bind(&j.actor)
         .bind(j.on_behalf)
         .bind(&j.action)
@@ -261,6 +263,13 @@ impl Cases for This {
     async fn linked_cases(&self, from: i64) -> Result<Vec<Case>> {
         Ok(sqlx::query_as("SELECT * FROM cases WHERE linked_from = $1 ORDER BY id")
             .bind(from)
+            .fetch_all(&self.read)
+            .await?)
+    }
+
+    async fn duty_cases(&self, agreement: i64) -> Result<Vec<Case>> {
+        Ok(sqlx::query_as("SELECT * FROM cases WHERE agreement_id = $1 ORDER BY id")
+            .bind(agreement)
             .fetch_all(&self.read)
             .await?)
     }

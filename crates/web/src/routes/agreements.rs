@@ -13,6 +13,7 @@ use crate::state::AppState;
 use app::agreements::{self, AgreementLine, AgreementView, MinistryLetter, UserIdInput};
 use app::cases::engine::Letter;
 use app::cases::views::Receipt;
+use app::duties::{self, Board, Recommendation};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -29,13 +30,27 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/agreements/{id}/user-ids", post(user_id))
         .route("/api/v1/agreements/{id}/ministry-letters", post(ministry_letter))
         .route("/api/v1/agreements/{id}/renewal", post(renewal))
+        .route("/api/v1/agreements/{id}/suspension-recommendation", post(recommend))
+        .route("/api/v1/compliance", get(compliance))
         .route("/perjanjian", get(list_page))
+        .route("/perjanjian/kepatuhan", get(compliance_page))
         .route("/perjanjian/{id}", get(detail_page))
 }
 
 /// This module's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(list, one, user_id, ministry_letter, renewal, list_page, detail_page))]
+#[openapi(paths(
+    list,
+    one,
+    user_id,
+    ministry_letter,
+    renewal,
+    recommend,
+    compliance,
+    list_page,
+    compliance_page,
+    detail_page
+))]
 pub(super) struct Doc;
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -123,6 +138,81 @@ async fn renewal(
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
     let case = agreements::renew(&state.app, &who, id, letter).await?;
     Ok((StatusCode::CREATED, Json(app::cases::views::receipt(&case))))
+}
+
+/// A recommendation recorded: the agreement's event and the letter to the Ditjen.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Recommended {
+    event: AgreementEvent,
+    letter: LetterRef,
+}
+
+/// A letter issued: where to verify and download it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct LetterRef {
+    /// The document's code (`/api/v1/documents/{code}/verify`, `/pdf`).
+    code: String,
+    number: String,
+    kind: String,
+}
+
+/// The Kepala Dinas recommends to the Ditjen that the institution's access be suspended (duties missing past the grace days): a signed letter
+#[utoipa::path(post, path = "/api/v1/agreements/{id}/suspension-recommendation", params(("id" = i64, Path, description = "the agreement")),
+    request_body = Recommendation, responses(
+    (status = 201, description = "recorded, with its letter", body = Recommended),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not the office's Kepala Dinas", body = ErrorResponse),
+    (status = 404, description = "no such agreement, or not yours to see", body = ErrorResponse),
+    (status = 409, description = "recommended already", body = ErrorResponse),
+    (status = 422, description = "no duty is missing, or the reason is empty", body = ErrorResponse)))]
+async fn recommend(
+    State(state): State<AppState>,
+    who: Changing,
+    Path(id): Path<i64>,
+    Body(input): Body<Recommendation>,
+) -> Result<(StatusCode, Json<Recommended>), ApiError> {
+    let (event, letter) = duties::recommend_suspension(&state.app, &who, id, &input).await?;
+    let letter = LetterRef { code: letter.code, number: letter.number, kind: letter.doc_type };
+    Ok((StatusCode::CREATED, Json(Recommended { event, letter })))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct BoardQuery {
+    /// The office (default: the caller's own).
+    office: Option<String>,
+}
+
+/// The compliance board: each institution's duties per period, filed, late, missing or open (the office's staff)
+#[utoipa::path(get, path = "/api/v1/compliance", params(BoardQuery), responses(
+    (status = 200, description = "OK", body = Board),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not staff of that office", body = ErrorResponse)))]
+async fn compliance(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Query(q): Query<BoardQuery>,
+) -> Result<Json<Board>, ApiError> {
+    let office = q.office.unwrap_or_else(|| who.user.office.clone());
+    Ok(Json(duties::board(&state.app, &who, &office).await?))
+}
+
+#[derive(Template)]
+#[template(path = "compliance.html")]
+struct BoardPage {
+    lang: Lang,
+    user: Option<NavUser>,
+    board: Board,
+}
+
+/// The compliance board page
+#[utoipa::path(get, path = "/perjanjian/kepatuhan", responses(HtmlPage))]
+async fn compliance_page(
+    State(state): State<AppState>,
+    lang: Lang,
+    who: CurrentUser,
+) -> Result<Html<String>, PageError> {
+    let board = duties::board(&state.app, &who, &who.user.office).await?;
+    render(&BoardPage { lang, user: nav(&Some(who.clone())), board })
 }
 
 /// One line of the register page.

@@ -200,7 +200,7 @@ async fn my_case(
     Ok(Json(OwnCase { id, case, documents }))
 }
 
-/// The institution does its own step: resubmits what the office asked for (with files, as multipart) or withdraws
+/// The institution does its own step (with what it records, `data`), resubmits what the office asked for (with files, as multipart) or withdraws
 #[utoipa::path(post, path = "/api/v1/my/cases/{id}/actions", params(("id" = i64, Path, description = "the case id")),
     request_body = MyAction, responses(
     (status = 200, description = "OK", body = TrackView),
@@ -231,7 +231,7 @@ async fn my_action(
         expected_version: body.expected_version,
         to_step: None,
         assignee: None,
-        data: None,
+        data: body.data,
     };
     let updated = app::cases::act(&state.app, &c, &Party::Applicant, &input, &uploads).await?;
     Ok(Json(views::track(&state.app, &updated).await?))
@@ -246,6 +246,10 @@ struct MyAction {
     expected_version: i64,
     #[serde(default)]
     note: Option<String>,
+    /// What its own step records (a semester report's figures).
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    data: Option<serde_json::Value>,
 }
 
 /// A document of the institution's case (PDF); the read is logged

@@ -241,3 +241,238 @@ async fn cookie(app: &TestApp, username: &str) -> String {
         .collect::<Vec<_>>()
         .join("; ")
 }
+
+/// An OPD of Jepara, through the akses NIK procedure (11 steps, two Dirjen
+/// decisions outside), to an agreement that owes a usage report each
+/// semester: the semester ends, its case opens and the OPD is told; the
+/// grace days pass without a report, the agreement is flagged and the OPD
+/// reminded, once; the Kepala Dinas recommends suspension to the Ditjen with
+/// a signed letter; the report filed afterwards shows as late.
+#[tokio::test]
+async fn jepara_semester_report_missing_flagged_and_recommended_sqlite() {
+    jepara_semester_report(start(Some(store::testing::sqlite().await)).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn jepara_semester_report_missing_flagged_and_recommended_postgres() {
+    let Some(app) = start(store::testing::postgres().await).await else { return };
+    jepara_semester_report(app).await;
+}
+
+async fn jepara_semester_report(app: TestApp) {
+    let roles = ["operator", "verifikator", "validator", "kepala_dinas"];
+    for role in roles {
+        app.add_user(&format!("jpr.{role}"), role, "33.20", PASSWORD).await;
+    }
+    let mut tokens = signed_in(&app, &roles).await;
+    let mut opd = bank("diskominfo.jepara");
+    for (k, v) in
+        [("office", "33.20"), ("name", "Dinas Komunikasi dan Informatika Kabupaten Jepara"), ("kind", "opd")]
+    {
+        opd[k] = json!(v);
+    }
+    opd["email"] = json!("diskominfo@jepara.example");
+    let opd_token = app.verified_institution(opd, &tokens["verifikator"]).await;
+    let application = json!({"service": "33.20-akses-nik", "channel": "counter",
+        "fields": {"data_diminta": "NIK dan nama untuk verifikasi penerima bantuan"},
+        "letter": {"number": "480/12/Diskominfo/2026", "date": day(&app, 0)}});
+    let (s, receipt) = app.post_json("/api/v1/applications", Some(&opd_token), &application).await;
+    assert_eq!(s, 201, "{receipt}");
+    let id = receipt["id"].as_i64().unwrap();
+    // Each step by its actor; the Dirjen's two decisions recorded by the operator.
+    for _ in 0..20 {
+        let (_, c) = app.get_json(&format!("/api/v1/cases/{id}"), Some(&tokens["operator"])).await;
+        if c["status"] == "completed" {
+            break;
+        }
+        let mut body = json!({"action": "advance", "expected_version": c["version"]});
+        if c["current_step"] == "9" {
+            body["data"] = json!({"berlaku_mulai": day(&app, 0), "berlaku_sampai": day(&app, 1826), "mode_akses": "data_warehouse"});
+        }
+        let actor = match c["current_actor"].as_str().unwrap() {
+            "external" | "pemohon" => "operator",
+            role => role,
+        };
+        let role = roles.into_iter().find(|r| *r == actor).unwrap();
+        let (s, r) = app.post_json(&format!("/api/v1/cases/{id}/actions"), Some(&tokens[role]), &body).await;
+        assert_eq!(s, 200, "step {}: {r}", c["current_step"]);
+    }
+    let (_, list) = app.get_json("/api/v1/agreements", Some(&opd_token)).await;
+    let agreement = list[0]["id"].as_i64().expect("the akses NIK agreement");
+
+    // Nothing is due before the semester ends; then its case opens, once.
+    assert_eq!(app::duties::open_due(app.app()).await.unwrap(), 0);
+    let to_new_year = 32 - app.app().now().format("%d").to_string().parse::<i64>().unwrap();
+    app.clock.advance(chrono::Duration::days(to_new_year));
+    assert_eq!(app::duties::open_due(app.app()).await.unwrap(), 1);
+    assert_eq!(app::duties::open_due(app.app()).await.unwrap(), 0, "one case per period");
+    let duty = app.db.store.duty_cases(agreement).await.unwrap().remove(0);
+    assert_eq!(
+        (duty.service.as_str(), duty.duty_period.as_deref()),
+        ("laporan-data-warehouse", Some("2026-2"))
+    );
+    assert_eq!(duty.current_actor.as_deref(), Some("pemohon"), "it waits for the OPD");
+    let outbox = app.db.store.notifications("33.20", 200).await.unwrap();
+    assert!(
+        outbox
+            .iter()
+            .any(|n| n.recipient == "diskominfo@jepara.example" && n.body.contains("periode 2026-2"))
+    );
+    tokens = signed_in(&app, &roles).await;
+    let (_, board) = app.get_json("/api/v1/compliance", Some(&tokens["verifikator"])).await;
+    assert_eq!(board["tables"][0]["rows"][0]["cells"][0]["state"], "open", "{board}");
+
+    // No recommendation while nothing is missing.
+    let recommend = format!("/api/v1/agreements/{agreement}/suspension-recommendation");
+    let reason = json!({"reason": "Laporan semester tidak disampaikan."});
+    let (s, e) = app.post_json(&recommend, Some(&tokens["kepala_dinas"]), &reason).await;
+    assert_eq!(s, 422, "{e}");
+
+    // The grace days pass: missing, flagged once, the OPD reminded.
+    app.clock.advance(chrono::Duration::days(31));
+    assert_eq!(app::duties::flag_missing(app.app()).await.unwrap(), 1);
+    assert_eq!(app::duties::flag_missing(app.app()).await.unwrap(), 0, "flagged once");
+    let outbox = app.db.store.notifications("33.20", 200).await.unwrap();
+    assert!(
+        outbox
+            .iter()
+            .any(|n| n.recipient == "diskominfo@jepara.example" && n.body.contains("belum disampaikan"))
+    );
+    tokens = signed_in(&app, &roles).await;
+    let (_, board) = app.get_json("/api/v1/compliance", Some(&tokens["verifikator"])).await;
+    assert_eq!(board["tables"][0]["rows"][0]["cells"][0]["state"], "missing", "{board}");
+    let (_, other) = app.get_json("/api/v1/compliance?office=62.71", Some(&tokens["verifikator"])).await;
+    assert_eq!(other["error"]["code"], "forbidden", "another office's board");
+
+    // The Kepala Dinas recommends suspension: a signed letter, once.
+    let (s, e) = app.post_json(&recommend, Some(&tokens["verifikator"]), &reason).await;
+    assert_eq!(s, 403, "{e}");
+    let (s, r) = app.post_json(&recommend, Some(&tokens["kepala_dinas"]), &reason).await;
+    assert_eq!(s, 201, "{r}");
+    assert_eq!(r["letter"]["kind"], "surat_rekomendasi_penangguhan");
+    assert_eq!(app.post_json(&recommend, Some(&tokens["kepala_dinas"]), &reason).await.0, 409);
+    let opd_token = app.token("diskominfo.jepara", "kata sandi bank yang panjang").await.0;
+    let (_, a) = app.get_json(&format!("/api/v1/agreements/{agreement}"), Some(&opd_token)).await;
+    assert_eq!(a["status"], "suspension_recommended", "{a}");
+    let code = r["letter"]["code"].as_str().unwrap();
+    let (_, v) = app.get_json(&format!("/api/v1/documents/{code}/verify"), None).await;
+    assert_eq!(v["status"], "valid", "{v}");
+    if std::process::Command::new("pdftotext").arg("-v").output().is_ok() {
+        let pdf = app
+            .http
+            .get(app.url(&format!("/api/v1/documents/{code}/pdf")))
+            .bearer_auth(&tokens["kepala_dinas"])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(pdf.status(), 200);
+        let path = app.files.0.join("rekomendasi.pdf");
+        std::fs::write(&path, pdf.bytes().await.unwrap()).unwrap();
+        let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+        for needle in
+            ["REKOMENDASI PENANGGUHAN", "Dinas Komunikasi dan Informatika", "2026-2", "ditangguhkan"]
+        {
+            assert!(text.contains(needle), "`{needle}` missing in {text}");
+        }
+    }
+
+    // The OPD files afterwards, with what the report must say: late.
+    let (_, mine) = app.get_json(&format!("/api/v1/my/cases/{}", duty.id), Some(&opd_token)).await;
+    let file = |data: serde_json::Value| json!({"action": "advance", "expected_version": mine["case"]["version"], "data": data});
+    let path = format!("/api/v1/my/cases/{}/actions", duty.id);
+    let (s, e) = app.post_json(&path, Some(&opd_token), &file(json!({"jumlah_akses": 1200}))).await;
+    assert_eq!(s, 422, "the report's contents are required: {e}");
+    let report = json!({"jumlah_akses": "1200", "akses_per_tujuan": "verifikasi bansos: 1200", "insiden": "tidak ada", "data_balikan": "35 data perbaikan alamat"});
+    let (s, e) = app.post_json(&path, Some(&opd_token), &file(report)).await;
+    assert_eq!(s, 200, "{e}");
+    let (_, board) = app.get_json("/api/v1/compliance", Some(&tokens["verifikator"])).await;
+    assert_eq!(board["tables"][0]["rows"][0]["cells"][0]["state"], "late", "{board}");
+}
+
+/// A fresh session per role of Jepara's staff (a moved clock ends the old).
+async fn signed_in(app: &TestApp, roles: &[&'static str]) -> std::collections::HashMap<&'static str, String> {
+    let mut out = std::collections::HashMap::new();
+    for role in roles {
+        out.insert(*role, app.token(&format!("jpr.{role}"), PASSWORD).await.0);
+    }
+    out
+}
+
+/// Palangka Raya's row 11 recurs: six months after an agreement starts its
+/// monev case opens on the office's worklist; the staff member records the
+/// session's date, findings and follow-up, which print on the monev report;
+/// the board shows the period filed.
+#[tokio::test]
+async fn palangka_raya_monev_every_six_months() {
+    let app = start(Some(store::testing::sqlite().await)).await.unwrap();
+    app.add_user("pky.verif", "verifikator", "62.71", PASSWORD).await;
+    let verif = app.token("pky.verif", PASSWORD).await.0;
+    let bank_token = app.verified_institution(bank("bank.kalteng"), &verif).await;
+    let application = json!({"service": "62.71-pemanfaatan-data", "channel": "counter",
+        "fields": {"elemen_data": "NIK"}, "letter": {"number": "500/1/BKS/2026", "date": day(&app, 0)}});
+    let (s, receipt) = app.post_json("/api/v1/applications", Some(&bank_token), &application).await;
+    assert_eq!(s, 201, "{receipt}");
+    // The PKS as row 5 signs it (its steps are walked in the test above).
+    let c = app.db.store.case(receipt["id"].as_i64().unwrap()).await.unwrap().unwrap();
+    let signs = store::CaseUpdate {
+        change: store::CaseChange::from_case(&c),
+        journal: store::NewJournal {
+            actor: "pky.kabid".into(),
+            action: "note".into(),
+            to_status: c.status.as_str().into(),
+            ..Default::default()
+        },
+        agreement: Some(store::NewAgreement {
+            office: "62.71".into(),
+            case_id: c.id,
+            institution_id: c.institution_id,
+            party: "PT Bank Kalteng Sejahtera".into(),
+            access_mode: "web_service".into(),
+            pks_number: "119/PKS/DKPS/2026".into(),
+            pks_date: day(&app, 0),
+            starts_on: day(&app, 0),
+            ends_on: day(&app, 1825),
+            actor: "pky.kabid".into(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    app.db.store.update_case(c.id, c.version, signs).await.unwrap();
+    let agreement = app.db.store.agreement_of_case(c.id).await.unwrap().unwrap();
+
+    assert_eq!(app::duties::open_due(app.app()).await.unwrap(), 0);
+    app.clock.advance(chrono::Duration::days(185));
+    assert_eq!(app::duties::open_due(app.app()).await.unwrap(), 1, "the first monev");
+    let monev = app.db.store.duty_cases(agreement.id).await.unwrap().remove(0);
+    assert_eq!((monev.service.as_str(), monev.current_actor.as_deref()), ("monev-pks", Some("verifikator")));
+    let verif = app.token("pky.verif", PASSWORD).await.0;
+    let (_, worklist) = app.get_json("/api/v1/worklist", Some(&verif)).await;
+    assert!(worklist.to_string().contains(&monev.tracking_code), "on the office's worklist: {worklist}");
+    let done = json!({"action": "advance", "expected_version": monev.version, "data": {
+        "tanggal_monev": day(&app, 0), "temuan": "Log akses lengkap; satu akun tidak aktif.",
+        "tindak_lanjut": "Akun tidak aktif dinonaktifkan."}});
+    let (s, r) = app.post_json(&format!("/api/v1/cases/{}/actions", monev.id), Some(&verif), &done).await;
+    assert_eq!((s, r["status"].as_str()), (200, Some("completed")), "{r}");
+    let (_, docs) = app.get_json(&format!("/api/v1/cases/{}/documents", monev.id), Some(&verif)).await;
+    let report =
+        docs.as_array().unwrap().iter().find(|d| d["kind"] == "laporan_monev").expect("the monev report");
+    let code = report["code"].as_str().unwrap();
+    if std::process::Command::new("pdftotext").arg("-v").output().is_ok() {
+        let pdf = app
+            .http
+            .get(app.url(&format!("/api/v1/documents/{code}/pdf")))
+            .bearer_auth(&verif)
+            .send()
+            .await
+            .unwrap();
+        let path = app.files.0.join("monev.pdf");
+        std::fs::write(&path, pdf.bytes().await.unwrap()).unwrap();
+        let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+        assert!(text.contains("satu akun tidak aktif") && text.contains("PT Bank Kalteng"), "{text}");
+    }
+    let (_, board) = app.get_json("/api/v1/compliance", Some(&verif)).await;
+    assert_eq!(board["tables"][0]["service"], "monev-pks", "{board}");
+    assert_eq!(board["tables"][0]["rows"][0]["cells"][0]["state"], "filed", "{board}");
+}

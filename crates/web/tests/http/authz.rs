@@ -401,6 +401,17 @@ async fn every_route_for_every_role_and_office() {
             422,
             false,
         ),
+        exact(
+            "POST",
+            format!("/api/v1/agreements/{agreement}/suspension-recommendation"),
+            json!({"reason": "laporan semester tidak disampaikan"}),
+            // Nothing is missing here, so the Kepala Dinas is refused with 422.
+            Who::Roles(|r| r == Role::KepalaDinas),
+            422,
+            false,
+        ),
+        exact("GET", "/api/v1/compliance".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        exact("GET", "/perjanjian/kepatuhan".into(), Value::Null, Who::OwnOffice(staff), 200, false),
         // Not returned: nothing to resubmit (422), and nothing changes.
         exact(
             "POST",

@@ -238,6 +238,7 @@ async fn every_standard_completes_and_issues_its_documents() {
         }
     }
     // 14 runnable standards; PPID, IKD (3) and online information have several channels; the
-    // verification of institutions at 4 offices; and Jepara's Capil revision (revisi-akta).
-    assert_eq!(runs, 23);
+    // verification of institutions at 4 offices; Jepara's Capil revision (revisi-akta); and
+    // Palangka Raya's monev (monev-pks).
+    assert_eq!(runs, 24);
 }
