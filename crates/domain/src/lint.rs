@@ -301,6 +301,15 @@ impl Linter<'_> {
                     format!("{name}: id is used twice; give repeated seed numbers distinct ids"),
                 );
             }
+            if step.actor == Actor::External {
+                let records = |c: &str| step.records.iter().any(|r| r.code == c && r.required);
+                if !records("nomor_surat") || !records("tanggal_surat") {
+                    self.error(
+                        line,
+                        format!("{name}: an outside body's step records its letter (`nomor_surat`, `tanggal_surat`, required)"),
+                    );
+                }
+            }
             match (step.actor, &step.party) {
                 (Actor::External, None) => {
                     self.error(line, format!("{name}: an external step names its `party`"))

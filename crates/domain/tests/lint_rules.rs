@@ -106,7 +106,16 @@ fn returns_must_go_to_an_earlier_step_and_ids_be_unique() {
 fn channels_and_external_parties_are_checked() {
     one_error(&muba().replace("code = \"counter\"", "code = \"fax\""), "unknown channel `fax`");
     let text = muba().replacen("actor = \"kepala_dinas\"", "actor = \"external\"", 1);
-    one_error(&text, "an external step names its `party`");
+    let found: Vec<_> = errors_of(&text).into_iter().map(|f| f.message).collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found.iter().any(|m| m.contains("an external step names its `party`")), "{found:#?}");
+    // An outside body's step records its letter, also when it refuses.
+    assert!(
+        found.iter().any(|m| m.contains("records its letter (`nomor_surat`, `tanggal_surat`")),
+        "{found:#?}"
+    );
+    let named = text.replacen("actor = \"external\"", "actor = \"external\"\nparty = \"Ditjen Dukcapil\"", 1);
+    one_error(&named, "records its letter");
 }
 
 #[test]

@@ -460,6 +460,13 @@ pub async fn act(
     let t = case::decide(&std, &view, party, action, &req)?;
     let now = app.now();
     let cal = clock::calendar(app, &case.office).await?;
+    // An outside body's refusal is recorded like its approval: its letter.
+    if action == Action::Reject
+        && let Some(step) = std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref())
+        && step.actor == Actor::External
+    {
+        domain::applicant::check_records(step, input.data.as_ref())?;
+    }
     if action == Action::Advance
         && let Some(step) = std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref())
     {

@@ -105,6 +105,15 @@ async fn palangka_raya_agreement(app: TestApp) {
                 body["data"]["berlaku_sampai"] = json!(day(&app, 100));
             }
             "6" => body["data"] = json!({"nomor_juknis": "JUKNIS/062/2026", "tanggal_juknis": day(&app, 0)}),
+            // The Walikota's and the Dinas Provinsi's answers are their letters.
+            _ if actor == "external" => {
+                let (s, e) = app
+                    .post_json(&format!("/api/v1/cases/{id}/actions"), Some(&tokens["operator"]), &body)
+                    .await;
+                assert_eq!((s, e["error"]["field"].as_str()), (422, Some("data.nomor_surat")), "{e}");
+                body["data"] =
+                    json!({"nomor_surat": format!("{step}/PKY/2026"), "tanggal_surat": day(&app, 0)});
+            }
             _ => {}
         }
         let (s, r) = match actor {
@@ -288,6 +297,9 @@ async fn jepara_semester_report(app: TestApp) {
         let mut body = json!({"action": "advance", "expected_version": c["version"]});
         if c["current_step"] == "9" {
             body["data"] = json!({"berlaku_mulai": day(&app, 0), "berlaku_sampai": day(&app, 1826), "mode_akses": "data_warehouse"});
+        }
+        if c["current_actor"] == "external" {
+            body["data"] = json!({"nomor_surat": "470/88/Dukcapil/2026", "tanggal_surat": day(&app, 0)});
         }
         let actor = match c["current_actor"].as_str().unwrap() {
             "external" | "pemohon" => "operator",
@@ -475,4 +487,65 @@ async fn palangka_raya_monev_every_six_months() {
     let (_, board) = app.get_json("/api/v1/compliance", Some(&verif)).await;
     assert_eq!(board["tables"][0]["service"], "monev-pks", "{board}");
     assert_eq!(board["tables"][0]["rows"][0]["cells"][0]["state"], "filed", "{board}");
+}
+
+/// Sulawesi Selatan facilitates: the province checks the letter and sends it
+/// on, the Ditjen and the Sekjen/Itjen pass it along, and the Minister
+/// refuses. The refusal is recorded from the Minister's letter (required)
+/// and ends the case with a surat penolakan the institution downloads; no
+/// agreement is made.
+#[tokio::test]
+async fn sulawesi_selatan_facilitation_ends_with_the_ministers_refusal() {
+    let app = start(Some(store::testing::sqlite().await)).await.unwrap();
+    for role in ["operator", "verifikator"] {
+        app.add_user(&format!("ssl.{role}"), role, "73", PASSWORD).await;
+    }
+    let op = app.token("ssl.operator", PASSWORD).await.0;
+    let verif = app.token("ssl.verifikator", PASSWORD).await.0;
+    let mut body = bank("bank.sulsel");
+    body["office"] = json!("73");
+    body["address"] = json!("Jl. Ahmad Yani No. 8, Makassar");
+    let bank_token = app.verified_institution(body, &verif).await;
+    let application = json!({"service": "73-pks-pemanfaatan-data", "channel": "counter",
+        "fields": {"jenis_layanan": "web_service", "maksud_tujuan": "verifikasi nasabah"},
+        "letter": {"number": "500/3/BSS/2026", "date": day(&app, 0)}});
+    let (s, receipt) = app.post_json("/api/v1/applications", Some(&bank_token), &application).await;
+    assert_eq!(s, 201, "{receipt}");
+    let id = receipt["id"].as_i64().unwrap();
+    let act = |body: serde_json::Value, token: String| {
+        let app = &app;
+        async move { app.post_json(&format!("/api/v1/cases/{id}/actions"), Some(&token), &body).await }
+    };
+    let letter = |n: &str| json!({"nomor_surat": n, "tanggal_surat": day(&app, 0)});
+    for (step, token, data) in
+        [("2", &verif, json!({})), ("3", &op, letter("471/1/Dukcapil")), ("4", &op, letter("700/2/Itjen"))]
+    {
+        let (_, c) = app.get_json(&format!("/api/v1/cases/{id}"), Some(&op)).await;
+        assert_eq!(c["current_step"], step, "{c}");
+        let (s, r) =
+            act(json!({"action": "advance", "expected_version": c["version"], "data": data}), token.clone())
+                .await;
+        assert_eq!(s, 200, "step {step}: {r}");
+    }
+    let (_, c) = app.get_json(&format!("/api/v1/cases/{id}"), Some(&op)).await;
+    assert_eq!((c["current_step"].as_str(), c["current_actor"].as_str()), (Some("5"), Some("external")));
+    let refuse = json!({"action": "reject", "expected_version": c["version"], "note": "Menteri Dalam Negeri tidak memberikan izin: tujuan pemanfaatan tidak sesuai Pasal 58 UU 24/2013."});
+    let (s, e) = act(refuse.clone(), op.clone()).await;
+    assert_eq!(
+        (s, e["error"]["field"].as_str()),
+        (422, Some("data.nomor_surat")),
+        "the refusal is the Minister's letter: {e}"
+    );
+    let mut refuse = refuse;
+    refuse["data"] = letter("470/9/Mendagri");
+    let (s, r) = act(refuse, op.clone()).await;
+    assert_eq!((s, r["status"].as_str()), (200, Some("rejected")), "{r}");
+    let (_, mine) = app.get_json(&format!("/api/v1/my/cases/{id}"), Some(&bank_token)).await;
+    let kinds: Vec<_> =
+        mine["documents"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"surat_penolakan"), "{mine}");
+    let (_, list) = app.get_json("/api/v1/agreements", Some(&bank_token)).await;
+    assert_eq!(list, json!([]), "no agreement");
+    let timeline = app.db.store.journal(id).await.unwrap();
+    assert!(timeline.last().unwrap().data.as_deref().unwrap().contains("470/9/Mendagri"));
 }
