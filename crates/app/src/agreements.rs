@@ -35,7 +35,7 @@ pub(crate) async fn signed_at(
     let text = |k: &str| rec.get(k).and_then(Value::as_str).map(str::trim).unwrap_or_default().to_string();
     let (starts, ends) = rules::validity(&text("berlaku_mulai"), &text("berlaku_sampai"))
         .map_err(|(f, m)| Error::invalid(f, m))?;
-    let today = today(app, &case.office);
+    let today = app.today(&case.office);
     let pks_date = match text("tanggal_pks") {
         d if d.is_empty() => today,
         d => date("data.tanggal_pks", &d)?,
@@ -125,10 +125,6 @@ fn date(field: &str, v: &str) -> Result<NaiveDate, Error> {
     NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| Error::invalid(field, "a date as YYYY-MM-DD"))
 }
 
-fn today(app: &App, office: &str) -> NaiveDate {
-    app.now().with_timezone(&crate::clock::office_zone(office).offset()).date_naive()
-}
-
 /// An agreement as people see it: what was signed, its status today, its
 /// User IDs and its timeline.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -162,7 +158,7 @@ pub struct AgreementLine {
 }
 
 fn status_of(app: &App, a: &Agreement) -> (AgreementStatus, i64) {
-    let today = today(app, &a.office);
+    let today = app.today(&a.office);
     let ends = NaiveDate::parse_from_str(&a.ends_on, "%Y-%m-%d").unwrap_or(today);
     let flags = Flags {
         suspension_recommended: a.suspension_recommended_at.is_some(),
@@ -288,7 +284,7 @@ pub async fn record_user_id(
         return Err(Error::invalid("environment", "development or production"));
     }
     let issued = date("issued_on", &input.issued_on)?;
-    if issued > today(app, &a.office) {
+    if issued > app.today(&a.office) {
         return Err(Error::invalid("issued_on", "the date cannot be in the future"));
     }
     let endpoint = input.endpoint.trim();
@@ -360,7 +356,7 @@ pub async fn ministry_letter(
         return Err(Error::invalid("number", "the letter's number (at most 100 characters)"));
     }
     let on = date("date", &letter.date)?;
-    if on > today(app, &a.office) {
+    if on > app.today(&a.office) {
         return Err(Error::invalid("date", "the date cannot be in the future"));
     }
     let mut event = NewAgreementEvent {
@@ -457,23 +453,14 @@ pub async fn warn(app: &App) -> Result<usize, Error> {
     // A day early in UTC covers every office's zone; each is checked below.
     let earliest = app.now().date_naive() - chrono::Days::new(1);
     for a in app.store.running_agreements(&earliest.to_string()).await? {
-        let today = today(app, &a.office);
+        let today = app.today(&a.office);
         let Ok(ends) = NaiveDate::parse_from_str(&a.ends_on, "%Y-%m-%d") else { continue };
         let Some(days) = rules::warning_due(ends, today) else { continue };
         let body = format!(
             "Perjanjian Kerja Sama {} ({}) berakhir {} ({days} hari lagi). Ajukan perpanjangan bila masih diperlukan.",
             a.pks_number, a.party, a.ends_on
         );
-        let mut notes = Vec::new();
-        if let Some(inst) = match a.institution_id {
-            Some(i) => app.store.institution(i).await?,
-            None => None,
-        } {
-            notes.push(note(&a.office, "email", &inst.email, &body));
-        }
-        if let Some(email) = app.store.office(&a.office).await?.and_then(|o| o.email) {
-            notes.push(note(&a.office, "email", &email, &body));
-        }
+        let notes = notices(app, &a, "Perjanjian kerja sama akan berakhir", &body).await?;
         let event = NewAgreementEvent {
             actor: "system".into(),
             kind: format!("warning_{days}"),
@@ -490,14 +477,29 @@ pub async fn warn(app: &App) -> Result<usize, Error> {
     Ok(sent)
 }
 
-fn note(office: &str, channel: &str, to: &str, body: &str) -> store::NewNotification {
-    store::NewNotification {
-        office: office.into(),
-        channel: channel.into(),
-        recipient: to.into(),
-        subject: "Perjanjian kerja sama akan berakhir".into(),
-        body: body.into(),
-    }
+/// E-mails about an agreement to its institution and to its office.
+pub(crate) async fn notices(
+    app: &App,
+    a: &Agreement,
+    subject: &str,
+    body: &str,
+) -> Result<Vec<store::NewNotification>, Error> {
+    let institution = match a.institution_id {
+        Some(i) => app.store.institution(i).await?.map(|i| i.email),
+        None => None,
+    };
+    let office = app.store.office(&a.office).await?.and_then(|o| o.email);
+    Ok(institution
+        .into_iter()
+        .chain(office)
+        .map(|to| store::NewNotification {
+            office: a.office.clone(),
+            channel: "email".into(),
+            recipient: to,
+            subject: subject.into(),
+            body: body.into(),
+        })
+        .collect())
 }
 
 /// Runs the agreements' jobs every `every` until the process ends: the

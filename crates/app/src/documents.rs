@@ -136,7 +136,7 @@ pub async fn draft(app: &App, office: &str, actor: &str, content: Content) -> Re
     let sheet = Sheet {
         doc_type: content.doc_type.clone(),
         title: content.title,
-        date: app.now().with_timezone(&crate::clock::office_zone(office).offset()).date_naive(),
+        date: app.today(office),
         paragraphs: content.paragraphs,
         holder: content.holder.clone(),
         signer: SignerLine {

@@ -30,10 +30,6 @@ async fn duties_of(app: &App, a: &Agreement) -> Result<Vec<Duty>, Error> {
     Ok(std.agreement.as_ref().map(|s| s.duties.clone()).unwrap_or_default())
 }
 
-fn today(app: &App, office: &str) -> NaiveDate {
-    app.now().with_timezone(&crate::clock::office_zone(office).offset()).date_naive()
-}
-
 fn dates(a: &Agreement) -> Option<(NaiveDate, NaiveDate)> {
     let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
     Some((d(&a.starts_on)?, d(&a.ends_on)?))
@@ -64,7 +60,7 @@ pub async fn open_due(app: &App) -> Result<usize, Error> {
                 .filter(|c| c.service == duty.service)
                 .filter_map(|c| c.duty_period)
                 .collect();
-            for p in rules::periods_due(duty.every, starts, ends, today(app, &a.office)) {
+            for p in rules::periods_due(duty.every, starts, ends, app.today(&a.office)) {
                 if have.contains(&p.label) {
                     continue;
                 }
@@ -188,7 +184,7 @@ pub struct Board {
 /// The periods of `duty` for agreement `a` with their states today.
 async fn cells(app: &App, a: &Agreement, duty: &Duty) -> Result<Vec<DutyCell>, Error> {
     let Some((starts, ends)) = dates(a) else { return Ok(Vec::new()) };
-    let today = today(app, &a.office);
+    let today = app.today(&a.office);
     let grace = app.catalog.duty_grace_days(&a.office);
     let cases = app.store.duty_cases(a.id).await?;
     let mut out = Vec::new();
@@ -285,16 +281,13 @@ pub async fn flag_missing(app: &App) -> Result<usize, Error> {
                     a.party,
                     cell.case.clone().unwrap_or_default()
                 );
-                let mut notes = Vec::new();
-                if let Some(inst) = match a.institution_id {
-                    Some(i) => app.store.institution(i).await?,
-                    None => None,
-                } {
-                    notes.push(note(&a.office, &inst.email, &body));
-                }
-                if let Some(email) = app.store.office(&a.office).await?.and_then(|o| o.email) {
-                    notes.push(note(&a.office, &email, &body));
-                }
+                let notes = crate::agreements::notices(
+                    app,
+                    &a,
+                    "Kewajiban perjanjian kerja sama belum dipenuhi",
+                    &body,
+                )
+                .await?;
                 let event = NewAgreementEvent {
                     actor: "system".into(),
                     kind: "duty_missing".into(),
@@ -314,16 +307,6 @@ pub async fn flag_missing(app: &App) -> Result<usize, Error> {
         }
     }
     Ok(flagged)
-}
-
-fn note(office: &str, to: &str, body: &str) -> store::NewNotification {
-    store::NewNotification {
-        office: office.into(),
-        channel: "email".into(),
-        recipient: to.into(),
-        subject: "Kewajiban perjanjian kerja sama belum dipenuhi".into(),
-        body: body.into(),
-    }
 }
 
 /// The Kepala Dinas's reason for recommending suspension.

@@ -16,6 +16,7 @@ pub mod documents;
 pub mod duties;
 mod error;
 pub mod institutions;
+pub mod nik_batch;
 pub mod outages;
 pub mod outbox;
 pub mod privacy;
@@ -109,6 +110,11 @@ impl App {
     /// Now, by the app's clock.
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
+    }
+
+    /// Today in `office`'s time zone, by the app's clock.
+    pub fn today(&self, office: &str) -> chrono::NaiveDate {
+        self.now().with_timezone(&clock::office_zone(office).offset()).date_naive()
     }
 }
 

@@ -11,6 +11,7 @@ pub mod duration;
 pub mod institution;
 pub mod lint;
 pub mod nik;
+pub mod nik_batch;
 pub mod office;
 pub mod profile;
 pub mod role;

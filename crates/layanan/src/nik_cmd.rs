@@ -1,20 +1,22 @@
-//! `layanan nik check NIK…` and `layanan nik check --csv FILE`: structural
-//! NIK checks, CSV out (`nik,valid,sex,birth_ddmmyy,kecamatan,problem`).
-//! Region prefixes are checked against the embedded Kemendagri list.
+//! `layanan nik check NIK…` and `layanan nik check --csv FILE`: the NIK
+//! batch of a verification session (`app::nik_batch`, the same checks as
+//! `POST /api/v1/nik/batch`). CSV out on standard output, one line per
+//! input row in input order; the file is read a line at a time (a million
+//! rows in flat memory); progress and the summary by error on standard
+//! error.
 
+use app::nik_batch::{Batch, Regions};
 use clap::Subcommand;
-use domain::{Nik, NikWarning};
-use std::collections::HashSet;
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Subcommand)]
 pub enum NikCommand {
-    /// Check NIKs given as arguments, or the first column of a CSV file.
+    /// Check NIKs given as arguments, or a CSV file (a header naming `nik`
+    /// and any of `nama`, `tanggal_lahir`, `jenis_kelamin`, `kk`; or NIKs first).
     Check {
         niks: Vec<String>,
-        /// A CSV file whose first column holds NIKs (a header row is skipped).
         #[arg(long)]
         csv: Option<PathBuf>,
     },
@@ -22,91 +24,54 @@ pub enum NikCommand {
 
 pub fn run(cmd: &NikCommand) -> ExitCode {
     let NikCommand::Check { niks, csv } = cmd;
-    let mut inputs = niks.clone();
-    if let Some(path) = csv {
-        match read_column(path) {
-            Ok(mut v) => inputs.append(&mut v),
-            Err(e) => {
-                eprintln!("{}: {e}", path.display());
-                return ExitCode::from(2);
-            }
-        }
-    }
-    if inputs.is_empty() {
+    if niks.is_empty() && csv.is_none() {
         eprintln!("give NIKs as arguments or --csv FILE");
         return ExitCode::from(2);
     }
-    let kecamatan = kecamatan_codes();
+    let regions = Regions::embedded();
+    let mut batch = Batch::new(&regions);
     let stdout = std::io::stdout();
-    let mut w = csv::Writer::from_writer(stdout.lock());
-    let _ = w.write_record(["nik", "valid", "sex", "birth_ddmmyy", "kecamatan", "problem"]);
-    let mut invalid = 0;
-    let p = crate::progress::counted("NIK checks", inputs.len() as u64);
-    for raw in &inputs {
-        let raw = raw.trim();
-        let row = match Nik::parse(raw) {
-            Ok(n) => {
-                let (d, m, y) = n.birth_ddmmyy();
-                let warnings = n.warnings(kecamatan.contains(&n.kecamatan_code()));
-                let problem = warnings.iter().map(warning_text).collect::<Vec<_>>().join("; ");
-                let sex = format!("{:?}", n.sex()).to_lowercase();
-                [
-                    raw.to_string(),
-                    "true".into(),
-                    sex,
-                    format!("{d:02}{m:02}{y:02}"),
-                    n.kecamatan_code(),
-                    problem,
-                ]
-            }
-            Err(e) => {
-                invalid += 1;
-                [raw.to_string(), "false".into(), String::new(), String::new(), String::new(), e.to_string()]
-            }
-        };
-        let _ = w.write_record(&row);
-        p.inc(1);
+    let mut w = std::io::BufWriter::new(stdout.lock());
+    let mut out = Batch::header();
+    for n in niks {
+        batch.line(n, &mut out);
     }
+    if let Some(path) = csv
+        && let Err(e) = check_file(path, &mut batch, &mut out, &mut w)
+    {
+        eprintln!("{}: {e}", path.display());
+        return ExitCode::from(2);
+    }
+    let _ = w.write_all(out.as_bytes());
     let _ = w.flush();
-    p.done(&format!("{} checked, {invalid} invalid", inputs.len()));
-    let _ = std::io::stderr().flush();
-    if invalid > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if batch.invalid > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
-fn warning_text(w: &NikWarning) -> String {
-    match w {
-        NikWarning::UnknownRegion { prefix } => {
-            format!("warning: kecamatan {prefix} not in the current code list")
+/// Streams `path` through the batch, writing results as they come, with a
+/// progress bar by bytes read and the summary at the end.
+fn check_file(
+    path: &PathBuf,
+    batch: &mut Batch,
+    out: &mut String,
+    w: &mut impl Write,
+) -> std::io::Result<()> {
+    let file = std::fs::File::open(path)?;
+    let p = crate::progress::counted("NIK checks (bytes)", file.metadata()?.len());
+    let mut reader = std::io::BufReader::new(file);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = reader.read_until(b'\n', &mut line)?;
+        if n == 0 {
+            break;
         }
-        NikWarning::UnusualDate => "warning: birth date exists only in some years or not at all".into(),
-    }
-}
-
-fn read_column(path: &PathBuf) -> Result<Vec<String>, String> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_path(path)
-        .map_err(|e| e.to_string())?;
-    let mut out = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| format!("line {}: {e}", i + 1))?;
-        let first = rec.get(0).unwrap_or_default().trim().to_string();
-        // A header row ("nik") is not a NIK.
-        if i == 0 && !first.bytes().any(|b| b.is_ascii_digit()) {
-            continue;
+        batch.line(&String::from_utf8_lossy(&line), out);
+        p.inc(n as u64);
+        if out.len() >= 64 * 1024 {
+            w.write_all(out.as_bytes())?;
+            out.clear();
         }
-        out.push(first);
     }
-    Ok(out)
-}
-
-/// The kecamatan codes (`PP.KK.CC`) of the embedded region list.
-fn kecamatan_codes() -> HashSet<String> {
-    store::reference::WILAYAH_CSV
-        .lines()
-        .filter_map(|l| l.split_once(',').map(|(code, _)| code))
-        .filter(|c| c.len() == 8 && c.matches('.').count() == 2)
-        .map(str::to_string)
-        .collect()
+    p.done(&batch.summary_line());
+    Ok(())
 }

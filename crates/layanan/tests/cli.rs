@@ -122,22 +122,30 @@ fn nik_check_prints_csv_and_fails_on_invalid() {
     let out = run(&["nik", "check", "3320015708900001"], "sqlite://unused.db", None);
     assert!(out.status.success(), "{}", text(&out));
     let csv = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(csv.lines().next(), Some("nik,valid,sex,birth_ddmmyy,kecamatan,problem"));
-    assert_eq!(csv.lines().nth(1), Some("3320015708900001,true,female,170890,33.20.01,"));
+    assert_eq!(csv.lines().next(), Some(domain::nik_batch::OUTPUT_HEADER));
+    assert_eq!(
+        csv.lines().nth(1),
+        Some("1,3320015708900001,true,,,Jawa Tengah,Kabupaten Jepara,Kedung,17-08-90,P")
+    );
 
     let dir = TempDir::new("nik");
     let file = dir.0.join("in.csv");
-    std::fs::write(&file, "nik,name\n3320015708900001,A\n3320013508900001,B\n9999990101900001,C\n").unwrap();
+    std::fs::write(
+        &file,
+        "nama,nik,jenis_kelamin\nA,3320015708900001,P\nB,3320013508900001,L\nC,9999990101900001,L\nD,3320015708900001,L\n",
+    )
+    .unwrap();
     let out = run(&["nik", "check", "--csv", file.to_str().unwrap()], "sqlite://unused.db", None);
     assert_eq!(out.status.code(), Some(1));
     let csv = String::from_utf8_lossy(&out.stdout).to_string();
     let rows: Vec<_> = csv.lines().collect();
-    assert_eq!(rows.len(), 4, "{csv}");
-    assert!(rows[2].starts_with("3320013508900001,false,") && rows[2].contains("day 35"));
-    assert!(rows[3].contains("99.99.99 not in the current code list"));
-    // Progress goes to standard error, never into the CSV.
+    assert_eq!(rows.len(), 5, "{csv}");
+    assert!(rows[2].starts_with("2,3320013508900001,false,nik_birth_day,"), "{csv}");
+    assert!(rows[3].starts_with("3,9999990101900001,true,,unknown_region,"), "{csv}");
+    assert!(rows[4].starts_with("4,3320015708900001,false,sex_mismatch,"), "{csv}");
+    // Progress and the summary by error go to standard error, never into the CSV.
     let progress = String::from_utf8_lossy(&out.stderr);
-    assert!(progress.contains("NIK checks: 3 checked, 1 invalid"), "{progress}");
+    assert!(progress.contains("4 rows, 2 invalid; nik_birth_day 1, sex_mismatch 1"), "{progress}");
 }
 
 /// Long start-up work reports its phases on standard error (plain lines

@@ -262,12 +262,8 @@ pub(crate) async fn submit_for(
     let (sub, letter) = match institution {
         Some((inst, _)) => {
             owned = Submission { applicant: crate::institutions::applicant_of(inst), ..sub.clone() };
-            let today = app
-                .now()
-                .with_timezone(&crate::clock::office_zone(std.office.as_str()).offset())
-                .date_naive();
             let letter = match &sub.letter {
-                Some(l) => Some(l.recorded(today)?),
+                Some(l) => Some(l.recorded(app.today(std.office.as_str()))?),
                 None if std.slug == crate::institutions::VERIFICATION => None,
                 None => {
                     return Err(Error::invalid(

@@ -16,6 +16,7 @@ pub(crate) mod docs;
 mod group;
 mod institutions;
 mod multipart;
+mod nik;
 mod openapi;
 mod ops;
 mod outages;
@@ -36,7 +37,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 const MAX_BODY: usize = 32 * 1024 * 1024;
 
 pub(crate) fn router(state: AppState) -> Router {
-    Router::new()
+    // Every request is held to MAX_BODY but the NIK batch, whose file may
+    // hold a million rows (it is read as a stream, never whole).
+    let limited = Router::new()
         .merge(portal::routes())
         .merge(api::routes())
         .merge(admin::routes())
@@ -56,6 +59,10 @@ pub(crate) fn router(state: AppState) -> Router {
             ))
         })
         .merge(ops::routes())
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY));
+    Router::new()
+        .merge(limited)
+        .merge(nik::routes().layer(tower_http::limit::RequestBodyLimitLayer::new(nik::MAX_BODY)))
         .layer(middleware::from_fn(json_api_errors))
         .layer(middleware::from_fn_with_state(state.clone(), demo_banner))
         .layer(middleware::from_fn(remember_lang))
@@ -76,7 +83,6 @@ pub(crate) fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
         .layer(middleware::from_fn_with_state(state.clone(), strict_transport))
         .with_state(state)
 }

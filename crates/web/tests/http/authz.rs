@@ -411,6 +411,8 @@ async fn every_route_for_every_role_and_office() {
             false,
         ),
         exact("GET", "/api/v1/compliance".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        // The NIK batch: staff who handle personal data, of any office (the body is checked as CSV text).
+        exact("POST", "/api/v1/nik/batch".into(), json!("nik"), Who::OwnOffice(|r| r.handles_personal_data()), 200, false),
         exact("GET", "/perjanjian/kepatuhan".into(), Value::Null, Who::OwnOffice(staff), 200, false),
         // Not returned: nothing to resubmit (422), and nothing changes.
         exact(

@@ -15,6 +15,7 @@ mod documents;
 mod every_standard;
 mod group;
 mod institutions;
+mod nik_batch;
 mod notify;
 mod privacy;
 mod staff_pages;

@@ -1,0 +1,194 @@
+//! The NIK batch tool of a verification session, as a stream: CSV lines in
+//! (a header naming `nik` and any of `nama`, `tanggal_lahir`,
+//! `jenis_kelamin`, `kk`; or none, the NIK first), one result line out per
+//! input row in input order (`domain::nik_batch::OUTPUT_HEADER`), so a
+//! million rows pass through in flat memory. The rules are in
+//! `domain::nik_batch`; the HTTP endpoint and `layanan nik check --csv` both
+//! feed lines to a [`Batch`].
+
+use domain::nik_batch::{INPUT_COLUMNS, OUTPUT_HEADER, RowInput, check};
+use std::collections::{BTreeMap, HashMap};
+
+/// At most this many rows in one batch; rows past it are answered
+/// `row_limit`, not checked.
+pub const MAX_ROWS: u64 = 1_000_000;
+
+/// Province, kab/kota and kecamatan names by code, from the embedded list.
+pub struct Regions(HashMap<String, String>);
+
+impl Regions {
+    pub fn embedded() -> Regions {
+        let names = store::reference::WILAYAH_CSV
+            .lines()
+            .filter_map(|l| l.split_once(','))
+            .filter(|(code, _)| code.len() <= 8)
+            .map(|(code, name)| (code.to_string(), name.trim().trim_matches('"').to_string()))
+            .collect();
+        Regions(names)
+    }
+
+    pub fn name(&self, code: &str) -> Option<&str> {
+        self.0.get(code).map(String::as_str)
+    }
+}
+
+/// One batch in progress: what its header said, how many rows so far, and
+/// the count of each error for the summary.
+pub struct Batch<'r> {
+    regions: &'r Regions,
+    /// The input column of each of `INPUT_COLUMNS`, once the first line is read.
+    columns: Option<[Option<usize>; 5]>,
+    pub rows: u64,
+    pub invalid: u64,
+    pub summary: BTreeMap<&'static str, u64>,
+}
+
+impl<'r> Batch<'r> {
+    pub fn new(regions: &'r Regions) -> Batch<'r> {
+        Batch { regions, columns: None, rows: 0, invalid: 0, summary: BTreeMap::new() }
+    }
+
+    /// The result's header line (with its newline).
+    pub fn header() -> String {
+        format!("{OUTPUT_HEADER}\n")
+    }
+
+    /// Reads one input line, appending its result line (if it is a row) to `out`.
+    pub fn line(&mut self, line: &str, out: &mut String) {
+        let line = line.trim_end_matches(['\r', '\n']).trim_start_matches('\u{feff}');
+        if line.trim().is_empty() {
+            return;
+        }
+        let cells = cells(line);
+        let columns = match self.columns {
+            Some(c) => c,
+            None => {
+                let named: Vec<String> = cells.iter().map(|c| c.trim().to_lowercase()).collect();
+                let header = named.iter().any(|c| c == "nik");
+                let c = if header {
+                    INPUT_COLUMNS.map(|name| named.iter().position(|c| c == name))
+                } else {
+                    [Some(0), None, None, None, None]
+                };
+                self.columns = Some(c);
+                if header {
+                    return;
+                }
+                c
+            }
+        };
+        self.rows += 1;
+        let get = |i: usize| columns[i].and_then(|c| cells.get(c)).map(String::as_str);
+        let nik = get(0).unwrap_or_default().trim();
+        if self.rows > MAX_ROWS {
+            self.count(&["row_limit"]);
+            push_row(out, self.rows, nik, false, "row_limit", "", ["", "", "", "", ""]);
+            return;
+        }
+        let input = RowInput { nik, name: get(1), birth_date: get(2), sex: get(3), kk: get(4) };
+        let r = check(&input, |code| self.regions.name(code));
+        self.count(&r.errors);
+        let (errors, warnings) = (r.errors.join(";"), r.warnings.join(";"));
+        let decoded = [&r.province, &r.kab_kota, &r.kecamatan, &r.birth_date, &r.sex].map(String::as_str);
+        push_row(out, self.rows, nik, r.valid(), &errors, &warnings, decoded);
+    }
+
+    fn count(&mut self, errors: &[&'static str]) {
+        if !errors.is_empty() {
+            self.invalid += 1;
+        }
+        for e in errors {
+            *self.summary.entry(e).or_default() += 1;
+        }
+    }
+
+    /// `N rows, M invalid; nik_length 3, sex_mismatch 1`.
+    pub fn summary_line(&self) -> String {
+        let by: Vec<_> = self.summary.iter().map(|(e, n)| format!("{e} {n}")).collect();
+        let mut s = format!("{} rows, {} invalid", self.rows, self.invalid);
+        if !by.is_empty() {
+            s.push_str("; ");
+            s.push_str(&by.join(", "));
+        }
+        s
+    }
+}
+
+fn push_row(
+    out: &mut String,
+    row: u64,
+    nik: &str,
+    valid: bool,
+    errors: &str,
+    warnings: &str,
+    decoded: [&str; 5],
+) {
+    use std::fmt::Write;
+    let _ = write!(out, "{row},{},{valid},{errors},{warnings}", esc(nik));
+    for d in decoded {
+        out.push(',');
+        out.push_str(&esc(d));
+    }
+    out.push('\n');
+}
+
+/// A CSV field, quoted when it must be.
+fn esc(s: &str) -> String {
+    if s.contains([',', '"', '\n', ';']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}
+
+/// The cells of one CSV line (commas, or semicolons as some spreadsheets
+/// write them; double quotes around a cell with a separator in it).
+fn cells(line: &str) -> Vec<String> {
+    let sep = if !line.contains(',') && line.contains(';') { ';' } else { ',' };
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            c if c == sep && !quoted => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_header_names_the_columns_and_rows_count_from_one() {
+        let regions = Regions::embedded();
+        let mut b = Batch::new(&regions);
+        let mut out = String::new();
+        for l in ["nama;nik;jenis_kelamin", "\"Siti; Aminah\";7371015708900001;L", "Budi;123;L", ""] {
+            b.line(l, &mut out);
+        }
+        let lines: Vec<_> = out.lines().collect();
+        assert_eq!(lines.len(), 2, "{out}");
+        assert!(
+            lines[0]
+                == "1,7371015708900001,false,sex_mismatch,,Sulawesi Selatan,Kota Makassar,Mariso,17-08-90,P",
+            "{out}"
+        );
+        assert!(lines[1].starts_with("2,123,false,nik_length,"), "{out}");
+        assert_eq!(b.summary_line(), "2 rows, 2 invalid; nik_length 1, sex_mismatch 1");
+    }
+
+    #[test]
+    fn without_a_header_the_first_column_is_the_nik() {
+        let regions = Regions::embedded();
+        let mut b = Batch::new(&regions);
+        let mut out = String::new();
+        b.line("3320015708900001,whatever", &mut out);
+        assert!(out.starts_with("1,3320015708900001,true,,"), "{out}");
+    }
+}
