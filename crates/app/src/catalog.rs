@@ -97,7 +97,8 @@ async fn publish(
 }
 
 /// Services a standard names — where a step hands the applicant on
-/// (`hands_to`), what its agreement obliges (`[agreement] duties`) — are
+/// (`hands_to`), what its agreement obliges (`[agreement] duties`), what
+/// it objects to (`[objection] against`) — are
 /// services of the same office, published beside this file (`text`, at
 /// `path`).
 pub fn missing_services(std: &Standard, text: &str, path: &Path) -> Vec<domain::lint::Finding> {
@@ -110,8 +111,10 @@ pub fn missing_services(std: &Standard, text: &str, path: &Path) -> Vec<domain::
         .iter()
         .flat_map(|a| a.duties.iter())
         .map(|d| ("[agreement] duties".to_string(), &d.service));
+    let objected = std.objection.iter().map(|o| ("[objection] against".to_string(), &o.against));
     hand_ons
         .chain(duties)
+        .chain(objected)
         .filter(|(_, service)| !path.with_file_name(format!("{service}.toml")).is_file())
         .map(|(what, service)| domain::lint::Finding {
             severity: Severity::Error,

@@ -103,8 +103,10 @@ pub async fn sample_cases(app: &App) -> Result<usize, Error> {
     let earlier = App { clock: Arc::new(shifted), ..app.clone() };
     let standards: Vec<_> = app.catalog.for_office_or_all(None).cloned().collect();
     let mut created = 0;
-    // A standard that states no procedure cannot be applied for.
-    for (n, std) in standards.iter().filter(|s| !s.steps.is_empty()).enumerate() {
+    // A standard that states no procedure cannot be applied for; an
+    // objection needs a refused request of its own applicant first, which
+    // the demo does not make.
+    for (n, std) in standards.iter().filter(|s| !s.steps.is_empty() && s.objection.is_none()).enumerate() {
         let staff = app.store.users(Some(std.office.as_str())).await?;
         // A case waiting at every step, then the returned and completed ones.
         let longest = std.channels.iter().map(|c| std.steps_for(&c.code).count()).max().unwrap_or(0);

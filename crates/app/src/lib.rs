@@ -135,3 +135,9 @@ where
         }
     })
 }
+
+/// A CSV cell, quoted when it holds a separator (comma or semicolon), a
+/// quote or a line break: the exports and the NIK batch write with it.
+pub fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', ';']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+}

@@ -124,17 +124,12 @@ fn push_row(
     decoded: [&str; 5],
 ) {
     use std::fmt::Write;
-    let _ = write!(out, "{row},{},{valid},{errors},{warnings}", esc(nik));
+    let _ = write!(out, "{row},{},{valid},{errors},{warnings}", crate::csv_cell(nik));
     for d in decoded {
         out.push(',');
-        out.push_str(&esc(d));
+        out.push_str(&crate::csv_cell(d));
     }
     out.push('\n');
-}
-
-/// A CSV field, quoted when it must be.
-fn esc(s: &str) -> String {
-    if s.contains([',', '"', '\n', ';']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
 
 /// The cells of one CSV line (commas, or semicolons as some spreadsheets

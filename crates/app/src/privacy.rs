@@ -124,6 +124,60 @@ pub async fn export(app: &App, who: &Principal, id: i64) -> Result<Answer, Error
     Ok(Answer { request: view(&answered, app.now().timestamp_millis()), entries })
 }
 
+/// Who exports an institution's access log for the office.
+const LOG_READERS: &[Role] = &[Role::Admin, Role::Auditor, Role::KepalaDinas, Role::Ppid];
+
+/// `2026-1` (January–June) or `2026-2` (July–December): its bounds in ms,
+/// in `office`'s zone; the error names `semester`.
+fn semester(office: &str, label: &str) -> Result<(i64, i64), Error> {
+    let bad = || Error::invalid("semester", "a semester as YYYY-1 (January-June) or YYYY-2 (July-December)");
+    let (year, half) = label.trim().split_once('-').ok_or_else(bad)?;
+    let year: i32 = year.parse().map_err(|_| bad())?;
+    let (from, to) = match half {
+        "1" => ((year, 1), (year, 7)),
+        "2" => ((year, 7), (year + 1, 1)),
+        _ => return Err(bad()),
+    };
+    let at = |(y, m): (i32, u32)| {
+        let day = chrono::NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad)?;
+        let local = day.and_hms_opt(0, 0, 0).ok_or_else(bad)?;
+        let offset = office_zone(office).offset();
+        Ok::<_, Error>(local.and_local_timezone(offset).single().ok_or_else(bad)?.timestamp_millis())
+    };
+    Ok((at(from)?, at(to)?))
+}
+
+/// The reads of personal data by an institution's accounts in a semester:
+/// the institution's own (its accounts), or its office's export (admin,
+/// auditor, Kepala Dinas, PPID). Anyone else is told it does not exist.
+/// The export is itself logged.
+pub async fn institution_access_log(
+    app: &App,
+    who: &Principal,
+    institution: i64,
+    label: &str,
+) -> Result<Vec<AccessEntry>, Error> {
+    let inst = app.store.institution(institution).await?;
+    let inst = inst
+        .filter(|i| match who.role {
+            Role::Lembaga => who.user.institution_id == Some(i.id),
+            _ => LOG_READERS.contains(&who.role) && who.user.office == i.office,
+        })
+        .ok_or_else(|| Error::not_found(format!("institution {institution}")))?;
+    let (from, to) = semester(&inst.office, label)?;
+    let zone = office_zone(&inst.office);
+    let entries = app
+        .store
+        .institution_access_log(inst.id, from, to)
+        .await?
+        .into_iter()
+        .map(|e| AccessEntry { at: rfc3339(Some(e.at), zone), who: e.actor, what: e.object, why: e.detail })
+        .collect();
+    let purpose = format!("log akses lembaga semester {}", label.trim());
+    app.store.log_access(&who.user.username, &format!("institution:{}", inst.id), &purpose).await?;
+    Ok(entries)
+}
+
 /// How long a one-time code lives, and how many tries it allows.
 const CODE_MINUTES: i64 = 15;
 const CODE_ATTEMPTS: i32 = 5;

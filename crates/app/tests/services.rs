@@ -156,7 +156,8 @@ async fn a_span_clock_ignores_the_steps_outside_its_span() {
     let application: app::cases::Submission = serde_json::from_value(serde_json::json!({
         "service": "73-penyediaan-data-informasi", "channel": "counter",
         "applicant": {"name": "Andi", "nik": "7371011203950002"},
-        "fields": {"data_diminta": "Jumlah penduduk", "maksud_tujuan": "Penelitian"}
+        "fields": {"data_diminta": "Jumlah penduduk", "maksud_tujuan": "Penelitian",
+            "jenis_data": "agregat", "mencantumkan_sumber": "bersedia"}
     }))
     .unwrap();
     let mut service_levels = 0;
@@ -172,9 +173,12 @@ async fn a_span_clock_ignores_the_steps_outside_its_span() {
             if past_letter {
                 assert_eq!((case.service_started_at, case.due_at), (None, None), "the span is over");
             }
-            case = app::cases::act(&f.app, &case, &party(&ppid), &input("advance", case.version), &[])
-                .await
-                .unwrap();
+            let mut advance = input("advance", case.version);
+            // Step 3 records who decided and why; step 4 what was given.
+            advance.data =
+                Some(serde_json::json!({"diputuskan_oleh": "Kepala Dinas", "alasan": "data agregat",
+                "tindak_lanjut": "rekap jumlah penduduk"}));
+            case = app::cases::act(&f.app, &case, &party(&ppid), &advance, &[]).await.unwrap();
         }
         for j in f.app.store.journal(case.id).await.unwrap().iter().filter(|j| j.action == "escalate") {
             let data: serde_json::Value = serde_json::from_str(j.data.as_deref().unwrap()).unwrap();

@@ -56,6 +56,12 @@ pub fn lint(text: &str, expected: Option<(&str, &str)>) -> (Option<Standard>, Ve
     l.steps(&std);
     l.arithmetic(&std);
     l.agreement(&std);
+    if let Some(o) = &std.objection
+        && !std.fields.iter().any(|f| f.code == o.field && f.required)
+    {
+        let line = l.line_of("[objection]");
+        l.error(line, format!("[objection] names field `{}`, which is not a required form field", o.field));
+    }
     l.out.sort_by_key(|f| f.line);
     (Some(std), l.out)
 }
@@ -366,6 +372,17 @@ impl Linter<'_> {
                         ),
                     );
                 }
+            }
+            if let Some(r) = &step.refuses_when
+                && !s.fields.iter().any(|f| f.code == r.field && f.options.contains(&r.value))
+            {
+                self.error(
+                    line,
+                    format!(
+                        "{name}: refuses_when names `{}` = `{}`, which is no choice of the form",
+                        r.field, r.value
+                    ),
+                );
             }
             if step.participants && i + 1 >= s.steps.len() {
                 self.error(

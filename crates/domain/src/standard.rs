@@ -276,6 +276,16 @@ pub struct Requirement {
     /// Whether it can be uploaded as a file (false for "hadir langsung").
     #[serde(default = "yes")]
     pub upload: bool,
+    /// The channels that ask for it; every channel when empty (Sulsel's
+    /// PPID web form replaces the letter: only the counter asks for it).
+    #[serde(default)]
+    pub channels: Vec<String>,
+}
+
+impl Requirement {
+    pub fn applies_to(&self, channel: &str) -> bool {
+        self.channels.is_empty() || self.channels.iter().any(|c| c == channel)
+    }
 }
 
 fn yes() -> bool {
@@ -374,6 +384,44 @@ pub struct Step {
     /// the office by opening a linked case there (see [`HandOn`]).
     #[serde(default)]
     pub hands_to: Option<HandOn>,
+    /// What the law forbids this step to grant (see [`Forbidden`]).
+    #[serde(default)]
+    pub refuses_when: Option<Forbidden>,
+}
+
+/// What an objection is against, in TOML: `[objection] against =
+/// "penyediaan-data-informasi", field = "kode_lacak_permohonan"`: the
+/// refused request of that service of the same office whose tracking code
+/// the applicant gives in the field; the objection is a linked case of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Objection {
+    pub against: String,
+    pub field: String,
+}
+
+/// A request a step may not grant, with the legal basis the refusal
+/// states: Sulsel's PPID gives aggregate data only, never individual
+/// records (UU 24/2013 Pasal 79). In TOML: `refuses_when = { field =
+/// "jenis_data", value = "data_perseorangan", basis = "…" }`. Completing
+/// the step is refused with the basis; a rejection's letter states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Forbidden {
+    /// A form field of the application, and the value that is forbidden.
+    pub field: String,
+    pub value: String,
+    pub basis: String,
+}
+
+impl Forbidden {
+    /// Whether the application's form `fields` (JSON object text) ask for it.
+    pub fn holds(&self, fields: &str) -> bool {
+        serde_json::from_str::<serde_json::Value>(fields)
+            .ok()
+            .and_then(|f| f.get(&self.field).and_then(serde_json::Value::as_str).map(|v| v == self.value))
+            .unwrap_or(false)
+    }
 }
 
 /// Where a step hands the applicant on: Jepara's register search forwards
@@ -422,6 +470,10 @@ pub struct Standard {
     /// Who may apply; anyone without it.
     #[serde(default)]
     pub applicants: Option<crate::Applicants>,
+    /// An objection (keberatan) against another service's refusals: the
+    /// refused request is named by its tracking code in a form field.
+    #[serde(default)]
+    pub objection: Option<Objection>,
     /// The step that makes a data-access agreement (PKS), if the
     /// procedure ends in one.
     #[serde(default)]

@@ -225,3 +225,20 @@ fn an_agreement_step_records_its_validity_and_its_number() {
     let modem = text.replacen("\"data_warehouse\"]", "\"modem\"]", 1);
     assert!(errors(&modem).iter().any(|m| m.contains("`modem`")), "{:?}", errors(&modem));
 }
+
+#[test]
+fn a_refusal_rule_names_a_choice_of_the_form() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../standards/73/penyediaan-data-informasi.toml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let errors = |t: &str| {
+        let (_, findings) = lint(t, Some(("73", "penyediaan-data-informasi")));
+        findings.into_iter().filter(|f| f.severity == Severity::Error).map(|f| f.message).collect::<Vec<_>>()
+    };
+    assert_eq!(errors(&text), Vec::<String>::new());
+    let typo = text.replacen("value = \"data_perseorangan\"", "value = \"perseorangan\"", 1);
+    assert!(
+        errors(&typo).iter().any(|m| m.contains("refuses_when names `jenis_data` = `perseorangan`")),
+        "{:?}",
+        errors(&typo)
+    );
+}

@@ -23,6 +23,9 @@ pub trait Privacy: Send + Sync {
     /// Reads of a case's personal data, oldest first: the access rows whose
     /// object is the case (`case:ID …`).
     async fn case_access_log(&self, case_id: i64) -> Result<Vec<AuditEntry>>;
+    /// The reads of personal data by an institution's accounts between
+    /// `from` and `to` (ms), oldest first.
+    async fn institution_access_log(&self, institution: i64, from: i64, to: i64) -> Result<Vec<AuditEntry>>;
     /// Marks the uploads of cases closed before `before` purged, with an
     /// audit row per case; returns the files marked (their bytes are the
     /// caller's to delete, see `file_in_use`).

@@ -350,6 +350,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("group_parent", "Peserta dari permohonan", "Participant of the request"),
     ("group_participants", "Peserta", "Participants"),
     ("linked_cases", "Permohonan terkait", "Linked applications"),
+    ("object_to_refusal", "Ajukan keberatan atas penolakan ini", "Object to this refusal"),
     ("agreements", "Perjanjian kerja sama", "Data-access agreements"),
     ("compliance", "Kepatuhan perjanjian", "Agreement compliance"),
     ("compliance_none", "Belum ada kewajiban yang jatuh tempo.", "No duty has fallen due yet."),

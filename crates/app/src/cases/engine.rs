@@ -78,7 +78,7 @@ fn check_required_uploads(std: &Standard, channel: &str, uploads: &[Upload]) -> 
     if !is_self_service(channel) {
         return Ok(());
     }
-    for r in std.requirements.iter().filter(|r| r.required && r.upload) {
+    for r in std.requirements.iter().filter(|r| r.required && r.upload && r.applies_to(channel)) {
         if !uploads.iter().any(|u| u.requirement == r.code) {
             return Err(Error::invalid(&format!("files.{}", r.code), format!("upload `{}`", r.name)));
         }
@@ -279,6 +279,10 @@ pub(crate) async fn submit_for(
     sub.applicant.check()?;
     crate::institutions::admit(&std, &sub.applicant, institution.map(|(i, _)| i))?;
     check_fields(&std, &sub.fields)?;
+    let objected = match &std.objection {
+        Some(o) => Some(objected(app, &std, o, sub).await?),
+        None => None,
+    };
     for u in uploads {
         check_upload(&std, u, app.config.max_upload_bytes)?;
     }
@@ -317,7 +321,7 @@ pub(crate) async fn submit_for(
         step_due_at: ch.step_due_at,
         institution_id: institution.map(|(i, _)| i.id),
         parent_id: None,
-        linked_from: None,
+        linked_from: objected,
         agreement_id: None,
         duty_period: None,
     };
@@ -355,6 +359,41 @@ pub(crate) async fn submit_for(
     metrics::counter!("layanan_applications_total", "channel" => case.channel.clone()).increment(1);
     crate::documents::wake_producer(app);
     Ok(case)
+}
+
+/// The refused request an objection names (its tracking code in the
+/// standard's field): a request of the objected service of this office,
+/// refused, and applied for by the same person (NIK) or institution.
+async fn objected(
+    app: &App,
+    std: &Standard,
+    o: &domain::standard::Objection,
+    sub: &Submission,
+) -> Result<i64, Error> {
+    let field = format!("fields.{}", o.field);
+    let code =
+        sub.fields.get(&o.field).and_then(Value::as_str).map(|c| c.trim().to_uppercase()).unwrap_or_default();
+    let case = app
+        .store
+        .case_by_tracking(&code)
+        .await?
+        .filter(|c| c.office == std.office.as_str() && c.service == o.against)
+        .ok_or_else(|| {
+            Error::invalid(&field, "no request of the service objected to has this tracking code")
+        })?;
+    if case.status != Status::Rejected {
+        return Err(Error::invalid(&field, "an objection is filed against a refused request"));
+    }
+    let person = case.applicant.nik.is_some() && case.applicant.nik == sub.applicant.nik;
+    let org = |a: &Applicant| a.organisation.as_ref().map(|o| o.name.clone());
+    let same_org = org(&case.applicant).is_some() && org(&case.applicant) == org(&sub.applicant);
+    if !(person || same_org) {
+        return Err(Error::invalid(
+            "applicant.nik",
+            "only the applicant of the refused request may object to it",
+        ));
+    }
+    Ok(case.id)
 }
 
 /// The application receipt: signed like every document, its QR code points
@@ -456,6 +495,29 @@ pub async fn act(
     let t = case::decide(&std, &view, party, action, &req)?;
     let now = app.now();
     let cal = clock::calendar(app, &case.office).await?;
+    // What the law forbids the step to grant is refused with its basis.
+    let forbidden = std
+        .steps
+        .iter()
+        .find(|s| Some(s.id.as_str()) == case.current_step.as_deref())
+        .and_then(|s| s.refuses_when.as_ref())
+        .filter(|f| f.holds(&case.fields));
+    if let Some(f) = forbidden
+        && action == Action::Advance
+    {
+        return Err(Error::NotAllowed(format!("this request cannot be granted: {}", f.basis)));
+    }
+    // Its refusal states the basis, in the journal and on the letter.
+    let with_basis;
+    let input = match forbidden {
+        Some(f) if action == Action::Reject => {
+            let note = input.note.as_deref().unwrap_or_default().trim();
+            with_basis =
+                ActionInput { note: Some(format!("{note} Dasar hukum: {}", f.basis)), ..input.clone() };
+            &with_basis
+        }
+        _ => input,
+    };
     // An outside body's refusal is recorded like its approval: its letter.
     if action == Action::Reject
         && let Some(step) = std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref())

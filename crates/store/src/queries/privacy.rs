@@ -64,6 +64,18 @@ impl Privacy for This {
         Ok(r)
     }
 
+    async fn institution_access_log(&self, institution: i64, from: i64, to: i64) -> Result<Vec<AuditEntry>> {
+        Ok(sqlx::query_as(
+            "SELECT * FROM audit_log WHERE kind = 'access' AND at >= $2 AND at < $3 \
+             AND actor IN (SELECT username FROM users WHERE institution_id = $1) ORDER BY at, chain, seq",
+        )
+        .bind(institution)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
     async fn case_access_log(&self, case_id: i64) -> Result<Vec<AuditEntry>> {
         Ok(sqlx::query_as(
             "SELECT * FROM audit_log WHERE kind = 'access' AND (object = $1 OR object LIKE $2) \

@@ -85,6 +85,8 @@ impl ApplyPage {
         action: String,
         text: &HashMap<String, String>,
         error: Option<&ApiError>,
+        // The channel the form is for (online), or any staffed one (None).
+        channel: Option<&str>,
     ) -> ApplyPage {
         let get = |k: &str| text.get(k).cloned().unwrap_or_default();
         let error_field = error.and_then(|e| e.body.field.clone()).unwrap_or_default();
@@ -125,7 +127,7 @@ impl ApplyPage {
             uploads: std
                 .requirements
                 .iter()
-                .filter(|r| r.upload)
+                .filter(|r| r.upload && channel.is_none_or(|c| r.applies_to(c)))
                 .map(|r| UploadField { code: r.code.clone(), name: r.name.clone(), required: r.required })
                 .collect(),
             max_mb: state.app.config.max_upload_bytes / (1024 * 1024),
@@ -206,10 +208,18 @@ async fn apply_form(
     MaybeUser(u): MaybeUser,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let std = online_standard(&state, &id)?;
     let (csrf, cookie) = auth::form_token(&headers, state.config.cookie_secure);
-    let mut page = ApplyPage::new(&state, &std, lang, format!("/services/{id}/apply"), &HashMap::new(), None);
+    // A link may fill in form fields (an objection names the refused request).
+    let given: HashMap<String, String> = query
+        .into_iter()
+        .filter(|(k, _)| std.fields.iter().any(|f| &f.code == k))
+        .map(|(k, v)| (format!("fields.{k}"), v))
+        .collect();
+    let mut page =
+        ApplyPage::new(&state, &std, lang, format!("/services/{id}/apply"), &given, None, Some("online"));
     page.csrf = csrf;
     page.user = nav(&u);
     Ok(with_cookie(render(&page)?.into_response(), cookie))
@@ -240,8 +250,15 @@ async fn apply_submit(
     match result {
         Ok(case) => Ok(Redirect::to(&format!("/track/{}?baru=1", case.tracking_code)).into_response()),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::TOO_MANY_REQUESTS => {
-            let mut page =
-                ApplyPage::new(&state, &std, lang, format!("/services/{id}/apply"), &parts.text, Some(&e));
+            let mut page = ApplyPage::new(
+                &state,
+                &std,
+                lang,
+                format!("/services/{id}/apply"),
+                &parts.text,
+                Some(&e),
+                Some("online"),
+            );
             page.csrf = parts.text.get("csrf").cloned().unwrap_or_default();
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
@@ -275,6 +292,24 @@ pub(super) struct TrackCase {
     your_step: Option<String>,
     version: i64,
     links: Vec<LinkLine>,
+    /// Where to object to a refusal (UU 14/2008), when the office runs an
+    /// objection against this service.
+    objection: Option<String>,
+}
+
+/// The form that objects to `c`'s refusal, with its tracking code filled
+/// in: a service of the same office whose `[objection]` is against `c`'s.
+fn objection_form(state: &AppState, c: &store::Case) -> Option<String> {
+    if c.status != Status::Rejected {
+        return None;
+    }
+    let std = state
+        .app
+        .catalog
+        .for_office(&c.office)
+        .find(|s| s.accepts_online() && s.objection.as_ref().is_some_and(|o| o.against == c.service))?;
+    let field = &std.objection.as_ref()?.field;
+    Some(format!("/services/{}/apply?{field}={}", std.id(), c.tracking_code))
 }
 
 /// A linked case as a line of a page (the tracking page, a staff member's
@@ -482,6 +517,7 @@ async fn track_render(
                     missing: v.missing,
                     version: v.version,
                     links: v.links.into_iter().map(|l| LinkLine::of(lang, l, false)).collect(),
+                    objection: objection_form(state, &c),
                 });
             }
         }

@@ -31,6 +31,7 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/institutions", post(register).get(list))
         .route("/api/v1/institutions/{id}", get(one))
+        .route("/api/v1/institutions/{id}/access-log", get(access_log))
         .route("/api/v1/my/cases", get(my_cases))
         .route("/api/v1/my/cases/{id}", get(my_case))
         .route("/api/v1/my/cases/{id}/actions", post(my_action))
@@ -45,6 +46,7 @@ pub(super) fn routes() -> Router<AppState> {
     register,
     list,
     one,
+    access_log,
     my_cases,
     my_case,
     my_action,
@@ -102,6 +104,44 @@ async fn list(
         return Err(ApiError::forbidden("only the office's staff see its institutions"));
     }
     Ok(Json(state.app.store.institutions(&office).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct LogQuery {
+    /// `YYYY-1` (January–June) or `YYYY-2` (July–December).
+    semester: String,
+    /// `csv` for a file; JSON otherwise.
+    format: Option<String>,
+}
+
+/// The reads of personal data by an institution's accounts in a semester: its own, or its office's export (admin, auditor, Kepala Dinas, PPID); JSON or CSV
+#[utoipa::path(get, path = "/api/v1/institutions/{id}/access-log", params(("id" = i64, Path, description = "the institution id"), LogQuery), responses(
+    (status = 200, description = "OK (JSON, or CSV `at,who,what,why` with format=csv)", body = Vec<app::privacy::AccessEntry>),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 404, description = "no such institution for the caller", body = ErrorResponse),
+    (status = 422, description = "the semester is not YYYY-1 or YYYY-2", body = ErrorResponse)))]
+async fn access_log(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<LogQuery>,
+) -> Result<Response, ApiError> {
+    let entries = app::privacy::institution_access_log(&state.app, &who, id, &q.semester).await?;
+    if q.format.as_deref() != Some("csv") {
+        return Ok(Json(entries).into_response());
+    }
+    let cell = app::csv_cell;
+    let mut csv = String::from("at,who,what,why\n");
+    for e in &entries {
+        let at = e.at.clone().unwrap_or_default();
+        csv.push_str(&format!("{},{},{},{}\n", cell(&at), cell(&e.who), cell(&e.what), cell(&e.why)));
+    }
+    let name = format!("attachment; filename=\"log-akses-lembaga-{id}-{}.csv\"", q.semester.trim());
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)],
+        csv,
+    )
+        .into_response())
 }
 
 /// One institution (staff of its office, or its own accounts)

@@ -830,7 +830,8 @@ async fn intake_form(
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let std = intake_standard(&state, &user, &id)?;
-    let mut page = ApplyPage::new(&state, &std, lang, format!("/staff/intake/{id}"), &HashMap::new(), None);
+    let mut page =
+        ApplyPage::new(&state, &std, lang, format!("/staff/intake/{id}"), &HashMap::new(), None, None);
     page.channels = staffed_channels(&std);
     page.csrf = user.session.csrf_token.clone();
     page.user = nav(&Some(user));
@@ -863,8 +864,15 @@ async fn intake_submit(
     match result {
         Ok(c) => Ok(Redirect::to(&format!("/staff/cases/{}/receipt", c.id)).into_response()),
         Err(e) if e.status.is_client_error() => {
-            let mut page =
-                ApplyPage::new(&state, &std, lang, format!("/staff/intake/{id}"), &parts.text, Some(&e));
+            let mut page = ApplyPage::new(
+                &state,
+                &std,
+                lang,
+                format!("/staff/intake/{id}"),
+                &parts.text,
+                Some(&e),
+                None,
+            );
             page.channels = staffed_channels(&std);
             page.csrf = user.session.csrf_token.clone();
             page.user = nav(&Some(user));

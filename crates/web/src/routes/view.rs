@@ -99,6 +99,10 @@ pub struct ServiceView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     agreement: Option<&'a domain::agreement::AgreementSpec>,
+    /// What the service objects to (`against`, the refused request's `field`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    objection: Option<&'a domain::standard::Objection>,
     /// The SOP header, for staff.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
@@ -163,6 +167,7 @@ pub fn service_view(s: &Standard, staff: bool) -> ServiceView<'_> {
         notes: &s.notes,
         applicants: s.applicants.as_ref(),
         agreement: s.agreement.as_ref(),
+        objection: s.objection.as_ref(),
         sop: if staff { s.sop.as_ref() } else { None },
     }
 }

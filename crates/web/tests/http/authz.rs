@@ -361,6 +361,14 @@ async fn every_route_for_every_role_and_office() {
             200,
             false,
         ),
+        exact(
+            "GET",
+            format!("/api/v1/institutions/{}/access-log?semester=2026-2", inst.id),
+            Value::Null,
+            Who::Roles(|r| matches!(r, Role::Lembaga | Role::Admin | Role::Auditor | Role::KepalaDinas | Role::Ppid)),
+            200,
+            false,
+        ),
         exact("GET", "/api/v1/my/cases".into(), Value::Null, lembaga, 200, false),
         exact("GET", format!("/api/v1/my/cases/{own_case}"), Value::Null, lembaga, 200, false),
         exact(

@@ -730,7 +730,8 @@ async fn a_ppid_online_request_is_due_thirty_minutes_after_confirmation() {
     staff(&app, "sulsel.ppid", "ppid", "73").await;
     let body = json!({"service": "73-penyediaan-data-informasi", "channel": "online",
         "applicant": {"name": "Andi", "nik": "7371011203950002"},
-        "fields": {"data_diminta": "Jumlah penduduk per kecamatan", "maksud_tujuan": "Penelitian"}});
+        "fields": {"data_diminta": "Jumlah penduduk per kecamatan", "maksud_tujuan": "Penelitian",
+            "jenis_data": "agregat", "mencantumkan_sumber": "bersedia"}});
     let files = [("surat_permohonan", "surat.pdf", pdf()), ("ktp", "ktp.pdf", pdf())];
     let (s, r) = app.apply_with_files(None, body, &files).await;
     assert_eq!(s, 201, "{r}");
@@ -832,12 +833,17 @@ async fn the_ppid_counters_hour_covers_the_reply_letter_only() {
     let ppid = staff(&app, "sulsel.ppid", "ppid", "73").await;
     let body = json!({"service": "73-penyediaan-data-informasi", "channel": "counter",
         "applicant": {"name": "Andi", "nik": "7371011203950002"},
-        "fields": {"data_diminta": "Jumlah penduduk", "maksud_tujuan": "Penelitian"}});
+        "fields": {"data_diminta": "Jumlah penduduk", "maksud_tujuan": "Penelitian",
+            "jenis_data": "agregat", "mencantumkan_sumber": "bersedia"}});
     let c = app.apply(Some(&op), body).await;
     assert!(c.due_at.is_some(), "the hour runs from the letter");
     let (id, mut version) = (c.id, c.version);
-    for _ in ["2", "3"] {
-        let (s, c) = app.act(&ppid, id, "advance", version, json!({})).await;
+    for step in ["2", "3"] {
+        let data = match step {
+            "3" => json!({"data": {"diputuskan_oleh": "Kepala Dinas", "alasan": "data agregat tersedia"}}),
+            _ => json!({}),
+        };
+        let (s, c) = app.act(&ppid, id, "advance", version, data).await;
         assert_eq!(s, 200, "{c}");
         version = c["version"].as_i64().unwrap();
     }
@@ -1001,4 +1007,99 @@ async fn a_register_search_hands_the_applicant_on_to_capil_and_each_case_shows_t
     assert_eq!((s, r["current_step"].as_str()), (200, Some("9")), "{r}");
     let (_, c2) = app.get_json(&format!("/api/v1/cases/{id2}"), Some(&op)).await;
     assert_eq!(c2["links"], json!([]));
+}
+
+/// Sulawesi Selatan's PPID: the website's form asks for no letter or KTP
+/// copy (the counter does); the applicant must agree to cite the source;
+/// the Dinas gives aggregate data only, so a request for individual records
+/// cannot be granted at step 3 and its refusal letter states UU 24/2013
+/// Pasal 79.
+#[tokio::test]
+async fn a_ppid_request_for_individual_records_is_refused_with_pasal_79() {
+    let app = TestApp::sqlite().await;
+    let ppid = staff(&app, "sulsel.ppid", "ppid", "73").await;
+    let (_, form) = app.get_text("/services/73-penyediaan-data-informasi/apply", None).await;
+    assert!(!form.contains("file.surat_permohonan") && !form.contains("file.ktp"), "no upload online");
+    assert!(form.contains("mencantumkan_sumber"), "the duty to cite the source is asked");
+    let mut body = json!({"service": "73-penyediaan-data-informasi", "channel": "online",
+        "applicant": {"name": "Andi", "nik": "7371011203950002"},
+        "fields": {"data_diminta": "Nama dan alamat penduduk Kecamatan Mariso", "maksud_tujuan": "Pemasaran",
+            "jenis_data": "data_perseorangan"}});
+    let (s, e) = app.post_json("/api/v1/applications", None, &body).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("fields.mencantumkan_sumber")), "{e}");
+    body["fields"]["mencantumkan_sumber"] = json!("bersedia");
+    let (s, r) = app.post_json("/api/v1/applications", None, &body).await;
+    assert_eq!(s, 201, "no upload is needed online: {r}");
+    let (id, code) = (r["id"].as_i64().unwrap(), r["tracking_code"].as_str().unwrap().to_string());
+    let c = app.db.store.case(id).await.unwrap().unwrap();
+    let (s, c) = app.act(&ppid, id, "advance", c.version, json!({})).await;
+    assert_eq!(s, 200, "{c}");
+    let version = c["version"].as_i64().unwrap();
+    let grant = json!({"data": {"diputuskan_oleh": "Kepala Dinas", "alasan": "-"}});
+    let (s, e) = app.act(&ppid, id, "advance", version, grant).await;
+    assert_eq!((s, e["error"]["code"].as_str()), (422, Some("not_allowed")), "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("Pasal 79"), "{e}");
+    let refuse = json!({"note": "Data perseorangan tidak dapat diberikan."});
+    let (s, c) = app.act(&ppid, id, "reject", version, refuse).await;
+    assert_eq!((s, c["status"].as_str()), (200, Some("rejected")), "{c}");
+    let (_, docs) = app.get_json(&format!("/api/v1/cases/{id}/documents"), Some(&ppid)).await;
+    let letter =
+        docs.as_array().unwrap().iter().find(|d| d["kind"] == "surat_penolakan").expect("a refusal letter");
+    if std::process::Command::new("pdftotext").arg("-v").output().is_ok() {
+        let doc = letter["code"].as_str().unwrap();
+        let res = app
+            .http
+            .post(app.url(&format!("/api/v1/track/{code}/documents/{doc}")))
+            .json(&json!({"nik": "7371011203950002"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let path = app.files.0.join("penolakan.pdf");
+        std::fs::write(&path, res.bytes().await.unwrap()).unwrap();
+        let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+        assert!(
+            text.contains("Pasal 79") && text.contains("Data perseorangan tidak dapat diberikan"),
+            "{text}"
+        );
+    }
+
+    // The refusal can be objected to (UU 14/2008 Pasal 35-36): the tracking
+    // page links to the objection's form with the tracking code filled in.
+    let (_, page) = app.get_text(&format!("/track/{code}"), None).await;
+    let href = format!("/services/73-keberatan-informasi/apply?kode_lacak_permohonan={code}");
+    assert!(page.contains(&href), "{page}");
+    let (_, form) = app.get_text(&href, None).await;
+    assert!(form.contains(&format!("value=\"{code}\"")), "the form carries the code");
+    let objection = |nik: &str, tracking: &str| {
+        json!({"service": "73-keberatan-informasi", "channel": "online",
+            "applicant": {"name": "Andi", "nik": nik},
+            "fields": {"kode_lacak_permohonan": tracking, "alasan_keberatan": "penolakan_permohonan",
+                "uraian": "Data dibutuhkan untuk penelitian."}})
+    };
+    let (s, e) = app.post_json("/api/v1/applications", None, &objection("7371011203950003", &code)).await;
+    assert_eq!(
+        (s, e["error"]["field"].as_str()),
+        (422, Some("applicant.nik")),
+        "someone else's refusal: {e}"
+    );
+    let (s, e) =
+        app.post_json("/api/v1/applications", None, &objection("7371011203950002", "TIDAKADA99")).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("fields.kode_lacak_permohonan")), "{e}");
+    let (s, r) = app.post_json("/api/v1/applications", None, &objection("7371011203950002", &code)).await;
+    assert_eq!(s, 201, "{r}");
+    let objection_code = r["tracking_code"].as_str().unwrap().to_string();
+    let (_, refused) = app.get_json(&format!("/api/v1/track/{code}"), None).await;
+    assert_eq!(
+        refused["links"][0]["tracking_code"],
+        objection_code.as_str(),
+        "each shows the other: {refused}"
+    );
+    let (_, filed) = app.get_json(&format!("/api/v1/track/{objection_code}"), None).await;
+    assert_eq!(
+        (filed["links"][0]["relation"].as_str(), filed["links"][0]["tracking_code"].as_str()),
+        (Some("from"), Some(code.as_str()))
+    );
+    assert!(filed["due_at"].is_string(), "the superior's 30 working days run: {filed}");
 }

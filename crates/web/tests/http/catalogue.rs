@@ -31,8 +31,9 @@ async fn catalogue_on(app: TestApp) {
     let (_, all) = app.get_json("/api/v1/services", None).await;
     // 15 from the seeds, the verification of institutions at 4 offices,
     // Jepara's Capil revision the register search hands applicants on to,
-    // and Palangka Raya's monev (row 11 of its SOP, a duty of its agreements).
-    assert_eq!(all.as_array().unwrap().len(), 21);
+    // Palangka Raya's monev (row 11 of its SOP, a duty of its agreements),
+    // and Sulsel's objection to a refused PPID request (UU 14/2008).
+    assert_eq!(all.as_array().unwrap().len(), 22);
     let (_, jepara) = app.get_json("/api/v1/services?office=33.20", None).await;
     assert_eq!(jepara.as_array().unwrap().len(), 9);
     let (status, err) = app.get_json("/api/v1/services?office=99.99", None).await;
@@ -131,7 +132,7 @@ async fn ops_endpoints_and_security_headers() {
     assert_eq!(app.get_text("/readyz", None).await.0, 200);
     assert_eq!(app.get_json("/api/v1/offices", None).await.0, 200);
     let (_, metrics) = app.get_text("/metrics", None).await;
-    assert!(metrics.contains("layanan_standards_loaded 21"), "{metrics}");
+    assert!(metrics.contains("layanan_standards_loaded 22"), "{metrics}");
     // Per route (the pattern, never an id), with a latency histogram.
     assert!(
         metrics.contains("layanan_http_requests_total{route=\"/api/v1/offices\",class=\"2xx\"}"),

@@ -252,3 +252,60 @@ async fn the_registration_page_registers_names_a_refused_field_and_the_home_page
     let (op, _) = app.token("pky.op", PASSWORD).await;
     assert_eq!(app.get_text("/lembaga", Some(&format!("layanan_session={op}"))).await.0, 403);
 }
+
+/// An institution's reads of personal data, per semester: the institution
+/// downloads its own log (JSON or CSV); its office's admin exports it;
+/// another office and a role without the need are told it does not exist;
+/// the semester is named as YYYY-1 or YYYY-2.
+#[tokio::test]
+async fn an_institution_and_its_office_read_its_access_log_per_semester() {
+    let app = TestApp::with_config(web::Config { login_per_minute: 1000, ..Default::default() }).await;
+    app.add_user("pky.verif", "verifikator", "62.71", PASSWORD).await;
+    app.add_user("pky.admin", "admin", "62.71", PASSWORD).await;
+    app.add_user("jpr.admin", "admin", "33.20", PASSWORD).await;
+    let (verif, _) = app.token("pky.verif", PASSWORD).await;
+    let bank_token = app.verified_institution(bank("bank.kalteng"), &verif).await;
+    let institution =
+        app.db.store.user_for_login("bank.kalteng").await.unwrap().unwrap().0.institution_id.unwrap();
+    let today = app.app().today("62.71");
+    let application = json!({"service": "62.71-pemanfaatan-data", "channel": "counter",
+        "fields": {"elemen_data": "NIK"}, "letter": {"number": "500/1/BKS/2026", "date": today.to_string()}});
+    let (s, receipt) = app.post_json("/api/v1/applications", Some(&bank_token), &application).await;
+    assert_eq!(s, 201, "{receipt}");
+    let id = receipt["id"].as_i64().unwrap();
+    let (_, mine) = app.get_json(&format!("/api/v1/my/cases/{id}"), Some(&bank_token)).await;
+    let doc = mine["documents"][0]["code"].as_str().unwrap().to_string();
+    let (s, _) = app
+        .get_text(
+            &format!("/api/v1/my/cases/{id}/documents/{doc}"),
+            Some(&format!("layanan_session={bank_token}")),
+        )
+        .await;
+    assert_eq!(s, 200);
+
+    use chrono::Datelike;
+    let semester = format!("{}-{}", today.year(), if today.month() <= 6 { 1 } else { 2 });
+    let path = format!("/api/v1/institutions/{institution}/access-log?semester={semester}");
+    let (s, log) = app.get_json(&path, Some(&bank_token)).await;
+    assert_eq!(s, 200, "{log}");
+    let reads: Vec<_> = log.as_array().unwrap().iter().filter(|e| e["who"] == "bank.kalteng").collect();
+    assert!(!reads.is_empty(), "the download is in its log: {log}");
+    let (s, csv) =
+        app.get_text(&format!("{path}&format=csv"), Some(&format!("layanan_session={bank_token}"))).await;
+    assert_eq!(s, 200);
+    assert!(csv.starts_with("at,who,what,why\n") && csv.contains("bank.kalteng"), "{csv}");
+    let (admin, _) = app.token("pky.admin", PASSWORD).await;
+    assert_eq!(app.get_json(&path, Some(&admin)).await.0, 200, "the office exports it");
+    let (other, _) = app.token("jpr.admin", PASSWORD).await;
+    assert_eq!(app.get_json(&path, Some(&other)).await.0, 404, "another office");
+    assert_eq!(app.get_json(&path, Some(&verif)).await.0, 404, "a role without the need");
+    let next = format!("/api/v1/institutions/{institution}/access-log?semester={}-1", today.year() + 1);
+    assert_eq!(app.get_json(&next, Some(&bank_token)).await.1, json!([]), "nothing yet next year");
+    let (s, e) = app
+        .get_json(
+            &format!("/api/v1/institutions/{institution}/access-log?semester=2026-3"),
+            Some(&bank_token),
+        )
+        .await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("semester")), "{e}");
+}

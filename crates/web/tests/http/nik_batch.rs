@@ -11,12 +11,12 @@ const ROWS: usize = 1_000_000;
 /// every 997th row one planted error, by turn of kind.
 fn row(i: usize) -> (String, Option<&'static str>) {
     let (day, month, year) = (1 + i % 28, 1 + i % 12, 50 + i % 50);
-    let female = i % 2 == 0;
+    let female = i.is_multiple_of(2);
     let nik = format!("332001{:02}{month:02}{year:02}{:04}", day + if female { 40 } else { 0 }, 1 + i % 9999);
     let sex = if female { "P" } else { "L" };
     let date = format!("19{year:02}-{month:02}-{day:02}");
     let kk = format!("332001{:06}{:04}", i % 1_000_000, 1 + i % 9999);
-    let planted = (i % 997 == 0).then(|| {
+    let planted = i.is_multiple_of(997).then(|| {
         ["nik_length", "nik_birth_month", "sex_mismatch", "birth_date_mismatch", "kk_structure"]
             [(i / 997) % 5]
     });
