@@ -48,6 +48,8 @@ struct Size {
     worklist_reads: usize,
     sweeps: usize,
     read_time: Duration,
+    /// Rows of the NIK batch file.
+    nik_rows: usize,
 }
 
 const FULL: Size = Size {
@@ -59,6 +61,7 @@ const FULL: Size = Size {
     worklist_reads: 500,
     sweeps: 5,
     read_time: Duration::from_secs(10),
+    nik_rows: 1_000_000,
 };
 const QUICK: Size = Size {
     nik_time: Duration::from_millis(200),
@@ -69,6 +72,7 @@ const QUICK: Size = Size {
     worklist_reads: 50,
     sweeps: 2,
     read_time: Duration::from_secs(1),
+    nik_rows: 50_000,
 };
 
 /// The measured office and service: Muba's KTP-el SOP, timed in minutes
@@ -154,6 +158,8 @@ async fn server_figures(
     let http = Client::builder().pool_max_idle_per_host(256).build().map_err(|e| e.to_string())?;
     let tokens = staff_tokens(&http, &bases[0], store.as_ref()).await?;
     let tags = json!({"backend": backend, "instances": instances});
+    // First, while the server's peak memory is still its idle one.
+    nik_batch(&http, &servers[0], &tokens[0], size.nik_rows, &tags).await?;
 
     let cpu = |servers: &[Server]| servers.iter().map(Server::cpu_s).sum::<f64>();
     let before = cpu(&servers);
@@ -255,11 +261,74 @@ impl Server {
 
     /// Resident set size, from /proc (Linux).
     fn rss_mb(&self) -> Option<f64> {
+        self.status_mb("VmRSS:")
+    }
+
+    /// The highest resident set size the process has had.
+    fn peak_mb(&self) -> Option<f64> {
+        self.status_mb("VmHWM:")
+    }
+
+    fn status_mb(&self, key: &str) -> Option<f64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
-        let kb: f64 =
-            status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
+        let kb: f64 = status.lines().find(|l| l.starts_with(key))?.split_whitespace().nth(1)?.parse().ok()?;
         Some(kb / 1024.0)
     }
+}
+
+/// The NIK batch end to end: a file of `rows` generated rows (NIK, name,
+/// birth date, sex, KK; one in a hundred invalid) through `POST
+/// /api/v1/nik/batch`, the answer read to its last line; rows per second
+/// (the median of three runs) and how far the server's peak memory rose
+/// above its resident size before the first run.
+async fn nik_batch(
+    http: &Client,
+    server: &Server,
+    token: &str,
+    rows: usize,
+    tags: &Value,
+) -> Result<(), String> {
+    let mut file = String::from("nik,nama,tanggal_lahir,jenis_kelamin,kk\n");
+    for i in 0..rows {
+        let (day, month, year) = (1 + i % 28, 1 + i % 12, 50 + i % 50);
+        let serial = if i % 100 == 0 { 0 } else { 1 + i % 9999 };
+        file.push_str(&format!(
+            "332001{day:02}{month:02}{year:02}{serial:04},Warga {i},19{year:02}-{month:02}-{day:02},L,332001{:06}{:04}\n",
+            i % 1_000_000,
+            1 + i % 9999
+        ));
+    }
+    let before = server.rss_mb();
+    let mut rates = Vec::new();
+    for _ in 0..3 {
+        let start = Instant::now();
+        let res = http
+            .post(format!("{}/api/v1/nik/batch", server.base))
+            .bearer_auth(token)
+            .header("content-type", "text/csv")
+            .body(file.clone())
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if !res.status().is_success() {
+            return Err(format!("NIK batch: {}", res.status()));
+        }
+        let answer = res.text().await.map_err(|e| e.to_string())?;
+        let lines = answer.lines().count().saturating_sub(1);
+        if lines != rows {
+            return Err(format!("NIK batch answered {lines} rows of {rows}"));
+        }
+        rates.push(rows as f64 / start.elapsed().as_secs_f64());
+    }
+    rates.sort_by(f64::total_cmp);
+    let growth = before.zip(server.peak_mb()).map(|(b, p)| round2(p - b));
+    emit(
+        "nik_batch_rate",
+        rates[1],
+        "rows/s",
+        merge(tags, json!({"rows": rows, "peak_rss_growth_mb": growth})),
+    );
+    Ok(())
 }
 
 /// `GET /readyz` answers 200.

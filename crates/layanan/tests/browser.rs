@@ -401,6 +401,15 @@ async fn pages_fit_a_phone_and_every_demo_role_has_work() {
     f.open("/staff", "worklist-kepala-dinas").await;
     let first = f.b.find("tbody a[data-code]").await.attr("href").await.unwrap();
     f.open(&first, "case").await;
+    // The agreement register (the demo's completed PKS facilitation made
+    // one), an agreement's page and the compliance board.
+    let token = f.server.token("sulsel.kepala_dinas").await;
+    let register = f.server.api_get("/api/v1/agreements", Some(&token)).await;
+    assert!(!register.as_array().unwrap().is_empty(), "the demo has an agreement: {register}");
+    f.open("/perjanjian", "agreements").await;
+    let one = f.b.find("tbody a[href^='/perjanjian/']").await.attr("href").await.unwrap();
+    f.open(&one, "agreement").await;
+    f.open("/perjanjian/kepatuhan", "compliance").await;
     f.b.quit().await;
 }
 
