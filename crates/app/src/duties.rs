@@ -111,7 +111,15 @@ async fn open(app: &App, a: &Agreement, std: &Arc<Standard>, p: &Period) -> Resu
         current_actor: actor_name(std, Some(&first)),
         applicant_name: source.applicant_name.clone(),
         applicant: source.applicant.clone(),
-        fields: serde_json::json!({"semester": p.label, "periode": p.label}).to_string(),
+        // The period goes in whichever form field the duty's service has for it.
+        fields: serde_json::Value::Object(
+            std.fields
+                .iter()
+                .filter(|f| matches!(f.code.as_str(), "semester" | "periode"))
+                .map(|f| (f.code.clone(), serde_json::Value::from(p.label.clone())))
+                .collect(),
+        )
+        .to_string(),
         created_by: "system".into(),
         created_at: clock::ms(now),
         files: Vec::new(),

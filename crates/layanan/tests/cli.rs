@@ -496,6 +496,7 @@ fn bench_quick_prints_one_json_line_per_figure() {
         "nik_check_rate",
         "first_start_s",
         "rss_idle_mb",
+        "nik_batch_rate",
         "intake_rate",
         "document_rate",
         "transition_rate",
@@ -516,6 +517,8 @@ fn bench_quick_prints_one_json_line_per_figure() {
             .filter(|f| f["name"] != "document_rate")
             .all(|f| f["value"].as_f64().is_some_and(|v| v > 0.0) && f["unit"].is_string())
     );
+    let batch = figure("nik_batch_rate");
+    assert!(batch["rows"].as_u64() > Some(0) && batch["peak_rss_growth_mb"].is_number(), "{batch}");
     let documents = figure("document_rate");
     assert!(documents["pending_after_intake"].as_u64().is_some() && documents["catch_up_s"].is_number());
     let transitions = figure("transition_rate");
