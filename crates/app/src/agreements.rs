@@ -52,12 +52,7 @@ pub(crate) async fn signed_at(
     };
     let office = app.store.office(&case.office).await?.map(|o| o.name).unwrap_or_default();
     let (name, position, _) = signer(app, party, acting).await?;
-    let renews = app
-        .store
-        .agreements(Some(&case.office), None)
-        .await?
-        .into_iter()
-        .find(|a| a.renewal_case_id == Some(case.id));
+    let renews = app.store.agreement_renewed_by(case.id).await?;
     let actor = match party {
         Party::Staff { username, .. } => username.clone(),
         Party::Applicant => domain::standard::Actor::Applicant.as_str().to_string(),
@@ -157,9 +152,15 @@ pub struct AgreementLine {
     pub days_left: i64,
 }
 
+/// An agreement's validity as dates (the store keeps `YYYY-MM-DD`).
+pub(crate) fn validity_of(a: &Agreement) -> Option<(NaiveDate, NaiveDate)> {
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    Some((d(&a.starts_on)?, d(&a.ends_on)?))
+}
+
 fn status_of(app: &App, a: &Agreement) -> (AgreementStatus, i64) {
     let today = app.today(&a.office);
-    let ends = NaiveDate::parse_from_str(&a.ends_on, "%Y-%m-%d").unwrap_or(today);
+    let ends = validity_of(a).map_or(today, |(_, e)| e);
     let flags = Flags {
         suspension_recommended: a.suspension_recommended_at.is_some(),
         revoked: a.revoked_at.is_some(),
@@ -454,7 +455,7 @@ pub async fn warn(app: &App) -> Result<usize, Error> {
     let earliest = app.now().date_naive() - chrono::Days::new(1);
     for a in app.store.running_agreements(&earliest.to_string()).await? {
         let today = app.today(&a.office);
-        let Ok(ends) = NaiveDate::parse_from_str(&a.ends_on, "%Y-%m-%d") else { continue };
+        let Some((_, ends)) = validity_of(&a) else { continue };
         let Some(days) = rules::warning_due(ends, today) else { continue };
         let body = format!(
             "Perjanjian Kerja Sama {} ({}) berakhir {} ({days} hari lagi). Ajukan perpanjangan bila masih diperlukan.",

@@ -337,6 +337,12 @@ impl Catalog {
     }
 
     /// The body template of a document kind for an office.
+    /// The title of office `office`'s service `slug` as it is now, or the
+    /// slug when the catalogue no longer has it.
+    pub fn title(&self, office: &str, slug: &str) -> String {
+        self.get(&format!("{office}-{slug}")).map_or_else(|| slug.to_string(), |s| s.title.clone())
+    }
+
     /// Days an office gives to file a due duty before it is missing.
     pub fn duty_grace_days(&self, office: &str) -> u32 {
         self.grace_days.get(office).copied().unwrap_or(domain::profile::DEFAULT_DUTY_GRACE_DAYS)

@@ -30,11 +30,6 @@ async fn duties_of(app: &App, a: &Agreement) -> Result<Vec<Duty>, Error> {
     Ok(std.agreement.as_ref().map(|s| s.duties.clone()).unwrap_or_default())
 }
 
-fn dates(a: &Agreement) -> Option<(NaiveDate, NaiveDate)> {
-    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-    Some((d(&a.starts_on)?, d(&a.ends_on)?))
-}
-
 /// Agreements whose duties may still fall due: not revoked, ended at most a
 /// year ago (the last period of an ended agreement is still owed).
 async fn with_duties(app: &App) -> Result<Vec<Agreement>, Error> {
@@ -47,7 +42,7 @@ async fn with_duties(app: &App) -> Result<Vec<Agreement>, Error> {
 pub async fn open_due(app: &App) -> Result<usize, Error> {
     let mut opened = 0;
     for a in with_duties(app).await? {
-        let Some((starts, ends)) = dates(&a) else { continue };
+        let Some((starts, ends)) = crate::agreements::validity_of(&a) else { continue };
         for duty in duties_of(app, &a).await? {
             let Some(std) = app.catalog.get(&format!("{}-{}", a.office, duty.service)).cloned() else {
                 continue;
@@ -191,7 +186,7 @@ pub struct Board {
 
 /// The periods of `duty` for agreement `a` with their states today.
 async fn cells(app: &App, a: &Agreement, duty: &Duty) -> Result<Vec<DutyCell>, Error> {
-    let Some((starts, ends)) = dates(a) else { return Ok(Vec::new()) };
+    let Some((starts, ends)) = crate::agreements::validity_of(a) else { return Ok(Vec::new()) };
     let today = app.today(&a.office);
     let grace = app.catalog.duty_grace_days(&a.office);
     let cases = app.store.duty_cases(a.id).await?;
@@ -243,10 +238,7 @@ pub async fn board(app: &App, who: &Principal, office: &str) -> Result<Board, Er
             let table = match tables.iter_mut().find(|t| t.service == duty.service) {
                 Some(t) => t,
                 None => {
-                    let title = app
-                        .catalog
-                        .get(&format!("{office}-{}", duty.service))
-                        .map_or_else(|| duty.service.clone(), |s| s.title.clone());
+                    let title = app.catalog.title(office, &duty.service);
                     tables.push(DutyTable {
                         service: duty.service.clone(),
                         title,
@@ -278,10 +270,7 @@ pub async fn flag_missing(app: &App) -> Result<usize, Error> {
     for a in with_duties(app).await? {
         for duty in duties_of(app, &a).await? {
             for cell in cells(app, &a, &duty).await?.into_iter().filter(|c| c.state == DutyState::Missing) {
-                let title = app
-                    .catalog
-                    .get(&format!("{}-{}", a.office, duty.service))
-                    .map_or_else(|| duty.service.clone(), |s| s.title.clone());
+                let title = app.catalog.title(&a.office, &duty.service);
                 let body = format!(
                     "{title} periode {} atas PKS {} ({}) belum disampaikan melewati batas waktu. Kode lacak: {}.",
                     cell.period,

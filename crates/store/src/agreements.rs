@@ -130,6 +130,8 @@ pub struct NewUserId {
 pub trait Agreements: Send + Sync {
     async fn agreement(&self, id: i64) -> Result<Option<Agreement>>;
     async fn agreement_of_case(&self, case_id: i64) -> Result<Option<Agreement>>;
+    /// The agreement whose renewal `case_id` is.
+    async fn agreement_renewed_by(&self, case_id: i64) -> Result<Option<Agreement>>;
     /// An office's agreements (or an institution's), newest first.
     async fn agreements(&self, office: Option<&str>, institution: Option<i64>) -> Result<Vec<Agreement>>;
     /// Agreements that have neither ended nor been revoked by `today`

@@ -129,10 +129,7 @@ pub async fn links(app: &App, c: &Case) -> Result<Vec<LinkedCase>, Error> {
         .map(|(relation, k)| LinkedCase {
             relation,
             id: k.id,
-            title: app
-                .catalog
-                .get(&format!("{}-{}", k.office, k.service))
-                .map_or_else(|| k.service.clone(), |s| s.title.clone()),
+            title: app.catalog.title(&k.office, &k.service),
             service: format!("{}-{}", k.office, k.service),
             tracking_code: k.tracking_code,
             status: k.status,

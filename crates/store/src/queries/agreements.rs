@@ -120,6 +120,13 @@ impl Agreements for This {
             .await?)
     }
 
+    async fn agreement_renewed_by(&self, case_id: i64) -> Result<Option<Agreement>> {
+        Ok(sqlx::query_as("SELECT * FROM agreements WHERE renewal_case_id = $1")
+            .bind(case_id)
+            .fetch_optional(&self.read)
+            .await?)
+    }
+
     async fn agreements(&self, office: Option<&str>, institution: Option<i64>) -> Result<Vec<Agreement>> {
         Ok(sqlx::query_as(
             "SELECT * FROM agreements WHERE ($1 IS NULL OR office = $1) AND ($2 IS NULL OR institution_id = $2) \

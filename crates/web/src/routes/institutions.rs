@@ -524,10 +524,10 @@ async fn home(
     let mut cases = Vec::new();
     for c in state.app.store.institution_cases(id, 100).await? {
         let documents = TrackDocument::valid_of(&state, c.id).await?;
-        let title = state.app.catalog.get(&format!("{}-{}", c.office, c.service)).map(|s| s.title.clone());
+        let title = state.app.catalog.title(&c.office, &c.service);
         cases.push(HomeCase {
             id: c.id,
-            title: title.unwrap_or(c.service),
+            title,
             status: super::citizen::status_label(lang, c.status),
             code: c.tracking_code,
             documents,
