@@ -141,3 +141,21 @@ where
 pub fn csv_cell(s: &str) -> String {
     if s.contains([',', '"', '\n', ';']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
 }
+
+/// A table as CSV: its header, then one line per row (numbers as written).
+pub fn csv_table(table: &::documents::xlsx::Sheet) -> String {
+    use ::documents::xlsx::Cell;
+    let line = |cells: Vec<String>| cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\n";
+    let mut out = line(table.header.clone());
+    for row in &table.rows {
+        out.push_str(&line(
+            row.iter()
+                .map(|c| match c {
+                    Cell::Text(t) => t.clone(),
+                    Cell::Number(n) => n.to_string(),
+                })
+                .collect(),
+        ));
+    }
+    out
+}

@@ -6,8 +6,10 @@
 //! `domain::nik_batch`; the HTTP endpoint and `layanan nik check --csv` both
 //! feed lines to a [`Batch`].
 
+use crate::{App, Error};
 use domain::nik_batch::{INPUT_COLUMNS, OUTPUT_HEADER, RowInput, check};
 use std::collections::{BTreeMap, HashMap};
+use store::{Case, CaseChange, CaseUpdate, NewCaseFile, NewJournal};
 
 /// At most this many rows in one batch; rows past it are answered
 /// `row_limit`, not checked.
@@ -112,6 +114,67 @@ impl<'r> Batch<'r> {
         }
         s
     }
+}
+
+/// The requirement code a batch's results are filed under on its case.
+pub const RESULTS: &str = "hasil_cek_nik";
+
+/// The case a batch's results are filed on (the verification session's)
+/// must still be open.
+pub fn check_session(case: &Case) -> Result<(), Error> {
+    if !case.status.is_active() {
+        return Err(Error::invalid("case", "the results are filed on an open case"));
+    }
+    Ok(())
+}
+
+/// Files a finished batch on its case: the result CSV, already in the
+/// file store (`sha256`, `size` bytes), and a journal row with the summary,
+/// in one write. A colleague's action meanwhile only makes it read the case
+/// again.
+pub async fn file_results(
+    app: &App,
+    case_id: i64,
+    by: &str,
+    (sha256, size): (String, i64),
+    summary: &str,
+) -> Result<(), Error> {
+    for _ in 0..5 {
+        let case =
+            app.store.case(case_id).await?.ok_or_else(|| Error::not_found(format!("no case {case_id}")))?;
+        let local = app.now().with_timezone(&crate::clock::office_zone(&case.office).offset());
+        let filename = format!("hasil-cek-nik-{}.csv", local.format("%Y%m%d-%H%M"));
+        let journal = NewJournal {
+            at: Some(app.now().timestamp_millis()),
+            actor: by.into(),
+            action: "nik_batch".into(),
+            from_status: Some(case.status.as_str().into()),
+            to_status: case.status.as_str().into(),
+            from_step: case.current_step.clone(),
+            to_step: case.current_step.clone(),
+            note: Some(summary.into()),
+            ..Default::default()
+        };
+        let file = NewCaseFile {
+            requirement: RESULTS.into(),
+            filename,
+            content_type: "text/csv; charset=utf-8".into(),
+            size,
+            sha256: sha256.clone(),
+            uploaded_by: by.into(),
+        };
+        let update = CaseUpdate {
+            change: CaseChange::from_case(&case),
+            journal,
+            files: vec![file],
+            ..Default::default()
+        };
+        match app.store.update_case(case.id, case.version, update).await {
+            Err(store::StoreError::Stale(_)) => continue,
+            r => return r.map(|_| ()).map_err(Error::from),
+        }
+    }
+    Err(Error::Unavailable("the case kept changing; file the results again".into()))
 }
 
 fn push_row(

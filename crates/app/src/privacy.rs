@@ -127,6 +127,15 @@ pub async fn export(app: &App, who: &Principal, id: i64) -> Result<Answer, Error
 /// Who exports an institution's access log for the office.
 const LOG_READERS: &[Role] = &[Role::Admin, Role::Auditor, Role::KepalaDinas, Role::Ppid];
 
+/// Whether `who` reads the access log of institution `id` of `office`: its
+/// own accounts, and its office's admin, auditor, Kepala Dinas and PPID.
+pub fn reads_access_log(who: &Principal, id: i64, office: &str) -> bool {
+    match who.role {
+        Role::Lembaga => who.user.institution_id == Some(id),
+        _ => LOG_READERS.contains(&who.role) && who.user.office == office,
+    }
+}
+
 /// `2026-1` (January–June) or `2026-2` (July–December): its bounds in ms,
 /// in `office`'s zone; the error names `semester`.
 fn semester(office: &str, label: &str) -> Result<(i64, i64), Error> {
@@ -159,10 +168,7 @@ pub async fn institution_access_log(
 ) -> Result<Vec<AccessEntry>, Error> {
     let inst = app.store.institution(institution).await?;
     let inst = inst
-        .filter(|i| match who.role {
-            Role::Lembaga => who.user.institution_id == Some(i.id),
-            _ => LOG_READERS.contains(&who.role) && who.user.office == i.office,
-        })
+        .filter(|i| reads_access_log(who, i.id, &i.office))
         .ok_or_else(|| Error::not_found(format!("institution {institution}")))?;
     let (from, to) = semester(&inst.office, label)?;
     let zone = office_zone(&inst.office);
@@ -176,6 +182,22 @@ pub async fn institution_access_log(
     let purpose = format!("log akses lembaga semester {}", label.trim());
     app.store.log_access(&who.user.username, &format!("institution:{}", inst.id), &purpose).await?;
     Ok(entries)
+}
+
+/// An access log as a table (`at, who, what, why`), for its CSV and XLSX
+/// exports.
+pub fn access_table(name: &str, entries: &[AccessEntry]) -> documents::xlsx::Sheet {
+    documents::xlsx::Sheet {
+        name: name.into(),
+        header: ["at", "who", "what", "why"].map(String::from).to_vec(),
+        rows: entries
+            .iter()
+            .map(|e| {
+                let at = e.at.clone().unwrap_or_default();
+                [at, e.who.clone(), e.what.clone(), e.why.clone()].map(documents::xlsx::Cell::Text).to_vec()
+            })
+            .collect(),
+    }
 }
 
 /// How long a one-time code lives, and how many tries it allows.

@@ -96,6 +96,18 @@ pub fn periods_due(every: Every, starts: NaiveDate, ends: NaiveDate, today: Naiv
     out
 }
 
+/// The semester `day` falls in (`2026-1` January–June, `2026-2`
+/// July–December), then the one before it.
+pub fn this_and_last_semester(day: NaiveDate) -> [String; 2] {
+    use chrono::Datelike;
+    let year = day.year();
+    if day.month() <= 6 {
+        [format!("{year}-1"), format!("{}-2", year - 1)]
+    } else {
+        [format!("{year}-2"), format!("{year}-1")]
+    }
+}
+
 /// Where a duty of one period stands on the compliance board.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -227,6 +239,13 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_day_names_its_semester_and_the_one_before() {
+        assert_eq!(this_and_last_semester(d("2026-12-01")), ["2026-2", "2026-1"]);
+        assert_eq!(this_and_last_semester(d("2027-06-30")), ["2027-1", "2026-2"]);
+        assert_eq!(this_and_last_semester(d("2027-07-01")), ["2027-2", "2027-1"]);
     }
 
     #[test]

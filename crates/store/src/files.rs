@@ -17,6 +17,10 @@ pub enum FileError {
 pub trait FileStore: Send + Sync + 'static {
     /// Stores bytes durably and returns their SHA-256 (hex).
     fn put(&self, bytes: &[u8]) -> Result<String, FileError>;
+    /// Stores a file already written at `path` (a result too large to hold
+    /// in memory), taking it over: read once to hash it, then moved (or
+    /// copied) into place durably. Returns its SHA-256 (hex).
+    fn put_file(&self, path: &Path) -> Result<String, FileError>;
     fn get(&self, sha256: &str) -> Result<Vec<u8>, FileError>;
     /// Deletes stored bytes (retention); a missing file is not an error.
     fn remove(&self, sha256: &str) -> Result<(), FileError>;
@@ -45,21 +49,39 @@ impl FileStore for DiskFiles {
         if path.exists() {
             return Ok(sha);
         }
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        // Write aside, fsync, then rename: a crash never leaves half a file
-        // under a valid name, and an acknowledged upload is on disk. Each
-        // writer has its own temporary name: two writers of the same bytes
-        // (a document produced by the job and by a download at once) must
-        // not truncate each other's file or lose the rename.
-        static WRITER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = WRITER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let tmp = dir.join(format!(".{sha}.{}.{n}.tmp", std::process::id()));
+        let tmp = aside(&path, &sha)?;
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
-        std::fs::rename(&tmp, &path)?;
-        std::fs::File::open(dir)?.sync_all()?;
+        settle(&tmp, &path)?;
+        Ok(sha)
+    }
+
+    fn put_file(&self, from: &Path) -> Result<String, FileError> {
+        let mut hasher = Sha256::new();
+        let (mut f, mut buf) = (std::fs::File::open(from)?, vec![0u8; 1 << 16]);
+        loop {
+            let n = std::io::Read::read(&mut f, &mut buf)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+        }
+        let sha = hex::encode(hasher.finalize());
+        let path = self.path(&sha).ok_or_else(|| FileError::Missing(sha.clone()))?;
+        if path.exists() {
+            std::fs::remove_file(from)?;
+            return Ok(sha);
+        }
+        let tmp = aside(&path, &sha)?;
+        // A rename keeps the bytes where they are; from another file
+        // system they are copied.
+        if std::fs::rename(from, &tmp).is_err() {
+            std::fs::copy(from, &tmp)?;
+            std::fs::remove_file(from)?;
+        }
+        std::fs::File::open(&tmp)?.sync_all()?;
+        settle(&tmp, &path)?;
         Ok(sha)
     }
 
@@ -78,6 +100,27 @@ impl FileStore for DiskFiles {
             _ => Ok(()),
         }
     }
+}
+
+/// A temporary name beside `path` for one writer. Write aside, fsync, then
+/// rename (`settle`): a crash never leaves half a file under a valid name,
+/// and an acknowledged upload is on disk. Each writer has its own temporary
+/// name: two writers of the same bytes (a document produced by the job and
+/// by a download at once) must not truncate each other's file or lose the
+/// rename.
+fn aside(path: &Path, sha: &str) -> Result<PathBuf, FileError> {
+    static WRITER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let n = WRITER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    Ok(dir.join(format!(".{sha}.{}.{n}.tmp", std::process::id())))
+}
+
+/// Moves a synced temporary file to its name and syncs the folder.
+fn settle(tmp: &Path, path: &Path) -> Result<(), FileError> {
+    std::fs::rename(tmp, path)?;
+    std::fs::File::open(path.parent().unwrap_or(Path::new(".")))?.sync_all()?;
+    Ok(())
 }
 
 /// The type of an upload, decided by its first bytes, never by its name
@@ -123,6 +166,14 @@ mod tests {
         assert_eq!(fs.get(&sha).unwrap(), b"%PDF-1.7 hello");
         assert!(matches!(fs.get(&"0".repeat(64)), Err(FileError::Missing(_))));
         assert!(matches!(fs.get("../../etc/passwd"), Err(FileError::Missing(_))));
+        // A file written elsewhere is taken over under the same address.
+        let written = dir.0.join("result.csv");
+        std::fs::write(&written, b"%PDF-1.7 hello").unwrap();
+        assert_eq!(fs.put_file(&written).unwrap(), sha);
+        assert!(!written.exists(), "taken over, not left behind");
+        std::fs::write(&written, b"row,nik\n").unwrap();
+        let other = fs.put_file(&written).unwrap();
+        assert_eq!(fs.get(&other).unwrap(), b"row,nik\n");
         assert_eq!(sniff(b"%PDF-1.4"), Some("application/pdf"));
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));

@@ -267,6 +267,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("return_to", "Kembalikan ke", "Return to"),
     ("to_applicant", "Pemohon (untuk dilengkapi)", "The applicant (to complete)"),
     ("outside_reference", "Nomor/tanggal surat pihak luar", "Outside party's letter number/date"),
+    (
+        "outside_letter_scan",
+        "Pindaian surat pihak luar (PDF/JPEG/PNG)",
+        "Scan of the outside party's letter (PDF/JPEG/PNG)",
+    ),
     ("timeline", "Riwayat", "Timeline"),
     ("on_behalf", "atas nama pemohon/pihak luar", "for the applicant/outside party"),
     ("action_submit", "Diajukan", "Submitted"),
@@ -494,6 +499,13 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("hist_withdraw", "Permohonan dibatalkan pemohon", "Application withdrawn by the applicant"),
     ("hist_assign", "Ditugaskan kepada", "Assigned to"),
     ("hist_note", "Catatan ditambahkan", "Note added"),
+    (
+        "access_log_export",
+        "Log akses data kependudukan oleh lembaga",
+        "The institution's log of personal data reads",
+    ),
+    ("semester", "Semester", "Semester"),
+    ("hist_nik_batch", "Hasil cek NIK massal dilampirkan", "NIK batch results attached"),
     ("hist_escalate", "Eskalasi batas waktu langkah", "Escalation of the step's time limit"),
     ("hist_escalate_service", "Eskalasi janji waktu layanan", "Escalation of the service's time promise"),
     (

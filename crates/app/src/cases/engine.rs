@@ -23,11 +23,20 @@ pub struct Upload {
     pub bytes: Vec<u8>,
 }
 
+/// The scan of an outside body's letter, which staff add when they record
+/// its step (its approval or its refusal). It is filed as
+/// `surat_luar.<step id>`, so a case with several outside steps keeps each
+/// body's letter apart.
+pub const OUTSIDE_LETTER: &str = "surat_luar";
+
 /// Checks one upload against the standard: a requirement it asks to be
-/// uploaded, at most the size limit, PDF/JPEG/PNG by content. Returns the type.
-fn check_upload(std: &Standard, u: &Upload, max: usize) -> Result<&'static str, Error> {
+/// uploaded, or the outside body's letter an action may carry (`letter`,
+/// filed under its step), at most the size limit, PDF/JPEG/PNG by content.
+/// Returns the type.
+fn check_upload(std: &Standard, u: &Upload, max: usize, letter: Option<&str>) -> Result<&'static str, Error> {
     let field = format!("files.{}", u.requirement);
-    if !std.requirements.iter().any(|r| r.code == u.requirement && r.upload) {
+    let asked = std.requirements.iter().any(|r| r.code == u.requirement && r.upload);
+    if !asked && letter != Some(u.requirement.as_str()) {
         return Err(Error::invalid(&field, "this service asks for no such document upload"));
     }
     if u.bytes.len() > max {
@@ -43,10 +52,11 @@ async fn store_uploads(
     std: &Standard,
     uploads: &[Upload],
     by: &str,
+    letter: Option<&str>,
 ) -> Result<Vec<NewCaseFile>, Error> {
     let types = uploads
         .iter()
-        .map(|u| check_upload(std, u, app.config.max_upload_bytes))
+        .map(|u| check_upload(std, u, app.config.max_upload_bytes, letter))
         .collect::<Result<Vec<_>, _>>()?;
     let mut out = Vec::new();
     for (u, content_type) in uploads.iter().zip(types) {
@@ -64,6 +74,50 @@ async fn store_uploads(
         });
     }
     Ok(out)
+}
+
+/// The files an action may carry: the applicant's with a resubmission or
+/// on their own step (the documents a step asks of them); staff's only the
+/// outside body's letter (`file.surat_luar`), when they record that body's
+/// step — its approval or its refusal. The letter comes back filed under
+/// its step, with that code.
+fn action_uploads(
+    std: &Standard,
+    case: &Case,
+    party: &Party,
+    action: Action,
+    uploads: &[Upload],
+) -> Result<(Vec<Upload>, Option<String>), Error> {
+    if uploads.is_empty() {
+        return Ok((Vec::new(), None));
+    }
+    let step = std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref());
+    match (party, step) {
+        (Party::Applicant, _) if matches!(action, Action::Resubmit | Action::Advance) => {
+            Ok((uploads.to_vec(), None))
+        }
+        (Party::Staff { .. }, Some(step))
+            if step.actor == Actor::External && matches!(action, Action::Advance | Action::Reject) =>
+        {
+            if let Some(u) = uploads.iter().find(|u| u.requirement != OUTSIDE_LETTER) {
+                let field = format!("files.{}", u.requirement);
+                return Err(Error::invalid(
+                    &field,
+                    "only the outside body's letter (`surat_luar`) is added here",
+                ));
+            }
+            if uploads.len() > 1 {
+                return Err(Error::invalid("files.surat_luar", "one scan of the letter"));
+            }
+            let code = format!("{OUTSIDE_LETTER}.{}", step.id);
+            let filed = uploads.iter().map(|u| Upload { requirement: code.clone(), ..u.clone() }).collect();
+            Ok((filed, Some(code)))
+        }
+        _ => Err(Error::invalid(
+            "files",
+            "documents are added when resubmitting, on your own step, or as an outside body's letter on its step",
+        )),
+    }
 }
 
 /// The last path segment, printable, at most 120 characters.
@@ -284,7 +338,7 @@ pub(crate) async fn submit_for(
         None => None,
     };
     for u in uploads {
-        check_upload(&std, u, app.config.max_upload_bytes)?;
+        check_upload(&std, u, app.config.max_upload_bytes, None)?;
     }
     check_required_uploads(&std, &sub.channel, uploads)?;
     let now = app.now();
@@ -299,7 +353,7 @@ pub(crate) async fn submit_for(
         (Some((_, account)), _) | (None, Some(account)) => account.user.username.clone(),
         (None, None) => Actor::Applicant.as_str().to_string(),
     };
-    let files = store_uploads(app, &std, uploads, &creator).await?;
+    let files = store_uploads(app, &std, uploads, &creator, None).await?;
     let new = NewCase {
         tracking_code: code.clone(),
         office: std.office.to_string(),
@@ -461,12 +515,6 @@ pub async fn act(
     uploads: &[Upload],
 ) -> Result<Case, Error> {
     let action: Action = input.action.parse().map_err(|m: String| Error::invalid("action", m))?;
-    // Files come with a resubmission, or with the applicant's own step
-    // (the documents a step asks of them).
-    let own_step = action == Action::Advance && matches!(party, Party::Applicant);
-    if !uploads.is_empty() && action != Action::Resubmit && !own_step {
-        return Err(Error::invalid("files", "documents are added when resubmitting or on your own step"));
-    }
     // A stale form is answered as stale before anything else: what it asks
     // was decided on a state that no longer holds. The store re-checks
     // atomically when it writes.
@@ -479,6 +527,7 @@ pub async fn act(
         return Err(Error::invalid("note", "at most 5000 characters"));
     }
     let std = standard_of(app, &case.office, &case.service, case.standard_version).await?;
+    let (uploads, letter) = action_uploads(&std, case, party, action, uploads)?;
     let view = CaseView {
         office: &case.office,
         channel: &case.channel,
@@ -612,7 +661,7 @@ pub async fn act(
         note: input.note.clone().filter(|n| !n.trim().is_empty()),
         data: input.data.as_ref().map(Value::to_string),
     };
-    let files = store_uploads(app, &std, uploads, &journal.actor).await?;
+    let files = store_uploads(app, &std, &uploads, &journal.actor, letter.as_deref()).await?;
     // Completing a step that yields an office document issues it in this
     // same transaction.
     let mut docs = Vec::new();

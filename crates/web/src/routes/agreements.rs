@@ -265,6 +265,9 @@ struct DetailPage {
     a: AgreementView,
     status_label: &'static str,
     mode: String,
+    /// The institution's access log this and last semester (`semester`,
+    /// its URL without a format), for those who read it.
+    access_logs: Vec<(String, String)>,
 }
 
 /// One agreement's page: what was signed, its User IDs and its timeline
@@ -278,5 +281,14 @@ async fn detail_page(
     let a = agreements::get(&state.app, &who, id).await?;
     let status_label = lang.t(&format!("agreement_{}", a.status.as_str()));
     let mode = lang.t(&format!("mode_{}", a.agreement.access_mode)).to_string();
-    render(&DetailPage { lang, user: nav(&Some(who.clone())), a, status_label, mode })
+    let access_logs = match a.agreement.institution_id {
+        Some(i) if app::privacy::reads_access_log(&who, i, &a.agreement.office) => {
+            let today = state.app.today(&a.agreement.office);
+            domain::agreement::this_and_last_semester(today)
+                .map(|s| (s.clone(), format!("/api/v1/institutions/{i}/access-log?semester={s}")))
+                .to_vec()
+        }
+        _ => Vec::new(),
+    };
+    render(&DetailPage { lang, user: nav(&Some(who.clone())), a, status_label, mode, access_logs })
 }

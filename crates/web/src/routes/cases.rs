@@ -4,7 +4,7 @@
 use super::multipart;
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::{ApiError, ErrorResponse};
-use crate::extract::{Body, Changing};
+use crate::extract::Changing;
 use crate::state::AppState;
 use app::cases::engine::ActionInput;
 use app::cases::views::{self, CaseDetail, TrackView, WorklistView};
@@ -421,7 +421,7 @@ pub(crate) fn party_of(user: &CurrentUser) -> Party {
     Party::Staff { username: user.user.username.clone(), role: user.role, office: user.user.office.clone() }
 }
 
-/// advance, return, resubmit, reject, withdraw, assign or note, at an expected version
+/// advance, return, resubmit, reject, withdraw, assign or note, at an expected version; recording an outside body's step, as multipart (the JSON in part `action`) with the scan of its letter in part `file.surat_luar`
 #[utoipa::path(post, path = "/api/v1/cases/{id}/actions", params(("id" = i64, Path, description = "the case id")),
     request_body = ActionInput, responses(
     (status = 200, description = "OK", body = views::CaseSummary),
@@ -430,16 +430,17 @@ pub(crate) fn party_of(user: &CurrentUser) -> Party {
     (status = 403, description = "not this step's actor, or another office's case", body = ErrorResponse),
     (status = 404, description = "no such case", body = ErrorResponse),
     (status = 409, description = "stale version: someone else changed the case", body = ErrorResponse),
-    (status = 415, description = "not JSON", body = ErrorResponse),
+    (status = 415, description = "neither JSON nor multipart", body = ErrorResponse),
     (status = 422, description = "the action is not allowed now, or a field is invalid", body = ErrorResponse)))]
 async fn action(
     State(state): State<AppState>,
     user: Changing,
     Path(id): Path<i64>,
-    Body(input): Body<ActionInput>,
+    req: Request,
 ) -> Result<Json<views::CaseSummary>, ApiError> {
     let c = staff_case(&state, &user, id).await?;
-    let updated = cases::act(&state.app, &c, &party_of(&user), &input, &[]).await?;
+    let (input, uploads) = read_action::<ActionInput>(&state, req).await?;
+    let updated = cases::act(&state.app, &c, &party_of(&user), &input, &uploads).await?;
     let cal = app::cases::clock::calendar(&state.app, &updated.office).await?;
     Ok(Json(views::summary(&updated, state.app.now().timestamp_millis(), &cal)))
 }

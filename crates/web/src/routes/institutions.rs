@@ -110,39 +110,43 @@ async fn list(
 struct LogQuery {
     /// `YYYY-1` (January–June) or `YYYY-2` (July–December).
     semester: String,
-    /// `csv` for a file; JSON otherwise.
+    /// `csv` or `xlsx` for a file; JSON otherwise.
     format: Option<String>,
 }
 
-/// The reads of personal data by an institution's accounts in a semester: its own, or its office's export (admin, auditor, Kepala Dinas, PPID); JSON or CSV
+/// The reads of personal data by an institution's accounts in a semester: its own, or its office's export (admin, auditor, Kepala Dinas, PPID); JSON, CSV or XLSX
 #[utoipa::path(get, path = "/api/v1/institutions/{id}/access-log", params(("id" = i64, Path, description = "the institution id"), LogQuery), responses(
-    (status = 200, description = "OK (JSON, or CSV `at,who,what,why` with format=csv)", body = Vec<app::privacy::AccessEntry>),
+    (status = 200, description = "OK (JSON; CSV `at,who,what,why` with format=csv; a workbook with format=xlsx)", body = Vec<app::privacy::AccessEntry>),
     (status = 401, description = "not logged in", body = ErrorResponse),
     (status = 404, description = "no such institution for the caller", body = ErrorResponse),
-    (status = 422, description = "the semester is not YYYY-1 or YYYY-2", body = ErrorResponse)))]
+    (status = 422, description = "the semester is not YYYY-1 or YYYY-2, or an unknown format", body = ErrorResponse)))]
 async fn access_log(
     State(state): State<AppState>,
     who: CurrentUser,
     Path(id): Path<i64>,
     Query(q): Query<LogQuery>,
 ) -> Result<Response, ApiError> {
+    let format = q.format.as_deref().unwrap_or("json");
+    if !["json", "csv", "xlsx"].contains(&format) {
+        return Err(ApiError::invalid("format", "`json`, `csv` or `xlsx`"));
+    }
     let entries = app::privacy::institution_access_log(&state.app, &who, id, &q.semester).await?;
-    if q.format.as_deref() != Some("csv") {
+    if format == "json" {
         return Ok(Json(entries).into_response());
     }
-    let cell = app::csv_cell;
-    let mut csv = String::from("at,who,what,why\n");
-    for e in &entries {
-        let at = e.at.clone().unwrap_or_default();
-        csv.push_str(&format!("{},{},{},{}\n", cell(&at), cell(&e.who), cell(&e.what), cell(&e.why)));
-    }
-    let name = format!("attachment; filename=\"log-akses-lembaga-{id}-{}.csv\"", q.semester.trim());
-    Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)],
-        csv,
-    )
+    let semester = q.semester.trim();
+    let table = app::privacy::access_table(&format!("Log akses {semester}"), &entries);
+    let name = format!("attachment; filename=\"log-akses-lembaga-{id}-{semester}.{format}\"");
+    let (content_type, bytes) = match format {
+        "csv" => ("text/csv; charset=utf-8", app::csv_table(&table).into_bytes()),
+        _ => (XLSX, documents::xlsx::workbook(&[table])),
+    };
+    Ok(([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, name)], bytes)
         .into_response())
 }
+
+/// The media type of a workbook.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// One institution (staff of its office, or its own accounts)
 #[utoipa::path(get, path = "/api/v1/institutions/{id}", params(("id" = i64, Path, description = "the institution id")), responses(

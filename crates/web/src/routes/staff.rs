@@ -16,7 +16,7 @@ use app::cases::engine::{ActionInput, is_self_service, masked_name};
 use app::cases::{act, standard_of, submit};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::extract::{Form, FromRequest, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -673,8 +673,22 @@ async fn case_action(
     lang: Lang,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<HashMap<String, String>>,
+    req: axum::extract::Request,
 ) -> Result<Response, PageError> {
+    // The panel of an outside body's step is multipart: it carries the
+    // scan of that body's letter (`file.surat_luar`).
+    let (f, files) = if super::cases::is_multipart(req.headers()) {
+        let m = Multipart::from_request(req, &state)
+            .await
+            .map_err(|e| ApiError::invalid("body", e.body_text()))?;
+        let parts = multipart::read(m, state.app.config.max_upload_bytes).await?;
+        (parts.text, parts.files)
+    } else {
+        let Form(f) = Form::<HashMap<String, String>>::from_request(req, &state)
+            .await
+            .map_err(|e| ApiError::invalid("body", e.body_text()))?;
+        (f, Vec::new())
+    };
     user.check_csrf(f.get("csrf").map(String::as_str))?;
     let c = staff_case(&state, &user, id).await?;
     let action = f.get("action").cloned().unwrap_or_default();
@@ -703,7 +717,7 @@ async fn case_action(
         action,
         expected_version,
     };
-    match act(&state.app, &c, &party_of(&user), &input, &[]).await.map_err(ApiError::from) {
+    match act(&state.app, &c, &party_of(&user), &input, &files).await.map_err(ApiError::from) {
         Ok(_) => Ok(Redirect::to(&format!("/staff/cases/{id}")).into_response()),
         Err(e) if e.status == StatusCode::CONFLICT => {
             render_case(&state, lang, &user, id, Some(lang.t("stale").into()), StatusCode::CONFLICT).await

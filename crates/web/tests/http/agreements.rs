@@ -6,7 +6,7 @@
 //! and the ministry's letters suspend a User ID and revoke the agreement.
 //! Who may see it: the office's staff and the bank, nobody else.
 
-use crate::common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp, pdf};
 use crate::institutions::bank;
 use serde_json::json;
 
@@ -196,6 +196,17 @@ async fn palangka_raya_agreement(app: TestApp) {
         app.get_text(&format!("/perjanjian/{agreement}"), Some(&cookie(&app, "pky.verif").await)).await;
     assert_eq!(s, 200);
     assert!(page.contains("BKS-PROD-01") && page.contains("JUKNIS/062/2026"), "{page}");
+    assert!(!page.contains("access-log"), "a verifikator does not export the institution's access log");
+    let bank_page = app
+        .get_text(&format!("/perjanjian/{agreement}"), Some(&format!("layanan_session={bank_token}")))
+        .await
+        .1;
+    let institution = a["institution_id"].as_i64().unwrap();
+    use chrono::Datelike;
+    let today = app.app().today("62.71");
+    let semester = format!("{}-{}", today.year(), if today.month() <= 6 { 1 } else { 2 });
+    let link = format!("/api/v1/institutions/{institution}/access-log?semester={semester}&amp;format=xlsx");
+    assert!(bank_page.contains(&link), "the bank downloads its own log: {bank_page}");
 
     // Renewal, by the bank's letter: one at a time.
     let renewal = format!("{path}/renewal");
@@ -241,7 +252,7 @@ async fn palangka_raya_agreement(app: TestApp) {
 }
 
 /// A signed-in browser's cookie for `username`.
-async fn cookie(app: &TestApp, username: &str) -> String {
+pub(crate) async fn cookie(app: &TestApp, username: &str) -> String {
     let res = app.login(username, PASSWORD).await;
     res.headers()
         .get_all("set-cookie")
@@ -538,8 +549,29 @@ async fn sulawesi_selatan_facilitation_ends_with_the_ministers_refusal() {
     );
     let mut refuse = refuse;
     refuse["data"] = letter("470/9/Mendagri");
-    let (s, r) = act(refuse, op.clone()).await;
+    // The staff page of the outside step asks for the scan of its letter.
+    let page = app.get_text(&format!("/staff/cases/{id}"), Some(&cookie(&app, "ssl.operator").await)).await.1;
+    assert!(page.contains(r#"enctype="multipart/form-data""#) && page.contains(r#"name="file.surat_luar""#));
+    // The Minister's letter comes with the refusal, as multipart; only that
+    // letter, and only on an outside body's step.
+    let with_file = |body: &serde_json::Value, part: &str| {
+        let form = reqwest::multipart::Form::new()
+            .text("action", body.to_string())
+            .part(part.to_string(), reqwest::multipart::Part::bytes(pdf()).file_name("surat-mendagri.pdf"));
+        app.http.post(app.url(&format!("/api/v1/cases/{id}/actions"))).bearer_auth(&op).multipart(form)
+    };
+    let r = with_file(&refuse, "file.ktp").send().await.unwrap();
+    let (s, e) = (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap());
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("files.ktp")), "{e}");
+    let r = with_file(&refuse, "file.surat_luar").send().await.unwrap();
+    let (s, r) = (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap());
     assert_eq!((s, r["status"].as_str()), (200, Some("rejected")), "{r}");
+    let files = app.db.store.case_files(id).await.unwrap();
+    assert_eq!(
+        files.iter().map(|f| (f.requirement.as_str(), f.filename.as_str())).collect::<Vec<_>>(),
+        [("surat_luar.5", "surat-mendagri.pdf")],
+        "the letter is filed under its step"
+    );
     let (_, mine) = app.get_json(&format!("/api/v1/my/cases/{id}"), Some(&bank_token)).await;
     let kinds: Vec<_> =
         mine["documents"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();

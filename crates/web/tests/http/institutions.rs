@@ -294,6 +294,36 @@ async fn an_institution_and_its_office_read_its_access_log_per_semester() {
         app.get_text(&format!("{path}&format=csv"), Some(&format!("layanan_session={bank_token}"))).await;
     assert_eq!(s, 200);
     assert!(csv.starts_with("at,who,what,why\n") && csv.contains("bank.kalteng"), "{csv}");
+    // The same table as a workbook (documents/tests/xlsx.rs reads one back
+    // cell by cell): next year's, still empty, is exactly the empty table's.
+    let xlsx = |path: String| {
+        let app = &app;
+        let token = bank_token.clone();
+        async move {
+            let res = app
+                .http
+                .get(app.url(&format!("{path}&format=xlsx")))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200);
+            assert_eq!(
+                res.headers()["content-type"],
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            );
+            res.bytes().await.unwrap()
+        }
+    };
+    let next_semester = format!("{}-1", today.year() + 1);
+    let empty = app::privacy::access_table(&format!("Log akses {next_semester}"), &[]);
+    let next = format!("/api/v1/institutions/{institution}/access-log?semester={next_semester}");
+    assert_eq!(xlsx(next).await, documents::xlsx::workbook(&[empty]));
+    assert!(xlsx(path.clone()).await.len() > documents::xlsx::workbook(&[]).len(), "this semester has rows");
+    assert_eq!(
+        app.get_json(&format!("{path}&format=pdf"), Some(&bank_token)).await.1["error"]["field"],
+        "format"
+    );
     let (admin, _) = app.token("pky.admin", PASSWORD).await;
     assert_eq!(app.get_json(&path, Some(&admin)).await.0, 200, "the office exports it");
     let (other, _) = app.token("jpr.admin", PASSWORD).await;

@@ -80,3 +80,64 @@ async fn a_million_rows_with_planted_errors_come_back_in_order_each_error_found_
     assert_eq!(found, planted.iter().flatten().count());
     assert_eq!(body.lines().count(), ROWS + 1, "one line per row");
 }
+
+/// Run during Sulawesi Selatan's verification session (`?case=`), the
+/// results become a file of that case, byte for byte what was answered,
+/// with the summary in its journal; another office's case and a closed one
+/// are refused before anything is read.
+#[tokio::test]
+async fn a_batch_for_a_verification_session_is_filed_on_its_case() {
+    let app = TestApp::sqlite().await;
+    app.add_user("ssl.op", "operator", "73", PASSWORD).await;
+    app.add_user("ssl.kadin", "kepala_dinas", "73", PASSWORD).await;
+    app.add_user("jpr.verif", "verifikator", "33.20", PASSWORD).await;
+    let (op, _) = app.token("ssl.op", PASSWORD).await;
+    let application = serde_json::json!({"service": "73-verval-data", "channel": "counter",
+        "applicant": {"name": "Dinas Sosial", "nik": "7371011203950002"},
+        "fields": {"data_diverifikasi": "Data penerima bantuan", "maksud_tujuan": "Pemadanan"}});
+    let (s, receipt) = app.post_json("/api/v1/applications", Some(&op), &application).await;
+    assert_eq!(s, 201, "{receipt}");
+    let id = receipt["id"].as_i64().unwrap();
+    let input: String = std::iter::once("nik,nama".to_string())
+        .chain((1..=300).map(|i| row(i).0.split(',').take(2).collect::<Vec<_>>().join(",")))
+        .chain(["123,Salah".to_string()])
+        .map(|l| l + "\n")
+        .collect();
+    let post = |token: &str, case: i64| {
+        app.http
+            .post(app.url(&format!("/api/v1/nik/batch?case={case}")))
+            .bearer_auth(token)
+            .header("content-type", "text/csv")
+            .body(input.clone())
+            .send()
+    };
+    let (other, _) = app.token("jpr.verif", PASSWORD).await;
+    assert_eq!(post(&other, id).await.unwrap().status(), 403, "another office's case");
+    let res = post(&op, id).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let answer = res.bytes().await.unwrap();
+    let files = app.db.store.case_files(id).await.unwrap();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!((files[0].requirement.as_str(), files[0].size), ("hasil_cek_nik", answer.len() as i64));
+    assert_eq!(app.app().files.get(&files[0].sha256).unwrap(), answer, "the file is the answer");
+    let journal = app.db.store.journal(id).await.unwrap();
+    let last = journal.last().unwrap();
+    assert_eq!(last.action, "nik_batch");
+    assert!(last.note.as_deref().unwrap().starts_with("301 rows, 1 invalid; nik_length 1"), "{last:?}");
+    // The staff page offers the file for download.
+    let cookie = crate::agreements::cookie(&app, "ssl.op").await;
+    let page = app.get_text(&format!("/staff/cases/{id}"), Some(&cookie)).await.1;
+    assert!(page.contains(&format!("/staff/cases/{id}/files/{}", files[0].id)), "{page}");
+
+    // Once the Kepala Dinas has refused it, no batch is filed on the case.
+    let (kadin, _) = app.token("ssl.kadin", PASSWORD).await;
+    for (token, action) in [(&op, "advance"), (&kadin, "reject")] {
+        let (_, c) = app.get_json(&format!("/api/v1/cases/{id}"), Some(&op)).await;
+        let body = serde_json::json!({"action": action, "expected_version": c["version"], "note": "Tidak disetujui"});
+        let (s, r) = app.post_json(&format!("/api/v1/cases/{id}/actions"), Some(token), &body).await;
+        assert_eq!(s, 200, "{action}: {r}");
+    }
+    let res = post(&op, id).await.unwrap();
+    assert_eq!(res.status(), 422);
+    assert_eq!(app.db.store.case_files(id).await.unwrap().len(), 1);
+}
