@@ -167,9 +167,18 @@ impl Linter<'_> {
         }
         let mut codes = HashSet::new();
         for (i, r) in s.requirements.iter().enumerate() {
+            let line = self.nth_line_of("[[requirements]]", i);
             if !codes.insert(r.code.as_str()) {
-                let line = self.nth_line_of("[[requirements]]", i);
                 self.error(line, format!("requirement code `{}` is used twice", r.code));
+            }
+            let applicants = |id: &str| s.steps.iter().any(|st| st.id == id && st.actor == Actor::Applicant);
+            if let Some(step) = &r.step
+                && !applicants(step)
+            {
+                self.error(
+                    line,
+                    format!("requirement `{}`: step `{step}` is not one of the applicant's steps", r.code),
+                );
             }
         }
         let mut codes = HashSet::new();

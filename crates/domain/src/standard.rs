@@ -280,11 +280,18 @@ pub struct Requirement {
     /// PPID web form replaces the letter: only the counter asks for it).
     #[serde(default)]
     pub channels: Vec<String>,
+    /// The applicant's step that asks for it (a step id), not the
+    /// application: Sulsel's SPTJM, NDA and Jarkomdat statement come with
+    /// the User ID papers at step 7. Finishing that step themselves, the
+    /// applicant attaches it (or has already).
+    #[serde(default)]
+    pub step: Option<String>,
 }
 
 impl Requirement {
+    /// Whether the application on `channel` asks for it.
     pub fn applies_to(&self, channel: &str) -> bool {
-        self.channels.is_empty() || self.channels.iter().any(|c| c == channel)
+        self.step.is_none() && (self.channels.is_empty() || self.channels.iter().any(|c| c == channel))
     }
 }
 

@@ -242,3 +242,18 @@ fn a_refusal_rule_names_a_choice_of_the_form() {
         errors(&typo)
     );
 }
+
+#[test]
+fn a_requirement_of_a_step_names_one_of_the_applicants_steps() {
+    let at = |step: &str| {
+        muba().replacen(
+            "name = \"Form F-1.02\"\n",
+            &format!("name = \"Form F-1.02\"\nstep = \"{step}\"\n"),
+            1,
+        )
+    };
+    assert!(errors_of(&at("7")).is_empty(), "step 7 is the applicant's");
+    let e = one_error(&at("2"), "requirement `f102`: step `2` is not one of the applicant's steps");
+    assert_eq!(e.line, line_of(&muba(), "code = \"f102\"") - 1, "at its [[requirements]]");
+    one_error(&at("99"), "step `99`");
+}

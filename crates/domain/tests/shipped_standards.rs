@@ -49,13 +49,15 @@ fn all_fifteen_lint_without_errors() {
     // hands applicants on to (revisi-akta.toml: named by a seed, not one),
     // Palangka Raya's row 11 as the agreements' monev (monev-pks.toml), and
     // Sulsel's objection to a refused PPID request (keberatan-informasi.toml,
-    // UU 14/2008 Pasal 35-36).
-    assert_eq!(count, 18, "{per_office:?}");
-    assert_eq!(per_office["73"], 6);
+    // UU 14/2008 Pasal 35-36), and the semester usage report of Bengkulu's,
+    // Sulsel's and Palangka Raya's agreements (laporan-pemanfaatan-data.toml,
+    // Permendagri 102/2019).
+    assert_eq!(count, 21, "{per_office:?}");
+    assert_eq!(per_office["73"], 7);
     assert_eq!(per_office["33.20"], 8);
-    assert_eq!(per_office["17"], 1);
+    assert_eq!(per_office["17"], 2);
     assert_eq!(per_office["16.06"], 1);
-    assert_eq!(per_office["62.71"], 2);
+    assert_eq!(per_office["62.71"], 3);
 }
 
 #[test]

@@ -120,6 +120,31 @@ fn action_uploads(
     }
 }
 
+/// The documents the applicant's own step asks for (`Requirement::step`):
+/// each required one attached now or earlier.
+async fn check_step_uploads(app: &App, std: &Standard, case: &Case, uploads: &[Upload]) -> Result<(), Error> {
+    let Some(step) = case.current_step.as_deref() else { return Ok(()) };
+    let asked: Vec<_> = std
+        .requirements
+        .iter()
+        .filter(|r| r.required && r.upload && r.step.as_deref() == Some(step))
+        .collect();
+    if asked.is_empty() {
+        return Ok(());
+    }
+    let filed = app.store.case_files(case.id).await?;
+    for r in asked {
+        if !uploads.iter().any(|u| u.requirement == r.code) && !filed.iter().any(|f| f.requirement == r.code)
+        {
+            return Err(Error::invalid(
+                &format!("files.{}", r.code),
+                format!("attach `{}` to finish this step", r.name),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The last path segment, printable, at most 120 characters.
 fn clean_filename(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
@@ -542,6 +567,9 @@ pub async fn act(
         data: input.data.as_ref(),
     };
     let t = case::decide(&std, &view, party, action, &req)?;
+    if action == Action::Advance && matches!(party, Party::Applicant) {
+        check_step_uploads(app, &std, case, &uploads).await?;
+    }
     let now = app.now();
     let cal = clock::calendar(app, &case.office).await?;
     // What the law forbids the step to grant is refused with its basis.

@@ -127,7 +127,7 @@ impl ApplyPage {
             uploads: std
                 .requirements
                 .iter()
-                .filter(|r| r.upload && channel.is_none_or(|c| r.applies_to(c)))
+                .filter(|r| r.upload && r.step.is_none() && channel.is_none_or(|c| r.applies_to(c)))
                 .map(|r| UploadField { code: r.code.clone(), name: r.name.clone(), required: r.required })
                 .collect(),
             max_mb: state.app.config.max_upload_bytes / (1024 * 1024),

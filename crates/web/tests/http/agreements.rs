@@ -284,7 +284,7 @@ async fn jepara_semester_report(app: TestApp) {
     for role in roles {
         app.add_user(&format!("jpr.{role}"), role, "33.20", PASSWORD).await;
     }
-    let mut tokens = signed_in(&app, &roles).await;
+    let tokens = signed_in(&app, "jpr", &roles).await;
     let mut opd = bank("diskominfo.jepara");
     for (k, v) in
         [("office", "33.20"), ("name", "Dinas Komunikasi dan Informatika Kabupaten Jepara"), ("kind", "opd")]
@@ -299,51 +299,275 @@ async fn jepara_semester_report(app: TestApp) {
     let (s, receipt) = app.post_json("/api/v1/applications", Some(&opd_token), &application).await;
     assert_eq!(s, 201, "{receipt}");
     let id = receipt["id"].as_i64().unwrap();
-    // Each step by its actor; the Dirjen's two decisions recorded by the operator.
+    run_case(&app, id, "jpr", &tokens, None).await;
+    let (_, list) = app.get_json("/api/v1/agreements", Some(&opd_token)).await;
+    let agreement = list[0]["id"].as_i64().expect("the akses NIK agreement");
+    let opd = Holder {
+        username: "diskominfo.jepara",
+        email: "diskominfo@jepara.example",
+        name: "Dinas Komunikasi dan Informatika",
+    };
+    semester_report_lapses(&app, ("33.20", "jpr"), &roles, &opd, agreement, "laporan-data-warehouse").await;
+}
+
+/// Palangka Raya's agreement owes the semester usage report its SOP
+/// records (beside the office's own monev): the report lapses, the bank is
+/// flagged and the suspension recommended.
+#[tokio::test]
+async fn palangka_raya_semester_report_lapses_sqlite() {
+    palangka_raya_report(start(Some(store::testing::sqlite().await)).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn palangka_raya_semester_report_lapses_postgres() {
+    let Some(app) = start(store::testing::postgres().await).await else { return };
+    palangka_raya_report(app).await;
+}
+
+async fn palangka_raya_report(app: TestApp) {
+    let roles = ["operator", "verifikator", "validator", "kepala_dinas"];
+    for role in roles {
+        app.add_user(&format!("pky.{role}"), role, "62.71", PASSWORD).await;
+    }
+    let tokens = signed_in(&app, "pky", &roles).await;
+    let bank_token = app.verified_institution(bank("bank.kalteng"), &tokens["verifikator"]).await;
+    let application = json!({"service": "62.71-pemanfaatan-data", "channel": "counter",
+        "fields": {"elemen_data": "NIK, nama, tanggal lahir"},
+        "letter": {"number": "500/1/BKS/2026", "date": day(&app, 0)}});
+    let (s, receipt) = app.post_json("/api/v1/applications", Some(&bank_token), &application).await;
+    assert_eq!(s, 201, "{receipt}");
+    run_case(&app, receipt["id"].as_i64().unwrap(), "pky", &tokens, None).await;
+    let (_, list) = app.get_json("/api/v1/agreements", Some(&bank_token)).await;
+    let agreement = list[0]["id"].as_i64().expect("row 5 signs the agreement");
+    let holder =
+        Holder { username: "bank.kalteng", email: "kepatuhan@bankkalteng.example", name: "Bank Kalteng" };
+    semester_report_lapses(&app, ("62.71", "pky"), &roles, &holder, agreement, "laporan-pemanfaatan-data")
+        .await;
+}
+
+/// Bengkulu's nine steps (the agenda, three dispositions down the line, the
+/// Ditjen's letter outside, the PKS and Juknis signed by the Kepala Dinas)
+/// to an agreement whose semester report then lapses.
+#[tokio::test]
+async fn bengkulu_agreement_and_its_lapsed_report_sqlite() {
+    bengkulu_agreement(start(Some(store::testing::sqlite().await)).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn bengkulu_agreement_and_its_lapsed_report_postgres() {
+    let Some(app) = start(store::testing::postgres().await).await else { return };
+    bengkulu_agreement(app).await;
+}
+
+async fn bengkulu_agreement(app: TestApp) {
+    let roles = ["operator", "verifikator", "validator", "kepala_dinas"];
+    for role in roles {
+        app.add_user(&format!("bkl.{role}"), role, "17", PASSWORD).await;
+    }
+    let tokens = signed_in(&app, "bkl", &roles).await;
+    let mut opd = bank("dinkes.bengkulu");
+    for (k, v) in [("office", "17"), ("name", "Dinas Kesehatan Provinsi Bengkulu"), ("kind", "opd")] {
+        opd[k] = json!(v);
+    }
+    opd["email"] = json!("dinkes@bengkuluprov.example");
+    let opd_token = app.verified_institution(opd, &tokens["verifikator"]).await;
+    let application = json!({"service": "17-pemanfaatan-data", "channel": "counter",
+        "fields": {"data_diminta": "NIK dan nama untuk verifikasi peserta JKN daerah"},
+        "letter": {"number": "440/77/Dinkes/2026", "date": day(&app, 0)}});
+    let (s, receipt) = app.post_json("/api/v1/applications", Some(&opd_token), &application).await;
+    assert_eq!(s, 201, "{receipt}");
+    let id = receipt["id"].as_i64().unwrap();
+    run_case(&app, id, "bkl", &tokens, None).await;
+    let steps: Vec<_> =
+        app.db.store.journal(id).await.unwrap().into_iter().filter_map(|j| j.from_step).collect();
+    assert_eq!(
+        steps,
+        ["1", "2a", "2b", "2c", "3", "4", "5", "6", "7", "8", "9"],
+        "each step of the seed, once"
+    );
+    let (_, list) = app.get_json("/api/v1/agreements", Some(&opd_token)).await;
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    let agreement = list[0]["id"].as_i64().unwrap();
+    let holder =
+        Holder { username: "dinkes.bengkulu", email: "dinkes@bengkuluprov.example", name: "Dinas Kesehatan" };
+    semester_report_lapses(&app, ("17", "bkl"), &roles, &holder, agreement, "laporan-pemanfaatan-data").await;
+}
+
+/// Sulawesi Selatan's facilitation when the Minister approves: the Ditjen,
+/// the Sekjen/Itjen and the Minister each by letter, the User ID form, the
+/// PKS the Ditjen signs — an agreement facilitated by the province, whose
+/// semester report then lapses.
+#[tokio::test]
+async fn sulawesi_selatan_facilitated_agreement_and_its_lapsed_report_sqlite() {
+    sulawesi_selatan_agreement(start(Some(store::testing::sqlite().await)).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn sulawesi_selatan_facilitated_agreement_and_its_lapsed_report_postgres() {
+    let Some(app) = start(store::testing::postgres().await).await else { return };
+    sulawesi_selatan_agreement(app).await;
+}
+
+async fn sulawesi_selatan_agreement(app: TestApp) {
+    let roles = ["operator", "verifikator", "kepala_dinas"];
+    for role in roles {
+        app.add_user(&format!("ssl.{role}"), role, "73", PASSWORD).await;
+    }
+    let tokens = signed_in(&app, "ssl", &roles).await;
+    let mut body = bank("bank.sulsel");
+    body["office"] = json!("73");
+    body["name"] = json!("PT Bank Sulselbar");
+    body["email"] = json!("kepatuhan@banksulselbar.example");
+    body["address"] = json!("Jl. Dr. Sam Ratulangi No. 16, Makassar");
+    let bank_token = app.verified_institution(body, &tokens["verifikator"]).await;
+    let application = json!({"service": "73-pks-pemanfaatan-data", "channel": "counter",
+        "fields": {"jenis_layanan": "web_service", "maksud_tujuan": "verifikasi nasabah"},
+        "letter": {"number": "500/3/BSS/2026", "date": day(&app, 0)}});
+    let (s, receipt) = app.post_json("/api/v1/applications", Some(&bank_token), &application).await;
+    assert_eq!(s, 201, "{receipt}");
+    let id = receipt["id"].as_i64().unwrap();
+    // Step 7 is the bank's: the User ID papers, which it attaches itself.
+    run_case(&app, id, "ssl", &tokens, Some("7")).await;
+    let (_, mine) = app.get_json(&format!("/api/v1/my/cases/{id}"), Some(&bank_token)).await;
+    let advance = json!({"action": "advance", "expected_version": mine["case"]["version"]});
+    let path = format!("/api/v1/my/cases/{id}/actions");
+    let (s, e) = app.post_json(&path, Some(&bank_token), &advance).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("files.sptjm")), "{e}");
+    let mut form = reqwest::multipart::Form::new().text("action", advance.to_string());
+    for code in ["sptjm", "nda", "jarkomdat"] {
+        form = form.part(
+            format!("file.{code}"),
+            reqwest::multipart::Part::bytes(pdf()).file_name(format!("{code}.pdf")),
+        );
+    }
+    let res = app.http.post(app.url(&path)).bearer_auth(&bank_token).multipart(form).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let filed: Vec<_> =
+        app.db.store.case_files(id).await.unwrap().into_iter().map(|f| f.requirement).collect();
+    assert_eq!(filed, ["sptjm", "nda", "jarkomdat"]);
+    run_case(&app, id, "ssl", &tokens, None).await;
+    let (_, list) = app.get_json("/api/v1/agreements", Some(&bank_token)).await;
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    let agreement = list[0]["id"].as_i64().unwrap();
+    let (_, a) = app.get_json(&format!("/api/v1/agreements/{agreement}"), Some(&bank_token)).await;
+    assert_eq!(
+        a["counterparty"], "Direktorat Jenderal Kependudukan dan Pencatatan Sipil Kementerian Dalam Negeri",
+        "the ministry signs what the province facilitated: {a}"
+    );
+    let holder =
+        Holder { username: "bank.sulsel", email: "kepatuhan@banksulselbar.example", name: "Bank Sulselbar" };
+    semester_report_lapses(&app, ("73", "ssl"), &roles, &holder, agreement, "laporan-pemanfaatan-data").await;
+}
+
+/// The institution that holds an agreement: its account and e-mail, and
+/// words of its name the recommendation letter prints.
+struct Holder {
+    username: &'static str,
+    email: &'static str,
+    name: &'static str,
+}
+
+/// Drives case `id` to its end (or to step `until`): each step done by the
+/// account holding its actor's role (`{prefix}.{role}`; the applicant's and
+/// outside bodies' steps recorded by the operator), recording what the step
+/// asks for (`step_records`).
+async fn run_case(
+    app: &TestApp,
+    id: i64,
+    prefix: &str,
+    tokens: &std::collections::HashMap<&'static str, String>,
+    until: Option<&str>,
+) {
     for _ in 0..20 {
         let (_, c) = app.get_json(&format!("/api/v1/cases/{id}"), Some(&tokens["operator"])).await;
-        if c["status"] == "completed" {
-            break;
+        if c["status"] == "completed" || (until.is_some() && c["current_step"].as_str() == until) {
+            return;
         }
-        let mut body = json!({"action": "advance", "expected_version": c["version"]});
-        if c["current_step"] == "9" {
-            body["data"] = json!({"berlaku_mulai": day(&app, 0), "berlaku_sampai": day(&app, 1826), "mode_akses": "data_warehouse"});
-        }
-        if c["current_actor"] == "external" {
-            body["data"] = json!({"nomor_surat": "470/88/Dukcapil/2026", "tanggal_surat": day(&app, 0)});
-        }
+        let std = app.app().catalog.service(c["service"].as_str().unwrap()).unwrap();
+        let step = c["current_step"].as_str().unwrap();
+        let body = json!({"action": "advance", "expected_version": c["version"], "data": step_records(app, &std, step, prefix)});
         let actor = match c["current_actor"].as_str().unwrap() {
             "external" | "pemohon" => "operator",
             role => role,
         };
-        let role = roles.into_iter().find(|r| *r == actor).unwrap();
-        let (s, r) = app.post_json(&format!("/api/v1/cases/{id}/actions"), Some(&tokens[role]), &body).await;
-        assert_eq!(s, 200, "step {}: {r}", c["current_step"]);
+        let (s, r) = app.post_json(&format!("/api/v1/cases/{id}/actions"), Some(&tokens[actor]), &body).await;
+        assert_eq!(s, 200, "step {step}: {r}");
     }
-    let (_, list) = app.get_json("/api/v1/agreements", Some(&opd_token)).await;
-    let agreement = list[0]["id"].as_i64().expect("the akses NIK agreement");
+    panic!("case {id} did not end in 20 steps");
+}
 
+/// What a step records, each required record filled: a date (today; an
+/// agreement valid five years), a count, the first choice, an outside
+/// body's letter, a disposition to the account holding the next step's role.
+fn step_records(
+    app: &TestApp,
+    std: &domain::standard::Standard,
+    step: &str,
+    prefix: &str,
+) -> serde_json::Value {
+    use domain::standard::Actor;
+    let i = std.steps.iter().position(|s| s.id == step).unwrap();
+    let next_role = std.steps.get(i + 1).map(|s| match s.actor {
+        Actor::Staff(r) => r.to_string(),
+        _ => "operator".into(),
+    });
+    let mut data = serde_json::Map::new();
+    for r in std.steps[i].records.iter().filter(|r| r.required) {
+        let v = match (r.code.as_str(), r.options.first()) {
+            ("berlaku_sampai", _) => day(app, 1826),
+            ("kepada", _) => format!("{prefix}.{}", next_role.clone().unwrap()),
+            ("nomor_surat", _) => format!("470/{}/Dukcapil/2026", i + 1),
+            (_, Some(first)) => first.clone(),
+            _ if r.code.starts_with("tanggal") || r.code.starts_with("berlaku") => day(app, 0),
+            _ if r.code.starts_with("jumlah") => "1".into(),
+            (code, _) => format!("{code} {}", i + 1),
+        };
+        data.insert(r.code.clone(), v.into());
+    }
+    serde_json::Value::Object(data)
+}
+
+/// An agreement owing a report each semester, to the end of its duty: the
+/// semester ends, its case opens and the institution is told; the grace
+/// days pass without a report, the agreement is flagged and the institution
+/// reminded, once; the Kepala Dinas recommends suspension to the Ditjen with
+/// a signed letter; the report filed afterwards shows as late.
+async fn semester_report_lapses(
+    app: &TestApp,
+    (office, prefix): (&str, &str),
+    roles: &[&'static str],
+    holder: &Holder,
+    agreement: i64,
+    service: &str,
+) {
     // Nothing is due before the semester ends; then its case opens, once.
     assert_eq!(app::duties::open_due(app.app()).await.unwrap(), 0);
-    let to_new_year = 32 - app.app().now().format("%d").to_string().parse::<i64>().unwrap();
-    app.clock.advance(chrono::Duration::days(to_new_year));
+    let today = app.app().today(office);
+    let (semester, ends) = {
+        use chrono::Datelike;
+        let y = today.year();
+        if today.month() <= 6 { (format!("{y}-1"), (y, 7)) } else { (format!("{y}-2"), (y + 1, 1)) }
+    };
+    let ends = chrono::NaiveDate::from_ymd_opt(ends.0, ends.1, 1).unwrap();
+    app.clock.advance(chrono::Duration::days((ends - today).num_days()));
     assert_eq!(app::duties::open_due(app.app()).await.unwrap(), 1);
     assert_eq!(app::duties::open_due(app.app()).await.unwrap(), 0, "one case per period");
     let duty = app.db.store.duty_cases(agreement).await.unwrap().remove(0);
-    assert_eq!(
-        (duty.service.as_str(), duty.duty_period.as_deref()),
-        ("laporan-data-warehouse", Some("2026-2"))
-    );
-    assert_eq!(duty.current_actor.as_deref(), Some("pemohon"), "it waits for the OPD");
-    let outbox = app.db.store.notifications("33.20", 200).await.unwrap();
+    assert_eq!((duty.service.as_str(), duty.duty_period.as_deref()), (service, Some(semester.as_str())));
+    assert_eq!(duty.current_actor.as_deref(), Some("pemohon"), "it waits for the institution");
+    let outbox = app.db.store.notifications(office, 200).await.unwrap();
     assert!(
-        outbox
-            .iter()
-            .any(|n| n.recipient == "diskominfo@jepara.example" && n.body.contains("periode 2026-2"))
+        outbox.iter().any(|n| n.recipient == holder.email && n.body.contains(&format!("periode {semester}")))
     );
-    tokens = signed_in(&app, &roles).await;
+    let mut tokens = signed_in(app, prefix, roles).await;
+    // The first cell of the duty's table on the office's compliance board.
+    let state = |board: &serde_json::Value| {
+        let tables = board["tables"].as_array().unwrap();
+        let table = tables.iter().find(|t| t["service"] == service).unwrap();
+        table["rows"][0]["cells"][0]["state"].as_str().unwrap().to_string()
+    };
     let (_, board) = app.get_json("/api/v1/compliance", Some(&tokens["verifikator"])).await;
-    assert_eq!(board["tables"][0]["rows"][0]["cells"][0]["state"], "open", "{board}");
+    assert_eq!(state(&board), "open", "{board}");
 
     // No recommendation while nothing is missing.
     let recommend = format!("/api/v1/agreements/{agreement}/suspension-recommendation");
@@ -351,20 +575,18 @@ async fn jepara_semester_report(app: TestApp) {
     let (s, e) = app.post_json(&recommend, Some(&tokens["kepala_dinas"]), &reason).await;
     assert_eq!(s, 422, "{e}");
 
-    // The grace days pass: missing, flagged once, the OPD reminded.
+    // The grace days pass: missing, flagged once, the institution reminded.
     app.clock.advance(chrono::Duration::days(31));
     assert_eq!(app::duties::flag_missing(app.app()).await.unwrap(), 1);
     assert_eq!(app::duties::flag_missing(app.app()).await.unwrap(), 0, "flagged once");
-    let outbox = app.db.store.notifications("33.20", 200).await.unwrap();
-    assert!(
-        outbox
-            .iter()
-            .any(|n| n.recipient == "diskominfo@jepara.example" && n.body.contains("belum disampaikan"))
-    );
-    tokens = signed_in(&app, &roles).await;
+    let outbox = app.db.store.notifications(office, 200).await.unwrap();
+    assert!(outbox.iter().any(|n| n.recipient == holder.email && n.body.contains("belum disampaikan")));
+    tokens = signed_in(app, prefix, roles).await;
     let (_, board) = app.get_json("/api/v1/compliance", Some(&tokens["verifikator"])).await;
-    assert_eq!(board["tables"][0]["rows"][0]["cells"][0]["state"], "missing", "{board}");
-    let (_, other) = app.get_json("/api/v1/compliance?office=62.71", Some(&tokens["verifikator"])).await;
+    assert_eq!(state(&board), "missing", "{board}");
+    let elsewhere = if office == "62.71" { "73" } else { "62.71" };
+    let (_, other) =
+        app.get_json(&format!("/api/v1/compliance?office={elsewhere}"), Some(&tokens["verifikator"])).await;
     assert_eq!(other["error"]["code"], "forbidden", "another office's board");
 
     // The Kepala Dinas recommends suspension: a signed letter, once.
@@ -374,8 +596,8 @@ async fn jepara_semester_report(app: TestApp) {
     assert_eq!(s, 201, "{r}");
     assert_eq!(r["letter"]["kind"], "surat_rekomendasi_penangguhan");
     assert_eq!(app.post_json(&recommend, Some(&tokens["kepala_dinas"]), &reason).await.0, 409);
-    let opd_token = app.token("diskominfo.jepara", "kata sandi bank yang panjang").await.0;
-    let (_, a) = app.get_json(&format!("/api/v1/agreements/{agreement}"), Some(&opd_token)).await;
+    let holder_token = app.token(holder.username, "kata sandi bank yang panjang").await.0;
+    let (_, a) = app.get_json(&format!("/api/v1/agreements/{agreement}"), Some(&holder_token)).await;
     assert_eq!(a["status"], "suspension_recommended", "{a}");
     let code = r["letter"]["code"].as_str().unwrap();
     let (_, v) = app.get_json(&format!("/api/v1/documents/{code}/verify"), None).await;
@@ -393,31 +615,34 @@ async fn jepara_semester_report(app: TestApp) {
         std::fs::write(&path, pdf.bytes().await.unwrap()).unwrap();
         let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
-        for needle in
-            ["REKOMENDASI PENANGGUHAN", "Dinas Komunikasi dan Informatika", "2026-2", "ditangguhkan"]
-        {
+        for needle in ["REKOMENDASI PENANGGUHAN", holder.name, &semester, "ditangguhkan"] {
             assert!(text.contains(needle), "`{needle}` missing in {text}");
         }
     }
 
-    // The OPD files afterwards, with what the report must say: late.
-    let (_, mine) = app.get_json(&format!("/api/v1/my/cases/{}", duty.id), Some(&opd_token)).await;
+    // The institution files afterwards, with what the report must say: late.
+    let (_, mine) = app.get_json(&format!("/api/v1/my/cases/{}", duty.id), Some(&holder_token)).await;
     let file = |data: serde_json::Value| json!({"action": "advance", "expected_version": mine["case"]["version"], "data": data});
     let path = format!("/api/v1/my/cases/{}/actions", duty.id);
-    let (s, e) = app.post_json(&path, Some(&opd_token), &file(json!({"jumlah_akses": 1200}))).await;
+    let (s, e) = app.post_json(&path, Some(&holder_token), &file(json!({"jumlah_akses": 1200}))).await;
     assert_eq!(s, 422, "the report's contents are required: {e}");
     let report = json!({"jumlah_akses": "1200", "akses_per_tujuan": "verifikasi bansos: 1200", "insiden": "tidak ada", "data_balikan": "35 data perbaikan alamat"});
-    let (s, e) = app.post_json(&path, Some(&opd_token), &file(report)).await;
+    let (s, e) = app.post_json(&path, Some(&holder_token), &file(report)).await;
     assert_eq!(s, 200, "{e}");
     let (_, board) = app.get_json("/api/v1/compliance", Some(&tokens["verifikator"])).await;
-    assert_eq!(board["tables"][0]["rows"][0]["cells"][0]["state"], "late", "{board}");
+    assert_eq!(state(&board), "late", "{board}");
 }
 
-/// A fresh session per role of Jepara's staff (a moved clock ends the old).
-async fn signed_in(app: &TestApp, roles: &[&'static str]) -> std::collections::HashMap<&'static str, String> {
+/// A fresh session per role of an office's staff (`{prefix}.{role}`; a
+/// moved clock ends the old).
+async fn signed_in(
+    app: &TestApp,
+    prefix: &str,
+    roles: &[&'static str],
+) -> std::collections::HashMap<&'static str, String> {
     let mut out = std::collections::HashMap::new();
     for role in roles {
-        out.insert(*role, app.token(&format!("jpr.{role}"), PASSWORD).await.0);
+        out.insert(*role, app.token(&format!("{prefix}.{role}"), PASSWORD).await.0);
     }
     out
 }
@@ -466,8 +691,10 @@ async fn palangka_raya_monev_every_six_months() {
 
     assert_eq!(app::duties::open_due(app.app()).await.unwrap(), 0);
     app.clock.advance(chrono::Duration::days(185));
-    assert_eq!(app::duties::open_due(app.app()).await.unwrap(), 1, "the first monev");
-    let monev = app.db.store.duty_cases(agreement.id).await.unwrap().remove(0);
+    // The first monev, and the report of the semester that ended meanwhile.
+    assert_eq!(app::duties::open_due(app.app()).await.unwrap(), 2);
+    let duties = app.db.store.duty_cases(agreement.id).await.unwrap();
+    let monev = duties.into_iter().find(|c| c.service == "monev-pks").expect("the first monev");
     assert_eq!((monev.service.as_str(), monev.current_actor.as_deref()), ("monev-pks", Some("verifikator")));
     let verif = app.token("pky.verif", PASSWORD).await.0;
     let (_, worklist) = app.get_json("/api/v1/worklist", Some(&verif)).await;
@@ -496,8 +723,8 @@ async fn palangka_raya_monev_every_six_months() {
         assert!(text.contains("satu akun tidak aktif") && text.contains("PT Bank Kalteng"), "{text}");
     }
     let (_, board) = app.get_json("/api/v1/compliance", Some(&verif)).await;
-    assert_eq!(board["tables"][0]["service"], "monev-pks", "{board}");
-    assert_eq!(board["tables"][0]["rows"][0]["cells"][0]["state"], "filed", "{board}");
+    let monev = board["tables"].as_array().unwrap().iter().find(|t| t["service"] == "monev-pks").unwrap();
+    assert_eq!(monev["rows"][0]["cells"][0]["state"], "filed", "{board}");
 }
 
 /// Sulawesi Selatan facilitates: the province checks the letter and sends it
@@ -506,8 +733,17 @@ async fn palangka_raya_monev_every_six_months() {
 /// and ends the case with a surat penolakan the institution downloads; no
 /// agreement is made.
 #[tokio::test]
-async fn sulawesi_selatan_facilitation_ends_with_the_ministers_refusal() {
-    let app = start(Some(store::testing::sqlite().await)).await.unwrap();
+async fn sulawesi_selatan_facilitation_ends_with_the_ministers_refusal_sqlite() {
+    ministers_refusal(start(Some(store::testing::sqlite().await)).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn sulawesi_selatan_facilitation_ends_with_the_ministers_refusal_postgres() {
+    let Some(app) = start(store::testing::postgres().await).await else { return };
+    ministers_refusal(app).await;
+}
+
+async fn ministers_refusal(app: TestApp) {
     for role in ["operator", "verifikator"] {
         app.add_user(&format!("ssl.{role}"), role, "73", PASSWORD).await;
     }

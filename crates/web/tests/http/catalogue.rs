@@ -33,7 +33,7 @@ async fn catalogue_on(app: TestApp) {
     // Jepara's Capil revision the register search hands applicants on to,
     // Palangka Raya's monev (row 11 of its SOP, a duty of its agreements),
     // and Sulsel's objection to a refused PPID request (UU 14/2008).
-    assert_eq!(all.as_array().unwrap().len(), 22);
+    assert_eq!(all.as_array().unwrap().len(), 25);
     let (_, jepara) = app.get_json("/api/v1/services?office=33.20", None).await;
     assert_eq!(jepara.as_array().unwrap().len(), 9);
     let (status, err) = app.get_json("/api/v1/services?office=99.99", None).await;
@@ -132,7 +132,7 @@ async fn ops_endpoints_and_security_headers() {
     assert_eq!(app.get_text("/readyz", None).await.0, 200);
     assert_eq!(app.get_json("/api/v1/offices", None).await.0, 200);
     let (_, metrics) = app.get_text("/metrics", None).await;
-    assert!(metrics.contains("layanan_standards_loaded 22"), "{metrics}");
+    assert!(metrics.contains("layanan_standards_loaded 25"), "{metrics}");
     // Per route (the pattern, never an id), with a latency histogram.
     assert!(
         metrics.contains("layanan_http_requests_total{route=\"/api/v1/offices\",class=\"2xx\"}"),
