@@ -15,16 +15,23 @@ async fn start(db: Option<store::testing::TestStore>) -> Option<TestApp> {
     Some(TestApp::start(db?, config, app::Config::default()).await)
 }
 
-#[tokio::test]
-async fn palangka_raya_agreement_sqlite() {
-    palangka_raya_agreement(start(Some(store::testing::sqlite().await)).await.unwrap()).await;
+/// A test of `$flow` on SQLite and one on PostgreSQL.
+macro_rules! on_both_backends {
+    ($sqlite:ident, $postgres:ident, $flow:ident) => {
+        #[tokio::test]
+        async fn $sqlite() {
+            $flow(start(Some(store::testing::sqlite().await)).await.unwrap()).await;
+        }
+
+        #[tokio::test]
+        async fn $postgres() {
+            let Some(app) = start(store::testing::postgres().await).await else { return };
+            $flow(app).await;
+        }
+    };
 }
 
-#[tokio::test]
-async fn palangka_raya_agreement_postgres() {
-    let Some(app) = start(store::testing::postgres().await).await else { return };
-    palangka_raya_agreement(app).await;
-}
+on_both_backends!(palangka_raya_agreement_sqlite, palangka_raya_agreement_postgres, palangka_raya_agreement);
 
 /// The date `days` from the app's today, as the API takes it.
 fn day(app: &TestApp, days: i64) -> String {
@@ -262,122 +269,147 @@ pub(crate) async fn cookie(app: &TestApp, username: &str) -> String {
         .join("; ")
 }
 
-/// An OPD of Jepara, through the akses NIK procedure (11 steps, two Dirjen
-/// decisions outside), to an agreement that owes a usage report each
-/// semester: the semester ends, its case opens and the OPD is told; the
-/// grace days pass without a report, the agreement is flagged and the OPD
-/// reminded, once; the Kepala Dinas recommends suspension to the Ditjen with
-/// a signed letter; the report filed afterwards shows as late.
-#[tokio::test]
-async fn jepara_semester_report_missing_flagged_and_recommended_sqlite() {
-    jepara_semester_report(start(Some(store::testing::sqlite().await)).await.unwrap()).await;
+/// One office's data-access procedure as these tests run it: its staff
+/// (`{prefix}.{role}`), the institution that applies (`holder`) and what it
+/// applies with, and the duty its agreement owes each semester.
+struct Flow {
+    office: &'static str,
+    prefix: &'static str,
+    roles: &'static [&'static str],
+    holder: Holder,
+    service: &'static str,
+    fields: serde_json::Value,
+    duty: &'static str,
 }
 
-#[tokio::test]
-async fn jepara_semester_report_missing_flagged_and_recommended_postgres() {
-    let Some(app) = start(store::testing::postgres().await).await else { return };
-    jepara_semester_report(app).await;
+/// The institution that holds an agreement: its account, name, kind and
+/// e-mail, and words of its name the recommendation letter prints.
+struct Holder {
+    username: &'static str,
+    name: &'static str,
+    kind: &'static str,
+    email: &'static str,
+    short: &'static str,
 }
+
+impl Flow {
+    /// The office's staff, the institution registered and verified, and its
+    /// application by letter: the staff's tokens, the institution's, the case.
+    async fn apply(&self, app: &TestApp) -> (std::collections::HashMap<&'static str, String>, String, i64) {
+        for role in self.roles {
+            app.add_user(&format!("{}.{role}", self.prefix), role, self.office, PASSWORD).await;
+        }
+        let tokens = signed_in(app, self.prefix, self.roles).await;
+        let h = &self.holder;
+        let mut body = bank(h.username);
+        for (k, v) in [("office", self.office), ("name", h.name), ("kind", h.kind), ("email", h.email)] {
+            body[k] = json!(v);
+        }
+        let token = app.verified_institution(body, &tokens["verifikator"]).await;
+        let application = json!({"service": self.service, "channel": "counter", "fields": self.fields,
+            "letter": {"number": format!("500/7/{}/2026", self.prefix.to_uppercase()), "date": day(app, 0)}});
+        let (s, receipt) = app.post_json("/api/v1/applications", Some(&token), &application).await;
+        assert_eq!(s, 201, "{receipt}");
+        (tokens, token, receipt["id"].as_i64().unwrap())
+    }
+
+    /// The institution's one agreement.
+    async fn agreement(&self, app: &TestApp, token: &str) -> i64 {
+        let (_, list) = app.get_json("/api/v1/agreements", Some(token)).await;
+        assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+        list[0]["id"].as_i64().unwrap()
+    }
+}
+
+// An OPD of Jepara, through the akses NIK procedure (11 steps, two Dirjen
+// decisions outside), to an agreement whose usage report (Standar
+// Pelayanan 2) then lapses.
+on_both_backends!(
+    jepara_semester_report_missing_flagged_and_recommended_sqlite,
+    jepara_semester_report_missing_flagged_and_recommended_postgres,
+    jepara_semester_report
+);
 
 async fn jepara_semester_report(app: TestApp) {
-    let roles = ["operator", "verifikator", "validator", "kepala_dinas"];
-    for role in roles {
-        app.add_user(&format!("jpr.{role}"), role, "33.20", PASSWORD).await;
-    }
-    let tokens = signed_in(&app, "jpr", &roles).await;
-    let mut opd = bank("diskominfo.jepara");
-    for (k, v) in
-        [("office", "33.20"), ("name", "Dinas Komunikasi dan Informatika Kabupaten Jepara"), ("kind", "opd")]
-    {
-        opd[k] = json!(v);
-    }
-    opd["email"] = json!("diskominfo@jepara.example");
-    let opd_token = app.verified_institution(opd, &tokens["verifikator"]).await;
-    let application = json!({"service": "33.20-akses-nik", "channel": "counter",
-        "fields": {"data_diminta": "NIK dan nama untuk verifikasi penerima bantuan"},
-        "letter": {"number": "480/12/Diskominfo/2026", "date": day(&app, 0)}});
-    let (s, receipt) = app.post_json("/api/v1/applications", Some(&opd_token), &application).await;
-    assert_eq!(s, 201, "{receipt}");
-    let id = receipt["id"].as_i64().unwrap();
-    run_case(&app, id, "jpr", &tokens, None).await;
-    let (_, list) = app.get_json("/api/v1/agreements", Some(&opd_token)).await;
-    let agreement = list[0]["id"].as_i64().expect("the akses NIK agreement");
-    let opd = Holder {
-        username: "diskominfo.jepara",
-        email: "diskominfo@jepara.example",
-        name: "Dinas Komunikasi dan Informatika",
+    let flow = Flow {
+        office: "33.20",
+        prefix: "jpr",
+        roles: &["operator", "verifikator", "validator", "kepala_dinas"],
+        holder: Holder {
+            username: "diskominfo.jepara",
+            name: "Dinas Komunikasi dan Informatika Kabupaten Jepara",
+            kind: "opd",
+            email: "diskominfo@jepara.example",
+            short: "Dinas Komunikasi dan Informatika",
+        },
+        service: "33.20-akses-nik",
+        fields: json!({"data_diminta": "NIK dan nama untuk verifikasi penerima bantuan"}),
+        duty: "laporan-data-warehouse",
     };
-    semester_report_lapses(&app, ("33.20", "jpr"), &roles, &opd, agreement, "laporan-data-warehouse").await;
+    let (tokens, token, id) = flow.apply(&app).await;
+    run_case(&app, id, flow.prefix, &tokens, None).await;
+    let agreement = flow.agreement(&app, &token).await;
+    semester_report_lapses(&app, &flow, agreement).await;
 }
 
-/// Palangka Raya's agreement owes the semester usage report its SOP
-/// records (beside the office's own monev): the report lapses, the bank is
-/// flagged and the suspension recommended.
-#[tokio::test]
-async fn palangka_raya_semester_report_lapses_sqlite() {
-    palangka_raya_report(start(Some(store::testing::sqlite().await)).await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn palangka_raya_semester_report_lapses_postgres() {
-    let Some(app) = start(store::testing::postgres().await).await else { return };
-    palangka_raya_report(app).await;
-}
+// Palangka Raya's agreement owes the semester usage report its SOP records
+// (beside the office's own monev): the report lapses, the bank is flagged
+// and the suspension recommended.
+on_both_backends!(
+    palangka_raya_semester_report_lapses_sqlite,
+    palangka_raya_semester_report_lapses_postgres,
+    palangka_raya_report
+);
 
 async fn palangka_raya_report(app: TestApp) {
-    let roles = ["operator", "verifikator", "validator", "kepala_dinas"];
-    for role in roles {
-        app.add_user(&format!("pky.{role}"), role, "62.71", PASSWORD).await;
-    }
-    let tokens = signed_in(&app, "pky", &roles).await;
-    let bank_token = app.verified_institution(bank("bank.kalteng"), &tokens["verifikator"]).await;
-    let application = json!({"service": "62.71-pemanfaatan-data", "channel": "counter",
-        "fields": {"elemen_data": "NIK, nama, tanggal lahir"},
-        "letter": {"number": "500/1/BKS/2026", "date": day(&app, 0)}});
-    let (s, receipt) = app.post_json("/api/v1/applications", Some(&bank_token), &application).await;
-    assert_eq!(s, 201, "{receipt}");
-    run_case(&app, receipt["id"].as_i64().unwrap(), "pky", &tokens, None).await;
-    let (_, list) = app.get_json("/api/v1/agreements", Some(&bank_token)).await;
-    let agreement = list[0]["id"].as_i64().expect("row 5 signs the agreement");
-    let holder =
-        Holder { username: "bank.kalteng", email: "kepatuhan@bankkalteng.example", name: "Bank Kalteng" };
-    semester_report_lapses(&app, ("62.71", "pky"), &roles, &holder, agreement, "laporan-pemanfaatan-data")
-        .await;
+    let flow = Flow {
+        office: "62.71",
+        prefix: "pky",
+        roles: &["operator", "verifikator", "validator", "kepala_dinas"],
+        holder: Holder {
+            username: "bank.kalteng",
+            name: "PT Bank Kalteng Sejahtera",
+            kind: "swasta",
+            email: "kepatuhan@bankkalteng.example",
+            short: "Bank Kalteng",
+        },
+        service: "62.71-pemanfaatan-data",
+        fields: json!({"elemen_data": "NIK, nama, tanggal lahir"}),
+        duty: "laporan-pemanfaatan-data",
+    };
+    let (tokens, token, id) = flow.apply(&app).await;
+    run_case(&app, id, flow.prefix, &tokens, None).await;
+    let agreement = flow.agreement(&app, &token).await;
+    semester_report_lapses(&app, &flow, agreement).await;
 }
 
-/// Bengkulu's nine steps (the agenda, three dispositions down the line, the
-/// Ditjen's letter outside, the PKS and Juknis signed by the Kepala Dinas)
-/// to an agreement whose semester report then lapses.
-#[tokio::test]
-async fn bengkulu_agreement_and_its_lapsed_report_sqlite() {
-    bengkulu_agreement(start(Some(store::testing::sqlite().await)).await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn bengkulu_agreement_and_its_lapsed_report_postgres() {
-    let Some(app) = start(store::testing::postgres().await).await else { return };
-    bengkulu_agreement(app).await;
-}
+// Bengkulu's nine steps (the agenda, three dispositions down the line, the
+// Ditjen's letter outside, the PKS and Juknis signed by the Kepala Dinas)
+// to an agreement whose semester report then lapses.
+on_both_backends!(
+    bengkulu_agreement_and_its_lapsed_report_sqlite,
+    bengkulu_agreement_and_its_lapsed_report_postgres,
+    bengkulu_agreement
+);
 
 async fn bengkulu_agreement(app: TestApp) {
-    let roles = ["operator", "verifikator", "validator", "kepala_dinas"];
-    for role in roles {
-        app.add_user(&format!("bkl.{role}"), role, "17", PASSWORD).await;
-    }
-    let tokens = signed_in(&app, "bkl", &roles).await;
-    let mut opd = bank("dinkes.bengkulu");
-    for (k, v) in [("office", "17"), ("name", "Dinas Kesehatan Provinsi Bengkulu"), ("kind", "opd")] {
-        opd[k] = json!(v);
-    }
-    opd["email"] = json!("dinkes@bengkuluprov.example");
-    let opd_token = app.verified_institution(opd, &tokens["verifikator"]).await;
-    let application = json!({"service": "17-pemanfaatan-data", "channel": "counter",
-        "fields": {"data_diminta": "NIK dan nama untuk verifikasi peserta JKN daerah"},
-        "letter": {"number": "440/77/Dinkes/2026", "date": day(&app, 0)}});
-    let (s, receipt) = app.post_json("/api/v1/applications", Some(&opd_token), &application).await;
-    assert_eq!(s, 201, "{receipt}");
-    let id = receipt["id"].as_i64().unwrap();
-    run_case(&app, id, "bkl", &tokens, None).await;
+    let flow = Flow {
+        office: "17",
+        prefix: "bkl",
+        roles: &["operator", "verifikator", "validator", "kepala_dinas"],
+        holder: Holder {
+            username: "dinkes.bengkulu",
+            name: "Dinas Kesehatan Provinsi Bengkulu",
+            kind: "opd",
+            email: "dinkes@bengkuluprov.example",
+            short: "Dinas Kesehatan",
+        },
+        service: "17-pemanfaatan-data",
+        fields: json!({"data_diminta": "NIK dan nama untuk verifikasi peserta JKN daerah"}),
+        duty: "laporan-pemanfaatan-data",
+    };
+    let (tokens, token, id) = flow.apply(&app).await;
+    run_case(&app, id, flow.prefix, &tokens, None).await;
     let steps: Vec<_> =
         app.db.store.journal(id).await.unwrap().into_iter().filter_map(|j| j.from_step).collect();
     assert_eq!(
@@ -385,49 +417,39 @@ async fn bengkulu_agreement(app: TestApp) {
         ["1", "2a", "2b", "2c", "3", "4", "5", "6", "7", "8", "9"],
         "each step of the seed, once"
     );
-    let (_, list) = app.get_json("/api/v1/agreements", Some(&opd_token)).await;
-    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
-    let agreement = list[0]["id"].as_i64().unwrap();
-    let holder =
-        Holder { username: "dinkes.bengkulu", email: "dinkes@bengkuluprov.example", name: "Dinas Kesehatan" };
-    semester_report_lapses(&app, ("17", "bkl"), &roles, &holder, agreement, "laporan-pemanfaatan-data").await;
+    let agreement = flow.agreement(&app, &token).await;
+    semester_report_lapses(&app, &flow, agreement).await;
 }
 
-/// Sulawesi Selatan's facilitation when the Minister approves: the Ditjen,
-/// the Sekjen/Itjen and the Minister each by letter, the User ID form, the
-/// PKS the Ditjen signs — an agreement facilitated by the province, whose
-/// semester report then lapses.
-#[tokio::test]
-async fn sulawesi_selatan_facilitated_agreement_and_its_lapsed_report_sqlite() {
-    sulawesi_selatan_agreement(start(Some(store::testing::sqlite().await)).await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn sulawesi_selatan_facilitated_agreement_and_its_lapsed_report_postgres() {
-    let Some(app) = start(store::testing::postgres().await).await else { return };
-    sulawesi_selatan_agreement(app).await;
-}
+// Sulawesi Selatan's facilitation when the Minister approves: the Ditjen,
+// the Sekjen/Itjen and the Minister each by letter, the User ID papers the
+// bank attaches at step 7, the PKS the Ditjen signs — an agreement
+// facilitated by the province, whose semester report then lapses.
+on_both_backends!(
+    sulawesi_selatan_facilitated_agreement_and_its_lapsed_report_sqlite,
+    sulawesi_selatan_facilitated_agreement_and_its_lapsed_report_postgres,
+    sulawesi_selatan_agreement
+);
 
 async fn sulawesi_selatan_agreement(app: TestApp) {
-    let roles = ["operator", "verifikator", "kepala_dinas"];
-    for role in roles {
-        app.add_user(&format!("ssl.{role}"), role, "73", PASSWORD).await;
-    }
-    let tokens = signed_in(&app, "ssl", &roles).await;
-    let mut body = bank("bank.sulsel");
-    body["office"] = json!("73");
-    body["name"] = json!("PT Bank Sulselbar");
-    body["email"] = json!("kepatuhan@banksulselbar.example");
-    body["address"] = json!("Jl. Dr. Sam Ratulangi No. 16, Makassar");
-    let bank_token = app.verified_institution(body, &tokens["verifikator"]).await;
-    let application = json!({"service": "73-pks-pemanfaatan-data", "channel": "counter",
-        "fields": {"jenis_layanan": "web_service", "maksud_tujuan": "verifikasi nasabah"},
-        "letter": {"number": "500/3/BSS/2026", "date": day(&app, 0)}});
-    let (s, receipt) = app.post_json("/api/v1/applications", Some(&bank_token), &application).await;
-    assert_eq!(s, 201, "{receipt}");
-    let id = receipt["id"].as_i64().unwrap();
+    let flow = Flow {
+        office: "73",
+        prefix: "ssl",
+        roles: &["operator", "verifikator", "kepala_dinas"],
+        holder: Holder {
+            username: "bank.sulsel",
+            name: "PT Bank Sulselbar",
+            kind: "swasta",
+            email: "kepatuhan@banksulselbar.example",
+            short: "Bank Sulselbar",
+        },
+        service: "73-pks-pemanfaatan-data",
+        fields: json!({"jenis_layanan": "web_service", "maksud_tujuan": "verifikasi nasabah"}),
+        duty: "laporan-pemanfaatan-data",
+    };
+    let (tokens, bank_token, id) = flow.apply(&app).await;
     // Step 7 is the bank's: the User ID papers, which it attaches itself.
-    run_case(&app, id, "ssl", &tokens, Some("7")).await;
+    run_case(&app, id, flow.prefix, &tokens, Some("7")).await;
     let (_, mine) = app.get_json(&format!("/api/v1/my/cases/{id}"), Some(&bank_token)).await;
     let advance = json!({"action": "advance", "expected_version": mine["case"]["version"]});
     let path = format!("/api/v1/my/cases/{id}/actions");
@@ -435,36 +457,22 @@ async fn sulawesi_selatan_agreement(app: TestApp) {
     assert_eq!((s, e["error"]["field"].as_str()), (422, Some("files.sptjm")), "{e}");
     let mut form = reqwest::multipart::Form::new().text("action", advance.to_string());
     for code in ["sptjm", "nda", "jarkomdat"] {
-        form = form.part(
-            format!("file.{code}"),
-            reqwest::multipart::Part::bytes(pdf()).file_name(format!("{code}.pdf")),
-        );
+        let part = reqwest::multipart::Part::bytes(pdf()).file_name(format!("{code}.pdf"));
+        form = form.part(format!("file.{code}"), part);
     }
     let res = app.http.post(app.url(&path)).bearer_auth(&bank_token).multipart(form).send().await.unwrap();
     assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
     let filed: Vec<_> =
         app.db.store.case_files(id).await.unwrap().into_iter().map(|f| f.requirement).collect();
     assert_eq!(filed, ["sptjm", "nda", "jarkomdat"]);
-    run_case(&app, id, "ssl", &tokens, None).await;
-    let (_, list) = app.get_json("/api/v1/agreements", Some(&bank_token)).await;
-    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
-    let agreement = list[0]["id"].as_i64().unwrap();
+    run_case(&app, id, flow.prefix, &tokens, None).await;
+    let agreement = flow.agreement(&app, &bank_token).await;
     let (_, a) = app.get_json(&format!("/api/v1/agreements/{agreement}"), Some(&bank_token)).await;
     assert_eq!(
         a["counterparty"], "Direktorat Jenderal Kependudukan dan Pencatatan Sipil Kementerian Dalam Negeri",
         "the ministry signs what the province facilitated: {a}"
     );
-    let holder =
-        Holder { username: "bank.sulsel", email: "kepatuhan@banksulselbar.example", name: "Bank Sulselbar" };
-    semester_report_lapses(&app, ("73", "ssl"), &roles, &holder, agreement, "laporan-pemanfaatan-data").await;
-}
-
-/// The institution that holds an agreement: its account and e-mail, and
-/// words of its name the recommendation letter prints.
-struct Holder {
-    username: &'static str,
-    email: &'static str,
-    name: &'static str,
+    semester_report_lapses(&app, &flow, agreement).await;
 }
 
 /// Drives case `id` to its end (or to step `until`): each step done by the
@@ -532,14 +540,9 @@ fn step_records(
 /// days pass without a report, the agreement is flagged and the institution
 /// reminded, once; the Kepala Dinas recommends suspension to the Ditjen with
 /// a signed letter; the report filed afterwards shows as late.
-async fn semester_report_lapses(
-    app: &TestApp,
-    (office, prefix): (&str, &str),
-    roles: &[&'static str],
-    holder: &Holder,
-    agreement: i64,
-    service: &str,
-) {
+async fn semester_report_lapses(app: &TestApp, flow: &Flow, agreement: i64) {
+    let (office, prefix, roles, holder, service) =
+        (flow.office, flow.prefix, flow.roles, &flow.holder, flow.duty);
     // Nothing is due before the semester ends; then its case opens, once.
     assert_eq!(app::duties::open_due(app.app()).await.unwrap(), 0);
     let today = app.app().today(office);
@@ -615,7 +618,7 @@ async fn semester_report_lapses(
         std::fs::write(&path, pdf.bytes().await.unwrap()).unwrap();
         let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
-        for needle in ["REKOMENDASI PENANGGUHAN", holder.name, &semester, "ditangguhkan"] {
+        for needle in ["REKOMENDASI PENANGGUHAN", holder.short, &semester, "ditangguhkan"] {
             assert!(text.contains(needle), "`{needle}` missing in {text}");
         }
     }
@@ -727,21 +730,16 @@ async fn palangka_raya_monev_every_six_months() {
     assert_eq!(monev["rows"][0]["cells"][0]["state"], "filed", "{board}");
 }
 
-/// Sulawesi Selatan facilitates: the province checks the letter and sends it
-/// on, the Ditjen and the Sekjen/Itjen pass it along, and the Minister
-/// refuses. The refusal is recorded from the Minister's letter (required)
-/// and ends the case with a surat penolakan the institution downloads; no
-/// agreement is made.
-#[tokio::test]
-async fn sulawesi_selatan_facilitation_ends_with_the_ministers_refusal_sqlite() {
-    ministers_refusal(start(Some(store::testing::sqlite().await)).await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn sulawesi_selatan_facilitation_ends_with_the_ministers_refusal_postgres() {
-    let Some(app) = start(store::testing::postgres().await).await else { return };
-    ministers_refusal(app).await;
-}
+// Sulawesi Selatan facilitates: the province checks the letter and sends it
+// on, the Ditjen and the Sekjen/Itjen pass it along, and the Minister
+// refuses. The refusal is recorded from the Minister's letter (required)
+// and ends the case with a surat penolakan the institution downloads; no
+// agreement is made.
+on_both_backends!(
+    sulawesi_selatan_facilitation_ends_with_the_ministers_refusal_sqlite,
+    sulawesi_selatan_facilitation_ends_with_the_ministers_refusal_postgres,
+    ministers_refusal
+);
 
 async fn ministers_refusal(app: TestApp) {
     for role in ["operator", "verifikator"] {
