@@ -750,6 +750,25 @@ async fn a_ppid_online_request_is_due_thirty_minutes_after_confirmation() {
     let confirmed = ms(c.service_started_at.unwrap());
     assert!((confirmed - app.app().now()).num_seconds().abs() < 5, "it starts at the confirmation");
     assert_eq!(c.due_at, Some(cal.add_working_minutes(confirmed, 30).timestamp_millis()));
+
+    // Answered 25 working minutes after the confirmation (a day and more
+    // after it arrived): on time, and never escalated as late.
+    let answer_at = cal.add_working_minutes(confirmed, 25);
+    app.clock.advance(answer_at - app.app().now());
+    let ppid_token = app.token("sulsel.ppid", PASSWORD).await.0;
+    let decision = json!({"data": {"diputuskan_oleh": "PPID Pelaksana", "alasan": "Data agregat tersedia."}});
+    let (s, answered) = app.act(&ppid_token, id, "advance", c.version, decision).await;
+    assert_eq!((s, answered["current_step"].as_str()), (200, Some("4")), "{answered}");
+    let answered_at = app.db.store.journal(id).await.unwrap().last().unwrap().at;
+    assert!(answered_at <= c.due_at.unwrap(), "within the 30 minutes from the confirmation");
+    assert!(answered_at - c.created_at > 30 * 60_000, "though not within 30 minutes of arriving");
+    app::cases::sweep::sweep(app.app()).await.unwrap();
+    // (At 80 % of its time the holder was warned, level 1; never past due.)
+    let late =
+        app.db.store.journal(id).await.unwrap().into_iter().filter(|j| {
+            j.action == "escalate" && !j.data.as_deref().unwrap_or_default().contains("\"level\":1")
+        });
+    assert_eq!(late.count(), 0, "no escalation as late for a request answered on time");
 }
 
 /// IKD jemput bola: 3x24 jam "sejak dinas dukcapil menerima surat dari
