@@ -186,18 +186,36 @@ async fn ensure_office(
         None
     };
     let shared = profile.as_ref().map(|p| p.shared.clone()).unwrap_or_default();
+    let children = profile.as_ref().is_some_and(|p| p.kab_kota_offices);
     let mut office = office_from(store, code, profile).await?;
     // Settings an admin changed in the app (maklumat, cuti bersama) survive a restart.
-    if let Some(existing) = store.office(code.as_str()).await? {
+    let existing = store.office(code.as_str()).await?;
+    if let Some(existing) = &existing {
         office.maklumat = existing.maklumat.clone();
         office.hours = existing.hours.clone();
         office.cuti_bersama_off = existing.cuti_bersama_off;
-        if existing == office {
-            return Ok(shared);
+    }
+    if existing.as_ref() != Some(&office) {
+        store.upsert_office("system", &office).await?;
+    }
+    if children {
+        ensure_kab_kota_offices(store, code).await?;
+    }
+    Ok(shared)
+}
+
+/// Each kab/kota of a province as an office, named from the region data
+/// (73.09: Dinas Kependudukan dan Pencatatan Sipil Kabupaten Maros); one
+/// that exists already is left as it is.
+async fn ensure_kab_kota_offices(store: &dyn Store, province: &OfficeCode) -> Result<(), CatalogError> {
+    for region in store.region_children(Some(province.as_str())).await? {
+        let Ok(code) = region.code.parse::<OfficeCode>() else { continue };
+        if store.office(code.as_str()).await?.is_none() {
+            let office = office_from(store, &code, None).await?;
+            store.upsert_office("system", &office).await?;
         }
     }
-    store.upsert_office("system", &office).await?;
-    Ok(shared)
+    Ok(())
 }
 
 async fn office_from(
@@ -218,6 +236,7 @@ async fn office_from(
         numbering: Default::default(),
         shared: Vec::new(),
         duty_grace_days: domain::profile::DEFAULT_DUTY_GRACE_DAYS,
+        kab_kota_offices: false,
     });
     Ok(Office {
         code: code.to_string(),

@@ -108,6 +108,9 @@ pub async fn sample_cases(app: &App) -> Result<usize, Error> {
     // the demo does not make.
     for (n, std) in standards.iter().filter(|s| !s.steps.is_empty() && s.objection.is_none()).enumerate() {
         let staff = app.store.users(Some(std.office.as_str())).await?;
+        if std.stock.is_some() {
+            demo_stock(app, std.office.as_str()).await?;
+        }
         // A case waiting at every step, then the returned and completed ones.
         let longest = std.channels.iter().map(|c| std.steps_for(&c.code).count()).max().unwrap_or(0);
         let stages = (0..longest).map(Stage::Steps).chain([Stage::Returned, Stage::Completed]);
@@ -143,7 +146,7 @@ async fn sample_case(
     };
     let (name, nik) = PEOPLE[k % PEOPLE.len()];
     let nik = format!("{}{:04}", &nik[..12], 1 + k % 9000);
-    let fields = std
+    let mut fields: serde_json::Map<String, serde_json::Value> = std
         .fields
         .iter()
         // Required fields, and dates (a clock may start on one, see
@@ -151,6 +154,13 @@ async fn sample_case(
         .filter(|f| f.required || f.kind == "date")
         .map(|f| (f.code.clone(), example(app, f)))
         .collect();
+    // A stock request names one of the office's kab/kota offices.
+    if let Some(rule) = &std.stock {
+        let offices = app.store.offices().await?;
+        let under = offices.iter().find(|o| o.parent.as_deref() == Some(std.office.as_str()));
+        let code = under.map(|o| o.code.clone()).unwrap_or_default();
+        fields.insert(rule.receiver.clone(), serde_json::Value::String(code));
+    }
     let applicant = match demo_institution(std) {
         Some((name, kind)) => Applicant {
             name: name.into(),
@@ -233,6 +243,27 @@ async fn sample_case(
         act(app, &case, &u, "return", Some("Berkas kurang jelas; unggah ulang scan yang terbaca."), None)
             .await?;
     }
+    Ok(())
+}
+
+/// The blanks a province received, so its demo hand-overs can move them
+/// (once: a restart finds the ledger kept).
+async fn demo_stock(app: &App, office: &str) -> Result<(), Error> {
+    if app.store.stock_balance(office).await? > 0 {
+        return Ok(());
+    }
+    let receipt = store::NewMovement {
+        office: office.into(),
+        kind: "receipt".into(),
+        quantity: 20_000,
+        sign: 1,
+        reason: "Kiriman blangko KTP-el dari Ditjen Dukcapil (demo)".into(),
+        source_document: "BAST 470/1/Dukcapil/demo".into(),
+        actor: "demo".into(),
+        at: app.now().timestamp_millis(),
+        ..Default::default()
+    };
+    app.store.record_movements(&[receipt]).await?;
     Ok(())
 }
 

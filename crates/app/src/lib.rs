@@ -20,6 +20,7 @@ pub mod nik_batch;
 pub mod outages;
 pub mod outbox;
 pub mod privacy;
+pub mod stock;
 
 pub use accounts::Principal;
 pub use catalog::Catalog;

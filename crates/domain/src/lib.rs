@@ -17,6 +17,7 @@ pub mod profile;
 pub mod role;
 pub mod sla;
 pub mod standard;
+pub mod stock;
 
 pub use applicant::{Applicant, FieldError, Organisation};
 pub use case::Status;

@@ -56,6 +56,7 @@ pub fn lint(text: &str, expected: Option<(&str, &str)>) -> (Option<Standard>, Ve
     l.steps(&std);
     l.arithmetic(&std);
     l.agreement(&std);
+    l.stock(&std);
     if let Some(o) = &std.objection
         && !std.fields.iter().any(|f| f.code == o.field && f.required)
     {
@@ -288,6 +289,46 @@ impl Linter<'_> {
             self.error(
                 line,
                 format!("[agreement] step {}: `mode_akses` option `{bad}` is not an access mode", step.no),
+            );
+        }
+    }
+
+    /// `[stock]` names a step that records the approved amount, a form
+    /// field with the request, a record for the reason, and an applicant's
+    /// step after a step that issues the BAST.
+    fn stock(&mut self, s: &Standard) {
+        let Some(rule) = &s.stock else { return };
+        let line = self.line_of("[stock]");
+        let step = |id: &str| s.steps.iter().position(|st| st.id == id);
+        let (Some(approve), Some(hand_over)) = (step(&rule.approve_step), step(&rule.hand_over_step)) else {
+            self.error(line, "[stock] names a step that does not exist".to_string());
+            return;
+        };
+        let records = |code: &str| s.steps[approve].records.iter().any(|r| r.code == code);
+        if !s.steps[approve].records.iter().any(|r| r.code == rule.approved && r.required) {
+            self.error(
+                line,
+                format!("[stock] step `{}` must record `{}` (required)", rule.approve_step, rule.approved),
+            );
+        }
+        if !records(&rule.reason) {
+            self.error(line, format!("[stock] step `{}` must record `{}`", rule.approve_step, rule.reason));
+        }
+        for field in [&rule.requested, &rule.receiver] {
+            if !s.fields.iter().any(|f| &f.code == field && f.required) {
+                self.error(line, format!("[stock] the form has no required field `{field}`"));
+            }
+        }
+        let issues = s.steps[approve..hand_over]
+            .iter()
+            .any(|st| st.document.as_deref() == Some(rule.document.as_str()));
+        if s.steps[hand_over].actor != Actor::Applicant || hand_over <= approve || !issues {
+            self.error(
+                line,
+                format!(
+                    "[stock] the hand-over (`{}`) is the applicant's step after the approval and the `{}`",
+                    rule.hand_over_step, rule.document
+                ),
             );
         }
     }

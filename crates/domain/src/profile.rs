@@ -38,6 +38,11 @@ pub struct OfficeProfile {
     /// before it is missing from the compliance board and flagged.
     #[serde(default = "default_grace")]
     pub duty_grace_days: u32,
+    /// A province whose kab/kota Dukcapil offices exist as offices of their
+    /// own (Sulsel's 24, which request blanko KTP-el and keep their stock),
+    /// named from the region data.
+    #[serde(default)]
+    pub kab_kota_offices: bool,
 }
 
 /// Without an office's own setting: a month to file.

@@ -485,6 +485,10 @@ pub struct Standard {
     /// procedure ends in one.
     #[serde(default)]
     pub agreement: Option<crate::agreement::AgreementSpec>,
+    /// How the service moves stock (the blanko distribution's approval and
+    /// hand-over), if it does.
+    #[serde(default)]
+    pub stock: Option<crate::stock::StockRule>,
     /// Transcription notes: seed defects and the reading used.
     #[serde(default)]
     pub notes: Vec<String>,

@@ -282,7 +282,8 @@ async fn serve_without_demo_then_add_a_user_and_verify_the_audit_log() {
     assert!(!page(&server.base, "/").await.contains("demo-banner"), "a real database has no demo banner");
     let offices: serde_json::Value =
         reqwest::get(format!("{}/api/v1/offices", server.base)).await.unwrap().json().await.unwrap();
-    assert_eq!(offices.as_array().unwrap().len(), 8);
+    // 8 offices of the standards (with their provinces) and Sulsel's 24 kab/kota.
+    assert_eq!(offices.as_array().unwrap().len(), 32);
 
     let add = add_user(&db, "jepara.verif", "verifikator", "33.20");
     assert!(add.status.success(), "{}", text(&add));
@@ -452,7 +453,7 @@ async fn keys_export_lets_anyone_verify_a_document_offline() {
     let keyfile = dir.0.join("keys.txt");
     std::fs::write(&keyfile, &export.stdout).unwrap();
     // Every office got its key at first start.
-    assert_eq!(String::from_utf8_lossy(&export.stdout).lines().count(), 8);
+    assert_eq!(String::from_utf8_lossy(&export.stdout).lines().count(), 32);
     let file = dir.0.join("tanda-terima.pdf");
     std::fs::write(&file, &pdf).unwrap();
     // Offline, with only the exported keys (no database).

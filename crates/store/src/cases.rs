@@ -430,6 +430,9 @@ pub struct CaseUpdate {
     /// An event of the agreement this case signed earlier (a later step's
     /// record: the Juknis).
     pub agreement_event: Option<crate::NewAgreementEvent>,
+    /// Stock this step moves (a BAST's hand-over: out of the province, into
+    /// the kab/kota); refused whole when a balance would go below zero.
+    pub stock: Vec<crate::NewMovement>,
 }
 
 /// Synthetic open cases for `layanan bench`, made by the database itself in

@@ -20,6 +20,7 @@ use crate::{
 use crate::{
     Agreement, AgreementEvent, AgreementUserId, Agreements, NewAgreement, NewAgreementEvent, NewUserId,
 };
+use crate::{Movement, NewMovement, Stock};
 use async_trait::async_trait;
 
 /// Rows per multi-row INSERT in bulk imports (4 columns × 1000 stays under
@@ -112,6 +113,7 @@ mod on_sqlite {
     include!("queries/outages.rs");
     include!("queries/institutions.rs");
     include!("queries/agreements.rs");
+    include!("queries/stock.rs");
     include!("queries/bench.rs");
 }
 
@@ -133,5 +135,6 @@ mod on_postgres {
     include!("queries/outages.rs");
     include!("queries/institutions.rs");
     include!("queries/agreements.rs");
+    include!("queries/stock.rs");
     include!("queries/bench.rs");
 }

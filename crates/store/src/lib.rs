@@ -27,6 +27,7 @@ mod privacy;
 pub mod reference;
 pub mod scratch;
 mod sqlite;
+mod stock;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod worklist;
@@ -51,6 +52,7 @@ pub use outbox::Outbox;
 pub use postgres::PgStore;
 pub use privacy::{NewAccessCode, Privacy};
 pub use sqlite::SqliteStore;
+pub use stock::{Movement, NewMovement, Stock};
 pub use worklist::Worklist;
 
 use serde::Serialize;
@@ -219,6 +221,7 @@ pub trait Store:
     + Outages
     + Institutions
     + Agreements
+    + Stock
     + Send
     + Sync
     + 'static
@@ -238,6 +241,7 @@ impl<T> Store for T where
         + Outages
         + Institutions
         + Agreements
+        + Stock
         + Send
         + Sync
         + 'static

@@ -27,6 +27,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (21, include_str!("../migrations/sqlite/0021_linked_cases.sql")),
     (22, include_str!("../migrations/sqlite/0022_agreements.sql")),
     (23, include_str!("../migrations/sqlite/0023_agreement_duties.sql")),
+    (24, include_str!("../migrations/sqlite/0024_stock.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -52,6 +53,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (21, include_str!("../migrations/postgres/0021_linked_cases.sql")),
     (22, include_str!("../migrations/postgres/0022_agreements.sql")),
     (23, include_str!("../migrations/postgres/0023_agreement_duties.sql")),
+    (24, include_str!("../migrations/postgres/0024_stock.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

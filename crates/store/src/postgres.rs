@@ -12,6 +12,8 @@ const AUDIT_LOCK: i64 = 0x006c_6179_616e_0100;
 /// Audit chains on PostgreSQL; each has its own lock (`AUDIT_LOCK + chain`).
 const AUDIT_CHAINS: u64 = 64;
 const MIGRATE_LOCK: i64 = 0x6c61_7961_6e02;
+/// The class of the stock ledger's per-office locks (`lock_stock`).
+const STOCK_LOCK_CLASS: i32 = 0x6c73_0001;
 
 pub struct PgStore {
     pub(crate) write: PgPool,
@@ -113,6 +115,17 @@ impl PgStore {
         .fetch_one(&mut **tx)
         .await?;
         Ok(chain)
+    }
+
+    /// Serialises the stock movements of one office across instances (the
+    /// two-key advisory lock: a class of our own and the office's hash).
+    pub(crate) async fn lock_stock(tx: &mut Transaction<'static, Postgres>, office: &str) -> Result<()> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext($2))")
+            .bind(STOCK_LOCK_CLASS)
+            .bind(office)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
     }
 
     pub(crate) async fn run_migrations(&self) -> Result<()> {

@@ -125,6 +125,11 @@ impl SqliteStore {
         Ok(chain)
     }
 
+    /// Nothing to lock: the single writer connection serialises movements.
+    pub(crate) async fn lock_stock(_tx: &mut Transaction<'static, Sqlite>, _office: &str) -> Result<()> {
+        Ok(())
+    }
+
     pub(crate) async fn run_migrations(&self) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query(migrate::CREATE_TABLE).execute(&mut *tx).await?;
@@ -142,8 +147,8 @@ fn opts_read(url: &str) -> Result<SqliteConnectOptions> {
 /// fsync (synchronous=FULL), which bounds one-commit-per-write at a few
 /// thousand a second with every other writer queued behind it. The writer
 /// takes all writes waiting, applies them in one transaction and commits once; a
-/// stale version is found before an action writes anything, so it is
-/// answered on its own. Any other failure rolls the whole group back and
+/// stale version, and stock a balance cannot cover, are found before an action
+/// writes anything, so they are answered on their own. Any other failure rolls the whole group back and
 /// every action in it is answered with the error: nothing of it was
 /// acknowledged, so nothing acknowledged is lost.
 async fn group_commit(pool: SqlitePool, mut queue: tokio::sync::mpsc::Receiver<Action>) {
@@ -163,6 +168,14 @@ async fn group_commit(pool: SqlitePool, mut queue: tokio::sync::mpsc::Receiver<A
                 for a in group.drain(..) {
                     if failed.is_some() {
                         answers.push((a.done, None));
+                        continue;
+                    }
+                    // Stock a balance cannot cover is refused before the
+                    // action writes anything: answered on its own.
+                    if let CaseWrite::Update { update, .. } = &a.write
+                        && let Err(refused) = SqliteStore::check_movements(&mut tx, &update.stock).await
+                    {
+                        answers.push((a.done, Some(Err(refused))));
                         continue;
                     }
                     let applied = match a.write {
@@ -194,7 +207,7 @@ async fn group_commit(pool: SqlitePool, mut queue: tokio::sync::mpsc::Receiver<A
         };
         for (done, answer) in answers.into_iter().chain(group.into_iter().map(|a| (a.done, None))) {
             let answer = match (&failed, answer) {
-                (_, Some(Err(stale))) => Err(stale),
+                (_, Some(Err(refused))) => Err(refused),
                 (None, Some(ok)) => ok,
                 (Some(e), _) => Err(StoreError::Unavailable(format!("not saved, try again: {e}"))),
                 (None, None) => Err(StoreError::Unavailable("not saved, try again".into())),

@@ -838,3 +838,68 @@ contract!(an_access_code_is_used_once_within_its_tries, |store, url| {
     assert!(store.applicant_cases("1606015708900002", 10).await.unwrap().is_empty());
     assert!(store.applicant_cases("%", 10).await.unwrap().is_empty(), "no pattern from outside");
 });
+
+fn movement(office: &str, kind: &str, sign: i64, quantity: i64) -> store::NewMovement {
+    store::NewMovement {
+        office: office.into(),
+        kind: kind.into(),
+        quantity,
+        sign,
+        reason: "uji".into(),
+        source_document: "BAST 1".into(),
+        actor: "op".into(),
+        at: now_ms(),
+        ..Default::default()
+    }
+}
+
+contract!(the_stock_ledger_derives_its_balance_and_never_goes_below_zero, |store, url| {
+    store.upsert_office("test", &office("73", None)).await.unwrap();
+    store.upsert_office("test", &office("73.09", Some("73"))).await.unwrap();
+    assert_eq!(store.stock_balance("73").await.unwrap(), 0);
+    store.record_movements(&[movement("73", "receipt", 1, 1000)]).await.unwrap();
+    // A transfer moves both offices at once; one that cannot be covered
+    // moves neither.
+    let transfer = |n: i64| {
+        [movement("73", "transfer_out", -1, n), movement("73.09", "transfer_in", 1, n)]
+            .map(|mut m| {
+                m.counterpart = Some(if m.office == "73" { "73.09" } else { "73" }.into());
+                m
+            })
+            .to_vec()
+    };
+    store.record_movements(&transfer(400)).await.unwrap();
+    let e = store.record_movements(&transfer(601)).await.unwrap_err();
+    assert!(matches!(&e, StoreError::Conflict(m) if m.contains("600")), "{e}");
+    assert_eq!(
+        (store.stock_balance("73").await.unwrap(), store.stock_balance("73.09").await.unwrap()),
+        (600, 400)
+    );
+    // The ledger sums: each row's balance is the sum of the deltas so far.
+    let rows = store.stock_movements("73", None, 100).await.unwrap();
+    assert_eq!(rows.iter().map(|m| m.delta).sum::<i64>(), rows[0].balance_after);
+    assert_eq!(rows.iter().map(|m| m.kind.as_str()).collect::<Vec<_>>(), ["transfer_out", "receipt"]);
+    // Concurrent movements cannot overdraw: 40 takes of 20 from 600 leave 0.
+    let mut tasks = Vec::new();
+    for _ in 0..40 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            store.record_movements(&[movement("73", "printed", -1, 20)]).await.is_ok()
+        }));
+    }
+    let mut taken = 0;
+    for t in tasks {
+        taken += usize::from(t.await.unwrap());
+    }
+    assert_eq!((taken, store.stock_balance("73").await.unwrap()), (30, 0));
+    let rows = store.stock_movements("73", None, 100).await.unwrap();
+    assert_eq!(rows.len(), 32);
+    assert!(rows.windows(2).all(|w| w[0].balance_after == w[1].balance_after + w[0].delta));
+    // Append-only, and every movement is in the verified audit chain.
+    let t = raw(&url);
+    assert!(t.exec("UPDATE stock_movements SET quantity = 1").await.is_err());
+    assert!(t.exec("DELETE FROM stock_movements").await.is_err());
+    let overview = store.stock_overview("73", 0).await.unwrap();
+    assert_eq!(overview, [("73".to_string(), 0, 600), ("73.09".to_string(), 400, 0)]);
+    assert!(store.audit_verify().await.unwrap().ok);
+});

@@ -145,6 +145,27 @@ async fn check_step_uploads(app: &App, std: &Standard, case: &Case, uploads: &[U
     Ok(())
 }
 
+/// A service that moves stock (`[stock]`): its approval step's amount is
+/// checked against the request, and its hand-over step moves the approved
+/// amount (`app::stock::hand_over`).
+async fn stock_moves(
+    app: &App,
+    rule: &domain::stock::StockRule,
+    case: &Case,
+    input: &ActionInput,
+    actor: &str,
+) -> Result<Vec<store::NewMovement>, Error> {
+    let step = case.current_step.as_deref();
+    if step == Some(rule.approve_step.as_str()) {
+        crate::stock::check_approval(rule, case, input.data.as_ref())?;
+    }
+    if step != Some(rule.hand_over_step.as_str()) {
+        return Ok(Vec::new());
+    }
+    let recorded = recorded(app, case, input.data.as_ref()).await?;
+    crate::stock::hand_over(app, rule, case, &recorded, actor).await
+}
+
 /// The last path segment, printable, at most 120 characters.
 fn clean_filename(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
@@ -366,6 +387,10 @@ pub(crate) async fn submit_for(
         check_upload(&std, u, app.config.max_upload_bytes, None)?;
     }
     check_required_uploads(&std, &sub.channel, uploads)?;
+    if let Some(rule) = &std.stock {
+        let fields = Value::Object(sub.fields.clone()).to_string();
+        crate::stock::receiver(app, rule, std.office.as_str(), &fields).await?;
+    }
     let now = app.now();
     let cal = clock::calendar(app, std.office.as_str()).await?;
     let mut ch = CaseChange::default();
@@ -725,8 +750,23 @@ pub async fn act(
         ),
         _ => (None, None),
     };
-    let update =
-        store::CaseUpdate { change: ch, journal, notes, files, docs, linked, agreement, agreement_event };
+    let stock = match &std.stock {
+        Some(rule) if action == Action::Advance => {
+            stock_moves(app, rule, case, input, &journal.actor).await?
+        }
+        _ => Vec::new(),
+    };
+    let update = store::CaseUpdate {
+        change: ch,
+        journal,
+        notes,
+        files,
+        docs,
+        linked,
+        agreement,
+        agreement_event,
+        stock,
+    };
     let issues = !update.docs.is_empty();
     let mut case = app.store.update_case(case.id, input.expected_version, update).await?;
     metrics::counter!("layanan_case_actions_total", "action" => action.as_str()).increment(1);

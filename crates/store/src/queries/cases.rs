@@ -2,15 +2,16 @@
 // this file for each backend (`This` and `Db` are that backend's types).
 
 impl This {
-    /// One case action inside `tx`. A stale version is found by the
-    /// first statement, before anything is written, so a caller
-    /// sharing `tx` with other actions can go on with them.
+    /// One case action inside `tx`. A stock movement the balance cannot
+    /// cover, and a stale version, are found before anything is written, so
+    /// a caller sharing `tx` with other actions can go on with them.
     pub(crate) async fn apply_update(
         tx: &mut sqlx::Transaction<'static, Db>,
         id: i64,
         expected_version: i64,
         u: CaseUpdate,
     ) -> Result<Case> {
+        Self::check_movements(tx, &u.stock).await?;
         let now = now_ms();
         let ch = &u.change;
         let updated: Option<Case> = sqlx::query_as(
@@ -69,6 +70,9 @@ impl This {
             if let Some(agreement) = agreement {
                 Self::insert_agreement_event(tx, agreement, e).await?;
             }
+        }
+        if !u.stock.is_empty() {
+            Self::insert_movements(tx, &u.stock).await?;
         }
         if let Some(linked) = u.linked {
             Self::apply_create(tx, *linked).await?;

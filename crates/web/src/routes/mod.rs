@@ -23,6 +23,7 @@ mod outages;
 mod portal;
 mod privacy;
 mod staff;
+mod stock;
 pub(crate) mod view;
 
 use crate::state::AppState;
@@ -53,6 +54,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(institutions::routes())
         .merge(group::routes())
         .merge(agreements::routes())
+        .merge(stock::routes())
         .fallback(|| async {
             crate::error::PageError(crate::error::ApiError::not_found(
                 "halaman tidak ditemukan / page not found",

@@ -40,6 +40,7 @@ pub(crate) fn document() -> Value {
         super::institutions::Doc::openapi(),
         super::group::Doc::openapi(),
         super::agreements::Doc::openapi(),
+        super::stock::Doc::openapi(),
         super::nik::Doc::openapi(),
     ] {
         doc.merge(part);

@@ -422,6 +422,19 @@ async fn every_route_for_every_role_and_office() {
         // The NIK batch: staff who handle personal data, of any office (the body is checked as CSV text).
         exact("POST", "/api/v1/nik/batch".into(), json!("nik"), Who::OwnOffice(|r| r.handles_personal_data()), 200, false),
         exact("GET", "/perjanjian/kepatuhan".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        // The blanko stock: an office's staff read it; its keepers record by hand (a bad quantity: 422).
+        exact("GET", "/api/v1/stock".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        exact("GET", format!("/api/v1/stock?office={OWN}"), Value::Null, Who::Roles(staff), 200, false),
+        exact(
+            "POST",
+            "/api/v1/stock/movements".into(),
+            json!({"office": OWN, "kind": "receipt", "quantity": 0, "reason": "uji", "source_document": "BAST 1"}),
+            Who::Roles(|r| matches!(r, Role::Operator | Role::Verifikator | Role::Admin)),
+            422,
+            false,
+        ),
+        exact("GET", "/api/v1/stock/overview".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        exact("GET", "/stok".into(), Value::Null, Who::OwnOffice(staff), 200, false),
         // Not returned: nothing to resubmit (422), and nothing changes.
         exact(
             "POST",

@@ -40,11 +40,22 @@ async fn every_standard_completes_and_issues_its_documents() {
                 slot.insert(app.token(&name, PASSWORD).await.0);
             }
         }
+        if std["fields"].as_array().unwrap().iter().any(|f| f["code"] == "kab_kota") {
+            let receipt = json!({"office": office, "kind": "receipt", "quantity": 1000,
+                "reason": "Kiriman Ditjen Dukcapil", "source_document": "BAST 1"});
+            let operator = &tokens[&(office.clone(), "operator".to_string())];
+            let (s, r) = app.post_json("/api/v1/stock/movements", Some(operator), &receipt).await;
+            assert_eq!(s, 201, "{r}");
+        }
         for channel in std["channels"].as_array().unwrap() {
             let channel = channel["code"].as_str().unwrap();
             let mut fields = Map::new();
             for f in std["fields"].as_array().unwrap() {
-                let v = if f["kind"] == "number" {
+                // A field naming the requesting kab/kota office (the blanko
+                // distribution, whose hand-over moves the province's stock).
+                let v = if f["code"] == "kab_kota" {
+                    json!(format!("{office}.09"))
+                } else if f["kind"] == "number" {
                     json!("10")
                 } else if f["kind"] == "email" {
                     json!("a@b.id")

@@ -19,3 +19,4 @@ mod nik_batch;
 mod notify;
 mod privacy;
 mod staff_pages;
+mod stock;

@@ -1,0 +1,29 @@
+-- The blanko KTP-el stock ledger: append-only movements per office, each
+-- with its reason and source document. `balance_after` is the office's
+-- balance once the movement is applied, computed in the movement's own
+-- transaction under a per-office advisory lock; it can never be negative,
+-- and the latest row is the balance. A BAST's hand-over writes its two rows
+-- (out at the province, in at the kab/kota) in the transaction of the step
+-- that confirms it (`case_id`).
+CREATE TABLE stock_movements (
+    id              BIGSERIAL PRIMARY KEY,
+    office          TEXT NOT NULL REFERENCES offices (code),
+    kind            TEXT NOT NULL CHECK (kind IN ('receipt', 'transfer_out', 'transfer_in', 'printed', 'spoiled')),
+    quantity        BIGINT NOT NULL CHECK (quantity > 0),
+    delta           BIGINT NOT NULL,
+    balance_after   BIGINT NOT NULL CHECK (balance_after >= 0),
+    reason          TEXT NOT NULL,
+    source_document TEXT NOT NULL,
+    serial_from     TEXT,
+    serial_to       TEXT,
+    counterpart     TEXT REFERENCES offices (code),
+    case_id         BIGINT REFERENCES cases (id),
+    actor           TEXT NOT NULL,
+    at              BIGINT NOT NULL
+);
+CREATE INDEX stock_movements_office ON stock_movements (office, id);
+CREATE FUNCTION stock_movements_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'stock_movements is append-only'; END $$;
+CREATE TRIGGER stock_movements_no_change BEFORE UPDATE OR DELETE ON stock_movements
+FOR EACH ROW EXECUTE FUNCTION stock_movements_append_only();
+
