@@ -84,6 +84,17 @@ impl Clock for ShiftedClock {
     }
 }
 
+/// A moment people give: RFC 3339, or a local `YYYY-MM-DDTHH:MM` (a
+/// browser's datetime-local) in `office`'s time zone.
+pub fn parse_moment(text: &str, office: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Some(t.with_timezone(&Utc));
+    }
+    let local = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").ok()?;
+    local.and_local_timezone(office_zone(office).offset()).single().map(|t| t.with_timezone(&Utc))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -234,6 +234,12 @@ async fn sample_case(
                 .collect();
             crate::cases::group::add_participants(app, &Principal::of(op), &case, &people).await?;
         }
+        // A step that books a video-verification slot books the next one.
+        if let Some(i) = at.filter(|i| steps[*i].books_slot)
+            && let Some(op) = holder(Role::Operator)
+        {
+            demo_booking(app, std, &case, &Principal::of(op), k + i).await?;
+        }
         case = act(app, &case, &u, "advance", None, data).await?;
     }
     if matches!(stage, Stage::Returned)
@@ -244,6 +250,35 @@ async fn sample_case(
             .await?;
     }
     Ok(())
+}
+
+/// Books a demo slot (tomorrow at a time of its own, offered when missing)
+/// for `case`.
+async fn demo_booking(app: &App, std: &Standard, case: &Case, op: &Principal, n: usize) -> Result<(), Error> {
+    let zone = crate::clock::office_zone(std.office.as_str()).offset();
+    let day = (app.now().with_timezone(&zone) + chrono::Days::new(1)).date_naive();
+    let starts = format!("{}T{:02}:00", day.format("%Y-%m-%d"), 8 + n % 7);
+    let input = crate::slots::SlotInput {
+        service: std.id(),
+        starts_at: starts,
+        minutes: 30,
+        capacity: 20,
+        meeting_link: "https://zoom.us/j/1234567890".into(),
+    };
+    let slot = match crate::slots::create(app, op, &input).await {
+        Ok(s) => s,
+        Err(Error::Conflict(_)) => {
+            let at = crate::clock::parse_moment(&input.starts_at, std.office.as_str())
+                .map(|t| t.timestamp_millis());
+            let slots = crate::slots::upcoming(app, op, &input.service).await?;
+            slots
+                .into_iter()
+                .find(|s| Some(s.starts_at) == at)
+                .ok_or_else(|| Error::NotFound("demo slot".into()))?
+        }
+        Err(e) => return Err(e),
+    };
+    crate::slots::book(app, op, case, slot.id).await.map(|_| ())
 }
 
 /// The blanks a province received, so its demo hand-overs can move them

@@ -10,7 +10,7 @@ use crate::{App, Error};
 use domain::Role;
 use domain::stock::{Entry, MovementKind, StockRule};
 use serde::{Deserialize, Serialize};
-use store::{Case, Movement, NewMovement};
+use store::{Case, Movement, NewMovement, StockReport};
 
 /// An office's ledger page: its balance now and its movements, newest
 /// first; `next_before` pages on.
@@ -206,6 +206,101 @@ pub fn check_approval(rule: &StockRule, case: &Case, data: Option<&serde_json::V
     .map_err(|(f, m)| Error::invalid(&f, m))
 }
 
+/// A kab/kota office's monthly adminduk service report
+/// (`POST /api/v1/stock/reports`): what it printed and spoiled in a month
+/// that has ended, the stock at the month's end, and its recap.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewReport {
+    pub office: String,
+    /// `YYYY-MM`, a month that has ended.
+    pub month: String,
+    pub printed: i64,
+    pub spoiled: i64,
+    pub stated_balance: i64,
+    pub recap: String,
+}
+
+/// Files a monthly report: its printed and spoiled blanks go out of the
+/// office's ledger with it (409 when the ledger cannot cover them, or the
+/// month is reported already).
+pub async fn file_report(app: &App, who: &Principal, r: &NewReport) -> Result<StockReport, Error> {
+    who.require(KEEPERS, &r.office)?;
+    let month = domain::stock::month(&r.month, "month").map_err(|(f, m)| Error::invalid(f, m))?;
+    let this_month = domain::stock::month(&app.today(&r.office).format("%Y-%m").to_string(), "month")
+        .map_err(|(f, m)| Error::invalid(f, m))?;
+    if month >= this_month {
+        return Err(Error::invalid("month", "a month is reported once it has ended"));
+    }
+    for (field, n) in [("printed", r.printed), ("spoiled", r.spoiled), ("stated_balance", r.stated_balance)] {
+        if !(0..=domain::stock::MAX_QUANTITY).contains(&n) {
+            return Err(Error::invalid(field, "a number of blanks, 0 or more"));
+        }
+    }
+    if r.recap.trim().is_empty() || r.recap.chars().count() > 2000 {
+        return Err(Error::invalid("recap", "the recap of blanko use (at most 2000 characters)"));
+    }
+    let label = month.format("%Y-%m").to_string();
+    let (reason, source) =
+        (format!("Laporan bulanan {label}"), format!("Laporan pelayanan adminduk {label}"));
+    let at = app.now().timestamp_millis();
+    let movements: Vec<_> = [(MovementKind::Printed, r.printed), (MovementKind::Spoiled, r.spoiled)]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(kind, quantity)| {
+            let entry = Entry {
+                kind,
+                quantity,
+                reason: &reason,
+                source_document: &source,
+                serial_from: None,
+                serial_to: None,
+            };
+            movement(&r.office, &entry, &who.user.username, at)
+        })
+        .collect();
+    let report = StockReport {
+        office: r.office.clone(),
+        month: label,
+        printed: r.printed,
+        spoiled: r.spoiled,
+        stated_balance: r.stated_balance,
+        ledger_balance: 0,
+        recap: r.recap.trim().into(),
+        actor: who.user.username.clone(),
+        at,
+    };
+    Ok(app.store.file_stock_report(&report, &movements).await?)
+}
+
+/// The months an office still owes a report for: from its ledger's first
+/// month to the one before this.
+pub async fn missing_reports(app: &App, office: &str) -> Result<Vec<String>, Error> {
+    let Some(since) = app.store.stock_since(office).await? else { return Ok(Vec::new()) };
+    let zone = crate::clock::office_zone(office).offset();
+    let first =
+        chrono::DateTime::from_timestamp_millis(since).unwrap_or_default().with_timezone(&zone).date_naive();
+    let filed: Vec<String> = app.store.stock_reports(office).await?.into_iter().map(|r| r.month).collect();
+    Ok(domain::stock::missing_months(first, app.today(office), &filed))
+}
+
+/// What a stock request's first journal row says for the verifier: the
+/// months the requesting office has not reported (`laporan_bulanan_belum`).
+pub async fn request_flags(
+    app: &App,
+    rule: &StockRule,
+    office: &str,
+    fields: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
+    let from = receiver(app, rule, office, fields).await?;
+    let missing = missing_reports(app, &from).await?;
+    let mut flags = serde_json::Map::new();
+    if !missing.is_empty() {
+        flags.insert("laporan_bulanan_belum".into(), serde_json::json!(missing));
+    }
+    Ok(flags)
+}
+
 /// One office in the province's view.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OfficeStock {
@@ -216,6 +311,8 @@ pub struct OfficeStock {
     pub used_90_days: i64,
     /// At that rate, how many months the balance lasts (none without use).
     pub months_left: Option<f64>,
+    /// The monthly reports it still owes.
+    pub missing_reports: Vec<String>,
 }
 
 /// The province's stock and each of its kab/kota offices', for the
@@ -227,19 +324,18 @@ pub async fn overview(app: &App, who: &Principal, province: &str) -> Result<Vec<
     let since = app.now().timestamp_millis() - 90 * 86_400_000;
     let names: std::collections::HashMap<String, String> =
         app.store.offices().await?.into_iter().map(|o| (o.code, o.name)).collect();
-    Ok(app
-        .store
-        .stock_overview(province, since)
-        .await?
-        .into_iter()
-        .map(|(office, balance, used)| OfficeStock {
+    let mut out = Vec::new();
+    for (office, balance, used) in app.store.stock_overview(province, since).await? {
+        out.push(OfficeStock {
             name: names.get(&office).cloned().unwrap_or_default(),
             months_left: (used > 0).then(|| (balance as f64 / (used as f64 / 3.0) * 10.0).round() / 10.0),
+            missing_reports: missing_reports(app, &office).await?,
             office,
             balance,
             used_90_days: used,
-        })
-        .collect())
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

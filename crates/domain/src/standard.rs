@@ -387,6 +387,11 @@ pub struct Step {
     /// jemput bola visit); each gets a case of their own from the next step.
     #[serde(default)]
     pub participants: bool,
+    /// The operator books one of the office's slots for this case at this
+    /// step (the IKD website's video verification), and the step is done
+    /// only once it is booked.
+    #[serde(default)]
+    pub books_slot: bool,
     /// Completing this step hands the applicant on to another service of
     /// the office by opening a linked case there (see [`HandOn`]).
     #[serde(default)]

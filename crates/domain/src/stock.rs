@@ -165,6 +165,30 @@ fn check_range(from: &str, to: &str, quantity: i64) -> Result<(), (&'static str,
     Ok(())
 }
 
+/// `2026-11`: a report month, checked (`field` names it in the error).
+pub fn month(text: &str, field: &'static str) -> Result<chrono::NaiveDate, (&'static str, String)> {
+    chrono::NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d")
+        .map_err(|_| (field, format!("a month as YYYY-MM, not `{}`", text.trim())))
+}
+
+/// The months from `first` up to the one before `current` (each `YYYY-MM`)
+/// that have no report in `filed`, oldest first: the monthly reports an
+/// office still owes.
+pub fn missing_months(first: chrono::NaiveDate, current: chrono::NaiveDate, filed: &[String]) -> Vec<String> {
+    use chrono::Datelike;
+    let mut out = Vec::new();
+    let mut m = first.with_day(1).unwrap_or(first);
+    let end = current.with_day(1).unwrap_or(current);
+    while m < end {
+        let label = m.format("%Y-%m").to_string();
+        if !filed.contains(&label) {
+            out.push(label);
+        }
+        m = m.checked_add_months(chrono::Months::new(1)).unwrap_or(end);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +247,22 @@ mod tests {
             check_approval(&rule, Some("empat ratus"), None, None).unwrap_err().0,
             "data.jumlah_disetujui"
         );
+    }
+
+    #[test]
+    fn the_months_owed_are_those_before_this_one_without_a_report() {
+        let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let filed = ["2026-09".to_string()];
+        assert_eq!(
+            missing_months(d("2026-08-20"), d("2026-12-01"), &filed),
+            ["2026-08", "2026-10", "2026-11"]
+        );
+        assert!(
+            missing_months(d("2026-12-01"), d("2026-12-31"), &[]).is_empty(),
+            "this month is not due yet"
+        );
+        assert_eq!(month("2026-11", "month").unwrap(), d("2026-11-01"));
+        assert_eq!(month("11/2026", "month").unwrap_err().0, "month");
     }
 
     #[test]

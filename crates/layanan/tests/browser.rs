@@ -410,6 +410,15 @@ async fn pages_fit_a_phone_and_every_demo_role_has_work() {
     let one = f.b.find("tbody a[href^='/perjanjian/']").await.attr("href").await.unwrap();
     f.open(&one, "agreement").await;
     f.open("/perjanjian/kepatuhan", "compliance").await;
+    // The blanko stock: the demo's completed hand-overs moved blanks from
+    // the province to a kab/kota; the province's page lists its 24 offices.
+    let stock = f.server.api_get("/api/v1/stock?office=73", Some(&token)).await;
+    let moves = stock["movements"].as_array().unwrap();
+    let out = moves.iter().find(|m| m["kind"] == "transfer_out").expect("a demo hand-over moved stock");
+    let to = out["counterpart"].as_str().unwrap().to_string();
+    f.open("/stok", "stock-province").await;
+    assert_eq!(f.b.find_all("table").await.len(), 2, "the kab/kota offices and the movements");
+    f.open(&format!("/stok?office={to}"), "stock-kabkota").await;
     f.b.quit().await;
 }
 

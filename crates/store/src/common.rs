@@ -20,7 +20,7 @@ use crate::{
 use crate::{
     Agreement, AgreementEvent, AgreementUserId, Agreements, NewAgreement, NewAgreementEvent, NewUserId,
 };
-use crate::{Movement, NewMovement, Stock};
+use crate::{Booking, Movement, NewMovement, NewSlot, Slot, Slots, Stock, StockReport};
 use async_trait::async_trait;
 
 /// Rows per multi-row INSERT in bulk imports (4 columns × 1000 stays under
@@ -114,6 +114,7 @@ mod on_sqlite {
     include!("queries/institutions.rs");
     include!("queries/agreements.rs");
     include!("queries/stock.rs");
+    include!("queries/slots.rs");
     include!("queries/bench.rs");
 }
 
@@ -136,5 +137,6 @@ mod on_postgres {
     include!("queries/institutions.rs");
     include!("queries/agreements.rs");
     include!("queries/stock.rs");
+    include!("queries/slots.rs");
     include!("queries/bench.rs");
 }

@@ -26,6 +26,7 @@ mod postgres;
 mod privacy;
 pub mod reference;
 pub mod scratch;
+mod slots;
 mod sqlite;
 mod stock;
 #[cfg(feature = "testing")]
@@ -51,8 +52,9 @@ pub use outages::{Outage, Outages};
 pub use outbox::Outbox;
 pub use postgres::PgStore;
 pub use privacy::{NewAccessCode, Privacy};
+pub use slots::{Booking, NewSlot, Slot, Slots};
 pub use sqlite::SqliteStore;
-pub use stock::{Movement, NewMovement, Stock};
+pub use stock::{Movement, NewMovement, Stock, StockReport};
 pub use worklist::Worklist;
 
 use serde::Serialize;
@@ -222,6 +224,7 @@ pub trait Store:
     + Institutions
     + Agreements
     + Stock
+    + Slots
     + Send
     + Sync
     + 'static
@@ -242,6 +245,7 @@ impl<T> Store for T where
         + Institutions
         + Agreements
         + Stock
+        + Slots
         + Send
         + Sync
         + 'static

@@ -28,6 +28,8 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (22, include_str!("../migrations/sqlite/0022_agreements.sql")),
     (23, include_str!("../migrations/sqlite/0023_agreement_duties.sql")),
     (24, include_str!("../migrations/sqlite/0024_stock.sql")),
+    (25, include_str!("../migrations/sqlite/0025_stock_reports.sql")),
+    (26, include_str!("../migrations/sqlite/0026_slots.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -54,6 +56,8 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (22, include_str!("../migrations/postgres/0022_agreements.sql")),
     (23, include_str!("../migrations/postgres/0023_agreement_duties.sql")),
     (24, include_str!("../migrations/postgres/0024_stock.sql")),
+    (25, include_str!("../migrations/postgres/0025_stock_reports.sql")),
+    (26, include_str!("../migrations/postgres/0026_slots.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

@@ -51,6 +51,23 @@ pub struct NewMovement {
     pub at: i64,
 }
 
+/// A kab/kota office's monthly report, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct StockReport {
+    pub office: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub printed: i64,
+    pub spoiled: i64,
+    /// The stock the office states at the month's end.
+    pub stated_balance: i64,
+    /// The ledger's balance once the report's movements were written.
+    pub ledger_balance: i64,
+    pub recap: String,
+    pub actor: String,
+    pub at: i64,
+}
+
 /// The stock ledgers.
 #[async_trait::async_trait]
 pub trait Stock: Send + Sync {
@@ -66,4 +83,13 @@ pub trait Stock: Send + Sync {
     /// since `since` (ms), for the offices under `parent` (a province) and
     /// the province itself: `(office, balance, used)`.
     async fn stock_overview(&self, parent: &str, since: i64) -> Result<Vec<(String, i64, i64)>>;
+    /// Files a monthly report with its movements (printed, spoiled) in one
+    /// transaction; `ledger_balance` is filled in. A month reported before
+    /// is a `Conflict`, as is a movement the balance cannot cover.
+    async fn file_stock_report(&self, report: &StockReport, movements: &[NewMovement])
+    -> Result<StockReport>;
+    /// An office's reports, newest month first.
+    async fn stock_reports(&self, office: &str) -> Result<Vec<StockReport>>;
+    /// When an office's ledger or reports begin (ms), if they do.
+    async fn stock_since(&self, office: &str) -> Result<Option<i64>>;
 }

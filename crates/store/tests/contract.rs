@@ -903,3 +903,69 @@ contract!(the_stock_ledger_derives_its_balance_and_never_goes_below_zero, |store
     assert_eq!(overview, [("73".to_string(), 0, 600), ("73.09".to_string(), 400, 0)]);
     assert!(store.audit_verify().await.unwrap().ok);
 });
+
+contract!(twenty_bookings_of_a_slot_of_five_give_five, |store, url| {
+    case_fixture(&store).await;
+    let slot = store::NewSlot {
+        office: "16.06".into(),
+        service: "ktp-el".into(),
+        starts_at: now_ms() + 86_400_000,
+        minutes: 30,
+        capacity: 5,
+        meeting_link: "https://zoom.us/j/1".into(),
+        created_by: "op".into(),
+    };
+    let same_time = slot.clone();
+    let slot = store.create_slot(&slot).await.unwrap();
+    assert!(matches!(store.create_slot(&same_time).await, Err(StoreError::Conflict(_))), "one slot per time");
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let store = store.clone();
+        let c = store
+            .create_case(&new_case(&format!("SL{i:02}"), "operator", None), &[], &[], Vec::new())
+            .await
+            .unwrap();
+        tasks.push(tokio::spawn(async move {
+            let note = store::NewNotification {
+                office: "16.06".into(),
+                channel: "whatsapp".into(),
+                recipient: "0812".into(),
+                subject: "Jadwal".into(),
+                body: "tautan".into(),
+            };
+            store.book_slot(slot.id, c.id, &journal("booking", "submitted"), &[note]).await.is_ok()
+        }));
+    }
+    let mut booked = 0;
+    for t in tasks {
+        booked += usize::from(t.await.unwrap());
+    }
+    assert_eq!(booked, 5);
+    assert_eq!(store.slot(slot.id).await.unwrap().unwrap().booked, 5);
+    let listed = store.slots("16.06", "ktp-el", now_ms(), 10).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    // A booked case cannot book again, even in a slot with room.
+    let roomy = store::NewSlot { starts_at: now_ms() + 2 * 86_400_000, capacity: 9, ..Default::default() };
+    let roomy = store
+        .create_slot(&store::NewSlot {
+            office: "16.06".into(),
+            service: "ktp-el".into(),
+            minutes: 30,
+            meeting_link: "https://x".into(),
+            created_by: "op".into(),
+            ..roomy
+        })
+        .await
+        .unwrap();
+    let mut booked_case = None;
+    for i in 0..20 {
+        let c = store.case_by_tracking(&format!("SL{i:02}")).await.unwrap().unwrap();
+        if store.booking_of_case(c.id).await.unwrap().is_some() {
+            booked_case = Some(c.id);
+        }
+    }
+    let again = store.book_slot(roomy.id, booked_case.unwrap(), &journal("booking", "submitted"), &[]).await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    assert_eq!(store.slot(roomy.id).await.unwrap().unwrap().booked, 0, "rolled back whole");
+    assert!(store.audit_verify().await.unwrap().ok);
+});

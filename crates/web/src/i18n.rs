@@ -386,6 +386,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("stock_none", "Belum ada mutasi stok.", "No movements yet."),
     ("stock_by", "Oleh", "By"),
     ("stock_older", "Mutasi sebelumnya", "Older movements"),
+    ("stock_missing_reports", "Laporan bulanan belum disampaikan", "Monthly reports not filed"),
     ("compliance_none", "Belum ada kewajiban yang jatuh tempo.", "No duty has fallen due yet."),
     (
         "compliance_grace",
@@ -533,6 +534,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "The institution's log of personal data reads",
     ),
     ("semester", "Semester", "Semester"),
+    ("hist_booking", "Jadwal verifikasi dikirim ke pemohon", "Verification slot sent to the applicant"),
     ("hist_nik_batch", "Hasil cek NIK massal dilampirkan", "NIK batch results attached"),
     ("hist_escalate", "Eskalasi batas waktu langkah", "Escalation of the step's time limit"),
     ("hist_escalate_service", "Eskalasi janji waktu layanan", "Escalation of the service's time promise"),

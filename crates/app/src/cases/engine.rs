@@ -387,10 +387,15 @@ pub(crate) async fn submit_for(
         check_upload(&std, u, app.config.max_upload_bytes, None)?;
     }
     check_required_uploads(&std, &sub.channel, uploads)?;
-    if let Some(rule) = &std.stock {
-        let fields = Value::Object(sub.fields.clone()).to_string();
-        crate::stock::receiver(app, rule, std.office.as_str(), &fields).await?;
-    }
+    // A stock request names its office; the months it has not reported are
+    // flagged to the verifier on the first journal row.
+    let flags = match &std.stock {
+        Some(rule) => {
+            let fields = Value::Object(sub.fields.clone()).to_string();
+            crate::stock::request_flags(app, rule, std.office.as_str(), &fields).await?
+        }
+        None => Map::new(),
+    };
     let now = app.now();
     let cal = clock::calendar(app, std.office.as_str()).await?;
     let mut ch = CaseChange::default();
@@ -436,6 +441,7 @@ pub(crate) async fn submit_for(
     if let Some(Value::Object(l)) = letter {
         data.extend(l);
     }
+    data.extend(flags);
     let journal = NewJournal {
         at: Some(clock::ms(now)),
         actor: creator,
@@ -642,6 +648,12 @@ pub async fn act(
         && app.store.child_cases(case.id).await?.is_empty()
     {
         return Err(Error::invalid("participants", "enter the participants before finishing this step"));
+    }
+    if action == Action::Advance
+        && std.steps.iter().any(|s| Some(s.id.as_str()) == case.current_step.as_deref() && s.books_slot)
+        && app.store.booking_of_case(case.id).await?.is_none()
+    {
+        return Err(Error::invalid("slot_id", "book a slot for this case before finishing this step"));
     }
     let disposed_to = match std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref()) {
         Some(step) if action == Action::Advance && step.disposition => {

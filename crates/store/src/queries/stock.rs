@@ -113,6 +113,54 @@ impl Stock for This {
         .await?)
     }
 
+    async fn file_stock_report(
+        &self,
+        report: &StockReport,
+        movements: &[NewMovement],
+    ) -> Result<StockReport> {
+        let mut tx = self.begin().await?;
+        Self::insert_movements(&mut tx, movements).await?;
+        let balance = Self::balance_in(&mut tx, &report.office).await?;
+        let row: StockReport = sqlx::query_as(
+            "INSERT INTO stock_reports (office, month, printed, spoiled, stated_balance, ledger_balance, recap, \
+             actor, at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING *",
+        )
+        .bind(&report.office)
+        .bind(&report.month)
+        .bind(report.printed)
+        .bind(report.spoiled)
+        .bind(report.stated_balance)
+        .bind(balance)
+        .bind(&report.recap)
+        .bind(&report.actor)
+        .bind(report.at)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| StoreError::from_write(e, &format!("the report of {} for {}", report.office, report.month)))?;
+        let detail = format!("laporan bulanan {}: dicetak {}, rusak {}", row.month, row.printed, row.spoiled);
+        let object = format!("stock:{}", row.office);
+        Self::append_audit(&mut tx, NewAudit::change(&row.actor, "stock.report", &object, detail)).await?;
+        tx.commit().await?;
+        Ok(row)
+    }
+
+    async fn stock_reports(&self, office: &str) -> Result<Vec<StockReport>> {
+        Ok(sqlx::query_as("SELECT * FROM stock_reports WHERE office = $1 ORDER BY month DESC")
+            .bind(office)
+            .fetch_all(&self.read)
+            .await?)
+    }
+
+    async fn stock_since(&self, office: &str) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT MIN(t) FROM (SELECT MIN(at) AS t FROM stock_movements WHERE office = $1 \
+             UNION ALL SELECT MIN(at) FROM stock_reports WHERE office = $1) AS s",
+        )
+        .bind(office)
+        .fetch_one(&self.read)
+        .await?)
+    }
+
     async fn stock_overview(&self, parent: &str, since: i64) -> Result<Vec<(String, i64, i64)>> {
         Ok(sqlx::query_as(
             "SELECT o.code, \

@@ -22,6 +22,7 @@ mod ops;
 mod outages;
 mod portal;
 mod privacy;
+mod slots;
 mod staff;
 mod stock;
 pub(crate) mod view;
@@ -55,6 +56,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(group::routes())
         .merge(agreements::routes())
         .merge(stock::routes())
+        .merge(slots::routes())
         .fallback(|| async {
             crate::error::PageError(crate::error::ApiError::not_found(
                 "halaman tidak ditemukan / page not found",

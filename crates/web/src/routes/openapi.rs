@@ -41,6 +41,7 @@ pub(crate) fn document() -> Value {
         super::group::Doc::openapi(),
         super::agreements::Doc::openapi(),
         super::stock::Doc::openapi(),
+        super::slots::Doc::openapi(),
         super::nik::Doc::openapi(),
     ] {
         doc.merge(part);

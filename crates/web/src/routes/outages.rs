@@ -59,13 +59,9 @@ struct EndBody {
 /// browser's datetime-local) in the office's time zone; blank is none.
 fn moment(text: Option<&str>, office: &str, field: &str) -> Result<Option<DateTime<Utc>>, ApiError> {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
-    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-        return Ok(Some(t.with_timezone(&Utc)));
-    }
-    let local = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-        .map_err(|_| ApiError::invalid(field, "give a time as 2026-12-01T09:30"))?;
-    let zone = app::clock::office_zone(office).offset();
-    Ok(local.and_local_timezone(zone).single().map(|t| t.with_timezone(&Utc)))
+    app::clock::parse_moment(text, office)
+        .map(Some)
+        .ok_or_else(|| ApiError::invalid(field, "give a time as 2026-12-01T09:30"))
 }
 
 /// The office's outages, newest first (its staff)

@@ -10,7 +10,7 @@ use crate::error::{ApiError, ErrorResponse, PageError};
 use crate::extract::{Body, Changing};
 use crate::i18n::Lang;
 use crate::state::AppState;
-use app::stock::{Ledger, NewEntry, OfficeStock};
+use app::stock::{Ledger, NewEntry, NewReport, OfficeStock};
 use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
@@ -24,12 +24,13 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/stock", get(ledger))
         .route("/api/v1/stock/movements", axum::routing::post(record))
         .route("/api/v1/stock/overview", get(overview))
+        .route("/api/v1/stock/reports", get(reports).post(file_report))
         .route("/stok", get(page).post(record_form))
 }
 
 /// This module's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(ledger, record, overview, page, record_form))]
+#[openapi(paths(ledger, record, overview, reports, file_report, page, record_form))]
 pub(super) struct Doc;
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -94,6 +95,47 @@ async fn overview(
     Ok(Json(app::stock::overview(&state.app, &who, &province).await?))
 }
 
+/// An office's monthly reports and the months it still owes.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+struct Reports {
+    reports: Vec<store::StockReport>,
+    missing: Vec<String>,
+}
+
+/// A kab/kota office's monthly adminduk service reports, newest first, and the months it has not reported (its staff and its province's)
+#[utoipa::path(get, path = "/api/v1/stock/reports", params(LedgerQuery), responses(
+    (status = 200, description = "OK", body = Reports),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "neither the office's staff nor its province's", body = ErrorResponse),
+    (status = 404, description = "no such office", body = ErrorResponse)))]
+async fn reports(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Query(q): Query<LedgerQuery>,
+) -> Result<Json<Reports>, ApiError> {
+    let office = q.office.unwrap_or_else(|| who.user.office.clone());
+    app::stock::ledger(&state.app, &who, &office, None, 1).await?;
+    let reports = state.app.store.stock_reports(&office).await?;
+    Ok(Json(Reports { reports, missing: app::stock::missing_reports(&state.app, &office).await? }))
+}
+
+/// Files a month's adminduk service report (the office's keepers): its printed and spoiled blanks leave the ledger with it
+#[utoipa::path(post, path = "/api/v1/stock/reports", request_body = NewReport, responses(
+    (status = 201, description = "filed", body = store::StockReport),
+    (status = 400, description = "unreadable body", body = ErrorResponse),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "another office, or a role that does not keep the stock", body = ErrorResponse),
+    (status = 409, description = "the month is reported already, or the ledger cannot cover it", body = ErrorResponse),
+    (status = 415, description = "not JSON", body = ErrorResponse),
+    (status = 422, description = "a field is invalid (a month not yet ended)", body = ErrorResponse)))]
+async fn file_report(
+    State(state): State<AppState>,
+    who: Changing,
+    Body(report): Body<NewReport>,
+) -> Result<(StatusCode, Json<store::StockReport>), ApiError> {
+    Ok((StatusCode::CREATED, Json(app::stock::file_report(&state.app, &who, &report).await?)))
+}
+
 #[derive(Template)]
 #[template(path = "stock.html")]
 struct StockPage {
@@ -103,6 +145,8 @@ struct StockPage {
     /// The province's kab/kota offices (empty for a kab/kota's staff).
     offices: Vec<OfficeStock>,
     keeps: bool,
+    /// The months this office has not reported.
+    missing: Vec<String>,
     csrf: String,
     error: Option<String>,
 }
@@ -141,12 +185,14 @@ async fn stock_page(
     };
     let keeps = who.user.office == office
         && matches!(who.role, domain::Role::Operator | domain::Role::Verifikator | domain::Role::Admin);
+    let missing = app::stock::missing_reports(&state.app, office).await?;
     let page = StockPage {
         lang,
         user: nav(&Some(who.clone())),
         ledger,
         offices,
         keeps,
+        missing,
         csrf: who.session.csrf_token.clone(),
         error,
     };

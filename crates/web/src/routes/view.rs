@@ -36,6 +36,8 @@ pub struct StepView<'a> {
     disposition: bool,
     /// A group request's participants are entered here (each gets a case from the next step).
     participants: bool,
+    /// The operator books a slot for the case here (`POST /api/v1/cases/{id}/booking`).
+    books_slot: bool,
     optional: bool,
     /// The document the office issues when the step is completed.
     document: Option<&'a str>,
@@ -143,6 +145,7 @@ pub fn service_view(s: &Standard, staff: bool) -> ServiceView<'_> {
             unit: st.unit.as_deref(),
             disposition: st.disposition,
             participants: st.participants,
+            books_slot: st.books_slot,
             optional: st.optional,
             document: st.document.as_deref(),
             records: &st.records,

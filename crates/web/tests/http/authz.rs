@@ -435,6 +435,25 @@ async fn every_route_for_every_role_and_office() {
         ),
         exact("GET", "/api/v1/stock/overview".into(), Value::Null, Who::OwnOffice(staff), 200, false),
         exact("GET", "/stok".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        // Slots: the office's staff list them; its schedulers offer (Muba's KTP-el books none: 422)
+        // and book (the case is not at a booking step: 422).
+        exact("GET", format!("/api/v1/slots?service={OWN}-ktp-el"), Value::Null, Who::Roles(staff), 200, false),
+        exact(
+            "POST",
+            "/api/v1/slots".into(),
+            json!({"service": format!("{OWN}-ktp-el"), "starts_at": "2030-01-02T09:00", "minutes": 30, "capacity": 5, "meeting_link": "https://zoom.us/j/1"}),
+            Who::Roles(|r| matches!(r, Role::Operator | Role::Verifikator | Role::Admin)),
+            422,
+            false,
+        ),
+        exact(
+            "POST",
+            format!("/api/v1/cases/{id}/booking"),
+            json!({"slot_id": 1}),
+            Who::Roles(|r| matches!(r, Role::Operator | Role::Verifikator | Role::Admin)),
+            422,
+            false,
+        ),
         // Not returned: nothing to resubmit (422), and nothing changes.
         exact(
             "POST",

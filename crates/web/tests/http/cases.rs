@@ -887,8 +887,21 @@ async fn an_applicant_completes_their_own_step_on_the_tracking_page_at_the_versi
     let (s, r) = app.apply_with_files(None, application, &[("ktp_el_atau_kk", "ktp.pdf", pdf())]).await;
     assert_eq!(s, 201, "{r}");
     let (id, code) = (r["id"].as_i64().unwrap(), r["tracking_code"].as_str().unwrap().to_string());
-    // The operator calls and schedules (b3, b4); then it is the applicant's turn (b5).
-    for _ in 0..2 {
+    // The operator calls and schedules (b3, b4: a slot booked); then it is
+    // the applicant's turn (b5).
+    for step in ["b3", "b4"] {
+        if step == "b4" {
+            let starts = (app.app().now() + chrono::Duration::days(1)).to_rfc3339();
+            let slot = json!({"service": "73-aktivasi-ikd", "starts_at": starts, "minutes": 30, "capacity": 5,
+                "meeting_link": "https://zoom.us/j/7302"});
+            let (s, slot) = app.post_json("/api/v1/slots", Some(&op), slot).await;
+            assert_eq!(s, 201, "{slot}");
+            let booking = json!({"slot_id": slot["id"]});
+            assert_eq!(
+                app.post_json(&format!("/api/v1/cases/{id}/booking"), Some(&op), booking).await.0,
+                201
+            );
+        }
         let c = app.db.store.case(id).await.unwrap().unwrap();
         assert_eq!(app.act(&op, id, "advance", c.version, json!({})).await.0, 200);
     }
@@ -1121,4 +1134,70 @@ async fn a_ppid_request_for_individual_records_is_refused_with_pasal_79() {
         (Some("from"), Some(code.as_str()))
     );
     assert!(filed["due_at"].is_string(), "the superior's 30 working days run: {filed}");
+}
+
+/// IKD online, step d: the operator books a video-verification slot within
+/// the 3x24 jam (not after it, never beyond the slot's capacity), the time
+/// and the Zoom link go to the applicant by WhatsApp and e-mail, and the
+/// step is done only once booked.
+#[tokio::test]
+async fn an_ikd_website_case_books_a_slot_within_its_window() {
+    let app = TestApp::sqlite().await;
+    let op = staff(&app, "sulsel.op", "operator", "73").await;
+    let apply = |nik: &'static str| {
+        let body = json!({"service": "73-aktivasi-ikd", "channel": "online",
+            "applicant": {"name": "Andi", "nik": nik, "phone": "081234567890", "email": "andi@example.id"},
+            "fields": {"email": "andi@example.id", "kabkota_asal": "Kota Makassar"}});
+        let app = &app;
+        async move {
+            let (s, r) = app.apply_with_files(None, body, &[("ktp_el_atau_kk", "ktp.jpg", jpeg())]).await;
+            assert_eq!(s, 201, "{r}");
+            r["id"].as_i64().unwrap()
+        }
+    };
+    let (id, other) = (apply("7371011203950002").await, apply("7371015506880005").await);
+    for case in [id, other] {
+        let c = app.db.store.case(case).await.unwrap().unwrap();
+        let (s, r) = app.act(&op, case, "advance", c.version, json!({})).await;
+        assert_eq!((s, r["current_step"].as_str()), (200, Some("b4")), "{r}");
+    }
+    let c = app.db.store.case(id).await.unwrap().unwrap();
+    let (s, e) = app.act(&op, id, "advance", c.version, json!({})).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("slot_id")), "book first: {e}");
+
+    let offer = |days: i64, capacity: i64| {
+        let starts = (app.app().now() + chrono::Duration::days(days)).to_rfc3339();
+        json!({"service": "73-aktivasi-ikd", "starts_at": starts, "minutes": 30, "capacity": capacity,
+            "meeting_link": "https://zoom.us/j/7301"})
+    };
+    let (s, late) = app.post_json("/api/v1/slots", Some(&op), offer(5, 5)).await;
+    assert_eq!(s, 201, "{late}");
+    let (s, e) = app.post_json("/api/v1/slots", Some(&op), json!({"service": "73-aktivasi-ikd", "starts_at": "2020-01-01T09:00", "minutes": 30, "capacity": 1, "meeting_link": "https://zoom.us/j/1"})).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("starts_at")), "{e}");
+    let (s, slot) = app.post_json("/api/v1/slots", Some(&op), offer(1, 1)).await;
+    assert_eq!(s, 201, "{slot}");
+    let book = |case: i64, slot: &Value| {
+        let app = &app;
+        let (op, body) = (op.clone(), json!({"slot_id": slot["id"]}));
+        async move { app.post_json(&format!("/api/v1/cases/{case}/booking"), Some(&op), body).await }
+    };
+    let (s, e) = book(id, &late).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("slot_id")), "after the 3x24 jam: {e}");
+    let (s, b) = book(id, &slot).await;
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(book(other, &slot).await.0, 409, "a slot of one is full");
+    let (_, roomy) = app.post_json("/api/v1/slots", Some(&op), offer(2, 5)).await;
+    assert_eq!(book(id, &roomy).await.0, 409, "a case holds one booking");
+    let sent = app.db.store.notifications("73", 50).await.unwrap();
+    for (channel, to) in [("whatsapp", "081234567890"), ("email", "andi@example.id")] {
+        assert!(
+            sent.iter().any(|n| n.channel == channel
+                && n.recipient == to
+                && n.body.contains("https://zoom.us/j/7301")),
+            "{channel}: {sent:?}"
+        );
+    }
+    let c = app.db.store.case(id).await.unwrap().unwrap();
+    let (s, r) = app.act(&op, id, "advance", c.version, json!({})).await;
+    assert_eq!((s, r["current_step"].as_str()), (200, Some("b5")), "{r}");
 }

@@ -146,6 +146,20 @@ async fn every_standard_completes_and_issues_its_documents() {
                         .unwrap();
                     assert_eq!(res.status(), 201, "{id}: {}", res.text().await.unwrap());
                 }
+                // A step that books a slot books one first (offered for tomorrow).
+                if step.is_some_and(|st| st["books_slot"] == true) {
+                    let starts = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+                    let slot = json!({"service": id, "starts_at": starts, "minutes": 30, "capacity": 5,
+                        "meeting_link": "https://zoom.us/j/123456789"});
+                    let (s, slot) = app.post_json("/api/v1/slots", Some(&operator), &slot).await;
+                    assert!(s == 201 || s == 409, "{id}: {slot}");
+                    let (_, slots) =
+                        app.get_json(&format!("/api/v1/slots?service={id}"), Some(&operator)).await;
+                    let booking = json!({"slot_id": slots[0]["id"]});
+                    let path = format!("/api/v1/cases/{case_id}/booking");
+                    let (s, b) = app.post_json(&path, Some(&operator), &booking).await;
+                    assert_eq!(s, 201, "{id}: {b}");
+                }
                 let body = json!({"action": "advance", "expected_version": c["version"], "note": "selesai diperiksa", "data": data});
                 let res = app
                     .http

@@ -176,3 +176,77 @@ async fn maros_request(app: TestApp) {
 fn receipt_of(quantity: i64) -> serde_json::Value {
     json!({"office": "73", "kind": "receipt", "quantity": quantity, "reason": "Kiriman Ditjen Dukcapil", "source_document": "BAST"})
 }
+
+/// Maros's monthly adminduk service report: a month is owed once it has
+/// ended; a request filed while one is owed is flagged to the verifier; the
+/// report's printed and spoiled blanks leave Maros's ledger with it, once
+/// per month, never beyond the balance.
+#[tokio::test]
+async fn a_monthly_report_owed_is_flagged_and_filing_it_moves_the_ledger() {
+    let app = start(Some(store::testing::sqlite().await)).await.unwrap();
+    app.add_user("maros.op", "operator", "73.09", PASSWORD).await;
+    app.add_user("ssl.verifikator", "verifikator", "73", PASSWORD).await;
+    let op = app.token("maros.op", PASSWORD).await.0;
+    let start = json!({"office": "73.09", "kind": "receipt", "quantity": 200, "reason": "Saldo awal", "source_document": "Berita acara stok opname"});
+    assert_eq!(app.post_json("/api/v1/stock/movements", Some(&op), &start).await.0, 201);
+    let (_, owed) = app.get_json("/api/v1/stock/reports?office=73.09", Some(&op)).await;
+    assert_eq!(owed["missing"], json!([]), "this month is not due yet");
+
+    use chrono::Datelike;
+    let today = app.app().today("73.09");
+    let month = today.format("%Y-%m").to_string();
+    let next = today.checked_add_months(chrono::Months::new(1)).unwrap().with_day(10).unwrap();
+    app.clock.advance(chrono::Duration::days((next - today).num_days()));
+    let op = app.token("maros.op", PASSWORD).await.0;
+    let verif = app.token("ssl.verifikator", PASSWORD).await.0;
+    let (_, owed) = app.get_json("/api/v1/stock/reports?office=73.09", Some(&op)).await;
+    assert_eq!(owed["missing"], json!([month]));
+
+    // A request now is flagged to the verifier.
+    let request = json!({"service": "73-distribusi-blangko", "channel": "counter",
+        "applicant": {"name": "Dinas Dukcapil Kabupaten Maros", "organisation": {"name": "Dinas Dukcapil Kabupaten Maros", "kind": "dinas_kabkota"}},
+        "fields": {"kab_kota": "73.09", "jumlah_permintaan": "300", "stok_tersedia": "148"}});
+    app.add_user("ssl.operator", "operator", "73", PASSWORD).await;
+    let ssl_op = app.token("ssl.operator", PASSWORD).await.0;
+    let (s, receipt) = app.post_json("/api/v1/applications", Some(&ssl_op), &request).await;
+    assert_eq!(s, 201, "{receipt}");
+    let id = receipt["id"].as_i64().unwrap();
+    let first = app.db.store.journal(id).await.unwrap().remove(0);
+    assert!(
+        first.data.as_deref().unwrap().contains(&format!("\"laporan_bulanan_belum\":[\"{month}\"]")),
+        "{first:?}"
+    );
+    let page = app
+        .get_text(
+            &format!("/staff/cases/{id}"),
+            Some(&crate::agreements::cookie(&app, "ssl.verifikator").await),
+        )
+        .await
+        .1;
+    assert!(page.contains(&month), "the verifier sees the month owed");
+
+    let report = |m: &str, printed: i64| {
+        json!({"office": "73.09", "month": m, "printed": printed, "spoiled": 2,
+        "stated_balance": 148, "recap": "Blangko dipakai untuk perekaman dan pencetakan KTP-el"})
+    };
+    let this_month = app.app().today("73.09").format("%Y-%m").to_string();
+    let (s, e) = app.post_json("/api/v1/stock/reports", Some(&op), &report(&this_month, 50)).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("month")), "not ended yet: {e}");
+    let (s, e) = app.post_json("/api/v1/stock/reports", Some(&op), &report(&month, 500)).await;
+    assert_eq!(s, 409, "more than the ledger holds: {e}");
+    let (s, r) = app.post_json("/api/v1/stock/reports", Some(&op), &report(&month, 50)).await;
+    assert_eq!((s, r["ledger_balance"].as_i64()), (201, Some(148)), "{r}");
+    assert_eq!(
+        app.post_json("/api/v1/stock/reports", Some(&op), &report(&month, 50)).await.0,
+        409,
+        "once a month"
+    );
+    let (_, ledger) = app.get_json("/api/v1/stock?office=73.09", Some(&op)).await;
+    assert_eq!(ledger["balance"], 148);
+    let kinds: Vec<_> =
+        ledger["movements"].as_array().unwrap().iter().map(|m| m["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["spoiled", "printed", "receipt"]);
+    let (_, owed) = app.get_json("/api/v1/stock/reports?office=73.09", Some(&verif)).await;
+    assert_eq!(owed["missing"], json!([]), "{owed}");
+    assert_eq!(owed["reports"][0]["month"], json!(month));
+}
