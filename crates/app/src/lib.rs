@@ -20,6 +20,7 @@ pub mod nik_batch;
 pub mod outages;
 pub mod outbox;
 pub mod privacy;
+pub mod reports;
 pub mod slots;
 pub mod stock;
 

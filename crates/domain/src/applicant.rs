@@ -141,6 +141,13 @@ pub fn check_records(step: &crate::standard::Step, data: Option<&Value>) -> Resu
     check_values(&step.records, values, "data")
 }
 
+/// What a step records when it refuses (`Step::refusal_records`).
+pub fn check_refusal_records(step: &crate::standard::Step, data: Option<&Value>) -> Result<(), FieldError> {
+    let empty = Map::new();
+    let values = data.and_then(Value::as_object).unwrap_or(&empty);
+    check_values(&step.refusal_records, values, "data")
+}
+
 /// Each defined value present and of its kind, required ones given; the
 /// error names `<prefix>.<code>`.
 fn check_values(

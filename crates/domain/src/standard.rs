@@ -366,6 +366,10 @@ pub struct Step {
     /// to later documents as `{recorded.CODE}`.
     #[serde(default)]
     pub records: Vec<Field>,
+    /// What the step records when it refuses (an IKD activation that fails:
+    /// its reason), checked like `records` on a rejection.
+    #[serde(default)]
+    pub refusal_records: Vec<Field>,
     /// The case ends at this step, with its own letter, when the step
     /// records this value (see [`Ending`]).
     #[serde(default)]

@@ -20,7 +20,7 @@ use crate::{
 use crate::{
     Agreement, AgreementEvent, AgreementUserId, Agreements, NewAgreement, NewAgreementEvent, NewUserId,
 };
-use crate::{Booking, Movement, NewMovement, NewSlot, Slot, Slots, Stock, StockReport};
+use crate::{Booking, FinishedCase, Movement, NewMovement, NewSlot, Slot, Slots, Stock, StockReport};
 use async_trait::async_trait;
 
 /// Rows per multi-row INSERT in bulk imports (4 columns × 1000 stays under

@@ -55,7 +55,7 @@ pub use privacy::{NewAccessCode, Privacy};
 pub use slots::{Booking, NewSlot, Slot, Slots};
 pub use sqlite::SqliteStore;
 pub use stock::{Movement, NewMovement, Stock, StockReport};
-pub use worklist::Worklist;
+pub use worklist::{FinishedCase, Worklist};
 
 use serde::Serialize;
 use std::sync::Arc;

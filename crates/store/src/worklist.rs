@@ -14,4 +14,21 @@ pub trait Worklist: Send + Sync {
     async fn open_case_counts(&self, office: &str) -> Result<Vec<(String, String, String, i64)>>;
     /// Open cases of an office, most urgent first (the supervisor's view).
     async fn open_cases(&self, office: &str, limit: i64) -> Result<Vec<Case>>;
+    /// The cases of a service that ended (completed or rejected) in
+    /// `[from, to)` (ms), with the data their refusal recorded: reports.
+    async fn finished_cases(
+        &self,
+        office: &str,
+        service: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<FinishedCase>>;
+}
+
+/// A case that ended, with what its refusal recorded (JSON), if it was refused.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FinishedCase {
+    #[sqlx(flatten)]
+    pub case: Case,
+    pub refusal: Option<String>,
 }

@@ -626,12 +626,15 @@ pub async fn act(
         }
         _ => input,
     };
-    // An outside body's refusal is recorded like its approval: its letter.
+    // An outside body's refusal is recorded like its approval: its letter;
+    // a step's own refusal records what it names (a failed IKD's reason).
     if action == Action::Reject
         && let Some(step) = std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref())
-        && step.actor == Actor::External
     {
-        domain::applicant::check_records(step, input.data.as_ref())?;
+        if step.actor == Actor::External {
+            domain::applicant::check_records(step, input.data.as_ref())?;
+        }
+        domain::applicant::check_refusal_records(step, input.data.as_ref())?;
     }
     if action == Action::Advance
         && let Some(step) = std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref())

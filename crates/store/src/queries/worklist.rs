@@ -47,4 +47,25 @@ impl Worklist for This {
         );
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(office).bind(limit).fetch_all(&self.report).await?)
     }
+
+    async fn finished_cases(
+        &self,
+        office: &str,
+        service: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<FinishedCase>> {
+        Ok(sqlx::query_as(
+            "SELECT c.*, (SELECT j.data FROM case_journal j WHERE j.case_id = c.id AND j.action = 'reject' \
+             ORDER BY j.id DESC LIMIT 1) AS refusal FROM cases c \
+             WHERE c.office = $1 AND c.service = $2 AND c.status IN ('completed', 'rejected') \
+             AND c.finished_at >= $3 AND c.finished_at < $4 ORDER BY c.finished_at",
+        )
+        .bind(office)
+        .bind(service)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.report)
+        .await?)
+    }
 }

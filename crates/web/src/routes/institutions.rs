@@ -146,7 +146,7 @@ async fn access_log(
 }
 
 /// The media type of a workbook.
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(super) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// One institution (staff of its office, or its own accounts)
 #[utoipa::path(get, path = "/api/v1/institutions/{id}", params(("id" = i64, Path, description = "the institution id")), responses(

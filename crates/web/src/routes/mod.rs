@@ -22,6 +22,7 @@ mod ops;
 mod outages;
 mod portal;
 mod privacy;
+mod reports;
 mod slots;
 mod staff;
 mod stock;
@@ -57,6 +58,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(agreements::routes())
         .merge(stock::routes())
         .merge(slots::routes())
+        .merge(reports::routes())
         .fallback(|| async {
             crate::error::PageError(crate::error::ApiError::not_found(
                 "halaman tidak ditemukan / page not found",

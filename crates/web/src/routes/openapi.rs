@@ -42,6 +42,7 @@ pub(crate) fn document() -> Value {
         super::agreements::Doc::openapi(),
         super::stock::Doc::openapi(),
         super::slots::Doc::openapi(),
+        super::reports::Doc::openapi(),
         super::nik::Doc::openapi(),
     ] {
         doc.merge(part);

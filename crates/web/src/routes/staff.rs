@@ -297,6 +297,8 @@ struct CasePage {
     external: bool,
     /// What completing the current step records (its `records`).
     records: Vec<RecordInput>,
+    /// What refusing at the current step records (its `refusal_records`).
+    refusal_records: Vec<RecordInput>,
     offers_return: bool,
     offers_assign: bool,
     timeline: Vec<TimelineLine>,
@@ -307,6 +309,25 @@ struct CasePage {
     parent: Option<(i64, String)>,
     /// A group request's participants: (id, tracking code, status).
     participants: Vec<(i64, String, &'static str)>,
+}
+
+/// The inputs of a step's records.
+fn record_inputs(records: &[domain::standard::Field]) -> Vec<RecordInput> {
+    records
+        .iter()
+        .map(|r| RecordInput {
+            code: r.code.clone(),
+            label: r.label.clone(),
+            input: match r.kind.as_str() {
+                "number" => "number",
+                "date" => "date",
+                "email" => "email",
+                _ => "text",
+            },
+            required: r.required,
+            options: r.options.clone(),
+        })
+        .collect()
 }
 
 /// One value the current step's actor records on completing it.
@@ -632,26 +653,8 @@ async fn render_case(
         return_targets,
         assignees,
         external,
-        records: current
-            .filter(|_| offers_advance)
-            .map(|s| {
-                s.records
-                    .iter()
-                    .map(|r| RecordInput {
-                        code: r.code.clone(),
-                        label: r.label.clone(),
-                        input: match r.kind.as_str() {
-                            "number" => "number",
-                            "date" => "date",
-                            "email" => "email",
-                            _ => "text",
-                        },
-                        required: r.required,
-                        options: r.options.clone(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
+        records: current.filter(|_| offers_advance).map(|s| record_inputs(&s.records)).unwrap_or_default(),
+        refusal_records: current.map(|s| record_inputs(&s.refusal_records)).unwrap_or_default(),
         offers_return,
         offers_assign,
         timeline,
@@ -699,12 +702,21 @@ async fn case_action(
     let given = |key: &str| f.get(key).filter(|v| !v.trim().is_empty()).cloned();
     // The panel sends every field it shows; each action takes only its own:
     // an advance takes the outside party's reference and the step's records
-    // (`record.CODE`).
+    // (`record.CODE`), a rejection an outside body's letter (`record.CODE`)
+    // and what the step records when it refuses (`refusal.CODE`).
     let only = |a: &str, key: &str| if action == a { given(key) } else { None };
+    let prefixes: &[&str] = match action.as_str() {
+        "advance" => &["record."],
+        "reject" => &["record.", "refusal."],
+        _ => &[],
+    };
     let mut data: serde_json::Map<String, serde_json::Value> = f
         .iter()
-        .filter(|(k, v)| action == "advance" && k.starts_with("record.") && !v.trim().is_empty())
-        .map(|(k, v)| (k["record.".len()..].to_string(), serde_json::Value::String(v.trim().to_string())))
+        .filter(|(_, v)| !v.trim().is_empty())
+        .filter_map(|(k, v)| {
+            let code = prefixes.iter().find_map(|p| k.strip_prefix(p))?;
+            Some((code.to_string(), serde_json::Value::String(v.trim().to_string())))
+        })
         .collect();
     if let Some(r) = only("advance", "reference") {
         data.insert("reference".into(), r.into());

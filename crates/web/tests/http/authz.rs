@@ -438,6 +438,7 @@ async fn every_route_for_every_role_and_office() {
         // Slots: the office's staff list them; its schedulers offer (Muba's KTP-el books none: 422)
         // and book (the case is not at a booking step: 422).
         exact("GET", format!("/api/v1/slots?service={OWN}-ktp-el"), Value::Null, Who::Roles(staff), 200, false),
+        exact("GET", "/api/v1/reports/ikd?from=2026-01&to=2026-12".into(), Value::Null, Who::OwnOffice(staff), 200, false),
         exact(
             "POST",
             "/api/v1/slots".into(),

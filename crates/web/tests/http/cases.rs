@@ -1201,3 +1201,94 @@ async fn an_ikd_website_case_books_a_slot_within_its_window() {
     let (s, r) = app.act(&op, id, "advance", c.version, json!({})).await;
     assert_eq!((s, r["current_step"].as_str()), (200, Some("b5")), "{r}");
 }
+
+/// IKD results: a failed activation is refused with its reason (required),
+/// and the report counts activations and failures by reason per channel,
+/// kab/kota of origin and month, with the median time to activation.
+#[tokio::test]
+async fn the_ikd_report_counts_activations_and_failures_by_reason_sqlite() {
+    ikd_report(TestApp::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn the_ikd_report_counts_activations_and_failures_by_reason_postgres() {
+    let Some(app) = TestApp::postgres().await else { return };
+    ikd_report(app).await;
+}
+
+async fn ikd_report(app: TestApp) {
+    let op = staff(&app, "sulsel.op", "operator", "73").await;
+    let counter = |nik: &'static str| {
+        json!({"service": "73-aktivasi-ikd", "channel": "counter",
+            "applicant": {"name": "Rina", "nik": nik, "email": "rina@example.id"},
+            "fields": {"email": "rina@example.id"}})
+    };
+    let activated = app.apply(Some(&op), counter("7371015506880005")).await;
+    let mut c = activated;
+    while c.status != domain::Status::Completed {
+        let (s, r) = app.act(&op, c.id, "advance", c.version, json!({})).await;
+        assert_eq!(s, 200, "{r}");
+        c = app.db.store.case(c.id).await.unwrap().unwrap();
+    }
+    let failed = app.apply(Some(&op), counter("7371011203950002")).await;
+    let mut c = failed;
+    while c.current_step.as_deref() != Some("a3") {
+        app.act(&op, c.id, "advance", c.version, json!({})).await;
+        c = app.db.store.case(c.id).await.unwrap().unwrap();
+    }
+    let refuse = |reason: Option<&str>| {
+        let mut body = json!({"note": "Aktivasi tidak dapat dilanjutkan"});
+        if let Some(r) = reason {
+            body["data"] = json!({"alasan_gagal": r});
+        }
+        body
+    };
+    let (s, e) = app.act(&op, c.id, "reject", c.version, refuse(None)).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("data.alasan_gagal")), "{e}");
+    let (s, r) = app.act(&op, c.id, "reject", c.version, refuse(Some("perangkat_tidak_mendukung"))).await;
+    assert_eq!((s, r["status"].as_str()), (200, Some("rejected")), "{r}");
+    let online = json!({"service": "73-aktivasi-ikd", "channel": "online",
+        "applicant": {"name": "Andi", "nik": "7371010101900003", "email": "andi@example.id"},
+        "fields": {"email": "andi@example.id", "kabkota_asal": "Kota Makassar"}});
+    let (s, r) = app.apply_with_files(None, online, &[("ktp_el_atau_kk", "ktp.jpg", jpeg())]).await;
+    assert_eq!(s, 201, "{r}");
+    let c = app.db.store.case(r["id"].as_i64().unwrap()).await.unwrap().unwrap();
+    let (s, r) = app.act(&op, c.id, "reject", c.version, refuse(Some("tidak_memiliki_email"))).await;
+    assert_eq!(s, 200, "{r}");
+
+    let month = app.app().today("73").format("%Y-%m").to_string();
+    let (s, lines) = app.get_json(&format!("/api/v1/reports/ikd?from={month}&to={month}"), Some(&op)).await;
+    assert_eq!(s, 200, "{lines}");
+    let lines = lines.as_array().unwrap();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    let (counter_line, online_line) = (&lines[0], &lines[1]);
+    assert_eq!(
+        (
+            counter_line["channel"].as_str(),
+            counter_line["kab_kota"].as_str(),
+            counter_line["activated"].as_i64(),
+            counter_line["failed"].as_i64()
+        ),
+        (Some("counter"), Some("-"), Some(1), Some(1))
+    );
+    assert_eq!(counter_line["failures"], json!({"perangkat_tidak_mendukung": 1}));
+    assert!(counter_line["median_minutes"].as_i64().is_some());
+    assert_eq!(
+        (online_line["kab_kota"].as_str(), online_line["activated"].as_i64()),
+        (Some("Kota Makassar"), Some(0))
+    );
+    assert_eq!(online_line["failures"], json!({"tidak_memiliki_email": 1}));
+    let (s, csv) = app
+        .get_text(
+            &format!("/api/v1/reports/ikd?from={month}&to={month}&format=csv"),
+            Some(&format!("layanan_session={op}")),
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert!(
+        csv.starts_with("channel,kab_kota,month,activated,failed,failures,median_minutes\ncounter,-,"),
+        "{csv}"
+    );
+    let (s, e) = app.get_json("/api/v1/reports/ikd?from=2026-13&to=2026-12", Some(&op)).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("from")), "{e}");
+}
