@@ -2,8 +2,9 @@
 //! movements), the movements its staff record by hand (receipts from the
 //! ministry, cards printed, blanks spoiled), the hand-over a BAST moves
 //! between the province and a kab/kota (`hand_over`, written by the case
-//! engine in the confirming step's transaction), and the province's view
-//! over its kab/kota offices.
+//! engine in the confirming step's transaction), the kab/kota offices'
+//! monthly reports (and the months they still owe), and the province's
+//! view over its kab/kota offices.
 
 use crate::accounts::Principal;
 use crate::{App, Error};

@@ -28,11 +28,11 @@ async fn a_jemput_bola_letter_with_30_participants_opens_30_cases_with_30_receip
     let (s, receipt) = app.post_json("/api/v1/applications", Some(&op), &letter).await;
     assert_eq!(s, 201, "{receipt}");
     let id = receipt["id"].as_i64().unwrap();
-    let advance = |token: String| {
+    let advance = |token: String, data: Value| {
         let app = &app;
         async move {
             let (_, c) = app.get_json(&format!("/api/v1/cases/{id}"), Some(&token)).await;
-            let body = json!({"action": "advance", "expected_version": c["version"]});
+            let body = json!({"action": "advance", "expected_version": c["version"], "data": data});
             app.post_json(&format!("/api/v1/cases/{id}/actions"), Some(&token), &body).await
         }
     };
@@ -46,9 +46,15 @@ async fn a_jemput_bola_letter_with_30_participants_opens_30_cases_with_30_receip
     };
     // Not before the visit; the Kepala Dinas's disposition sets its date.
     assert_eq!(send_csv(&op, csv(2)).await.unwrap().status(), 422);
-    assert_eq!(advance(kadin.clone()).await.0, 200);
-    // The visit cannot be finished without its participants.
-    let (s, e) = advance(op.clone()).await;
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let (s, e) = advance(kadin.clone(), json!({})).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("data.jadwal_pelaksanaan")), "{e}");
+    assert_eq!(advance(kadin.clone(), json!({"jadwal_pelaksanaan": today})).await.0, 200);
+    // The visit records its place, date and team, and cannot be finished
+    // without its participants.
+    let visit = json!({"tempat": "Dinas Pendidikan Kota Makassar, Jl. Ahmad Yani", "tanggal_kunjungan": today,
+        "tim": "Andi (operator), Rina (operator)"});
+    let (s, e) = advance(op.clone(), visit.clone()).await;
     assert_eq!((s, e["error"]["field"].as_str()), (422, Some("participants")), "{e}");
     // A bad line is named, and nothing is opened; another office may not add.
     let bad = csv(3).replace("7371011203900002", "12345");
@@ -81,7 +87,7 @@ async fn a_jemput_bola_letter_with_30_participants_opens_30_cases_with_30_receip
     let again = send_csv(&op, csv(1)).await.unwrap();
     assert_eq!(again.status(), 422);
     // The visit is done: the letter's own case ends; the participants go on.
-    let (s, done) = advance(op.clone()).await;
+    let (s, done) = advance(op.clone(), visit.clone()).await;
     assert_eq!((s, done["status"].as_str()), (200, Some("completed")), "{done}");
     let (_, list) = app.get_json(&format!("/api/v1/cases/{id}/participants"), Some(&op)).await;
     assert_eq!(list.as_array().unwrap().len(), 30);
