@@ -8,7 +8,7 @@ use crate::accounts::Principal;
 use crate::{App, Error};
 use domain::Role;
 use serde::Deserialize;
-use store::{Booking, Case, NewJournal, NewNotification, NewSlot, Slot};
+use store::{Booking, Case, NewJournal, NewSlot, Slot};
 
 /// A slot as an office offers it (`POST /api/v1/slots`).
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -75,8 +75,7 @@ pub async fn upcoming(app: &App, who: &Principal, service: &str) -> Result<Vec<S
 pub async fn book(app: &App, who: &Principal, case: &Case, slot_id: i64) -> Result<Booking, Error> {
     who.require(SCHEDULERS, &case.office)?;
     let std = crate::cases::standard_of(app, &case.office, &case.service, case.standard_version).await?;
-    let at_step =
-        std.steps.iter().any(|s| Some(s.id.as_str()) == case.current_step.as_deref() && s.books_slot);
+    let at_step = std.step(case.current_step.as_deref()).is_some_and(|s| s.books_slot);
     if !at_step || !case.status.is_active() {
         return Err(Error::NotAllowed("this case is not at a step that books a slot".into()));
     }
@@ -108,20 +107,7 @@ pub async fn book(app: &App, who: &Principal, case: &Case, slot_id: i64) -> Resu
         "Jadwal verifikasi {} Anda: {when} ({} menit). Tautan: {} . Kode lacak: {}.",
         std.title, slot.minutes, slot.meeting_link, case.tracking_code
     );
-    let notes = tell(&case.office, &case.applicant, &body);
+    let notes =
+        crate::cases::engine::tell_applicant(&case.office, &case.applicant, "Jadwal verifikasi", &body);
     Ok(app.store.book_slot(slot.id, case.id, &journal, &notes).await?)
-}
-
-/// The applicant's WhatsApp (their phone) and e-mail, each that they gave.
-fn tell(office: &str, applicant: &domain::Applicant, body: &str) -> Vec<NewNotification> {
-    let to = |channel: &str, recipient: &Option<String>| {
-        recipient.as_ref().filter(|r| !r.trim().is_empty()).map(|r| NewNotification {
-            office: office.into(),
-            channel: channel.into(),
-            recipient: r.trim().into(),
-            subject: "Jadwal verifikasi".into(),
-            body: body.into(),
-        })
-    };
-    [to("whatsapp", &applicant.phone), to("email", &applicant.email)].into_iter().flatten().collect()
 }

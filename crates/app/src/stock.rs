@@ -77,6 +77,11 @@ pub struct NewEntry {
 /// Who records movements: the office's own staff who keep the stock.
 const KEEPERS: &[Role] = &[Role::Operator, Role::Verifikator, Role::Admin];
 
+/// Whether `who` keeps `office`'s stock (records movements and reports).
+pub fn keeps(who: &Principal, office: &str) -> bool {
+    who.user.office == office && KEEPERS.contains(&who.role)
+}
+
 /// Records one movement by hand; a movement that would take the balance
 /// below zero is a `Conflict` naming the balance.
 pub async fn record(app: &App, who: &Principal, e: &NewEntry) -> Result<Movement, Error> {
@@ -283,6 +288,18 @@ pub async fn missing_reports(app: &App, office: &str) -> Result<Vec<String>, Err
         chrono::DateTime::from_timestamp_millis(since).unwrap_or_default().with_timezone(&zone).date_naive();
     let filed: Vec<String> = app.store.stock_reports(office).await?.into_iter().map(|r| r.month).collect();
     Ok(domain::stock::missing_months(first, app.today(office), &filed))
+}
+
+/// An office's monthly reports, newest month first, and the months it
+/// still owes: for the readers of its stock.
+pub async fn reports(
+    app: &App,
+    who: &Principal,
+    office: &str,
+) -> Result<(Vec<StockReport>, Vec<String>), Error> {
+    check_reader(who, office)?;
+    app.store.office(office).await?.ok_or_else(|| Error::not_found(format!("office {office}")))?;
+    Ok((app.store.stock_reports(office).await?, missing_reports(app, office).await?))
 }
 
 /// What a stock request's first journal row says for the verifier: the

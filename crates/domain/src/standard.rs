@@ -512,6 +512,11 @@ pub struct StandardError {
 }
 
 impl Standard {
+    /// The step with this id (a case's current step), if any.
+    pub fn step(&self, id: Option<&str>) -> Option<&Step> {
+        self.steps.iter().find(|s| Some(s.id.as_str()) == id)
+    }
+
     /// Parses a standard file. Step ids default to the seed's numbers.
     pub fn parse(text: &str) -> Result<Standard, StandardError> {
         let mut s: Standard = toml::from_str(text).map_err(|e| {

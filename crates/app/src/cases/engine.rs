@@ -91,7 +91,7 @@ fn action_uploads(
     if uploads.is_empty() {
         return Ok((Vec::new(), None));
     }
-    let step = std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref());
+    let step = std.step(case.current_step.as_deref());
     match (party, step) {
         (Party::Applicant, _) if matches!(action, Action::Resubmit | Action::Advance) => {
             Ok((uploads.to_vec(), None))
@@ -294,11 +294,11 @@ fn starts_after(std: &Standard, case: &Case) -> bool {
 
 /// Whether `step` waits on an outside party (the office's clock stops).
 fn is_outside(std: &Standard, step: Option<&str>) -> bool {
-    std.steps.iter().any(|s| Some(s.id.as_str()) == step && s.actor == Actor::External)
+    std.step(step).is_some_and(|s| s.actor == Actor::External)
 }
 
 pub(crate) fn actor_name(std: &Standard, step: Option<&str>) -> Option<String> {
-    let s = std.steps.iter().find(|s| Some(s.id.as_str()) == step)?;
+    let s = std.step(step)?;
     Some(s.actor.as_str().into())
 }
 
@@ -605,9 +605,7 @@ pub async fn act(
     let cal = clock::calendar(app, &case.office).await?;
     // What the law forbids the step to grant is refused with its basis.
     let forbidden = std
-        .steps
-        .iter()
-        .find(|s| Some(s.id.as_str()) == case.current_step.as_deref())
+        .step(case.current_step.as_deref())
         .and_then(|s| s.refuses_when.as_ref())
         .filter(|f| f.holds(&case.fields));
     if let Some(f) = forbidden
@@ -629,7 +627,7 @@ pub async fn act(
     // An outside body's refusal is recorded like its approval: its letter;
     // a step's own refusal records what it names (a failed IKD's reason).
     if action == Action::Reject
-        && let Some(step) = std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref())
+        && let Some(step) = std.step(case.current_step.as_deref())
     {
         if step.actor == Actor::External {
             domain::applicant::check_records(step, input.data.as_ref())?;
@@ -637,7 +635,7 @@ pub async fn act(
         domain::applicant::check_refusal_records(step, input.data.as_ref())?;
     }
     if action == Action::Advance
-        && let Some(step) = std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref())
+        && let Some(step) = std.step(case.current_step.as_deref())
     {
         domain::applicant::check_records(step, input.data.as_ref())?;
         let completes = t.status == Status::Completed;
@@ -647,18 +645,18 @@ pub async fn act(
         check_assignee(app, case, &std, who).await?;
     }
     if action == Action::Advance
-        && std.steps.iter().any(|s| Some(s.id.as_str()) == case.current_step.as_deref() && s.participants)
+        && std.step(case.current_step.as_deref()).is_some_and(|s| s.participants)
         && app.store.child_cases(case.id).await?.is_empty()
     {
         return Err(Error::invalid("participants", "enter the participants before finishing this step"));
     }
     if action == Action::Advance
-        && std.steps.iter().any(|s| Some(s.id.as_str()) == case.current_step.as_deref() && s.books_slot)
+        && std.step(case.current_step.as_deref()).is_some_and(|s| s.books_slot)
         && app.store.booking_of_case(case.id).await?.is_none()
     {
         return Err(Error::invalid("slot_id", "book a slot for this case before finishing this step"));
     }
-    let disposed_to = match std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref()) {
+    let disposed_to = match std.step(case.current_step.as_deref()) {
         Some(step) if action == Action::Advance && step.disposition => {
             Some(disposed_to(app, case, &std, t.step.as_deref(), input.data.as_ref()).await?)
         }
@@ -733,7 +731,7 @@ pub async fn act(
     // Completing a step that yields an office document issues it in this
     // same transaction.
     let mut docs = Vec::new();
-    if let Some(step) = std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref())
+    if let Some(step) = std.step(case.current_step.as_deref())
         && let Some(kind) = letter_of(step, action, input.data.as_ref())
     {
         docs.push(step_document(app, &std, case, step, kind, (party, acting.as_ref()), input).await?);
@@ -742,7 +740,7 @@ pub async fn act(
         Some((subject, body)) => tell_applicant(&case.office, &case.applicant, subject, &body),
         None => Vec::new(),
     };
-    let linked = match std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref()) {
+    let linked = match std.step(case.current_step.as_deref()) {
         Some(step) if action == Action::Advance => match &step.hands_to {
             Some(to) => Some(Box::new(hand_on(app, case, to, party).await?)),
             None => None,
@@ -872,8 +870,7 @@ async fn check_assignee(app: &App, case: &Case, std: &Standard, who: &str) -> Re
         .await?
         .filter(|(u, _)| u.active && u.office == case.office)
         .ok_or_else(|| Error::invalid("assignee", format!("no active account `{who}` in this office")))?;
-    let role =
-        std.steps.iter().find(|s| Some(s.id.as_str()) == case.current_step.as_deref()).map(|s| s.actor);
+    let role = std.step(case.current_step.as_deref()).map(|s| s.actor);
     let fits = match role {
         Some(Actor::Staff(r)) => user.role == r,
         _ => user.role == Role::Operator,
@@ -896,7 +893,7 @@ async fn disposed_to(
     data: Option<&Value>,
 ) -> Result<String, Error> {
     let to = data.and_then(|d| d.get("kepada")).and_then(Value::as_str).map(str::trim).unwrap_or_default();
-    let role = std.steps.iter().find(|s| Some(s.id.as_str()) == next).and_then(|s| match s.actor {
+    let role = std.step(next).and_then(|s| match s.actor {
         Actor::Staff(r) => Some(r),
         _ => None,
     });

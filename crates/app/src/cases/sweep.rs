@@ -86,7 +86,7 @@ async fn plan(app: &App, case: &Case, now: i64) -> Result<Option<CaseEscalation>
     }
     let done = app.store.escalations_fired(case.id).await?;
     let std = standard_of(app, &case.office, &case.service, case.standard_version).await?;
-    let Some(step) = std.steps.iter().find(|s| Some(&s.id) == case.current_step.as_ref()) else {
+    let Some(step) = std.step(case.current_step.as_deref()) else {
         return Ok(Some(idle));
     };
     let mut levels = Vec::new();

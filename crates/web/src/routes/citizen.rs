@@ -506,7 +506,7 @@ async fn track_render(
                         .collect(),
                     your_step: v
                         .your_turn
-                        .then(|| std.steps.iter().find(|s| Some(&s.id) == v.current_step.as_ref()))
+                        .then(|| std.step(v.current_step.as_deref()))
                         .flatten()
                         .map(|s| format!("{}. {}", s.no, s.description)),
                     returned: v.status == Status::Returned,

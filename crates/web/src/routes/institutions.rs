@@ -126,27 +126,12 @@ async fn access_log(
     Path(id): Path<i64>,
     Query(q): Query<LogQuery>,
 ) -> Result<Response, ApiError> {
-    let format = q.format.as_deref().unwrap_or("json");
-    if !["json", "csv", "xlsx"].contains(&format) {
-        return Err(ApiError::invalid("format", "`json`, `csv` or `xlsx`"));
-    }
+    let format = super::export::Format::parse(q.format.as_deref())?;
     let entries = app::privacy::institution_access_log(&state.app, &who, id, &q.semester).await?;
-    if format == "json" {
-        return Ok(Json(entries).into_response());
-    }
     let semester = q.semester.trim();
-    let table = app::privacy::access_table(&format!("Log akses {semester}"), &entries);
-    let name = format!("attachment; filename=\"log-akses-lembaga-{id}-{semester}.{format}\"");
-    let (content_type, bytes) = match format {
-        "csv" => ("text/csv; charset=utf-8", app::csv_table(&table).into_bytes()),
-        _ => (XLSX, documents::xlsx::workbook(&[table])),
-    };
-    Ok(([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, name)], bytes)
-        .into_response())
+    let table = || app::privacy::access_table(&format!("Log akses {semester}"), &entries);
+    Ok(super::export::answer(format, &entries, &format!("log-akses-lembaga-{id}-{semester}"), table))
 }
-
-/// The media type of a workbook.
-pub(super) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// One institution (staff of its office, or its own accounts)
 #[utoipa::path(get, path = "/api/v1/institutions/{id}", params(("id" = i64, Path, description = "the institution id")), responses(

@@ -13,6 +13,7 @@ mod api;
 mod cases;
 mod citizen;
 pub(crate) mod docs;
+mod export;
 mod group;
 mod institutions;
 mod multipart;

@@ -5,11 +5,10 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorResponse};
 use crate::state::AppState;
 use app::reports::IkdLine;
+use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -42,20 +41,8 @@ async fn ikd(
     who: CurrentUser,
     Query(q): Query<IkdQuery>,
 ) -> Result<Response, ApiError> {
-    let format = q.format.as_deref().unwrap_or("json");
-    if !["json", "csv", "xlsx"].contains(&format) {
-        return Err(ApiError::invalid("format", "`json`, `csv` or `xlsx`"));
-    }
+    let format = super::export::Format::parse(q.format.as_deref())?;
     let lines = app::reports::ikd(&state.app, &who, &q.from, &q.to).await?;
-    if format == "json" {
-        return Ok(Json(lines).into_response());
-    }
-    let table = app::reports::ikd_table(&lines);
-    let name = format!("attachment; filename=\"aktivasi-ikd-{}-{}.{format}\"", q.from.trim(), q.to.trim());
-    let (content_type, bytes) = match format {
-        "csv" => ("text/csv; charset=utf-8", app::csv_table(&table).into_bytes()),
-        _ => (super::institutions::XLSX, documents::xlsx::workbook(&[table])),
-    };
-    Ok(([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, name)], bytes)
-        .into_response())
+    let stem = format!("aktivasi-ikd-{}-{}", q.from.trim(), q.to.trim());
+    Ok(super::export::answer(format, &lines, &stem, || app::reports::ikd_table(&lines)))
 }

@@ -82,16 +82,13 @@ fn clock_words(
     left: Option<domain::sla::Remaining>,
 ) -> String {
     let Some(left) = left else { return String::new() };
-    let party = std
-        .and_then(|std| std.steps.iter().find(|s| Some(s.id.as_str()) == step))
-        .filter(|s| s.actor == Actor::External)
-        .map(|s| {
-            let who = s.party.clone().unwrap_or_else(|| lang.t("external").to_string());
-            match &s.duration {
-                Some(d) => format!("{who} ({d})"),
-                None => who,
-            }
-        });
+    let party = std.and_then(|std| std.step(step)).filter(|s| s.actor == Actor::External).map(|s| {
+        let who = s.party.clone().unwrap_or_else(|| lang.t("external").to_string());
+        match &s.duration {
+            Some(d) => format!("{who} ({d})"),
+            None => who,
+        }
+    });
     match party {
         Some(p) => format!("{p}: {}", lang.remaining(left)),
         None => lang.remaining(left),
@@ -394,7 +391,7 @@ fn history_line(
     t: app::cases::views::TimelineEntry,
 ) -> TimelineLine {
     let step = |id: &Option<String>| {
-        let s = std.steps.iter().find(|s| Some(&s.id) == id.as_ref())?;
+        let s = std.step(id.as_deref())?;
         let first = s.description.lines().next().unwrap_or("").trim_start_matches("- ").trim();
         Some((s.no.clone(), first.to_string()))
     };

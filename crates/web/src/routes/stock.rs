@@ -114,9 +114,8 @@ async fn reports(
     Query(q): Query<LedgerQuery>,
 ) -> Result<Json<Reports>, ApiError> {
     let office = q.office.unwrap_or_else(|| who.user.office.clone());
-    app::stock::ledger(&state.app, &who, &office, None, 1).await?;
-    let reports = state.app.store.stock_reports(&office).await?;
-    Ok(Json(Reports { reports, missing: app::stock::missing_reports(&state.app, &office).await? }))
+    let (reports, missing) = app::stock::reports(&state.app, &who, &office).await?;
+    Ok(Json(Reports { reports, missing }))
 }
 
 /// Files a month's adminduk service report (the office's keepers): its printed and spoiled blanks leave the ledger with it
@@ -183,8 +182,7 @@ async fn stock_page(
     } else {
         Vec::new()
     };
-    let keeps = who.user.office == office
-        && matches!(who.role, domain::Role::Operator | domain::Role::Verifikator | domain::Role::Admin);
+    let keeps = app::stock::keeps(who, office);
     let missing = app::stock::missing_reports(&state.app, office).await?;
     let page = StockPage {
         lang,

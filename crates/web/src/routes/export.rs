@@ -1,0 +1,48 @@
+//! A table the API answers as JSON, or as a file people open in a
+//! spreadsheet (`format=csv` or `format=xlsx`): the institution access log,
+//! the service reports.
+
+use crate::error::ApiError;
+use axum::Json;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+/// The media type of a workbook.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// How the caller asked for a table.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Format {
+    Json,
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    /// `format=` as given (JSON when absent); another value is a 422 naming `format`.
+    pub(super) fn parse(text: Option<&str>) -> Result<Format, ApiError> {
+        match text.unwrap_or("json") {
+            "json" => Ok(Format::Json),
+            "csv" => Ok(Format::Csv),
+            "xlsx" => Ok(Format::Xlsx),
+            _ => Err(ApiError::invalid("format", "`json`, `csv` or `xlsx`")),
+        }
+    }
+}
+
+/// `value` as JSON, or `table()` as an attachment `<stem>.csv` / `<stem>.xlsx`.
+pub(super) fn answer<T: serde::Serialize>(
+    format: Format,
+    value: &T,
+    stem: &str,
+    table: impl FnOnce() -> documents::xlsx::Sheet,
+) -> Response {
+    let (extension, content_type, bytes) = match format {
+        Format::Json => return Json(value).into_response(),
+        Format::Csv => ("csv", "text/csv; charset=utf-8", app::csv_table(&table()).into_bytes()),
+        Format::Xlsx => ("xlsx", XLSX, documents::xlsx::workbook(&[table()])),
+    };
+    let name = format!("attachment; filename=\"{stem}.{extension}\"");
+    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, name)], bytes)
+        .into_response()
+}
