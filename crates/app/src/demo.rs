@@ -111,6 +111,10 @@ pub async fn sample_cases(app: &App) -> Result<usize, Error> {
         if std.stock.is_some() {
             demo_stock(app, std.office.as_str()).await?;
         }
+        let register = match std.steps.iter().flat_map(|s| &s.records).any(|r| r.kind == "register") {
+            true => Some(demo_register(app, std.office.as_str()).await?),
+            false => None,
+        };
         // A case waiting at every step, then the returned and completed ones.
         let longest = std.channels.iter().map(|c| std.steps_for(&c.code).count()).max().unwrap_or(0);
         let stages = (0..longest).map(Stage::Steps).chain([Stage::Returned, Stage::Completed]);
@@ -118,7 +122,7 @@ pub async fn sample_cases(app: &App) -> Result<usize, Error> {
             let k = n * 16 + i;
             let channel = &std.channels[k % std.channels.len()].code;
             let on = if k % 3 == 0 { &earlier } else { app };
-            match sample_case(on, std, &staff, channel, k, stage).await {
+            match sample_case(on, std, &staff, (channel, register), k, stage).await {
                 Ok(()) => created += 1,
                 Err(e) => tracing::warn!(service = std.id(), "demo case not created: {}", e),
             }
@@ -132,7 +136,8 @@ async fn sample_case(
     app: &App,
     std: &Standard,
     staff: &[store::User],
-    channel: &str,
+    // The channel, and the register entry a search step finds (if any).
+    (channel, register): (&str, Option<i64>),
     k: usize,
     stage: Stage,
 ) -> Result<(), Error> {
@@ -154,6 +159,10 @@ async fn sample_case(
         .filter(|f| f.required || f.kind == "date")
         .map(|f| (f.code.clone(), example(app, f)))
         .collect();
+    // A request counted in sheets asks for two.
+    for f in std.steps.iter().filter_map(|s| s.per_sheet.as_ref()) {
+        fields.insert(f.clone(), serde_json::Value::String("2".into()));
+    }
     // A stock request names one of the office's kab/kota offices.
     if let Some(rule) = &std.stock {
         let offices = app.store.offices().await?;
@@ -209,6 +218,15 @@ async fn sample_case(
         let mut records: serde_json::Map<_, _> = at
             .map(|i| steps[i].records.iter().map(|r| (r.code.clone(), example(app, r))).collect())
             .unwrap_or_default();
+        // A search step finds the demo register's entry.
+        for r in at
+            .map(|i| steps[i].records.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter(|r| r.kind == "register")
+        {
+            records.insert(r.code.clone(), register.map_or(serde_json::Value::Null, serde_json::Value::from));
+        }
         // A disposition goes to the demo account holding the next step's role.
         if let Some(i) = at.filter(|i| steps[*i].disposition)
             && let Some(domain::standard::Actor::Staff(next)) = steps.get(i + 1).map(|s| s.actor)
@@ -279,6 +297,25 @@ async fn demo_booking(app: &App, std: &Standard, case: &Case, op: &Principal, n:
         Err(e) => return Err(e),
     };
     crate::slots::book(app, op, case, slot.id).await.map(|_| ())
+}
+
+/// A few entries of the office's register index, so its search page and
+/// search steps find something (once: a restart finds them kept). The
+/// first entry's id.
+async fn demo_register(app: &App, office: &str) -> Result<i64, Error> {
+    let mut import = crate::register::Import::new(app, office, "demo").await?;
+    import.line(app, &domain::register::COLUMNS.join(",")).await?;
+    for (i, (name, _)) in PEOPLE.iter().enumerate() {
+        let line = format!(
+            "kelahiran,DEMO-{office}-{i:04},{},{name},Ayah {name},Ibu {name},,,1,{}",
+            1980 + i,
+            i + 1
+        );
+        import.line(app, &line).await?;
+    }
+    import.finish(app).await?;
+    let first = app.store.register_by_number(office, &format!("DEMO-{office}-0000"), 1).await?;
+    first.first().map(|e| e.id).ok_or_else(|| Error::internal("the demo register is empty"))
 }
 
 /// The blanks a province received, so its demo hand-overs can move them

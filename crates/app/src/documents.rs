@@ -457,34 +457,57 @@ pub async fn verify(app: &App, code: &str) -> Result<Verification, Error> {
 /// sections of `data` — `fields` (the application's form) and `recorded`
 /// (what staff recorded on completing steps, e.g. the approved quantity) —
 /// empty when absent, anything else left as written. Paragraphs are
-/// separated by blank lines; empty ones are dropped.
+/// separated by blank lines; empty ones are dropped, and so is one marked
+/// `?` at its start when any of its placeholders is empty (the register
+/// entry a search found, on a case that recorded none).
 pub fn fill(template: &str, values: &[(&str, String)], data: &serde_json::Value) -> Vec<String> {
+    template
+        .split("\n\n")
+        .filter_map(|p| {
+            let (optional, p) = match p.trim_start().strip_prefix('?') {
+                Some(rest) => (true, rest),
+                None => (false, p),
+            };
+            let (text, all_filled) = fill_paragraph(p, values, data);
+            (all_filled || !optional).then(|| text.split_whitespace().collect::<Vec<_>>().join(" "))
+        })
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// One paragraph filled, and whether every placeholder it names had a value.
+fn fill_paragraph(template: &str, values: &[(&str, String)], data: &serde_json::Value) -> (String, bool) {
     let mut out = String::new();
+    let mut all_filled = true;
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let Some(len) = rest[open..].find('}') else { break };
         let name = &rest[open + 1..open + len];
-        if let Some((_, v)) = values.iter().find(|(k, _)| *k == name) {
-            out.push_str(v);
+        let value = if let Some((_, v)) = values.iter().find(|(k, _)| *k == name) {
+            Some(v.clone())
         } else if let Some((section, code)) = name.split_once('.')
             && let Some(section) = data.get(section)
         {
-            match &section[code] {
-                serde_json::Value::Null => {}
-                serde_json::Value::String(v) => out.push_str(v),
-                other => out.push_str(&other.to_string()),
-            }
+            Some(match &section[code] {
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::String(v) => v.clone(),
+                other => other.to_string(),
+            })
         } else {
-            out.push_str(&rest[open..=open + len]);
+            None
+        };
+        match value {
+            Some(v) => {
+                all_filled &= !v.trim().is_empty();
+                out.push_str(&v);
+            }
+            None => out.push_str(&rest[open..=open + len]),
         }
         rest = &rest[open + len + 1..];
     }
     out.push_str(rest);
-    out.split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect()
+    (out, all_filled)
 }
 
 #[cfg(test)]
@@ -501,5 +524,16 @@ mod tests {
             &json!({"fields": {"nomor_akta": "X-1"}, "recorded": {"jumlah": 40}}),
         );
         assert_eq!(got, ["Atas nama Budi, akta X-1, 40 keping.", "Lihat {typo}."]);
+    }
+
+    #[test]
+    fn a_paragraph_marked_optional_is_dropped_when_a_value_is_missing() {
+        let body = "Satu {applicant}.\n\n?Register {recorded.register_nama} buku {recorded.register_buku}.\n\n?Catatan: {note}";
+        let data = json!({"recorded": {"register_nama": "SITI", "register_buku": "12"}});
+        let got = fill(body, &[("applicant", "Budi".into()), ("note", String::new())], &data);
+        assert_eq!(got, ["Satu Budi.", "Register SITI buku 12."]);
+        let got =
+            fill(body, &[("applicant", "Budi".into()), ("note", "ok".into())], &json!({"recorded": {}}));
+        assert_eq!(got, ["Satu Budi.", "Catatan: ok"]);
     }
 }

@@ -15,14 +15,18 @@ pub mod demo;
 pub mod documents;
 pub mod duties;
 mod error;
+pub mod informasi;
 pub mod institutions;
 pub mod nik_batch;
 pub mod outages;
 pub mod outbox;
 pub mod privacy;
+pub mod queue;
+pub mod register;
 pub mod reports;
 pub mod slots;
 pub mod stock;
+pub mod whatsapp;
 
 pub use accounts::Principal;
 pub use catalog::Catalog;
@@ -48,6 +52,8 @@ pub struct Config {
     pub lockout_after: i32,
     pub lockout_minutes: i64,
     pub session_hours: i64,
+    /// The WhatsApp Business Cloud API (`[whatsapp]`); off when absent.
+    pub whatsapp: Option<whatsapp::Settings>,
 }
 
 impl Default for Config {
@@ -59,6 +65,7 @@ impl Default for Config {
             lockout_after: 5,
             lockout_minutes: 15,
             session_hours: 12,
+            whatsapp: None,
         }
     }
 }
@@ -137,6 +144,35 @@ where
             round().await;
         }
     })
+}
+
+/// Whether two secrets are equal, taking as long whatever their contents
+/// (CSRF tokens, the WhatsApp webhook's verify token).
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The cells of one CSV line (`,`, or `;` when the line has no comma, as
+/// spreadsheets in Indonesian locales write); quotes as RFC 4180.
+pub fn csv_cells(line: &str) -> Vec<String> {
+    let sep = if !line.contains(',') && line.contains(';') { ';' } else { ',' };
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            c if c == sep && !quoted => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
 }
 
 /// A CSV cell, quoted when it holds a separator (comma or semicolon), a

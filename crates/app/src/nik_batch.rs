@@ -61,7 +61,7 @@ impl<'r> Batch<'r> {
         if line.trim().is_empty() {
             return;
         }
-        let cells = cells(line);
+        let cells = crate::csv_cells(line);
         let columns = match self.columns {
             Some(c) => c,
             None => {
@@ -193,29 +193,6 @@ fn push_row(
         out.push_str(&crate::csv_cell(d));
     }
     out.push('\n');
-}
-
-/// The cells of one CSV line (commas, or semicolons as some spreadsheets
-/// write them; double quotes around a cell with a separator in it).
-fn cells(line: &str) -> Vec<String> {
-    let sep = if !line.contains(',') && line.contains(';') { ';' } else { ',' };
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            c if c == sep && !quoted => out.push(std::mem::take(&mut cur)),
-            c => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! (Sulsel's *Aktivasi IKD*): per channel, kab/kota of origin and month,
 //! the activations (cases completed), the failures by their recorded reason
 //! (cases refused: `alasan_gagal`) and the median time from application to
-//! activation.
+//! activation. The legalisation register (Jepara's legalisir, step 7's
+//! *agenda*): every sheet stamped, by its number.
 
 use crate::accounts::Principal;
 use crate::{App, Error};
@@ -40,6 +41,14 @@ pub async fn ikd(app: &App, who: &Principal, from: &str, to: &str) -> Result<Vec
         return Err(Error::forbidden("the office's staff read its reports"));
     }
     let office = who.user.office.as_str();
+    let (from_ms, to_ms) = months(office, from, to)?;
+    let cases = app.store.finished_cases(office, IKD, from_ms, to_ms).await?;
+    Ok(lines(&cases, crate::clock::office_zone(office).offset()))
+}
+
+/// The months `from`..=`to` (`YYYY-MM`) in the office's time, as ms: the
+/// first month's start and the day after the last.
+fn months(office: &str, from: &str, to: &str) -> Result<(i64, i64), Error> {
     let month = |text: &str, field: &'static str| {
         domain::stock::month(text, field).map_err(|(f, m)| Error::invalid(f, m))
     };
@@ -52,11 +61,116 @@ pub async fn ikd(app: &App, who: &Principal, from: &str, to: &str) -> Result<Vec
     let ms = |d: chrono::NaiveDate| {
         d.and_hms_opt(0, 0, 0).and_then(|t| t.and_local_timezone(zone).single()).map(|t| t.timestamp_millis())
     };
-    let (Some(from_ms), Some(to_ms)) = (ms(first), ms(end)) else {
-        return Err(Error::invalid("from", "months that exist"));
-    };
-    let cases = app.store.finished_cases(office, IKD, from_ms, to_ms).await?;
-    Ok(lines(&cases, zone))
+    match (ms(first), ms(end)) {
+        (Some(a), Some(b)) => Ok((a, b)),
+        _ => Err(Error::invalid("from", "months that exist")),
+    }
+}
+
+/// The kind of a legalised sheet's stamp page.
+const LEGALISIR: &str = "legalisir";
+/// At most this many rows in one register answer.
+const REGISTER_ROWS: i64 = 10_000;
+
+/// One sheet stamped: a row of the legalisation register.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct Legalisation {
+    /// The legalisation number the stamp page carries.
+    pub number: String,
+    /// When it was signed (RFC 3339, office time).
+    pub signed_at: String,
+    /// Its verification code (`/verify/{code}`).
+    pub code: String,
+    pub tracking_code: String,
+    /// The applicant, masked.
+    pub holder: String,
+    /// The documents the request names.
+    pub documents: String,
+    /// This sheet, and of how many in the request.
+    pub sheet: u32,
+    pub sheets: u32,
+    pub revoked: bool,
+}
+
+/// The legalisation register of the caller's office for the months
+/// `from`..=`to`: every stamp page in the order of its number, with the
+/// request it belongs to.
+pub async fn legalisations(
+    app: &App,
+    who: &Principal,
+    from: &str,
+    to: &str,
+) -> Result<Vec<Legalisation>, Error> {
+    if !who.role.is_staff() {
+        return Err(Error::forbidden("the office's staff read its registers"));
+    }
+    let office = who.user.office.as_str();
+    let (from_ms, to_ms) = months(office, from, to)?;
+    let docs = app.store.documents_issued(office, LEGALISIR, from_ms, to_ms, REGISTER_ROWS).await?;
+    let zone = crate::clock::office_zone(office);
+    let mut cases: BTreeMap<i64, (store::Case, u32)> = BTreeMap::new();
+    let mut rows = Vec::with_capacity(docs.len());
+    for d in docs {
+        let Some(case_id) = d.case_id else { continue };
+        if let std::collections::btree_map::Entry::Vacant(slot) = cases.entry(case_id) {
+            let Some(c) = app.store.case(case_id).await? else { continue };
+            // Sheets signed before `from` count too: the first here may be the third.
+            let before = app.store.case_documents(case_id).await?;
+            let earlier = before.iter().filter(|x| x.doc_type == LEGALISIR && x.issued_at < from_ms).count();
+            slot.insert((c, earlier as u32));
+        }
+        let Some((c, seen)) = cases.get_mut(&case_id) else { continue };
+        *seen += 1;
+        let fields: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&c.fields).unwrap_or_default();
+        let text = |k: &str| fields.get(k).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string));
+        rows.push(Legalisation {
+            number: d.number,
+            signed_at: crate::clock::rfc3339(Some(d.issued_at), zone).unwrap_or_default(),
+            code: d.code,
+            tracking_code: c.tracking_code.clone(),
+            holder: d.holder,
+            documents: text("dokumen").unwrap_or_default(),
+            sheet: *seen,
+            sheets: text("jumlah_lembar").and_then(|n| n.trim().parse().ok()).unwrap_or(*seen),
+            revoked: d.revoked_at.is_some(),
+        });
+    }
+    Ok(rows)
+}
+
+/// The register as a table (CSV and XLSX).
+pub fn legalisations_table(rows: &[Legalisation]) -> ::documents::xlsx::Sheet {
+    use ::documents::xlsx::Cell;
+    let header = [
+        "nomor",
+        "ditandatangani",
+        "kode_verifikasi",
+        "kode_lacak",
+        "pemohon",
+        "dokumen",
+        "lembar",
+        "dicabut",
+    ];
+    ::documents::xlsx::Sheet {
+        name: "Register Legalisir".into(),
+        header: header.map(String::from).to_vec(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::from(r.number.as_str()),
+                    Cell::from(r.signed_at.as_str()),
+                    Cell::from(r.code.as_str()),
+                    Cell::from(r.tracking_code.as_str()),
+                    Cell::from(r.holder.as_str()),
+                    Cell::from(r.documents.as_str()),
+                    Cell::from(format!("{} / {}", r.sheet, r.sheets).as_str()),
+                    Cell::from(if r.revoked { "ya" } else { "" }),
+                ]
+            })
+            .collect(),
+    }
 }
 
 /// The report's lines, sorted by channel, kab/kota and month.

@@ -48,9 +48,11 @@ pub struct Applicant {
 }
 
 impl Applicant {
-    /// A person needs a structurally valid NIK; an organisation its name;
-    /// contacts, when given, must look like contacts.
-    pub fn check(&self) -> Result<(), FieldError> {
+    /// A person needs a structurally valid NIK — or, where the service asks
+    /// only a contact (`contact_only`: an information desk), a phone number
+    /// or an e-mail address —; an organisation its name; contacts, when
+    /// given, must look like contacts.
+    pub fn check(&self, contact_only: bool) -> Result<(), FieldError> {
         let name = self.name.trim();
         if name.is_empty() || name.chars().count() > 200 {
             return Err(invalid(
@@ -65,6 +67,15 @@ impl Applicant {
             (None, Some(org)) if !org.name.trim().is_empty() => {}
             (None, Some(_)) => {
                 return Err(invalid("applicant.organisation.name", "the organisation's name is required"));
+            }
+            (None, None) if contact_only => {
+                let given = |c: &Option<String>| c.as_deref().is_some_and(|c| !c.trim().is_empty());
+                if !given(&self.phone) && !given(&self.email) {
+                    return Err(invalid(
+                        "applicant.phone",
+                        "give a WhatsApp number or an e-mail address to receive the answer",
+                    ));
+                }
             }
             (None, None) => {
                 return Err(invalid("applicant.nik", "a person applying gives their NIK (16 digits)"));
@@ -129,7 +140,25 @@ pub fn check_fields(std: &Standard, fields: &Map<String, Value>) -> Result<(), F
             return Err(invalid(&format!("fields.{key}"), "this service has no such field"));
         }
     }
-    check_values(&std.fields, fields, "fields")
+    check_values(&std.fields, fields, "fields")?;
+    for f in std.steps.iter().filter_map(|s| s.per_sheet.as_deref()) {
+        sheets(fields, f)?;
+    }
+    Ok(())
+}
+
+/// How many sheets the form's field `code` asks for: a whole number from 1
+/// to `MAX_SHEETS` (a step's `per_sheet`).
+pub fn sheets(fields: &Map<String, Value>, code: &str) -> Result<u32, FieldError> {
+    let max = crate::standard::MAX_SHEETS;
+    let n = match fields.get(code) {
+        Some(Value::Number(n)) => n.as_u64(),
+        Some(Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    };
+    n.and_then(|n| u32::try_from(n).ok()).filter(|n| (1..=max).contains(n)).ok_or_else(|| {
+        invalid(&format!("fields.{code}"), format!("a whole number of sheets from 1 to {max}"))
+    })
 }
 
 /// Checks what the actor of `step` records on completing it (its
@@ -166,7 +195,10 @@ fn check_values(
         }
         .filter(|s| !s.is_empty());
         let Some(text) = text else {
-            if f.required {
+            let wanted = f.required_when.as_ref().is_some_and(|w| {
+                values.get(&w.record).and_then(Value::as_str).is_some_and(|v| v.trim() == w.value)
+            });
+            if f.required || wanted {
                 return Err(invalid(&field, format!("`{}` is required", f.label)));
             }
             continue;
@@ -176,11 +208,13 @@ fn check_values(
             "date" => chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").is_ok(),
             "email" => text.contains('@'),
             "choice" => f.options.iter().any(|o| o == &text),
+            "register" => text.parse::<i64>().is_ok_and(|id| id > 0),
             _ => text.chars().count() <= 5_000,
         };
         if !ok {
             let msg = match f.kind.as_str() {
                 "choice" => format!("`{}` must be one of: {}", f.label, f.options.join(", ")),
+                "register" => format!("`{}` must be the id of a register entry", f.label),
                 kind => format!("`{}` must be a valid {kind}", f.label),
             };
             return Err(invalid(&field, msg));
@@ -215,13 +249,18 @@ mod tests {
 
     #[test]
     fn a_person_needs_a_valid_nik_and_the_field_is_named() {
-        assert!(person("1606015708900001").check().is_ok());
-        assert_eq!(person("123").check().unwrap_err().field, "applicant.nik");
+        assert!(person("1606015708900001").check(false).is_ok());
+        assert_eq!(person("123").check(false).unwrap_err().field, "applicant.nik");
         let mut nobody = person("1606015708900001");
         nobody.nik = None;
-        assert_eq!(nobody.check().unwrap_err().field, "applicant.nik");
+        assert_eq!(nobody.check(false).unwrap_err().field, "applicant.nik");
+        // An information desk asks a contact instead: a phone or an e-mail.
+        assert_eq!(nobody.check(true).unwrap_err().field, "applicant.phone");
+        let asker = Applicant { phone: Some("0812 3456 7890".into()), ..nobody.clone() };
+        assert!(asker.check(true).is_ok());
+        assert!(asker.check(false).is_err(), "elsewhere a person gives a NIK");
         nobody.organisation = Some(Organisation { name: "Bank X".into(), kind: None, contact_person: None });
-        assert!(nobody.check().is_ok(), "an organisation gives no NIK");
+        assert!(nobody.check(false).is_ok(), "an organisation gives no NIK");
     }
 
     #[test]

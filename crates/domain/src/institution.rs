@@ -81,6 +81,10 @@ pub struct Applicants {
     /// "OPD Tingkat Provinsi").
     #[serde(default)]
     pub registered_here: bool,
+    /// A person gives a name and a contact, no NIK (Jepara's information
+    /// desk: anyone may ask).
+    #[serde(default)]
+    pub contact_only: bool,
     /// The seed's words, shown with a refusal.
     pub wording: String,
 }
@@ -129,6 +133,7 @@ mod tests {
             persons: false,
             institutions: vec![InstitutionKind::Opd],
             registered_here: true,
+            contact_only: false,
             wording: "OPD Tingkat Provinsi Bengkulu".into(),
         };
         let opd_here = Applying::Institution { kind: InstitutionKind::Opd, office: Some("17") };

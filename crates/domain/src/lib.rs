@@ -14,6 +14,8 @@ pub mod nik;
 pub mod nik_batch;
 pub mod office;
 pub mod profile;
+pub mod queue;
+pub mod register;
 pub mod role;
 pub mod sla;
 pub mod standard;

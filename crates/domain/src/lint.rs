@@ -412,8 +412,19 @@ impl Linter<'_> {
                 ("earliest_when", step.earliest_when.clone()),
                 ("ends_when", step.ends_when.as_ref().map(|e| e.when())),
             ];
-            for (key, w) in branches.iter().filter_map(|(k, w)| Some((k, w.as_ref()?))) {
-                if !step.records.iter().any(|r| r.code == w.record && r.options.contains(&w.value)) {
+            // An ending reads what the case recorded up to this step; an
+            // earliest time and a record's `required_when`, this step's own.
+            let recorded_by = |key: &str| match key {
+                "ends_when" => &s.steps[..=i],
+                _ => std::slice::from_ref(step),
+            };
+            let required =
+                step.records.iter().filter_map(|r| Some(("required_when", r.required_when.clone()?)));
+            let branches: Vec<_> =
+                branches.into_iter().filter_map(|(k, w)| Some((k, w?))).chain(required).collect();
+            for (key, w) in &branches {
+                let mut records = recorded_by(key).iter().flat_map(|st| &st.records);
+                if !records.any(|r| r.code == w.record && r.options.contains(&w.value)) {
                     self.error(
                         line,
                         format!(
@@ -422,6 +433,21 @@ impl Linter<'_> {
                         ),
                     );
                 }
+            }
+            if let Some(f) = &step.per_sheet
+                && (step.document.is_none() || !s.fields.iter().any(|x| &x.code == f && x.kind == "number"))
+            {
+                self.error(
+                    line,
+                    format!(
+                        "{name}: per_sheet names `{f}`, which is no number field, or the step issues nothing"
+                    ),
+                );
+            }
+            if let Some(code) = &step.sends
+                && !s.steps[..=i].iter().flat_map(|st| &st.records).any(|r| &r.code == code)
+            {
+                self.error(line, format!("{name}: sends `{code}`, which no step up to here records"));
             }
             if let Some(r) = &step.refuses_when
                 && !s.fields.iter().any(|f| f.code == r.field && f.options.contains(&r.value))

@@ -312,13 +312,19 @@ pub struct Field {
     /// The allowed values of a `choice`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,
+    /// Required only when another value of the same form holds this one
+    /// (the register entry, when the search found it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_when: Option<RecordIs>,
 }
 
 fn text() -> String {
     "text".into()
 }
 
-pub const FIELD_KINDS: [&str; 6] = ["text", "textarea", "number", "date", "email", "choice"];
+/// `register`: the id of an entry of the office's register index (a
+/// step's record; the engine quotes the entry on the case).
+pub const FIELD_KINDS: [&str; 7] = ["text", "textarea", "number", "date", "email", "choice", "register"];
 
 /// One step of the procedure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -403,7 +409,20 @@ pub struct Step {
     /// What the law forbids this step to grant (see [`Forbidden`]).
     #[serde(default)]
     pub refuses_when: Option<Forbidden>,
+    /// The step issues its document once per sheet: the form field (a
+    /// number) saying how many sheets (Jepara's legalisir: one signed,
+    /// numbered stamp page per sheet legalised).
+    #[serde(default)]
+    pub per_sheet: Option<String>,
+    /// Completing the step sends the applicant what the case recorded
+    /// under this code (the information desk's answer), by WhatsApp and
+    /// e-mail from the outbox.
+    #[serde(default)]
+    pub sends: Option<String>,
 }
+
+/// The most sheets one request legalises.
+pub const MAX_SHEETS: u32 = 50;
 
 /// What an objection is against, in TOML: `[objection] against =
 /// "penyediaan-data-informasi", field = "kode_lacak_permohonan"`: the

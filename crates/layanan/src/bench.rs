@@ -50,6 +50,9 @@ struct Size {
     read_time: Duration,
     /// Rows of the NIK batch file.
     nik_rows: usize,
+    /// Entries of the register index, and searches of it.
+    register_rows: usize,
+    register_searches: usize,
 }
 
 const FULL: Size = Size {
@@ -62,6 +65,8 @@ const FULL: Size = Size {
     sweeps: 5,
     read_time: Duration::from_secs(10),
     nik_rows: 1_000_000,
+    register_rows: 1_000_000,
+    register_searches: 300,
 };
 const QUICK: Size = Size {
     nik_time: Duration::from_millis(200),
@@ -73,6 +78,8 @@ const QUICK: Size = Size {
     sweeps: 2,
     read_time: Duration::from_secs(1),
     nik_rows: 50_000,
+    register_rows: 20_000,
+    register_searches: 30,
 };
 
 /// The measured office and service: Muba's KTP-el SOP, timed in minutes
@@ -181,6 +188,8 @@ async fn server_figures(
     if let Some(mb) = servers[0].rss_mb() {
         emit("rss_load_mb", mb, "MB", json!({"backend": backend}));
     }
+    let app = app::App::new(store, app::Catalog::default(), cfg.app.clone());
+    register(&app, &http, &bases[0], &tokens[0], size, &tags).await?;
     Ok(())
 }
 
@@ -787,6 +796,132 @@ async fn read_load(
         lat.pct(0.99),
         "ms",
         merge(tags, json!({"rps": READ_RPS, "p50_ms": round2(lat.pct(0.5))})),
+    );
+    Ok(())
+}
+
+/// Name parts of the register's generated entries: 100 × 100 × 100 names,
+/// with the letters the old spelling writes otherwise (u, j, c, y).
+const GIVEN: &str = "Budi Joko Siti Sri Agus Yusuf Cahya Dewi Rudi Wahyu Nur Tri Eko Dwi Ayu Putri Rina Yanti Hadi \
+    Bambang Suharto Sukarno Mulyadi Yudi Bayu Cici Juju Ujang Asep Dadang Ucup Yayan Jajang Cecep Acep Usman \
+    Umar Yahya Yunus Yusran Jumadi Juhari Cahyo Yuliana Yulia Juwita Lucy Cindy Yoyon Junaidi Ilyas Musa \
+    Ismail Yakub Ishak Nuh Luthfi Jaya Surya Cakra Candra Citra Yosef Yohanes Maria Lucia Ursula Jumiati \
+    Suciati Suyatmi Sujono Sutrisno Subagyo Supriyadi Suryani Sulastri Sumiyati Sunarti Jamal Juned Cahyadi \
+    Yuyun Yati Juli Mujiono Mujiati Mulyono Mulyani Murni Rahayu Wahyudi Yuniarti Yusnita Yudha Jihan \
+    Julia Juanda Cucu Umi Ulfa Ulya Yasmin";
+const MIDDLE: &str = "Ayu Nur Cahya Putra Putri Dwi Tri Eka Sri Wahyu Yoga Budi Surya Jaya Indah Suci Mulia Kurnia \
+    Rahmat Hidayat Yusuf Jati Candra Cipta Kusuma Utama Lestari Wulan Bulan Bunga Juwita Ratna Permata Intan \
+    Mutiara Cinta Kasih Sayang Yuliani Juniar Yudistira Arjuna Nakula Sadewa Bima Sinta Rama Laksmana \
+    Hanoman Gatot Kaca Abimanyu Utari Sumbadra Srikandi Drupadi Kunti Gandari Yamadipati Jatayu Sugriwa \
+    Anoman Cakrawala Buana Nusantara Jawa Sunda Bugis Madura Banjar Dayak Minang Batak Ambon Papua Timur \
+    Utara Selatan Barat Tengah Raya Agung Mulyo Rejo Joyo Kusumo Wibowo Santoso Susilo Yuwono Cahyono \
+    Suryono Purnomo Sulistyo Hartono Yulianto Juwono Budiono Mulyanto Subroto";
+const FAMILY: &str = "Santoso Wijaya Susanto Cahyono Yulianto Gunawan Setiawan Kurniawan Hidayat Rahman Nugroho \
+    Saputra Pratama Wibowo Hartono Kusuma Siregar Nasution Lubis Harahap Simanjuntak Sitompul Pangaribuan \
+    Tanjung Daulay Batubara Situmorang Sinaga Manurung Hutapea Purba Ginting Sembiring Tarigan Karo Munthe \
+    Panjaitan Silalahi Sianturi Marpaung Pasaribu Hutagalung Tambunan Sihombing Napitupulu Simatupang \
+    Sirait Matondang Rangkuti Pulungan Hasibuan Ritonga Dalimunthe Tanjoeng Suryadi Jauhari Junaedi \
+    Mulyadi Wahyudi Yusuf Juanda Cahyadi Sucipto Sujatmiko Suharyanto Suryanto Yudhoyono Joyokusumo \
+    Jayadi Cokro Cokroaminoto Hadiwijaya Suryadiningrat Mangkunegara Hamengkubuwono Pakualam Surakarta \
+    Yogyakarta Jepara Kudus Demak Pati Rembang Blora Grobogan Semarang Kendal Batang Pekalongan \
+    Pemalang Tegal Brebes Cilacap Banyumas Purbalingga Banjarnegara Kebumen Purworejo Wonosobo";
+
+fn parts(list: &'static str) -> Vec<&'static str> {
+    list.split_whitespace().collect()
+}
+
+/// The `i`th generated name: one of 1,000,000.
+fn register_name(i: usize, lists: &[Vec<&'static str>; 3]) -> String {
+    let [g, m, f] = lists;
+    format!("{} {} {}", g[i % g.len()], m[(i / g.len()) % m.len()], f[(i / (g.len() * m.len())) % f.len()])
+}
+
+/// A name as the old spelling writes it (Joko Cahyono: Djoko Tjahjono);
+/// a y after d stays (the old spelling has no "dj" for "dy").
+fn old_spelling(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 8);
+    let mut previous = ' ';
+    for c in name.chars() {
+        match c {
+            'j' => out.push_str("dj"),
+            'J' => out.push_str("Dj"),
+            'c' => out.push_str("tj"),
+            'C' => out.push_str("Tj"),
+            'u' => out.push_str("oe"),
+            'y' if previous != 'd' => out.push('j'),
+            c => out.push(c),
+        }
+        previous = c;
+    }
+    out
+}
+
+/// The register index: `register_rows` generated entries imported through
+/// `app::register::Import` (the CLI's and the API's path, in this process),
+/// then searched over HTTP one request at a time — a name as written, the
+/// same name in the old spelling, a family name alone — each of which
+/// must find something.
+async fn register(
+    app: &app::App,
+    http: &Client,
+    base: &str,
+    token: &str,
+    size: &Size,
+    tags: &Value,
+) -> Result<(), String> {
+    let rows = size.register_rows;
+    note(&format!("register: importing {rows} entries"));
+    let lists = [parts(GIVEN), parts(MIDDLE), parts(FAMILY)];
+    let mut import = app::register::Import::new(app, OFFICE, "bench").await.map_err(|e| e.to_string())?;
+    let start = Instant::now();
+    for i in 0..rows {
+        let line = format!(
+            "kelahiran,3320-LT-{i:07},{},{},Ayah {i},Ibu {i},Sekayu,,{},{}",
+            1950 + i % 70,
+            register_name(i, &lists),
+            1 + i / 500,
+            1 + i % 500
+        );
+        import.line(app, &line).await.map_err(|e| e.to_string())?;
+    }
+    let report = import.finish(app).await.map_err(|e| e.to_string())?;
+    if report.imported != rows as u64 {
+        return Err(format!("register import: {} of {rows} imported", report.imported));
+    }
+    emit(
+        "register_import_rate",
+        rows as f64 / start.elapsed().as_secs_f64(),
+        "rows/s",
+        merge(tags, json!({"rows": rows})),
+    );
+    let mut lat = Vec::with_capacity(size.register_searches);
+    for i in 0..size.register_searches {
+        let name = register_name(i.wrapping_mul(7919) % rows, &lists);
+        let q = match i % 3 {
+            0 => name,
+            1 => old_spelling(&name),
+            _ => name.rsplit(' ').next().unwrap_or_default().to_string(),
+        };
+        let t = Instant::now();
+        let r = http
+            // Generated names hold only letters and spaces.
+            .get(format!("{base}/api/v1/register?name={}", q.replace(' ', "%20")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let body: Value = r.json().await.map_err(|e| e.to_string())?;
+        lat.push(ms(t.elapsed()));
+        if body["hits"].as_array().is_none_or(Vec::is_empty) {
+            return Err(format!("register search `{q}` found nothing: {body}"));
+        }
+    }
+    let lat = Latencies::new(lat);
+    emit(
+        "register_search_p50",
+        lat.pct(0.5),
+        "ms",
+        merge(tags, json!({"entries": rows, "p99_ms": round2(lat.pct(0.99))})),
     );
     Ok(())
 }

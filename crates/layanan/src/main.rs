@@ -8,6 +8,7 @@ mod keys_cmd;
 mod lint_cmd;
 mod nik_cmd;
 mod progress;
+mod register_cmd;
 mod serve;
 mod user_cmd;
 
@@ -50,6 +51,9 @@ enum Command {
     /// Structural NIK checks.
     #[command(subcommand)]
     Nik(nik_cmd::NikCommand),
+    /// The register index of an office's civil registers.
+    #[command(subcommand)]
+    Register(register_cmd::RegisterCommand),
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -119,6 +123,7 @@ fn main() -> ExitCode {
             Some(Command::User(cmd)) => user_cmd::run(&cfg, cmd).await,
             Some(Command::Audit(AuditCommand::Verify)) => audit_verify(&cfg).await,
             Some(Command::Keys(cmd)) => keys_cmd::run(&cfg, cmd).await,
+            Some(Command::Register(cmd)) => register_cmd::run(&cfg, cmd).await,
             Some(Command::Verify { file, keys }) => keys_cmd::verify(&cfg, file, keys).await,
             Some(Command::Backup { dir }) => backup_cmd::backup(&cfg, &dir).await,
             Some(Command::Restore { dir, force }) => backup_cmd::restore(&cfg, &dir, force).await,

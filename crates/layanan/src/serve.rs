@@ -101,6 +101,9 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
     if let Some(host) = &cfg.smtp_host {
         adapters.push(Box::new(app::outbox::SmtpRelay::new(host, cfg.smtp_port, &cfg.smtp_from)?));
     }
+    if let Some(w) = &cfg.app.whatsapp {
+        adapters.push(Box::new(app::whatsapp::CloudApi::new(w.clone())?));
+    }
     if !adapters.is_empty() {
         app::outbox::spawn(app.clone(), adapters, std::time::Duration::from_secs(10));
     }

@@ -13,7 +13,7 @@ mod support;
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use support::webdriver::{Browser, Driver, ENTER, TAB};
+use support::webdriver::{ARROW_DOWN, Browser, Driver, ENTER, TAB};
 use support::{Server, TempDir};
 
 /// The most Tab presses a flow allows to reach one element: a page with
@@ -192,15 +192,15 @@ async fn a_citizen_applies_online_and_answers_a_return() {
     let Some(mut f) = flow("citizen", 1280).await else { return };
     f.open("/", "portal").await;
     f.follow("a[href='/offices/33.20']", "office-jepara").await;
-    f.follow("a[href='/services/33.20-informasi-online']", "standard").await;
+    f.follow("a[href='/services/33.20-register-akta-online']", "standard").await;
     let text = f.b.text().await;
     assert!(text.contains("Persyaratan") && text.contains("Jangka Waktu"), "{text}");
-    f.follow("a[href='/services/33.20-informasi-online/apply']", "apply-form").await;
+    f.follow("a[href='/services/33.20-register-akta-online/apply']", "apply-form").await;
     let files = TempDir::new("browser-uploads");
     f.type_into("#name", "Dewi Lestari").await;
     f.type_into("#nik", support::NIK).await;
     f.type_into("#phone", "081234567890").await;
-    f.fill_required_fields("Data kependudukan untuk keperluan pendidikan").await;
+    f.fill_required_fields("3320-LT-01011990-0042").await;
     // A file picker is the operating system's dialog, out of a page's
     // reach: the file is handed to the input as WebDriver allows.
     for input in f.b.find_all("input[type=file]").await {
@@ -226,7 +226,8 @@ async fn a_citizen_applies_online_and_answers_a_return() {
 
     // Staff return it for a missing document (through the API).
     let case = f.server.api_get(&format!("/api/v1/track/{code}"), None).await;
-    let actor = step_actor(&f.server, "33.20-informasi-online", case["current_step"].as_str().unwrap()).await;
+    let actor =
+        step_actor(&f.server, "33.20-register-akta-online", case["current_step"].as_str().unwrap()).await;
     let token = f.server.token(&format!("jepara.{actor}")).await;
     let id = case_id(&f.server, &token, &code).await;
     let r = f
@@ -254,6 +255,50 @@ async fn a_citizen_applies_online_and_answers_a_return() {
     f.check("tracking-resubmitted").await;
     let after = f.server.api_get(&format!("/api/v1/track/{code}"), None).await;
     assert_eq!(after["status"], "in_progress", "{after}");
+    f.b.quit().await;
+}
+
+/// The counter queue by keyboard on a phone-sized screen: a resident takes
+/// a regular number, another a priority number (lansia) after it, and the
+/// operator's first call at the counter is the priority number, which
+/// opens the intake form of its service; the ticket prints on its own.
+#[tokio::test]
+async fn the_queue_caller_calls_a_priority_number_first() {
+    let Some(mut f) = flow("queue", 412).await else { return };
+    let take = async |f: &mut Flow, priority: bool, name: &str| {
+        f.open("/antrian/33.20", &format!("{name}-entrance")).await;
+        if priority {
+            // A radio group is one Tab stop; the arrow picks the next group.
+            f.b.tab_to("input[name=priority][value='']", TABS).await;
+            f.b.keys(ARROW_DOWN).await;
+        }
+        f.b.tab_to("button[value='33.20-legalisir']", TABS).await;
+        f.b.keys(ENTER).await;
+        f.wait_for(|t| t.contains("Nomor antrean Anda")).await;
+        f.check(&format!("{name}-ticket")).await;
+        f.b.find(".ticket-number").await.text().await
+    };
+    let regular = take(&mut f, false, "regular").await;
+    let printed = f.printed("ticket").await;
+    assert!(
+        printed.contains(&regular) && !printed.contains("Ambil nomor lain"),
+        "the ticket prints alone: {printed}"
+    );
+    let priority = take(&mut f, true, "priority").await;
+    assert!(priority.starts_with("LP-") && regular.starts_with("L-"), "{regular} then {priority}");
+
+    f.login("jepara.operator").await;
+    f.open("/antrian/panggil", "caller").await;
+    f.b.tab_to("#call-next", TABS).await;
+    f.b.keys(ENTER).await;
+    f.wait_for(|t| t.contains("Dipanggil sekarang")).await;
+    f.check("called").await;
+    assert_eq!(f.b.find("#called-number").await.text().await, priority, "the priority number first");
+    f.follow("#open-intake", "intake").await;
+    assert!(f.b.url().await.ends_with("/staff/intake/33.20-legalisir"), "{}", f.b.url().await);
+    f.open("/antrian/33.20/layar", "display").await;
+    let board = f.b.text().await;
+    assert!(board.contains(&priority) && board.contains(&regular), "{board}");
     f.b.quit().await;
 }
 

@@ -148,6 +148,40 @@ fn nik_check_prints_csv_and_fails_on_invalid() {
     assert!(progress.contains("4 rows, 2 invalid; nik_birth_day 1, sex_mismatch 1"), "{progress}");
 }
 
+/// `layanan register import`: the office's digitised registers into its
+/// index, with progress and each refused row (row and column) on standard
+/// error; exit 1 when a row was refused; a second run skips what is there.
+#[tokio::test]
+async fn register_import_reports_refused_rows_and_skips_what_is_there() {
+    let dir = TempDir::new("register");
+    let db = sqlite_url(&dir.0);
+    let file = dir.0.join("register.csv");
+    std::fs::write(
+        &file,
+        "jenis_akta,nomor_akta,tahun,nama,nama_ayah,nama_ibu,tempat_peristiwa,tanggal_peristiwa,buku,halaman\n\
+         kelahiran,3320-LT-1,1990,Soeharto,A,B,Jepara,1990-01-01,1,2\n\
+         kelahiran,3320-LT-2,1991,Siti Aminah,A,B,Jepara,1991-01-01,1,3\n\
+         lahir,3320-LT-3,1991,Salah,A,B,Jepara,,1,4\n",
+    )
+    .unwrap();
+    let args = ["register", "import", "--office", "33.20", file.to_str().unwrap()];
+    let out = run(&args, &db, None);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("3 rows: 2 imported, 0 already there, 1 refused"), "{err}");
+    assert!(err.contains("row 3: jenis_akta:"), "{err}");
+    let again = run(&args, &db, None);
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("3 rows: 0 imported, 2 already there, 1 refused")
+    );
+    let store = store::connect(&db).await.unwrap();
+    let q = store::NameQuery { key: domain::register::name_key("Suharto"), ..Default::default() };
+    let found = store.register_candidates("33.20", &q, 10).await.unwrap();
+    assert_eq!(found.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["Soeharto"]);
+    let unknown = run(&["register", "import", "--office", "99.99", file.to_str().unwrap()], &db, None);
+    assert!(!unknown.status.success() && text(&unknown).contains("--office"), "{}", text(&unknown));
+}
+
 /// Long start-up work reports its phases on standard error (plain lines
 /// when it is not a terminal): migrations, the region import, standards.
 #[test]
@@ -506,6 +540,8 @@ fn bench_quick_prints_one_json_line_per_figure() {
         "sweep_ms",
         "http_read_p99",
         "rss_load_mb",
+        "register_import_rate",
+        "register_search_p50",
     ];
     assert_eq!(names, every);
     // Measured values, not asserted against targets: those are reported, not tested.

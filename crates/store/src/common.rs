@@ -21,7 +21,10 @@ use crate::{
     Agreement, AgreementEvent, AgreementUserId, Agreements, NewAgreement, NewAgreementEvent, NewUserId,
 };
 use crate::{Booking, FinishedCase, Movement, NewMovement, NewSlot, Slot, Slots, Stock, StockReport};
+use crate::{NameQuery, NewRegisterEntry, Register, RegisterEntry};
+use crate::{NewTicket, Queue, Ticket};
 use async_trait::async_trait;
+use std::collections::HashMap;
 
 /// Rows per multi-row INSERT in bulk imports (4 columns × 1000 stays under
 /// both backends' parameter limits).
@@ -115,6 +118,8 @@ mod on_sqlite {
     include!("queries/agreements.rs");
     include!("queries/stock.rs");
     include!("queries/slots.rs");
+    include!("queries/register.rs");
+    include!("queries/queue.rs");
     include!("queries/bench.rs");
 }
 
@@ -138,5 +143,7 @@ mod on_postgres {
     include!("queries/agreements.rs");
     include!("queries/stock.rs");
     include!("queries/slots.rs");
+    include!("queries/register.rs");
+    include!("queries/queue.rs");
     include!("queries/bench.rs");
 }

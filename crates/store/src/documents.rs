@@ -98,6 +98,17 @@ pub trait Documents: Send + Sync {
     /// An office's documents of one kind, newest first (the agenda: its
     /// `kartu_agenda`s).
     async fn office_documents(&self, office: &str, doc_type: &str, limit: i64) -> Result<Vec<Document>>;
+    /// An office's documents of one kind issued in `from..to` (ms), in the
+    /// order of their numbers, at most `limit`: a register such as the
+    /// legalisations'.
+    async fn documents_issued(
+        &self,
+        office: &str,
+        doc_type: &str,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<Document>>;
     /// Marks a document revoked (once; a second revocation is a conflict).
     async fn revoke_document(&self, code: &str, actor: &str, reason: &str) -> Result<Document>;
 }

@@ -24,7 +24,9 @@ mod outages;
 mod outbox;
 mod postgres;
 mod privacy;
+mod queue;
 pub mod reference;
+mod register;
 pub mod scratch;
 mod slots;
 mod sqlite;
@@ -52,6 +54,8 @@ pub use outages::{Outage, Outages};
 pub use outbox::Outbox;
 pub use postgres::PgStore;
 pub use privacy::{NewAccessCode, Privacy};
+pub use queue::{NewTicket, Queue, Ticket};
+pub use register::{NameQuery, NewRegisterEntry, Register, RegisterEntry};
 pub use slots::{Booking, NewSlot, Slot, Slots};
 pub use sqlite::SqliteStore;
 pub use stock::{Movement, NewMovement, Stock, StockReport};
@@ -225,6 +229,8 @@ pub trait Store:
     + Agreements
     + Stock
     + Slots
+    + Register
+    + Queue
     + Send
     + Sync
     + 'static
@@ -246,6 +252,8 @@ impl<T> Store for T where
         + Agreements
         + Stock
         + Slots
+        + Register
+        + Queue
         + Send
         + Sync
         + 'static

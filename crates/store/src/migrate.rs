@@ -30,6 +30,8 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (24, include_str!("../migrations/sqlite/0024_stock.sql")),
     (25, include_str!("../migrations/sqlite/0025_stock_reports.sql")),
     (26, include_str!("../migrations/sqlite/0026_slots.sql")),
+    (27, include_str!("../migrations/sqlite/0027_register.sql")),
+    (28, include_str!("../migrations/sqlite/0028_queue.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -58,6 +60,8 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (24, include_str!("../migrations/postgres/0024_stock.sql")),
     (25, include_str!("../migrations/postgres/0025_stock_reports.sql")),
     (26, include_str!("../migrations/postgres/0026_slots.sql")),
+    (27, include_str!("../migrations/postgres/0027_register.sql")),
+    (28, include_str!("../migrations/postgres/0028_queue.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

@@ -376,7 +376,7 @@ pub(crate) async fn submit_for(
         }
         None => (sub, None),
     };
-    sub.applicant.check()?;
+    sub.applicant.check(std.applicants.as_ref().is_some_and(|a| a.contact_only))?;
     crate::institutions::admit(&std, &sub.applicant, institution.map(|(i, _)| i))?;
     check_fields(&std, &sub.fields)?;
     let objected = match &std.objection {
@@ -519,18 +519,21 @@ pub(crate) async fn receipt(
     let zone = crate::clock::office_zone(&new.office);
     let received = crate::clock::human(Some(new.created_at), zone);
     let track = format!("{}/track/{code}", app.config.public_url.trim_end_matches('/'));
+    let mut paragraphs = vec![
+        format!("Telah diterima permohonan {} atas nama {}.", std.title, masked_name(&new.applicant_name)),
+        format!("Kode lacak: {code}. Diterima: {received}. Batas waktu pelayanan: {due}."),
+    ];
+    // A request counted in sheets (legalisir) shows the count and its fee.
+    if let Some(field) = std.steps.iter().find_map(|s| s.per_sheet.as_deref()) {
+        let fields = serde_json::from_str(&new.fields).unwrap_or_default();
+        let n = domain::applicant::sheets(&fields, field)?;
+        paragraphs.push(format!("Jumlah lembar yang dilegalisir: {n}. Biaya: Rp 0 (tidak dipungut biaya)."));
+    }
+    paragraphs.push(format!("Status permohonan dapat dilacak di {track}"));
     let content = crate::documents::Content {
         doc_type: "tanda_terima".into(),
         title: "Tanda Terima Permohonan".into(),
-        paragraphs: vec![
-            format!(
-                "Telah diterima permohonan {} atas nama {}.",
-                std.title,
-                masked_name(&new.applicant_name)
-            ),
-            format!("Kode lacak: {code}. Diterima: {received}. Batas waktu pelayanan: {due}."),
-            format!("Status permohonan dapat dilacak di {track}"),
-        ],
+        paragraphs,
         holder: masked_name(&new.applicant_name),
         signer: ::documents::render::Signer {
             place: app.store.region(&new.office).await?.map(|r| place_name(&r.name)).unwrap_or_default(),
@@ -591,11 +594,17 @@ pub async fn act(
         current_step: case.current_step.as_deref(),
         assignee: case.assignee.as_deref(),
     };
+    // A step's `ends_when` reads what the case has recorded so far with
+    // this action's data (the search step's result, read when signing).
+    let ending_data = match std.step(case.current_step.as_deref()).and_then(|s| s.ends_when.as_ref()) {
+        Some(_) => Some(Value::Object(recorded(app, case, input.data.as_ref()).await?)),
+        None => None,
+    };
     let req = Request {
         note: input.note.as_deref(),
         to_step: input.to_step.as_deref(),
         assignee: input.assignee.as_deref(),
-        data: input.data.as_ref(),
+        data: ending_data.as_ref().or(input.data.as_ref()),
     };
     let t = case::decide(&std, &view, party, action, &req)?;
     if action == Action::Advance && matches!(party, Party::Applicant) {
@@ -641,6 +650,20 @@ pub async fn act(
         let completes = t.status == Status::Completed;
         clock::check_earliest(&cal, now, &std, case, step, input.data.as_ref(), completes)?;
     }
+    // A register entry recorded by the search step is quoted on the case.
+    let with_entry;
+    let input = match std.step(case.current_step.as_deref()) {
+        Some(step) if action == Action::Advance => {
+            match crate::register::quote_records(app, case, step, input).await? {
+                Some(quoted) => {
+                    with_entry = quoted;
+                    &with_entry
+                }
+                None => input,
+            }
+        }
+        _ => input,
+    };
     if let Some(Some(who)) = &t.assignee {
         check_assignee(app, case, &std, who).await?;
     }
@@ -732,14 +755,34 @@ pub async fn act(
     // same transaction.
     let mut docs = Vec::new();
     if let Some(step) = std.step(case.current_step.as_deref())
-        && let Some(kind) = letter_of(step, action, input.data.as_ref())
+        && let Some(kind) = letter_of(step, action, ending_data.as_ref().or(input.data.as_ref()))
     {
-        docs.push(step_document(app, &std, case, step, kind, (party, acting.as_ref()), input).await?);
+        // A step that issues per sheet (legalisir) signs one numbered page each.
+        let sheets = match (&step.per_sheet, step.document.as_deref() == Some(kind)) {
+            (Some(field), true) => {
+                let fields = serde_json::from_str(&case.fields).unwrap_or_default();
+                domain::applicant::sheets(&fields, field)?
+            }
+            _ => 1,
+        };
+        for sheet in 1..=sheets {
+            let who = (party, acting.as_ref());
+            docs.push(step_document(app, &std, case, step, (kind, sheet, sheets), who, input).await?);
+        }
     }
-    let notes = match applicant_message(&std, case, t.status, action, input.note.as_deref()) {
+    let mut notes = match applicant_message(&std, case, t.status, action, input.note.as_deref()) {
         Some((subject, body)) => tell_applicant(&case.office, &case.applicant, subject, &body),
         None => Vec::new(),
     };
+    // A step that sends the applicant what was recorded (the desk's answer).
+    if let Some(code) = std.step(case.current_step.as_deref()).and_then(|s| s.sends.as_ref())
+        && action == Action::Advance
+    {
+        let recorded = recorded(app, case, input.data.as_ref()).await?;
+        let text = recorded.get(code).and_then(Value::as_str).unwrap_or_default();
+        let body = format!("{} ({}):\n{text}", std.title, case.tracking_code);
+        notes.extend(tell_applicant(&case.office, &case.applicant, "Jawaban atas pertanyaan Anda", &body));
+    }
     let linked = match std.step(case.current_step.as_deref()) {
         Some(step) if action == Action::Advance => match &step.hands_to {
             Some(to) => Some(Box::new(hand_on(app, case, to, party).await?)),
@@ -914,7 +957,9 @@ async fn step_document(
     std: &Standard,
     case: &Case,
     step: &domain::standard::Step,
-    kind: &str,
+    // The document kind, and this page's sheet of how many (1 of 1 but
+    // for a `per_sheet` step).
+    (kind, sheet, sheets): (&str, u32, u32),
     // Who signs: the party, and the position it acts for, if any.
     (party, acting): (&Party, Option<&store::Acting>),
     input: &ActionInput,
@@ -956,6 +1001,8 @@ async fn step_document(
         ("reference", reference),
         ("agenda", agenda.map(|d| d.number).unwrap_or_default()),
         ("kepada", to),
+        ("sheet", sheet.to_string()),
+        ("sheets", sheets.to_string()),
     ];
     let fields: Value = serde_json::from_str(&case.fields).unwrap_or(Value::Null);
     let data = serde_json::json!({ "fields": fields, "recorded": recorded });

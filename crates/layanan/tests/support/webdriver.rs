@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 /// Keys of the WebDriver protocol (`send_keys`).
 pub const TAB: &str = "\u{E004}";
 pub const ENTER: &str = "\u{E007}";
+pub const ARROW_DOWN: &str = "\u{E015}";
 
 /// The W3C name of an element reference in JSON.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";

@@ -156,6 +156,27 @@ impl Documents for This {
         .await?)
     }
 
+    async fn documents_issued(
+        &self,
+        office: &str,
+        doc_type: &str,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<Document>> {
+        Ok(sqlx::query_as(
+            "SELECT * FROM documents WHERE office = $1 AND doc_type = $2 AND issued_at >= $3 AND issued_at < $4 \
+             ORDER BY year, seq LIMIT $5",
+        )
+        .bind(office)
+        .bind(doc_type)
+        .bind(from)
+        .bind(to)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
     async fn revoke_document(&self, code: &str, actor: &str, reason: &str) -> Result<Document> {
         let mut tx = self.begin().await?;
         let doc: Option<Document> = sqlx::query_as(

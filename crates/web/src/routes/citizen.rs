@@ -74,6 +74,8 @@ pub(super) struct ApplyPage {
     pub fields: Vec<FieldRow>,
     pub uploads: Vec<UploadField>,
     pub max_mb: usize,
+    /// A name and a contact, no NIK (an information desk's question).
+    pub contact_only: bool,
 }
 
 impl ApplyPage {
@@ -131,6 +133,7 @@ impl ApplyPage {
                 .map(|r| UploadField { code: r.code.clone(), name: r.name.clone(), required: r.required })
                 .collect(),
             max_mb: state.app.config.max_upload_bytes / (1024 * 1024),
+            contact_only: std.applicants.as_ref().is_some_and(|a| a.contact_only),
             error_field,
         }
     }
@@ -189,7 +192,7 @@ fn online_standard(state: &AppState, id: &str) -> Result<std::sync::Arc<Standard
     Ok(std)
 }
 
-fn with_cookie(mut res: Response, cookie: Option<String>) -> Response {
+pub(super) fn with_cookie(mut res: Response, cookie: Option<String>) -> Response {
     if let Some(c) = cookie.and_then(|c| c.parse().ok()) {
         res.headers_mut().insert(header::SET_COOKIE, c);
     }

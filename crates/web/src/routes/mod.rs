@@ -15,6 +15,7 @@ mod citizen;
 pub(crate) mod docs;
 mod export;
 mod group;
+mod informasi;
 mod institutions;
 mod multipart;
 mod nik;
@@ -23,6 +24,8 @@ mod ops;
 mod outages;
 mod portal;
 mod privacy;
+mod queue;
+mod register;
 mod reports;
 mod slots;
 mod staff;
@@ -59,6 +62,9 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(agreements::routes())
         .merge(stock::routes())
         .merge(slots::routes())
+        .merge(register::routes())
+        .merge(informasi::routes())
+        .merge(queue::routes())
         .merge(reports::routes())
         .fallback(|| async {
             crate::error::PageError(crate::error::ApiError::not_found(
@@ -70,6 +76,7 @@ pub(crate) fn router(state: AppState) -> Router {
     Router::new()
         .merge(limited)
         .merge(nik::routes().layer(tower_http::limit::RequestBodyLimitLayer::new(nik::MAX_BODY)))
+        .merge(register::import_routes().layer(tower_http::limit::RequestBodyLimitLayer::new(nik::MAX_BODY)))
         .layer(middleware::from_fn(json_api_errors))
         .layer(middleware::from_fn_with_state(state.clone(), demo_banner))
         .layer(middleware::from_fn(remember_lang))

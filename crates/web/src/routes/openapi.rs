@@ -42,6 +42,9 @@ pub(crate) fn document() -> Value {
         super::agreements::Doc::openapi(),
         super::stock::Doc::openapi(),
         super::slots::Doc::openapi(),
+        super::register::Doc::openapi(),
+        super::informasi::Doc::openapi(),
+        super::queue::Doc::openapi(),
         super::reports::Doc::openapi(),
         super::nik::Doc::openapi(),
     ] {

@@ -26,11 +26,25 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/login", get(login_form).post(login_submit))
         .route("/logout", post(logout))
         .route("/static/style.css", get(style))
+        .route("/static/canned.js", get(canned_script))
+        .route("/static/print.js", get(print_script))
+        .route("/static/refresh.js", get(refresh_script))
 }
 
 /// This module's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(index, office, service, login_form, login_submit, logout, style))]
+#[openapi(paths(
+    index,
+    office,
+    service,
+    login_form,
+    login_submit,
+    logout,
+    style,
+    canned_script,
+    print_script,
+    refresh_script
+))]
 pub(super) struct Doc;
 
 #[utoipa::path(get, path = "/static/style.css", summary = "Style sheet", responses((status = 200, description = "OK", content_type = "text/css", body = String)))]
@@ -39,6 +53,32 @@ async fn style() -> impl IntoResponse {
         [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         include_str!("../../static/style.css"),
     )
+}
+
+#[utoipa::path(get, path = "/static/canned.js", summary = "Inserts a canned answer into the answer being drafted (one click)", responses((status = 200, description = "OK", content_type = "text/javascript", body = String)))]
+async fn canned_script() -> impl IntoResponse {
+    script(include_str!("../../static/canned.js"))
+}
+
+/// A script of `static/`, cached an hour.
+fn script(body: &'static str) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+}
+
+#[utoipa::path(get, path = "/static/print.js", summary = "A ticket's or receipt's print button", responses((status = 200, description = "OK", content_type = "text/javascript", body = String)))]
+async fn print_script() -> impl IntoResponse {
+    script(include_str!("../../static/print.js"))
+}
+
+#[utoipa::path(get, path = "/static/refresh.js", summary = "Reloads the waiting room's board every 10 s", responses((status = 200, description = "OK", content_type = "text/javascript", body = String)))]
+async fn refresh_script() -> impl IntoResponse {
+    script(include_str!("../../static/refresh.js"))
 }
 
 /// The header's view of the logged-in user.

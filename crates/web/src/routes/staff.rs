@@ -306,6 +306,10 @@ struct CasePage {
     parent: Option<(i64, String)>,
     /// A group request's participants: (id, tracking code, status).
     participants: Vec<(i64, String, &'static str)>,
+    /// At the information desk, the answers to insert into the step's
+    /// textarea (its id), one click each.
+    canned: Vec<app::informasi::Canned>,
+    canned_target: String,
 }
 
 /// The inputs of a step's records.
@@ -316,9 +320,10 @@ fn record_inputs(records: &[domain::standard::Field]) -> Vec<RecordInput> {
             code: r.code.clone(),
             label: r.label.clone(),
             input: match r.kind.as_str() {
-                "number" => "number",
+                "number" | "register" => "number",
                 "date" => "date",
                 "email" => "email",
+                "textarea" => "textarea",
                 _ => "text",
             },
             required: r.required,
@@ -331,7 +336,8 @@ fn record_inputs(records: &[domain::standard::Field]) -> Vec<RecordInput> {
 struct RecordInput {
     code: String,
     label: String,
-    /// The HTML input type: number, date, email or text (a `choice` is a select).
+    /// The HTML input type: number, date, email or text, or a textarea (a
+    /// `choice` is a select; a register entry's id a number).
     input: &'static str,
     required: bool,
     options: Vec<String>,
@@ -612,7 +618,17 @@ async fn render_case(
         .into_iter()
         .map(|k| (k.id, k.tracking_code, status_label(lang, k.status)))
         .collect();
+    // The desk's answer is drafted with the office's canned answers at hand.
+    let answer =
+        current.filter(|_| offers_advance).and_then(|s| s.records.iter().find(|r| r.kind == "textarea"));
+    let at_desk = app::informasi::desk(&state.app, &c.office).is_ok_and(|d| d.slug == c.service);
+    let (canned, canned_target) = match answer.filter(|_| at_desk) {
+        Some(r) => (app::informasi::canned_answers(&state.app, user)?, format!("rec-{}", r.code)),
+        None => (Vec::new(), String::new()),
+    };
     let page = CasePage {
+        canned,
+        canned_target,
         links: detail.links.iter().cloned().map(|l| LinkLine::of(lang, l, true)).collect(),
         parent,
         participants,

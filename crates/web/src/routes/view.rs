@@ -41,6 +41,8 @@ pub struct StepView<'a> {
     optional: bool,
     /// The document the office issues when the step is completed.
     document: Option<&'a str>,
+    /// Issued once per sheet: the form field giving how many (legalisir).
+    per_sheet: Option<&'a str>,
     /// What the actor records on completing it: send them as the advance's
     /// `data` (e.g. `{"jumlah_disetujui": "40"}`).
     #[schema(value_type = Vec<Object>)]
@@ -148,6 +150,7 @@ pub fn service_view(s: &Standard, staff: bool) -> ServiceView<'_> {
             books_slot: st.books_slot,
             optional: st.optional,
             document: st.document.as_deref(),
+            per_sheet: st.per_sheet.as_deref(),
             records: &st.records,
         })
         .collect();

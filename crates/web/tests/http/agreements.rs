@@ -6,30 +6,9 @@
 //! and the ministry's letters suspend a User ID and revoke the agreement.
 //! Who may see it: the office's staff and the bank, nobody else.
 
-use crate::common::{PASSWORD, TestApp, pdf};
+use crate::common::{PASSWORD, TestApp, on_both_backends, pdf, start};
 use crate::institutions::bank;
 use serde_json::json;
-
-async fn start(db: Option<store::testing::TestStore>) -> Option<TestApp> {
-    let config = web::Config { login_per_minute: 1000, ..Default::default() };
-    Some(TestApp::start(db?, config, app::Config::default()).await)
-}
-
-/// A test of `$flow` on SQLite and one on PostgreSQL.
-macro_rules! on_both_backends {
-    ($sqlite:ident, $postgres:ident, $flow:ident) => {
-        #[tokio::test]
-        async fn $sqlite() {
-            $flow(start(Some(store::testing::sqlite().await)).await.unwrap()).await;
-        }
-
-        #[tokio::test]
-        async fn $postgres() {
-            let Some(app) = start(store::testing::postgres().await).await else { return };
-            $flow(app).await;
-        }
-    };
-}
 
 on_both_backends!(palangka_raya_agreement_sqlite, palangka_raya_agreement_postgres, palangka_raya_agreement);
 

@@ -435,6 +435,16 @@ async fn every_route_for_every_role_and_office() {
         ),
         exact("GET", "/api/v1/stock/overview".into(), Value::Null, Who::OwnOffice(staff), 200, false),
         exact("GET", "/stok".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        // The register index: the office's staff search their own; its admin imports.
+        exact("GET", "/api/v1/register?name=siti".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        exact("GET", "/register?name=siti".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        exact("GET", "/api/v1/legalisations".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        exact("GET", "/api/v1/canned-answers".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        // The queue: the counter staff call (nobody waits: 404); the board is public.
+        exact("POST", "/api/v1/queue/call".into(), json!({"counter": "Loket 1"}), Who::OwnOffice(|r| matches!(r, Role::Operator | Role::Verifikator)), 404, false),
+        exact("GET", "/antrian/panggil".into(), Value::Null, Who::OwnOffice(|r| matches!(r, Role::Operator | Role::Verifikator)), 200, false),
+        exact("GET", "/legalisasi".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        exact("POST", "/api/v1/register/import".into(), json!("jenis_akta,nomor_akta"), Who::OwnOffice(|r| r == Role::Admin), 200, false),
         // Slots: the office's staff list them; its schedulers offer (Muba's KTP-el books none: 422)
         // and book (the case is not at a booking step: 422).
         exact("GET", format!("/api/v1/slots?service={OWN}-ktp-el"), Value::Null, Who::Roles(staff), 200, false),

@@ -10,7 +10,7 @@ const NIK: &str = "1606015708900001";
 
 impl TestApp {
     /// A multipart application: the JSON and `file.<code>` parts.
-    async fn apply_with_files(
+    pub(crate) async fn apply_with_files(
         &self,
         token: Option<&str>,
         application: Value,
@@ -30,7 +30,14 @@ impl TestApp {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
-    async fn act(&self, token: &str, id: i64, action: &str, version: i64, extra: Value) -> (u16, Value) {
+    pub(crate) async fn act(
+        &self,
+        token: &str,
+        id: i64,
+        action: &str,
+        version: i64,
+        extra: Value,
+    ) -> (u16, Value) {
         let mut body = json!({"action": action, "expected_version": version});
         if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
             b.extend(e.clone());
@@ -473,7 +480,7 @@ async fn a_case_is_assigned_to_a_named_holder_of_the_steps_role() {
     let kadin = staff(&app, "jepara.kadin", "kepala_dinas", "33.20").await;
     let op2 = staff(&app, "jepara.op2", "operator", "33.20").await;
     staff(&app, "jepara.verif", "verifikator", "33.20").await;
-    let body = json!({"service": "33.20-legalisir", "channel": "counter", "applicant": {"name": "A", "nik": "3320010101900003"}, "fields": {"dokumen": "Akta kelahiran, 2 lembar"}});
+    let body = json!({"service": "33.20-legalisir", "channel": "counter", "applicant": {"name": "A", "nik": "3320010101900003"}, "fields": {"dokumen": "Akta kelahiran", "jumlah_lembar": 2}});
     let (s, r) = app.post_json("/api/v1/applications", Some(&op), body).await;
     assert_eq!(s, 201, "{r}");
     let id = r["id"].as_i64().unwrap();
@@ -947,6 +954,7 @@ async fn a_register_search_hands_the_applicant_on_to_capil_and_each_case_shows_t
         tokens.insert(role.to_string(), app.token(&format!("jp.{role}"), PASSWORD).await.0);
     }
     let op = tokens["operator"].clone();
+    let entry = crate::register::one_entry(&app, "33.20").await;
     const JEPARA_NIK: &str = "3320010101900003";
     let application = json!({"service": "33.20-register-akta-offline", "channel": "counter",
         "applicant": {"name": "Budi Santoso", "nik": JEPARA_NIK},
@@ -969,7 +977,7 @@ async fn a_register_search_hands_the_applicant_on_to_capil_and_each_case_shows_t
                 if c["current_step"] == until {
                     return c;
                 }
-                let mut body = json!({"data": {"hasil_pencarian": "ditemukan"}});
+                let mut body = json!({"data": {"hasil_pencarian": "ditemukan", "register": entry}});
                 if c["current_step"] == "6" {
                     body.as_object_mut().unwrap().extend(extra.as_object().cloned().unwrap_or_default());
                 }
@@ -1034,7 +1042,7 @@ async fn a_register_search_hands_the_applicant_on_to_capil_and_each_case_shows_t
     // Passing over steps 7 and 8 at step 6 hands nothing on.
     let (id2, _) = start(application).await;
     let c = walk(id2, "6", json!({})).await;
-    let body = json!({"to_step": "9", "data": {"hasil_pencarian": "ditemukan"}});
+    let body = json!({"to_step": "9"});
     let (s, r) = app.act(&tokens["validator"], id2, "advance", c["version"].as_i64().unwrap(), body).await;
     assert_eq!((s, r["current_step"].as_str()), (200, Some("9")), "{r}");
     let (_, c2) = app.get_json(&format!("/api/v1/cases/{id2}"), Some(&op)).await;

@@ -152,7 +152,13 @@ async fn walk_to(app: &TestApp, id: i64, target: &str, token: &impl Fn(&str) -> 
 }
 
 /// The applicant's copy of the case's document of `kind`, read with pdftotext.
-async fn applicant_letter(app: &TestApp, tracking: &str, nik: &str, docs: &Value, kind: &str) -> String {
+pub(crate) async fn applicant_letter(
+    app: &TestApp,
+    tracking: &str,
+    nik: &str,
+    docs: &Value,
+    kind: &str,
+) -> String {
     let doc = docs
         .as_array()
         .unwrap()
@@ -250,18 +256,23 @@ async fn a_refusal_and_a_search_that_finds_nothing_are_signed_letters_the_applic
         "applicant": {"name": "Budi Santoso", "nik": JEPARA_NIK},
         "fields": {"nomor_akta": "3320-LT-01011990-0042", "keperluan": "revisi akta"}});
     let (id, tracking) = apply("33.20", search).await;
-    let c = walk_to(&app, id, "6", &token("33.20")).await;
-    let act = |data: Value| {
-        let body = json!({"action": "advance", "expected_version": c["version"], "data": data, "note": "Register tahun 1990 telah diperiksa."});
+    let c = walk_to(&app, id, "5", &token("33.20")).await;
+    let act = |role: &str, version: &Value, data: Value| {
+        let body = json!({"action": "advance", "expected_version": version, "data": data, "note": "Register tahun 1990 telah diperiksa."});
         app.http
             .post(app.url(&format!("/api/v1/cases/{id}/actions")))
-            .bearer_auth(token("33.20")("validator"))
+            .bearer_auth(token("33.20")(role))
             .json(&body)
             .send()
     };
-    let missing = act(json!({})).await.unwrap();
+    // The search step records its result; the Kabid signs what it calls for.
+    let missing = act("operator", &c["version"], json!({})).await.unwrap();
     assert_eq!(missing.status(), 422, "the search's result is required");
-    let res = act(json!({"hasil_pencarian": "tidak_ditemukan"})).await.unwrap();
+    let res = act("operator", &c["version"], json!({"hasil_pencarian": "tidak_ditemukan"})).await.unwrap();
+    assert_eq!(res.status(), 200);
+    let at_six: Value = res.json().await.unwrap();
+    assert_eq!(at_six["current_step"], "6", "{at_six}");
+    let res = act("validator", &at_six["version"], json!({})).await.unwrap();
     assert_eq!(res.status(), 200);
     let done: Value = res.json().await.unwrap();
     assert_eq!((done["status"].as_str(), done["current_step"].clone()), (Some("completed"), Value::Null));

@@ -128,6 +128,8 @@ async fn every_standard_completes_and_issues_its_documents() {
                         }
                         (_, Some("date")) => chrono::Utc::now().format("%Y-%m-%d").to_string(),
                         (_, Some("choice")) => r["options"][0].as_str().unwrap().to_string(),
+                        // The entry a register search found, in the office's index.
+                        (_, Some("register")) => crate::register::one_entry(&app, &office).await.to_string(),
                         _ => "contoh".to_string(),
                     };
                     data[r["code"].as_str().unwrap()] = json!(v);
@@ -208,7 +210,9 @@ async fn every_standard_completes_and_issues_its_documents() {
                     Some((mine, st))
                 })
                 .filter(|(mine, st)| *mine && st["document"].is_string())
-                .count();
+                // A step issuing per sheet signs one page for each (10 here).
+                .map(|(_, st)| if st["per_sheet"].is_string() { 10 } else { 1 })
+                .sum::<usize>();
             let (_, docs) =
                 app.get_json(&format!("/api/v1/cases/{case_id}/documents"), Some(&operator)).await;
             assert_eq!(docs.as_array().unwrap().len(), expected, "{id} {channel}: {docs}");

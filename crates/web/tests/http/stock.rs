@@ -5,25 +5,15 @@
 //! signed, and Maros's confirmation of the hand-over moves 400 from the
 //! province's ledger to Maros's — refused while the province cannot cover it.
 
-use crate::common::{PASSWORD, TestApp};
+use crate::common::{PASSWORD, TestApp, on_both_backends, start};
 use crate::institutions::bank;
 use serde_json::json;
 
-async fn start(db: Option<store::testing::TestStore>) -> Option<TestApp> {
-    let config = web::Config { login_per_minute: 1000, ..Default::default() };
-    Some(TestApp::start(db?, config, app::Config::default()).await)
-}
-
-#[tokio::test]
-async fn maros_gets_four_hundred_of_five_hundred_sqlite() {
-    maros_request(start(Some(store::testing::sqlite().await)).await.unwrap()).await;
-}
-
-#[tokio::test]
-async fn maros_gets_four_hundred_of_five_hundred_postgres() {
-    let Some(app) = start(store::testing::postgres().await).await else { return };
-    maros_request(app).await;
-}
+on_both_backends!(
+    maros_gets_four_hundred_of_five_hundred_sqlite,
+    maros_gets_four_hundred_of_five_hundred_postgres,
+    maros_request
+);
 
 async fn maros_request(app: TestApp) {
     // The province's 24 kab/kota offices exist, named from the region data.

@@ -148,3 +148,28 @@ pub fn pdf() -> Vec<u8> {
 }
 
 pub const PASSWORD: &str = "sebuah kata sandi panjang";
+
+/// A server on `db` with the login limit lifted (a flow logs many people
+/// in); `None` when there is no database (PostgreSQL not configured).
+pub async fn start(db: Option<store::testing::TestStore>) -> Option<TestApp> {
+    let config = web::Config { login_per_minute: 1000, ..Default::default() };
+    Some(TestApp::start(db?, config, app::Config::default()).await)
+}
+
+/// A test of `$flow` on SQLite and one on PostgreSQL (which runs when
+/// `LAYANAN_TEST_POSTGRES_URL` names a server, as CI does).
+macro_rules! on_both_backends {
+    ($sqlite:ident, $postgres:ident, $flow:ident) => {
+        #[tokio::test]
+        async fn $sqlite() {
+            $flow(crate::common::start(Some(store::testing::sqlite().await)).await.unwrap()).await;
+        }
+
+        #[tokio::test]
+        async fn $postgres() {
+            let Some(app) = crate::common::start(store::testing::postgres().await).await else { return };
+            $flow(app).await;
+        }
+    };
+}
+pub(crate) use on_both_backends;
