@@ -205,7 +205,7 @@ pub async fn create_account(store: &dyn Store, actor: &str, a: NewAccount) -> Re
         return Err(Error::invalid("office", format!("no office with code `{}`", a.office)));
     }
     let unit = a.unit.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
-    check_unit(store, &a.office, unit.as_deref()).await?;
+    check_unit(store, &a.office, a.role, unit.as_deref()).await?;
     let display_name = a.display_name.map(|d| d.trim().to_string()).filter(|d| !d.is_empty());
     let user = NewUser {
         display_name: display_name.unwrap_or_else(|| username.clone()),
@@ -245,7 +245,7 @@ async fn checked(store: &dyn Store, user: &User, change: AccountChange) -> Resul
         AccountChange::Role(r) => UserChange::Role(r),
         AccountChange::Unit(u) => {
             let u = u.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
-            check_unit(store, &user.office, u.as_deref()).await?;
+            check_unit(store, &user.office, user.role, u.as_deref()).await?;
             UserChange::Unit(u)
         }
         AccountChange::Office(o) => {
@@ -263,8 +263,25 @@ async fn checked(store: &dyn Store, user: &User, change: AccountChange) -> Resul
 }
 
 /// A unit must be one of the office's (`units` in its office.toml), when
-/// the office lists any.
-async fn check_unit(store: &dyn Store, office: &str, unit: Option<&str>) -> Result<()> {
+/// the office lists any; a village kiosk's account (`desa`) names its
+/// village instead: a desa/kelurahan code of the office's region.
+async fn check_unit(store: &dyn Store, office: &str, role: Role, unit: Option<&str>) -> Result<()> {
+    if role == Role::Desa {
+        let village = unit.filter(|u| u.starts_with(&format!("{office}.")) && u.split('.').count() == 4);
+        let named = match village {
+            Some(code) => store.region(code).await?.is_some(),
+            None => false,
+        };
+        if !named {
+            return Err(Error::invalid(
+                "unit",
+                format!(
+                    "a kiosk account names its village: a desa/kelurahan code of {office} (e.g. {office}.01.2001)"
+                ),
+            ));
+        }
+        return Ok(());
+    }
     let Some(unit) = unit else { return Ok(()) };
     let units = store.office(office).await?.map(|o| o.units).unwrap_or_default();
     if units.is_empty() || units.iter().any(|u| u == unit) {

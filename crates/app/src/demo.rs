@@ -25,7 +25,7 @@ const ACCOUNTS: &[(&str, &str, &[Role])] = {
     use Role::*;
     &[
         ("73", "sulsel", &[Ppid, ComplaintHandler, Auditor]),
-        ("33.20", "jepara", &[]),
+        ("33.20", "jepara", &[Desa]),
         ("17", "bengkulu", &[]),
         ("16.06", "muba", &[]),
         ("62.71", "palangkaraya", &[]),
@@ -421,6 +421,14 @@ async fn act(
     }
 }
 
+/// The first desa/kelurahan of the office's first kecamatan (region data).
+async fn first_village(store: &dyn store::Store, office: &str) -> Result<Option<String>, Error> {
+    let Some(kecamatan) = store.region_children(Some(office)).await?.into_iter().next() else {
+        return Ok(None);
+    };
+    Ok(store.region_children(Some(&kecamatan.code)).await?.into_iter().next().map(|r| r.code))
+}
+
 /// Creates the demo accounts when the store has no user at all, and marks
 /// the database as a demo.
 pub async fn seed(app: &App) -> Result<Vec<DemoAccount>, Error> {
@@ -434,6 +442,14 @@ pub async fn seed(app: &App) -> Result<Vec<DemoAccount>, Error> {
             continue;
         }
         for role in roles_for(app, office, extra) {
+            // A village kiosk's account is bound to a village of the office.
+            let unit = match role {
+                Role::Desa => match first_village(store, office).await? {
+                    Some(v) => Some(v),
+                    None => continue,
+                },
+                _ => None,
+            };
             let username = format!("{short}.{role}");
             let password = random_password();
             let hash = hash_password_blocking(&password).await?;
@@ -443,7 +459,7 @@ pub async fn seed(app: &App) -> Result<Vec<DemoAccount>, Error> {
                 password_hash: hash,
                 role,
                 office: (*office).into(),
-                unit: None,
+                unit,
                 nip: None,
             };
             store.create_user("demo", &user).await?;

@@ -3,7 +3,8 @@
 //! the activations (cases completed), the failures by their recorded reason
 //! (cases refused: `alasan_gagal`) and the median time from application to
 //! activation. The legalisation register (Jepara's legalisir, step 7's
-//! *agenda*): every sheet stamped, by its number.
+//! *agenda*): every sheet stamped, by its number. The village kiosks'
+//! applications, per village and service.
 
 use crate::accounts::Principal;
 use crate::{App, Error};
@@ -262,5 +263,65 @@ mod tests {
         assert_eq!(super::median(&[5]), Some(5));
         assert_eq!(super::median(&[1, 5, 9]), Some(5));
         assert_eq!(super::median(&[1, 5, 9, 20]), Some(5));
+    }
+}
+
+/// One village kiosk's applications for one service.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct KioskLine {
+    /// The village's code (the kiosk account's unit) and name.
+    pub village: String,
+    pub village_name: String,
+    pub service: String,
+    pub applications: i64,
+}
+
+/// The applications the office's village kiosks registered in the months
+/// `from`..=`to`, per village and service, for its staff.
+pub async fn kiosks(app: &App, who: &Principal, from: &str, to: &str) -> Result<Vec<KioskLine>, Error> {
+    if !who.role.is_staff() {
+        return Err(Error::forbidden("the office's staff read its reports"));
+    }
+    let office = who.user.office.as_str();
+    let (from_ms, to_ms) = months(office, from, to)?;
+    let kiosks: BTreeMap<String, String> = app
+        .store
+        .users(Some(office))
+        .await?
+        .into_iter()
+        .filter(|u| u.role == domain::Role::Desa)
+        .filter_map(|u| Some((u.username, u.unit?)))
+        .collect();
+    let mut lines: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for r in app.store.registered_by(office, from_ms, to_ms).await? {
+        if let Some(village) = kiosks.get(&r.created_by) {
+            *lines.entry((village.clone(), r.service)).or_default() += r.cases;
+        }
+    }
+    let mut out = Vec::with_capacity(lines.len());
+    for ((village, service), applications) in lines {
+        let village_name = app.store.region(&village).await?.map(|r| r.name).unwrap_or_default();
+        out.push(KioskLine { village, village_name, service, applications });
+    }
+    Ok(out)
+}
+
+/// The kiosks' report as a table (CSV and XLSX).
+pub fn kiosks_table(lines: &[KioskLine]) -> ::documents::xlsx::Sheet {
+    use ::documents::xlsx::Cell;
+    ::documents::xlsx::Sheet {
+        name: "Kios Desa".into(),
+        header: ["kode_desa", "desa_kelurahan", "layanan", "permohonan"].map(String::from).to_vec(),
+        rows: lines
+            .iter()
+            .map(|l| {
+                vec![
+                    Cell::from(l.village.as_str()),
+                    Cell::from(l.village_name.as_str()),
+                    Cell::from(l.service.as_str()),
+                    Cell::from(l.applications),
+                ]
+            })
+            .collect(),
     }
 }

@@ -19,10 +19,14 @@ pub enum Role {
     Auditor,
     /// An institution (lembaga pengguna) that asks for data access.
     Lembaga,
+    /// A village kiosk's operator (operator desa/kelurahan): registers
+    /// applications for residents at the kiosk of their village (the
+    /// account's unit is the village's code).
+    Desa,
 }
 
 impl Role {
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 10] = [
         Role::Operator,
         Role::Verifikator,
         Role::Validator,
@@ -32,6 +36,7 @@ impl Role {
         Role::Admin,
         Role::Auditor,
         Role::Lembaga,
+        Role::Desa,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -45,6 +50,7 @@ impl Role {
             Role::Admin => "admin",
             Role::Auditor => "auditor",
             Role::Lembaga => "lembaga",
+            Role::Desa => "desa",
         }
     }
 
@@ -56,10 +62,11 @@ impl Role {
         matches!(self, Role::Operator | Role::Verifikator | Role::Validator)
     }
 
-    /// Staff of an office (everyone but an institution's account) may read
-    /// the 8 internal (manufacturing) components of a standard.
+    /// Staff of an office (everyone but an institution's account and a
+    /// village kiosk's) may read the 8 internal (manufacturing) components
+    /// of a standard, and the office's cases.
     pub fn is_staff(self) -> bool {
-        self != Role::Lembaga
+        !matches!(self, Role::Lembaga | Role::Desa)
     }
 }
 
@@ -72,7 +79,7 @@ impl fmt::Display for Role {
 /// Error for a role name that is not one of the contract's names.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown role `{0}` (expected one of: operator, verifikator, validator, kepala_dinas, ppid, complaint_handler, admin, auditor, lembaga)"
+    "unknown role `{0}` (expected one of: operator, verifikator, validator, kepala_dinas, ppid, complaint_handler, admin, auditor, lembaga, desa)"
 )]
 pub struct UnknownRole(pub String);
 

@@ -20,7 +20,9 @@ use crate::{
 use crate::{
     Agreement, AgreementEvent, AgreementUserId, Agreements, NewAgreement, NewAgreementEvent, NewUserId,
 };
-use crate::{Booking, FinishedCase, Movement, NewMovement, NewSlot, Slot, Slots, Stock, StockReport};
+use crate::{
+    Booking, FinishedCase, Movement, NewMovement, NewSlot, Registered, Slot, Slots, Stock, StockReport,
+};
 use crate::{NameQuery, NewRegisterEntry, Register, RegisterEntry};
 use crate::{NewTicket, Queue, Ticket};
 use async_trait::async_trait;

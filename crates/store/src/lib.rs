@@ -59,7 +59,7 @@ pub use register::{NameQuery, NewRegisterEntry, Register, RegisterEntry};
 pub use slots::{Booking, NewSlot, Slot, Slots};
 pub use sqlite::SqliteStore;
 pub use stock::{Movement, NewMovement, Stock, StockReport};
-pub use worklist::{FinishedCase, Worklist};
+pub use worklist::{FinishedCase, Registered, Worklist};
 
 use serde::Serialize;
 use std::sync::Arc;

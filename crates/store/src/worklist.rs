@@ -23,6 +23,17 @@ pub trait Worklist: Send + Sync {
         from: i64,
         to: i64,
     ) -> Result<Vec<FinishedCase>>;
+    /// How many cases of the office each account registered per service in
+    /// `[from, to)` (ms): the kiosks' report.
+    async fn registered_by(&self, office: &str, from: i64, to: i64) -> Result<Vec<Registered>>;
+}
+
+/// How many cases one account registered for one service.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Registered {
+    pub created_by: String,
+    pub service: String,
+    pub cases: i64,
 }
 
 /// A case that ended, with what its refusal recorded (JSON), if it was refused.

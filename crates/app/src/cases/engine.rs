@@ -356,7 +356,8 @@ pub(crate) async fn submit_for(
     let (first, done) = case::start(&std, &sub.channel)?;
     if !is_self_service(&sub.channel) && institution.is_none() {
         let who = by.ok_or(Error::Unauthorized)?;
-        who.require(&[Role::Operator], std.office.as_str())?;
+        // The office's counter, or a village kiosk of the office.
+        who.require(&[Role::Operator, Role::Desa], std.office.as_str())?;
     }
     let owned;
     let (sub, letter) = match institution {
@@ -529,6 +530,10 @@ pub(crate) async fn receipt(
         let n = domain::applicant::sheets(&fields, field)?;
         paragraphs.push(format!("Jumlah lembar yang dilegalisir: {n}. Biaya: Rp 0 (tidak dipungut biaya)."));
     }
+    // Registered at a village kiosk: the village, for the resident and the reports.
+    if let Some(village) = kiosk_village(app, by).await? {
+        paragraphs.push(format!("Didaftarkan melalui kios pelayanan {village}."));
+    }
     paragraphs.push(format!("Status permohonan dapat dilacak di {track}"));
     let content = crate::documents::Content {
         doc_type: "tanda_terima".into(),
@@ -545,6 +550,15 @@ pub(crate) async fn receipt(
         qr_target: Some(track),
     };
     crate::documents::draft(app, &new.office, &new.created_by, content).await
+}
+
+/// The village of a kiosk account (`desa`): its region's name and code.
+pub async fn kiosk_village(app: &App, by: Option<&Principal>) -> Result<Option<String>, Error> {
+    let Some(code) = by.filter(|p| p.role == Role::Desa).and_then(|p| p.user.unit.clone()) else {
+        return Ok(None);
+    };
+    let name = app.store.region(&code).await?.map(|r| r.name).unwrap_or_default();
+    Ok(Some(format!("{name} ({code})")))
 }
 
 /// What an actor asks for.

@@ -48,6 +48,19 @@ impl Worklist for This {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(office).bind(limit).fetch_all(&self.report).await?)
     }
 
+    async fn registered_by(&self, office: &str, from: i64, to: i64) -> Result<Vec<Registered>> {
+        Ok(sqlx::query_as(
+            "SELECT created_by, service, COUNT(*) AS cases FROM cases \
+             WHERE office = $1 AND created_at >= $2 AND created_at < $3 \
+             GROUP BY created_by, service ORDER BY created_by, service",
+        )
+        .bind(office)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
     async fn finished_cases(
         &self,
         office: &str,

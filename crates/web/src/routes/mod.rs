@@ -17,6 +17,7 @@ mod export;
 mod group;
 mod informasi;
 mod institutions;
+mod kiosk;
 mod multipart;
 mod nik;
 mod openapi;
@@ -65,6 +66,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(register::routes())
         .merge(informasi::routes())
         .merge(queue::routes())
+        .merge(kiosk::routes())
         .merge(reports::routes())
         .fallback(|| async {
             crate::error::PageError(crate::error::ApiError::not_found(

@@ -45,6 +45,7 @@ pub(crate) fn document() -> Value {
         super::register::Doc::openapi(),
         super::informasi::Doc::openapi(),
         super::queue::Doc::openapi(),
+        super::kiosk::Doc::openapi(),
         super::reports::Doc::openapi(),
         super::nik::Doc::openapi(),
     ] {

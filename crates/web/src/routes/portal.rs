@@ -93,6 +93,10 @@ impl NavUser {
     pub fn is_admin(&self) -> bool {
         self.role == domain::Role::Admin
     }
+
+    pub fn is_kiosk(&self) -> bool {
+        self.role == domain::Role::Desa
+    }
 }
 
 /// A label and its value: one row of a fact list.

@@ -9,7 +9,7 @@ use crate::error::PageError;
 use crate::error::{ApiError, ErrorResponse};
 use crate::i18n::Lang;
 use crate::state::AppState;
-use app::reports::{IkdLine, Legalisation};
+use app::reports::{IkdLine, KioskLine, Legalisation};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -22,12 +22,13 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/reports/ikd", get(ikd))
         .route("/api/v1/legalisations", get(legalisations))
+        .route("/api/v1/reports/kiosks", get(kiosks))
         .route("/legalisasi", get(legalisations_page))
 }
 
 /// This module's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(ikd, legalisations, legalisations_page))]
+#[openapi(paths(ikd, legalisations, legalisations_page, kiosks))]
 pub(super) struct Doc;
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -118,4 +119,22 @@ async fn legalisations_page(
     let rows = app::reports::legalisations(&state.app, &who, &from, &to).await?;
     let page = LegalisationsPage { lang, user: nav(&Some(who.clone())), from, to, rows };
     Ok(render(&page)?.into_response())
+}
+
+/// The applications the office's village kiosks registered, per village and service, for the months asked
+#[utoipa::path(get, path = "/api/v1/reports/kiosks", params(RegisterQuery), responses(
+    (status = 200, description = "OK (JSON; a CSV or a workbook with format=csv|xlsx)", body = Vec<KioskLine>),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not office staff", body = ErrorResponse),
+    (status = 422, description = "a month is not YYYY-MM, or an unknown format", body = ErrorResponse)))]
+async fn kiosks(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Query(q): Query<RegisterQuery>,
+) -> Result<Response, ApiError> {
+    let format = super::export::Format::parse(q.format.as_deref())?;
+    let (from, to) = q.months(&state, &who.user.office);
+    let lines = app::reports::kiosks(&state.app, &who, &from, &to).await?;
+    let stem = format!("kios-desa-{from}-{to}");
+    Ok(super::export::answer(format, &lines, &stem, || app::reports::kiosks_table(&lines)))
 }

@@ -815,7 +815,7 @@ struct IntakePage {
 }
 
 /// Services of the office that take applications in person.
-fn staffed_channels(std: &domain::Standard) -> Vec<Choice> {
+pub(super) fn staffed_channels(std: &domain::Standard) -> Vec<Choice> {
     if std.steps.is_empty() {
         return Vec::new();
     }

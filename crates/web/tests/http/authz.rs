@@ -267,8 +267,9 @@ async fn every_route_for_every_role_and_office() {
             method: "POST",
             path: "/api/v1/applications".into(),
             body: Some(application.clone()),
-            // A verified institution applies too (here refused for want of its letter).
-            who: Who::Roles(|r| matches!(r, Role::Operator | Role::Lembaga)),
+            // A verified institution applies too (here refused for want of its
+            // letter), and a village kiosk of the office.
+            who: Who::Roles(|r| matches!(r, Role::Operator | Role::Lembaga | Role::Desa)),
         },
     ];
 
@@ -380,8 +381,11 @@ async fn every_route_for_every_role_and_office() {
             false,
         ),
         // The agreement register: each account its own office's, or its institution's.
-        exact("GET", "/api/v1/agreements".into(), Value::Null, Who::LoggedIn, 200, false),
-        exact("GET", "/perjanjian".into(), Value::Null, Who::LoggedIn, 200, false),
+        // (A village kiosk's account has none.)
+        exact("GET", "/api/v1/agreements".into(), Value::Null, Who::OwnOffice(|r| r != Role::Desa), 200, false),
+        exact("GET", "/perjanjian".into(), Value::Null, Who::OwnOffice(|r| r != Role::Desa), 200, false),
+        // The kiosk pages: the office's village kiosk accounts only.
+        exact("GET", "/kios".into(), Value::Null, Who::OwnOffice(|r| r == Role::Desa), 200, false),
         exact("GET", format!("/api/v1/agreements/{agreement}"), Value::Null, Who::Roles(|r| r.is_staff() || r == Role::Lembaga), 200, false),
         exact("GET", format!("/perjanjian/{agreement}"), Value::Null, Who::Roles(|r| r.is_staff() || r == Role::Lembaga), 200, false),
         // Invalid bodies (422): what the ministry issued is recorded by these roles only.
@@ -439,6 +443,7 @@ async fn every_route_for_every_role_and_office() {
         exact("GET", "/api/v1/register?name=siti".into(), Value::Null, Who::OwnOffice(staff), 200, false),
         exact("GET", "/register?name=siti".into(), Value::Null, Who::OwnOffice(staff), 200, false),
         exact("GET", "/api/v1/legalisations".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        exact("GET", "/api/v1/reports/kiosks".into(), Value::Null, Who::OwnOffice(staff), 200, false),
         exact("GET", "/api/v1/canned-answers".into(), Value::Null, Who::OwnOffice(staff), 200, false),
         // The queue: the counter staff call (nobody waits: 404); the board is public.
         exact("POST", "/api/v1/queue/call".into(), json!({"counter": "Loket 1"}), Who::OwnOffice(|r| matches!(r, Role::Operator | Role::Verifikator)), 404, false),

@@ -16,6 +16,7 @@ mod every_standard;
 mod group;
 mod informasi;
 mod institutions;
+mod kiosk;
 mod legalisir;
 mod nik_batch;
 mod notify;
