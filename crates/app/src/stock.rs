@@ -331,6 +331,8 @@ pub struct OfficeStock {
     pub months_left: Option<f64>,
     /// The monthly reports it still owes.
     pub missing_reports: Vec<String>,
+    /// Its blanko requests the province has not finished (their tracking codes).
+    pub pending_requests: Vec<String>,
 }
 
 /// The province's stock and each of its kab/kota offices', for the
@@ -342,9 +344,22 @@ pub async fn overview(app: &App, who: &Principal, province: &str) -> Result<Vec<
     let since = app.now().timestamp_millis() - 90 * 86_400_000;
     let names: std::collections::HashMap<String, String> =
         app.store.offices().await?.into_iter().map(|o| (o.code, o.name)).collect();
+    // The open requests of the province's `[stock]` services, by the office they name.
+    let mut pending: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    let open = app.store.open_cases(province, 10_000).await?;
+    for std in app.catalog.for_office(province).filter(|s| s.stock.is_some()) {
+        let Some(rule) = &std.stock else { continue };
+        for c in open.iter().filter(|c| c.service == std.slug) {
+            let fields: serde_json::Value = serde_json::from_str(&c.fields).unwrap_or_default();
+            if let Some(office) = fields.get(&rule.receiver).and_then(|v| v.as_str()) {
+                pending.entry(office.to_string()).or_default().push(c.tracking_code.clone());
+            }
+        }
+    }
     let mut out = Vec::new();
     for (office, balance, used) in app.store.stock_overview(province, since).await? {
         out.push(OfficeStock {
+            pending_requests: pending.remove(&office).unwrap_or_default(),
             name: names.get(&office).cloned().unwrap_or_default(),
             months_left: (used > 0).then(|| (balance as f64 / (used as f64 / 3.0) * 10.0).round() / 10.0),
             missing_reports: missing_reports(app, &office).await?,

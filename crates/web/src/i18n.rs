@@ -453,6 +453,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("stock_pieces", "keping", "pieces"),
     ("stock_kabkota", "Stok Dinas Dukcapil Kab/Kota", "Stock of the kab/kota offices"),
     ("stock_office", "Kantor", "Office"),
+    ("stock_pending_requests", "Permohonan belum selesai", "Requests pending"),
     ("stock_used_90", "Terpakai 90 hari terakhir", "Used in the last 90 days"),
     ("stock_months_left", "Cukup untuk (bulan)", "Lasts (months)"),
     ("stock_record", "Catat mutasi stok", "Record a movement"),

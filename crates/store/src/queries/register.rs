@@ -104,15 +104,22 @@ impl Register for This {
         q: &NameQuery,
         limit: i64,
     ) -> Result<Vec<RegisterEntry>> {
-        let mut found: Vec<RegisterEntry> = sqlx::query_as(
-            "SELECT * FROM register_entries WHERE office = $1 AND (name_folded = $2 OR name_key = $3) LIMIT $4",
-        )
-        .bind(office)
-        .bind(&q.folded)
-        .bind(&q.key)
-        .bind(limit)
-        .fetch_all(&self.read)
-        .await?;
+        // Two lookups, one per index: an `OR` of the two columns after
+        // `office =` makes SQLite scan the office's whole register.
+        let mut found: Vec<RegisterEntry> = Vec::new();
+        for sql in [
+            "SELECT * FROM register_entries WHERE office = $1 AND name_folded = $2 LIMIT $3",
+            "SELECT * FROM register_entries WHERE office = $1 AND name_key = $2 LIMIT $3",
+        ] {
+            let key = if sql.contains("name_folded") { &q.folded } else { &q.key };
+            let rows: Vec<RegisterEntry> =
+                sqlx::query_as(sql).bind(office).bind(key).bind(limit).fetch_all(&self.read).await?;
+            for e in rows {
+                if !found.iter().any(|f| f.id == e.id) {
+                    found.push(e);
+                }
+            }
+        }
         if q.words.is_empty() {
             return Ok(found);
         }

@@ -1234,7 +1234,15 @@ async fn ikd_report(app: TestApp) {
     let activated = app.apply(Some(&op), counter("7371015506880005")).await;
     let mut c = activated;
     while c.status != domain::Status::Completed {
-        let (s, r) = app.act(&op, c.id, "advance", c.version, json!({})).await;
+        // The operator marks the QR Code shown at step d.
+        let data = if c.current_step.as_deref() == Some("a4") {
+            let (s, e) = app.act(&op, c.id, "advance", c.version, json!({})).await;
+            assert_eq!((s, e["error"]["field"].as_str()), (422, Some("data.qr_ditunjukkan")), "{e}");
+            json!({"data": {"qr_ditunjukkan": "ya"}})
+        } else {
+            json!({})
+        };
+        let (s, r) = app.act(&op, c.id, "advance", c.version, data).await;
         assert_eq!(s, 200, "{r}");
         c = app.db.store.case(c.id).await.unwrap().unwrap();
     }

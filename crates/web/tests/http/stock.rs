@@ -67,6 +67,13 @@ async fn maros_request(app: TestApp) {
     let (s, receipt) = app.post_json("/api/v1/applications", Some(&maros_token), &application).await;
     assert_eq!(s, 201, "{receipt}");
     let id = receipt["id"].as_i64().unwrap();
+    // The province's overview shows the request pending for Maros.
+    let pending = async || {
+        let (_, overview) = app.get_json("/api/v1/stock/overview", Some(&t["kepala_dinas"])).await;
+        let line = overview.as_array().unwrap().iter().find(|o| o["office"] == "73.09").cloned();
+        line.map(|l| l["pending_requests"].clone())
+    };
+    assert_eq!(pending().await, Some(json!([receipt["tracking_code"]])));
     let act = |role: &'static str, data: serde_json::Value| {
         let (app, t) = (&app, &t);
         async move {
@@ -157,7 +164,7 @@ async fn maros_request(app: TestApp) {
     assert_eq!(app.get_json("/api/v1/stock?office=73", Some(&maros_staff)).await.0, 403);
     let (_, overview) = app.get_json("/api/v1/stock/overview", Some(&t["kepala_dinas"])).await;
     let maros_line = overview.as_array().unwrap().iter().find(|o| o["office"] == "73.09").unwrap();
-    assert_eq!(maros_line["balance"], 400);
+    assert_eq!((maros_line["balance"].as_i64(), &maros_line["pending_requests"]), (Some(400), &json!([])));
     let page = app.get_text("/stok", Some(&crate::agreements::cookie(&app, "ssl.operator").await)).await;
     assert_eq!(page.0, 200);
     assert!(page.1.contains("Kabupaten Maros") && page.1.contains("900"), "{}", page.1);
