@@ -152,6 +152,43 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Which column of a CSV file holds each of `N` known fields, read off its
+/// first line: a header naming `key` maps them by name (a field it lacks is
+/// `None`); any other first line is already a row, its columns in
+/// `default`'s order. The NIK batch and the register import read with it.
+pub struct Columns<const N: usize> {
+    names: [&'static str; N],
+    key: &'static str,
+    default: [Option<usize>; N],
+    found: Option<[Option<usize>; N]>,
+}
+
+impl<const N: usize> Columns<N> {
+    pub const fn new(names: [&'static str; N], key: &'static str, default: [Option<usize>; N]) -> Self {
+        Columns { names, key, default, found: None }
+    }
+
+    /// One line's cells and the columns of the fields; `None` for a blank
+    /// line and for the header (a line end and a byte-order mark dropped).
+    pub fn read(&mut self, line: &str) -> Option<(Vec<String>, [Option<usize>; N])> {
+        let line = line.trim_end_matches(['\r', '\n']).trim_start_matches('\u{feff}');
+        if line.trim().is_empty() {
+            return None;
+        }
+        let cells = csv_cells(line);
+        if let Some(c) = self.found {
+            return Some((cells, c));
+        }
+        let named: Vec<String> = cells.iter().map(|c| c.trim().to_lowercase()).collect();
+        if named.iter().any(|c| c == self.key) {
+            self.found = Some(self.names.map(|name| named.iter().position(|c| c == name)));
+            return None;
+        }
+        self.found = Some(self.default);
+        Some((cells, self.default))
+    }
+}
+
 /// The cells of one CSV line (`,`, or `;` when the line has no comma, as
 /// spreadsheets in Indonesian locales write); quotes as RFC 4180.
 pub fn csv_cells(line: &str) -> Vec<String> {

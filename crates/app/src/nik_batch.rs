@@ -38,8 +38,9 @@ impl Regions {
 /// the count of each error for the summary.
 pub struct Batch<'r> {
     regions: &'r Regions,
-    /// The input column of each of `INPUT_COLUMNS`, once the first line is read.
-    columns: Option<[Option<usize>; 5]>,
+    /// The input column of each of `INPUT_COLUMNS` (a header names `nik`;
+    /// without one the NIK comes first).
+    columns: crate::Columns<5>,
     pub rows: u64,
     pub invalid: u64,
     pub summary: BTreeMap<&'static str, u64>,
@@ -47,7 +48,13 @@ pub struct Batch<'r> {
 
 impl<'r> Batch<'r> {
     pub fn new(regions: &'r Regions) -> Batch<'r> {
-        Batch { regions, columns: None, rows: 0, invalid: 0, summary: BTreeMap::new() }
+        Batch {
+            regions,
+            columns: crate::Columns::new(INPUT_COLUMNS, "nik", [Some(0), None, None, None, None]),
+            rows: 0,
+            invalid: 0,
+            summary: BTreeMap::new(),
+        }
     }
 
     /// The result's header line (with its newline).
@@ -57,28 +64,7 @@ impl<'r> Batch<'r> {
 
     /// Reads one input line, appending its result line (if it is a row) to `out`.
     pub fn line(&mut self, line: &str, out: &mut String) {
-        let line = line.trim_end_matches(['\r', '\n']).trim_start_matches('\u{feff}');
-        if line.trim().is_empty() {
-            return;
-        }
-        let cells = crate::csv_cells(line);
-        let columns = match self.columns {
-            Some(c) => c,
-            None => {
-                let named: Vec<String> = cells.iter().map(|c| c.trim().to_lowercase()).collect();
-                let header = named.iter().any(|c| c == "nik");
-                let c = if header {
-                    INPUT_COLUMNS.map(|name| named.iter().position(|c| c == name))
-                } else {
-                    [Some(0), None, None, None, None]
-                };
-                self.columns = Some(c);
-                if header {
-                    return;
-                }
-                c
-            }
-        };
+        let Some((cells, columns)) = self.columns.read(line) else { return };
         self.rows += 1;
         let get = |i: usize| columns[i].and_then(|c| cells.get(c)).map(String::as_str);
         let nik = get(0).unwrap_or_default().trim();

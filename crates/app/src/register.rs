@@ -48,8 +48,9 @@ pub struct ImportReport {
 pub struct Import {
     office: String,
     actor: String,
-    /// The column of each of `COLUMNS`, once the first line is read.
-    columns: Option<[Option<usize>; 10]>,
+    /// The column of each of `COLUMNS` (a header names `nomor_akta`;
+    /// without one they come in that order).
+    columns: crate::Columns<10>,
     pending: Vec<NewRegisterEntry>,
     pub report: ImportReport,
 }
@@ -69,7 +70,7 @@ impl Import {
         Ok(Import {
             office: office.into(),
             actor: actor.into(),
-            columns: None,
+            columns: crate::Columns::new(COLUMNS, "nomor_akta", std::array::from_fn(Some)),
             pending: Vec::with_capacity(BATCH),
             report: ImportReport::default(),
         })
@@ -77,27 +78,7 @@ impl Import {
 
     /// Reads one line of the file; every `BATCH` good rows are written.
     pub async fn line(&mut self, app: &App, line: &str) -> Result<(), Error> {
-        let line = line.trim_end_matches(['\r', '\n']).trim_start_matches('\u{feff}');
-        if line.trim().is_empty() {
-            return Ok(());
-        }
-        let cells = crate::csv_cells(line);
-        let columns = match self.columns {
-            Some(c) => c,
-            None => {
-                let named: Vec<String> = cells.iter().map(|c| c.trim().to_lowercase()).collect();
-                let header = named.iter().any(|c| c == "nomor_akta");
-                let c = match header {
-                    true => COLUMNS.map(|name| named.iter().position(|c| c == name)),
-                    false => std::array::from_fn(Some),
-                };
-                self.columns = Some(c);
-                if header {
-                    return Ok(());
-                }
-                c
-            }
-        };
+        let Some((cells, columns)) = self.columns.read(line) else { return Ok(()) };
         self.report.rows += 1;
         let get = |i: usize| columns[i].and_then(|c| cells.get(c)).map(String::as_str).unwrap_or_default();
         match check_row(std::array::from_fn(get)) {
