@@ -36,13 +36,11 @@ pub async fn ask(
     channel: &str,
     applicant: Applicant,
     question: &str,
-    by: &str,
 ) -> Result<Case, Error> {
     let std = desk(app, office)?;
     let mut fields = serde_json::Map::new();
     fields.insert(QUESTION.into(), question.trim().into());
     let sub = Submission { service: std.id(), channel: channel.into(), applicant, fields, letter: None };
-    tracing::debug!(office, channel, by, "question asked");
     crate::cases::submit(app, &sub, &[], None).await
 }
 

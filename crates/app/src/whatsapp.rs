@@ -114,8 +114,7 @@ pub async fn receive(app: &App, body: &[u8], signature: Option<&str>) -> Result<
     let mut codes = Vec::new();
     for m in messages(&json) {
         let applicant = crate::cases::Applicant { name: m.name, phone: Some(m.from), ..Default::default() };
-        let case =
-            crate::informasi::ask(app, &cfg.office, "whatsapp", applicant, &m.text, "whatsapp").await?;
+        let case = crate::informasi::ask(app, &cfg.office, "whatsapp", applicant, &m.text).await?;
         tracing::info!(message = %m.id, case = case.id, "WhatsApp question received");
         codes.push(case.tracking_code);
     }
