@@ -46,6 +46,11 @@ impl Principal {
         if !roles.contains(&self.role) {
             return Err(Error::forbidden(format!("the role `{}` may not do this", self.role)));
         }
+        self.require_office(office)
+    }
+
+    /// Refuses an account of another office.
+    pub fn require_office(&self, office: &str) -> Result<()> {
         if self.user.office != office {
             return Err(Error::forbidden(format!("this belongs to office {office}, not to your office")));
         }

@@ -42,7 +42,9 @@ pub async fn sync_dir(store: &dyn Store, dir: &Path) -> Result<SyncReport, Catal
         for path in toml_files(&folder)? {
             publish(store, &code, &path, read(&path)?, &mut report).await?;
         }
-        for slug in shared {
+        // An office's own file of a shared procedure replaces it (another
+        // time for complaints, say).
+        for slug in shared.iter().filter(|s| !folder.join(format!("{s}.toml")).exists()) {
             let path = dir.join("shared").join(format!("{slug}.toml"));
             let text = read(&path)?.replace(SHARED_OFFICE, &format!("office = \"{code}\""));
             publish(store, &code, &path, text, &mut report).await?;

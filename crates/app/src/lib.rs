@@ -11,6 +11,7 @@ pub mod agreements;
 pub mod cases;
 pub mod catalog;
 pub mod clock;
+pub mod complaints;
 pub mod demo;
 pub mod documents;
 pub mod duties;
@@ -26,6 +27,7 @@ pub mod register;
 pub mod reports;
 pub mod slots;
 pub mod stock;
+pub mod surveys;
 pub mod whatsapp;
 
 pub use accounts::Principal;

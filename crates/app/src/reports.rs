@@ -49,7 +49,7 @@ pub async fn ikd(app: &App, who: &Principal, from: &str, to: &str) -> Result<Vec
 
 /// The months `from`..=`to` (`YYYY-MM`) in the office's time, as ms: the
 /// first month's start and the day after the last.
-fn months(office: &str, from: &str, to: &str) -> Result<(i64, i64), Error> {
+pub(crate) fn months(office: &str, from: &str, to: &str) -> Result<(i64, i64), Error> {
     let month = |text: &str, field: &'static str| {
         domain::stock::month(text, field).map_err(|(f, m)| Error::invalid(f, m))
     };

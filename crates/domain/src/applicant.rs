@@ -32,6 +32,17 @@ pub struct Organisation {
     pub contact_person: Option<String>,
 }
 
+/// What a service asks of a person applying (a standard's `[applicants]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Asks {
+    /// A name and a NIK: every service of the seeds.
+    Nik,
+    /// A name and a phone number or an e-mail address (an information desk).
+    Contact,
+    /// Nothing: a complaint may be anonymous.
+    Nothing,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Applicant {
@@ -50,11 +61,13 @@ pub struct Applicant {
 impl Applicant {
     /// A person needs a structurally valid NIK — or, where the service asks
     /// only a contact (`contact_only`: an information desk), a phone number
-    /// or an e-mail address —; an organisation its name; contacts, when
-    /// given, must look like contacts.
-    pub fn check(&self, contact_only: bool) -> Result<(), FieldError> {
+    /// or an e-mail address; where it asks nothing (`anonymous`: a
+    /// complaint), not even a name —; an organisation its name; contacts,
+    /// when given, must look like contacts.
+    pub fn check(&self, asks: Asks) -> Result<(), FieldError> {
         let name = self.name.trim();
-        if name.is_empty() || name.chars().count() > 200 {
+        let unnamed = name.is_empty() && asks == Asks::Nothing;
+        if (name.is_empty() && !unnamed) || name.chars().count() > 200 {
             return Err(invalid(
                 "applicant.name",
                 "the applicant's name is required (at most 200 characters)",
@@ -68,7 +81,8 @@ impl Applicant {
             (None, Some(_)) => {
                 return Err(invalid("applicant.organisation.name", "the organisation's name is required"));
             }
-            (None, None) if contact_only => {
+            (None, None) if asks == Asks::Nothing => {}
+            (None, None) if asks == Asks::Contact => {
                 let given = |c: &Option<String>| c.as_deref().is_some_and(|c| !c.trim().is_empty());
                 if !given(&self.phone) && !given(&self.email) {
                     return Err(invalid(
@@ -83,15 +97,19 @@ impl Applicant {
         }
         if let Some(p) = &self.phone
             && !p.trim().is_empty()
-            && !p.trim().chars().all(|c| c.is_ascii_digit() || "+ -()".contains(c))
+            && (p.trim().chars().count() > 30
+                || !p.trim().chars().all(|c| c.is_ascii_digit() || "+ -()".contains(c)))
         {
-            return Err(invalid("applicant.phone", "a phone number has digits, spaces, +, - and () only"));
+            return Err(invalid(
+                "applicant.phone",
+                "a phone number has digits, spaces, +, - and () only (at most 30)",
+            ));
         }
         if let Some(e) = &self.email
             && !e.trim().is_empty()
-            && !(e.contains('@') && e.contains('.'))
+            && (e.len() > 254 || !(e.contains('@') && e.contains('.')))
         {
-            return Err(invalid("applicant.email", "not an email address"));
+            return Err(invalid("applicant.email", "not an email address (at most 254 characters)"));
         }
         Ok(())
     }
@@ -249,18 +267,29 @@ mod tests {
 
     #[test]
     fn a_person_needs_a_valid_nik_and_the_field_is_named() {
-        assert!(person("1606015708900001").check(false).is_ok());
-        assert_eq!(person("123").check(false).unwrap_err().field, "applicant.nik");
+        assert!(person("1606015708900001").check(Asks::Nik).is_ok());
+        assert_eq!(person("123").check(Asks::Nik).unwrap_err().field, "applicant.nik");
         let mut nobody = person("1606015708900001");
         nobody.nik = None;
-        assert_eq!(nobody.check(false).unwrap_err().field, "applicant.nik");
+        assert_eq!(nobody.check(Asks::Nik).unwrap_err().field, "applicant.nik");
         // An information desk asks a contact instead: a phone or an e-mail.
-        assert_eq!(nobody.check(true).unwrap_err().field, "applicant.phone");
+        assert_eq!(nobody.check(Asks::Contact).unwrap_err().field, "applicant.phone");
         let asker = Applicant { phone: Some("0812 3456 7890".into()), ..nobody.clone() };
-        assert!(asker.check(true).is_ok());
-        assert!(asker.check(false).is_err(), "elsewhere a person gives a NIK");
+        assert!(asker.check(Asks::Contact).is_ok());
+        assert!(asker.check(Asks::Nik).is_err(), "elsewhere a person gives a NIK");
         nobody.organisation = Some(Organisation { name: "Bank X".into(), kind: None, contact_person: None });
-        assert!(nobody.check(false).is_ok(), "an organisation gives no NIK");
+        assert!(nobody.check(Asks::Nik).is_ok(), "an organisation gives no NIK");
+    }
+
+    #[test]
+    fn a_complaint_may_be_anonymous_but_a_contact_given_is_checked() {
+        let anonymous = Applicant::default();
+        assert!(anonymous.check(Asks::Nothing).is_ok());
+        assert_eq!(anonymous.check(Asks::Contact).unwrap_err().field, "applicant.name");
+        let bad = Applicant { email: Some("x".repeat(300) + "@a.id"), ..Applicant::default() };
+        assert_eq!(bad.check(Asks::Nothing).unwrap_err().field, "applicant.email");
+        let long_phone = Applicant { phone: Some("1".repeat(31)), ..Applicant::default() };
+        assert_eq!(long_phone.check(Asks::Nothing).unwrap_err().field, "applicant.phone");
     }
 
     #[test]

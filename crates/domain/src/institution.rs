@@ -85,6 +85,10 @@ pub struct Applicants {
     /// desk: anyone may ask).
     #[serde(default)]
     pub contact_only: bool,
+    /// A person need give nothing, not even a name (a complaint,
+    /// suggestion or feedback: anonymous allowed).
+    #[serde(default)]
+    pub anonymous: bool,
     /// The seed's words, shown with a refusal.
     pub wording: String,
 }
@@ -101,6 +105,16 @@ pub enum Applying<'a> {
 }
 
 impl Applicants {
+    /// What a person applying must give.
+    pub fn asks(rule: Option<&Applicants>) -> crate::applicant::Asks {
+        use crate::applicant::Asks;
+        match rule {
+            Some(r) if r.anonymous => Asks::Nothing,
+            Some(r) if r.contact_only => Asks::Contact,
+            _ => Asks::Nik,
+        }
+    }
+
     /// `Err` with a message for the applicant when they may not apply to a
     /// service of `office`.
     pub fn admit(&self, who: Applying<'_>, office: &str) -> Result<(), String> {
@@ -134,6 +148,7 @@ mod tests {
             institutions: vec![InstitutionKind::Opd],
             registered_here: true,
             contact_only: false,
+            anonymous: false,
             wording: "OPD Tingkat Provinsi Bengkulu".into(),
         };
         let opd_here = Applying::Institution { kind: InstitutionKind::Opd, office: Some("17") };

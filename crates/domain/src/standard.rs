@@ -517,9 +517,22 @@ pub struct Standard {
     /// hand-over), if it does.
     #[serde(default)]
     pub stock: Option<crate::stock::StockRule>,
+    /// How complaints about this service are handled, where the standard
+    /// says more than its `pengaduan` component's channels.
+    #[serde(default)]
+    pub complaints: Option<ComplaintRule>,
     /// Transcription notes: seed defects and the reading used.
     #[serde(default)]
     pub notes: Vec<String>,
+}
+
+/// What a standard says of complaints about its service (`[complaints]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintRule {
+    /// The officer it names to receive them (Bengkulu: "Saudara Sepriadi
+    /// Susanto, S.Kom"), with their contact as the seed prints it.
+    pub officer: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -290,6 +290,38 @@ async fn a_village_kiosk_registers_an_application_and_prints_its_receipt() {
     f.b.quit().await;
 }
 
+/// Paper SKM questionnaires entered by keyboard alone: the first answer has
+/// the focus, digits and Tab fill U1–U9, a letter or digit picks each
+/// profile answer, Enter on the button saves and opens the next with the
+/// service kept; the published IKM counts them.
+#[tokio::test]
+async fn paper_skm_questionnaires_are_entered_by_keyboard_alone() {
+    let Some(mut f) = flow("skm", 1280).await else { return };
+    f.login("muba.operator").await;
+    f.open("/survei/kertas?layanan=16.06-ktp-el", "paper-entry").await;
+    let focused = f.b.script("return document.activeElement.id;", json!([])).await;
+    assert_eq!(focused, "U1", "the first answer has the focus");
+    // Two questionnaires: all 4s from a woman of 31-40 with SMA, a
+    // wirausaha; all 3s from a man of 21-30 with S1, a PNS.
+    let questionnaires = [("4", "p", "3", "sma", "w"), ("3", "l", "2", "s1", "pn")];
+    for (n, (answer, sex, age, education, occupation)) in questionnaires.into_iter().enumerate() {
+        let answers = [answer; 9].join(TAB);
+        f.b.keys(&format!("{answers}{TAB}{sex}{TAB}{age}{TAB}{education}{TAB}{occupation}{TAB}{TAB}{ENTER}"))
+            .await;
+        f.wait_for(|t| t.contains("Tersimpan")).await;
+        f.check(&format!("paper-saved-{n}")).await;
+        let focused = f.b.script("return document.activeElement.id;", json!([])).await;
+        assert_eq!(focused, "U1", "the next questionnaire starts at U1");
+        let service = f.b.script("return document.getElementById('service').value;", json!([])).await;
+        assert_eq!(service, "16.06-ktp-el", "the service is kept");
+    }
+    let ikm = f.server.api_get("/api/v1/reports/ikm?office=16.06&service=16.06-ktp-el", None).await;
+    assert_eq!(ikm["respondents"], 2, "{ikm}");
+    // (36 + 27) × 25 / 18 = 87.5: mutu B.
+    assert_eq!((ikm["ikm"].as_f64(), ikm["mutu"].as_str()), (Some(87.5), Some("B")), "{ikm}");
+    f.b.quit().await;
+}
+
 /// The counter queue by keyboard on a phone-sized screen: a resident takes
 /// a regular number, another a priority number (lansia) after it, and the
 /// operator's first call at the counter is the priority number, which

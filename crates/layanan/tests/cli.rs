@@ -52,7 +52,7 @@ fn text(o: &Output) -> String {
 fn lint_passes_the_shipped_standards_and_fails_a_broken_one() {
     let ok = run(&["standards", "lint", "standards"], "sqlite://unused.db", None);
     assert!(ok.status.success(), "{}", text(&ok));
-    assert!(text(&ok).contains("27 files, 0 errors"), "{}", text(&ok));
+    assert!(text(&ok).contains("28 files, 0 errors"), "{}", text(&ok));
 
     let dir = TempDir::new("lint");
     let office = dir.0.join("16.06");
@@ -196,11 +196,11 @@ fn migrate_reports_each_phase() {
     let regions: u64 =
         loaded.split(": ").nth(2).and_then(|t| t.split(' ').next()).and_then(|n| n.parse().ok()).unwrap_or(0);
     assert!(regions > 80_000, "the whole region list is loaded: {loaded}");
-    assert!(log.contains("standards from") && log.contains("25 published"), "{log}");
+    assert!(log.contains("standards from") && log.contains("30 published"), "{log}");
     let again = run(&["migrate"], &db, None);
     let log = String::from_utf8_lossy(&again.stderr);
     assert!(
-        log.contains("region codes and holidays: already loaded") && log.contains("25 unchanged"),
+        log.contains("region codes and holidays: already loaded") && log.contains("30 unchanged"),
         "{log}"
     );
 }
@@ -453,7 +453,7 @@ async fn serve_runs_on_postgresql_with_only_the_url_changed() {
         reqwest::get(format!("{}/api/v1/services", server.base)).await.unwrap().json().await.unwrap();
     // 15 from the seeds, the verification of institutions at 4 offices,
     // Jepara's Capil revision, Palangka Raya's monev, Sulsel's objection (see catalogue.rs).
-    assert_eq!(services.as_array().unwrap().len(), 25);
+    assert_eq!(services.as_array().unwrap().len(), 30);
     drop(server);
     let ok = run(&["audit", "verify"], &db, None);
     assert!(ok.status.success(), "{}", text(&ok));

@@ -24,6 +24,7 @@ use crate::{
     Booking, FinishedCase, Movement, NewMovement, NewSlot, Registered, Slot, Slots, Stock, StockReport,
 };
 use crate::{NameQuery, NewRegisterEntry, Register, RegisterEntry};
+use crate::{NewSurvey, ProfileCount, SurveyTally, Surveys};
 use crate::{NewTicket, Queue, Ticket};
 use async_trait::async_trait;
 use std::collections::HashMap;
@@ -122,6 +123,7 @@ mod on_sqlite {
     include!("queries/slots.rs");
     include!("queries/register.rs");
     include!("queries/queue.rs");
+    include!("queries/surveys.rs");
     include!("queries/bench.rs");
 }
 
@@ -147,5 +149,6 @@ mod on_postgres {
     include!("queries/slots.rs");
     include!("queries/register.rs");
     include!("queries/queue.rs");
+    include!("queries/surveys.rs");
     include!("queries/bench.rs");
 }

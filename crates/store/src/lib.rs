@@ -31,6 +31,7 @@ pub mod scratch;
 mod slots;
 mod sqlite;
 mod stock;
+mod surveys;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod worklist;
@@ -59,6 +60,7 @@ pub use register::{NameQuery, NewRegisterEntry, Register, RegisterEntry};
 pub use slots::{Booking, NewSlot, Slot, Slots};
 pub use sqlite::SqliteStore;
 pub use stock::{Movement, NewMovement, Stock, StockReport};
+pub use surveys::{NewSurvey, ProfileCount, SurveyTally, Surveys};
 pub use worklist::{FinishedCase, Registered, Worklist};
 
 use serde::Serialize;
@@ -231,6 +233,7 @@ pub trait Store:
     + Slots
     + Register
     + Queue
+    + Surveys
     + Send
     + Sync
     + 'static
@@ -254,6 +257,7 @@ impl<T> Store for T where
         + Slots
         + Register
         + Queue
+        + Surveys
         + Send
         + Sync
         + 'static

@@ -32,6 +32,8 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (26, include_str!("../migrations/sqlite/0026_slots.sql")),
     (27, include_str!("../migrations/sqlite/0027_register.sql")),
     (28, include_str!("../migrations/sqlite/0028_queue.sql")),
+    (29, include_str!("../migrations/sqlite/0029_cases_received.sql")),
+    (30, include_str!("../migrations/sqlite/0030_surveys.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -62,6 +64,8 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (26, include_str!("../migrations/postgres/0026_slots.sql")),
     (27, include_str!("../migrations/postgres/0027_register.sql")),
     (28, include_str!("../migrations/postgres/0028_queue.sql")),
+    (29, include_str!("../migrations/postgres/0029_cases_received.sql")),
+    (30, include_str!("../migrations/postgres/0030_surveys.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

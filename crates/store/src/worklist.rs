@@ -23,6 +23,10 @@ pub trait Worklist: Send + Sync {
         from: i64,
         to: i64,
     ) -> Result<Vec<FinishedCase>>;
+    /// The cases of a service received in `[from, to)` (ms), oldest first:
+    /// the complaints' recap and the LAPOR! import's check for reports it
+    /// already took.
+    async fn cases_received(&self, office: &str, service: &str, from: i64, to: i64) -> Result<Vec<Case>>;
     /// How many cases of the office each account registered per service in
     /// `[from, to)` (ms): the kiosks' report.
     async fn registered_by(&self, office: &str, from: i64, to: i64) -> Result<Vec<Registered>>;

@@ -969,3 +969,45 @@ contract!(twenty_bookings_of_a_slot_of_five_give_five, |store, url| {
     assert_eq!(store.slot(roomy.id).await.unwrap().unwrap().booked, 0, "rolled back whole");
     assert!(store.audit_verify().await.unwrap().ok);
 });
+
+contract!(survey_responses_add_up_per_service_and_once_per_case, |store, url| {
+    case_fixture(&store).await;
+    let case = store
+        .create_case(&new_case("SURVEY01", "operator", None), &[journal("submit", "submitted")], &[], vec![])
+        .await
+        .unwrap();
+    let response = |case_id: Option<i64>, answers: [u8; 9], sex: &str, at: i64| store::NewSurvey {
+        office: "16.06".into(),
+        service: "ktp-el".into(),
+        case_id,
+        channel: if case_id.is_some() { "case" } else { "web" }.into(),
+        answers,
+        sex: sex.into(),
+        age_band: "21-30".into(),
+        education: "s1".into(),
+        occupation: "pns".into(),
+        comment: Some(format!("komentar {at}")),
+        entered_by: None,
+        at,
+    };
+    store.add_survey(&response(Some(case.id), [4; 9], "p", 1_000)).await.unwrap();
+    let again = store.add_survey(&response(Some(case.id), [1; 9], "l", 1_001)).await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    assert!(store.case_surveyed(case.id).await.unwrap());
+    store.add_survey(&response(None, [1, 2, 3, 4, 1, 2, 3, 4, 1], "l", 2_000)).await.unwrap();
+    store.add_survey(&response(None, [2; 9], "l", 9_000)).await.unwrap();
+    let t = store.survey_tallies("16.06", 0, 5_000).await.unwrap();
+    assert_eq!(t.len(), 1);
+    assert_eq!((t[0].service.as_str(), t[0].respondents), ("ktp-el", 2));
+    assert_eq!(t[0].sums(), [5, 6, 7, 8, 5, 6, 7, 8, 5]);
+    let profile = store.survey_profile("16.06", Some("ktp-el"), 0, 10_000).await.unwrap();
+    let sex: Vec<_> =
+        profile.iter().filter(|p| p.question == "sex").map(|p| (p.value.as_str(), p.respondents)).collect();
+    assert_eq!(sex, [("l", 2), ("p", 1)]);
+    assert_eq!(profile.iter().filter(|p| p.question == "education").map(|p| p.respondents).sum::<i64>(), 3);
+    let comments = store.survey_comments("16.06", None, 0, 10_000, 2).await.unwrap();
+    assert_eq!(comments, ["komentar 9000", "komentar 2000"]);
+    assert_eq!(store.cases_per_service("16.06", 0, i64::MAX).await.unwrap(), [("ktp-el".to_string(), 1)]);
+    // An answer outside 1-4 never reaches the table.
+    assert!(store.add_survey(&response(None, [5; 9], "l", 3_000)).await.is_err());
+});

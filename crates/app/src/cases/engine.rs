@@ -356,8 +356,13 @@ pub(crate) async fn submit_for(
     let (first, done) = case::start(&std, &sub.channel)?;
     if !is_self_service(&sub.channel) && institution.is_none() {
         let who = by.ok_or(Error::Unauthorized)?;
-        // The office's counter, or a village kiosk of the office.
-        who.require(&[Role::Operator, Role::Desa], std.office.as_str())?;
+        // The office's counter, a village kiosk of the office, or the staff
+        // whose step comes first (the complaints officer entering a slip).
+        let mut intake = vec![Role::Operator, Role::Desa];
+        if let Some(Actor::Staff(role)) = std.step(Some(&first)).map(|s| &s.actor) {
+            intake.push(*role);
+        }
+        who.require(&intake, std.office.as_str())?;
     }
     let owned;
     let (sub, letter) = match institution {
@@ -377,7 +382,7 @@ pub(crate) async fn submit_for(
         }
         None => (sub, None),
     };
-    sub.applicant.check(std.applicants.as_ref().is_some_and(|a| a.contact_only))?;
+    sub.applicant.check(domain::Applicants::asks(std.applicants.as_ref()))?;
     crate::institutions::admit(&std, &sub.applicant, institution.map(|(i, _)| i))?;
     check_fields(&std, &sub.fields)?;
     let objected = match &std.objection {
@@ -784,7 +789,14 @@ pub async fn act(
             docs.push(step_document(app, &std, case, step, (kind, sheet, sheets), who, input).await?);
         }
     }
-    let mut notes = match applicant_message(&std, case, t.status, action, input.note.as_deref()) {
+    let mut notes = match applicant_message(
+        &app.config.public_url,
+        &std,
+        case,
+        t.status,
+        action,
+        input.note.as_deref(),
+    ) {
         Some((subject, body)) => tell_applicant(&case.office, &case.applicant, subject, &body),
         None => Vec::new(),
     };
@@ -895,6 +907,7 @@ pub const REFUSAL: &str = "surat_penolakan";
 
 /// The applicant hears of a return, the result, and nothing else.
 fn applicant_message(
+    public_url: &str,
     std: &Standard,
     case: &Case,
     to: Status,
@@ -907,6 +920,15 @@ fn applicant_message(
         (Status::Returned, _) => Some((
             "Permohonan perlu dilengkapi",
             format!("Permohonan {} ({code}) dikembalikan untuk dilengkapi: {reason}", std.title),
+        )),
+        // The survey is offered with the completion (one response per case).
+        (Status::Completed, _) if std.slug != domain::complaint::SERVICE => Some((
+            "Permohonan selesai",
+            format!(
+                "Permohonan {} ({code}) telah selesai. Mohon nilai layanan kami (survei kepuasan masyarakat): \
+                 {public_url}/survei?kasus={code}",
+                std.title
+            ),
         )),
         (Status::Completed, _) => {
             Some(("Permohonan selesai", format!("Permohonan {} ({code}) telah selesai.", std.title)))

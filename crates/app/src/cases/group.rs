@@ -71,7 +71,7 @@ fn checked(list: &[Participant], existing: &[Case]) -> Result<Vec<Applicant>, Er
             email: p.email.clone(),
             organisation: None,
         };
-        a.check(false).map_err(|e| {
+        a.check(domain::applicant::Asks::Nik).map_err(|e| {
             let field = e.field.trim_start_matches("applicant.");
             Error::invalid(&format!("participants[{i}].{field}"), e.message)
         })?;

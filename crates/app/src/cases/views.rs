@@ -8,7 +8,7 @@ use super::standard_of;
 use crate::clock::{office_zone, rfc3339};
 use crate::{App, Error};
 use domain::Status;
-use domain::standard::Actor;
+use domain::standard::{Actor, Standard};
 use serde::Serialize;
 use store::Case;
 
@@ -62,6 +62,19 @@ pub struct TrackView {
     pub steps: Vec<TrackStep>,
     /// The case this one was handed on from, and those it handed on to.
     pub links: Vec<super::link::LinkedCase>,
+    /// The answer the office sent (a complaint's, the information desk's),
+    /// once sent: an anonymous complainant reads it here.
+    pub answer: Option<String>,
+}
+
+/// What a finished case's sending step sent (`sends`): the recorded text.
+async fn answer(app: &App, std: &Standard, c: &Case) -> Result<Option<String>, Error> {
+    let Some(code) = std.steps.iter().find_map(|s| s.sends.as_ref()) else { return Ok(None) };
+    if c.status != Status::Completed {
+        return Ok(None);
+    }
+    let recorded = super::engine::recorded(app, c, None).await?;
+    Ok(recorded.get(code).and_then(serde_json::Value::as_str).map(String::from))
 }
 
 pub async fn track(app: &App, c: &Case) -> Result<TrackView, Error> {
@@ -104,6 +117,7 @@ pub async fn track(app: &App, c: &Case) -> Result<TrackView, Error> {
         your_turn: c.status.is_active() && c.current_actor.as_deref() == Some(Actor::Applicant.as_str()),
         steps,
         links: super::link::links(app, c).await?,
+        answer: answer(app, &std, c).await?,
     })
 }
 

@@ -61,6 +61,19 @@ impl Worklist for This {
         .await?)
     }
 
+    async fn cases_received(&self, office: &str, service: &str, from: i64, to: i64) -> Result<Vec<Case>> {
+        Ok(sqlx::query_as(
+            "SELECT * FROM cases WHERE office = $1 AND service = $2 AND created_at >= $3 AND created_at < $4 \
+             ORDER BY created_at, id",
+        )
+        .bind(office)
+        .bind(service)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.report)
+        .await?)
+    }
+
     async fn finished_cases(
         &self,
         office: &str,

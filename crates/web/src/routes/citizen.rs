@@ -298,6 +298,12 @@ pub(super) struct TrackCase {
     /// Where to object to a refusal (UU 14/2008), when the office runs an
     /// objection against this service.
     objection: Option<String>,
+    /// The answer the office sent (a complaint's, a question's).
+    answer: Option<String>,
+    /// Where to complain about this application (none for a complaint).
+    complain: Option<String>,
+    /// The satisfaction survey, offered once the application is completed.
+    survey: Option<String>,
 }
 
 /// The form that objects to `c`'s refusal, with its tracking code filled
@@ -521,6 +527,12 @@ async fn track_render(
                     version: v.version,
                     links: v.links.into_iter().map(|l| LinkLine::of(lang, l, false)).collect(),
                     objection: objection_form(state, &c),
+                    answer: v.answer,
+                    survey: app::surveys::offered(&state.app, &c)
+                        .await?
+                        .then(|| format!("/survei?kasus={}", c.tracking_code)),
+                    complain: (c.service != domain::complaint::SERVICE)
+                        .then(|| format!("/pengaduan?office={}&kasus={}", c.office, c.tracking_code)),
                 });
             }
         }

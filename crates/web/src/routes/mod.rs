@@ -12,6 +12,7 @@ mod agreements;
 mod api;
 mod cases;
 mod citizen;
+mod complaints;
 pub(crate) mod docs;
 mod export;
 mod group;
@@ -31,6 +32,7 @@ mod reports;
 mod slots;
 mod staff;
 mod stock;
+mod surveys;
 pub(crate) mod view;
 
 use crate::state::AppState;
@@ -68,6 +70,8 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(queue::routes())
         .merge(kiosk::routes())
         .merge(reports::routes())
+        .merge(complaints::routes())
+        .merge(surveys::routes())
         .fallback(|| async {
             crate::error::PageError(crate::error::ApiError::not_found(
                 "halaman tidak ditemukan / page not found",

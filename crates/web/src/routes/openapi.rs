@@ -47,6 +47,8 @@ pub(crate) fn document() -> Value {
         super::queue::Doc::openapi(),
         super::kiosk::Doc::openapi(),
         super::reports::Doc::openapi(),
+        super::complaints::Doc::openapi(),
+        super::surveys::Doc::openapi(),
         super::nik::Doc::openapi(),
     ] {
         doc.merge(part);

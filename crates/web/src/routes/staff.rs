@@ -310,6 +310,8 @@ struct CasePage {
     /// textarea (its id), one click each.
     canned: Vec<app::informasi::Canned>,
     canned_target: String,
+    /// An open question of the information desk may become a complaint.
+    to_complaint: bool,
 }
 
 /// The inputs of a step's records.
@@ -627,6 +629,7 @@ async fn render_case(
         None => (Vec::new(), String::new()),
     };
     let page = CasePage {
+        to_complaint: at_desk && c.status.is_active(),
         canned,
         canned_target,
         links: detail.links.iter().cloned().map(|l| LinkLine::of(lang, l, true)).collect(),

@@ -23,6 +23,10 @@ enum Who {
 }
 
 /// Office staff: every role but an institution's.
+fn enters_complaints(r: Role) -> bool {
+    matches!(r, Role::ComplaintHandler | Role::Operator)
+}
+
 fn staff(r: Role) -> bool {
     r.is_staff()
 }
@@ -454,6 +458,42 @@ async fn every_route_for_every_role_and_office() {
         // and book (the case is not at a booking step: 422).
         exact("GET", format!("/api/v1/slots?service={OWN}-ktp-el"), Value::Null, Who::Roles(staff), 200, false),
         exact("GET", "/api/v1/reports/ikd?from=2026-01&to=2026-12".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        // Complaints: anyone files one on the web form (an empty text: 422); the
+        // office's complaints officers and operators enter and import the rest
+        // (an empty export: 422) and turn a desk question into one (Muba's case
+        // is none: 422); its staff read the recap.
+        exact("POST", "/api/v1/complaints".into(), json!({"office": OWN, "channel": "web", "text": ""}), Who::Public, 422, false),
+        exact("GET", "/pengaduan".into(), Value::Null, Who::Public, 200, false),
+        exact("POST", "/api/v1/complaints/lapor".into(), json!({"data": []}), Who::OwnOffice(enters_complaints), 422, false),
+        exact("GET", "/pengaduan/catat".into(), Value::Null, Who::OwnOffice(enters_complaints), 200, false),
+        exact("POST", "/pengaduan/catat".into(), json!({"csrf": "-", "channel": "kotak_saran", "text": ""}), Who::OwnOffice(enters_complaints), 422, true),
+        exact(
+            "POST",
+            format!("/api/v1/cases/{id}/complaint"),
+            Value::Null,
+            Who::Roles(|r| matches!(r, Role::Operator | Role::Verifikator | Role::ComplaintHandler)),
+            422,
+            false,
+        ),
+        exact("GET", "/api/v1/reports/complaints?month=2026-11".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        exact("GET", "/pengaduan/rekap?month=2026-11".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        // The survey: anyone answers (an unknown service: 422) and reads the
+        // IKM; the office's staff enter paper questionnaires (none filled: 422)
+        // and download the SKM workbook.
+        exact(
+            "POST",
+            "/api/v1/surveys".into(),
+            json!({"service": "-", "answers": {}, "respondent": {"sex": "p", "age_band": "21-30", "education": "s1", "occupation": "pns"}}),
+            Who::Public,
+            422,
+            false,
+        ),
+        exact("GET", format!("/api/v1/reports/ikm?office={OWN}"), Value::Null, Who::Public, 200, false),
+        exact("GET", format!("/ikm/{OWN}"), Value::Null, Who::Public, 200, false),
+        exact("GET", "/survei".into(), Value::Null, Who::Public, 200, false),
+        exact("GET", format!("/api/v1/reports/skm?office={OWN}"), Value::Null, Who::Roles(staff), 200, false),
+        exact("GET", "/survei/kertas".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        exact("POST", "/survei/kertas".into(), json!({"csrf": "-"}), Who::OwnOffice(staff), 422, true),
         exact(
             "POST",
             "/api/v1/slots".into(),

@@ -32,10 +32,11 @@ async fn catalogue_on(app: TestApp) {
     // 15 from the seeds, the verification of institutions at 4 offices,
     // Jepara's Capil revision the register search hands applicants on to,
     // Palangka Raya's monev (row 11 of its SOP, a duty of its agreements),
-    // and Sulsel's objection to a refused PPID request (UU 14/2008).
-    assert_eq!(all.as_array().unwrap().len(), 25);
+    // Sulsel's objection to a refused PPID request (UU 14/2008), and the
+    // complaints procedure of each of the 5 offices.
+    assert_eq!(all.as_array().unwrap().len(), 30);
     let (_, jepara) = app.get_json("/api/v1/services?office=33.20", None).await;
-    assert_eq!(jepara.as_array().unwrap().len(), 9);
+    assert_eq!(jepara.as_array().unwrap().len(), 10);
     let (status, err) = app.get_json("/api/v1/services?office=99.99", None).await;
     assert_eq!((status, err["error"]["field"].as_str()), (404, Some("office")));
 
@@ -132,7 +133,7 @@ async fn ops_endpoints_and_security_headers() {
     assert_eq!(app.get_text("/readyz", None).await.0, 200);
     assert_eq!(app.get_json("/api/v1/offices", None).await.0, 200);
     let (_, metrics) = app.get_text("/metrics", None).await;
-    assert!(metrics.contains("layanan_standards_loaded 25"), "{metrics}");
+    assert!(metrics.contains("layanan_standards_loaded 30"), "{metrics}");
     // Per route (the pattern, never an id), with a latency histogram.
     assert!(
         metrics.contains("layanan_http_requests_total{route=\"/api/v1/offices\",class=\"2xx\"}"),
@@ -238,7 +239,10 @@ async fn openapi_describes_every_api_route() {
             || *p == "/register"
             || *p == "/legalisasi"
             || *p == "/antrian/panggil"
-            || *p == "/kios";
+            || *p == "/kios"
+            || *p == "/pengaduan/catat"
+            || *p == "/pengaduan/rekap"
+            || *p == "/survei/kertas";
         let required =
             item["get"]["parameters"].as_array().is_some_and(|ps| ps.iter().any(|x| x["required"] == true));
         if item.get("get").is_some() && !p.contains('{') && !needs_login && !required {

@@ -6,7 +6,8 @@ use crate::common::{PASSWORD, TestApp, pdf};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
-const ROLES: [&str; 5] = ["operator", "verifikator", "validator", "kepala_dinas", "ppid"];
+const ROLES: [&str; 6] =
+    ["operator", "verifikator", "validator", "kepala_dinas", "ppid", "complaint_handler"];
 
 #[tokio::test]
 async fn every_standard_completes_and_issues_its_documents() {
@@ -275,6 +276,6 @@ async fn every_standard_completes_and_issues_its_documents() {
     // 14 runnable standards; PPID, IKD (3) and online information have several channels; the
     // verification of institutions at 4 offices; Jepara's Capil revision (revisi-akta); and
     // Palangka Raya's monev (monev-pks); the semester usage reports of Bengkulu, Sulsel and Palangka Raya
-    // (laporan-pemanfaatan-data).
-    assert_eq!(runs, 27);
+    // (laporan-pemanfaatan-data); the complaints procedure of the 5 offices on its 3 channels.
+    assert_eq!(runs, 42);
 }

@@ -118,9 +118,13 @@ async fn maros_request(app: TestApp) {
         assert!(text.contains("diserahkan: 400 keping"), "the approved amount: {text}");
     }
 
-    // The hand-over comes the next day (the service ends "minimal 30 menit"
-    // after it starts); fresh sessions after the clock moved.
-    app.clock.advance(chrono::Duration::days(1));
+    // The hand-over comes once the service may end ("minimal 30 menit" of
+    // working time after it started: on a weekend or a holiday, that is the
+    // next working day); fresh sessions after the clock moved.
+    let started = app.db.store.case(id).await.unwrap().unwrap().service_started_at.unwrap();
+    let cal = app.calendar(domain::TimeZone::Wita).await;
+    let earliest = cal.add_working_minutes(app::cases::clock::at(started), 30);
+    app.clock.advance(earliest - app.app().now() + chrono::Duration::hours(1));
     let maros_token = app.token("dukcapil.maros", "kata sandi bank yang panjang").await.0;
     let maros_staff = app.token("maros.op", PASSWORD).await.0;
     for role in roles {

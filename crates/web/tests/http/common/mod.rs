@@ -173,3 +173,17 @@ macro_rules! on_both_backends {
     };
 }
 pub(crate) use on_both_backends;
+
+/// The XML of sheet `n` (from 1) of a workbook, read with Python's zipfile
+/// (an independent reader, as `crates/documents/tests/xlsx.rs` does).
+pub fn xlsx_sheet(workbook: &[u8], n: usize) -> String {
+    let dir = store::testing::TempDir::new("layanan-xlsx");
+    let path = dir.0.join("book.xlsx");
+    std::fs::write(&path, workbook).unwrap();
+    let script = format!(
+        "import zipfile,sys; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read('xl/worksheets/sheet{n}.xml').decode())"
+    );
+    let out = std::process::Command::new("python3").arg("-c").arg(script).arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
