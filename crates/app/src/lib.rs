@@ -21,6 +21,7 @@ pub mod institutions;
 pub mod nik_batch;
 pub mod outages;
 pub mod outbox;
+pub mod performance;
 pub mod privacy;
 pub mod queue;
 pub mod register;

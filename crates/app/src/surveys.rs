@@ -196,6 +196,28 @@ fn day(text: &str, field: &'static str, last: bool) -> Result<NaiveDate, Error> 
     })
 }
 
+/// A period's first and last days from `from` and `to` (days or months),
+/// `first` and `last` when absent.
+pub(crate) fn days(
+    from: Option<&str>,
+    to: Option<&str>,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), Error> {
+    let from = match from.filter(|f| !f.trim().is_empty()) {
+        Some(f) => day(f, "from", false)?,
+        None => first,
+    };
+    let to = match to.filter(|t| !t.trim().is_empty()) {
+        Some(t) => day(t, "to", true)?,
+        None => last,
+    };
+    if to < from {
+        return Err(Error::invalid("to", "the last day comes after the first"));
+    }
+    Ok((from, to))
+}
+
 /// The office's IKM in `[from, to]` (days or months; this year so far by
 /// default), for one service or all, published: anyone may read it.
 pub async fn report(
@@ -208,17 +230,7 @@ pub async fn report(
     let o =
         app.store.office(office.trim()).await?.ok_or_else(|| Error::invalid("office", "no such office"))?;
     let today = app.today(&o.code);
-    let from = match from.filter(|f| !f.trim().is_empty()) {
-        Some(f) => day(f, "from", false)?,
-        None => today.with_ordinal(1).unwrap_or(today),
-    };
-    let to = match to.filter(|t| !t.trim().is_empty()) {
-        Some(t) => day(t, "to", true)?,
-        None => today,
-    };
-    if to < from {
-        return Err(Error::invalid("to", "the last day comes after the first"));
-    }
+    let (from, to) = days(from, to, today.with_ordinal(1).unwrap_or(today), today)?;
     let slug = match service.map(str::trim).filter(|s| !s.is_empty()) {
         Some(id) => match app.catalog.get(id) {
             Some(s) if s.office.as_str() == o.code => Some(s.slug.clone()),
@@ -262,7 +274,7 @@ pub async fn report(
 }
 
 /// The days `from`..=`to` in the office's time, as ms: `[start, end)`.
-fn span(office: &str, from: NaiveDate, to: NaiveDate) -> Result<(i64, i64), Error> {
+pub(crate) fn span(office: &str, from: NaiveDate, to: NaiveDate) -> Result<(i64, i64), Error> {
     let zone = crate::clock::office_zone(office).offset();
     let ms = |d: NaiveDate| {
         d.and_hms_opt(0, 0, 0).and_then(|t| t.and_local_timezone(zone).single()).map(|t| t.timestamp_millis())

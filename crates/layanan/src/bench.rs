@@ -46,6 +46,8 @@ struct Size {
     /// minute's sweep meets cases × 60 s / span of them.
     spread: Duration,
     worklist_reads: usize,
+    /// Reads of the dashboard (this month) and of the year's evaluation workbook.
+    dashboard_reads: usize,
     sweeps: usize,
     read_time: Duration,
     /// Rows of the NIK batch file.
@@ -62,6 +64,7 @@ const FULL: Size = Size {
     office_open: 50_000,
     spread: Duration::from_secs(30 * 86_400),
     worklist_reads: 500,
+    dashboard_reads: 20,
     sweeps: 5,
     read_time: Duration::from_secs(10),
     nik_rows: 1_000_000,
@@ -75,6 +78,7 @@ const QUICK: Size = Size {
     office_open: 2_000,
     spread: Duration::from_secs(86_400),
     worklist_reads: 50,
+    dashboard_reads: 5,
     sweeps: 2,
     read_time: Duration::from_secs(1),
     nik_rows: 50_000,
@@ -183,6 +187,7 @@ async fn server_figures(
     let catalog = app::Catalog::load(store.as_ref()).await.map_err(|e| e.to_string())?;
     fill(bench.as_ref(), &catalog, size).await?;
     worklist(&http, &bases[0], &tokens[1], size.worklist_reads, &tags).await?;
+    dashboard(&http, &bases[0], &tokens[3], size.dashboard_reads, &tags).await?;
     sweep(store.clone(), catalog, size.sweeps, &tags).await?;
     read_load(&http, &bases, &tokens[1], size, &tags).await?;
     if let Some(mb) = servers[0].rss_mb() {
@@ -699,6 +704,30 @@ async fn worklist(http: &Client, base: &str, token: &str, n: usize, tags: &Value
     let lat = Latencies::new(lat);
     emit("worklist_p50", lat.pct(0.5), "ms", tags.clone());
     emit("worklist_p99", lat.pct(0.99), "ms", tags.clone());
+    Ok(())
+}
+
+/// The Kepala Dinas's dashboard of this month over the filled database,
+/// one request at a time, and the year's evaluation workbook (the median
+/// of a few).
+async fn dashboard(http: &Client, base: &str, token: &str, n: usize, tags: &Value) -> Result<(), String> {
+    note(&format!("dashboard: {n} reads, and the year's evaluation"));
+    let mut lat = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = Instant::now();
+        get(http, &format!("{base}/api/v1/dashboard"), Some(token)).await?;
+        lat.push(ms(t.elapsed()));
+    }
+    emit("dashboard_p50", Latencies::new(lat).pct(0.5), "ms", tags.clone());
+    let year = chrono::Utc::now().format("%Y");
+    let url = format!("{base}/api/v1/reports/evaluation?from={year}-01&to={year}-12");
+    let mut took = Vec::new();
+    for _ in 0..n.clamp(1, 5) {
+        let t = Instant::now();
+        get(http, &url, Some(token)).await?;
+        took.push(t.elapsed().as_secs_f64());
+    }
+    emit("evaluation_year_s", Latencies::new(took).pct(0.5), "s", tags.clone());
     Ok(())
 }
 

@@ -290,6 +290,25 @@ async fn a_village_kiosk_registers_an_application_and_prints_its_receipt() {
     f.b.quit().await;
 }
 
+/// The dashboard draws its charts on the server: the Kepala Dinas of Muba
+/// sees the demo's applications by status as SVG bars, a table under each
+/// chart with one row per bar, readable without JavaScript.
+#[tokio::test]
+async fn the_dashboard_renders_its_charts() {
+    let Some(mut f) = flow("dashboard", 1280).await else { return };
+    f.login("muba.kepala_dinas").await;
+    f.open("/dasbor?from=2000-01-01&to=2100-12-31", "dashboard").await;
+    let bars = f.b.find_all("#chart-status svg rect[fill='#1F5FA8']").await.len();
+    let rows = f.b.find_all("#chart-status + .table-wrap tbody tr").await.len();
+    assert!(bars > 0 && bars == rows, "{bars} bars, {rows} rows");
+    let scripts =
+        f.b.script("return document.querySelectorAll('#chart-status script').length;", json!([])).await;
+    assert_eq!(scripts, 0, "drawn on the server");
+    let text = f.b.text().await;
+    assert!(text.contains("Per langkah dan kebutuhan petugas") && text.contains("Erlang C"), "{text}");
+    f.b.quit().await;
+}
+
 /// Paper SKM questionnaires entered by keyboard alone: the first answer has
 /// the focus, digits and Tab fill U1–U9, a letter or digit picks each
 /// profile answer, Enter on the button saves and opens the next with the

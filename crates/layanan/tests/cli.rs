@@ -537,6 +537,8 @@ fn bench_quick_prints_one_json_line_per_figure() {
         "transition_rate",
         "worklist_p50",
         "worklist_p99",
+        "dashboard_p50",
+        "evaluation_year_s",
         "sweep_ms",
         "http_read_p99",
         "rss_load_mb",

@@ -433,6 +433,27 @@ pub struct CaseUpdate {
     /// Stock this step moves (a BAST's hand-over: out of the province, into
     /// the kab/kota); refused whole when a balance would go below zero.
     pub stock: Vec<crate::NewMovement>,
+    /// The step this action ends (completed, returned or refused).
+    pub step_done: Option<StepDone>,
+}
+
+/// A step a case left, as `case_steps` keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct StepDone {
+    pub office: String,
+    pub service: String,
+    pub step: String,
+    /// A role, `pemohon` or `external`.
+    pub actor: String,
+    pub done_by: String,
+    pub action: String,
+    pub started_at: i64,
+    pub ended_at: i64,
+    pub due_at: Option<i64>,
+    /// Working minutes on the office calendar, paused time excluded.
+    pub work_minutes: i64,
+    /// The standard's time for the step in working minutes, if any.
+    pub limit_minutes: Option<i64>,
 }
 
 /// Synthetic open cases for `layanan bench`, made by the database itself in

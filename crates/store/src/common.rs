@@ -5,8 +5,8 @@
 use crate::audit::{AuditEntry, GENESIS, NewAudit, chain_hash};
 use crate::cases::{
     Arg, Case, CaseEscalation, CaseFile, CaseFill, CaseUpdate, DUE_ORDER, DataRequest, JournalEntry, NewCase,
-    NewCaseFile, NewJournal, NewNotification, Notification, WorklistPage, WorklistQuery, first_escalation,
-    nearest_due,
+    NewCaseFile, NewJournal, NewNotification, Notification, StepDone, WorklistPage, WorklistQuery,
+    first_escalation, nearest_due,
 };
 use crate::documents::{Document, DocumentDraft, OfficeKey};
 use crate::{
@@ -20,6 +20,7 @@ use crate::{
 use crate::{
     Agreement, AgreementEvent, AgreementUserId, Agreements, NewAgreement, NewAgreementEvent, NewUserId,
 };
+use crate::{Backlog, CaseLine, OfficerStat, Performance, Received, StepStat};
 use crate::{
     Booking, FinishedCase, Movement, NewMovement, NewSlot, Registered, Slot, Slots, Stock, StockReport,
 };
@@ -124,6 +125,7 @@ mod on_sqlite {
     include!("queries/register.rs");
     include!("queries/queue.rs");
     include!("queries/surveys.rs");
+    include!("queries/performance.rs");
     include!("queries/bench.rs");
 }
 
@@ -150,5 +152,6 @@ mod on_postgres {
     include!("queries/register.rs");
     include!("queries/queue.rs");
     include!("queries/surveys.rs");
+    include!("queries/performance.rs");
     include!("queries/bench.rs");
 }

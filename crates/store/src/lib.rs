@@ -22,6 +22,7 @@ mod institutions;
 mod migrate;
 mod outages;
 mod outbox;
+mod performance;
 mod postgres;
 mod privacy;
 mod queue;
@@ -45,7 +46,7 @@ pub use bench::{Bench, connect_bench};
 pub use cases::{
     Case, CaseChange, CaseCreate, CaseEscalation, CaseFile, CaseFill, CaseUpdate, Cases, DataRequest,
     Escalation, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification, Notification, SERVICE_CLOCK,
-    WorklistPage, WorklistQuery, nearest_due,
+    StepDone, WorklistPage, WorklistQuery, nearest_due,
 };
 pub use directory::Directory;
 pub use documents::{Document, DocumentDraft, Documents, Made, OfficeKey};
@@ -53,6 +54,7 @@ pub use escalation::Escalations;
 pub use institutions::{Institution, Institutions, NewInstitution};
 pub use outages::{Outage, Outages};
 pub use outbox::Outbox;
+pub use performance::{Backlog, CaseLine, OfficerStat, Performance, Received, StepStat};
 pub use postgres::PgStore;
 pub use privacy::{NewAccessCode, Privacy};
 pub use queue::{NewTicket, Queue, Ticket};
@@ -234,6 +236,7 @@ pub trait Store:
     + Register
     + Queue
     + Surveys
+    + Performance
     + Send
     + Sync
     + 'static
@@ -258,6 +261,7 @@ impl<T> Store for T where
         + Register
         + Queue
         + Surveys
+        + Performance
         + Send
         + Sync
         + 'static

@@ -34,6 +34,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (28, include_str!("../migrations/sqlite/0028_queue.sql")),
     (29, include_str!("../migrations/sqlite/0029_cases_received.sql")),
     (30, include_str!("../migrations/sqlite/0030_surveys.sql")),
+    (31, include_str!("../migrations/sqlite/0031_case_steps.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -66,6 +67,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (28, include_str!("../migrations/postgres/0028_queue.sql")),
     (29, include_str!("../migrations/postgres/0029_cases_received.sql")),
     (30, include_str!("../migrations/postgres/0030_surveys.sql")),
+    (31, include_str!("../migrations/postgres/0031_case_steps.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

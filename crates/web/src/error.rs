@@ -124,6 +124,22 @@ impl<E: Into<ApiError>> From<E> for PageError {
     }
 }
 
+impl PageError {
+    /// A refusal a form shows on its own page: its status and the message
+    /// naming the field; a server error stays an error page.
+    pub fn refusal(e: impl Into<ApiError>) -> Result<(StatusCode, String), PageError> {
+        let e = e.into();
+        if !e.status.is_client_error() {
+            return Err(PageError(e));
+        }
+        let message = match &e.body.field {
+            Some(f) => format!("{f}: {}", e.body.message),
+            None => e.body.message.clone(),
+        };
+        Ok((e.status, message))
+    }
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let e = self.0;

@@ -838,7 +838,9 @@ pub async fn act(
         }
         _ => Vec::new(),
     };
+    let step_done = step_done(&cal, &std, case, action, &journal.actor, now);
     let update = store::CaseUpdate {
+        step_done,
         change: ch,
         journal,
         notes,
@@ -867,6 +869,40 @@ pub async fn act(
         crate::documents::wake_producer(app);
     }
     Ok(case)
+}
+
+/// The step an action ends (completed, returned to the applicant or
+/// refused), for the step log: its working time on the office calendar —
+/// a pause moved its start on — and its own time limit in working minutes.
+fn step_done(
+    cal: &domain::calendar::BusinessCalendar,
+    std: &Standard,
+    case: &Case,
+    action: Action,
+    done_by: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<store::StepDone> {
+    if !matches!(action, Action::Advance | Action::Return | Action::Reject) {
+        return None;
+    }
+    let step = std.step(case.current_step.as_deref())?;
+    let started = case.step_started_at.unwrap_or(case.created_at);
+    let minutes = |until: i64| {
+        cal.working_minutes_between(clock::at(started), clock::at(until).max(clock::at(started)))
+    };
+    Some(store::StepDone {
+        office: case.office.clone(),
+        service: case.service.clone(),
+        step: step.id.clone(),
+        actor: step.actor.as_str().into(),
+        done_by: done_by.into(),
+        action: action.as_str().into(),
+        started_at: started,
+        ended_at: clock::ms(now),
+        due_at: case.step_due_at,
+        work_minutes: minutes(clock::ms(now)),
+        limit_minutes: case.step_due_at.map(minutes),
+    })
 }
 
 /// The letter an action on `step` issues: the step's own document when it

@@ -74,10 +74,39 @@ impl This {
         if !u.stock.is_empty() {
             Self::insert_movements(tx, &u.stock).await?;
         }
+        if let Some(done) = &u.step_done {
+            Self::insert_step_done(tx, id, done).await?;
+        }
         if let Some(linked) = u.linked {
             Self::apply_create(tx, *linked).await?;
         }
         Ok(case)
+    }
+
+    async fn insert_step_done(
+        tx: &mut sqlx::Transaction<'static, Db>,
+        case_id: i64,
+        d: &StepDone,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO case_steps (case_id, office, service, step, actor, done_by, action, started_at, \
+             ended_at, due_at, work_minutes, limit_minutes) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
+        )
+        .bind(case_id)
+        .bind(&d.office)
+        .bind(&d.service)
+        .bind(&d.step)
+        .bind(&d.actor)
+        .bind(&d.done_by)
+        .bind(&d.action)
+        .bind(d.started_at)
+        .bind(d.ended_at)
+        .bind(d.due_at)
+        .bind(d.work_minutes)
+        .bind(d.limit_minutes)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
     }
 
     /// A new case with its first journal rows, files, documents and

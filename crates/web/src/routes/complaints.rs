@@ -290,15 +290,9 @@ fn finish(page: &mut ComplaintPage, result: Result<store::Case, app::Error>) -> 
             Ok((StatusCode::CREATED, render(&*page)?).into_response())
         }
         Err(e) => {
-            let e = ApiError::from(e);
-            if !e.status.is_client_error() {
-                return Err(PageError(e));
-            }
-            page.error = Some(match &e.body.field {
-                Some(f) => format!("{f}: {}", e.body.message),
-                None => e.body.message.clone(),
-            });
-            Ok((e.status, render(&*page)?).into_response())
+            let (status, message) = PageError::refusal(e)?;
+            page.error = Some(message);
+            Ok((status, render(&*page)?).into_response())
         }
     }
 }
@@ -358,13 +352,7 @@ async fn lapor_page(
     let mut page = complaint_page(&state, lang, &Some(who), true, csrf, values).await?;
     match report {
         Ok(r) => page.lapor = Some(r),
-        Err(e) => {
-            let e = ApiError::from(e);
-            if !e.status.is_client_error() {
-                return Err(PageError(e));
-            }
-            page.error = Some(e.body.message.clone());
-        }
+        Err(e) => page.error = Some(PageError::refusal(e)?.1),
     }
     Ok(render(&page)?.into_response())
 }

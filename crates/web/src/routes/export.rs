@@ -40,9 +40,18 @@ pub(super) fn answer<T: serde::Serialize>(
     let (extension, content_type, bytes) = match format {
         Format::Json => return Json(value).into_response(),
         Format::Csv => ("csv", "text/csv; charset=utf-8", app::csv_table(&table()).into_bytes()),
-        Format::Xlsx => ("xlsx", XLSX, documents::xlsx::workbook(&[table()])),
+        Format::Xlsx => return workbook(stem, &[table()]),
     };
-    let name = format!("attachment; filename=\"{stem}.{extension}\"");
-    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, name)], bytes)
+    attachment(&format!("{stem}.{extension}"), content_type, bytes)
+}
+
+/// Tables as the workbook `<stem>.xlsx`, one sheet each.
+pub(super) fn workbook(stem: &str, sheets: &[documents::xlsx::Sheet]) -> Response {
+    attachment(&format!("{stem}.xlsx"), XLSX, documents::xlsx::workbook(sheets))
+}
+
+fn attachment(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    ([(header::CONTENT_TYPE, content_type.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
         .into_response()
 }

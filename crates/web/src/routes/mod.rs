@@ -13,6 +13,7 @@ mod api;
 mod cases;
 mod citizen;
 mod complaints;
+mod dashboard;
 pub(crate) mod docs;
 mod export;
 mod group;
@@ -72,6 +73,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(reports::routes())
         .merge(complaints::routes())
         .merge(surveys::routes())
+        .merge(dashboard::routes())
         .fallback(|| async {
             crate::error::PageError(crate::error::ApiError::not_found(
                 "halaman tidak ditemukan / page not found",

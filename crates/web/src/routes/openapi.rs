@@ -49,6 +49,7 @@ pub(crate) fn document() -> Value {
         super::reports::Doc::openapi(),
         super::complaints::Doc::openapi(),
         super::surveys::Doc::openapi(),
+        super::dashboard::Doc::openapi(),
         super::nik::Doc::openapi(),
     ] {
         doc.merge(part);

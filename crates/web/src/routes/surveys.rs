@@ -291,15 +291,9 @@ fn finish(page: &mut SurveyPage, result: Result<i64, app::Error>) -> Result<Resp
             Ok((StatusCode::CREATED, render(&*page)?).into_response())
         }
         Err(e) => {
-            let e = ApiError::from(e);
-            if !e.status.is_client_error() {
-                return Err(PageError(e));
-            }
-            page.error = Some(match &e.body.field {
-                Some(f) => format!("{f}: {}", e.body.message),
-                None => e.body.message.clone(),
-            });
-            Ok((e.status, render(&*page)?).into_response())
+            let (status, message) = PageError::refusal(e)?;
+            page.error = Some(message);
+            Ok((status, render(&*page)?).into_response())
         }
     }
 }

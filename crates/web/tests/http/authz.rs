@@ -23,6 +23,10 @@ enum Who {
 }
 
 /// Office staff: every role but an institution's.
+fn evaluates(r: Role) -> bool {
+    matches!(r, Role::KepalaDinas | Role::Validator | Role::Verifikator | Role::Admin | Role::Auditor)
+}
+
 fn enters_complaints(r: Role) -> bool {
     matches!(r, Role::ComplaintHandler | Role::Operator)
 }
@@ -494,6 +498,13 @@ async fn every_route_for_every_role_and_office() {
         exact("GET", format!("/api/v1/reports/skm?office={OWN}"), Value::Null, Who::Roles(staff), 200, false),
         exact("GET", "/survei/kertas".into(), Value::Null, Who::OwnOffice(staff), 200, false),
         exact("POST", "/survei/kertas".into(), json!({"csrf": "-"}), Who::OwnOffice(staff), 422, true),
+        // The dashboard for the office's staff; staff performance and the
+        // evaluation for the officials who evaluate, the admin and the auditor.
+        exact("GET", "/api/v1/dashboard".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        exact("GET", "/dasbor".into(), Value::Null, Who::OwnOffice(staff), 200, false),
+        exact("GET", "/api/v1/reports/officers".into(), Value::Null, Who::OwnOffice(evaluates), 200, false),
+        exact("GET", "/kinerja".into(), Value::Null, Who::OwnOffice(evaluates), 200, false),
+        exact("GET", "/api/v1/reports/evaluation".into(), Value::Null, Who::OwnOffice(evaluates), 200, false),
         exact(
             "POST",
             "/api/v1/slots".into(),

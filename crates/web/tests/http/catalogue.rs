@@ -242,7 +242,9 @@ async fn openapi_describes_every_api_route() {
             || *p == "/kios"
             || *p == "/pengaduan/catat"
             || *p == "/pengaduan/rekap"
-            || *p == "/survei/kertas";
+            || *p == "/survei/kertas"
+            || *p == "/dasbor"
+            || *p == "/kinerja";
         let required =
             item["get"]["parameters"].as_array().is_some_and(|ps| ps.iter().any(|x| x["required"] == true));
         if item.get("get").is_some() && !p.contains('{') && !needs_login && !required {

@@ -12,6 +12,7 @@ mod citizen_pages;
 mod common;
 mod complaints;
 mod concurrent_documents;
+mod dashboard;
 mod documents;
 mod every_standard;
 mod group;

@@ -1,0 +1,103 @@
+// The SQL of `Performance`, written once: `crates/store/src/common.rs`
+// includes this file for each backend (`This` and `Db` are that backend's types).
+
+#[async_trait]
+impl Performance for This {
+    async fn received(&self, office: &str, from: i64, to: i64) -> Result<Vec<Received>> {
+        Ok(sqlx::query_as(
+            "SELECT service, channel, status, COUNT(*) AS cases FROM cases \
+             WHERE office = $1 AND created_at >= $2 AND created_at < $3 GROUP BY service, channel, status",
+        )
+        .bind(office)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.report)
+        .await?)
+    }
+
+    async fn backlog(&self, office: &str, now: i64) -> Result<Vec<Backlog>> {
+        Ok(sqlx::query_as(
+            "SELECT service, COUNT(*) AS open, SUM(CASE WHEN due_at < $2 THEN 1 ELSE 0 END) AS overdue \
+             FROM cases WHERE office = $1 AND status IN ('submitted', 'in_progress', 'returned') GROUP BY service",
+        )
+        .bind(office)
+        .bind(now)
+        .fetch_all(&self.report)
+        .await?)
+    }
+
+    async fn finished_lines(&self, office: &str, from: i64, to: i64) -> Result<Vec<CaseLine>> {
+        Ok(sqlx::query_as(
+            "SELECT service, channel, status, created_at, service_started_at, finished_at, due_at FROM cases \
+             WHERE office = $1 AND finished_at >= $2 AND finished_at < $3",
+        )
+        .bind(office)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.report)
+        .await?)
+    }
+
+    async fn step_stats(&self, office: &str, from: i64, to: i64) -> Result<Vec<StepStat>> {
+        Ok(sqlx::query_as(
+            "SELECT service, step, actor, COUNT(*) AS done, \
+             SUM(CASE WHEN due_at IS NOT NULL THEN 1 ELSE 0 END) AS timed, \
+             SUM(CASE WHEN due_at IS NOT NULL AND ended_at <= due_at THEN 1 ELSE 0 END) AS on_time, \
+             SUM(CASE WHEN action = 'return' THEN 1 ELSE 0 END) AS returns, \
+             CAST(SUM(work_minutes) AS BIGINT) AS work_minutes \
+             FROM case_steps WHERE office = $1 AND ended_at >= $2 AND ended_at < $3 \
+             GROUP BY service, step, actor ORDER BY service, step",
+        )
+        .bind(office)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.report)
+        .await?)
+    }
+
+    async fn officer_stats(&self, office: &str, from: i64, to: i64) -> Result<Vec<OfficerStat>> {
+        Ok(sqlx::query_as(
+            "SELECT s.done_by, s.service, s.step, COUNT(*) AS done, \
+             SUM(CASE WHEN s.due_at IS NOT NULL THEN 1 ELSE 0 END) AS timed, \
+             SUM(CASE WHEN s.due_at IS NOT NULL AND s.ended_at <= s.due_at THEN 1 ELSE 0 END) AS on_time, \
+             SUM(CASE WHEN s.action = 'return' THEN 1 ELSE 0 END) AS returns, \
+             SUM(CASE WHEN s.action = 'reject' THEN 1 ELSE 0 END) AS rejects, \
+             CAST(SUM(s.work_minutes) AS BIGINT) AS work_minutes, \
+             CAST(SUM(COALESCE(s.limit_minutes, 0)) AS BIGINT) AS limit_minutes, \
+             CAST(SUM((SELECT COUNT(*) FROM escalations e WHERE e.case_id = s.case_id AND e.step = s.step)) \
+               AS BIGINT) AS escalations \
+             FROM case_steps s WHERE s.office = $1 AND s.ended_at >= $2 AND s.ended_at < $3 \
+             AND s.actor NOT IN ('pemohon', 'external') \
+             GROUP BY s.done_by, s.service, s.step ORDER BY s.done_by, s.service, s.step",
+        )
+        .bind(office)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.report)
+        .await?)
+    }
+
+    async fn step_minutes(
+        &self,
+        office: &str,
+        service: &str,
+        step: &str,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT work_minutes FROM case_steps WHERE office = $1 AND service = $2 AND step = $3 \
+             AND action = 'advance' AND ended_at >= $4 AND ended_at < $5 ORDER BY ended_at DESC LIMIT $6",
+        )
+        .bind(office)
+        .bind(service)
+        .bind(step)
+        .bind(from)
+        .bind(to)
+        .bind(limit)
+        .fetch_all(&self.report)
+        .await?;
+        Ok(rows.into_iter().map(|(m,)| m).collect())
+    }
+}

@@ -1,0 +1,193 @@
+//! The office's dashboard and staff performance: the API
+//! (`/api/v1/dashboard`, `/api/v1/reports/officers`, the evaluation
+//! workbook `/api/v1/reports/evaluation`) and the pages `/dasbor` (charts
+//! drawn on the server, each with its table) and `/kinerja`.
+
+use super::export::{Format, answer};
+use super::openapi::HtmlPage;
+use super::portal::{NavUser, nav, render};
+use crate::auth::CurrentUser;
+use crate::charts;
+use crate::error::{ApiError, ErrorResponse, PageError};
+use crate::i18n::Lang;
+use crate::state::AppState;
+use app::performance::{Dashboard, OfficerLine, Period};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/dashboard", get(dashboard_api))
+        .route("/api/v1/reports/officers", get(officers_api))
+        .route("/api/v1/reports/evaluation", get(evaluation))
+        .route("/dasbor", get(dashboard_page))
+        .route("/kinerja", get(officers_page))
+}
+
+/// This module's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(dashboard_api, officers_api, evaluation, dashboard_page, officers_page))]
+pub(super) struct Doc;
+
+#[derive(Deserialize, utoipa::IntoParams)]
+struct PeriodQuery {
+    /// The first day (`YYYY-MM-DD`) or month (`YYYY-MM`); the month's first day when absent.
+    from: Option<String>,
+    /// The last day or month, inclusive; today when absent.
+    to: Option<String>,
+    /// `csv` or `xlsx` for a file; JSON otherwise.
+    format: Option<String>,
+}
+
+/// The caller's office over a period: cases by service, channel and status, SLA attainment and completion times per service and step, backlog, complaints, IKM, the staffing model
+#[utoipa::path(get, path = "/api/v1/dashboard", params(PeriodQuery), responses(
+    (status = 200, description = "OK (JSON; the services' table as CSV or a workbook with format=csv|xlsx)", body = Dashboard),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not office staff", body = ErrorResponse),
+    (status = 422, description = "a bad period or format", body = ErrorResponse)))]
+async fn dashboard_api(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, ApiError> {
+    let format = Format::parse(q.format.as_deref())?;
+    let d = app::performance::dashboard(&state.app, &who, q.from.as_deref(), q.to.as_deref()).await?;
+    let stem = format!("dasbor-{}-{}-{}", d.office, d.period.from, d.period.to);
+    Ok(answer(format, &d, &stem, || app::performance::services_table(&d)))
+}
+
+/// Staff performance in a period
+#[derive(Serialize, utoipa::ToSchema)]
+struct Officers {
+    #[serde(flatten)]
+    period: Period,
+    officers: Vec<OfficerLine>,
+}
+
+/// Staff performance of the caller's office in a period: steps handled, time per step against the standard, returns, refusals, escalations, complaints
+#[utoipa::path(get, path = "/api/v1/reports/officers", params(PeriodQuery), responses(
+    (status = 200, description = "OK (JSON; CSV or a workbook with format=csv|xlsx)", body = Officers),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not an evaluating official, admin or auditor", body = ErrorResponse),
+    (status = 422, description = "a bad period or format", body = ErrorResponse)))]
+async fn officers_api(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, ApiError> {
+    let format = Format::parse(q.format.as_deref())?;
+    let (period, officers) =
+        app::performance::officers(&state.app, &who, q.from.as_deref(), q.to.as_deref()).await?;
+    let stem = format!("kinerja-{}-{}-{}", who.user.office, period.from, period.to);
+    let table = app::performance::officers_table(&officers);
+    Ok(answer(format, &Officers { period, officers }, &stem, || table))
+}
+
+/// The Laporan Evaluasi Kinerja Pelayanan as a workbook: services, steps, staff performance, complaints and IKM of any period
+#[utoipa::path(get, path = "/api/v1/reports/evaluation", params(PeriodQuery), responses(
+    (status = 200, description = "the workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not an evaluating official, admin or auditor", body = ErrorResponse),
+    (status = 422, description = "a bad period", body = ErrorResponse)))]
+async fn evaluation(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, ApiError> {
+    let (period, sheets) =
+        app::performance::evaluation(&state.app, &who, q.from.as_deref(), q.to.as_deref()).await?;
+    let stem = format!("evaluasi-{}-{}-{}", who.user.office, period.from, period.to);
+    Ok(super::export::workbook(&stem, &sheets))
+}
+
+/// A chart and the table of its numbers.
+struct Chart {
+    id: &'static str,
+    title: &'static str,
+    svg: String,
+    rows: Vec<(String, String)>,
+}
+
+impl Chart {
+    fn of(id: &'static str, title: &'static str, bars: Vec<(String, f64)>, max: f64, unit: &str) -> Chart {
+        let rows = bars.iter().map(|(l, v)| (l.clone(), format!("{v:.1}{unit}"))).collect();
+        Chart { id, title, svg: charts::bars(title, &bars, max), rows }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    lang: Lang,
+    user: Option<NavUser>,
+    d: Dashboard,
+    charts: Vec<Chart>,
+    /// The complaints' counts with their words.
+    complaints: Vec<(&'static str, u32)>,
+}
+
+/// The dashboard page: the period's charts (each with its table), services, steps with the staffing model, complaints
+#[utoipa::path(get, path = "/dasbor", responses(HtmlPage))]
+async fn dashboard_page(
+    State(state): State<AppState>,
+    lang: Lang,
+    who: CurrentUser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, PageError> {
+    let d = app::performance::dashboard(&state.app, &who, q.from.as_deref(), q.to.as_deref()).await?;
+    let attainment =
+        d.services.iter().filter_map(|s| s.attainment.map(|a| (s.title.clone(), a))).collect::<Vec<_>>();
+    let statuses =
+        d.statuses.iter().map(|(s, n)| (lang.t(&format!("status_{s}")).to_string(), f64::from(*n)));
+    let statuses: Vec<_> = statuses.collect();
+    let most = statuses.iter().map(|(_, n)| *n).fold(1.0, f64::max);
+    let ikm = d.ikm.iter().filter_map(|(t, v)| v.map(|v| (t.clone(), v))).collect::<Vec<_>>();
+    let charts = vec![
+        Chart::of("chart-attainment", lang.t("dash_attainment"), attainment, 100.0, " %"),
+        Chart::of("chart-status", lang.t("dash_status"), statuses, most, ""),
+        Chart::of("chart-ikm", lang.t("dash_ikm"), ikm, 100.0, ""),
+    ];
+    let word = |k: &str| match k {
+        "open" => lang.t("dash_complaints_open"),
+        "answered" => lang.t("dash_complaints_answered"),
+        "0-2" => lang.t("dash_complaints_young"),
+        "3-5" => lang.t("dash_complaints_middle"),
+        _ => lang.t("dash_complaints_old"),
+    };
+    let complaints = d.complaints.iter().map(|(k, v)| (word(k), *v)).collect();
+    Ok(render(&DashboardPage { lang, user: nav(&Some(who)), d, charts, complaints })?.into_response())
+}
+
+#[derive(Template)]
+#[template(path = "officers.html")]
+struct OfficersPage {
+    lang: Lang,
+    user: Option<NavUser>,
+    period: Period,
+    /// Each officer with their role's name.
+    officers: Vec<(OfficerLine, &'static str)>,
+}
+
+/// Staff performance: per officer, the steps they handled against the standard's time
+#[utoipa::path(get, path = "/kinerja", responses(HtmlPage))]
+async fn officers_page(
+    State(state): State<AppState>,
+    lang: Lang,
+    who: CurrentUser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, PageError> {
+    let (period, officers) =
+        app::performance::officers(&state.app, &who, q.from.as_deref(), q.to.as_deref()).await?;
+    let officers = officers
+        .into_iter()
+        .map(|o| {
+            let role = o.role.parse().map_or("", |r| lang.role(r));
+            (o, role)
+        })
+        .collect();
+    Ok(render(&OfficersPage { lang, user: nav(&Some(who)), period, officers })?.into_response())
+}

@@ -1,0 +1,150 @@
+//! The dashboard and staff performance on both backends: a generated
+//! history of Muba KTP-el cases at different paces gives SLA attainment,
+//! median and p90 completion times and per-step attainment equal to an
+//! independent computation from the cases and journals on the office
+//! calendar; the page draws its charts with a table under each; the
+//! evaluation workbook carries the same numbers; the staffing model runs
+//! on the observed step times.
+
+use crate::common::{PASSWORD, TestApp, on_both_backends};
+use domain::TimeZone;
+use serde_json::{Value, json};
+
+/// The smallest value with at least `q` of the sorted values at or below it.
+fn nearest_rank(sorted: &[i64], q: f64) -> i64 {
+    sorted[((q * sorted.len() as f64).ceil() as usize).max(1) - 1]
+}
+
+on_both_backends!(dashboard_figures_sqlite, dashboard_figures_postgres, dashboard_figures);
+
+async fn dashboard_figures(app: TestApp) {
+    let cal = app.calendar(TimeZone::Wib).await;
+    // Start an hour into the next working day, so steps take working time.
+    let open = cal.next_open(app.app().now() + chrono::Duration::hours(16)) + chrono::Duration::hours(1);
+    app.clock.advance(open - app.app().now());
+    let roles = ["operator", "verifikator", "validator", "kepala_dinas"];
+    let mut t = std::collections::HashMap::new();
+    for role in roles {
+        app.add_user(&format!("muba.{role}"), role, "16.06", PASSWORD).await;
+        t.insert(role, app.token(&format!("muba.{role}"), PASSWORD).await.0);
+    }
+    // Six cases, case k taking k + 1 minutes per step (5 minutes each and
+    // 30 in all are the standard's), and one left open.
+    let mut codes = Vec::new();
+    for k in 0..7 {
+        let body = json!({"service": "16.06-ktp-el", "channel": "counter",
+            "applicant": {"name": format!("Warga {k}"), "nik": "1606015708900001"},
+            "fields": {"jenis_permohonan": "rekam"}});
+        let (s, r) = app.post_json("/api/v1/applications", Some(&t["operator"]), body).await;
+        assert_eq!(s, 201, "{r}");
+        let id = r["id"].as_i64().unwrap();
+        codes.push(r["tracking_code"].as_str().unwrap().to_string());
+        if k == 6 {
+            break;
+        }
+        for (i, role) in ["operator", "verifikator", "validator", "kepala_dinas", "operator", "operator"]
+            .iter()
+            .enumerate()
+        {
+            app.clock.advance(chrono::Duration::minutes(k + 1));
+            let (s, r) = app.act(&t[role], id, "advance", i as i64 + 1, json!({})).await;
+            assert_eq!(s, 200, "{role}: {r}");
+        }
+    }
+
+    // The independent computation: from the stored cases and journals.
+    let mut durations = Vec::new();
+    let (mut timed, mut on_time) = (0, 0);
+    let (mut step3, mut step3_on_time) = (0, 0);
+    for code in &codes {
+        let c = app.db.store.case_by_tracking(code).await.unwrap().unwrap();
+        let Some(finished) = c.finished_at else { continue };
+        let started = c.service_started_at.unwrap();
+        let at = app::cases::clock::at;
+        durations.push(cal.working_minutes_between(at(started), at(finished)));
+        timed += 1;
+        on_time += i32::from(finished <= c.due_at.unwrap());
+        let journal = app.db.store.journal(c.id).await.unwrap();
+        let entered = journal.iter().find(|j| j.to_step.as_deref() == Some("3")).unwrap().at;
+        let left = journal.iter().find(|j| j.from_step.as_deref() == Some("3")).unwrap().at;
+        step3 += 1;
+        step3_on_time += i32::from(at(left) <= cal.add_working_minutes(at(entered), 5));
+    }
+    durations.sort_unstable();
+    let percent = |a: i32, b: i32| (1000.0 * f64::from(a) / f64::from(b)).round() / 10.0;
+
+    let period = "from=2000-01-01&to=2100-12-31";
+    let (s, d) = app.get_json(&format!("/api/v1/dashboard?{period}"), Some(&t["kepala_dinas"])).await;
+    assert_eq!(s, 200, "{d}");
+    let ktp = d["services"].as_array().unwrap().iter().find(|s| s["service"] == "16.06-ktp-el").unwrap();
+    assert_eq!(
+        (ktp["received"].as_u64(), ktp["completed"].as_u64(), ktp["open"].as_u64()),
+        (Some(7), Some(6), Some(1))
+    );
+    assert_eq!(ktp["timed"], timed, "{ktp}");
+    assert_eq!(ktp["attainment"].as_f64(), Some(percent(on_time, timed)), "{ktp}");
+    assert!(on_time > 0 && on_time < timed, "the history has cases on time and late: {on_time}/{timed}");
+    assert_eq!(ktp["median_minutes"].as_i64(), Some(nearest_rank(&durations, 0.5)), "{durations:?}");
+    assert_eq!(ktp["p90_minutes"].as_i64(), Some(nearest_rank(&durations, 0.9)), "{durations:?}");
+    let step = d["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service"] == "16.06-ktp-el" && s["step"] == "3")
+        .unwrap();
+    assert_eq!(
+        (step["done"].as_i64(), step["attainment"].as_f64()),
+        (Some(step3.into()), Some(percent(step3_on_time, step3))),
+        "{step}"
+    );
+    assert_eq!(step["staff"], 1, "one verifikator account");
+    let model = &step["model"];
+    assert!(model["load"].as_f64().unwrap() > 0.0 && model["fewest_staff"].as_u64().is_some(), "{model}");
+    assert_eq!(d["statuses"]["completed"], 6, "{d}");
+
+    // The page: its charts drawn on the server, each with its table.
+    let (s, page) = app
+        .get_text(&format!("/dasbor?{period}"), Some(&format!("layanan_session={}", t["kepala_dinas"])))
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(page.matches("<svg").count(), 2, "attainment and statuses (no IKM yet): {page}");
+    assert!(
+        page.contains("id=\"chart-attainment\"") && page.contains(&format!("{} %", ktp["attainment"])),
+        "{page}"
+    );
+
+    // Staff performance: the verifikator handled step 3 six times.
+    let (s, o) = app.get_json(&format!("/api/v1/reports/officers?{period}"), Some(&t["kepala_dinas"])).await;
+    assert_eq!(s, 200, "{o}");
+    let verif =
+        o["officers"].as_array().unwrap().iter().find(|o| o["username"] == "muba.verifikator").unwrap();
+    assert_eq!(
+        (verif["done"].as_i64(), verif["on_time"].as_i64()),
+        (Some(6), Some(step3_on_time.into())),
+        "{verif}"
+    );
+    assert_eq!(
+        app.get_json(&format!("/api/v1/reports/officers?{period}"), Some(&t["operator"])).await.0,
+        403
+    );
+
+    // The evaluation workbook shows the dashboard's numbers.
+    let res = app
+        .http
+        .get(app.url(&format!("/api/v1/reports/evaluation?{period}")))
+        .bearer_auth(&t["kepala_dinas"])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let xlsx = res.bytes().await.unwrap();
+    let services = crate::common::xlsx_sheet(&xlsx, 1);
+    let median = format!("<v>{}</v>", ktp["median_minutes"]);
+    assert!(services.contains("Kartu Tanda Penduduk") || services.contains("KTP"), "{services}");
+    assert!(services.contains(&median), "{median} in {services}");
+    let officers = crate::common::xlsx_sheet(&xlsx, 3);
+    assert!(officers.contains("muba.verifikator"), "{officers}");
+    let (s, e) = app.get_json("/api/v1/dashboard?from=2026-13", Some(&t["kepala_dinas"])).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("from")));
+    let _: Value = e;
+}
