@@ -14,7 +14,7 @@ use domain::Status;
 use domain::staffing::{Outcome, StepLoad};
 use domain::standard::Actor;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A period of whole days in the office's time.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -93,6 +93,10 @@ pub struct Dashboard {
     pub office_name: String,
     #[serde(flatten)]
     pub period: Period,
+    /// The services shown (all when empty).
+    pub scope: Scope,
+    /// The units of the office's services (the page's filter).
+    pub units: Vec<String>,
     pub services: Vec<ServiceLine>,
     /// Cases received in the period per status (as they stand now).
     pub statuses: BTreeMap<String, u32>,
@@ -107,12 +111,58 @@ pub struct Dashboard {
 /// The share of waits the staffing model aims for.
 const TARGET_SHARE: f64 = 0.95;
 
-/// The caller's office dashboard over `from`..=`to` (staff of the office).
+/// Which of the office's services a dashboard shows: one service, one
+/// unit's, or all.
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
+pub struct Scope {
+    /// A service's id (`16.06-ktp-el`).
+    pub service: Option<String>,
+    /// A unit as the standards name it.
+    pub unit: Option<String>,
+}
+
+impl Scope {
+    /// The slugs of the office's runnable services in scope; an unknown
+    /// service or unit is refused by its field.
+    fn slugs(&self, app: &App, office: &str) -> Result<BTreeSet<String>, Error> {
+        let all: Vec<_> = app.catalog.for_office(office).filter(|s| !s.steps.is_empty()).collect();
+        if let Some(id) = &self.service
+            && !all.iter().any(|s| s.id() == *id)
+        {
+            return Err(Error::invalid("service", format!("office {office} has no service `{id}`")));
+        }
+        if let Some(unit) = &self.unit
+            && !all.iter().any(|s| s.unit == *unit)
+        {
+            return Err(Error::invalid("unit", format!("no service of office {office} belongs to `{unit}`")));
+        }
+        Ok(all
+            .iter()
+            .filter(|s| self.service.as_ref().is_none_or(|id| s.id() == *id))
+            .filter(|s| self.unit.as_ref().is_none_or(|u| s.unit == *u))
+            .map(|s| s.slug.clone())
+            .collect())
+    }
+
+    /// Whether a complaint (its form's fields) is about a service in scope.
+    fn covers(&self, complaint: &store::Case) -> bool {
+        let fields: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&complaint.fields).unwrap_or_default();
+        let names = |key: &str, wanted: &Option<String>| {
+            wanted.as_ref().is_none_or(|w| fields.get(key).and_then(|v| v.as_str()) == Some(w.as_str()))
+        };
+        names("layanan", &self.service) && names("unit", &self.unit)
+    }
+}
+
+/// The caller's office dashboard over `from`..=`to` (staff of the office),
+/// for the services in `scope`.
 pub async fn dashboard(
     app: &App,
     who: &Principal,
     from: Option<&str>,
     to: Option<&str>,
+    scope: Scope,
 ) -> Result<Dashboard, Error> {
     if !who.role.is_staff() {
         return Err(Error::forbidden("the office's staff read its dashboard"));
@@ -120,23 +170,26 @@ pub async fn dashboard(
     let office = who.user.office.clone();
     let o = app.store.office(&office).await?.ok_or_else(|| Error::NotFound("no such office".into()))?;
     let period = Period::of(app, &office, from, to)?;
+    let kept = scope.slugs(app, &office)?;
     let cal = crate::cases::clock::calendar(app, &office).await?;
     let now = app.now().timestamp_millis();
     let mut services: BTreeMap<String, ServiceLine> = BTreeMap::new();
     let mut statuses: BTreeMap<String, u32> = BTreeMap::new();
-    for r in app.store.received(&office, period.from_ms, period.to_ms).await? {
+    let received = app.store.received(&office, period.from_ms, period.to_ms).await?;
+    for r in received.into_iter().filter(|r| kept.contains(&r.service)) {
         let line = services.entry(r.service).or_default();
         let n = u32::try_from(r.cases).unwrap_or(u32::MAX);
         line.received += n;
         *line.channels.entry(r.channel).or_default() += n;
         *statuses.entry(r.status).or_default() += n;
     }
-    for b in app.store.backlog(&office, now).await? {
+    for b in app.store.backlog(&office, now).await?.into_iter().filter(|b| kept.contains(&b.service)) {
         let line = services.entry(b.service).or_default();
         (line.open, line.overdue) = (b.open as u32, b.overdue as u32);
     }
     let mut durations: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    for c in app.store.finished_lines(&office, period.from_ms, period.to_ms).await? {
+    let finished = app.store.finished_lines(&office, period.from_ms, period.to_ms).await?;
+    for c in finished.into_iter().filter(|c| kept.contains(&c.service)) {
         let (Some(f), Ok(status)) = (c.finished_at, Status::try_from(c.status.clone())) else { continue };
         let line = services.entry(c.service.clone()).or_default();
         line.completed += u32::from(status == Status::Completed);
@@ -150,9 +203,9 @@ pub async fn dashboard(
             durations.entry(c.service).or_default().push(minutes);
         }
     }
-    let complaints = complaint_counts(app, &office, &period, &cal, now).await?;
+    let complaints = complaint_counts(app, &office, &period, &cal, now, &scope).await?;
     let mut out = Vec::new();
-    for std in app.catalog.for_office(&office).filter(|s| !s.steps.is_empty()) {
+    for std in app.catalog.for_office(&office).filter(|s| kept.contains(&s.slug)) {
         let mut line = services.remove(&std.slug).unwrap_or_default();
         line.service = std.id();
         line.title = std.title.clone();
@@ -163,17 +216,30 @@ pub async fn dashboard(
         (line.median_minutes, line.p90_minutes) = (nearest_rank(&d, 0.5), nearest_rank(&d, 0.9));
         out.push(line);
     }
-    let steps = step_lines(app, &office, &period, &cal).await?;
+    let in_scope = |id: &str| kept.iter().any(|k| id == format!("{office}-{k}"));
+    let mut steps = step_lines(app, &office, &period, &cal).await?;
+    steps.retain(|s| in_scope(&s.service));
+    let mut units: Vec<String> =
+        app.catalog.for_office(&office).filter(|s| !s.steps.is_empty()).map(|s| s.unit.clone()).collect();
+    units.sort();
+    units.dedup();
     let ikm = crate::surveys::report(app, &office, None, Some(&period.from), Some(&period.to)).await?;
     Ok(Dashboard {
         office: office.clone(),
         office_name: o.name,
         period,
+        scope,
+        units,
         services: out,
         statuses,
         steps,
         complaints,
-        ikm: ikm.services.into_iter().map(|s| (s.title, s.figures.ikm)).collect(),
+        ikm: ikm
+            .services
+            .into_iter()
+            .filter(|s| in_scope(&s.service))
+            .map(|s| (s.title, s.figures.ikm))
+            .collect(),
     })
 }
 
@@ -189,12 +255,13 @@ async fn complaint_counts(
     period: &Period,
     cal: &domain::calendar::BusinessCalendar,
     now: i64,
+    scope: &Scope,
 ) -> Result<BTreeMap<String, u32>, Error> {
     let mut out: BTreeMap<String, u32> =
         ["open", "answered", "0-2", "3-5", ">5"].map(|k| (k.to_string(), 0)).into();
-    for c in
-        app.store.cases_received(office, domain::complaint::SERVICE, period.from_ms, period.to_ms).await?
-    {
+    let all =
+        app.store.cases_received(office, domain::complaint::SERVICE, period.from_ms, period.to_ms).await?;
+    for c in all.into_iter().filter(|c| scope.covers(c)) {
         if c.status.is_active() {
             *out.entry("open".into()).or_default() += 1;
             let band = match cal.working_days_between(clock_at(c.created_at), clock_at(now)) {
@@ -523,7 +590,7 @@ pub async fn evaluation(
     to: Option<&str>,
 ) -> Result<(Period, Vec<Sheet>), Error> {
     let (period, officers) = officers(app, who, from, to).await?;
-    let d = dashboard(app, who, Some(&period.from), Some(&period.to)).await?;
+    let d = dashboard(app, who, Some(&period.from), Some(&period.to), Scope::default()).await?;
     let complaints = Sheet {
         name: "Pengaduan".into(),
         header: vec!["Keadaan".into(), "Jumlah".into()],

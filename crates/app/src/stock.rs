@@ -290,6 +290,65 @@ pub async fn missing_reports(app: &App, office: &str) -> Result<Vec<String>, Err
     Ok(domain::stock::missing_months(first, app.today(office), &filed))
 }
 
+/// Reminds each kab/kota office with a blanko ledger of every month it owes
+/// a report for (the seed's *wajib*), once per month owed: its operators
+/// and admin on their worklist's notices, and the office's e-mail. Returns
+/// how many months were reminded.
+pub async fn remind_reports(app: &App) -> Result<usize, Error> {
+    let mut reminded = 0;
+    let offices = app.store.offices().await?;
+    for o in offices.iter().filter(|o| o.level == domain::OfficeLevel::KabKota.as_str()) {
+        let owed = missing_reports(app, &o.code).await?;
+        if owed.is_empty() {
+            continue;
+        }
+        let staff: Vec<String> = app
+            .store
+            .users(Some(&o.code))
+            .await?
+            .into_iter()
+            .filter(|u| u.active && matches!(u.role, domain::Role::Operator | domain::Role::Admin))
+            .map(|u| u.username)
+            .collect();
+        for month in owed {
+            let subject = format!("Laporan bulanan pelayanan adminduk {month} belum disampaikan");
+            let body = format!(
+                "{} belum menyampaikan laporan bulanan pelayanan adminduk bulan {month} (KTP-el tercetak, \
+                 blangko rusak, sisa stok akhir bulan, rekap penggunaan blangko). Sampaikan di halaman Stok.",
+                o.name
+            );
+            let note = |channel: &str, recipient: &str| store::NewNotification {
+                office: o.code.clone(),
+                channel: channel.into(),
+                recipient: recipient.into(),
+                subject: subject.clone(),
+                body: body.clone(),
+            };
+            let mut notes: Vec<_> = staff.iter().map(|u| note("staff", u)).collect();
+            notes.extend(o.email.iter().map(|e| note("email", e)));
+            let at = app.now().timestamp_millis();
+            if app.store.remind_stock_report(&o.code, &month, &notes, at).await? {
+                reminded += 1;
+            }
+        }
+    }
+    Ok(reminded)
+}
+
+/// Runs the monthly reports' reminder every `every` until the process ends.
+pub fn spawn(app: App, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    crate::repeat(every, move || {
+        let app = app.clone();
+        async move {
+            match remind_reports(&app).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reminded = n, "monthly adminduk reports owed"),
+                Err(e) => tracing::warn!(error = %e, "the monthly reports' reminder failed"),
+            }
+        }
+    })
+}
+
 /// An office's monthly reports, newest month first, and the months it
 /// still owes: for the readers of its stock.
 pub async fn reports(

@@ -35,6 +35,8 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (29, include_str!("../migrations/sqlite/0029_cases_received.sql")),
     (30, include_str!("../migrations/sqlite/0030_surveys.sql")),
     (31, include_str!("../migrations/sqlite/0031_case_steps.sql")),
+    (32, include_str!("../migrations/sqlite/0032_stock_reminders.sql")),
+    (33, include_str!("../migrations/sqlite/0033_cases_received_covering.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -68,6 +70,8 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (29, include_str!("../migrations/postgres/0029_cases_received.sql")),
     (30, include_str!("../migrations/postgres/0030_surveys.sql")),
     (31, include_str!("../migrations/postgres/0031_case_steps.sql")),
+    (32, include_str!("../migrations/postgres/0032_stock_reminders.sql")),
+    (33, include_str!("../migrations/postgres/0033_cases_received_covering.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

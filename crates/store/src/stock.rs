@@ -92,4 +92,14 @@ pub trait Stock: Send + Sync {
     async fn stock_reports(&self, office: &str) -> Result<Vec<StockReport>>;
     /// When an office's ledger or reports begin (ms), if they do.
     async fn stock_since(&self, office: &str) -> Result<Option<i64>>;
+    /// Reminds an office once that its report of `month` is owed: the
+    /// reminder and its notifications in one transaction; `false` when that
+    /// month was reminded before.
+    async fn remind_stock_report(
+        &self,
+        office: &str,
+        month: &str,
+        notes: &[NewNotification],
+        at: i64,
+    ) -> Result<bool>;
 }

@@ -454,6 +454,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("dash_ikm", "IKM per layanan", "IKM per service"),
     ("dash_evaluation", "Laporan evaluasi (XLSX)", "Evaluation report (XLSX)"),
     ("dash_no_data", "Belum ada data pada periode ini.", "No data in this period yet."),
+    ("dash_all", "Semua", "All"),
     ("dash_item", "Butir", "Item"),
     ("dash_value", "Nilai", "Value"),
     ("dash_services", "Per layanan", "Per service"),

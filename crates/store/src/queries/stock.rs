@@ -161,6 +161,31 @@ impl Stock for This {
         .await?)
     }
 
+    async fn remind_stock_report(
+        &self,
+        office: &str,
+        month: &str,
+        notes: &[NewNotification],
+        at: i64,
+    ) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let new: Option<(String,)> = sqlx::query_as(
+            "INSERT INTO stock_report_reminders (office, month, reminded_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (office, month) DO NOTHING RETURNING office",
+        )
+        .bind(office)
+        .bind(month)
+        .bind(at)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if new.is_none() {
+            return Ok(false);
+        }
+        Self::insert_notifications(&mut tx, None, at, notes).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     async fn stock_overview(&self, parent: &str, since: i64) -> Result<Vec<(String, i64, i64)>> {
         Ok(sqlx::query_as(
             "SELECT o.code, \

@@ -11,7 +11,7 @@ use crate::charts;
 use crate::error::{ApiError, ErrorResponse, PageError};
 use crate::i18n::Lang;
 use crate::state::AppState;
-use app::performance::{Dashboard, OfficerLine, Period};
+use app::performance::{Dashboard, OfficerLine, Period, Scope};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -41,6 +41,17 @@ struct PeriodQuery {
     to: Option<String>,
     /// `csv` or `xlsx` for a file; JSON otherwise.
     format: Option<String>,
+    /// Only this service (its id); the dashboard only.
+    service: Option<String>,
+    /// Only this unit's services; the dashboard only.
+    unit: Option<String>,
+}
+
+impl PeriodQuery {
+    fn scope(&self) -> Scope {
+        let given = |v: &Option<String>| v.as_ref().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        Scope { service: given(&self.service), unit: given(&self.unit) }
+    }
 }
 
 /// The caller's office over a period: cases by service, channel and status, SLA attainment and completion times per service and step, backlog, complaints, IKM, the staffing model
@@ -55,7 +66,8 @@ async fn dashboard_api(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, ApiError> {
     let format = Format::parse(q.format.as_deref())?;
-    let d = app::performance::dashboard(&state.app, &who, q.from.as_deref(), q.to.as_deref()).await?;
+    let d =
+        app::performance::dashboard(&state.app, &who, q.from.as_deref(), q.to.as_deref(), q.scope()).await?;
     let stem = format!("dasbor-{}-{}-{}", d.office, d.period.from, d.period.to);
     Ok(answer(format, &d, &stem, || app::performance::services_table(&d)))
 }
@@ -125,6 +137,8 @@ struct DashboardPage {
     lang: Lang,
     user: Option<NavUser>,
     d: Dashboard,
+    /// The office's services, the page's filter.
+    all_services: Vec<super::portal::Choice>,
     charts: Vec<Chart>,
     /// The complaints' counts with their words.
     complaints: Vec<(&'static str, u32)>,
@@ -138,7 +152,8 @@ async fn dashboard_page(
     who: CurrentUser,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, PageError> {
-    let d = app::performance::dashboard(&state.app, &who, q.from.as_deref(), q.to.as_deref()).await?;
+    let d =
+        app::performance::dashboard(&state.app, &who, q.from.as_deref(), q.to.as_deref(), q.scope()).await?;
     let attainment =
         d.services.iter().filter_map(|s| s.attainment.map(|a| (s.title.clone(), a))).collect::<Vec<_>>();
     let statuses =
@@ -159,7 +174,15 @@ async fn dashboard_page(
         _ => lang.t("dash_complaints_old"),
     };
     let complaints = d.complaints.iter().map(|(k, v)| (word(k), *v)).collect();
-    Ok(render(&DashboardPage { lang, user: nav(&Some(who)), d, charts, complaints })?.into_response())
+    let all_services = state
+        .app
+        .catalog
+        .for_office(&who.user.office)
+        .filter(|s| !s.steps.is_empty())
+        .map(|s| super::portal::Choice { code: s.id(), name: s.title.clone() })
+        .collect();
+    Ok(render(&DashboardPage { lang, user: nav(&Some(who)), d, all_services, charts, complaints })?
+        .into_response())
 }
 
 #[derive(Template)]

@@ -102,6 +102,28 @@ async fn dashboard_figures(app: TestApp) {
     assert!(model["load"].as_f64().unwrap() > 0.0 && model["fewest_staff"].as_u64().is_some(), "{model}");
     assert_eq!(d["statuses"]["completed"], 6, "{d}");
 
+    // Filtered to one service, or one unit; an unknown one is named.
+    let (_, one) = app
+        .get_json(&format!("/api/v1/dashboard?{period}&service=16.06-ktp-el"), Some(&t["kepala_dinas"]))
+        .await;
+    assert_eq!(one["services"].as_array().unwrap().len(), 1, "{one}");
+    assert_eq!(one["services"][0]["median_minutes"], ktp["median_minutes"]);
+    let unit = "Bidang%20Pelayanan%20Pendaftaran%20Penduduk";
+    let (_, by_unit) =
+        app.get_json(&format!("/api/v1/dashboard?{period}&unit={unit}"), Some(&t["kepala_dinas"])).await;
+    assert!(
+        by_unit["services"].as_array().unwrap().iter().any(|s| s["service"] == "16.06-ktp-el"),
+        "{by_unit}"
+    );
+    assert!(
+        by_unit["services"].as_array().unwrap().iter().all(|s| s["service"] != "16.06-pengaduan"),
+        "{by_unit}"
+    );
+    for (q, field) in [("service=16.06-nothing", "service"), ("unit=Bidang%20Lain", "unit")] {
+        let (s, e) = app.get_json(&format!("/api/v1/dashboard?{period}&{q}"), Some(&t["kepala_dinas"])).await;
+        assert_eq!((s, e["error"]["field"].as_str()), (422, Some(field)), "{e}");
+    }
+
     // The page: its charts drawn on the server, each with its table.
     let (s, page) = app
         .get_text(&format!("/dasbor?{period}"), Some(&format!("layanan_session={}", t["kepala_dinas"])))

@@ -202,6 +202,11 @@ async fn a_monthly_report_owed_is_flagged_and_filing_it_moves_the_ledger() {
     let verif = app.token("ssl.verifikator", PASSWORD).await.0;
     let (_, owed) = app.get_json("/api/v1/stock/reports?office=73.09", Some(&op)).await;
     assert_eq!(owed["missing"], json!([month]));
+    // The month owed is reminded to the office's staff, once.
+    assert_eq!(app::stock::remind_reports(app.app()).await.unwrap(), 1);
+    assert_eq!(app::stock::remind_reports(app.app()).await.unwrap(), 0, "once a month owed");
+    let notes = app.db.store.notifications("73.09", 50).await.unwrap();
+    assert!(notes.iter().any(|n| n.recipient == "maros.op" && n.subject.contains(&month)), "{notes:?}");
 
     // A request now is flagged to the verifier.
     let request = json!({"service": "73-distribusi-blangko", "channel": "counter",
