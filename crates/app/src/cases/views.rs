@@ -69,8 +69,13 @@ pub struct TrackView {
 
 /// What a finished case's sending step sent (`sends`): the recorded text.
 async fn answer(app: &App, std: &Standard, c: &Case) -> Result<Option<String>, Error> {
-    let Some(code) = std.steps.iter().find_map(|s| s.sends.as_ref()) else { return Ok(None) };
-    if c.status != Status::Completed {
+    let steps: Vec<_> = std.steps_for(&c.channel).collect();
+    let Some(at) = steps.iter().position(|s| s.sends.is_some()) else { return Ok(None) };
+    let code = steps[at].sends.as_deref().unwrap_or_default();
+    // Sent once the case is past the sending step (the desk's asker then
+    // reads it on their own last step) or completed.
+    let current = c.current_step.as_deref().and_then(|id| steps.iter().position(|s| s.id == id));
+    if c.status != Status::Completed && current.is_none_or(|p| p <= at) {
         return Ok(None);
     }
     let recorded = super::engine::recorded(app, c, None).await?;

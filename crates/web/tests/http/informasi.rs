@@ -71,8 +71,13 @@ async fn a_question_without_nik_is_answered_with_the_atasans_correction() {
     assert_eq!(act(&op, json!({})).await.0, 200, "step 4: the officer cannot answer; to the atasan");
     let corrected = "Legalisir tidak dipungut biaya; bawa akta asli dan KTP-el ke loket.";
     assert_eq!(act(&verif, json!({"jawaban": corrected})).await.0, 200, "step 5: corrected");
+    let code = r["tracking_code"].as_str().unwrap();
+    let (_, before) = app.get_json(&format!("/api/v1/track/{code}"), None).await;
+    assert_eq!(before["answer"], serde_json::Value::Null, "not before it is sent");
     let (s, sent) = act(&op, json!({})).await;
     assert_eq!((s, sent["current_step"].as_str()), (200, Some("7")), "{sent}");
+    let (_, after) = app.get_json(&format!("/api/v1/track/{code}"), None).await;
+    assert_eq!(after["answer"], corrected, "the asker reads the answer sent: {after}");
 
     // The corrected answer goes to the asker's WhatsApp, from the outbox.
     let notes = app.db.store.case_notifications(id).await.unwrap();
