@@ -223,7 +223,18 @@ pub async fn dashboard(
         app.catalog.for_office(&office).filter(|s| !s.steps.is_empty()).map(|s| s.unit.clone()).collect();
     units.sort();
     units.dedup();
-    let ikm = crate::surveys::report(app, &office, None, Some(&period.from), Some(&period.to)).await?;
+    // The IKM per service from the responses' sums alone (the published
+    // report's sample figures would count the period's cases again).
+    let tallies = app.store.survey_tallies(&office, period.from_ms, period.to_ms).await?;
+    let ikm = app
+        .catalog
+        .for_office(&office)
+        .filter(|s| kept.contains(&s.slug) && s.slug != domain::complaint::SERVICE)
+        .map(|s| {
+            let t = tallies.iter().find(|t| t.service == s.slug);
+            (s.title.clone(), t.and_then(crate::surveys::service_ikm))
+        })
+        .collect();
     Ok(Dashboard {
         office: office.clone(),
         office_name: o.name,
@@ -234,12 +245,7 @@ pub async fn dashboard(
         statuses,
         steps,
         complaints,
-        ikm: ikm
-            .services
-            .into_iter()
-            .filter(|s| in_scope(&s.service))
-            .map(|s| (s.title, s.figures.ikm))
-            .collect(),
+        ikm,
     })
 }
 

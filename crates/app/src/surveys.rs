@@ -144,7 +144,7 @@ impl Figures {
         });
         let mutu = t.ikm().map(Mutu::of);
         Figures {
-            ikm: t.ikm().map(|v| (v * 100.0 + 1e-9).floor() / 100.0),
+            ikm: published(t),
             mutu: mutu.map(|m| m.as_str().to_string()),
             kinerja: mutu.map(|m| m.kinerja().to_string()),
             respondents: t.respondents,
@@ -283,6 +283,17 @@ pub(crate) fn span(office: &str, from: NaiveDate, to: NaiveDate) -> Result<(i64,
         (Some(a), Some(b)) => Ok((a, b)),
         _ => Err(Error::invalid("from", "days that exist")),
     }
+}
+
+/// The IKM as published: cut to 2 decimals, so the value shown sits in
+/// the band its exact value is in.
+fn published(t: &Tally) -> Option<f64> {
+    t.ikm().map(|v| (v * 100.0 + 1e-9).floor() / 100.0)
+}
+
+/// The published IKM of one service's responses (the dashboard's).
+pub(crate) fn service_ikm(t: &store::SurveyTally) -> Option<f64> {
+    published(&tally(t))
 }
 
 fn tally(t: &store::SurveyTally) -> Tally {

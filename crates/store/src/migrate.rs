@@ -37,6 +37,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (31, include_str!("../migrations/sqlite/0031_case_steps.sql")),
     (32, include_str!("../migrations/sqlite/0032_stock_reminders.sql")),
     (33, include_str!("../migrations/sqlite/0033_cases_received_covering.sql")),
+    (34, include_str!("../migrations/sqlite/0034_cases_backlog.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -72,6 +73,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (31, include_str!("../migrations/postgres/0031_case_steps.sql")),
     (32, include_str!("../migrations/postgres/0032_stock_reminders.sql")),
     (33, include_str!("../migrations/postgres/0033_cases_received_covering.sql")),
+    (34, include_str!("../migrations/postgres/0034_cases_backlog.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =
