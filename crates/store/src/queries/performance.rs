@@ -18,7 +18,8 @@ impl Performance for This {
     async fn backlog(&self, office: &str, now: i64) -> Result<Vec<Backlog>> {
         Ok(sqlx::query_as(
             "SELECT service, COUNT(*) AS open, SUM(CASE WHEN due_at < $2 THEN 1 ELSE 0 END) AS overdue \
-             FROM cases WHERE office = $1 AND status IN ('submitted', 'in_progress', 'returned') GROUP BY service",
+             FROM cases WHERE office = $1 AND status IN ('submitted', 'in_progress', 'returned') \
+             AND channel IS NOT NULL GROUP BY service",
         )
         .bind(office)
         .bind(now)
