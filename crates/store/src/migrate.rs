@@ -38,6 +38,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (32, include_str!("../migrations/sqlite/0032_stock_reminders.sql")),
     (33, include_str!("../migrations/sqlite/0033_cases_received_covering.sql")),
     (34, include_str!("../migrations/sqlite/0034_cases_backlog.sql")),
+    (35, include_str!("../migrations/sqlite/0035_cases_received_grouped.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -74,6 +75,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (32, include_str!("../migrations/postgres/0032_stock_reminders.sql")),
     (33, include_str!("../migrations/postgres/0033_cases_received_covering.sql")),
     (34, include_str!("../migrations/postgres/0034_cases_backlog.sql")),
+    (35, include_str!("../migrations/postgres/0035_cases_received_grouped.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

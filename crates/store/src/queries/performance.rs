@@ -6,7 +6,8 @@ impl Performance for This {
     async fn received(&self, office: &str, from: i64, to: i64) -> Result<Vec<Received>> {
         Ok(sqlx::query_as(
             "SELECT service, channel, status, COUNT(*) AS cases FROM cases \
-             WHERE office = $1 AND created_at >= $2 AND created_at < $3 GROUP BY service, channel, status",
+             WHERE office = $1 AND created_at >= $2 AND created_at < $3 AND channel IS NOT NULL \
+             GROUP BY service, channel, status",
         )
         .bind(office)
         .bind(from)

@@ -116,6 +116,7 @@ impl Surveys for This {
     async fn cases_per_service(&self, office: &str, from: i64, to: i64) -> Result<Vec<(String, i64)>> {
         Ok(sqlx::query_as(
             "SELECT service, COUNT(*) FROM cases WHERE office = $1 AND created_at >= $2 AND created_at < $3 \
+             AND channel IS NOT NULL \
              GROUP BY service ORDER BY service",
         )
         .bind(office)

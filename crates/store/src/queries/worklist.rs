@@ -64,6 +64,7 @@ impl Worklist for This {
     async fn cases_received(&self, office: &str, service: &str, from: i64, to: i64) -> Result<Vec<Case>> {
         Ok(sqlx::query_as(
             "SELECT * FROM cases WHERE office = $1 AND service = $2 AND created_at >= $3 AND created_at < $4 \
+             AND channel IS NOT NULL \
              ORDER BY created_at, id",
         )
         .bind(office)
