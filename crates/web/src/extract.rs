@@ -2,7 +2,7 @@
 //! reading a JSON body into the contract's errors, checking the CSRF token
 //! of a change, counting a public request against its client's limit.
 
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
@@ -58,6 +58,26 @@ where
         let user = CurrentUser::from_request_parts(parts, state).await?;
         user.check_csrf_header(&parts.headers)?;
         Ok(Changing(user))
+    }
+}
+
+/// A change anyone may make, a citizen or staff entering it for someone
+/// (a complaint, a survey response): a signed-in user's cookie session has
+/// its CSRF header checked, as for [`Changing`].
+pub struct MaybeChanging(pub Option<CurrentUser>);
+
+impl<S> FromRequestParts<S> for MaybeChanging
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let MaybeUser(user) = MaybeUser::from_request_parts(parts, state).await?;
+        if let Some(u) = &user {
+            u.check_csrf_header(&parts.headers)?;
+        }
+        Ok(MaybeChanging(user))
     }
 }
 

@@ -12,7 +12,7 @@ use super::openapi::HtmlPage;
 use super::portal::{Choice, NavUser, nav, render};
 use crate::auth::{self, CurrentUser, MaybeUser};
 use crate::error::{ApiError, ErrorResponse, PageError};
-use crate::extract::{Body, Changing, PublicRate};
+use crate::extract::{Body, Changing, MaybeChanging, PublicRate};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use app::cases::views::{self, Receipt};
@@ -69,13 +69,9 @@ pub(super) struct Doc;
 async fn create(
     State(state): State<AppState>,
     _: PublicRate,
-    MaybeUser(user): MaybeUser,
-    headers: HeaderMap,
+    MaybeChanging(user): MaybeChanging,
     Body(input): Body<NewComplaint>,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
-    if let Some(u) = &user {
-        u.check_csrf_header(&headers)?;
-    }
     let c = app::complaints::submit(&state.app, &input, user.as_ref().map(|u| &u.principal)).await?;
     Ok((StatusCode::CREATED, Json(views::receipt(&c))))
 }

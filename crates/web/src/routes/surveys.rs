@@ -10,7 +10,7 @@ use super::openapi::HtmlPage;
 use super::portal::{Choice, NavUser, nav, render};
 use crate::auth::{self, CurrentUser, MaybeUser};
 use crate::error::{ApiError, ErrorResponse, PageError};
-use crate::extract::{Body, PublicRate};
+use crate::extract::{Body, MaybeChanging, PublicRate};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use app::surveys::{IkmReport, NewResponse};
@@ -65,13 +65,9 @@ struct Stored {
 async fn create(
     State(state): State<AppState>,
     _: PublicRate,
-    MaybeUser(user): MaybeUser,
-    headers: HeaderMap,
+    MaybeChanging(user): MaybeChanging,
     Body(input): Body<NewResponse>,
 ) -> Result<(StatusCode, Json<Stored>), ApiError> {
-    if let Some(u) = &user {
-        u.check_csrf_header(&headers)?;
-    }
     let id = app::surveys::submit(&state.app, &input, user.as_ref().map(|u| &u.principal)).await?;
     Ok((StatusCode::CREATED, Json(Stored { id })))
 }

@@ -105,6 +105,22 @@ async fn every_channel(app: TestApp) {
         assert_eq!((s, e["error"]["field"].as_str()), (status, field), "{patch}: {e}");
     }
 
+    // Entered with a cookie session: only with its CSRF header.
+    let (session, csrf) = app.token("jp.aduan", PASSWORD).await;
+    let slip = json!({"office": OFFICE, "channel": "kotak_saran", "text": "Toilet kurang bersih."});
+    let by_cookie = |csrf: Option<&str>| {
+        let mut req = app
+            .http
+            .post(app.url("/api/v1/complaints"))
+            .header("cookie", format!("layanan_session={session}"));
+        if let Some(c) = csrf {
+            req = req.header("x-csrf-token", c);
+        }
+        req.json(&slip).send()
+    };
+    assert_eq!(by_cookie(None).await.unwrap().status(), 403, "no CSRF header");
+    assert_eq!(by_cookie(Some(&csrf)).await.unwrap().status(), 201, "with it");
+
     // Staff enter a suggestion-box slip and an Instagram post.
     let slip = json!({"office": OFFICE, "channel": "kotak_saran", "received_on": "2026-11-30",
         "service": "33.20-legalisir", "category": "sarana", "text": "Kursi ruang tunggu kurang."});
@@ -185,7 +201,7 @@ async fn every_channel(app: TestApp) {
     let month = app.app().today(OFFICE).format("%Y-%m").to_string();
     let (s, recap) = app.get_json(&format!("/api/v1/reports/complaints?month={month}"), Some(&op)).await;
     assert_eq!(s, 200, "{recap}");
-    assert_eq!(recap["total"]["received"], 7, "web, slip, post, 3 LAPOR!, converted: {recap}");
+    assert_eq!(recap["total"]["received"], 8, "web, 2 slips, post, 3 LAPOR!, converted: {recap}");
     assert_eq!(
         (recap["total"]["answered"].as_u64(), recap["total"]["answered_in_time"].as_u64()),
         (Some(2), Some(2))
@@ -194,10 +210,10 @@ async fn every_channel(app: TestApp) {
     let unit =
         |name: &str| units.iter().find(|u| u["unit"] == name).unwrap_or_else(|| panic!("{name}: {recap}"));
     assert_eq!(unit("Bidang Pemanfaatan Data dan Inovasi Pelayanan")["received"], 3, "{recap}");
-    assert_eq!(unit("Umum (tanpa layanan)")["received"], 4, "{recap}");
+    assert_eq!(unit("Umum (tanpa layanan)")["received"], 5, "{recap}");
     let channels: Vec<(String, u64)> = serde_json::from_value(recap["channels"].clone()).unwrap();
     let count = |c: &str| channels.iter().find(|(k, _)| k == c).map(|(_, n)| *n);
-    assert_eq!((count("lapor"), count("kotak_saran"), count("web")), (Some(3), Some(1), Some(2)), "{recap}");
+    assert_eq!((count("lapor"), count("kotak_saran"), count("web")), (Some(3), Some(2), Some(2)), "{recap}");
     let res = app
         .http
         .get(app.url(&format!("/api/v1/reports/complaints?month={month}&format=csv")))
@@ -206,7 +222,7 @@ async fn every_channel(app: TestApp) {
         .await
         .unwrap();
     let csv = res.text().await.unwrap();
-    assert!(csv.starts_with("Unit,Diterima,Dijawab") && csv.contains("Jumlah,7,2,2,5,0"), "{csv}");
+    assert!(csv.starts_with("Unit,Diterima,Dijawab") && csv.contains("Jumlah,8,2,2,6,0"), "{csv}");
     let (s, _) = app.get_json(&format!("/api/v1/reports/complaints?month={month}"), None).await;
     assert_eq!(s, 401);
     let (s, e) = app.get_json("/api/v1/reports/complaints?month=2026-13", Some(&op)).await;
@@ -221,5 +237,5 @@ async fn every_channel(app: TestApp) {
     // (Sessions lapse over the days the clock moved: a fresh one.)
     let op = app.token("jp.op", PASSWORD).await.0;
     let (_, recap) = app.get_json(&format!("/api/v1/reports/complaints?month={month}"), Some(&op)).await;
-    assert_eq!(recap["total"]["overdue"], 5, "every open complaint is late now: {recap}");
+    assert_eq!(recap["total"]["overdue"], 6, "every open complaint is late now: {recap}");
 }
