@@ -95,6 +95,60 @@ pub fn parse_moment(text: &str, office: &str) -> Option<DateTime<Utc>> {
     local.and_local_timezone(office_zone(office).offset()).single().map(|t| t.with_timezone(&Utc))
 }
 
+/// A day, or the first (`from`) or last (`to`) day of a month.
+fn day(text: &str, field: &'static str, last: bool) -> Result<chrono::NaiveDate, crate::Error> {
+    let t = text.trim();
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(d);
+    }
+    let first = chrono::NaiveDate::parse_from_str(&format!("{t}-01"), "%Y-%m-%d").map_err(|_| {
+        crate::Error::invalid(field, format!("a date (YYYY-MM-DD) or a month (YYYY-MM), not `{t}`"))
+    })?;
+    Ok(if last {
+        first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(first)
+    } else {
+        first
+    })
+}
+
+/// A period's first and last days from `from` and `to` (days or months),
+/// `first` and `last` when absent.
+pub(crate) fn period(
+    from: Option<&str>,
+    to: Option<&str>,
+    first: chrono::NaiveDate,
+    last: chrono::NaiveDate,
+) -> Result<(chrono::NaiveDate, chrono::NaiveDate), crate::Error> {
+    let from = match from.filter(|f| !f.trim().is_empty()) {
+        Some(f) => day(f, "from", false)?,
+        None => first,
+    };
+    let to = match to.filter(|t| !t.trim().is_empty()) {
+        Some(t) => day(t, "to", true)?,
+        None => last,
+    };
+    if to < from {
+        return Err(crate::Error::invalid("to", "the last day comes after the first"));
+    }
+    Ok((from, to))
+}
+
+/// The days `from`..=`to` in the office's time, as ms: `[start, end)`.
+pub(crate) fn span(
+    office: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<(i64, i64), crate::Error> {
+    let zone = crate::clock::office_zone(office).offset();
+    let ms = |d: chrono::NaiveDate| {
+        d.and_hms_opt(0, 0, 0).and_then(|t| t.and_local_timezone(zone).single()).map(|t| t.timestamp_millis())
+    };
+    match (ms(from), to.succ_opt().and_then(ms)) {
+        (Some(a), Some(b)) => Ok((a, b)),
+        _ => Err(crate::Error::invalid("from", "days that exist")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

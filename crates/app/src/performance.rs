@@ -7,6 +7,7 @@
 //! officer (the seeds' *evaluasi kinerja pelaksana*).
 
 use crate::accounts::Principal;
+use crate::cases::clock::at;
 use crate::{App, Error};
 use chrono::Datelike;
 use documents::xlsx::{Cell, Sheet};
@@ -34,8 +35,8 @@ impl Period {
     pub fn of(app: &App, office: &str, from: Option<&str>, to: Option<&str>) -> Result<Period, Error> {
         let today = app.today(office);
         let first = today.with_day0(0).unwrap_or(today);
-        let (from, to) = crate::surveys::days(from, to, first, today)?;
-        let (from_ms, to_ms) = crate::surveys::span(office, from, to)?;
+        let (from, to) = crate::clock::period(from, to, first, today)?;
+        let (from_ms, to_ms) = crate::clock::span(office, from, to)?;
         Ok(Period { from: from.to_string(), to: to.to_string(), from_ms, to_ms })
     }
 }
@@ -199,7 +200,7 @@ pub async fn dashboard(
             line.on_time += u32::from(f <= due);
         }
         if let (Status::Completed, Some(s)) = (status, c.service_started_at) {
-            let minutes = cal.working_minutes_between(clock_at(s), clock_at(f.max(s)));
+            let minutes = cal.working_minutes_between(at(s), at(f.max(s)));
             durations.entry(c.service).or_default().push(minutes);
         }
     }
@@ -249,10 +250,6 @@ pub async fn dashboard(
     })
 }
 
-fn clock_at(ms: i64) -> chrono::DateTime<chrono::Utc> {
-    crate::cases::clock::at(ms)
-}
-
 /// The period's complaints: open or answered, and the open ones by age in
 /// working days.
 async fn complaint_counts(
@@ -270,7 +267,7 @@ async fn complaint_counts(
     for c in all.into_iter().filter(|c| scope.covers(c)) {
         if c.status.is_active() {
             *out.entry("open".into()).or_default() += 1;
-            let band = match cal.working_days_between(clock_at(c.created_at), clock_at(now)) {
+            let band = match cal.working_days_between(at(c.created_at), at(now)) {
                 ..=2 => "0-2",
                 3..=5 => "3-5",
                 _ => ">5",
@@ -307,7 +304,7 @@ async fn step_lines(
 ) -> Result<Vec<StepLine>, Error> {
     let stats = app.store.step_stats(office, period.from_ms, period.to_ms).await?;
     let users = app.store.users(Some(office)).await?;
-    let open_minutes = cal.working_minutes_between(clock_at(period.from_ms), clock_at(period.to_ms)).max(1);
+    let open_minutes = cal.working_minutes_between(at(period.from_ms), at(period.to_ms)).max(1);
     let mut out = Vec::new();
     for s in stats {
         let Some(std) = app.catalog.get(&format!("{office}-{}", s.service)) else { continue };

@@ -181,43 +181,6 @@ pub struct IkmReport {
     pub services: Vec<ServiceIkm>,
 }
 
-/// A day, or the first (`from`) or last (`to`) day of a month.
-fn day(text: &str, field: &'static str, last: bool) -> Result<NaiveDate, Error> {
-    let t = text.trim();
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        return Ok(d);
-    }
-    let first = NaiveDate::parse_from_str(&format!("{t}-01"), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(field, format!("a date (YYYY-MM-DD) or a month (YYYY-MM), not `{t}`")))?;
-    Ok(if last {
-        first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(first)
-    } else {
-        first
-    })
-}
-
-/// A period's first and last days from `from` and `to` (days or months),
-/// `first` and `last` when absent.
-pub(crate) fn days(
-    from: Option<&str>,
-    to: Option<&str>,
-    first: NaiveDate,
-    last: NaiveDate,
-) -> Result<(NaiveDate, NaiveDate), Error> {
-    let from = match from.filter(|f| !f.trim().is_empty()) {
-        Some(f) => day(f, "from", false)?,
-        None => first,
-    };
-    let to = match to.filter(|t| !t.trim().is_empty()) {
-        Some(t) => day(t, "to", true)?,
-        None => last,
-    };
-    if to < from {
-        return Err(Error::invalid("to", "the last day comes after the first"));
-    }
-    Ok((from, to))
-}
-
 /// The office's IKM in `[from, to]` (days or months; this year so far by
 /// default), for one service or all, published: anyone may read it.
 pub async fn report(
@@ -230,7 +193,7 @@ pub async fn report(
     let o =
         app.store.office(office.trim()).await?.ok_or_else(|| Error::invalid("office", "no such office"))?;
     let today = app.today(&o.code);
-    let (from, to) = days(from, to, today.with_ordinal(1).unwrap_or(today), today)?;
+    let (from, to) = crate::clock::period(from, to, today.with_ordinal(1).unwrap_or(today), today)?;
     let slug = match service.map(str::trim).filter(|s| !s.is_empty()) {
         Some(id) => match app.catalog.get(id) {
             Some(s) if s.office.as_str() == o.code => Some(s.slug.clone()),
@@ -238,7 +201,7 @@ pub async fn report(
         },
         None => None,
     };
-    let (from_ms, to_ms) = span(&o.code, from, to)?;
+    let (from_ms, to_ms) = crate::clock::span(&o.code, from, to)?;
     let tallies = app.store.survey_tallies(&o.code, from_ms, to_ms).await?;
     let population: BTreeMap<String, i64> =
         app.store.cases_per_service(&o.code, from_ms, to_ms).await?.into_iter().collect();
@@ -273,18 +236,6 @@ pub async fn report(
     })
 }
 
-/// The days `from`..=`to` in the office's time, as ms: `[start, end)`.
-pub(crate) fn span(office: &str, from: NaiveDate, to: NaiveDate) -> Result<(i64, i64), Error> {
-    let zone = crate::clock::office_zone(office).offset();
-    let ms = |d: NaiveDate| {
-        d.and_hms_opt(0, 0, 0).and_then(|t| t.and_local_timezone(zone).single()).map(|t| t.timestamp_millis())
-    };
-    match (ms(from), to.succ_opt().and_then(ms)) {
-        (Some(a), Some(b)) => Ok((a, b)),
-        _ => Err(Error::invalid("from", "days that exist")),
-    }
-}
-
 /// The IKM as published: cut to 2 decimals, so the value shown sits in
 /// the band its exact value is in.
 fn published(t: &Tally) -> Option<f64> {
@@ -312,7 +263,7 @@ pub async fn profile(
     }
     who.require_office(&r.office)?;
     let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| Error::invalid("from", "a day"));
-    let (from, to) = span(&r.office, day(&r.from)?, day(&r.to)?)?;
+    let (from, to) = crate::clock::span(&r.office, day(&r.from)?, day(&r.to)?)?;
     let slug = r.service.as_deref().and_then(|id| app.catalog.get(id)).map(|s| s.slug.clone());
     let profile = app.store.survey_profile(&r.office, slug.as_deref(), from, to).await?;
     let comments = app.store.survey_comments(&r.office, slug.as_deref(), from, to, 200).await?;
