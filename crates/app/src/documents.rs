@@ -122,15 +122,30 @@ impl Sheet {
     }
 }
 
-/// A draft the store numbers, signs and records inside its transaction;
-/// the PDF follows after the commit (`produce`).
-pub async fn draft(app: &App, office: &str, actor: &str, content: Content) -> Result<DocumentDraft, Error> {
-    let (kid, key) = office_key(app, office).await?;
+/// The office's kop surat: its government (the kab/kota, or the
+/// province), the Dinas, its contact lines and its logo.
+pub async fn letterhead(app: &App, office: &str) -> Result<Letterhead, Error> {
     let o = app.store.office(office).await?.ok_or_else(|| Error::not_found(format!("office {office}")))?;
     let parent = match &o.parent {
         Some(p) => app.store.region(office).await?.map(|r| r.name).unwrap_or_else(|| p.clone()),
         None => app.store.region(office).await?.map(|r| format!("Provinsi {}", r.name)).unwrap_or_default(),
     };
+    Ok(Letterhead {
+        government: format!("Pemerintah {parent}"),
+        office: "Dinas Kependudukan dan Pencatatan Sipil".into(),
+        lines: [Some(o.address.clone()).filter(|a| a != "tidak dinyatakan"), o.phone, o.website, o.email]
+            .into_iter()
+            .flatten()
+            .collect(),
+        logo: app.catalog.logo(office).map(<[u8]>::to_vec),
+    })
+}
+
+/// A draft the store numbers, signs and records inside its transaction;
+/// the PDF follows after the commit (`produce`).
+pub async fn draft(app: &App, office: &str, actor: &str, content: Content) -> Result<DocumentDraft, Error> {
+    let (kid, key) = office_key(app, office).await?;
+    let head = letterhead(app, office).await?;
     let code = document_code();
     let verify_url = format!("{}/verify/{code}", app.config.public_url.trim_end_matches('/'));
     let sheet = Sheet {
@@ -146,17 +161,9 @@ pub async fn draft(app: &App, office: &str, actor: &str, content: Content) -> Re
             nip: content.signer.nip,
             wet_signature: content.signer.wet_signature,
         },
-        government: format!("Pemerintah {parent}"),
-        office_name: "Dinas Kependudukan dan Pencatatan Sipil".into(),
-        head_lines: [
-            Some(o.address.clone()).filter(|a| a != "tidak dinyatakan"),
-            o.phone,
-            o.website,
-            o.email,
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
+        government: head.government,
+        office_name: head.office,
+        head_lines: head.lines,
         qr_url: content.qr_target.unwrap_or_else(|| verify_url.clone()),
         verify_url,
         key_id: kid,

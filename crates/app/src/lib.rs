@@ -16,6 +16,7 @@ pub mod demo;
 pub mod documents;
 pub mod duties;
 mod error;
+pub mod evaluation;
 pub mod informasi;
 pub mod institutions;
 pub mod nik_batch;
@@ -223,18 +224,10 @@ pub fn csv_cell(s: &str) -> String {
 
 /// A table as CSV: its header, then one line per row (numbers as written).
 pub fn csv_table(table: &::documents::xlsx::Sheet) -> String {
-    use ::documents::xlsx::Cell;
     let line = |cells: Vec<String>| cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(",") + "\n";
     let mut out = line(table.header.clone());
     for row in &table.rows {
-        out.push_str(&line(
-            row.iter()
-                .map(|c| match c {
-                    Cell::Text(t) => t.clone(),
-                    Cell::Number(n) => n.to_string(),
-                })
-                .collect(),
-        ));
+        out.push_str(&line(row.iter().map(::documents::xlsx::Cell::text).collect()));
     }
     out
 }

@@ -109,6 +109,23 @@ pub struct Dashboard {
     pub ikm: Vec<(String, Option<f64>)>,
 }
 
+impl Dashboard {
+    /// SLA attainment per service (%), the services with timed cases.
+    pub fn attainment_bars(&self) -> Vec<(String, f64)> {
+        self.services.iter().filter_map(|s| s.attainment.map(|a| (s.title.clone(), a))).collect()
+    }
+
+    /// Cases received per status (the status's code).
+    pub fn status_bars(&self) -> Vec<(String, f64)> {
+        self.statuses.iter().map(|(s, n)| (s.clone(), f64::from(*n))).collect()
+    }
+
+    /// IKM per service, the services with respondents.
+    pub fn ikm_bars(&self) -> Vec<(String, f64)> {
+        self.ikm.iter().filter_map(|(t, v)| v.map(|v| (t.clone(), v))).collect()
+    }
+}
+
 /// The share of waits the staffing model aims for.
 const TARGET_SHARE: f64 = 0.95;
 
@@ -123,9 +140,15 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// From a query's values: blank is absent.
+    pub fn of(service: Option<&str>, unit: Option<&str>) -> Scope {
+        let given = |v: Option<&str>| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        Scope { service: given(service), unit: given(unit) }
+    }
+
     /// The slugs of the office's runnable services in scope; an unknown
     /// service or unit is refused by its field.
-    fn slugs(&self, app: &App, office: &str) -> Result<BTreeSet<String>, Error> {
+    pub(crate) fn slugs(&self, app: &App, office: &str) -> Result<BTreeSet<String>, Error> {
         let all: Vec<_> = app.catalog.for_office(office).filter(|s| !s.steps.is_empty()).collect();
         if let Some(id) = &self.service
             && !all.iter().any(|s| s.id() == *id)
@@ -581,30 +604,4 @@ pub fn steps_table(d: &Dashboard) -> Sheet {
         })
         .collect();
     Sheet { name: "Langkah dan kebutuhan petugas".into(), header: header.map(String::from).to_vec(), rows }
-}
-
-/// The Laporan Evaluasi Kinerja Pelayanan of the caller's office as
-/// workbook sheets: services, steps with the staffing model, staff
-/// performance, complaints, IKM — the same numbers as the dashboard.
-pub async fn evaluation(
-    app: &App,
-    who: &Principal,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> Result<(Period, Vec<Sheet>), Error> {
-    let (period, officers) = officers(app, who, from, to).await?;
-    let d = dashboard(app, who, Some(&period.from), Some(&period.to), Scope::default()).await?;
-    let complaints = Sheet {
-        name: "Pengaduan".into(),
-        header: vec!["Keadaan".into(), "Jumlah".into()],
-        rows: d
-            .complaints
-            .iter()
-            .map(|(k, v)| vec![Cell::Text(k.clone()), Cell::Number(f64::from(*v))])
-            .collect(),
-    };
-    let ikm = crate::surveys::report(app, &d.office, None, Some(&period.from), Some(&period.to)).await?;
-    let mut sheets = vec![services_table(&d), steps_table(&d), officers_table(&officers), complaints];
-    sheets.extend(crate::surveys::report_sheets(&ikm, &[], &[]).into_iter().take(1));
-    Ok((period, sheets))
 }

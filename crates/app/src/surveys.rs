@@ -5,6 +5,7 @@
 //! asks for that period's cases and whether it is reached yet.
 
 use crate::accounts::Principal;
+use crate::performance::Scope;
 use crate::{App, Error};
 use chrono::{Datelike, NaiveDate};
 use documents::xlsx::{Cell, Sheet};
@@ -171,7 +172,9 @@ pub struct ServiceIkm {
 pub struct IkmReport {
     pub office: String,
     pub office_name: String,
-    pub service: Option<String>,
+    /// The one service, or the unit, whose services it covers.
+    #[serde(flatten)]
+    pub scope: Scope,
     /// The first day, `YYYY-MM-DD`.
     pub from: String,
     /// The last day, inclusive.
@@ -182,11 +185,12 @@ pub struct IkmReport {
 }
 
 /// The office's IKM in `[from, to]` (days or months; this year so far by
-/// default), for one service or all, published: anyone may read it.
+/// default), for one service, one unit's or all, published: anyone may
+/// read it.
 pub async fn report(
     app: &App,
     office: &str,
-    service: Option<&str>,
+    scope: Scope,
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<IkmReport, Error> {
@@ -194,13 +198,7 @@ pub async fn report(
         app.store.office(office.trim()).await?.ok_or_else(|| Error::invalid("office", "no such office"))?;
     let today = app.today(&o.code);
     let (from, to) = crate::clock::period(from, to, today.with_ordinal(1).unwrap_or(today), today)?;
-    let slug = match service.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(id) => match app.catalog.get(id) {
-            Some(s) if s.office.as_str() == o.code => Some(s.slug.clone()),
-            _ => return Err(Error::invalid("service", format!("office {} has no service `{id}`", o.code))),
-        },
-        None => None,
-    };
+    let kept = scope.slugs(app, &o.code)?;
     let (from_ms, to_ms) = crate::clock::span(&o.code, from, to)?;
     let tallies = app.store.survey_tallies(&o.code, from_ms, to_ms).await?;
     let population: BTreeMap<String, i64> =
@@ -208,10 +206,7 @@ pub async fn report(
     let mut services = Vec::new();
     let (mut all, mut all_population) = (Tally::default(), 0u64);
     for std in app.catalog.for_office(&o.code) {
-        if std.steps.is_empty() || std.slug == domain::complaint::SERVICE {
-            continue;
-        }
-        if slug.as_ref().is_some_and(|s| *s != std.slug) {
+        if !kept.contains(&std.slug) || std.slug == domain::complaint::SERVICE {
             continue;
         }
         let t = tallies.iter().find(|t| t.service == std.slug).map(tally).unwrap_or_default();
@@ -228,7 +223,7 @@ pub async fn report(
     Ok(IkmReport {
         office: o.code.clone(),
         office_name: o.name,
-        service: service.map(str::trim).filter(|s| !s.is_empty()).map(String::from),
+        scope,
         from: from.to_string(),
         to: to.to_string(),
         figures: Figures::of(&all, all_population),
@@ -264,15 +259,31 @@ pub async fn profile(
     who.require_office(&r.office)?;
     let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| Error::invalid("from", "a day"));
     let (from, to) = crate::clock::span(&r.office, day(&r.from)?, day(&r.to)?)?;
-    let slug = r.service.as_deref().and_then(|id| app.catalog.get(id)).map(|s| s.slug.clone());
-    let profile = app.store.survey_profile(&r.office, slug.as_deref(), from, to).await?;
-    let comments = app.store.survey_comments(&r.office, slug.as_deref(), from, to, 200).await?;
+    if r.scope.service.is_none() && r.scope.unit.is_none() {
+        let profile = app.store.survey_profile(&r.office, None, from, to).await?;
+        let comments = app.store.survey_comments(&r.office, None, from, to, 200).await?;
+        return Ok((profile, comments));
+    }
+    // One service, or a unit's few: each service's, added up.
+    let mut counts: BTreeMap<(String, String), i64> = BTreeMap::new();
+    let mut comments = Vec::new();
+    for slug in r.scope.slugs(app, &r.office)? {
+        for p in app.store.survey_profile(&r.office, Some(&slug), from, to).await? {
+            *counts.entry((p.question, p.value)).or_default() += p.respondents;
+        }
+        comments.extend(app.store.survey_comments(&r.office, Some(&slug), from, to, 200).await?);
+    }
+    comments.truncate(200);
+    let profile = counts
+        .into_iter()
+        .map(|((question, value), respondents)| store::ProfileCount { question, value, respondents })
+        .collect();
     Ok((profile, comments))
 }
 
 /// The SKM report in the regulation's structure as workbook sheets: the
 /// IKM per service (NRR per unsur, IKM, mutu, kinerja, sample), the
-/// respondent profile, and the comments.
+/// respondent profile, the follow-up plan, and the comments.
 pub fn report_sheets(r: &IkmReport, profile: &[store::ProfileCount], comments: &[String]) -> Vec<Sheet> {
     let num = |v: f64| Cell::Number(v);
     let mut header = vec!["Layanan".to_string()];
@@ -313,7 +324,37 @@ pub fn report_sheets(r: &IkmReport, profile: &[store::ProfileCount], comments: &
         header: vec!["Saran/masukan responden".into()],
         rows: comments.iter().map(|c| vec![Cell::Text(c.clone())]).collect(),
     };
-    vec![ikm, profile_sheet, comments]
+    vec![ikm, profile_sheet, follow_up_table(r), comments]
+}
+
+/// The follow-up plan: the unsur under mutu B (or the lowest), each with
+/// the program the regulation's guide proposes, when, and who answers for
+/// it.
+fn follow_up_table(r: &IkmReport) -> Sheet {
+    let nrr: Option<[f64; 9]> = UNSUR
+        .iter()
+        .map(|u| r.figures.nrr.get(u.code).copied())
+        .collect::<Option<Vec<f64>>>()
+        .and_then(|v| v.try_into().ok());
+    let rows = nrr
+        .map(|n| domain::ikm::follow_up(&n))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|u| {
+            vec![
+                Cell::Text(format!("{} {}", u.code, u.name)),
+                r.figures.nrr.get(u.code).map_or(Cell::Text("-".into()), |v| Cell::Number(*v)),
+                Cell::Text(u.remedy.into()),
+                Cell::Text("Tiga bulan setelah laporan".into()),
+                Cell::Text("Kepala Dinas dan kepala unit layanan".into()),
+            ]
+        })
+        .collect();
+    Sheet {
+        name: "Rencana tindak lanjut".into(),
+        header: ["Unsur", "NRR", "Program/kegiatan", "Waktu", "Penanggung jawab"].map(String::from).to_vec(),
+        rows,
+    }
 }
 
 /// A profile answer's words.

@@ -16,11 +16,11 @@ static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
 
 /// Parsed once: the fonts are embedded in the binary (DejaVu, free licence).
-static FONTS: LazyLock<Option<Fonts>> = LazyLock::new(Fonts::load);
+pub(crate) static FONTS: LazyLock<Option<Fonts>> = LazyLock::new(Fonts::load);
 
-struct Fonts {
-    regular: Font,
-    bold: Font,
+pub(crate) struct Fonts {
+    pub(crate) regular: Font,
+    pub(crate) bold: Font,
     regular_face: ttf_parser::Face<'static>,
     bold_face: ttf_parser::Face<'static>,
 }
@@ -36,7 +36,7 @@ impl Fonts {
     }
 
     /// Width of `text` at `size` points (advances, no kerning: enough to wrap).
-    fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
+    pub(crate) fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
         let face = if bold { &self.bold_face } else { &self.regular_face };
         let units = f32::from(face.units_per_em());
         text.chars()
@@ -117,11 +117,11 @@ pub fn tanggal(d: NaiveDate) -> String {
     format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
 }
 
-const A4: (f32, f32) = (595.28, 841.89);
-const MARGIN: f32 = 56.7;
+pub(crate) const A4: (f32, f32) = (595.28, 841.89);
+pub(crate) const MARGIN: f32 = 56.7;
 
 /// Greedy line breaking on spaces.
-fn wrap(fonts: &Fonts, text: &str, size: f32, width: f32, bold: bool) -> Vec<String> {
+pub(crate) fn wrap(fonts: &Fonts, text: &str, size: f32, width: f32, bold: bool) -> Vec<String> {
     let mut lines = Vec::new();
     for para_line in text.lines() {
         let mut line = String::new();
@@ -139,13 +139,14 @@ fn wrap(fonts: &Fonts, text: &str, size: f32, width: f32, bold: bool) -> Vec<Str
     lines
 }
 
-struct Pen<'a> {
-    fonts: &'a Fonts,
-    y: f32,
+pub(crate) struct Pen<'a> {
+    pub(crate) fonts: &'a Fonts,
+    /// The baseline of the last line drawn, in points from the top.
+    pub(crate) y: f32,
 }
 
 impl Pen<'_> {
-    fn text(
+    pub(crate) fn text(
         &mut self,
         surface: &mut krilla::surface::Surface<'_>,
         x: f32,
@@ -157,7 +158,13 @@ impl Pen<'_> {
         surface.draw_text(Point::from_xy(x, self.y), font, size, text, false, TextDirection::Auto);
     }
 
-    fn centered(&mut self, surface: &mut krilla::surface::Surface<'_>, text: &str, size: f32, bold: bool) {
+    pub(crate) fn centered(
+        &mut self,
+        surface: &mut krilla::surface::Surface<'_>,
+        text: &str,
+        size: f32,
+        bold: bool,
+    ) {
         for line in wrap(self.fonts, text, size, A4.0 - 2.0 * MARGIN, bold) {
             let x = (A4.0 - self.fonts.width(&line, size, bold)) / 2.0;
             self.y += size * 1.3;
@@ -165,7 +172,7 @@ impl Pen<'_> {
         }
     }
 
-    fn rule(&mut self, surface: &mut krilla::surface::Surface<'_>, width: f32) {
+    pub(crate) fn rule(&mut self, surface: &mut krilla::surface::Surface<'_>, width: f32) {
         let mut pb = PathBuilder::new();
         pb.move_to(MARGIN, self.y);
         pb.line_to(A4.0 - MARGIN, self.y);
@@ -177,18 +184,14 @@ impl Pen<'_> {
     }
 }
 
-/// Renders one letter as a PDF.
-pub fn render(head: &Letterhead, letter: &Letter) -> Result<Vec<u8>, RenderError> {
-    let fonts = FONTS.as_ref().ok_or(RenderError::Fonts)?;
-    let qr = qrcode::QrCode::with_error_correction_level(letter.qr.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| RenderError::Qr(e.to_string()))?;
-    let mut doc = Document::new();
-    let settings = PageSettings::from_wh(A4.0, A4.1).ok_or_else(|| RenderError::Pdf("page size".into()))?;
-    let mut page = doc.start_page_with(settings);
-    let mut surface = page.surface();
-    let mut pen = Pen { fonts, y: MARGIN - 6.0 };
-
-    // Kop surat: the logo on the left, 54 pt high, when the office has one.
+/// Draws the kop surat at the top of a page: the logo on the left, the
+/// government and office centred, the contact lines, the double rule.
+pub(crate) fn kop(
+    surface: &mut krilla::surface::Surface<'_>,
+    pen: &mut Pen<'_>,
+    head: &Letterhead,
+) -> Result<(), RenderError> {
+    // The logo, 54 pt high, when the office has one.
     if let Some(bytes) = &head.logo {
         let data: krilla::Data = bytes.clone().into();
         let image = krilla::image::Image::from_png(data.clone(), true)
@@ -203,16 +206,31 @@ pub fn render(head: &Letterhead, letter: &Letter) -> Result<Vec<u8>, RenderError
             surface.pop();
         }
     }
-    pen.centered(&mut surface, &head.government.to_uppercase(), 12.0, true);
-    pen.centered(&mut surface, &head.office.to_uppercase(), 13.0, true);
+    pen.centered(surface, &head.government.to_uppercase(), 12.0, true);
+    pen.centered(surface, &head.office.to_uppercase(), 13.0, true);
     for l in &head.lines {
-        pen.centered(&mut surface, l, 8.5, false);
+        pen.centered(surface, l, 8.5, false);
     }
     pen.y += 6.0;
-    pen.rule(&mut surface, 2.0);
+    pen.rule(surface, 2.0);
     pen.y += 2.5;
-    pen.rule(&mut surface, 0.6);
+    pen.rule(surface, 0.6);
     pen.y += 18.0;
+    Ok(())
+}
+
+/// Renders one letter as a PDF.
+pub fn render(head: &Letterhead, letter: &Letter) -> Result<Vec<u8>, RenderError> {
+    let fonts = FONTS.as_ref().ok_or(RenderError::Fonts)?;
+    let qr = qrcode::QrCode::with_error_correction_level(letter.qr.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| RenderError::Qr(e.to_string()))?;
+    let mut doc = Document::new();
+    let settings = PageSettings::from_wh(A4.0, A4.1).ok_or_else(|| RenderError::Pdf("page size".into()))?;
+    let mut page = doc.start_page_with(settings);
+    let mut surface = page.surface();
+    let mut pen = Pen { fonts, y: MARGIN - 6.0 };
+
+    kop(&mut surface, &mut pen, head)?;
 
     // Title and number.
     pen.centered(&mut surface, &letter.title.to_uppercase(), 12.0, true);

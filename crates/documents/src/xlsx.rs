@@ -17,6 +17,16 @@ pub enum Cell {
     Number(f64),
 }
 
+impl Cell {
+    /// The cell as written in a CSV file or a printed table.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Text(t) => t.clone(),
+            Cell::Number(n) => n.to_string(),
+        }
+    }
+}
+
 impl From<&str> for Cell {
     fn from(s: &str) -> Cell {
         Cell::Text(s.to_string())

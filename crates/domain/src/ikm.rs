@@ -17,6 +17,9 @@ pub struct Unsur {
     pub name_en: &'static str,
     pub question: &'static str,
     pub answers: [&'static str; 4],
+    /// The follow-up the SKM report proposes when this unsur scores low
+    /// (the office edits the plan before it signs it).
+    pub remedy: &'static str,
 }
 
 /// The nine unsur in the regulation's order, with the questionnaire's
@@ -28,6 +31,7 @@ pub const UNSUR: [Unsur; 9] = [
         name_en: "Requirements",
         question: "Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan jenis pelayanannya?",
         answers: ["Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"],
+        remedy: "Meninjau kesesuaian persyaratan dengan jenis layanan, menghapus yang tidak perlu, dan mengumumkannya di loket, laman dan media sosial",
     },
     Unsur {
         code: "U2",
@@ -35,6 +39,7 @@ pub const UNSUR: [Unsur; 9] = [
         name_en: "System, mechanism and procedure",
         question: "Bagaimana pemahaman Saudara tentang kemudahan prosedur pelayanan di unit ini?",
         answers: ["Tidak mudah", "Kurang mudah", "Mudah", "Sangat mudah"],
+        remedy: "Menyederhanakan alur layanan, memasang alur di ruang tunggu dan laman, serta memperbanyak permohonan daring",
     },
     Unsur {
         code: "U3",
@@ -42,6 +47,7 @@ pub const UNSUR: [Unsur; 9] = [
         name_en: "Completion time",
         question: "Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?",
         answers: ["Tidak cepat", "Kurang cepat", "Cepat", "Sangat cepat"],
+        remedy: "Memantau jam layanan tiap langkah di dasbor, menambah petugas pada langkah yang terlambat, dan memberi tahu pemohon bila ada penundaan",
     },
     Unsur {
         code: "U4",
@@ -49,6 +55,7 @@ pub const UNSUR: [Unsur; 9] = [
         name_en: "Cost/fee",
         question: "Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?",
         answers: ["Sangat mahal", "Cukup mahal", "Murah", "Gratis"],
+        remedy: "Menegaskan layanan tanpa biaya di loket, laman dan produk layanan, serta membuka kanal pengaduan pungutan",
     },
     Unsur {
         code: "U5",
@@ -56,6 +63,7 @@ pub const UNSUR: [Unsur; 9] = [
         name_en: "Product of the service",
         question: "Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan antara yang tercantum dalam standar pelayanan dengan hasil yang diberikan?",
         answers: ["Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"],
+        remedy: "Memeriksa mutu produk sebelum diserahkan dan mencocokkannya dengan produk yang tercantum dalam standar pelayanan",
     },
     Unsur {
         code: "U6",
@@ -63,6 +71,7 @@ pub const UNSUR: [Unsur; 9] = [
         name_en: "Staff competence",
         question: "Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?",
         answers: ["Tidak kompeten", "Kurang kompeten", "Kompeten", "Sangat kompeten"],
+        remedy: "Melatih petugas tentang standar pelayanan dan memperbarui pengetahuan teknis secara berkala",
     },
     Unsur {
         code: "U7",
@@ -75,6 +84,7 @@ pub const UNSUR: [Unsur; 9] = [
             "Sopan dan ramah",
             "Sangat sopan dan ramah",
         ],
+        remedy: "Melatih petugas dalam sikap melayani, sopan santun dan keramahan, serta menilai perilaku pelaksana setiap evaluasi",
     },
     Unsur {
         code: "U8",
@@ -87,6 +97,7 @@ pub const UNSUR: [Unsur; 9] = [
             "Berfungsi kurang maksimal",
             "Dikelola dengan baik",
         ],
+        remedy: "Menindaklanjuti setiap pengaduan dalam waktu yang ditetapkan dan mengumumkan kanal serta jawaban pengaduan",
     },
     Unsur {
         code: "U9",
@@ -94,6 +105,7 @@ pub const UNSUR: [Unsur; 9] = [
         name_en: "Facilities",
         question: "Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana?",
         answers: ["Buruk", "Cukup", "Baik", "Sangat baik"],
+        remedy: "Memperbaiki ruang tunggu, loket, toilet, parkir dan akses penyandang disabilitas",
     },
 ];
 
@@ -252,6 +264,17 @@ impl Mutu {
     }
 }
 
+/// The unsur a follow-up plan takes up, lowest first: those whose NRR is
+/// under the lower edge of mutu B (76.61 / 25, an NRR of 3.0644); when
+/// none is, the lowest one still (the regulation asks for a plan on the
+/// weakest unsur every period).
+pub fn follow_up(nrr: &[f64; 9]) -> Vec<&'static Unsur> {
+    let mut order: Vec<usize> = (0..9).collect();
+    order.sort_by(|a, b| nrr[*a].total_cmp(&nrr[*b]));
+    let low: Vec<&Unsur> = order.iter().filter(|i| nrr[**i] * 25.0 < 76.61).map(|i| &UNSUR[*i]).collect();
+    if low.is_empty() { order.first().map(|i| vec![&UNSUR[*i]]).unwrap_or_default() } else { low }
+}
+
 /// The Krejcie–Morgan table: (population, sample), ascending.
 fn table() -> &'static [(u64, u64)] {
     static TABLE: std::sync::OnceLock<Vec<(u64, u64)>> = std::sync::OnceLock::new();
@@ -281,6 +304,13 @@ mod tests {
         let mut t = Tally::default();
         responses.iter().for_each(|r| t.add(r));
         t
+    }
+
+    #[test]
+    fn the_follow_up_takes_the_unsur_under_mutu_b_lowest_first_or_else_the_lowest() {
+        let codes = |n: [f64; 9]| follow_up(&n).iter().map(|u| u.code).collect::<Vec<_>>();
+        assert_eq!(codes([3.5, 2.9, 3.2, 3.0644, 3.0643, 3.8, 3.1, 2.5, 3.3]), ["U8", "U2", "U5"]);
+        assert_eq!(codes([3.5, 3.4, 3.2, 3.7, 3.6, 3.8, 3.1, 3.3, 3.3]), ["U7"]);
     }
 
     #[test]

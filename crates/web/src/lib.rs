@@ -3,7 +3,6 @@
 //! JavaScript), the staff pages and the JSON API of the contract in README.md.
 
 pub mod auth;
-mod charts;
 pub mod error;
 mod extract;
 pub mod i18n;

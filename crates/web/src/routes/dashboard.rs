@@ -7,7 +7,6 @@ use super::export::{Format, answer};
 use super::openapi::HtmlPage;
 use super::portal::{NavUser, nav, render};
 use crate::auth::CurrentUser;
-use crate::charts;
 use crate::error::{ApiError, ErrorResponse, PageError};
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -49,8 +48,7 @@ struct PeriodQuery {
 
 impl PeriodQuery {
     fn scope(&self) -> Scope {
-        let given = |v: &Option<String>| v.as_ref().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        Scope { service: given(&self.service), unit: given(&self.unit) }
+        Scope::of(self.service.as_deref(), self.unit.as_deref())
     }
 }
 
@@ -99,21 +97,25 @@ async fn officers_api(
     Ok(answer(format, &Officers { period, officers }, &stem, || table))
 }
 
-/// The Laporan Evaluasi Kinerja Pelayanan as a workbook: services, steps, staff performance, complaints and IKM of any period
+/// The Laporan Evaluasi Kinerja Pelayanan of any period as a workbook, or as a PDF with the office's kop surat and the charts (format=pdf): services, steps, staff performance, complaints and IKM
 #[utoipa::path(get, path = "/api/v1/reports/evaluation", params(PeriodQuery), responses(
-    (status = 200, description = "the workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (status = 200, description = "the workbook (format=xlsx, the default) or the PDF (format=pdf)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     (status = 401, description = "not logged in", body = ErrorResponse),
     (status = 403, description = "not an evaluating official, admin or auditor", body = ErrorResponse),
-    (status = 422, description = "a bad period", body = ErrorResponse)))]
+    (status = 422, description = "a bad period or format", body = ErrorResponse)))]
 async fn evaluation(
     State(state): State<AppState>,
     who: CurrentUser,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, ApiError> {
-    let (period, sheets) =
-        app::performance::evaluation(&state.app, &who, q.from.as_deref(), q.to.as_deref()).await?;
-    let stem = format!("evaluasi-{}-{}-{}", who.user.office, period.from, period.to);
-    Ok(super::export::workbook(&stem, &sheets))
+    let pdf = super::export::wants_pdf(q.format.as_deref())?;
+    let e = app::evaluation::evaluation(&state.app, &who, q.from.as_deref(), q.to.as_deref()).await?;
+    let stem = format!("evaluasi-{}-{}-{}", who.user.office, e.period.from, e.period.to);
+    if pdf {
+        let bytes = app::evaluation::evaluation_pdf(&state.app, &who, &e).await?;
+        return Ok(super::export::pdf(&stem, bytes));
+    }
+    Ok(super::export::workbook(&stem, &e.sheets))
 }
 
 /// A chart and the table of its numbers.
@@ -127,7 +129,8 @@ struct Chart {
 impl Chart {
     fn of(id: &'static str, title: &'static str, bars: Vec<(String, f64)>, max: f64, unit: &str) -> Chart {
         let rows = bars.iter().map(|(l, v)| (l.clone(), format!("{v:.1}{unit}"))).collect();
-        Chart { id, title, svg: charts::bars(title, &bars, max), rows }
+        let svg = documents::charts::BarChart { caption: title.into(), bars, max }.svg();
+        Chart { id, title, svg, rows }
     }
 }
 
@@ -154,17 +157,13 @@ async fn dashboard_page(
 ) -> Result<Response, PageError> {
     let d =
         app::performance::dashboard(&state.app, &who, q.from.as_deref(), q.to.as_deref(), q.scope()).await?;
-    let attainment =
-        d.services.iter().filter_map(|s| s.attainment.map(|a| (s.title.clone(), a))).collect::<Vec<_>>();
-    let statuses =
-        d.statuses.iter().map(|(s, n)| (lang.t(&format!("status_{s}")).to_string(), f64::from(*n)));
+    let statuses = d.status_bars().into_iter().map(|(s, n)| (lang.t(&format!("status_{s}")).to_string(), n));
     let statuses: Vec<_> = statuses.collect();
     let most = statuses.iter().map(|(_, n)| *n).fold(1.0, f64::max);
-    let ikm = d.ikm.iter().filter_map(|(t, v)| v.map(|v| (t.clone(), v))).collect::<Vec<_>>();
     let charts = vec![
-        Chart::of("chart-attainment", lang.t("dash_attainment"), attainment, 100.0, " %"),
+        Chart::of("chart-attainment", lang.t("dash_attainment"), d.attainment_bars(), 100.0, " %"),
         Chart::of("chart-status", lang.t("dash_status"), statuses, most, ""),
-        Chart::of("chart-ikm", lang.t("dash_ikm"), ikm, 100.0, ""),
+        Chart::of("chart-ikm", lang.t("dash_ikm"), d.ikm_bars(), 100.0, ""),
     ];
     let word = |k: &str| match k {
         "open" => lang.t("dash_complaints_open"),

@@ -45,6 +45,21 @@ pub(super) fn answer<T: serde::Serialize>(
     attachment(&format!("{stem}.{extension}"), content_type, bytes)
 }
 
+/// Whether a report is asked for as a PDF (`format=pdf`) rather than its
+/// workbook (`xlsx`, the default); another value is a 422 naming `format`.
+pub(super) fn wants_pdf(text: Option<&str>) -> Result<bool, ApiError> {
+    match text.unwrap_or("xlsx") {
+        "xlsx" => Ok(false),
+        "pdf" => Ok(true),
+        _ => Err(ApiError::invalid("format", "`xlsx` or `pdf`")),
+    }
+}
+
+/// A report as the PDF `<stem>.pdf`.
+pub(super) fn pdf(stem: &str, bytes: Vec<u8>) -> Response {
+    attachment(&format!("{stem}.pdf"), "application/pdf", bytes)
+}
+
 /// Tables as the workbook `<stem>.xlsx`, one sheet each.
 pub(super) fn workbook(stem: &str, sheets: &[documents::xlsx::Sheet]) -> Response {
     attachment(&format!("{stem}.xlsx"), XLSX, documents::xlsx::workbook(sheets))

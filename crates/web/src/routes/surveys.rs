@@ -13,10 +13,11 @@ use crate::error::{ApiError, ErrorResponse, PageError};
 use crate::extract::{Body, MaybeChanging, PublicRate};
 use crate::i18n::Lang;
 use crate::state::AppState;
+use app::performance::Scope;
 use app::surveys::{IkmReport, NewResponse};
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -28,7 +29,7 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/surveys", post(create))
         .route("/api/v1/reports/ikm", get(ikm_api))
-        .route("/api/v1/reports/skm", get(skm_workbook))
+        .route("/api/v1/reports/skm", get(skm_report))
         .route("/survei", get(public_form).post(public_submit))
         .route("/survei/kertas", get(paper_form).post(paper_submit))
         .route("/ikm/{office}", get(ikm_page))
@@ -39,7 +40,7 @@ pub(super) fn routes() -> Router<AppState> {
 #[openapi(paths(
     create,
     ikm_api,
-    skm_workbook,
+    skm_report,
     public_form,
     public_submit,
     paper_form,
@@ -78,10 +79,18 @@ struct IkmQuery {
     office: String,
     /// One service's id; all the office's when absent.
     service: Option<String>,
+    /// Only this unit's services (a unit as the standards name it).
+    unit: Option<String>,
     /// The first day (`YYYY-MM-DD`) or month (`YYYY-MM`); 1 January when absent.
     from: Option<String>,
     /// The last day or month, inclusive; today when absent.
     to: Option<String>,
+}
+
+impl IkmQuery {
+    fn scope(&self) -> Scope {
+        Scope::of(self.service.as_deref(), self.unit.as_deref())
+    }
 }
 
 /// The published IKM of an office (or one service) over a period: NRR per unsur, IKM, mutu, kinerja, respondents against the Krejcie–Morgan sample, and the same per service
@@ -93,31 +102,37 @@ async fn ikm_api(
     Query(q): Query<IkmQuery>,
 ) -> Result<Json<IkmReport>, ApiError> {
     let r =
-        app::surveys::report(&state.app, &q.office, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())
-            .await?;
+        app::surveys::report(&state.app, &q.office, q.scope(), q.from.as_deref(), q.to.as_deref()).await?;
     Ok(Json(r))
 }
 
-/// The SKM report as a workbook for the office's staff: the IKM per service and unsur, the respondent profile, the comments
-#[utoipa::path(get, path = "/api/v1/reports/skm", params(IkmQuery), responses(
-    (status = 200, description = "the workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+/// The SKM report for the office's staff, in the regulation's structure: the IKM per service and unsur, the respondent profile, the lowest unsur's follow-up plan, the comments; a workbook, or a PDF with the kop surat and charts (format=pdf)
+#[utoipa::path(get, path = "/api/v1/reports/skm", params(IkmQuery, ("format" = Option<String>, Query, description = "`xlsx` (the default) or `pdf`")), responses(
+    (status = 200, description = "the workbook or the PDF", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     (status = 401, description = "not logged in", body = ErrorResponse),
     (status = 403, description = "not this office's staff", body = ErrorResponse),
-    (status = 422, description = "an unknown office or service, or a bad period", body = ErrorResponse)))]
-async fn skm_workbook(
+    (status = 422, description = "an unknown office, service or unit, a bad period or format", body = ErrorResponse)))]
+async fn skm_report(
     State(state): State<AppState>,
     who: CurrentUser,
     Query(q): Query<IkmQuery>,
+    Query(f): Query<FormatQuery>,
 ) -> Result<Response, ApiError> {
+    let pdf = super::export::wants_pdf(f.format.as_deref())?;
     let r =
-        app::surveys::report(&state.app, &q.office, q.service.as_deref(), q.from.as_deref(), q.to.as_deref())
-            .await?;
+        app::surveys::report(&state.app, &q.office, q.scope(), q.from.as_deref(), q.to.as_deref()).await?;
     let (profile, comments) = app::surveys::profile(&state.app, &who, &r).await?;
-    let bytes = documents::xlsx::workbook(&app::surveys::report_sheets(&r, &profile, &comments));
-    let name = format!("attachment; filename=\"skm-{}-{}-{}.xlsx\"", r.office, r.from, r.to);
-    let xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    Ok(([(header::CONTENT_TYPE, xlsx.to_string()), (header::CONTENT_DISPOSITION, name)], bytes)
-        .into_response())
+    let stem = format!("skm-{}-{}-{}", r.office, r.from, r.to);
+    if pdf {
+        let bytes = app::evaluation::skm_pdf(&state.app, &who, &r, &profile, &comments).await?;
+        return Ok(super::export::pdf(&stem, bytes));
+    }
+    Ok(super::export::workbook(&stem, &app::surveys::report_sheets(&r, &profile, &comments)))
+}
+
+#[derive(Deserialize)]
+struct FormatQuery {
+    format: Option<String>,
 }
 
 /// One unsur on the form: its code, name, question and answers (value, words).
@@ -354,14 +369,15 @@ async fn ikm_page(
     Path(office): Path<String>,
     Query(p): Query<Period>,
 ) -> Result<Response, PageError> {
-    let report = app::surveys::report(&state.app, &office, None, p.from.as_deref(), p.to.as_deref())
-        .await
-        .map_err(|e| match e {
-            app::Error::Invalid { field: Some(f), .. } if f == "office" => {
-                ApiError::not_found("no such office")
-            }
-            e => e.into(),
-        })?;
+    let report =
+        app::surveys::report(&state.app, &office, Scope::default(), p.from.as_deref(), p.to.as_deref())
+            .await
+            .map_err(|e| match e {
+                app::Error::Invalid { field: Some(f), .. } if f == "office" => {
+                    ApiError::not_found("no such office")
+                }
+                e => e.into(),
+            })?;
     let name = |u: &domain::ikm::Unsur| if lang == Lang::En { u.name_en } else { u.name };
     let nrr = UNSUR
         .iter()

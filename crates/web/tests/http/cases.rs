@@ -1095,20 +1095,16 @@ async fn a_ppid_request_for_individual_records_is_refused_with_pasal_79() {
     let (_, docs) = app.get_json(&format!("/api/v1/cases/{id}/documents"), Some(&ppid)).await;
     let letter =
         docs.as_array().unwrap().iter().find(|d| d["kind"] == "surat_penolakan").expect("a refusal letter");
-    if std::process::Command::new("pdftotext").arg("-v").output().is_ok() {
-        let doc = letter["code"].as_str().unwrap();
-        let res = app
-            .http
-            .post(app.url(&format!("/api/v1/track/{code}/documents/{doc}")))
-            .json(&json!({"nik": "7371011203950002"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-        let path = app.files.0.join("penolakan.pdf");
-        std::fs::write(&path, res.bytes().await.unwrap()).unwrap();
-        let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+    let doc = letter["code"].as_str().unwrap();
+    let res = app
+        .http
+        .post(app.url(&format!("/api/v1/track/{code}/documents/{doc}")))
+        .json(&json!({"nik": "7371011203950002"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    if let Some(text) = crate::common::pdf_text(&res.bytes().await.unwrap()) {
         assert!(
             text.contains("Pasal 79") && text.contains("Data perseorangan tidak dapat diberikan"),
             "{text}"

@@ -150,22 +150,55 @@ async fn dashboard_figures(app: TestApp) {
         403
     );
 
-    // The evaluation workbook shows the dashboard's numbers.
-    let res = app
-        .http
-        .get(app.url(&format!("/api/v1/reports/evaluation?{period}")))
-        .bearer_auth(&t["kepala_dinas"])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let xlsx = res.bytes().await.unwrap();
-    let services = crate::common::xlsx_sheet(&xlsx, 1);
-    let median = format!("<v>{}</v>", ktp["median_minutes"]);
-    assert!(services.contains("Kartu Tanda Penduduk") || services.contains("KTP"), "{services}");
-    assert!(services.contains(&median), "{median} in {services}");
-    let officers = crate::common::xlsx_sheet(&xlsx, 3);
-    assert!(officers.contains("muba.verifikator"), "{officers}");
+    // The evaluation workbook, read back with calamine, and its PDF show
+    // the dashboard's numbers.
+    let report = |format: &'static str| {
+        let url = app.url(&format!("/api/v1/reports/evaluation?{period}&format={format}"));
+        let req = app.http.get(url).bearer_auth(&t["kepala_dinas"]);
+        async move {
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), 200, "{format}");
+            res.bytes().await.unwrap()
+        }
+    };
+    let xlsx = report("xlsx").await;
+    let services = crate::common::xlsx_rows(&xlsx, 1);
+    assert_eq!(services[0][7], "Median (menit kerja)", "{services:?}");
+    let row = services.iter().find(|r| r[0].contains("Kartu Tanda Penduduk")).expect("the KTP-el row");
+    let figures = [
+        &ktp["received"],
+        &ktp["completed"],
+        &ktp["attainment"],
+        &ktp["median_minutes"],
+        &ktp["p90_minutes"],
+    ];
+    assert_eq!(
+        [&row[1], &row[2], &row[6], &row[7], &row[8]],
+        figures.map(|v| v.to_string()).each_ref(),
+        "{row:?}"
+    );
+    let officers = crate::common::xlsx_rows(&xlsx, 3);
+    assert!(officers.iter().any(|r| r[0] == "muba.verifikator"), "{officers:?}");
+    let pdf = report("pdf").await;
+    if let Some(text) = crate::common::pdf_text(&pdf) {
+        for needle in [
+            "PEMERINTAH KABUPATEN MUSI BANYUASIN",
+            "LAPORAN EVALUASI KINERJA PELAYANAN",
+            "Tepat waktu per layanan",
+            "muba.verifikator",
+            "Halaman 1",
+        ] {
+            assert!(text.contains(needle), "`{needle}` in the PDF: {text}");
+        }
+        let line = format!("{} {} ", ktp["median_minutes"], ktp["p90_minutes"]);
+        assert!(text.contains(&line), "median and p90 `{line}` in the PDF: {text}");
+    }
+    assert_eq!(
+        app.get_json(&format!("/api/v1/reports/evaluation?{period}&format=doc"), Some(&t["kepala_dinas"]))
+            .await
+            .0,
+        422
+    );
     let (s, e) = app.get_json("/api/v1/dashboard?from=2026-13", Some(&t["kepala_dinas"])).await;
     assert_eq!((s, e["error"]["field"].as_str()), (422, Some("from")));
     let _: Value = e;

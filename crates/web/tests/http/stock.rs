@@ -102,19 +102,15 @@ async fn maros_request(app: TestApp) {
     let (_, docs) = app.get_json(&format!("/api/v1/cases/{id}/documents"), Some(&t["operator"])).await;
     let bast =
         docs.as_array().unwrap().iter().find(|d| d["kind"] == "bast_blangko").expect("the BAST").clone();
-    if std::process::Command::new("pdftotext").arg("-v").output().is_ok() {
-        let pdf = app
-            .http
-            .get(app.url(&format!("/api/v1/documents/{}/pdf", bast["code"].as_str().unwrap())))
-            .bearer_auth(&t["operator"])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(pdf.status(), 200);
-        let path = app.files.0.join("bast.pdf");
-        std::fs::write(&path, pdf.bytes().await.unwrap()).unwrap();
-        let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).replace('\n', " ");
+    let pdf = app
+        .http
+        .get(app.url(&format!("/api/v1/documents/{}/pdf", bast["code"].as_str().unwrap())))
+        .bearer_auth(&t["operator"])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), 200);
+    if let Some(text) = crate::common::pdf_text(&pdf.bytes().await.unwrap()) {
         assert!(text.contains("diserahkan: 400 keping"), "the approved amount: {text}");
     }
 

@@ -144,9 +144,45 @@ async fn skm_and_ikm(app: TestApp) {
         app.http.get(app.url("/api/v1/reports/skm?office=16.06")).bearer_auth(&op).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let xlsx = res.bytes().await.unwrap();
-    assert!(xlsx.starts_with(b"PK"), "a zipped workbook");
-    let sheet = crate::common::xlsx_sheet(&xlsx, 1);
-    assert!(sheet.contains("75.69") && sheet.contains("Kurang Baik"), "{sheet}");
-    let profile = crate::common::xlsx_sheet(&xlsx, 2);
-    assert!(profile.contains("Perempuan") && profile.contains("SMA/SMK"), "{profile}");
+    let ikm_rows = crate::common::xlsx_rows(&xlsx, 1);
+    let all = ikm_rows.last().unwrap();
+    assert!(all.contains(&"75.69".to_string()) && all.contains(&"Kurang Baik".to_string()), "{all:?}");
+    let profile = crate::common::xlsx_rows(&xlsx, 2);
+    assert!(profile.iter().any(|r| r[1] == "Perempuan" && r[2] == "4"), "{profile:?}");
+    // The follow-up plan takes the unsur under mutu B (NRR < 3.0644),
+    // lowest first: U8 (2.25), U3 (2.50), U9 (2.75), then U2, U5, U6 (3.00).
+    let plan = crate::common::xlsx_rows(&xlsx, 3);
+    let unsur: Vec<&str> = plan.iter().skip(1).map(|r| r[0].split(' ').next().unwrap()).collect();
+    assert_eq!(unsur, ["U8", "U3", "U9", "U2", "U5", "U6"], "{plan:?}");
+    assert_eq!(crate::common::xlsx_rows(&xlsx, 4)[1][0], "Antrean cepat.");
+
+    // The same report as a PDF in the regulation's structure.
+    let res = app
+        .http
+        .get(app.url("/api/v1/reports/skm?office=16.06&format=pdf"))
+        .bearer_auth(&kadin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    if let Some(text) = crate::common::pdf_text(&res.bytes().await.unwrap()) {
+        for needle in [
+            "LAPORAN HASIL SURVEI KEPUASAN MASYARAKAT",
+            "Profil responden",
+            "Nilai IKM 75.69 dengan mutu pelayanan C",
+            "Rencana tindak lanjut",
+            "U8 Penanganan Pengaduan",
+            "Antrean cepat.",
+        ] {
+            assert!(text.contains(needle), "`{needle}` in the SKM PDF: {text}");
+        }
+    }
+
+    // IKM per unit: Muba's one unit holds KTP-el; an unknown unit is named.
+    let unit = "Bidang%20Pelayanan%20Pendaftaran%20Penduduk";
+    let (s, by_unit) = app.get_json(&format!("/api/v1/reports/ikm?office=16.06&unit={unit}"), None).await;
+    assert_eq!((s, by_unit["respondents"].as_u64(), by_unit["ikm"].as_f64()), (200, Some(4), Some(75.69)));
+    assert_eq!(by_unit["unit"], "Bidang Pelayanan Pendaftaran Penduduk", "{by_unit}");
+    let (s, e) = app.get_json("/api/v1/reports/ikm?office=16.06&unit=Bidang%20Lain", None).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("unit")), "{e}");
 }

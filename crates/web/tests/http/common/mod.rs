@@ -174,16 +174,31 @@ macro_rules! on_both_backends {
 }
 pub(crate) use on_both_backends;
 
-/// The XML of sheet `n` (from 1) of a workbook, read with Python's zipfile
-/// (an independent reader, as `crates/documents/tests/xlsx.rs` does).
-pub fn xlsx_sheet(workbook: &[u8], n: usize) -> String {
-    let dir = store::testing::TempDir::new("layanan-xlsx");
-    let path = dir.0.join("book.xlsx");
-    std::fs::write(&path, workbook).unwrap();
-    let script = format!(
-        "import zipfile,sys; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read('xl/worksheets/sheet{n}.xml').decode())"
-    );
-    let out = std::process::Command::new("python3").arg("-c").arg(script).arg(&path).output().unwrap();
+/// The rows of a workbook's `n`th sheet (from 1), each cell as calamine
+/// reads and writes it (numbers as `154`, `75.69`).
+pub fn xlsx_rows(workbook: &[u8], n: usize) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut book =
+        calamine::Xlsx::new(std::io::Cursor::new(workbook.to_vec())).expect("a workbook calamine opens");
+    let range = book.worksheet_range_at(n - 1).expect("the sheet").expect("a readable sheet");
+    range.rows().map(|r| r.iter().map(ToString::to_string).collect()).collect()
+}
+
+/// The text of a PDF as `pdftotext` reads it (each run of spaces and line
+/// breaks as one space);
+/// `None` outside CI when poppler-utils is missing
+/// (`scripts/setup-test-deps.sh` installs it).
+pub fn pdf_text(pdf: &[u8]) -> Option<String> {
+    let present = std::process::Command::new("pdftotext").arg("-v").output().is_ok();
+    assert!(present || std::env::var("CI").is_err(), "pdftotext is missing: run scripts/setup-test-deps.sh");
+    if !present {
+        return None;
+    }
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    let dir = store::testing::TempDir::new("layanan-pdf");
+    let path = dir.0.join("file.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
+    Some(String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" "))
 }
