@@ -50,7 +50,58 @@ pub async fn evaluation(
         .await?;
     let mut sheets = vec![services_table(&d), steps_table(&d), officers_table(&officers), complaints];
     sheets.extend(crate::surveys::report_sheets(&ikm, &[], &[]).into_iter().take(1));
+    sheets.push(trend_table(&d));
+    sheets.push(Sheet {
+        name: "Stok blanko dan kepatuhan PKS".into(),
+        header: vec!["Butir".into(), "Nilai".into()],
+        rows: stock_and_agreements(&d),
+    });
     Ok(Evaluation { period, dashboard: d, ikm, sheets })
+}
+
+/// The IKM month by month.
+fn trend_table(d: &Dashboard) -> Sheet {
+    let rows = d
+        .ikm_trend
+        .iter()
+        .map(|m| {
+            vec![
+                Cell::Text(m.month.clone()),
+                Cell::Number(m.respondents as f64),
+                m.ikm.map_or(Cell::Text("-".into()), Cell::Number),
+            ]
+        })
+        .collect();
+    Sheet {
+        name: "IKM per bulan".into(),
+        header: ["Bulan", "Responden", "IKM"].map(String::from).to_vec(),
+        rows,
+    }
+}
+
+/// The office's blanko stock and its agreements' duty periods by state.
+fn stock_and_agreements(d: &Dashboard) -> Vec<Vec<Cell>> {
+    let mut rows = Vec::new();
+    for s in &d.stock {
+        rows.push(vec![Cell::Text("Saldo blanko KTP-el".into()), Cell::Number(s.balance as f64)]);
+        rows.push(vec![Cell::Text("Terpakai 90 hari terakhir".into()), Cell::Number(s.used_90_days as f64)]);
+        if !s.missing_reports.is_empty() {
+            rows.push(vec![
+                Cell::Text("Laporan bulanan belum".into()),
+                Cell::Text(s.missing_reports.join(", ")),
+            ]);
+        }
+    }
+    for (state, n) in &d.agreements {
+        let words = match state.as_str() {
+            "filed" => "Kewajiban PKS disampaikan",
+            "late" => "Kewajiban PKS terlambat",
+            "missing" => "Kewajiban PKS tidak disampaikan",
+            _ => "Kewajiban PKS dalam tenggat",
+        };
+        rows.push(vec![Cell::Text(words.into()), Cell::Number(f64::from(*n))]);
+    }
+    rows
 }
 
 /// The dashboard's complaint counts in words.
@@ -105,10 +156,15 @@ pub async fn evaluation_pdf(app: &App, who: &Principal, e: &Evaluation) -> Resul
     blocks.push(Block::Heading("F. Indeks Kepuasan Masyarakat".into()));
     blocks.push(chart("IKM per layanan", d.ikm_bars(), 100.0));
     blocks.extend(next());
+    let trend = d.ikm_trend.iter().filter_map(|m| m.ikm.map(|v| (m.month.clone(), v))).collect();
+    blocks.push(chart("IKM per bulan", trend, 100.0));
+    blocks.extend(next());
+    blocks.push(Block::Heading("G. Stok blanko dan kepatuhan perjanjian kerja sama".into()));
+    blocks.extend(next());
     let statuses =
         d.status_bars().into_iter().map(|(s, n)| (status_words(&s).to_string(), n)).collect::<Vec<_>>();
     let most = statuses.iter().map(|(_, n)| *n).fold(1.0, f64::max);
-    blocks.push(Block::Heading("G. Keadaan permohonan yang diterima".into()));
+    blocks.push(Block::Heading("H. Keadaan permohonan yang diterima".into()));
     blocks.push(chart("Permohonan per keadaan", statuses, most));
     let report = Report {
         title: "Laporan Evaluasi Kinerja Pelayanan".into(),

@@ -107,6 +107,24 @@ pub struct Dashboard {
     pub complaints: BTreeMap<String, u32>,
     /// IKM per service over the period (none without respondents).
     pub ikm: Vec<(String, Option<f64>)>,
+    /// The IKM month by month over the year to the period's end.
+    pub ikm_trend: Vec<IkmMonth>,
+    /// The office's blanko stock, when it keeps one.
+    pub stock: Vec<crate::stock::OfficeStock>,
+    /// Its agreements' duty periods by state (`filed`, `late`, `missing`,
+    /// `open`); empty without agreements.
+    pub agreements: BTreeMap<String, u32>,
+}
+
+/// One month of the IKM trend.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IkmMonth {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub respondents: u64,
+    pub ikm: Option<f64>,
+    /// Per service with responses that month, by title.
+    pub services: BTreeMap<String, Option<f64>>,
 }
 
 impl Dashboard {
@@ -192,8 +210,27 @@ pub async fn dashboard(
         return Err(Error::forbidden("the office's staff read its dashboard"));
     }
     let office = who.user.office.clone();
-    let o = app.store.office(&office).await?.ok_or_else(|| Error::NotFound("no such office".into()))?;
     let period = Period::of(app, &office, from, to)?;
+    let mut d = office_dashboard(app, &office, period, scope, true).await?;
+    d.ikm_trend = ikm_trend(app, &office, &d.period, &d.scope).await?;
+    d.stock =
+        crate::stock::overview_of(app, &office).await?.into_iter().filter(|s| s.office == office).collect();
+    d.stock.retain(|s| s.balance != 0 || s.used_90_days != 0 || !s.missing_reports.is_empty());
+    d.agreements = duty_states(app, who, &office).await?;
+    Ok(d)
+}
+
+/// The figures of one office's dashboard (with the staffing model per
+/// step when `steps`), for callers that checked who reads them.
+async fn office_dashboard(
+    app: &App,
+    office: &str,
+    period: Period,
+    scope: Scope,
+    with_steps: bool,
+) -> Result<Dashboard, Error> {
+    let office = office.to_string();
+    let o = app.store.office(&office).await?.ok_or_else(|| Error::NotFound("no such office".into()))?;
     let kept = scope.slugs(app, &office)?;
     let cal = crate::cases::clock::calendar(app, &office).await?;
     let now = app.now().timestamp_millis();
@@ -241,7 +278,7 @@ pub async fn dashboard(
         out.push(line);
     }
     let in_scope = |id: &str| kept.iter().any(|k| id == format!("{office}-{k}"));
-    let mut steps = step_lines(app, &office, &period, &cal).await?;
+    let mut steps = if with_steps { step_lines(app, &office, &period, &cal).await? } else { Vec::new() };
     steps.retain(|s| in_scope(&s.service));
     let mut units: Vec<String> =
         app.catalog.for_office(&office).filter(|s| !s.steps.is_empty()).map(|s| s.unit.clone()).collect();
@@ -270,7 +307,164 @@ pub async fn dashboard(
         steps,
         complaints,
         ikm,
+        ikm_trend: Vec::new(),
+        stock: Vec::new(),
+        agreements: BTreeMap::new(),
     })
+}
+
+/// The IKM month by month over the year up to the period's last month
+/// (or this month, if the period runs on): the office's (or the scope's)
+/// and each service's.
+async fn ikm_trend(app: &App, office: &str, period: &Period, scope: &Scope) -> Result<Vec<IkmMonth>, Error> {
+    let to = chrono::NaiveDate::parse_from_str(&period.to, "%Y-%m-%d").map_err(Error::internal)?;
+    let last = to.min(app.today(office));
+    let kept = scope.slugs(app, office)?;
+    let mut out = Vec::new();
+    for back in (0..12).rev() {
+        let Some(month) = last.with_day(1).and_then(|d| d.checked_sub_months(chrono::Months::new(back)))
+        else {
+            continue;
+        };
+        let end =
+            month.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(month);
+        let (from, to) = crate::clock::span(office, month, end)?;
+        let tallies = app.store.survey_tallies(office, from, to).await?;
+        let mut all = domain::ikm::Tally::default();
+        let mut services = BTreeMap::new();
+        for t in tallies.iter().filter(|t| kept.contains(&t.service)) {
+            let tally = crate::surveys::tally(t);
+            all.respondents += tally.respondents;
+            all.sums.iter_mut().zip(tally.sums).for_each(|(a, b)| *a += b);
+            let title = app
+                .catalog
+                .get(&format!("{office}-{}", t.service))
+                .map_or(t.service.clone(), |s| s.title.clone());
+            services.insert(title, crate::surveys::published(&tally));
+        }
+        out.push(IkmMonth {
+            month: month.format("%Y-%m").to_string(),
+            respondents: all.respondents,
+            ikm: crate::surveys::published(&all),
+            services,
+        });
+    }
+    Ok(out)
+}
+
+/// The office's agreement duties by state today (filed, late, missing,
+/// open), over every period of its compliance board.
+async fn duty_states(app: &App, who: &Principal, office: &str) -> Result<BTreeMap<String, u32>, Error> {
+    let mut out = BTreeMap::new();
+    for table in crate::duties::board(app, who, office).await?.tables {
+        for cell in table.rows.iter().flat_map(|r| &r.cells) {
+            *out.entry(cell.state.as_str().to_string()).or_default() += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// One office in its province's roll-up.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RollupLine {
+    pub office: String,
+    pub name: String,
+    pub received: u32,
+    pub completed: u32,
+    pub timed: u32,
+    pub on_time: u32,
+    pub attainment: Option<f64>,
+    pub open: u32,
+    pub overdue: u32,
+    pub complaints_open: u32,
+    /// The office's IKM over the period (none without respondents).
+    pub ikm: Option<f64>,
+    /// Its blanko stock, when it keeps one.
+    pub stock: Option<crate::stock::OfficeStock>,
+}
+
+/// The province's roll-up over itself and its kab/kota offices, for the
+/// province's staff.
+pub async fn rollup(
+    app: &App,
+    who: &Principal,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(Period, Vec<RollupLine>), Error> {
+    let province = who.user.office.clone();
+    let own = app.store.office(&province).await?.ok_or_else(|| Error::NotFound("no such office".into()))?;
+    if !who.role.is_staff() || own.level != domain::OfficeLevel::Province.as_str() {
+        return Err(Error::forbidden("a province's staff read its roll-up over its kab/kota"));
+    }
+    let period = Period::of(app, &province, from, to)?;
+    let mut stock: BTreeMap<String, crate::stock::OfficeStock> =
+        crate::stock::overview_of(app, &province).await?.into_iter().map(|s| (s.office.clone(), s)).collect();
+    let mut offices = vec![own];
+    offices.extend(app.store.offices().await?.into_iter().filter(|o| o.parent.as_deref() == Some(&province)));
+    let mut out = Vec::new();
+    for o in offices {
+        let d = office_dashboard(app, &o.code, period.clone(), Scope::default(), false).await?;
+        let ikm =
+            crate::surveys::report(app, &o.code, Scope::default(), Some(&period.from), Some(&period.to))
+                .await?;
+        let sum = |f: fn(&ServiceLine) -> u32| d.services.iter().map(f).sum::<u32>();
+        let (timed, on_time) = (sum(|s| s.timed), sum(|s| s.on_time));
+        out.push(RollupLine {
+            received: sum(|s| s.received),
+            completed: sum(|s| s.completed),
+            timed,
+            on_time,
+            attainment: percent(i64::from(on_time), i64::from(timed)),
+            open: sum(|s| s.open),
+            overdue: sum(|s| s.overdue),
+            complaints_open: d.complaints.get("open").copied().unwrap_or(0),
+            ikm: ikm.figures.ikm,
+            stock: stock.remove(&o.code),
+            name: o.name,
+            office: o.code,
+        });
+    }
+    Ok((period, out))
+}
+
+/// The roll-up as a table (CSV/XLSX).
+pub fn rollup_table(lines: &[RollupLine]) -> Sheet {
+    let header = [
+        "Kantor",
+        "Nama",
+        "Diterima",
+        "Selesai",
+        "Tepat waktu (%)",
+        "Berjalan",
+        "Lewat waktu",
+        "Pengaduan dalam proses",
+        "IKM",
+        "Saldo blanko",
+        "Cukup untuk (bulan)",
+        "Laporan bulanan belum",
+    ];
+    let n = |v: u32| Cell::Number(f64::from(v));
+    let opt = |v: Option<f64>| v.map_or(Cell::Text("-".into()), Cell::Number);
+    let rows = lines
+        .iter()
+        .map(|l| {
+            vec![
+                Cell::Text(l.office.clone()),
+                Cell::Text(l.name.clone()),
+                n(l.received),
+                n(l.completed),
+                opt(l.attainment),
+                n(l.open),
+                n(l.overdue),
+                n(l.complaints_open),
+                opt(l.ikm),
+                opt(l.stock.as_ref().map(|s| s.balance as f64)),
+                opt(l.stock.as_ref().and_then(|s| s.months_left)),
+                Cell::Text(l.stock.as_ref().map(|s| s.missing_reports.join(", ")).unwrap_or_default()),
+            ]
+        })
+        .collect();
+    Sheet { name: "Rekap provinsi".into(), header: header.map(String::from).to_vec(), rows }
 }
 
 /// The period's complaints: open or answered, and the open ones by age in

@@ -400,6 +400,12 @@ pub async fn overview(app: &App, who: &Principal, province: &str) -> Result<Vec<
     if !who.role.is_staff() || who.user.office != province {
         return Err(Error::forbidden("the province's staff see its kab/kota stock"));
     }
+    overview_of(app, province).await
+}
+
+/// The stock of `office` and of the kab/kota offices under it (a province),
+/// for the callers that checked who may read it.
+pub(crate) async fn overview_of(app: &App, province: &str) -> Result<Vec<OfficeStock>, Error> {
     let since = app.now().timestamp_millis() - 90 * 86_400_000;
     let names: std::collections::HashMap<String, String> =
         app.store.offices().await?.into_iter().map(|o| (o.code, o.name)).collect();

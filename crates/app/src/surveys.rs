@@ -233,7 +233,7 @@ pub async fn report(
 
 /// The IKM as published: cut to 2 decimals, so the value shown sits in
 /// the band its exact value is in.
-fn published(t: &Tally) -> Option<f64> {
+pub(crate) fn published(t: &Tally) -> Option<f64> {
     t.ikm().map(|v| (v * 100.0 + 1e-9).floor() / 100.0)
 }
 
@@ -242,7 +242,7 @@ pub(crate) fn service_ikm(t: &store::SurveyTally) -> Option<f64> {
     published(&tally(t))
 }
 
-fn tally(t: &store::SurveyTally) -> Tally {
+pub(crate) fn tally(t: &store::SurveyTally) -> Tally {
     Tally { respondents: t.respondents.max(0) as u64, sums: t.sums().map(|s| s.max(0) as u64) }
 }
 

@@ -10,7 +10,7 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorResponse, PageError};
 use crate::i18n::Lang;
 use crate::state::AppState;
-use app::performance::{Dashboard, OfficerLine, Period, Scope};
+use app::performance::{Dashboard, OfficerLine, Period, RollupLine, Scope};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -21,15 +21,25 @@ use serde::{Deserialize, Serialize};
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/dashboard", get(dashboard_api))
+        .route("/api/v1/dashboard/rollup", get(rollup_api))
         .route("/api/v1/reports/officers", get(officers_api))
         .route("/api/v1/reports/evaluation", get(evaluation))
         .route("/dasbor", get(dashboard_page))
         .route("/kinerja", get(officers_page))
+        .route("/dasbor/provinsi", get(rollup_page))
 }
 
 /// This module's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(dashboard_api, officers_api, evaluation, dashboard_page, officers_page))]
+#[openapi(paths(
+    dashboard_api,
+    rollup_api,
+    officers_api,
+    evaluation,
+    dashboard_page,
+    rollup_page,
+    officers_page
+))]
 pub(super) struct Doc;
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -68,6 +78,58 @@ async fn dashboard_api(
         app::performance::dashboard(&state.app, &who, q.from.as_deref(), q.to.as_deref(), q.scope()).await?;
     let stem = format!("dasbor-{}-{}-{}", d.office, d.period.from, d.period.to);
     Ok(answer(format, &d, &stem, || app::performance::services_table(&d)))
+}
+
+/// A province's roll-up in a period
+#[derive(Serialize, utoipa::ToSchema)]
+struct Rollup {
+    #[serde(flatten)]
+    period: Period,
+    offices: Vec<RollupLine>,
+}
+
+/// The province's roll-up over itself and its kab/kota offices: cases, SLA attainment, backlog, open complaints, IKM, blanko stock and the monthly reports owed
+#[utoipa::path(get, path = "/api/v1/dashboard/rollup", params(PeriodQuery), responses(
+    (status = 200, description = "OK (JSON; CSV or a workbook with format=csv|xlsx)", body = Rollup),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not a province's staff", body = ErrorResponse),
+    (status = 422, description = "a bad period or format", body = ErrorResponse)))]
+async fn rollup_api(
+    State(state): State<AppState>,
+    who: CurrentUser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, ApiError> {
+    let format = Format::parse(q.format.as_deref())?;
+    let (period, offices) =
+        app::performance::rollup(&state.app, &who, q.from.as_deref(), q.to.as_deref()).await?;
+    let stem = format!("rekap-{}-{}-{}", who.user.office, period.from, period.to);
+    let table = app::performance::rollup_table(&offices);
+    Ok(answer(format, &Rollup { period, offices }, &stem, || table))
+}
+
+#[derive(Template)]
+#[template(path = "rollup.html")]
+struct RollupPage {
+    lang: Lang,
+    user: Option<NavUser>,
+    period: Period,
+    chart: Chart,
+    lines: Vec<RollupLine>,
+}
+
+/// The province's roll-up page: SLA attainment per kab/kota as a chart, and the table of every office
+#[utoipa::path(get, path = "/dasbor/provinsi", responses(HtmlPage))]
+async fn rollup_page(
+    State(state): State<AppState>,
+    lang: Lang,
+    who: CurrentUser,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, PageError> {
+    let (period, lines) =
+        app::performance::rollup(&state.app, &who, q.from.as_deref(), q.to.as_deref()).await?;
+    let bars = lines.iter().filter_map(|l| l.attainment.map(|a| (l.name.clone(), a))).collect();
+    let chart = Chart::of("chart-rollup", lang.t("dash_attainment"), bars, 100.0, " %");
+    Ok(render(&RollupPage { lang, user: nav(&Some(who)), period, chart, lines })?.into_response())
 }
 
 /// Staff performance in a period
@@ -145,6 +207,12 @@ struct DashboardPage {
     charts: Vec<Chart>,
     /// The complaints' counts with their words.
     complaints: Vec<(&'static str, u32)>,
+    /// Each service's IKM per month of the trend (`-` without responses).
+    trend_services: Vec<(String, Vec<String>)>,
+    /// The agreements' duty periods per state, in words.
+    agreements: Vec<(&'static str, u32)>,
+    /// Whether the office is a province (its roll-up is linked).
+    province: bool,
 }
 
 /// The dashboard page: the period's charts (each with its table), services, steps with the staffing model, complaints
@@ -160,11 +228,27 @@ async fn dashboard_page(
     let statuses = d.status_bars().into_iter().map(|(s, n)| (lang.t(&format!("status_{s}")).to_string(), n));
     let statuses: Vec<_> = statuses.collect();
     let most = statuses.iter().map(|(_, n)| *n).fold(1.0, f64::max);
+    let trend = d.ikm_trend.iter().filter_map(|m| m.ikm.map(|v| (m.month.clone(), v))).collect();
     let charts = vec![
         Chart::of("chart-attainment", lang.t("dash_attainment"), d.attainment_bars(), 100.0, " %"),
         Chart::of("chart-status", lang.t("dash_status"), statuses, most, ""),
         Chart::of("chart-ikm", lang.t("dash_ikm"), d.ikm_bars(), 100.0, ""),
+        Chart::of("chart-ikm-trend", lang.t("dash_ikm_trend"), trend, 100.0, ""),
     ];
+    let titles: std::collections::BTreeSet<&String> =
+        d.ikm_trend.iter().flat_map(|m| m.services.keys()).collect();
+    let trend_services = titles
+        .into_iter()
+        .map(|t| {
+            let cell = |m: &app::performance::IkmMonth| {
+                m.services.get(t).copied().flatten().map_or("-".to_string(), |v| format!("{v:.2}"))
+            };
+            (t.clone(), d.ikm_trend.iter().map(cell).collect())
+        })
+        .collect();
+    let agreements = d.agreements.iter().map(|(k, v)| (lang.t(&format!("duty_{k}")), *v)).collect();
+    let level = state.app.store.office(&who.user.office).await.ok().flatten().map(|o| o.level);
+    let province = level.as_deref() == Some(domain::OfficeLevel::Province.as_str());
     let word = |k: &str| match k {
         "open" => lang.t("dash_complaints_open"),
         "answered" => lang.t("dash_complaints_answered"),
@@ -180,8 +264,18 @@ async fn dashboard_page(
         .filter(|s| !s.steps.is_empty())
         .map(|s| super::portal::Choice { code: s.id(), name: s.title.clone() })
         .collect();
-    Ok(render(&DashboardPage { lang, user: nav(&Some(who)), d, all_services, charts, complaints })?
-        .into_response())
+    let page = DashboardPage {
+        lang,
+        user: nav(&Some(who)),
+        d,
+        all_services,
+        charts,
+        complaints,
+        trend_services,
+        agreements,
+        province,
+    };
+    Ok(render(&page)?.into_response())
 }
 
 #[derive(Template)]

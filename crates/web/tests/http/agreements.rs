@@ -566,6 +566,15 @@ async fn semester_report_lapses(app: &TestApp, flow: &Flow, agreement: i64) {
     tokens = signed_in(app, prefix, roles).await;
     let (_, board) = app.get_json("/api/v1/compliance", Some(&tokens["verifikator"])).await;
     assert_eq!(state(&board), "missing", "{board}");
+    // The dashboard counts the board's periods by state.
+    let (_, d) = app.get_json("/api/v1/dashboard", Some(&tokens["verifikator"])).await;
+    assert_eq!(d["agreements"]["missing"], 1, "{d}");
+    let session = format!("layanan_session={}", tokens["verifikator"]);
+    let (_, page) = app.get_text("/dasbor", Some(&session)).await;
+    assert!(
+        page.contains("Kepatuhan perjanjian kerja sama") && page.contains("Tidak disampaikan: 1"),
+        "{page}"
+    );
     let elsewhere = if office == "62.71" { "73" } else { "62.71" };
     let (_, other) =
         app.get_json(&format!("/api/v1/compliance?office={elsewhere}"), Some(&tokens["verifikator"])).await;

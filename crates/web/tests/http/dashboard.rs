@@ -135,6 +135,33 @@ async fn dashboard_figures(app: TestApp) {
         "{page}"
     );
 
+    // One survey response: the IKM per service and its trend, month by
+    // month up to this month (25 × 35 / 9 = 97.22).
+    let answers: serde_json::Map<String, Value> =
+        (1..=9).map(|i| (format!("U{i}"), json!(if i == 1 { 3 } else { 4 }))).collect();
+    let response = json!({"service": "16.06-ktp-el", "answers": answers,
+        "respondent": {"sex": "l", "age_band": "21-30", "education": "s1", "occupation": "pns"}});
+    assert_eq!(app.post_json("/api/v1/surveys", None, response).await.0, 201);
+    let (_, d) = app.get_json(&format!("/api/v1/dashboard?{period}"), Some(&t["kepala_dinas"])).await;
+    let trend = d["ikm_trend"].as_array().unwrap();
+    assert_eq!(trend.len(), 12, "{d}");
+    let month = app.app().today("16.06").format("%Y-%m").to_string();
+    let last = trend.last().unwrap();
+    assert_eq!(
+        (last["month"].as_str(), last["ikm"].as_f64(), last["respondents"].as_u64()),
+        (Some(month.as_str()), Some(97.22), Some(1))
+    );
+    assert!(trend[..11].iter().all(|m| m["ikm"].is_null()), "{d}");
+    assert!(
+        d["stock"].as_array().unwrap().is_empty() && d["agreements"].as_object().unwrap().is_empty(),
+        "Muba keeps neither"
+    );
+    let (_, page) = app
+        .get_text(&format!("/dasbor?{period}"), Some(&format!("layanan_session={}", t["kepala_dinas"])))
+        .await;
+    assert!(page.contains("id=\"chart-ikm-trend\"") && page.contains("<td>97.22</td>"), "{page}");
+    assert!(!page.contains("Stok blanko KTP-el"), "no stock section without stock");
+
     // Staff performance: the verifikator handled step 3 six times.
     let (s, o) = app.get_json(&format!("/api/v1/reports/officers?{period}"), Some(&t["kepala_dinas"])).await;
     assert_eq!(s, 200, "{o}");
@@ -202,4 +229,70 @@ async fn dashboard_figures(app: TestApp) {
     let (s, e) = app.get_json("/api/v1/dashboard?from=2026-13", Some(&t["kepala_dinas"])).await;
     assert_eq!((s, e["error"]["field"].as_str()), (422, Some("from")));
     let _: Value = e;
+}
+
+on_both_backends!(a_province_rolls_up_its_kab_kota_sqlite, a_province_rolls_up_its_kab_kota_postgres, rollup);
+
+/// Sulsel's roll-up over its 24 kab/kota offices: each office's cases,
+/// open complaints and blanko stock (balance, use over 90 days, months
+/// left); the kab/kota's own dashboard shows its stock; only a province's
+/// staff read a roll-up.
+async fn rollup(app: TestApp) {
+    app.add_user("ssl.op", "operator", "73", PASSWORD).await;
+    app.add_user("maros.op", "operator", "73.09", PASSWORD).await;
+    app.add_user("muba.kepala_dinas", "kepala_dinas", "16.06", PASSWORD).await;
+    let (ssl, maros, muba) = (
+        app.token("ssl.op", PASSWORD).await.0,
+        app.token("maros.op", PASSWORD).await.0,
+        app.token("muba.kepala_dinas", PASSWORD).await.0,
+    );
+    for (kind, quantity) in [("receipt", 100), ("printed", 30)] {
+        let body = json!({"office": "73.09", "kind": kind, "quantity": quantity, "reason": "x",
+            "source_document": "BAST 1"});
+        assert_eq!(app.post_json("/api/v1/stock/movements", Some(&maros), body).await.0, 201);
+    }
+    let complaint = json!({"office": "73", "channel": "web", "category": "waktu", "text": "Antrean lama."});
+    let (s, c) = app.post_json("/api/v1/complaints", None, complaint).await;
+    assert_eq!(s, 201, "{c}");
+
+    let (s, r) = app.get_json("/api/v1/dashboard/rollup", Some(&ssl)).await;
+    assert_eq!(s, 200, "{r}");
+    let offices = r["offices"].as_array().unwrap();
+    assert_eq!(offices.len(), 25, "the province and its 24 kab/kota");
+    let line = |code: &str| offices.iter().find(|o| o["office"] == code).unwrap().clone();
+    let (own, kab) = (line("73"), line("73.09"));
+    assert_eq!((own["received"].as_u64(), own["complaints_open"].as_u64()), (Some(1), Some(1)), "{own}");
+    assert_eq!(
+        (
+            kab["stock"]["balance"].as_i64(),
+            kab["stock"]["used_90_days"].as_i64(),
+            kab["stock"]["months_left"].as_f64()
+        ),
+        (Some(70), Some(30), Some(7.0)),
+        "70 left at 10 a month: {kab}"
+    );
+    assert_eq!(line("73.01")["received"], 0);
+    assert_eq!(
+        app.get_json("/api/v1/dashboard/rollup", Some(&maros)).await.0,
+        403,
+        "a kab/kota is no province"
+    );
+    assert_eq!(app.get_json("/api/v1/dashboard/rollup", Some(&muba)).await.0, 403);
+    let res =
+        app.http.get(app.url("/api/v1/dashboard/rollup?format=csv")).bearer_auth(&ssl).send().await.unwrap();
+    let csv = res.text().await.unwrap();
+    assert_eq!(csv.lines().count(), 26, "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("73.09,") && l.contains(",70,7,")), "{csv}");
+    let (s, page) = app.get_text("/dasbor/provinsi", Some(&format!("layanan_session={ssl}"))).await;
+    assert_eq!(s, 200);
+    assert!(page.contains("Maros") && page.contains("<th scope=\"row\">"), "{page}");
+    let (_, dash) = app.get_text("/dasbor", Some(&format!("layanan_session={ssl}"))).await;
+    assert!(dash.contains("/dasbor/provinsi"), "the province's dashboard links its roll-up");
+
+    // Maros's own dashboard shows its stock.
+    let (s, d) = app.get_json("/api/v1/dashboard", Some(&maros)).await;
+    assert_eq!(s, 200, "{d}");
+    assert_eq!(d["stock"][0]["balance"], 70, "{d}");
+    let (_, page) = app.get_text("/dasbor", Some(&format!("layanan_session={maros}"))).await;
+    assert!(page.contains("Stok blanko KTP-el") && !page.contains("/dasbor/provinsi"), "{page}");
 }
