@@ -307,6 +307,46 @@ pub async fn worklist(app: &App, q: &store::WorklistQuery, page: i64) -> Result<
     })
 }
 
+/// A worklist as a table (CSV/XLSX): each case with its step, who holds it
+/// and its nearest clock.
+pub fn worklist_table(w: &WorklistView) -> documents::xlsx::Sheet {
+    use documents::xlsx::Cell;
+    let header = [
+        "Kode lacak",
+        "Layanan",
+        "Kanal",
+        "Status",
+        "Langkah",
+        "Pelaksana",
+        "Petugas",
+        "Pemohon",
+        "Diterima",
+        "Batas waktu terdekat",
+        "Keadaan waktu",
+    ];
+    let text = |v: &Option<String>| Cell::Text(v.clone().unwrap_or_default());
+    let rows = w
+        .items
+        .iter()
+        .map(|c| {
+            vec![
+                Cell::Text(c.tracking_code.clone()),
+                Cell::Text(c.service.clone()),
+                Cell::Text(c.channel.clone()),
+                Cell::Text(c.status.as_str().into()),
+                text(&c.current_step),
+                text(&c.current_actor),
+                text(&c.assignee),
+                Cell::Text(c.applicant_name.clone()),
+                text(&c.created_at),
+                text(&c.nearest_due_at),
+                Cell::Text(c.sla.into()),
+            ]
+        })
+        .collect();
+    documents::xlsx::Sheet { name: "Daftar kerja".into(), header: header.map(String::from).to_vec(), rows }
+}
+
 /// A case as its office's staff open it: personal data included, so the
 /// read is logged before it is returned.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

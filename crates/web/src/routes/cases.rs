@@ -11,6 +11,7 @@ use app::cases::views::{self, CaseDetail, TrackView, WorklistView};
 use app::cases::{self, Submission, Upload};
 use axum::extract::{ConnectInfo, FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::case::Party;
@@ -271,6 +272,9 @@ pub(crate) struct WorklistParams {
     /// 1 to 100, 25 by default.
     #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
+    /// `csv` or `xlsx`: the whole filtered list (up to 10,000 cases) as a
+    /// file; JSON pages otherwise.
+    pub format: Option<String>,
 }
 
 fn day_ms(field: &str, d: &Option<String>, end: bool) -> Result<Option<i64>, ApiError> {
@@ -307,7 +311,8 @@ pub(crate) async fn worklist_page(
     {
         return Err(ApiError::invalid("status", format!("unknown status `{s}`")));
     }
-    let per_page = p.per_page.unwrap_or(25).clamp(1, 100);
+    let most = if p.format.as_deref().is_some_and(|f| f != "json") { EXPORT_ROWS } else { 100 };
+    let per_page = p.per_page.unwrap_or(25).clamp(1, most);
     let page = p.page.unwrap_or(1).max(1);
     let service = given(&p.service)
         .map(|s| s.strip_prefix(&format!("{}-", user.user.office)).unwrap_or(&s).to_string());
@@ -353,17 +358,33 @@ async fn unit_steps(state: &AppState, office: &str, unit: &str) -> Result<Vec<St
 
 /// The cases waiting for the caller's role in their office, by due time
 #[utoipa::path(get, path = "/api/v1/worklist", params(WorklistParams), responses(
-    (status = 200, description = "OK", body = WorklistView),
+    (status = 200, description = "OK (JSON; the whole filtered list as CSV or a workbook with format=csv|xlsx)", body = WorklistView),
     (status = 401, description = "not logged in", body = ErrorResponse),
     (status = 403, description = "not office staff", body = ErrorResponse),
-    (status = 422, description = "a filter is invalid (named)", body = ErrorResponse)))]
+    (status = 422, description = "a filter or the format is invalid (named)", body = ErrorResponse)))]
 async fn worklist(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(p): Query<WorklistParams>,
-) -> Result<Json<WorklistView>, ApiError> {
-    Ok(Json(worklist_page(&state, &user, &p).await?))
+) -> Result<Response, ApiError> {
+    let format = super::export::Format::parse(p.format.as_deref())?;
+    if format == super::export::Format::Json {
+        return Ok(Json(worklist_page(&state, &user, &p).await?).into_response());
+    }
+    // The whole list: one page as long as the export allows.
+    let all = WorklistParams { page: Some(1), per_page: Some(EXPORT_ROWS), ..p };
+    let view = worklist_page(&state, &user, &all).await?;
+    state
+        .app
+        .store
+        .log_access(&user.user.username, &format!("worklist:{}", user.user.office), "export")
+        .await?;
+    let stem = format!("daftar-kerja-{}-{}", user.user.office, state.app.today(&user.user.office));
+    Ok(super::export::answer(format, &view, &stem, || views::worklist_table(&view)))
 }
+
+/// The most cases a worklist export holds.
+const EXPORT_ROWS: i64 = 10_000;
 
 /// Open cases of the office by service, step and status
 #[utoipa::path(get, path = "/api/v1/supervisor", responses(

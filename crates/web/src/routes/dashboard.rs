@@ -54,6 +54,9 @@ struct PeriodQuery {
     service: Option<String>,
     /// Only this unit's services; the dashboard only.
     unit: Option<String>,
+    /// Which of the dashboard's tables a CSV holds: `services` (the
+    /// default) or `steps`; a workbook holds both.
+    table: Option<String>,
 }
 
 impl PeriodQuery {
@@ -64,7 +67,7 @@ impl PeriodQuery {
 
 /// The caller's office over a period: cases by service, channel and status, SLA attainment and completion times per service and step, backlog, complaints, IKM, the staffing model
 #[utoipa::path(get, path = "/api/v1/dashboard", params(PeriodQuery), responses(
-    (status = 200, description = "OK (JSON; the services' table as CSV or a workbook with format=csv|xlsx)", body = Dashboard),
+    (status = 200, description = "OK (JSON; a table as CSV with format=csv and table=services|steps, or both in a workbook with format=xlsx)", body = Dashboard),
     (status = 401, description = "not logged in", body = ErrorResponse),
     (status = 403, description = "not office staff", body = ErrorResponse),
     (status = 422, description = "a bad period or format", body = ErrorResponse)))]
@@ -77,7 +80,18 @@ async fn dashboard_api(
     let d =
         app::performance::dashboard(&state.app, &who, q.from.as_deref(), q.to.as_deref(), q.scope()).await?;
     let stem = format!("dasbor-{}-{}-{}", d.office, d.period.from, d.period.to);
-    Ok(answer(format, &d, &stem, || app::performance::services_table(&d)))
+    let steps = match q.table.as_deref().unwrap_or("services") {
+        "services" => false,
+        "steps" => true,
+        _ => return Err(ApiError::invalid("table", "`services` or `steps`")),
+    };
+    if format == Format::Xlsx {
+        let sheets = [app::performance::services_table(&d), app::performance::steps_table(&d)];
+        return Ok(super::export::workbook(&stem, &sheets));
+    }
+    let table =
+        || if steps { app::performance::steps_table(&d) } else { app::performance::services_table(&d) };
+    Ok(answer(format, &d, &stem, table))
 }
 
 /// A province's roll-up in a period

@@ -150,6 +150,9 @@ struct WorklistPage {
     total: i64,
     prev_url: String,
     next_url: String,
+    /// The whole filtered list as CSV and as a workbook.
+    csv_url: String,
+    xlsx_url: String,
 }
 
 #[utoipa::path(
@@ -208,6 +211,8 @@ async fn worklist(
         f.from.clone().unwrap_or_default(),
         f.to.clone().unwrap_or_default()
     );
+    let export = base.replacen("/staff?", "/api/v1/worklist?", 1);
+    let (csv_url, xlsx_url) = (format!("{export}&format=csv"), format!("{export}&format=xlsx"));
     let counts =
         v.per_service.into_iter().map(|(id, n)| Fact { label: title(&id), value: n.to_string() }).collect();
     let units = state.app.store.office(&office).await?.map(|o| o.units).unwrap_or_default();
@@ -244,6 +249,8 @@ async fn worklist(
         total,
         prev_url: format!("{base}&page={}", page - 1),
         next_url: format!("{base}&page={}", page + 1),
+        csv_url,
+        xlsx_url,
     };
     render(&page_view)
 }

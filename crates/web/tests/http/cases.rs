@@ -611,6 +611,37 @@ async fn the_case_view_masks_what_a_role_does_not_need_and_reads_its_clock() {
     assert!((1..=10).contains(&amount) && days.contains(&amount), "{late}, {days:?}");
     let (_, page) = app.get_text("/staff", Some(&format!("layanan_session={op}"))).await;
     assert!(page.contains(&format!("terlambat {} hari", late["amount"])), "the worklist says how late");
+    assert!(page.contains("/api/v1/worklist?service=&#38;status=") && page.contains("format=csv"), "{page}");
+
+    // The whole filtered list as CSV and as a workbook; the read is logged.
+    let res = app
+        .http
+        .get(app.url("/api/v1/worklist?format=csv&status=submitted"))
+        .bearer_auth(&op)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = res.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("Kode lacak,Layanan,Kanal,Status"), "{csv}");
+    assert_eq!(lines.len(), 1 + list["total"].as_u64().unwrap() as usize, "{csv}");
+    assert!(
+        lines[1].starts_with(list["items"][0]["tracking_code"].as_str().unwrap())
+            && lines[1].ends_with(",overdue"),
+        "{csv}"
+    );
+    let res = app.http.get(app.url("/api/v1/worklist?format=xlsx")).bearer_auth(&op).send().await.unwrap();
+    let rows = crate::common::xlsx_rows(&res.bytes().await.unwrap(), 1);
+    assert_eq!(rows[1][0], list["items"][0]["tracking_code"].as_str().unwrap(), "{rows:?}");
+    let rows = app.db.store.audit_entries(0, 10_000).await.unwrap();
+    assert!(
+        rows.iter().any(|r| r.actor == "muba.op" && r.object == "worklist:16.06" && r.detail == "export"),
+        "the export is logged"
+    );
+    let (s, e) = app.get_json("/api/v1/worklist?format=pdf", Some(&op)).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("format")), "{e}");
 }
 
 /// Palangka Raya's data requests go to the Walikota first (2 hari of their

@@ -135,6 +135,16 @@ async fn dashboard_figures(app: TestApp) {
         "{page}"
     );
 
+    // Each table as CSV: the steps with the staffing model.
+    let url = app.url(&format!("/api/v1/dashboard?{period}&format=csv&table=steps"));
+    let csv = app.http.get(url).bearer_auth(&t["kepala_dinas"]).send().await.unwrap().text().await.unwrap();
+    assert!(csv.starts_with("Layanan,Langkah,Pelaksana,Selesai"), "{csv}");
+    assert!(csv.contains("16.06-ktp-el,\"3. ") && csv.contains(",verifikator,6,"), "{csv}");
+    let (s, e) = app
+        .get_json(&format!("/api/v1/dashboard?{period}&format=csv&table=x"), Some(&t["kepala_dinas"]))
+        .await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("table")));
+
     // One survey response: the IKM per service and its trend, month by
     // month up to this month (25 × 35 / 9 = 97.22).
     let answers: serde_json::Map<String, Value> =
