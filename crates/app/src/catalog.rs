@@ -239,6 +239,7 @@ async fn office_from(
         shared: Vec::new(),
         duty_grace_days: domain::profile::DEFAULT_DUTY_GRACE_DAYS,
         kab_kota_offices: false,
+        staff_evaluation: None,
     });
     Ok(Office {
         code: code.to_string(),
@@ -270,6 +271,8 @@ pub struct Catalog {
     logos: BTreeMap<String, Vec<u8>>,
     /// office → days to file a due duty (office.toml `duty_grace_days`).
     grace_days: BTreeMap<String, u32>,
+    /// office → how often its staff are evaluated (office.toml `staff_evaluation`).
+    staff_evaluations: BTreeMap<String, domain::staff_evaluation::Every>,
 }
 
 impl Catalog {
@@ -293,6 +296,7 @@ impl Catalog {
             patterns: BTreeMap::new(),
             logos: BTreeMap::new(),
             grace_days: BTreeMap::new(),
+            staff_evaluations: BTreeMap::new(),
         })
     }
 
@@ -329,6 +333,9 @@ impl Catalog {
                 message: e.message,
             })?;
             self.grace_days.insert(code.to_string(), profile.duty_grace_days);
+            if let Some(every) = profile.staff_evaluation {
+                self.staff_evaluations.insert(code.to_string(), every);
+            }
             if let Some(logo) = &profile.logo {
                 let file = folder.join(logo);
                 let bytes = std::fs::read(&file)
@@ -367,6 +374,11 @@ impl Catalog {
     /// Days an office gives to file a due duty before it is missing.
     pub fn duty_grace_days(&self, office: &str) -> u32 {
         self.grace_days.get(office).copied().unwrap_or(domain::profile::DEFAULT_DUTY_GRACE_DAYS)
+    }
+
+    /// How often an office evaluates its staff, where its standards say.
+    pub fn staff_evaluation(&self, office: &str) -> Option<domain::staff_evaluation::Every> {
+        self.staff_evaluations.get(office).copied()
     }
 
     pub fn template(&self, office: &str, kind: &str) -> Option<&str> {

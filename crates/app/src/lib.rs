@@ -28,6 +28,7 @@ pub mod queue;
 pub mod register;
 pub mod reports;
 pub mod slots;
+pub mod staff_evaluations;
 pub mod stock;
 pub mod surveys;
 pub mod whatsapp;

@@ -20,6 +20,7 @@ pub mod queue;
 pub mod register;
 pub mod role;
 pub mod sla;
+pub mod staff_evaluation;
 pub mod staffing;
 pub mod standard;
 pub mod stock;

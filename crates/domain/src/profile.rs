@@ -43,6 +43,11 @@ pub struct OfficeProfile {
     /// named from the region data.
     #[serde(default)]
     pub kab_kota_offices: bool,
+    /// How often its officials evaluate the staff (the standards'
+    /// *evaluasi kinerja pelaksana*): `month`, `june_december` or `year`;
+    /// none where the standards do not state it.
+    #[serde(default)]
+    pub staff_evaluation: Option<crate::staff_evaluation::Every>,
 }
 
 /// Without an office's own setting: a month to file.

@@ -94,6 +94,7 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
     // Their times are days: an hourly look is enough.
     app::agreements::spawn(app.clone(), std::time::Duration::from_secs(3_600));
     app::stock::spawn(app.clone(), std::time::Duration::from_secs(3_600));
+    app::staff_evaluations::spawn(app.clone(), std::time::Duration::from_secs(3_600));
     if cfg.retention_days > 0 {
         let retention = chrono::Duration::days(i64::from(cfg.retention_days));
         app::cases::retention::spawn(app.clone(), retention, std::time::Duration::from_secs(86_400));

@@ -20,7 +20,7 @@ use crate::{
 use crate::{
     Agreement, AgreementEvent, AgreementUserId, Agreements, NewAgreement, NewAgreementEvent, NewUserId,
 };
-use crate::{Backlog, CaseLine, OfficerStat, Performance, Received, StepStat};
+use crate::{Backlog, CaseLine, OfficerStat, Performance, Received, StaffEvaluation, StepStat};
 use crate::{
     Booking, FinishedCase, Movement, NewMovement, NewSlot, Registered, Slot, Slots, Stock, StockReport,
 };

@@ -54,7 +54,7 @@ pub use escalation::Escalations;
 pub use institutions::{Institution, Institutions, NewInstitution};
 pub use outages::{Outage, Outages};
 pub use outbox::Outbox;
-pub use performance::{Backlog, CaseLine, OfficerStat, Performance, Received, StepStat};
+pub use performance::{Backlog, CaseLine, OfficerStat, Performance, Received, StaffEvaluation, StepStat};
 pub use postgres::PgStore;
 pub use privacy::{NewAccessCode, Privacy};
 pub use queue::{NewTicket, Queue, Ticket};

@@ -39,6 +39,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (33, include_str!("../migrations/sqlite/0033_cases_received_covering.sql")),
     (34, include_str!("../migrations/sqlite/0034_cases_backlog.sql")),
     (35, include_str!("../migrations/sqlite/0035_cases_received_grouped.sql")),
+    (36, include_str!("../migrations/sqlite/0036_staff_evaluations.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -76,6 +77,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (33, include_str!("../migrations/postgres/0033_cases_received_covering.sql")),
     (34, include_str!("../migrations/postgres/0034_cases_backlog.sql")),
     (35, include_str!("../migrations/postgres/0035_cases_received_grouped.sql")),
+    (36, include_str!("../migrations/postgres/0036_staff_evaluations.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

@@ -1,6 +1,7 @@
 //! What the dashboards and the evaluation read: the cases of an office in a
 //! period (light rows), and the step log (`case_steps`) added up per step
-//! and per officer, with the escalations their steps received.
+//! and per officer, with the escalations their steps received; and the
+//! staff evaluations the officials record each period.
 
 #[allow(unused_imports)]
 use crate::*;
@@ -68,6 +69,19 @@ pub struct OfficerStat {
     pub escalations: i64,
 }
 
+/// One period's evaluasi kinerja pelaksana: reminded, then recorded once.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct StaffEvaluation {
+    pub office: String,
+    /// `2026-11` (a month), `2026-06` / `2026-12` (a half-year), `2026`.
+    pub period: String,
+    pub reminded_at: Option<i64>,
+    pub recorded_by: Option<String>,
+    pub recorded_at: Option<i64>,
+    pub findings: Option<String>,
+    pub actions: Option<String>,
+}
+
 #[async_trait::async_trait]
 pub trait Performance: Send + Sync {
     /// The office's cases received in `[from, to)` (ms): how many per
@@ -92,4 +106,20 @@ pub trait Performance: Send + Sync {
         to: i64,
         limit: i64,
     ) -> Result<Vec<i64>>;
+    /// The office's staff evaluations, newest period first.
+    async fn staff_evaluations(&self, office: &str) -> Result<Vec<StaffEvaluation>>;
+    /// Reminds an office once that its evaluation of `period` is owed: the
+    /// reminder and its notifications in one transaction; `false` when
+    /// that period was reminded (or recorded) before.
+    async fn remind_staff_evaluation(
+        &self,
+        office: &str,
+        period: &str,
+        notes: &[NewNotification],
+        at: i64,
+    ) -> Result<bool>;
+    /// Records a period's evaluation (its office, period, recorder, time,
+    /// findings, actions) with its audit row; a period recorded before is
+    /// a `Conflict`.
+    async fn record_staff_evaluation(&self, e: &StaffEvaluation) -> Result<StaffEvaluation>;
 }

@@ -102,4 +102,64 @@ impl Performance for This {
         .await?;
         Ok(rows.into_iter().map(|(m,)| m).collect())
     }
+
+    async fn staff_evaluations(&self, office: &str) -> Result<Vec<StaffEvaluation>> {
+        Ok(sqlx::query_as("SELECT * FROM staff_evaluations WHERE office = $1 ORDER BY period DESC")
+            .bind(office)
+            .fetch_all(&self.read)
+            .await?)
+    }
+
+    async fn remind_staff_evaluation(
+        &self,
+        office: &str,
+        period: &str,
+        notes: &[NewNotification],
+        at: i64,
+    ) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let new: Option<(String,)> = sqlx::query_as(
+            "INSERT INTO staff_evaluations (office, period, reminded_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (office, period) DO NOTHING RETURNING office",
+        )
+        .bind(office)
+        .bind(period)
+        .bind(at)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if new.is_none() {
+            return Ok(false);
+        }
+        Self::insert_notifications(&mut tx, None, at, notes).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn record_staff_evaluation(&self, e: &StaffEvaluation) -> Result<StaffEvaluation> {
+        let mut tx = self.begin().await?;
+        let row: Option<StaffEvaluation> = sqlx::query_as(
+            "INSERT INTO staff_evaluations (office, period, recorded_by, recorded_at, findings, actions) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (office, period) DO UPDATE SET \
+             recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at, \
+             findings = excluded.findings, actions = excluded.actions \
+             WHERE staff_evaluations.recorded_by IS NULL RETURNING *",
+        )
+        .bind(&e.office)
+        .bind(&e.period)
+        .bind(&e.recorded_by)
+        .bind(e.recorded_at)
+        .bind(&e.findings)
+        .bind(&e.actions)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let row =
+            row.ok_or_else(|| StoreError::Conflict(format!("the evaluation of {} is recorded", e.period)))?;
+        let actor = row.recorded_by.clone().unwrap_or_default();
+        let object = format!("staff_evaluation:{}:{}", row.office, row.period);
+        let detail = row.findings.clone().unwrap_or_default();
+        Self::append_audit(&mut tx, NewAudit::change(&actor, "staff_evaluation.record", &object, detail))
+            .await?;
+        tx.commit().await?;
+        Ok(row)
+    }
 }

@@ -8,14 +8,20 @@ use super::openapi::HtmlPage;
 use super::portal::{NavUser, nav, render};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorResponse, PageError};
+use crate::extract::{Body, Changing};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use app::performance::{Dashboard, OfficerLine, Period, RollupLine, Scope};
+use app::staff_evaluations::{EvaluationBoard, NewEvaluation};
 use askama::Template;
+use axum::Json;
 use axum::Router;
+use axum::extract::Form;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Redirect;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 
 pub(super) fn routes() -> Router<AppState> {
@@ -26,6 +32,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/reports/evaluation", get(evaluation))
         .route("/dasbor", get(dashboard_page))
         .route("/kinerja", get(officers_page))
+        .route("/api/v1/staff-evaluations", get(evaluations_api).post(record_evaluation))
+        .route("/kinerja/evaluasi", post(record_evaluation_form))
         .route("/dasbor/provinsi", get(rollup_page))
 }
 
@@ -36,13 +44,16 @@ pub(super) fn routes() -> Router<AppState> {
     rollup_api,
     officers_api,
     evaluation,
+    evaluations_api,
+    record_evaluation,
     dashboard_page,
     rollup_page,
-    officers_page
+    officers_page,
+    record_evaluation_form
 ))]
 pub(super) struct Doc;
 
-#[derive(Deserialize, utoipa::IntoParams)]
+#[derive(Default, Deserialize, utoipa::IntoParams)]
 struct PeriodQuery {
     /// The first day (`YYYY-MM-DD`) or month (`YYYY-MM`); the month's first day when absent.
     from: Option<String>,
@@ -300,6 +311,69 @@ struct OfficersPage {
     period: Period,
     /// Each officer with their role's name.
     officers: Vec<(OfficerLine, &'static str)>,
+    /// The evaluation periods, for the officials who read them.
+    board: Option<EvaluationBoard>,
+    /// Whether the caller records evaluations (the form is shown).
+    records: bool,
+    csrf: String,
+    error: Option<String>,
+}
+
+/// The office's staff evaluation periods: open (their last month), owed (ended) or recorded, with the findings and actions
+#[utoipa::path(get, path = "/api/v1/staff-evaluations", responses(
+    (status = 200, description = "OK", body = EvaluationBoard),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not the Kepala Dinas, a Kabid, the admin or the auditor", body = ErrorResponse)))]
+async fn evaluations_api(
+    State(state): State<AppState>,
+    who: CurrentUser,
+) -> Result<Json<EvaluationBoard>, ApiError> {
+    Ok(Json(app::staff_evaluations::board(&state.app, &who).await?))
+}
+
+/// Records a period's staff evaluation (the Kepala Dinas or a Kabid), once
+#[utoipa::path(post, path = "/api/v1/staff-evaluations", request_body = NewEvaluation, responses(
+    (status = 201, description = "recorded", body = store::StaffEvaluation),
+    (status = 400, description = "unreadable body", body = ErrorResponse),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not the Kepala Dinas or a Kabid", body = ErrorResponse),
+    (status = 409, description = "the period is recorded", body = ErrorResponse),
+    (status = 415, description = "not JSON", body = ErrorResponse),
+    (status = 422, description = "a field is invalid (named)", body = ErrorResponse)))]
+async fn record_evaluation(
+    State(state): State<AppState>,
+    who: Changing,
+    Body(e): Body<NewEvaluation>,
+) -> Result<(StatusCode, Json<store::StaffEvaluation>), ApiError> {
+    Ok((StatusCode::CREATED, Json(app::staff_evaluations::record(&state.app, &who, &e).await?)))
+}
+
+#[derive(Deserialize)]
+struct EvaluationForm {
+    csrf: String,
+    period: String,
+    findings: String,
+    actions: String,
+}
+
+/// Records a period's staff evaluation from the staff performance page (CSRF)
+#[utoipa::path(post, path = "/kinerja/evaluasi", responses(HtmlPage))]
+async fn record_evaluation_form(
+    State(state): State<AppState>,
+    lang: Lang,
+    who: CurrentUser,
+    Form(f): Form<EvaluationForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(Some(&f.csrf))?;
+    let e = NewEvaluation { period: f.period, findings: f.findings, actions: f.actions };
+    match app::staff_evaluations::record(&state.app, &who, &e).await {
+        Ok(_) => Ok(Redirect::to("/kinerja#evaluasi").into_response()),
+        Err(e) => {
+            let (status, message) = PageError::refusal(e)?;
+            let page = officers_view(&state, lang, who, &PeriodQuery::default(), Some(message)).await?;
+            Ok((status, page).into_response())
+        }
+    }
 }
 
 /// Staff performance: per officer, the steps they handled against the standard's time
@@ -310,6 +384,17 @@ async fn officers_page(
     who: CurrentUser,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, PageError> {
+    Ok(officers_view(&state, lang, who, &q, None).await?.into_response())
+}
+
+/// The staff performance page, with the evaluation board for those who read it.
+async fn officers_view(
+    state: &AppState,
+    lang: Lang,
+    who: CurrentUser,
+    q: &PeriodQuery,
+    error: Option<String>,
+) -> Result<axum::response::Html<String>, PageError> {
     let (period, officers) =
         app::performance::officers(&state.app, &who, q.from.as_deref(), q.to.as_deref()).await?;
     let officers = officers
@@ -319,5 +404,9 @@ async fn officers_page(
             (o, role)
         })
         .collect();
-    Ok(render(&OfficersPage { lang, user: nav(&Some(who)), period, officers })?.into_response())
+    let board = app::staff_evaluations::board(&state.app, &who).await.ok().filter(|b| b.every.is_some());
+    let records = matches!(who.role, domain::Role::KepalaDinas | domain::Role::Validator);
+    let csrf = who.session.csrf_token.clone();
+    let page = OfficersPage { lang, user: nav(&Some(who)), period, officers, board, records, csrf, error };
+    render(&page)
 }

@@ -508,6 +508,33 @@ async fn every_route_for_every_role_and_office() {
         exact("GET", "/api/v1/reports/officers".into(), Value::Null, Who::OwnOffice(evaluates), 200, false),
         exact("GET", "/kinerja".into(), Value::Null, Who::OwnOffice(evaluates), 200, false),
         exact("GET", "/api/v1/reports/evaluation".into(), Value::Null, Who::OwnOffice(evaluates), 200, false),
+        // Staff evaluations: read by the evaluators, the admin and the
+        // auditor; recorded by the Kepala Dinas and the Kabid (Muba's
+        // standards schedule none: 422).
+        exact(
+            "GET",
+            "/api/v1/staff-evaluations".into(),
+            Value::Null,
+            Who::OwnOffice(|r| matches!(r, Role::KepalaDinas | Role::Validator | Role::Admin | Role::Auditor)),
+            200,
+            false,
+        ),
+        exact(
+            "POST",
+            "/api/v1/staff-evaluations".into(),
+            json!({"period": "2026-06", "findings": "x", "actions": "x"}),
+            Who::OwnOffice(|r| matches!(r, Role::KepalaDinas | Role::Validator)),
+            422,
+            false,
+        ),
+        exact(
+            "POST",
+            "/kinerja/evaluasi".into(),
+            json!({"csrf": "-", "period": "2026-06", "findings": "x", "actions": "x"}),
+            Who::OwnOffice(|r| matches!(r, Role::KepalaDinas | Role::Validator)),
+            422,
+            true,
+        ),
         exact(
             "POST",
             "/api/v1/slots".into(),

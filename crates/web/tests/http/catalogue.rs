@@ -305,7 +305,7 @@ async fn openapi_keeps_the_contract() {
         .filter(|p| p["in"] == "query")
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert_eq!(query, ["service", "status", "channel", "unit", "from", "to", "page", "per_page"]);
+    assert_eq!(query, ["service", "status", "channel", "unit", "from", "to", "page", "per_page", "format"]);
 }
 
 #[tokio::test]

@@ -25,6 +25,7 @@ mod notify;
 mod privacy;
 mod queue;
 mod register;
+mod staff_evaluations;
 mod staff_pages;
 mod stock;
 mod surveys;
