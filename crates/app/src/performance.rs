@@ -212,11 +212,15 @@ pub async fn dashboard(
     let office = who.user.office.clone();
     let period = Period::of(app, &office, from, to)?;
     let mut d = office_dashboard(app, &office, period, scope, true).await?;
+    let mut lap = Lap::start(&office);
     d.ikm_trend = ikm_trend(app, &office, &d.period, &d.scope).await?;
+    lap.at("ikm_trend");
     d.stock =
         crate::stock::overview_of(app, &office).await?.into_iter().filter(|s| s.office == office).collect();
     d.stock.retain(|s| s.balance != 0 || s.used_90_days != 0 || !s.missing_reports.is_empty());
+    lap.at("stock");
     d.agreements = duty_states(app, who, &office).await?;
+    lap.at("agreements");
     Ok(d)
 }
 
@@ -236,7 +240,9 @@ async fn office_dashboard(
     let now = app.now().timestamp_millis();
     let mut services: BTreeMap<String, ServiceLine> = BTreeMap::new();
     let mut statuses: BTreeMap<String, u32> = BTreeMap::new();
+    let mut lap = Lap::start(&office);
     let received = app.store.received(&office, period.from_ms, period.to_ms).await?;
+    lap.at("received");
     for r in received.into_iter().filter(|r| kept.contains(&r.service)) {
         let line = services.entry(r.service).or_default();
         let n = u32::try_from(r.cases).unwrap_or(u32::MAX);
@@ -249,6 +255,7 @@ async fn office_dashboard(
         (line.open, line.overdue) = (b.open as u32, b.overdue as u32);
     }
     let mut durations: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    lap.at("backlog");
     let finished = app.store.finished_lines(&office, period.from_ms, period.to_ms).await?;
     for c in finished.into_iter().filter(|c| kept.contains(&c.service)) {
         let (Some(f), Ok(status)) = (c.finished_at, Status::try_from(c.status.clone())) else { continue };
@@ -264,7 +271,9 @@ async fn office_dashboard(
             durations.entry(c.service).or_default().push(minutes);
         }
     }
+    lap.at("finished");
     let complaints = complaint_counts(app, &office, &period, &cal, now, &scope).await?;
+    lap.at("complaints");
     let mut out = Vec::new();
     for std in app.catalog.for_office(&office).filter(|s| kept.contains(&s.slug)) {
         let mut line = services.remove(&std.slug).unwrap_or_default();
@@ -279,6 +288,7 @@ async fn office_dashboard(
     }
     let in_scope = |id: &str| kept.iter().any(|k| id == format!("{office}-{k}"));
     let mut steps = if with_steps { step_lines(app, &office, &period, &cal).await? } else { Vec::new() };
+    lap.at("steps");
     steps.retain(|s| in_scope(&s.service));
     let mut units: Vec<String> =
         app.catalog.for_office(&office).filter(|s| !s.steps.is_empty()).map(|s| s.unit.clone()).collect();
@@ -296,6 +306,7 @@ async fn office_dashboard(
             (s.title.clone(), t.and_then(crate::surveys::service_ikm))
         })
         .collect();
+    lap.at("ikm");
     Ok(Dashboard {
         office: office.clone(),
         office_name: o.name,
@@ -495,6 +506,26 @@ async fn complaint_counts(
         }
     }
     Ok(out)
+}
+
+/// The time each phase of a dashboard took, logged at debug level
+/// (`RUST_LOG=app::performance=debug`): where its time goes on a large
+/// database.
+struct Lap<'a> {
+    office: &'a str,
+    last: std::time::Instant,
+}
+
+impl<'a> Lap<'a> {
+    fn start(office: &'a str) -> Self {
+        Lap { office, last: std::time::Instant::now() }
+    }
+
+    fn at(&mut self, phase: &'static str) {
+        let ms = self.last.elapsed().as_secs_f64() * 1000.0;
+        tracing::debug!(office = self.office, phase, ms, "dashboard phase");
+        self.last = std::time::Instant::now();
+    }
 }
 
 /// `part / whole` in percent to one decimal; none of nothing.

@@ -17,6 +17,9 @@ pub trait Bench: Store {
     /// Generates cases (see `CaseFill`), each with its journal row and an
     /// audit row, as a real data set has; returns how many cases.
     async fn bench_fill_cases(&self, fill: &CaseFill) -> Result<u64>;
+    /// Inserts a generated history (see `HistoryCase`): each case with its
+    /// steps, in batches; returns how many cases.
+    async fn bench_fill_history(&self, cases: &[HistoryCase]) -> Result<u64>;
 }
 
 /// Opens a store for `layanan bench`: the same store as `connect`, with the

@@ -498,6 +498,39 @@ impl CaseFill {
     }
 }
 
+/// A case of a generated history with its times given (the dashboard's
+/// tests and the bench): received (its service clock starts then), due,
+/// finished or still open, and the steps it left.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryCase {
+    pub tracking_code: String,
+    pub office: String,
+    pub service: String,
+    /// The standard's version it ran on.
+    pub version: i64,
+    pub channel: String,
+    /// `completed`, `rejected` (with `finished_at`) or an open status.
+    pub status: String,
+    pub created_at: i64,
+    pub finished_at: Option<i64>,
+    pub due_at: Option<i64>,
+    pub steps: Vec<HistoryStep>,
+}
+
+/// One step a generated case left (a `case_steps` row).
+#[derive(Debug, Clone, Default)]
+pub struct HistoryStep {
+    pub step: String,
+    pub actor: String,
+    pub done_by: String,
+    pub action: String,
+    pub started_at: i64,
+    pub ended_at: i64,
+    pub due_at: Option<i64>,
+    pub work_minutes: i64,
+    pub limit_minutes: Option<i64>,
+}
+
 /// The nearest due moment of a case's running clocks (the step's, the
 /// service's), by which worklists sort: none while the case is paused, and
 /// the service's clock stands still while an outside party has the step.

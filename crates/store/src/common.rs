@@ -4,9 +4,9 @@
 
 use crate::audit::{AuditEntry, GENESIS, NewAudit, chain_hash};
 use crate::cases::{
-    Arg, Case, CaseEscalation, CaseFile, CaseFill, CaseUpdate, DUE_ORDER, DataRequest, JournalEntry, NewCase,
-    NewCaseFile, NewJournal, NewNotification, Notification, StepDone, WorklistPage, WorklistQuery,
-    first_escalation, nearest_due,
+    Arg, Case, CaseEscalation, CaseFile, CaseFill, CaseUpdate, DUE_ORDER, DataRequest, HistoryCase,
+    HistoryStep, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification, Notification, StepDone,
+    WorklistPage, WorklistQuery, first_escalation, nearest_due,
 };
 use crate::documents::{Document, DocumentDraft, OfficeKey};
 use crate::{

@@ -45,8 +45,8 @@ pub use audit::{Audit, AuditEntry, AuditKind, AuditReport, NewAudit};
 pub use bench::{Bench, connect_bench};
 pub use cases::{
     Case, CaseChange, CaseCreate, CaseEscalation, CaseFile, CaseFill, CaseUpdate, Cases, DataRequest,
-    Escalation, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification, Notification, SERVICE_CLOCK,
-    StepDone, WorklistPage, WorklistQuery, nearest_due,
+    Escalation, HistoryCase, HistoryStep, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification,
+    Notification, SERVICE_CLOCK, StepDone, WorklistPage, WorklistQuery, nearest_due,
 };
 pub use directory::Directory;
 pub use documents::{Document, DocumentDraft, Documents, Made, OfficeKey};

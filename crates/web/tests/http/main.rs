@@ -16,6 +16,7 @@ mod dashboard;
 mod documents;
 mod every_standard;
 mod group;
+mod history;
 mod informasi;
 mod institutions;
 mod kiosk;
