@@ -151,6 +151,30 @@ where
     })
 }
 
+/// Runs a reminder job every `every` until the process ends, logging how
+/// many it sent (`what`) or why it failed.
+pub(crate) fn spawn_reminder<F, R>(
+    app: App,
+    every: std::time::Duration,
+    what: &'static str,
+    job: F,
+) -> tokio::task::JoinHandle<()>
+where
+    F: Fn(App) -> R + Send + Sync + 'static,
+    R: std::future::Future<Output = Result<usize, Error>> + Send,
+{
+    repeat(every, move || {
+        let run = job(app.clone());
+        async move {
+            match run.await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(reminded = n, "{what}"),
+                Err(e) => tracing::warn!(error = %e, "{what}: the reminder failed"),
+            }
+        }
+    })
+}
+
 /// Whether two secrets are equal, taking as long whatever their contents
 /// (CSRF tokens, the WhatsApp webhook's verify token).
 pub fn constant_time_eq(a: &str, b: &str) -> bool {

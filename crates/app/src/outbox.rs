@@ -10,6 +10,32 @@ use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use store::Notification;
 
+/// An office-wide reminder: on the notices of each of `staff` (usernames)
+/// and by e-mail to the office's own address, if it has one.
+pub(crate) async fn office_reminder(
+    app: &App,
+    office: &store::Office,
+    roles: &[domain::Role],
+    subject: &str,
+    body: &str,
+) -> Result<Vec<store::NewNotification>, crate::Error> {
+    let staff = app.store.users(Some(&office.code)).await?;
+    let note = |channel: &str, recipient: &str| store::NewNotification {
+        office: office.code.clone(),
+        channel: channel.into(),
+        recipient: recipient.into(),
+        subject: subject.into(),
+        body: body.into(),
+    };
+    let mut notes: Vec<_> = staff
+        .iter()
+        .filter(|u| u.active && roles.contains(&u.role))
+        .map(|u| note("staff", &u.username))
+        .collect();
+    notes.extend(office.email.iter().map(|e| note("email", e)));
+    Ok(notes)
+}
+
 #[async_trait]
 pub trait Adapter: Send + Sync {
     /// The outbox channel it delivers (`email`, `whatsapp`, `sms`).

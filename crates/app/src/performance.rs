@@ -211,16 +211,16 @@ pub async fn dashboard(
     }
     let office = who.user.office.clone();
     let period = Period::of(app, &office, from, to)?;
-    let mut d = office_dashboard(app, &office, period, scope, true).await?;
-    let mut lap = Lap::start(&office);
-    d.ikm_trend = ikm_trend(app, &office, &d.period, &d.scope).await?;
-    lap.at("ikm_trend");
-    d.stock =
-        crate::stock::overview_of(app, &office).await?.into_iter().filter(|s| s.office == office).collect();
+    let (mut d, trend, stock, agreements) = tokio::try_join!(
+        office_dashboard(app, &office, period.clone(), scope.clone(), true),
+        ikm_trend(app, &office, &period, &scope),
+        crate::stock::overview_of(app, &office),
+        duty_states(app, who, &office),
+    )?;
+    d.ikm_trend = trend;
+    d.stock = stock.into_iter().filter(|s| s.office == office).collect();
     d.stock.retain(|s| s.balance != 0 || s.used_90_days != 0 || !s.missing_reports.is_empty());
-    lap.at("stock");
-    d.agreements = duty_states(app, who, &office).await?;
-    lap.at("agreements");
+    d.agreements = agreements;
     Ok(d)
 }
 
@@ -238,11 +238,24 @@ async fn office_dashboard(
     let kept = scope.slugs(app, &office)?;
     let cal = crate::cases::clock::calendar(app, &office).await?;
     let now = app.now().timestamp_millis();
+    let (from, to) = (period.from_ms, period.to_ms);
+    let mut lap = Lap::start(&office);
+    // The reads run side by side (each on its own connection): on a large
+    // database the counts of received and open cases each scan an office's
+    // cases, and they are what a dashboard waits for.
+    let steps =
+        async { if with_steps { step_lines(app, &office, &period, &cal).await } else { Ok(Vec::new()) } };
+    let (received, backlog, finished, complaints, mut steps, tallies) = tokio::try_join!(
+        async { Ok::<_, Error>(app.store.received(&office, from, to).await?) },
+        async { Ok::<_, Error>(app.store.backlog(&office, now).await?) },
+        async { Ok::<_, Error>(app.store.finished_lines(&office, from, to).await?) },
+        complaint_counts(app, &office, &period, &cal, now, &scope),
+        steps,
+        async { Ok::<_, Error>(app.store.survey_tallies(&office, from, to).await?) },
+    )?;
+    lap.at("reads");
     let mut services: BTreeMap<String, ServiceLine> = BTreeMap::new();
     let mut statuses: BTreeMap<String, u32> = BTreeMap::new();
-    let mut lap = Lap::start(&office);
-    let received = app.store.received(&office, period.from_ms, period.to_ms).await?;
-    lap.at("received");
     for r in received.into_iter().filter(|r| kept.contains(&r.service)) {
         let line = services.entry(r.service).or_default();
         let n = u32::try_from(r.cases).unwrap_or(u32::MAX);
@@ -250,13 +263,11 @@ async fn office_dashboard(
         *line.channels.entry(r.channel).or_default() += n;
         *statuses.entry(r.status).or_default() += n;
     }
-    for b in app.store.backlog(&office, now).await?.into_iter().filter(|b| kept.contains(&b.service)) {
+    for b in backlog.into_iter().filter(|b| kept.contains(&b.service)) {
         let line = services.entry(b.service).or_default();
         (line.open, line.overdue) = (b.open as u32, b.overdue as u32);
     }
     let mut durations: BTreeMap<String, Vec<i64>> = BTreeMap::new();
-    lap.at("backlog");
-    let finished = app.store.finished_lines(&office, period.from_ms, period.to_ms).await?;
     for c in finished.into_iter().filter(|c| kept.contains(&c.service)) {
         let (Some(f), Ok(status)) = (c.finished_at, Status::try_from(c.status.clone())) else { continue };
         let line = services.entry(c.service.clone()).or_default();
@@ -271,9 +282,6 @@ async fn office_dashboard(
             durations.entry(c.service).or_default().push(minutes);
         }
     }
-    lap.at("finished");
-    let complaints = complaint_counts(app, &office, &period, &cal, now, &scope).await?;
-    lap.at("complaints");
     let mut out = Vec::new();
     for std in app.catalog.for_office(&office).filter(|s| kept.contains(&s.slug)) {
         let mut line = services.remove(&std.slug).unwrap_or_default();
@@ -287,8 +295,6 @@ async fn office_dashboard(
         out.push(line);
     }
     let in_scope = |id: &str| kept.iter().any(|k| id == format!("{office}-{k}"));
-    let mut steps = if with_steps { step_lines(app, &office, &period, &cal).await? } else { Vec::new() };
-    lap.at("steps");
     steps.retain(|s| in_scope(&s.service));
     let mut units: Vec<String> =
         app.catalog.for_office(&office).filter(|s| !s.steps.is_empty()).map(|s| s.unit.clone()).collect();
@@ -296,7 +302,6 @@ async fn office_dashboard(
     units.dedup();
     // The IKM per service from the responses' sums alone (the published
     // report's sample figures would count the period's cases again).
-    let tallies = app.store.survey_tallies(&office, period.from_ms, period.to_ms).await?;
     let ikm = app
         .catalog
         .for_office(&office)
@@ -306,7 +311,7 @@ async fn office_dashboard(
             (s.title.clone(), t.and_then(crate::surveys::service_ikm))
         })
         .collect();
-    lap.at("ikm");
+    lap.at("figures");
     Ok(Dashboard {
         office: office.clone(),
         office_name: o.name,

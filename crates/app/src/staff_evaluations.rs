@@ -124,37 +124,15 @@ pub async fn remind(app: &App) -> Result<usize, Error> {
         let today = app.today(&o.code);
         let done: Vec<String> =
             app.store.staff_evaluations(&o.code).await?.into_iter().map(|e| e.period).collect();
-        let owed: Vec<Period> = schedule::periods(every, today)
-            .into_iter()
-            .filter(|p| p.owed_on(today) && !done.contains(&p.label))
-            .collect();
-        if owed.is_empty() {
-            continue;
-        }
-        let evaluators: Vec<String> = app
-            .store
-            .users(Some(&o.code))
-            .await?
-            .into_iter()
-            .filter(|u| u.active && EVALUATORS.contains(&u.role))
-            .map(|u| u.username)
-            .collect();
-        for p in owed {
+        let owed = schedule::periods(every, today).into_iter().filter(|p| p.owed_on(today));
+        for p in owed.filter(|p| !done.contains(&p.label)) {
             let subject = format!("Evaluasi kinerja pelaksana periode {} belum dicatat", p.label);
             let body = format!(
                 "Standar pelayanan {} menjadwalkan evaluasi kinerja pelaksana untuk periode {} s.d. {}. \
                  Catat hasil dan tindak lanjutnya di halaman Kinerja pelaksana.",
                 o.name, p.from, p.to
             );
-            let note = |channel: &str, recipient: &str| store::NewNotification {
-                office: o.code.clone(),
-                channel: channel.into(),
-                recipient: recipient.into(),
-                subject: subject.clone(),
-                body: body.clone(),
-            };
-            let mut notes: Vec<_> = evaluators.iter().map(|u| note("staff", u)).collect();
-            notes.extend(o.email.iter().map(|e| note("email", e)));
+            let notes = crate::outbox::office_reminder(app, &o, EVALUATORS, &subject, &body).await?;
             if app
                 .store
                 .remind_staff_evaluation(&o.code, &p.label, &notes, app.now().timestamp_millis())
@@ -169,14 +147,5 @@ pub async fn remind(app: &App) -> Result<usize, Error> {
 
 /// Runs the reminder every `every` until the process ends.
 pub fn spawn(app: App, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
-    crate::repeat(every, move || {
-        let app = app.clone();
-        async move {
-            match remind(&app).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(reminded = n, "staff evaluations owed"),
-                Err(e) => tracing::warn!(error = %e, "the staff evaluations' reminder failed"),
-            }
-        }
-    })
+    crate::spawn_reminder(app, every, "staff evaluations owed", |app| async move { remind(&app).await })
 }

@@ -298,34 +298,15 @@ pub async fn remind_reports(app: &App) -> Result<usize, Error> {
     let mut reminded = 0;
     let offices = app.store.offices().await?;
     for o in offices.iter().filter(|o| o.level == domain::OfficeLevel::KabKota.as_str()) {
-        let owed = missing_reports(app, &o.code).await?;
-        if owed.is_empty() {
-            continue;
-        }
-        let staff: Vec<String> = app
-            .store
-            .users(Some(&o.code))
-            .await?
-            .into_iter()
-            .filter(|u| u.active && matches!(u.role, domain::Role::Operator | domain::Role::Admin))
-            .map(|u| u.username)
-            .collect();
-        for month in owed {
+        for month in missing_reports(app, &o.code).await? {
             let subject = format!("Laporan bulanan pelayanan adminduk {month} belum disampaikan");
             let body = format!(
                 "{} belum menyampaikan laporan bulanan pelayanan adminduk bulan {month} (KTP-el tercetak, \
                  blangko rusak, sisa stok akhir bulan, rekap penggunaan blangko). Sampaikan di halaman Stok.",
                 o.name
             );
-            let note = |channel: &str, recipient: &str| store::NewNotification {
-                office: o.code.clone(),
-                channel: channel.into(),
-                recipient: recipient.into(),
-                subject: subject.clone(),
-                body: body.clone(),
-            };
-            let mut notes: Vec<_> = staff.iter().map(|u| note("staff", u)).collect();
-            notes.extend(o.email.iter().map(|e| note("email", e)));
+            let keepers = [domain::Role::Operator, domain::Role::Admin];
+            let notes = crate::outbox::office_reminder(app, o, &keepers, &subject, &body).await?;
             let at = app.now().timestamp_millis();
             if app.store.remind_stock_report(&o.code, &month, &notes, at).await? {
                 reminded += 1;
@@ -337,15 +318,8 @@ pub async fn remind_reports(app: &App) -> Result<usize, Error> {
 
 /// Runs the monthly reports' reminder every `every` until the process ends.
 pub fn spawn(app: App, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
-    crate::repeat(every, move || {
-        let app = app.clone();
-        async move {
-            match remind_reports(&app).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(reminded = n, "monthly adminduk reports owed"),
-                Err(e) => tracing::warn!(error = %e, "the monthly reports' reminder failed"),
-            }
-        }
+    crate::spawn_reminder(app, every, "monthly adminduk reports owed", |app| async move {
+        remind_reports(&app).await
     })
 }
 
@@ -409,10 +383,12 @@ pub(crate) async fn overview_of(app: &App, province: &str) -> Result<Vec<OfficeS
     let since = app.now().timestamp_millis() - 90 * 86_400_000;
     let names: std::collections::HashMap<String, String> =
         app.store.offices().await?.into_iter().map(|o| (o.code, o.name)).collect();
-    // The open requests of the province's `[stock]` services, by the office they name.
+    // The open requests of the province's `[stock]` services, by the office
+    // they name (an office without such a service reads no cases).
     let mut pending: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
-    let open = app.store.open_cases(province, 10_000).await?;
-    for std in app.catalog.for_office(province).filter(|s| s.stock.is_some()) {
+    let services: Vec<_> = app.catalog.for_office(province).filter(|s| s.stock.is_some()).collect();
+    let open = if services.is_empty() { Vec::new() } else { app.store.open_cases(province, 10_000).await? };
+    for std in services {
         let Some(rule) = &std.stock else { continue };
         for c in open.iter().filter(|c| c.service == std.slug) {
             let fields: serde_json::Value = serde_json::from_str(&c.fields).unwrap_or_default();

@@ -247,7 +247,9 @@ impl Server {
             .env("LAYANAN_LOGIN_PER_MINUTE", "1000000")
             .env("LAYANAN_PUBLIC_PER_MINUTE", "1000000000")
             .env("LAYANAN_SWEEP_SECONDS", "86400")
-            .env("LAYANAN_LOG", "warn")
+            // `LAYANAN_BENCH_SERVER_LOG=warn,app::performance=debug` shows
+            // where a dashboard's time goes.
+            .env("LAYANAN_LOG", std::env::var("LAYANAN_BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -708,8 +710,8 @@ async fn worklist(http: &Client, base: &str, token: &str, n: usize, tags: &Value
 }
 
 /// The Kepala Dinas's dashboard of this month over the filled database,
-/// one request at a time, and the year's evaluation workbook (the median
-/// of a few).
+/// one request at a time, and the year's evaluation report as a PDF (its
+/// tables, charts and layout; the median of a few).
 async fn dashboard(http: &Client, base: &str, token: &str, n: usize, tags: &Value) -> Result<(), String> {
     note(&format!("dashboard: {n} reads, and the year's evaluation"));
     let mut lat = Vec::with_capacity(n);
@@ -720,7 +722,7 @@ async fn dashboard(http: &Client, base: &str, token: &str, n: usize, tags: &Valu
     }
     emit("dashboard_p50", Latencies::new(lat).pct(0.5), "ms", tags.clone());
     let year = chrono::Utc::now().format("%Y");
-    let url = format!("{base}/api/v1/reports/evaluation?from={year}-01&to={year}-12");
+    let url = format!("{base}/api/v1/reports/evaluation?from={year}-01&to={year}-12&format=pdf");
     let mut took = Vec::new();
     for _ in 0..n.clamp(1, 5) {
         let t = Instant::now();

@@ -312,7 +312,8 @@ async fn the_dashboard_renders_its_charts() {
 /// Paper SKM questionnaires entered by keyboard alone: the first answer has
 /// the focus, digits and Tab fill U1–U9, a letter or digit picks each
 /// profile answer, Enter on the button saves and opens the next with the
-/// service kept; the published IKM counts them.
+/// service kept; a batch of 100 is entered in minutes and the published IKM
+/// counts them.
 #[tokio::test]
 async fn paper_skm_questionnaires_are_entered_by_keyboard_alone() {
     let Some(mut f) = flow("skm", 1280).await else { return };
@@ -334,9 +335,26 @@ async fn paper_skm_questionnaires_are_entered_by_keyboard_alone() {
         let service = f.b.script("return document.getElementById('service').value;", json!([])).await;
         assert_eq!(service, "16.06-ktp-el", "the service is kept");
     }
+    // The rest of a batch of 100, timed: 14 keystrokes and one page load
+    // each, alternately all 4s and all 3s.
+    let started = Instant::now();
+    for n in 2..100 {
+        let answers = [if n % 2 == 0 { "4" } else { "3" }; 9].join(TAB);
+        f.b.script("window.batchMark = 1; return 0;", json!([])).await;
+        f.b.keys(&format!("{answers}{TAB}p{TAB}3{TAB}sma{TAB}w{TAB}{TAB}{ENTER}")).await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let next = "return typeof window.batchMark === 'undefined' && document.activeElement.id === 'U1';";
+        while f.b.script(next, json!([])).await != json!(true) {
+            assert!(Instant::now() < deadline, "questionnaire {n} was not saved");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    let took = started.elapsed();
+    eprintln!("paper SKM: 98 questionnaires entered by keyboard in {took:?}");
+    assert!(took < Duration::from_secs(300), "a batch of 100 takes minutes, not more: {took:?}");
     let ikm = f.server.api_get("/api/v1/reports/ikm?office=16.06&service=16.06-ktp-el", None).await;
-    assert_eq!(ikm["respondents"], 2, "{ikm}");
-    // (36 + 27) × 25 / 18 = 87.5: mutu B.
+    assert_eq!(ikm["respondents"], 100, "{ikm}");
+    // 50 × 36 + 50 × 27 over 100 respondents: 25 × 3150 / 900 = 87.5, mutu B.
     assert_eq!((ikm["ikm"].as_f64(), ikm["mutu"].as_str()), (Some(87.5), Some("B")), "{ikm}");
     f.b.quit().await;
 }

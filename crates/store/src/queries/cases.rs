@@ -229,6 +229,29 @@ impl This {
         Ok(())
     }
 
+    /// A reminder sent once: `claim` inserts its row (binding the office,
+    /// the period and the time) and returns a row only the first time;
+    /// then the notifications go out in the same transaction. `false` when
+    /// it was claimed before.
+    async fn remind_once(
+        &self,
+        claim: &'static str,
+        office: &str,
+        period: &str,
+        notes: &[NewNotification],
+        at: i64,
+    ) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let new: Option<(String,)> =
+            sqlx::query_as(claim).bind(office).bind(period).bind(at).fetch_optional(&mut *tx).await?;
+        if new.is_none() {
+            return Ok(false);
+        }
+        Self::insert_notifications(&mut tx, None, at, notes).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     async fn insert_file(
         tx: &mut sqlx::Transaction<'static, Db>,
         case_id: i64,

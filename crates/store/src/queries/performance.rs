@@ -117,22 +117,9 @@ impl Performance for This {
         notes: &[NewNotification],
         at: i64,
     ) -> Result<bool> {
-        let mut tx = self.begin().await?;
-        let new: Option<(String,)> = sqlx::query_as(
-            "INSERT INTO staff_evaluations (office, period, reminded_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (office, period) DO NOTHING RETURNING office",
-        )
-        .bind(office)
-        .bind(period)
-        .bind(at)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if new.is_none() {
-            return Ok(false);
-        }
-        Self::insert_notifications(&mut tx, None, at, notes).await?;
-        tx.commit().await?;
-        Ok(true)
+        let claim = "INSERT INTO staff_evaluations (office, period, reminded_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (office, period) DO NOTHING RETURNING office";
+        self.remind_once(claim, office, period, notes, at).await
     }
 
     async fn record_staff_evaluation(&self, e: &StaffEvaluation) -> Result<StaffEvaluation> {

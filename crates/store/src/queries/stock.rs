@@ -168,22 +168,9 @@ impl Stock for This {
         notes: &[NewNotification],
         at: i64,
     ) -> Result<bool> {
-        let mut tx = self.begin().await?;
-        let new: Option<(String,)> = sqlx::query_as(
-            "INSERT INTO stock_report_reminders (office, month, reminded_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (office, month) DO NOTHING RETURNING office",
-        )
-        .bind(office)
-        .bind(month)
-        .bind(at)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if new.is_none() {
-            return Ok(false);
-        }
-        Self::insert_notifications(&mut tx, None, at, notes).await?;
-        tx.commit().await?;
-        Ok(true)
+        let claim = "INSERT INTO stock_report_reminders (office, month, reminded_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (office, month) DO NOTHING RETURNING office";
+        self.remind_once(claim, office, month, notes, at).await
     }
 
     async fn stock_overview(&self, parent: &str, since: i64) -> Result<Vec<(String, i64, i64)>> {
