@@ -532,7 +532,14 @@ pub struct Standard {
 pub struct ComplaintRule {
     /// The officer it names to receive them (Bengkulu: "Saudara Sepriadi
     /// Susanto, S.Kom"), with their contact as the seed prints it.
+    #[serde(default)]
     pub officer: String,
+    /// The time it promises to answer a complaint about this service in
+    /// (`time = "3 hari kerja"`), where it states one: a complaint naming
+    /// the service is due then instead of the office's `pengaduan`
+    /// procedure's time. None of the shipped seeds states one.
+    #[serde(default)]
+    pub time: Option<SlaDuration>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -8,6 +8,7 @@ use crate::{App, Error};
 use domain::Role;
 use domain::applicant::check_fields;
 use domain::case::{self, Action, CaseView, Clock, Party, Request, Status};
+use domain::duration::SlaDuration;
 use domain::standard::{Actor, Standard};
 pub use domain::{Applicant, Organisation};
 use serde::Deserialize;
@@ -203,6 +204,18 @@ pub struct Submission {
     /// account applies).
     #[serde(default)]
     pub letter: Option<Letter>,
+}
+
+/// The time a complaint about a named service is due in, when that
+/// service's standard states one (`[complaints] time`); otherwise the
+/// complaints procedure's own.
+fn complaint_time(app: &App, std: &Standard, sub: &Submission) -> Option<SlaDuration> {
+    if std.slug != domain::complaint::SERVICE {
+        return None;
+    }
+    let named = sub.fields.get("layanan").and_then(Value::as_str)?;
+    let service = app.catalog.get(named).filter(|s| s.office == std.office)?;
+    service.complaints.as_ref()?.time.clone().filter(SlaDuration::is_deadline)
 }
 
 /// The letter an institution applies by.
@@ -407,7 +420,8 @@ pub(crate) async fn submit_for(
     let mut ch = CaseChange::default();
     clock::start_step(&cal, now, step_limit(&std, Some(&first)), &mut ch);
     let outside = is_outside(&std, Some(&first));
-    let limit = case_limit(&std, &sub.channel);
+    let named = complaint_time(app, &std, sub);
+    let limit = named.as_ref().or(case_limit(&std, &sub.channel));
     let service_start = service_start(&std, sub, &cal, now, &done, outside)?;
     let code = tracking_code();
     let creator = match (institution, by) {

@@ -239,3 +239,55 @@ async fn every_channel(app: TestApp) {
     let (_, recap) = app.get_json(&format!("/api/v1/reports/complaints?month={month}"), Some(&op)).await;
     assert_eq!(recap["total"]["overdue"], 6, "every open complaint is late now: {recap}");
 }
+
+/// A standard that states its own time for complaints (`[complaints]
+/// time`) makes a complaint naming its service due then; a complaint
+/// naming no service keeps the office's procedure's 5 working days. No
+/// shipped seed states one, so the test adds it to a copy of Bengkulu's.
+#[tokio::test]
+async fn a_standard_that_states_a_complaint_time_sets_its_complaints_due() {
+    let app = TestApp::sqlite().await;
+    let dir = store::testing::TempDir::new("standards");
+    let copy = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(crate::common::standards_dir())
+        .arg(dir.0.join("standards"))
+        .status()
+        .unwrap();
+    assert!(copy.success());
+    let file = dir.0.join("standards/17/pemanfaatan-data.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // A new version of the standard, as an office publishes one.
+    let version = text.lines().find_map(|l| l.strip_prefix("version = ")).unwrap().parse::<u32>().unwrap();
+    let text = text
+        .replacen(&format!("version = {version}\n"), &format!("version = {}\n", version + 1), 1)
+        .replacen("[complaints]\n", "[complaints]\ntime = \"2 hari kerja\"\n", 1);
+    assert!(text.contains("time = \"2 hari kerja\""));
+    std::fs::write(&file, text).unwrap();
+    app::catalog::sync_dir(app.db.store.as_ref(), &dir.0.join("standards")).await.unwrap();
+    let stated = crate::common::app_on(app.db.store.clone(), app::Config::default(), app.clock.clone()).await;
+    let std = stated.catalog.get("17-pemanfaatan-data").unwrap();
+    assert_eq!(
+        std.complaints.as_ref().unwrap().time.as_ref().map(ToString::to_string),
+        Some("2 hari kerja".into())
+    );
+
+    let complain = |service: Option<&str>| app::complaints::NewComplaint {
+        office: "17".into(),
+        service: service.map(String::from),
+        channel: Some(domain::complaint::Channel::Web),
+        category: Some("waktu".into()),
+        text: "Belum ada jawaban.".into(),
+        ..Default::default()
+    };
+    let named = app::complaints::submit(&stated, &complain(Some("17-pemanfaatan-data")), None).await.unwrap();
+    let unnamed = app::complaints::submit(&stated, &complain(None), None).await.unwrap();
+    let cal = app.calendar(domain::TimeZone::Wib).await;
+    let due = |c: &store::Case, d: &str| {
+        let started = app::cases::clock::at(c.service_started_at.unwrap());
+        app::cases::clock::case_due(&cal, started, Some(&d.parse().unwrap()))
+    };
+    assert_eq!(named.due_at, due(&named, "2 hari kerja"), "the service's own time");
+    assert_eq!(unnamed.due_at, due(&unnamed, "5 hari kerja"), "the procedure's time");
+    assert!(named.due_at < unnamed.due_at);
+}
