@@ -74,6 +74,11 @@ pub fn load(file: &Path, database: Option<String>) -> Result<Config, String> {
     if let Some(db) = database {
         cfg.database_url = db;
     }
+    // Served at an https address, the session cookie is `Secure` whether
+    // or not `cookie_secure` was set: a browser never sends it in clear.
+    if cfg.app.public_url.starts_with("https://") {
+        cfg.web.cookie_secure = true;
+    }
     Ok(cfg)
 }
 
@@ -114,4 +119,17 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_https_public_address_makes_the_session_cookie_secure() {
+        let dir = store::testing::TempDir::new("layanan-config");
+        let file = dir.0.join("layanan.toml");
+        std::fs::write(&file, "public_url = \"https://layanan.example.go.id\"\n").unwrap();
+        assert!(super::load(&file, None).unwrap().web.cookie_secure);
+        std::fs::write(&file, "public_url = \"http://127.0.0.1:8080\"\n").unwrap();
+        assert!(!super::load(&file, None).unwrap().web.cookie_secure);
+    }
 }

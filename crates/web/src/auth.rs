@@ -34,18 +34,27 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> S
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
 }
 
-/// The client address used for rate limits: the socket address, or the
-/// configured proxy header when the operator trusts a reverse proxy.
+/// The client address used for rate limits and the access log: the socket
+/// address, or, when the operator trusts a reverse proxy, the entry of its
+/// header (`x-forwarded-for`) that the proxies wrote: `trusted` entries
+/// from the right. Entries to the left of it came from the client and may
+/// be anything.
 pub fn client_ip(
     parts_headers: &HeaderMap,
     socket: Option<std::net::SocketAddr>,
     header: Option<&str>,
+    trusted: usize,
 ) -> String {
     if let Some(h) = header
         && let Some(v) = parts_headers.get(h).and_then(|v| v.to_str().ok())
-        && let Some(first) = v.split(',').next()
     {
-        return first.trim().to_string();
+        let entries: Vec<&str> = v.split(',').map(str::trim).filter(|e| !e.is_empty()).collect();
+        if let Some(client) = entries.len().checked_sub(trusted.max(1)).and_then(|i| entries.get(i)) {
+            return (*client).to_string();
+        }
+        if let Some(first) = entries.first() {
+            return (*first).to_string();
+        }
     }
     socket.map(|s| s.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
@@ -193,7 +202,12 @@ pub(crate) fn public_rate(
     headers: &HeaderMap,
     addr: std::net::SocketAddr,
 ) -> Result<(), ApiError> {
-    let client = client_ip(headers, Some(addr), state.config.client_ip_header.as_deref());
+    let client = client_ip(
+        headers,
+        Some(addr),
+        state.config.client_ip_header.as_deref(),
+        state.config.trusted_proxies,
+    );
     if state.public_limiter.allow(&client) { Ok(()) } else { Err(ApiError::too_many()) }
 }
 

@@ -15,6 +15,11 @@ pub struct Config {
     /// A header set by a trusted reverse proxy carrying the client address
     /// (e.g. `x-forwarded-for`); `None` trusts only the socket address.
     pub client_ip_header: Option<String>,
+    /// How many reverse proxies of the operator's stand in front, each
+    /// appending the address it received from to `client_ip_header`: the
+    /// client is that many entries from the right (entries further left
+    /// are whatever the client wrote).
+    pub trusted_proxies: usize,
     /// Login attempts allowed per client address per minute.
     pub login_per_minute: u32,
     /// Public form posts (applications, tracking actions) per client address per minute.
@@ -23,7 +28,13 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Config {
-        Config { cookie_secure: false, client_ip_header: None, login_per_minute: 10, public_per_minute: 30 }
+        Config {
+            cookie_secure: false,
+            client_ip_header: None,
+            trusted_proxies: 1,
+            login_per_minute: 10,
+            public_per_minute: 30,
+        }
     }
 }
 

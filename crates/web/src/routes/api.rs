@@ -148,7 +148,12 @@ async fn login(
     if body.password.is_empty() {
         return Err(ApiError::invalid("password", "password is required"));
     }
-    let client = auth::client_ip(&headers, Some(addr), state.config.client_ip_header.as_deref());
+    let client = auth::client_ip(
+        &headers,
+        Some(addr),
+        state.config.client_ip_header.as_deref(),
+        state.config.trusted_proxies,
+    );
     let done = auth::login(&state, &client, body.username.trim(), &body.password).await?;
     let max_age = state.app.config.session_hours * 3600;
     let cookie = set_cookie(SESSION_COOKIE, &done.token, max_age, state.config.cookie_secure);

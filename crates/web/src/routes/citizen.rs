@@ -413,7 +413,15 @@ async fn track_lookup(
     Query(q): Query<TrackQuery>,
 ) -> Result<Response, PageError> {
     match q.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        Some(code) => Ok(Redirect::to(&format!("/track/{}", code.to_uppercase())).into_response()),
+        // Only what a tracking code can be goes into the redirect's header.
+        Some(code) if code.len() <= 32 && code.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            Ok(Redirect::to(&format!("/track/{}", code.to_uppercase())).into_response())
+        }
+        Some(_) => {
+            let message = Some(lang.t("not_found_code").to_string());
+            track_render(&state, lang, &u, &headers, None, message, false, StatusCode::UNPROCESSABLE_ENTITY)
+                .await
+        }
         None => track_render(&state, lang, &u, &headers, None, None, false, StatusCode::OK).await,
     }
 }

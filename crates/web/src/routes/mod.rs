@@ -105,6 +105,13 @@ pub(crate) fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        // Pages and answers may carry a full NIK or a case's details: no
+        // browser or proxy keeps them, unless a response says otherwise
+        // (the style sheet and scripts are cached an hour).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), strict_transport))
         .with_state(state)
 }
@@ -191,11 +198,9 @@ async fn json_api_errors(req: Request, next: Next) -> Response {
     let api = path.starts_with("/api/");
     let res = next.run(req).await;
     let status = res.status();
-    let is_json = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+    let content_type =
+        res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let is_json = content_type.starts_with("application/json");
     if !(status.is_client_error() || status.is_server_error()) {
         return res;
     }
@@ -205,8 +210,11 @@ async fn json_api_errors(req: Request, next: Next) -> Response {
     if is_json {
         return res;
     }
+    // axum's own refusals say what went wrong in plain text; a page (the
+    // unknown route's) is no message.
     let body = axum::body::to_bytes(res.into_body(), 64 * 1024).await.unwrap_or_default();
-    let text = String::from_utf8_lossy(&body).trim().to_string();
+    let plain = content_type.is_empty() || content_type.starts_with("text/plain");
+    let text = if plain { String::from_utf8_lossy(&body).trim().to_string() } else { String::new() };
     let (code, fallback) = match status.as_u16() {
         404 => ("not_found", "no such route"),
         405 => ("method_not_allowed", "this method is not allowed on this route"),

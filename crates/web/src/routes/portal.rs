@@ -444,7 +444,12 @@ async fn login_submit(
     Form(f): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     auth::check_form_token(&headers, &f.csrf)?;
-    let client = auth::client_ip(&headers, Some(addr), state.config.client_ip_header.as_deref());
+    let client = auth::client_ip(
+        &headers,
+        Some(addr),
+        state.config.client_ip_header.as_deref(),
+        state.config.trusted_proxies,
+    );
     match auth::login(&state, &client, f.username.trim(), &f.password).await {
         Ok(done) => {
             let cookie = set_cookie(

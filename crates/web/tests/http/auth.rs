@@ -204,7 +204,8 @@ async fn every_api_error_is_the_contracts_json() {
         assert_eq!(res.status().as_u16(), status, "{path}");
         let body: serde_json::Value = res.json().await.unwrap();
         assert_eq!(body["error"]["code"], code, "{path}: {body}");
-        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        let message = body["error"]["message"].as_str().unwrap_or_default();
+        assert!(!message.is_empty() && !message.contains('<'), "a plain message, not a page: {message}");
     }
     // Pages keep their own (HTML) errors.
     let (status, page) = app.get_text("/no-such-page", None).await;

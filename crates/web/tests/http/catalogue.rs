@@ -152,6 +152,13 @@ async fn ops_endpoints_and_security_headers() {
     assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain HTTP");
+    // Nothing dynamic is kept by a browser or proxy (answers may hold a
+    // NIK); the style sheet is.
+    assert_eq!(h["cache-control"], "no-store");
+    let res = app.http.get(app.url("/api/v1/offices")).send().await.unwrap();
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let res = app.http.get(app.url("/static/style.css")).send().await.unwrap();
+    assert_eq!(res.headers()["cache-control"], "public, max-age=3600");
 
     // Behind TLS: HSTS, and session cookies marked Secure.
     let config = web::Config { cookie_secure: true, ..Default::default() };

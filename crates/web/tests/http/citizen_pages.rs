@@ -146,4 +146,15 @@ async fn counter_only_services_have_no_online_form_and_unknown_codes_say_so() {
     assert!(page.contains("Tidak ada permohonan dengan kode ini"));
     let res = app.http.get(app.url("/track?code=abc")).send().await.unwrap();
     assert_eq!(res.headers()["location"], "/track/ABC");
+    // What no tracking code holds (a control character, a line break, a
+    // path) is answered on the page, never put into a redirect.
+    for bad in ["%01ABC", "AB%0D%0ASet-Cookie:x=1", "..%2Fadmin", &"A".repeat(40)] {
+        let res = app.http.get(app.url(&format!("/track?code={bad}"))).send().await.unwrap();
+        assert_eq!(res.status(), 422, "{bad}");
+        assert!(
+            res.headers().get("location").is_none()
+                && res.headers().get("set-cookie").is_none_or(|c| !c.to_str().unwrap().starts_with("x="))
+        );
+        assert!(res.text().await.unwrap().contains("Tidak ada permohonan dengan kode ini"), "{bad}");
+    }
 }
