@@ -105,6 +105,18 @@ impl Applicant {
                 "a phone number has digits, spaces, +, - and () only (at most 30)",
             ));
         }
+        let long = |v: Option<&str>| v.is_some_and(|v| v.trim().chars().count() > 200);
+        if let Some(org) = &self.organisation {
+            for (field, value) in [
+                ("applicant.organisation.name", Some(org.name.as_str())),
+                ("applicant.organisation.kind", org.kind.as_deref()),
+                ("applicant.organisation.contact_person", org.contact_person.as_deref()),
+            ] {
+                if long(value) {
+                    return Err(invalid(field, "at most 200 characters"));
+                }
+            }
+        }
         if let Some(e) = &self.email
             && !e.trim().is_empty()
             && (e.len() > 254 || !(e.contains('@') && e.contains('.')))
@@ -279,6 +291,30 @@ mod tests {
         assert!(asker.check(Asks::Nik).is_err(), "elsewhere a person gives a NIK");
         nobody.organisation = Some(Organisation { name: "Bank X".into(), kind: None, contact_person: None });
         assert!(nobody.check(Asks::Nik).is_ok(), "an organisation gives no NIK");
+        // No field holds a megabyte: each is named when too long.
+        let huge = "x".repeat(1_000_000);
+        let org = |name: &str, contact: Option<&str>| Organisation {
+            name: name.into(),
+            kind: None,
+            contact_person: contact.map(String::from),
+        };
+        for (a, field) in [
+            (
+                Applicant { organisation: Some(org(&huge, None)), ..nobody.clone() },
+                "applicant.organisation.name",
+            ),
+            (
+                Applicant { organisation: Some(org("Bank X", Some(&huge))), ..person("1606015708900001") },
+                "applicant.organisation.contact_person",
+            ),
+            (
+                Applicant { email: Some(format!("{huge}@x.id")), ..person("1606015708900001") },
+                "applicant.email",
+            ),
+            (Applicant { name: huge.clone(), ..person("1606015708900001") }, "applicant.name"),
+        ] {
+            assert_eq!(a.check(Asks::Nik).unwrap_err().field, field);
+        }
     }
 
     #[test]

@@ -47,6 +47,9 @@ fn check_upload(std: &Standard, u: &Upload, max: usize, letter: Option<&str>) ->
         .ok_or_else(|| Error::invalid(&field, "only PDF, JPEG or PNG files are accepted"))
 }
 
+/// The most files one requirement takes (a document scanned page by page).
+const FILES_PER_REQUIREMENT: usize = 10;
+
 /// Checks every upload, then stores them durably and returns their rows.
 async fn store_uploads(
     app: &App,
@@ -55,6 +58,18 @@ async fn store_uploads(
     by: &str,
     letter: Option<&str>,
 ) -> Result<Vec<NewCaseFile>, Error> {
+    let mut per: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for u in uploads {
+        let n = per.entry(u.requirement.as_str()).or_default();
+        *n += 1;
+        if *n > FILES_PER_REQUIREMENT {
+            let field = format!("files.{}", u.requirement);
+            return Err(Error::invalid(
+                &field,
+                format!("at most {FILES_PER_REQUIREMENT} files for one document"),
+            ));
+        }
+    }
     let types = uploads
         .iter()
         .map(|u| check_upload(std, u, app.config.max_upload_bytes, letter))

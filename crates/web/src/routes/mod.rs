@@ -80,6 +80,9 @@ pub(crate) fn router(state: AppState) -> Router {
             ))
         })
         .merge(ops::routes())
+        // axum's extractors hold bodies to 2 MB on their own; the forms
+        // promise 5 MB a file, so they are held to MAX_BODY like the rest.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY));
     Router::new()
         .merge(limited)

@@ -408,6 +408,32 @@ async fn two_instances_on_one_postgres_escalate_once() {
     sweeps_escalate_once_on(app, Some(second)).await;
 }
 
+/// The form promises files up to 5 MB: a 4.9 MB scan is taken, a 5.1 MB
+/// one refused by its field (not by the server's body limit); one document
+/// takes at most ten files.
+#[tokio::test]
+async fn an_upload_up_to_the_promised_five_megabytes_is_taken() {
+    let app = TestApp::sqlite().await;
+    let body = json!({
+        "service": "33.20-register-akta-online", "channel": "online",
+        "applicant": {"name": "Budi", "nik": "3320010101900003"},
+        "fields": {"nomor_akta": "X", "keperluan": "Y"}
+    });
+    let sized = |mb: f64| [pdf(), vec![b' '; (mb * 1024.0 * 1024.0) as usize]].concat();
+    let files =
+        |kk: Vec<u8>| vec![("akta", "a.pdf", pdf()), ("ktp_el", "k.pdf", pdf()), ("kk", "kk.pdf", kk)];
+    let (s, e) = app.apply_with_files(None, body.clone(), &files(sized(5.1))).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("files.kk")), "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("5 MB"), "{e}");
+    let (s, r) = app.apply_with_files(None, body.clone(), &files(sized(4.9))).await;
+    assert_eq!(s, 201, "{r}");
+    // Not forty files for one document: ten at most.
+    let mut many = files(pdf());
+    many.extend((0..10).map(|_| ("kk", "kk.pdf", pdf())));
+    let (s, e) = app.apply_with_files(None, body, &many).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("files.kk")), "{e}");
+}
+
 #[tokio::test]
 async fn uploads_are_checked_by_content_and_size_and_served_to_staff_only() {
     let app = TestApp::with_app_config(app::Config { max_upload_bytes: 1024, ..Default::default() }).await;
