@@ -127,13 +127,16 @@ pub struct LoggedIn {
 /// failure is `LoginFailed`, so it does not reveal whether an account exists.
 /// (The per-address rate limit is the caller's: it knows the address.)
 pub async fn login(app: &App, username: &str, password: &str) -> Result<LoggedIn> {
+    // An unknown, disabled or locked account still costs a password check,
+    // off the async threads like a real one, so the time of the answer does
+    // not tell which it was.
     let Some((user, phc)) = app.store.user_for_login(username).await? else {
-        // Spend the same time as a real check so timing does not tell.
-        let _ = verify_password(password, DUMMY_HASH);
+        let _ = verify_password_blocking(password, DUMMY_HASH.to_string()).await;
         return Err(Error::LoginFailed);
     };
     let now = app.now().timestamp_millis();
     if !user.active || user.locked_until.is_some_and(|t| t > now) {
+        let _ = verify_password_blocking(password, phc).await;
         return Err(Error::LoginFailed);
     }
     let ok = verify_password_blocking(password, phc).await;
