@@ -10,16 +10,25 @@ use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use store::Notification;
 
+/// The active accounts of `office` holding one of `roles`: who an
+/// office-wide reminder reaches (read once per office, not per reminder).
+pub(crate) async fn reminded(
+    app: &App,
+    office: &str,
+    roles: &[domain::Role],
+) -> Result<Vec<String>, crate::Error> {
+    let staff = app.store.users(Some(office)).await?;
+    Ok(staff.into_iter().filter(|u| u.active && roles.contains(&u.role)).map(|u| u.username).collect())
+}
+
 /// An office-wide reminder: on the notices of each of `staff` (usernames)
 /// and by e-mail to the office's own address, if it has one.
-pub(crate) async fn office_reminder(
-    app: &App,
+pub(crate) fn office_reminder(
     office: &store::Office,
-    roles: &[domain::Role],
+    staff: &[String],
     subject: &str,
     body: &str,
-) -> Result<Vec<store::NewNotification>, crate::Error> {
-    let staff = app.store.users(Some(&office.code)).await?;
+) -> Vec<store::NewNotification> {
     let note = |channel: &str, recipient: &str| store::NewNotification {
         office: office.code.clone(),
         channel: channel.into(),
@@ -27,13 +36,9 @@ pub(crate) async fn office_reminder(
         subject: subject.into(),
         body: body.into(),
     };
-    let mut notes: Vec<_> = staff
-        .iter()
-        .filter(|u| u.active && roles.contains(&u.role))
-        .map(|u| note("staff", &u.username))
-        .collect();
+    let mut notes: Vec<_> = staff.iter().map(|u| note("staff", u)).collect();
     notes.extend(office.email.iter().map(|e| note("email", e)));
-    Ok(notes)
+    notes
 }
 
 #[async_trait]

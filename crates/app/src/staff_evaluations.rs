@@ -124,15 +124,22 @@ pub async fn remind(app: &App) -> Result<usize, Error> {
         let today = app.today(&o.code);
         let done: Vec<String> =
             app.store.staff_evaluations(&o.code).await?.into_iter().map(|e| e.period).collect();
-        let owed = schedule::periods(every, today).into_iter().filter(|p| p.owed_on(today));
-        for p in owed.filter(|p| !done.contains(&p.label)) {
+        let owed: Vec<Period> = schedule::periods(every, today)
+            .into_iter()
+            .filter(|p| p.owed_on(today) && !done.contains(&p.label))
+            .collect();
+        if owed.is_empty() {
+            continue;
+        }
+        let evaluators = crate::outbox::reminded(app, &o.code, EVALUATORS).await?;
+        for p in owed {
             let subject = format!("Evaluasi kinerja pelaksana periode {} belum dicatat", p.label);
             let body = format!(
                 "Standar pelayanan {} menjadwalkan evaluasi kinerja pelaksana untuk periode {} s.d. {}. \
                  Catat hasil dan tindak lanjutnya di halaman Kinerja pelaksana.",
                 o.name, p.from, p.to
             );
-            let notes = crate::outbox::office_reminder(app, &o, EVALUATORS, &subject, &body).await?;
+            let notes = crate::outbox::office_reminder(&o, &evaluators, &subject, &body);
             if app
                 .store
                 .remind_staff_evaluation(&o.code, &p.label, &notes, app.now().timestamp_millis())

@@ -298,15 +298,20 @@ pub async fn remind_reports(app: &App) -> Result<usize, Error> {
     let mut reminded = 0;
     let offices = app.store.offices().await?;
     for o in offices.iter().filter(|o| o.level == domain::OfficeLevel::KabKota.as_str()) {
-        for month in missing_reports(app, &o.code).await? {
+        let owed = missing_reports(app, &o.code).await?;
+        if owed.is_empty() {
+            continue;
+        }
+        let keepers =
+            crate::outbox::reminded(app, &o.code, &[domain::Role::Operator, domain::Role::Admin]).await?;
+        for month in owed {
             let subject = format!("Laporan bulanan pelayanan adminduk {month} belum disampaikan");
             let body = format!(
                 "{} belum menyampaikan laporan bulanan pelayanan adminduk bulan {month} (KTP-el tercetak, \
                  blangko rusak, sisa stok akhir bulan, rekap penggunaan blangko). Sampaikan di halaman Stok.",
                 o.name
             );
-            let keepers = [domain::Role::Operator, domain::Role::Admin];
-            let notes = crate::outbox::office_reminder(app, o, &keepers, &subject, &body).await?;
+            let notes = crate::outbox::office_reminder(o, &keepers, &subject, &body);
             let at = app.now().timestamp_millis();
             if app.store.remind_stock_report(&o.code, &month, &notes, at).await? {
                 reminded += 1;
