@@ -123,30 +123,38 @@ pub struct LoggedIn {
     pub user: User,
 }
 
-/// Checks credentials with account lockout and opens a session. Every
-/// failure is `LoginFailed`, so it does not reveal whether an account exists.
-/// (The per-address rate limit is the caller's: it knows the address.)
-pub async fn login(app: &App, username: &str, password: &str) -> Result<LoggedIn> {
-    // An unknown, disabled or locked account still costs a password check,
-    // off the async threads like a real one, so the time of the answer does
-    // not tell which it was.
-    let Some((user, phc)) = app.store.user_for_login(username).await? else {
-        let _ = verify_password_blocking(password, DUMMY_HASH.to_string()).await;
-        return Err(Error::LoginFailed);
-    };
-    let now = app.now().timestamp_millis();
-    if !user.active || user.locked_until.is_some_and(|t| t > now) {
-        let _ = verify_password_blocking(password, phc).await;
-        return Err(Error::LoginFailed);
-    }
-    let ok = verify_password_blocking(password, phc).await;
+/// Checks credentials and opens a session. Every failure is
+/// `LoginFailed` and takes the same path — the name's failures read, the
+/// slowdown slept, the account read, a password check off the async
+/// threads, the failure recorded — whether the name is unknown, the
+/// account off or locked, or the password wrong, so neither the answer nor
+/// its time tells which. A name's failures from one address lock it for
+/// that address only (a stranger cannot lock staff out of their office);
+/// its failures from every address slow each answer for it down
+/// ([`slowdown`]). (The per-address rate limit is the caller's: it knows
+/// the address.)
+pub async fn login(app: &App, username: &str, password: &str, address: &str) -> Result<LoggedIn> {
     let cfg = &app.config;
-    if !ok {
-        let lock = (user.failed_logins + 1 >= cfg.lockout_after).then(|| now + cfg.lockout_minutes * 60_000);
-        app.store.record_failed_login(user.id, lock).await?;
-        return Err(Error::LoginFailed);
+    let now = app.now().timestamp_millis();
+    let name = failure_key(username);
+    let window = cfg.lockout_minutes * 60_000;
+    let failures = app.store.login_failures(&name, address, now - window).await?;
+    tokio::time::sleep(slowdown(failures.recent, cfg.lockout_after)).await;
+    let locked = failures.locked_until.is_some_and(|t| t > now);
+    let found = app.store.user_for_login(username).await?;
+    let (user, phc) = match found {
+        Some((user, phc)) if user.active && !locked => (user, phc),
+        other => {
+            let phc = other.as_ref().map_or(DUMMY_HASH.to_string(), |(_, phc)| phc.clone());
+            let _ = verify_password_blocking(password, phc).await;
+            let user_id = other.map(|(u, _)| u.id);
+            return Err(failed(app, &name, address, user_id, now).await);
+        }
+    };
+    if !verify_password_blocking(password, phc).await {
+        return Err(failed(app, &name, address, Some(user.id), now).await);
     }
-    app.store.record_successful_login(user.id).await?;
+    app.store.record_successful_login(user.id, address).await?;
     let token = random_hex(32);
     let session = Session {
         token_hash: token_hash(&token),
@@ -157,6 +165,41 @@ pub async fn login(app: &App, username: &str, password: &str) -> Result<LoggedIn
     };
     app.store.create_session(&session).await?;
     Ok(LoggedIn { token, session, user })
+}
+
+/// Records a failed login; the answer is `LoginFailed` whatever happens.
+async fn failed(app: &App, name: &str, address: &str, user_id: Option<i64>, now: i64) -> Error {
+    let cfg = &app.config;
+    let f = store::FailedLogin {
+        username: name,
+        address,
+        user_id,
+        now,
+        lock_after: cfg.lockout_after,
+        lock_until: now + cfg.lockout_minutes * 60_000,
+    };
+    match app.store.record_failed_login(&f).await {
+        Ok(()) => Error::LoginFailed,
+        Err(e) => e.into(),
+    }
+}
+
+/// How a tried name is counted: trimmed, lower case, at most 100
+/// characters (a stranger's long names do not grow the table).
+fn failure_key(username: &str) -> String {
+    username.trim().to_lowercase().chars().take(100).collect()
+}
+
+/// How long every answer for a name waits once it has failed `after`
+/// times in the window, from any address: a quarter second, doubling with
+/// each further failure, at most eight. A guesser spread over many
+/// addresses gets slower; the person whose name it is still gets in.
+pub fn slowdown(recent: i64, after: i32) -> std::time::Duration {
+    let over = recent - i64::from(after);
+    if over < 0 {
+        return std::time::Duration::ZERO;
+    }
+    std::time::Duration::from_millis(250u64.saturating_mul(1 << over.min(5) as u32).min(8_000))
 }
 
 /// The live session of a token and who it belongs to.
@@ -501,6 +544,15 @@ const DUMMY_HASH: &str =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_slowdown_starts_at_the_lock_threshold_and_doubles_to_eight_seconds() {
+        let ms = |recent| slowdown(recent, 5).as_millis();
+        assert_eq!(
+            [ms(0), ms(4), ms(5), ms(6), ms(7), ms(10), ms(1_000)],
+            [0, 0, 250, 500, 1_000, 8_000, 8_000]
+        );
+    }
 
     #[test]
     fn passwords_hash_and_verify() {

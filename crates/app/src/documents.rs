@@ -51,6 +51,35 @@ pub async fn rotate(app: &App, office: &str, actor: &str) -> Result<(String, Sig
     Ok((id, key))
 }
 
+/// An office's public key as layanan publishes it, for anyone checking a
+/// document's signed payload themselves (the verify page's script, a
+/// phone, an auditor's tool).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublishedKey {
+    /// The id a payload names (`key_id`).
+    pub key_id: String,
+    pub office: String,
+    /// The raw ed25519 public key, 64 hex digits.
+    pub public_key: String,
+    /// Retired keys are still published: what they signed stays genuine.
+    pub retired: bool,
+}
+
+pub async fn published_keys(app: &App) -> Result<Vec<PublishedKey>, Error> {
+    Ok(app
+        .store
+        .office_keys(None)
+        .await?
+        .into_iter()
+        .map(|k| PublishedKey {
+            key_id: k.id,
+            office: k.office,
+            public_key: k.public_key,
+            retired: k.retired_at.is_some(),
+        })
+        .collect())
+}
+
 /// Every office public key ever used, by key id.
 pub async fn verifying_keys(app: &App) -> Result<Vec<(String, VerifyingKey)>, Error> {
     Ok(app
@@ -482,6 +511,24 @@ pub fn fill(template: &str, values: &[(&str, String)], data: &serde_json::Value)
         .collect()
 }
 
+/// The most characters one filled-in value (an applicant's or an
+/// officer's text) takes in a letter.
+pub const VALUE_CHARS: usize = 1_000;
+
+/// A value as it goes into a letter: on one line (its line breaks and
+/// control characters are spaces, so it cannot start paragraphs that read
+/// as the office's own wording) and at most [`VALUE_CHARS`] characters,
+/// cut with "…".
+fn quoted_value(v: &str) -> String {
+    let flat: String = v.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let words = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+    if words.chars().count() <= VALUE_CHARS {
+        return words;
+    }
+    let cut: String = words.chars().take(VALUE_CHARS - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
 /// One paragraph filled, and whether every placeholder it names had a value.
 fn fill_paragraph(template: &str, values: &[(&str, String)], data: &serde_json::Value) -> (String, bool) {
     let mut out = String::new();
@@ -507,7 +554,7 @@ fn fill_paragraph(template: &str, values: &[(&str, String)], data: &serde_json::
         match value {
             Some(v) => {
                 all_filled &= !v.trim().is_empty();
-                out.push_str(&v);
+                out.push_str(&quoted_value(&v));
             }
             None => out.push_str(&rest[open..=open + len]),
         }
@@ -521,6 +568,19 @@ fn fill_paragraph(template: &str, values: &[(&str, String)], data: &serde_json::
 mod tests {
     use super::fill;
     use serde_json::json;
+
+    #[test]
+    fn a_value_stays_in_its_place_and_is_cut_to_its_length() {
+        let body = "Keterangan: \"{fields.catatan}\". Demikian.";
+        let stuffed = format!("baris satu\n\nKAMI MENERANGKAN BAHWA\r\n{}", "x".repeat(5_000));
+        let got = fill(body, &[], &json!({"fields": {"catatan": stuffed}}));
+        assert_eq!(got.len(), 1, "no new paragraph: {got:?}");
+        let p = &got[0];
+        assert!(p.starts_with("Keterangan: \"baris satu KAMI MENERANGKAN BAHWA xxx"), "{p}");
+        assert!(p.ends_with("…\". Demikian."), "cut, and the template's text after it kept: {p}");
+        let value = p.trim_start_matches("Keterangan: \"").trim_end_matches("\". Demikian.");
+        assert_eq!(value.chars().count(), super::VALUE_CHARS);
+    }
 
     #[test]
     fn templates_fill_known_names_and_keep_unknown_ones() {

@@ -65,19 +65,26 @@ pub async fn request(app: &App, case: &Case) -> Result<Receipt, Error> {
     let due = case_due(&cal, app.now(), Some(&limit))
         .ok_or_else(|| Error::internal("a 3x24 jam limit has a deadline"))?;
     let zone = office_zone(&case.office);
-    let note = NewNotification {
-        office: case.office.clone(),
-        channel: "staff".into(),
-        recipient: format!("{}@{}", Role::Ppid, case.office),
-        subject: "Permintaan log akses data pribadi".into(),
-        body: format!(
-            "Pemohon permohonan {} meminta catatan siapa saja yang membaca data pribadinya (UU 27/2022). \
-             Jawab paling lambat {}.",
-            case.tracking_code,
-            human(Some(due), zone)
-        ),
-    };
-    let r = app.store.create_data_request(case.id, &case.office, due, &note).await?;
+    // The office's PPID officers by name (the role's address when it has none).
+    let staff: Vec<store::User> =
+        app.store.users(Some(&case.office)).await?.into_iter().filter(|u| u.active).collect();
+    let body = format!(
+        "Pemohon permohonan {} meminta catatan siapa saja yang membaca data pribadinya (UU 27/2022). \
+         Jawab paling lambat {}.",
+        case.tracking_code,
+        human(Some(due), zone)
+    );
+    let notes: Vec<NewNotification> = crate::outbox::holders(&staff, Role::Ppid, None, &case.office)
+        .into_iter()
+        .map(|recipient| NewNotification {
+            office: case.office.clone(),
+            channel: "staff".into(),
+            recipient,
+            subject: "Permintaan log akses data pribadi".into(),
+            body: body.clone(),
+        })
+        .collect();
+    let r = app.store.create_data_request(case.id, &case.office, due, &notes).await?;
     Ok(Receipt { id: r.id, status: "received", due_at: rfc3339(Some(due), zone) })
 }
 
@@ -251,6 +258,51 @@ pub async fn send_access_code(app: &App, nik: &str, contact: &str) -> Result<(),
     Ok(app.store.issue_access_code(&stored, &note).await?)
 }
 
+/// Uses up a one-time code: the NIK and the contact it was sent to;
+/// `Forbidden` when it is wrong, used or expired.
+async fn redeem(app: &App, nik: &str, code: &str) -> Result<(domain::Nik, String), Error> {
+    let nik = domain::Nik::parse(nik.trim()).map_err(|e| Error::invalid("nik", e.to_string()))?;
+    let hash = crate::accounts::token_hash(&format!("{}:{}", nik.as_str(), code.trim()));
+    let now = app.now().timestamp_millis();
+    let Some(contact) = app.store.use_access_code(&nik_key(nik.as_str()), &hash, now, CODE_ATTEMPTS).await?
+    else {
+        return Err(Error::forbidden("the code is wrong, used or expired; ask for a new one"));
+    };
+    Ok((nik, contact))
+}
+
+/// The access log of one's own application (UU 27/2022), handed to the
+/// person themselves: with the NIK and a one-time code sent to a contact
+/// they gave on it, for the application with `tracking_code`. The read is
+/// itself logged.
+pub async fn own_access_log(
+    app: &App,
+    nik: &str,
+    code: &str,
+    tracking_code: &str,
+) -> Result<Vec<AccessEntry>, Error> {
+    let (nik, contact) = redeem(app, nik, code).await?;
+    let not_found =
+        || Error::invalid("tracking_code", "none of your applications that gave this contact has this code");
+    let case =
+        app.store.case_by_tracking(&tracking_code.trim().to_uppercase()).await?.ok_or_else(not_found)?;
+    let owned = case.applicant.nik.as_deref() == Some(nik.as_str()) && gave(&case.applicant, &contact);
+    if !owned {
+        return Err(not_found());
+    }
+    let zone = office_zone(&case.office);
+    let entries = app
+        .store
+        .case_access_log(case.id)
+        .await?
+        .into_iter()
+        .map(|e| AccessEntry { at: rfc3339(Some(e.at), zone), who: e.actor, what: e.object, why: e.detail })
+        .collect();
+    let whose = format!("case:{} {}", case.id, domain::nik::mask(nik.as_str()));
+    app.store.log_access("pemohon", &whose, "the data subject's own access log").await?;
+    Ok(entries)
+}
+
 /// One of a person's own applications.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OwnApplication {
@@ -267,13 +319,7 @@ pub struct OwnApplication {
 /// code was sent to, once the code is right (used once, within its time
 /// and tries); `Forbidden` otherwise.
 pub async fn own_applications(app: &App, nik: &str, code: &str) -> Result<Vec<OwnApplication>, Error> {
-    let nik = domain::Nik::parse(nik.trim()).map_err(|e| Error::invalid("nik", e.to_string()))?;
-    let hash = crate::accounts::token_hash(&format!("{}:{}", nik.as_str(), code.trim()));
-    let now = app.now().timestamp_millis();
-    let Some(contact) = app.store.use_access_code(&nik_key(nik.as_str()), &hash, now, CODE_ATTEMPTS).await?
-    else {
-        return Err(Error::forbidden("the code is wrong, used or expired; ask for a new one"));
-    };
+    let (nik, contact) = redeem(app, nik, code).await?;
     let cases = app.store.applicant_cases(nik.as_str(), 200).await?;
     Ok(cases
         .into_iter()

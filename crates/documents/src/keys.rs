@@ -42,6 +42,20 @@ impl Secret {
     pub fn to_hex(&self) -> String {
         hex::encode(self.0)
     }
+
+    /// A signing key of its own for `purpose`, derived from the secret:
+    /// whoever holds the secret makes the same key again; the database
+    /// alone does not give it (unlike the office keys, whose public halves
+    /// are stored there).
+    pub fn derived_key(&self, purpose: &str) -> SigningKey {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for part in [b"layanan derived key".as_slice(), purpose.as_bytes(), &self.0] {
+            h.update((part.len() as u64).to_be_bytes());
+            h.update(part);
+        }
+        SigningKey::from_bytes(&h.finalize().into())
+    }
 }
 
 /// A new key pair.

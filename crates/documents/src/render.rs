@@ -219,49 +219,163 @@ pub(crate) fn kop(
     Ok(())
 }
 
-/// Renders one letter as a PDF.
+/// The lowest baseline a body line may take on a page.
+const BOTTOM: f32 = A4.1 - MARGIN - 14.0;
+/// Body text size and line step.
+const BODY: f32 = 10.5;
+const LINE: f32 = 15.0;
+
+/// One body line: its text, and the gap before it (a paragraph's start).
+struct BodyLine {
+    text: String,
+    gap: f32,
+}
+
+/// Renders one letter as a PDF: as many A4 pages as its body needs, the
+/// kop surat, title and number on the first, "Nomor …, halaman k dari n"
+/// heading the others and a page count in each footer; the signature
+/// block and the QR code always on the last page, whole (a body too long
+/// to leave them room on its page moves them to a page of their own).
 pub fn render(head: &Letterhead, letter: &Letter) -> Result<Vec<u8>, RenderError> {
     let fonts = FONTS.as_ref().ok_or(RenderError::Fonts)?;
     let qr = qrcode::QrCode::with_error_correction_level(letter.qr.as_bytes(), qrcode::EcLevel::M)
         .map_err(|e| RenderError::Qr(e.to_string()))?;
-    let mut doc = Document::new();
+    let width = A4.0 - 2.0 * MARGIN;
+    let lines: Vec<BodyLine> = letter
+        .paragraphs
+        .iter()
+        .flat_map(|p| {
+            wrap(fonts, p, BODY, width, false)
+                .into_iter()
+                .enumerate()
+                .map(|(i, text)| BodyLine { text, gap: if i == 0 { 6.0 } else { 0.0 } })
+        })
+        .collect();
     let settings = PageSettings::from_wh(A4.0, A4.1).ok_or_else(|| RenderError::Pdf("page size".into()))?;
-    let mut page = doc.start_page_with(settings);
+    let top = body_top(fonts, head, letter, &settings)?;
+    let pages = paginate(top, &lines, closing_height(fonts, letter));
+    let mut doc = Document::new();
+    let count = pages.len();
+    let mut next = 0;
+    for (k, range) in pages.iter().enumerate() {
+        let mut page = doc.start_page_with(settings.clone());
+        let mut surface = page.surface();
+        let mut pen = Pen { fonts, y: MARGIN - 6.0 };
+        if k == 0 {
+            first_page_head(&mut surface, &mut pen, head, letter)?;
+        } else {
+            pen.y = MARGIN;
+            pen.text(&mut surface, MARGIN, &format!("Nomor: {} (lanjutan)", letter.number), 8.5, false);
+            pen.y += 10.0;
+        }
+        for line in &lines[next..*range] {
+            pen.y += LINE + line.gap;
+            pen.text(&mut surface, MARGIN, &line.text, BODY, false);
+        }
+        next = *range;
+        if k + 1 == count {
+            signature_and_qr(&mut surface, &mut pen, fonts, letter, &qr);
+        }
+        if count > 1 {
+            let mut foot = Pen { fonts, y: A4.1 - MARGIN + 16.0 };
+            let label = format!("Halaman {} dari {count}", k + 1);
+            let x = A4.0 - MARGIN - fonts.width(&label, 8.0, false);
+            foot.text(&mut surface, x, &label, 8.0, false);
+        }
+        surface.finish();
+        page.finish();
+    }
+    doc.finish().map_err(|e| RenderError::Pdf(format!("{e:?}")))
+}
+
+/// The kop surat, the title and the number: the head of the first page.
+fn first_page_head(
+    surface: &mut krilla::surface::Surface<'_>,
+    pen: &mut Pen<'_>,
+    head: &Letterhead,
+    letter: &Letter,
+) -> Result<(), RenderError> {
+    kop(surface, pen, head)?;
+    pen.centered(surface, &letter.title.to_uppercase(), 12.0, true);
+    pen.centered(surface, &format!("Nomor: {}", letter.number), BODY, false);
+    pen.y += 14.0;
+    Ok(())
+}
+
+/// Where the first page's body starts: its head drawn on a scratch page
+/// and measured, so the pagination cannot drift from the drawing.
+fn body_top(
+    fonts: &Fonts,
+    head: &Letterhead,
+    letter: &Letter,
+    settings: &PageSettings,
+) -> Result<f32, RenderError> {
+    let mut scratch = Document::new();
+    let mut page = scratch.start_page_with(settings.clone());
     let mut surface = page.surface();
     let mut pen = Pen { fonts, y: MARGIN - 6.0 };
+    first_page_head(&mut surface, &mut pen, head, letter)?;
+    surface.finish();
+    page.finish();
+    Ok(pen.y)
+}
 
-    kop(&mut surface, &mut pen, head)?;
-
-    // Title and number.
-    pen.centered(&mut surface, &letter.title.to_uppercase(), 12.0, true);
-    pen.centered(&mut surface, &format!("Nomor: {}", letter.number), 10.5, false);
-    pen.y += 14.0;
-
-    // Body.
-    let width = A4.0 - 2.0 * MARGIN;
-    for p in &letter.paragraphs {
-        for line in wrap(fonts, p, 10.5, width, false) {
-            pen.y += 15.0;
-            pen.text(&mut surface, MARGIN, &line, 10.5, false);
+/// Where each page's body lines end (indices into `lines`, one per page):
+/// lines fill a page down to [`BOTTOM`] from `top` (the first page) or
+/// under the continuation heading; the last page must also hold the
+/// closing (signature and QR), or the closing gets a page of its own.
+fn paginate(top: f32, lines: &[BodyLine], closing: f32) -> Vec<usize> {
+    let continued = MARGIN + 10.0;
+    let mut y = top;
+    let mut ends = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if y + LINE + line.gap > BOTTOM {
+            ends.push(i);
+            y = continued;
         }
-        pen.y += 6.0;
+        y += LINE + line.gap;
     }
+    if y + closing > A4.1 - MARGIN {
+        ends.push(lines.len());
+    }
+    ends.push(lines.len());
+    ends
+}
 
-    // Signature block on the right; QR on the left at the same height.
+/// The height of the signature block and the QR code with its caption.
+fn closing_height(fonts: &Fonts, letter: &Letter) -> f32 {
+    let x = A4.0 / 2.0 + 20.0;
+    let s = &letter.signer;
+    let block = 18.0
+        + wrap(fonts, &s.position, BODY, A4.0 - MARGIN - x, false).len() as f32 * 14.0
+        + if s.wet_signature { 78.0 } else { 56.0 }
+        + if s.nip.is_some() { 14.0 } else { 0.0 };
+    let qr = 18.0 - 6.0 + 92.0 + 4.0 + wrap(fonts, &letter.qr_caption, 7.0, 152.0, false).len() as f32 * 9.0;
+    block.max(qr)
+}
+
+/// The signature block on the right; the QR code on the left at the same height.
+fn signature_and_qr(
+    surface: &mut krilla::surface::Surface<'_>,
+    pen: &mut Pen<'_>,
+    fonts: &Fonts,
+    letter: &Letter,
+    qr: &qrcode::QrCode,
+) {
     pen.y += 18.0;
     let block_top = pen.y;
     let x = A4.0 / 2.0 + 20.0;
     let s = &letter.signer;
-    pen.text(&mut surface, x, &format!("{}, {}", s.place, tanggal(letter.date)), 10.5, false);
-    for line in wrap(fonts, &s.position, 10.5, A4.0 - MARGIN - x, false) {
+    pen.text(surface, x, &format!("{}, {}", s.place, tanggal(letter.date)), BODY, false);
+    for line in wrap(fonts, &s.position, BODY, A4.0 - MARGIN - x, false) {
         pen.y += 14.0;
-        pen.text(&mut surface, x, &line, 10.5, false);
+        pen.text(surface, x, &line, BODY, false);
     }
     pen.y += if s.wet_signature { 78.0 } else { 56.0 };
-    pen.text(&mut surface, x, &s.name, 10.5, true);
+    pen.text(surface, x, &s.name, BODY, true);
     if let Some(nip) = &s.nip {
         pen.y += 14.0;
-        pen.text(&mut surface, x, &format!("NIP. {nip}"), 10.5, false);
+        pen.text(surface, x, &format!("NIP. {nip}"), BODY, false);
     }
 
     // QR code: one square per dark module.
@@ -286,11 +400,8 @@ pub fn render(head: &Letterhead, letter: &Letter) -> Result<Vec<u8>, RenderError
     let mut cap = Pen { fonts, y: qy + side + 4.0 };
     for line in wrap(fonts, &letter.qr_caption, 7.0, side + 60.0, false) {
         cap.y += 9.0;
-        cap.text(&mut surface, qx, &line, 7.0, false);
+        cap.text(surface, qx, &line, 7.0, false);
     }
-    surface.finish();
-    page.finish();
-    doc.finish().map_err(|e| RenderError::Pdf(format!("{e:?}")))
 }
 
 #[cfg(test)]

@@ -122,3 +122,54 @@ fn an_office_logo_is_drawn_in_the_letterhead() {
     assert!(render(&bad, &letter).is_err());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A letter whose body is far longer than a page (an applicant's 5,000
+/// characters, and more) flows onto further pages: every word is there,
+/// each page says which of how many it is, and the signature block and the
+/// QR code's caption are whole on the last page, after the last word.
+#[test]
+fn a_long_letter_flows_onto_pages_with_the_signature_and_qr_on_the_last() {
+    let (head, mut letter) = sample();
+    let stuffing: String = (0..700).map(|i| format!("kata{i} ")).collect();
+    assert!(stuffing.len() > 5_000);
+    letter.paragraphs.insert(1, format!("Keterangan pemohon: \"{stuffing}\""));
+    let pdf = render(&head, &letter).unwrap();
+    if !tool("pdftotext") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("layanan-long-letter-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("long.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let page = |n: usize| {
+        let out = Command::new("pdftotext")
+            .args(["-f", &n.to_string(), "-l", &n.to_string()])
+            .arg(&file)
+            .arg("-")
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let info = Command::new("pdfinfo").arg(&file).output().unwrap();
+    let pages: usize = String::from_utf8(info.stdout)
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
+        .unwrap();
+    assert!(pages >= 2, "{pages} page(s)");
+    let all: String = (1..=pages).map(page).collect::<Vec<_>>().join("\n");
+    for i in [0, 350, 699] {
+        assert!(all.contains(&format!("kata{i}")), "word {i} lost");
+    }
+    for n in 1..=pages {
+        assert!(page(n).contains(&format!("Halaman {n} dari {pages}")), "page {n} has no count");
+    }
+    let last = page(pages);
+    for part in
+        ["NAMA PEJABAT", "NIP. 19650805 199203 0 017", "Pindai untuk memeriksa keaslian", "Demikian surat"]
+    {
+        assert!(last.contains(part), "`{part}` is not on the last page: {last}");
+    }
+    assert!(page(2).contains("Nomor: 470/12/Disdukcapil/SKK/XI/2026 (lanjutan)"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,14 +1,18 @@
-//! `layanan backup DIR` and `layanan restore DIR`.
+//! `layanan backup DIR`, `layanan restore [DIR]` and the scheduled backups.
 //!
 //! A backup folder holds the database (`layanan.db`, a consistent copy made
 //! by SQLite's `VACUUM INTO` while the server may keep running; or
-//! `layanan.pgdump` from `pg_dump`), the stored files (requirement uploads
+//! `layanan.pgdump` from `pg_dump`), a signed audit checkpoint of what it
+//! holds (`crates/app/src/audit.rs`), the stored files (requirement uploads
 //! and issued PDFs, content-addressed) and, when the document secret lives
 //! in a file, that file: without it the office signing keys cannot be
 //! opened. Keep backups as safe as the database: they hold personal data.
 //!
-//! Restore checks the backup's audit chains before it replaces anything.
-//! Stop the servers first.
+//! Restore never touches the live database before the backup is proven:
+//! it restores into scratch space (a copy of the file; a scratch database
+//! on the same PostgreSQL server), verifies the audit chains and the
+//! backup's checkpoint there, and only then puts the scratch copy in the
+//! live one's place. Stop the servers first.
 
 use crate::config::Config;
 use std::path::{Path, PathBuf};
@@ -16,7 +20,7 @@ use std::process::{Command, ExitCode};
 
 const SQLITE_FILE: &str = "layanan.db";
 const PG_FILE: &str = "layanan.pgdump";
-const SECRET_FILE: &str = "document.key";
+pub(crate) const SECRET_FILE: &str = "document.key";
 
 fn is_sqlite(url: &str) -> bool {
     url.starts_with("sqlite:")
@@ -29,82 +33,195 @@ fn sqlite_path(url: &str) -> PathBuf {
 }
 
 pub async fn backup(cfg: &Config, dir: &Path) -> Result<ExitCode, String> {
+    println!("{}", backup_into(cfg, dir).await?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a backup into `dir` (new or empty); says what it wrote.
+async fn backup_into(cfg: &Config, dir: &Path) -> Result<String, String> {
     if dir.exists() && std::fs::read_dir(dir).map_err(|e| e.to_string())?.next().is_some() {
         return Err(format!("{} is not empty: back up into a new folder", dir.display()));
     }
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let secret = cfg.document_secret()?;
     let url = &cfg.database_url;
-    if is_sqlite(url) {
+    // The checkpoint covers exactly what the backup holds: SQLite's is
+    // taken of the copy; PostgreSQL's before the dump, whose snapshot then
+    // holds every row it records.
+    let checkpoint = if is_sqlite(url) {
         let store = store::connect(url).await.map_err(|e| e.to_string())?;
         store.backup_into(&dir.join(SQLITE_FILE)).await.map_err(|e| e.to_string())?;
+        let copy = store::connect(&format!("sqlite://{}", dir.join(SQLITE_FILE).display()))
+            .await
+            .map_err(|e| e.to_string())?;
+        app::audit::take(copy.as_ref(), &secret, now_ms()).await.map_err(|e| e.to_string())?
     } else {
-        run(Command::new("pg_dump").args(["--format=custom", "--file"]).arg(dir.join(PG_FILE)).arg(url))?;
-    }
-    let files = copy_tree(&cfg.app.files_dir, &dir.join("files"))?;
+        let store = store::connect(url).await.map_err(|e| e.to_string())?;
+        let cp = app::audit::take(store.as_ref(), &secret, now_ms()).await.map_err(|e| e.to_string())?;
+        let dump = dir.join(PG_FILE);
+        tokio::task::block_in_place(|| {
+            run(Command::new("pg_dump").args(["--format=custom", "--file"]).arg(&dump).arg(url))
+        })?;
+        cp
+    };
+    app::audit::write(dir, &checkpoint)?;
+    app::audit::write(&cfg.backup.checkpoints(), &checkpoint)?;
+    let files = tokio::task::block_in_place(|| copy_tree(&cfg.app.files_dir, &dir.join("files")))?;
     if cfg.document_secret.is_none() && cfg.document_secret_file.exists() {
         copy_private(&cfg.document_secret_file, &dir.join(SECRET_FILE))?;
     }
-    println!("backup written to {} ({files} stored files)", dir.display());
-    Ok(ExitCode::SUCCESS)
+    Ok(format!(
+        "backup written to {} ({} audit rows in its checkpoint, {files} stored files)",
+        dir.display(),
+        checkpoint.rows
+    ))
 }
 
-pub async fn restore(cfg: &Config, dir: &Path, force: bool) -> Result<ExitCode, String> {
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Restores `dir` (default: the newest scheduled backup). With `check`,
+/// only proves it in scratch space (the restore drill) and changes nothing.
+pub async fn restore(cfg: &Config, dir: Option<&Path>, force: bool, check: bool) -> Result<ExitCode, String> {
+    let dir = match dir {
+        Some(d) => d.to_path_buf(),
+        None => newest_scheduled(&cfg.backup.dir)?.ok_or_else(|| {
+            format!("{} holds no scheduled backup: name the folder", cfg.backup.dir.display())
+        })?,
+    };
+    let secret = cfg.document_secret_in(&dir)?;
     let url = &cfg.database_url;
-    if is_sqlite(url) {
-        let backup = dir.join(SQLITE_FILE);
-        if !backup.is_file() {
-            return Err(format!("{} has no {SQLITE_FILE}", dir.display()));
-        }
-        check_sqlite_backup(&backup).await?;
+    let verified = if is_sqlite(url) {
         let target = sqlite_path(url);
-        if target.exists() && !force {
+        if target.exists() && !force && !check {
             return Err(format!(
                 "{} exists: stop the servers, then restore with --force to replace it",
                 target.display()
             ));
         }
-        replace_file(&backup, &target)?;
+        let scratch = store::scratch::TempDir::new("layanan-restore");
+        let copy = scratch.0.join(SQLITE_FILE);
+        let backup = dir.join(SQLITE_FILE);
+        if !backup.is_file() {
+            return Err(format!("{} has no {SQLITE_FILE}", dir.display()));
+        }
+        std::fs::copy(&backup, &copy).map_err(|e| e.to_string())?;
+        let rows = prove(&format!("sqlite://{}", copy.display()), &dir, &secret).await?;
+        if !check {
+            replace_file(&copy, &target)?;
+        }
+        rows
     } else {
         let dump = dir.join(PG_FILE);
         if !dump.is_file() {
             return Err(format!("{} has no {PG_FILE}", dir.display()));
         }
-        if !force {
+        if !force && !check {
             return Err(
                 "restoring replaces the PostgreSQL database: stop the servers, then use --force".into()
             );
         }
-        run(Command::new("pg_restore")
-            .args(["--clean", "--if-exists", "--no-owner", "--single-transaction", "--dbname", url])
-            .arg(&dump))?;
+        let (scratch, guard) = store::scratch::scratch_postgres_database(url, "layanan_restore").await?;
+        tokio::task::block_in_place(|| {
+            run(Command::new("pg_restore")
+                .args(["--no-owner", "--single-transaction", "--dbname", &scratch])
+                .arg(&dump))
+        })?;
+        let rows = prove(&scratch, &dir, &secret).await?;
+        if !check {
+            store::scratch::swap_postgres_database(url, &guard.name).await?;
+        }
+        rows
+    };
+    if check {
+        println!(
+            "backup {} verified in scratch space ({verified} audit rows); nothing was replaced",
+            dir.display()
+        );
+        return Ok(ExitCode::SUCCESS);
     }
     let files = copy_tree(&dir.join("files"), &cfg.app.files_dir)?;
-    let secret = dir.join(SECRET_FILE);
-    if cfg.document_secret.is_none() && secret.is_file() && !cfg.document_secret_file.exists() {
-        copy_private(&secret, &cfg.document_secret_file)?;
+    let secret_file = dir.join(SECRET_FILE);
+    if cfg.document_secret.is_none() && secret_file.is_file() && !cfg.document_secret_file.exists() {
+        copy_private(&secret_file, &cfg.document_secret_file)?;
     }
+    println!("restored from {} ({verified} audit rows verified, {files} stored files)", dir.display());
     let store = store::connect(url).await.map_err(|e| e.to_string())?;
-    let report = store.audit_verify().await.map_err(|e| e.to_string())?;
-    if !report.ok {
-        return Err(format!("restored, but the audit log does not verify: {report:?}"));
-    }
-    println!("restored from {} ({} audit rows verified, {files} stored files)", dir.display(), report.rows);
     for (table, n) in store.row_counts().await.map_err(|e| e.to_string())? {
         println!("  {table:<14} {n}");
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Opens a copy of the backup (never the backup itself) and verifies its
-/// audit chains.
-async fn check_sqlite_backup(backup: &Path) -> Result<(), String> {
-    let scratch = store::scratch::TempDir::new("layanan-restore");
-    let copy = scratch.0.join(SQLITE_FILE);
-    std::fs::copy(backup, &copy).map_err(|e| e.to_string())?;
-    let store = store::connect(&format!("sqlite://{}", copy.display())).await.map_err(|e| e.to_string())?;
-    let report = store.audit_verify().await.map_err(|e| format!("the backup does not open: {e}"))?;
+/// Verifies the restored scratch database at `url`: its audit chains, and
+/// the backup's signed checkpoint against them. Returns the rows verified.
+async fn prove(url: &str, dir: &Path, secret: &documents::keys::Secret) -> Result<i64, String> {
+    let store = store::connect(url).await.map_err(|e| format!("the backup does not open: {e}"))?;
+    let Some((_, checkpoint)) = app::audit::latest(dir)? else {
+        return Err(format!("{} has no audit checkpoint: nothing was restored", dir.display()));
+    };
+    let report =
+        app::audit::verify(store.as_ref(), secret, Some(&checkpoint)).await.map_err(|e| e.to_string())?;
+    store.close().await;
     if !report.ok {
-        return Err(format!("the backup's audit log does not verify, nothing was restored: {report:?}"));
+        return Err(format!(
+            "the backup's audit log does not verify, nothing was restored: {}",
+            report.reason.unwrap_or_default()
+        ));
+    }
+    Ok(report.rows)
+}
+
+/// The newest folder a schedule wrote in `dir` (named by its time).
+fn newest_scheduled(dir: &Path) -> Result<Option<PathBuf>, String> {
+    Ok(scheduled(dir)?.pop())
+}
+
+/// The scheduled backups in `dir`, oldest first.
+fn scheduled(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(Vec::new()) };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir() && p.file_name().and_then(|n| n.to_str()).is_some_and(is_scheduled_name))
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+/// `20261206T051500Z`: what [`spawn`] names its folders.
+fn is_scheduled_name(name: &str) -> bool {
+    chrono::NaiveDateTime::parse_from_str(name, "%Y%m%dT%H%M%SZ").is_ok()
+}
+
+/// Backs up into a new folder of `[backup] dir` every `every_seconds`
+/// (the first one interval after the start), keeping the newest `keep`.
+pub fn spawn(cfg: Config) {
+    let every = cfg.backup.every_seconds;
+    if every == 0 {
+        return;
+    }
+    tokio::spawn(async move {
+        let every = std::time::Duration::from_secs(every);
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let name = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+            let dir = cfg.backup.dir.join(name);
+            match backup_into(&cfg, &dir).await.and_then(|done| prune(&cfg).map(|_| done)) {
+                Ok(done) => tracing::info!("scheduled {done}"),
+                Err(e) => tracing::error!(error = %e, folder = %dir.display(), "the scheduled backup failed"),
+            }
+        }
+    });
+}
+
+/// Removes the oldest scheduled backups beyond `keep`.
+fn prune(cfg: &Config) -> Result<(), String> {
+    let found = scheduled(&cfg.backup.dir)?;
+    for old in found.iter().take(found.len().saturating_sub(cfg.backup.keep.max(1))) {
+        std::fs::remove_dir_all(old).map_err(|e| format!("{}: {e}", old.display()))?;
     }
     Ok(())
 }

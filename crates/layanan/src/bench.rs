@@ -168,7 +168,11 @@ async fn server_figures(
     let store: Arc<dyn Store> = bench.clone();
     let http = Client::builder().pool_max_idle_per_host(256).build().map_err(|e| e.to_string())?;
     let tokens = staff_tokens(&http, &bases[0], store.as_ref()).await?;
-    let tags = json!({"backend": backend, "instances": instances});
+    // Every figure says what durability it was measured with.
+    let durability = store.durability().await.map_err(|e| e.to_string())?;
+    let durability: serde_json::Map<String, Value> =
+        durability.into_iter().map(|d| (d.setting, Value::String(d.value))).collect();
+    let tags = json!({"backend": backend, "instances": instances, "durability": durability});
     // First, while the server's peak memory is still its idle one.
     nik_batch(&http, &servers[0], &tokens[0], size.nik_rows, &tags).await?;
 
@@ -244,6 +248,7 @@ impl Server {
             .env("LAYANAN_STANDARDS_DIR", &cfg.standards_dir)
             .env("LAYANAN_DOCUMENT_SECRET_FILE", dir.join("document.key"))
             .env("LAYANAN_FILES_DIR", dir.join("files"))
+            .env("LAYANAN_BACKUP__DIR", dir.join("backups"))
             .env("LAYANAN_LOGIN_PER_MINUTE", "1000000")
             .env("LAYANAN_PUBLIC_PER_MINUTE", "1000000000")
             .env("LAYANAN_SWEEP_SECONDS", "86400")

@@ -65,12 +65,16 @@ enum Command {
     /// Copy the database, stored files and document secret into a new folder.
     Backup { dir: std::path::PathBuf },
     /// Replace the database and add the stored files from a backup folder
-    /// (stop the servers first).
+    /// (stop the servers first), after proving the backup in scratch space.
     Restore {
-        dir: std::path::PathBuf,
+        /// The backup folder (default: the newest scheduled backup).
+        dir: Option<std::path::PathBuf>,
         /// Replace an existing database.
         #[arg(long)]
         force: bool,
+        /// Only prove the backup in scratch space (a restore drill); replace nothing.
+        #[arg(long)]
+        check: bool,
     },
     /// Check a document file offline: exit 0 only when genuine and unaltered.
     Verify {
@@ -83,8 +87,11 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Re-compute the hash chain; exit 1 when a row was edited or removed.
+    /// Re-compute the hash chains and compare them with the newest signed
+    /// checkpoint; exit 1 when a row was edited, removed or written again.
     Verify,
+    /// Write a signed checkpoint of the chains' heads now.
+    Checkpoint,
 }
 
 fn main() -> ExitCode {
@@ -122,11 +129,14 @@ fn main() -> ExitCode {
             Some(Command::Migrate) => serve::prepare_store(&cfg).await.map(|_| ExitCode::SUCCESS),
             Some(Command::User(cmd)) => user_cmd::run(&cfg, cmd).await,
             Some(Command::Audit(AuditCommand::Verify)) => audit_verify(&cfg).await,
+            Some(Command::Audit(AuditCommand::Checkpoint)) => audit_checkpoint(&cfg).await,
             Some(Command::Keys(cmd)) => keys_cmd::run(&cfg, cmd).await,
             Some(Command::Register(cmd)) => register_cmd::run(&cfg, cmd).await,
             Some(Command::Verify { file, keys }) => keys_cmd::verify(&cfg, file, keys).await,
             Some(Command::Backup { dir }) => backup_cmd::backup(&cfg, &dir).await,
-            Some(Command::Restore { dir, force }) => backup_cmd::restore(&cfg, &dir, force).await,
+            Some(Command::Restore { dir, force, check }) => {
+                backup_cmd::restore(&cfg, dir.as_deref(), force, check).await
+            }
             Some(Command::Standards(_) | Command::Nik(_) | Command::Bench(_)) => Ok(ExitCode::SUCCESS),
         }
     });
@@ -142,9 +152,16 @@ fn main() -> ExitCode {
 async fn audit_verify(cfg: &config::Config) -> Result<ExitCode, String> {
     let store = store::connect(&cfg.database_url).await.map_err(|e| e.to_string())?;
     store.migrate().await.map_err(|e| e.to_string())?;
-    let r = store.audit_verify().await.map_err(|e| e.to_string())?;
+    let latest = app::audit::latest(&cfg.backup.checkpoints())?;
+    let secret = cfg.document_secret()?;
+    let cp = latest.as_ref().map(|(_, cp)| cp);
+    let r = app::audit::verify(store.as_ref(), &secret, cp).await.map_err(|e| e.to_string())?;
+    let against = match &latest {
+        Some((path, cp)) => format!("the checkpoint {} ({} rows) holds", path.display(), cp.rows),
+        None => format!("no checkpoint in {} to compare with", cfg.backup.checkpoints().display()),
+    };
     if r.ok {
-        println!("audit log OK: {} rows, hash chain intact", r.rows);
+        println!("audit log OK: {} rows, hash chains intact; {against}", r.rows);
         Ok(ExitCode::SUCCESS)
     } else {
         println!(
@@ -156,4 +173,15 @@ async fn audit_verify(cfg: &config::Config) -> Result<ExitCode, String> {
         );
         Ok(ExitCode::FAILURE)
     }
+}
+
+async fn audit_checkpoint(cfg: &config::Config) -> Result<ExitCode, String> {
+    let store = store::connect(&cfg.database_url).await.map_err(|e| e.to_string())?;
+    store.migrate().await.map_err(|e| e.to_string())?;
+    let secret = cfg.document_secret()?;
+    let at = chrono::Utc::now().timestamp_millis();
+    let cp = app::audit::take(store.as_ref(), &secret, at).await.map_err(|e| e.to_string())?;
+    let path = app::audit::write(&cfg.backup.checkpoints(), &cp)?;
+    println!("audit checkpoint of {} rows written to {}", cp.rows, path.display());
+    Ok(ExitCode::SUCCESS)
 }

@@ -47,6 +47,30 @@ pub async fn prepare_store(cfg: &Config) -> Result<Arc<dyn Store>, String> {
     Ok(store)
 }
 
+/// Refuses a database that may lose acknowledged writes, unless the
+/// operator allowed it in so many words; either way the settings are logged.
+async fn check_durability(store: &dyn Store, allow_weak: bool) -> Result<(), String> {
+    let settings = store.durability().await.map_err(|e| format!("durability settings: {e}"))?;
+    let shown: Vec<String> = settings.iter().map(|d| format!("{} = {}", d.setting, d.value)).collect();
+    let weak: Vec<String> =
+        settings.iter().filter(|d| !d.durable).map(|d| format!("{} = {}", d.setting, d.value)).collect();
+    if weak.is_empty() {
+        tracing::info!(settings = %shown.join(", "), "database durability");
+        return Ok(());
+    }
+    let what = format!(
+        "the database runs with {}: an acknowledged write could be lost in a crash or power cut",
+        weak.join(", ")
+    );
+    if !allow_weak {
+        return Err(format!(
+            "{what}; fix the setting, or start with allow_weak_durability = true to accept it"
+        ));
+    }
+    tracing::warn!("{what} (allowed by allow_weak_durability)");
+    Ok(())
+}
+
 /// Hides a password in a database URL before it is printed.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.find('@')) {
@@ -65,6 +89,7 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
     init_logging(&cfg.log);
     let started = Instant::now();
     let store = prepare_store(&cfg).await?;
+    check_durability(store.as_ref(), cfg.allow_weak_durability).await?;
     let catalog = app::Catalog::load(store.as_ref())
         .await
         .and_then(|c| c.with_templates(&cfg.standards_dir))
@@ -95,13 +120,19 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
     app::agreements::spawn(app.clone(), std::time::Duration::from_secs(3_600));
     app::stock::spawn(app.clone(), std::time::Duration::from_secs(3_600));
     app::staff_evaluations::spawn(app.clone(), std::time::Duration::from_secs(3_600));
+    // The audit checkpoints, from the start on, and the scheduled backups.
+    if cfg.backup.checkpoint_seconds > 0 {
+        let every = std::time::Duration::from_secs(cfg.backup.checkpoint_seconds);
+        app::audit::spawn(app.clone(), cfg.backup.checkpoints(), every);
+    }
+    crate::backup_cmd::spawn(cfg.clone());
     if cfg.retention_days > 0 {
         let retention = chrono::Duration::days(i64::from(cfg.retention_days));
         app::cases::retention::spawn(app.clone(), retention, std::time::Duration::from_secs(86_400));
     }
     let mut adapters: Vec<Box<dyn app::outbox::Adapter>> = Vec::new();
-    if let Some(host) = &cfg.smtp_host {
-        adapters.push(Box::new(app::outbox::SmtpRelay::new(host, cfg.smtp_port, &cfg.smtp_from)?));
+    if let Some(smtp) = cfg.smtp() {
+        adapters.push(Box::new(app::outbox::SmtpRelay::with(&smtp)?));
     }
     if let Some(w) = &cfg.app.whatsapp {
         adapters.push(Box::new(app::whatsapp::CloudApi::new(w.clone())?));

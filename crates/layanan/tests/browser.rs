@@ -261,6 +261,81 @@ async fn a_citizen_applies_online_and_answers_a_return() {
 /// A village kiosk by keyboard on a phone-sized screen: its operator picks
 /// a service on the large-button page, registers a resident's application
 /// and prints the receipt, which names the village.
+/// What a QR code signs is checked in the browser against the published
+/// office keys: a genuine code shows its signed fields, an altered payload
+/// is refused, a genuine payload under another document's code is flagged,
+/// and a receipt's QR on the tracking page is checked the same way.
+#[tokio::test]
+async fn the_verify_page_checks_what_the_qr_code_signs() {
+    use base64::Engine;
+    let Some(mut f) = flow("verify", 412).await else { return };
+    let mut db =
+        <sqlx::SqliteConnection as sqlx::Connection>::connect(&f.server.database_url()).await.unwrap();
+    let docs: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT d.code, d.number, d.payload, c.tracking_code FROM documents d JOIN cases c ON c.id = d.case_id \
+         WHERE d.doc_type = 'tanda_terima' ORDER BY d.issued_at, d.code LIMIT 2",
+    )
+    .fetch_all(&mut db)
+    .await
+    .unwrap();
+    let [(a_code, a_number, a_payload, a_tracking), (_, b_number, b_payload, _)] = &docs[..] else {
+        panic!("two demo receipts: {docs:?}")
+    };
+    // Genuine: the signed fields are shown.
+    f.open(&format!("/verify/{a_code}#{a_payload}"), "verify-genuine").await;
+    assert_eq!(qr_result(&f.b).await, "valid");
+    assert_eq!(&signed_field(&f.b, "number").await, a_number);
+    assert!(f.b.text().await.contains("sah"), "{}", f.b.text().await);
+
+    // The payload altered (another number, the signature kept): refused.
+    let parts: Vec<&str> = a_payload.split('.').collect();
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let body = String::from_utf8(b64.decode(parts[1]).unwrap()).unwrap();
+    let forged = body.replacen(a_number.as_str(), b_number, 1);
+    assert_ne!(forged, body);
+    let altered = format!("v1.{}.{}", b64.encode(forged), parts[2]);
+    f.open(&format!("/verify/{a_code}#{altered}"), "verify-altered").await;
+    assert_eq!(qr_result(&f.b).await, "invalid");
+    assert!(f.b.text().await.contains("TIDAK SAH"));
+
+    // A genuine payload copied under another document's code: flagged.
+    f.open(&format!("/verify/{a_code}#{b_payload}"), "verify-copied").await;
+    assert_eq!(qr_result(&f.b).await, "mismatch");
+    assert_eq!(
+        &signed_field(&f.b, "number").await,
+        b_number,
+        "the copied letter's own signed number is shown"
+    );
+
+    // A receipt's QR leads to its tracking page, which checks it too.
+    f.open(&format!("/track/{a_tracking}#{a_payload}"), "track-receipt-qr").await;
+    assert_eq!(qr_result(&f.b).await, "valid");
+
+    // Without JavaScript the page says it shows the database only.
+    let html = reqwest::get(f.url(&format!("/verify/{a_code}"))).await.unwrap().text().await.unwrap();
+    assert!(html.contains("<noscript>") && html.contains("hanya menampilkan catatan kantor"), "{html}");
+    f.b.quit().await;
+}
+
+/// What the verify script concluded (`data-result`), once it has.
+async fn qr_result(b: &Browser) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let js = "return document.getElementById('signed-payload').getAttribute('data-result')";
+        if let Some(r) = b.script(js, json!([])).await.as_str() {
+            return r.to_string();
+        }
+        assert!(Instant::now() < deadline, "the QR check gave no result");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A field the verify script showed from the signed payload.
+async fn signed_field(b: &Browser, field: &str) -> String {
+    let js = format!("const e = document.querySelector('[data-field={field}]'); return e && e.textContent");
+    b.script(&js, json!([])).await.as_str().unwrap_or_default().to_string()
+}
+
 #[tokio::test]
 async fn a_village_kiosk_registers_an_application_and_prints_its_receipt() {
     let Some(mut f) = flow("kiosk", 412).await else { return };

@@ -23,8 +23,16 @@ fn layanan(args: &[&str], db: &str) -> Command {
         .env("LAYANAN_LOGIN_PER_MINUTE", "1000")
         // Test secrets and files stay out of the repository's data/.
         .env("LAYANAN_DOCUMENT_SECRET", "11".repeat(32))
-        .env("LAYANAN_FILES_DIR", std::env::temp_dir().join("layanan-cli-test-files"));
+        .env("LAYANAN_FILES_DIR", std::env::temp_dir().join("layanan-cli-test-files"))
+        // Checkpoints belong to one database: each test database has its own folder.
+        .env("LAYANAN_BACKUP__DIR", backups(db));
     c
+}
+
+/// The backup (and checkpoint) folder of the test database `db`.
+fn backups(db: &str) -> PathBuf {
+    let name: String = db.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    std::env::temp_dir().join("layanan-cli-backups").join(name)
 }
 
 fn run(args: &[&str], db: &str, stdin: Option<&str>) -> Output {
@@ -225,11 +233,18 @@ fn free_port() -> u16 {
 
 /// Starts `layanan serve` and waits until it says it is serving.
 fn serve(db: &str, extra: &[&str]) -> Server {
+    serve_with(db, extra, &[])
+}
+
+/// `serve` with more settings in the environment.
+fn serve_with(db: &str, extra: &[&str], env: &[(&str, &str)]) -> Server {
     let port = free_port();
     let addr = format!("127.0.0.1:{port}");
     let mut args = vec!["serve", "--addr", &addr];
     args.extend_from_slice(extra);
-    let mut child = layanan(&args, db).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut command = layanan(&args, db);
+    command.envs(env.iter().copied());
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let out = child.stdout.take().unwrap();
     let err = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
@@ -391,7 +406,8 @@ async fn serve_without_demo_then_add_a_user_and_verify_the_audit_log() {
 
     let ok = run(&["audit", "verify"], &db, None);
     assert!(ok.status.success(), "{}", text(&ok));
-    assert!(text(&ok).contains("hash chain intact"));
+    // The server wrote a checkpoint when it started.
+    assert!(text(&ok).contains("hash chains intact; the checkpoint"), "{}", text(&ok));
 
     // An intruder edits a row with direct database access.
     let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&db).await.unwrap();
@@ -402,6 +418,232 @@ async fn serve_without_demo_then_add_a_user_and_verify_the_audit_log() {
     let broken = run(&["audit", "verify"], &db, None);
     assert_eq!(broken.status.code(), Some(1), "{}", text(&broken));
     assert!(text(&broken).contains("BROKEN at row 3"));
+}
+
+/// What someone with the database can do to the log without breaking a
+/// chain (cut its tail, empty it, write it again) shows against the signed
+/// checkpoint kept outside the database; an altered checkpoint does not
+/// verify.
+#[tokio::test]
+async fn audit_verify_compares_the_log_with_the_signed_checkpoint() {
+    let dir = TempDir::new("checkpoint");
+    let db = sqlite_url(&dir.0);
+    for name in ["satu", "dua", "tiga"] {
+        assert!(add_user(&db, name, "operator", "16.06").status.success());
+    }
+    let none = run(&["audit", "verify"], &db, None);
+    assert!(text(&none).contains("no checkpoint"), "{}", text(&none));
+    let cp = run(&["audit", "checkpoint"], &db, None);
+    assert!(cp.status.success(), "{}", text(&cp));
+    let file = std::fs::read_dir(backups(&db).join("checkpoints")).unwrap().next().unwrap().unwrap().path();
+    let signed = std::fs::read_to_string(&file).unwrap();
+    let recorded: serde_json::Value = serde_json::from_str(&signed).unwrap();
+    let rows = recorded["rows"].as_i64().unwrap();
+    assert!(rows >= 3, "{recorded}");
+    assert!(run(&["audit", "verify"], &db, None).status.success());
+
+    let verify = || {
+        let r = run(&["audit", "verify"], &db, None);
+        assert_eq!(r.status.code(), Some(1), "{}", text(&r));
+        text(&r)
+    };
+    // An altered checkpoint (one row fewer, to hide a deletion).
+    let mut altered = recorded.clone();
+    altered["rows"] = (rows - 1).into();
+    altered["heads"][0]["seq"] = (rows - 1).into();
+    std::fs::write(&file, altered.to_string()).unwrap();
+    assert!(verify().contains("does not verify with this installation's key"));
+    std::fs::write(&file, &signed).unwrap();
+
+    let exec = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&db).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
+        }
+    };
+    exec("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;").await;
+    exec("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)").await;
+    let cut = verify();
+    assert!(
+        cut.contains(&format!("BROKEN at row {rows} of chain 0")) && cut.contains("tail was deleted"),
+        "{cut}"
+    );
+    exec("DELETE FROM audit_log").await;
+    assert!(verify().contains("holds 0 rows"));
+    // Written again with fresh, self-consistent hashes.
+    for i in 0..rows {
+        assert!(add_user(&db, &format!("baru{i}"), "operator", "16.06").status.success());
+    }
+    let rewritten = verify();
+    assert!(rewritten.contains("the chain was rewritten"), "{rewritten}");
+}
+
+/// The server backs up on its schedule and keeps the newest `keep`; the
+/// drill (`restore --check`) proves the newest in scratch space and
+/// replaces nothing; a tampered one fails the drill.
+#[tokio::test]
+async fn scheduled_backups_and_the_restore_drill() {
+    let dir = TempDir::new("scheduled");
+    let db = sqlite_url(&dir.0);
+    assert!(add_user(&db, "muba.op", "operator", "16.06").status.success());
+    let env = [("LAYANAN_BACKUP__EVERY_SECONDS", "2"), ("LAYANAN_BACKUP__KEEP", "2")];
+    let server = serve_with(&db, &["--no-demo"], &env);
+    let scheduled = || -> Vec<PathBuf> {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(backups(&db))
+            .map(|d| {
+                d.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.join("layanan.db").is_file())
+                    .collect()
+            })
+            .unwrap_or_default();
+        found.sort();
+        found
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut seen = std::collections::BTreeSet::new();
+    while seen.len() < 3 && Instant::now() < deadline {
+        seen.extend(scheduled());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    drop(server);
+    assert!(seen.len() >= 3, "three scheduled backups in 30 s: {seen:?}");
+    let kept = scheduled();
+    assert_eq!(kept.len(), 2, "keep = 2: {kept:?}");
+
+    let before = std::fs::read(dir.0.join("layanan.db")).unwrap();
+    let drill = run(&["restore", "--check"], &db, None);
+    assert!(drill.status.success(), "{}", text(&drill));
+    assert!(
+        text(&drill).contains(&format!("{} verified in scratch space", kept[1].display())),
+        "{}",
+        text(&drill)
+    );
+    assert_eq!(std::fs::read(dir.0.join("layanan.db")).unwrap(), before, "the drill replaced nothing");
+
+    // The newest backup loses its last audit row: the drill fails.
+    let copy = format!("sqlite://{}", kept[1].join("layanan.db").display());
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&copy).await.unwrap();
+    sqlx::raw_sql("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log);")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    drop(conn);
+    let failed = run(&["restore", "--check"], &db, None);
+    assert!(!failed.status.success() && text(&failed).contains("tail was deleted"), "{}", text(&failed));
+}
+
+/// Two real server processes on one PostgreSQL database, over HTTP: the
+/// receipts they number side by side never share a number and leave no
+/// gap, the same action sent to both at one version succeeds once (the
+/// other gets 409), and both sweepers escalate each overdue level once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_server_processes_on_one_postgres() {
+    let Some(server) = store::testing::postgres_url() else { return };
+    let (db, _drop) = store::scratch::scratch_postgres_database(&server, "layanan_test").await.unwrap();
+    assert!(add_user(&db, "muba.op", "operator", "16.06").status.success());
+    let env = [("LAYANAN_SWEEP_SECONDS", "1")];
+    let (a, b) = (serve_with(&db, &["--no-demo"], &env), serve_with(&db, &["--no-demo"], &env));
+    let token = a.token("muba.op", "sebuah kata sandi panjang").await;
+    let http = reqwest::Client::new();
+
+    // Twenty counter applications, alternately to each process, at once.
+    let apply = |base: String, i: usize| {
+        let (http, token) = (http.clone(), token.clone());
+        async move {
+            let body = serde_json::json!({"service": "16.06-ktp-el", "channel": "counter",
+                "applicant": {"name": format!("Pemohon {i}"), "nik": "1606015708900001"},
+                "fields": {"jenis_permohonan": "rekam"}});
+            let r = http.post(format!("{base}/api/v1/applications")).bearer_auth(&token).json(&body).send();
+            let r = r.await.unwrap();
+            assert_eq!(r.status(), 201);
+            r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap()
+        }
+    };
+    let tasks: Vec<_> = (0..20)
+        .map(|i| tokio::spawn(apply(if i % 2 == 0 { a.base.clone() } else { b.base.clone() }, i)))
+        .collect();
+    let mut ids = Vec::new();
+    for t in tasks {
+        ids.push(t.await.unwrap());
+    }
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&db).await.unwrap();
+    let mut seqs: Vec<i64> =
+        sqlx::query_scalar("SELECT seq FROM documents WHERE doc_type = 'tanda_terima' ORDER BY seq")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+    seqs.dedup();
+    assert_eq!(seqs, (1..=20).collect::<Vec<i64>>(), "receipt numbers: one each, no gap");
+
+    // One action, one version, both processes at once: one wins.
+    let id = ids[0];
+    let case = a.get_json(&format!("/api/v1/cases/{id}"), &token).await;
+    let version = case["version"].as_i64().unwrap();
+    let act = |base: String| {
+        let (http, token) = (http.clone(), token.clone());
+        async move {
+            let body = serde_json::json!({"action": "advance", "expected_version": version});
+            let r = http.post(format!("{base}/api/v1/cases/{id}/actions")).bearer_auth(&token).json(&body);
+            r.send().await.unwrap().status().as_u16()
+        }
+    };
+    let (x, y) = tokio::join!(act(a.base.clone()), act(b.base.clone()));
+    let mut statuses = [x, y];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "the same action at one version, on two processes");
+
+    // Every open case overdue by far: both sweepers run every second, and
+    // each (case, clock, level) is escalated once.
+    let now = chrono::Utc::now().timestamp_millis();
+    let day = 86_400_000;
+    sqlx::query(
+        "UPDATE cases SET step_started_at = $1, step_due_at = $2, service_started_at = $1, due_at = $2, \
+         escalate_at = $3 WHERE status IN ('submitted', 'in_progress')",
+    )
+    .bind(now - 10 * day)
+    .bind(now - 8 * day)
+    .bind(now - 1_000)
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let count = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&db).await.unwrap();
+            sqlx::query_scalar::<_, i64>(sql).fetch_one(&mut c).await.unwrap()
+        }
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let expected = 20 * 2 * 3; // twenty cases, two clocks, three levels
+    while count("SELECT COUNT(*) FROM escalations").await < expected && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await; // more sweeps by both
+    assert_eq!(count("SELECT COUNT(*) FROM escalations").await, expected);
+    let journal = count("SELECT COUNT(*) FROM case_journal WHERE action = 'escalate'").await;
+    assert_eq!(journal, expected, "one journal row per escalation, not one per process");
+    drop((a, b));
+}
+
+/// A PostgreSQL database whose commits are not synchronous is refused at
+/// start, with the setting named, unless the operator allows it.
+#[tokio::test]
+async fn a_database_that_may_lose_acknowledged_writes_is_refused_at_start() {
+    let Some(server) = store::testing::postgres_url() else { return };
+    let (db, _drop) = store::scratch::scratch_postgres_database(&server, "layanan_test").await.unwrap();
+    let name = store::scratch::database_name(&db).unwrap();
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&server).await.unwrap();
+    let sql = format!("ALTER DATABASE {name} SET synchronous_commit = off");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.unwrap();
+    drop(conn);
+    let addr = format!("127.0.0.1:{}", free_port());
+    let refused = run(&["serve", "--no-demo", "--addr", &addr], &db, None);
+    assert!(!refused.status.success(), "{}", text(&refused));
+    assert!(text(&refused).contains("synchronous_commit = off"), "{}", text(&refused));
+    assert!(text(&refused).contains("allow_weak_durability"), "{}", text(&refused));
+    let allowed = serve_with(&db, &["--no-demo"], &[("LAYANAN_ALLOW_WEAK_DURABILITY", "true")]);
+    assert!(allowed.stdout.contains("synchronous_commit = off"), "the warning is logged: {}", allowed.stdout);
 }
 
 #[tokio::test]
@@ -556,6 +798,9 @@ fn bench_quick_prints_one_json_line_per_figure() {
             .filter(|f| f["name"] != "document_rate")
             .all(|f| f["value"].as_f64().is_some_and(|v| v > 0.0) && f["unit"].is_string())
     );
+    // Each server figure says what durability it was measured with.
+    let intake = figure("intake_rate");
+    assert_eq!(intake["durability"]["synchronous"], "full", "{intake}");
     let batch = figure("nik_batch_rate");
     assert!(batch["rows"].as_u64() > Some(0) && batch["peak_rss_growth_mb"].is_number(), "{batch}");
     let documents = figure("document_rate");
@@ -614,6 +859,12 @@ async fn backup_and_restore_sqlite() {
     assert!(!r.status.success() && text(&r).contains("does not verify"), "{}", text(&r));
     let store = store::connect(&db).await.unwrap();
     assert!(store.audit_verify().await.unwrap().ok);
+    // Without its signed checkpoint a backup is not restored either.
+    let bare = dir.0.join("ohne");
+    std::fs::create_dir_all(&bare).unwrap();
+    std::fs::copy(dir.0.join("layanan.db"), bare.join("layanan.db")).unwrap();
+    let r = run(&["restore", bare.to_str().unwrap(), "--force"], &db, None);
+    assert!(!r.status.success() && text(&r).contains("no audit checkpoint"), "{}", text(&r));
 }
 
 #[tokio::test]
@@ -628,8 +879,34 @@ async fn backup_and_restore_postgres() {
     let r = run(&["restore", folder.to_str().unwrap(), "--force"], &empty, None);
     assert!(r.status.success(), "{}", text(&r));
     let (a, b) = (store::connect(&db).await.unwrap(), store::connect(&empty).await.unwrap());
-    assert_eq!(a.row_counts().await.unwrap(), b.row_counts().await.unwrap());
+    let counts = b.row_counts().await.unwrap();
+    assert_eq!(a.row_counts().await.unwrap(), counts);
     assert!(b.audit_verify().await.unwrap().ok);
+    a.close().await;
+    b.close().await;
+
+    // A backup of a log someone edited is proven in a scratch database and
+    // refused there: the live database is as it was.
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&db).await.unwrap();
+    sqlx::raw_sql(
+        "DROP TRIGGER audit_log_no_change ON audit_log; DROP TRIGGER audit_log_no_statement ON audit_log; \
+         UPDATE audit_log SET actor = 'x' WHERE seq = 1;",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    drop(conn);
+    let tampered = dir.0.join("diubah");
+    assert!(run(&["backup", tampered.to_str().unwrap()], &db, None).status.success());
+    let r = run(&["restore", tampered.to_str().unwrap(), "--force"], &empty, None);
+    assert!(!r.status.success() && text(&r).contains("does not verify"), "{}", text(&r));
+    let live = store::connect(&empty).await.unwrap();
+    assert_eq!(live.row_counts().await.unwrap(), counts);
+    assert!(live.audit_verify().await.unwrap().ok);
+    live.close().await;
+    // The drill on PostgreSQL: a good backup proven in scratch space.
+    let drill = run(&["restore", folder.to_str().unwrap(), "--check"], &empty, None);
+    assert!(drill.status.success() && text(&drill).contains("verified in scratch space"), "{}", text(&drill));
 }
 
 /// A backup taken while the server takes applications is a consistent

@@ -17,9 +17,16 @@ pub trait Accounts: Send + Sync {
     /// changed unit ends the account's sessions (what it may do changed);
     /// a move also hands its open cases back to their step's worklist.
     async fn change_user(&self, actor: &str, id: i64, change: &UserChange) -> Result<Option<User>>;
-    /// Counts a failed login and locks the account until `lock_until` when given.
-    async fn record_failed_login(&self, user_id: i64, lock_until: Option<i64>) -> Result<()>;
-    async fn record_successful_login(&self, user_id: i64) -> Result<()>;
+    /// The failed logins of a name: its lock from `address`, and how many
+    /// failures from any address were recorded since `since`.
+    async fn login_failures(&self, username: &str, address: &str, since: i64) -> Result<LoginFailures>;
+    /// Counts a failed login of a name from an address, locking that pair
+    /// when it reaches `lock_after` failures; a known account's failure (and
+    /// lock) gets an audit row and is counted on its row (`failed_logins`,
+    /// `locked_until`: what its admin sees). Rows a day old are dropped.
+    async fn record_failed_login(&self, f: &FailedLogin<'_>) -> Result<()>;
+    /// A login: the name's failures from this address are forgotten.
+    async fn record_successful_login(&self, user_id: i64, address: &str) -> Result<()>;
 
     /// Records that an account acts for a position for a period, with its audit row.
     async fn record_acting(&self, actor: &str, a: &NewActing) -> Result<Acting>;
@@ -122,4 +129,26 @@ pub struct NewActing {
     pub for_username: Option<String>,
     pub starts_at: i64,
     pub ends_at: i64,
+}
+
+/// What `Accounts::login_failures` finds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoginFailures {
+    /// The name is locked for this address until then.
+    pub locked_until: Option<i64>,
+    /// Failures of the name from every address in the window asked for.
+    pub recent: i64,
+}
+
+/// One failed login.
+#[derive(Debug, Clone)]
+pub struct FailedLogin<'a> {
+    /// The name as tried (an account's username or not).
+    pub username: &'a str,
+    pub address: &'a str,
+    /// The account it names, if any (its failure is audited).
+    pub user_id: Option<i64>,
+    pub now: i64,
+    pub lock_after: i32,
+    pub lock_until: i64,
 }

@@ -221,10 +221,18 @@ pub struct Notification {
     pub recipient: String,
     pub subject: String,
     pub body: String,
-    /// `pending` until an adapter delivers it.
+    /// `pending` until an adapter delivers it (`sent`), or `failed` after
+    /// its last try.
     pub status: String,
     pub created_at: i64,
+    /// When it was delivered; while pending, when a sender claimed it.
     pub sent_at: Option<i64>,
+    /// Delivery tries that failed.
+    pub attempts: i32,
+    /// Not tried again before then.
+    pub next_at: Option<i64>,
+    /// Why the latest try failed.
+    pub last_error: Option<String>,
 }
 
 #[derive(Debug, Clone)]

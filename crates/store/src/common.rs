@@ -2,7 +2,7 @@
 //! implementations: `queries/` (one file per aggregate, plain Rust that
 //! rustfmt formats) compiled once for each backend.
 
-use crate::audit::{AuditEntry, GENESIS, NewAudit, chain_hash};
+use crate::audit::{AuditEntry, ChainHead, GENESIS, NewAudit, chain_hash};
 use crate::cases::{
     Arg, Case, CaseEscalation, CaseFile, CaseFill, CaseUpdate, DUE_ORDER, DataRequest, HistoryCase,
     HistoryStep, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification, Notification, StepDone,
@@ -14,8 +14,8 @@ use crate::{
     NewInstitution, Outage, Outages, Outbox, PgStore, Privacy, SqliteStore, Worklist,
 };
 use crate::{
-    Acting, Holiday, NewAccessCode, NewActing, NewUser, Office, PutOutcome, Region, Result, Session,
-    StoreError, StoredStandard, User, UserChange, now_ms,
+    Acting, FailedLogin, Holiday, LoginFailures, NewAccessCode, NewActing, NewUser, Office, PutOutcome,
+    Region, Result, Session, StoreError, StoredStandard, User, UserChange, now_ms,
 };
 use crate::{
     Agreement, AgreementEvent, AgreementUserId, Agreements, NewAgreement, NewAgreementEvent, NewUserId,

@@ -51,4 +51,21 @@ pub trait Directory: Send + Sync {
     /// A consistent copy of the whole database in a new file (SQLite's
     /// `VACUUM INTO`; PostgreSQL is backed up with `pg_dump`).
     async fn backup_into(&self, path: &std::path::Path) -> Result<()>;
+
+    /// The database settings that decide whether an acknowledged write
+    /// survives a crash or a power cut, each with whether it does.
+    async fn durability(&self) -> Result<Vec<Durability>>;
+
+    /// Closes every connection and waits until they are gone (a restore
+    /// renames the database it verified, which nobody may be connected to).
+    async fn close(&self);
+}
+
+/// One database setting a commit's durability rests on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Durability {
+    pub setting: String,
+    pub value: String,
+    /// Whether an acknowledged write survives a power cut with this value.
+    pub durable: bool,
 }

@@ -37,18 +37,18 @@ mod surveys;
 pub mod testing;
 mod worklist;
 
-pub use accounts::{Accounts, Acting, NewActing, UserChange};
+pub use accounts::{Accounts, Acting, FailedLogin, LoginFailures, NewActing, UserChange};
 pub use agreements::{
     Agreement, AgreementEvent, AgreementUserId, Agreements, NewAgreement, NewAgreementEvent, NewUserId,
 };
-pub use audit::{Audit, AuditEntry, AuditKind, AuditReport, NewAudit};
+pub use audit::{Audit, AuditEntry, AuditKind, AuditReport, ChainHead, NewAudit};
 pub use bench::{Bench, connect_bench};
 pub use cases::{
     Case, CaseChange, CaseCreate, CaseEscalation, CaseFile, CaseFill, CaseUpdate, Cases, DataRequest,
     Escalation, HistoryCase, HistoryStep, JournalEntry, NewCase, NewCaseFile, NewJournal, NewNotification,
     Notification, SERVICE_CLOCK, StepDone, WorklistPage, WorklistQuery, nearest_due,
 };
-pub use directory::Directory;
+pub use directory::{Directory, Durability};
 pub use documents::{Document, DocumentDraft, Documents, Made, OfficeKey};
 pub use escalation::Escalations;
 pub use institutions::{Institution, Institutions, NewInstitution};
@@ -182,7 +182,9 @@ pub struct User {
     pub active: bool,
     #[serde(skip)]
     pub failed_logins: i32,
-    /// Locked after failed logins until then (unix ms); an admin may unlock.
+    /// The latest lock after failed logins, from some address, ends then
+    /// (unix ms; the locks themselves are per address: `login_failures`);
+    /// an admin may unlock.
     pub locked_until: Option<i64>,
     pub created_at: i64,
     /// The password is a temporary one an admin gave; it must be changed

@@ -40,6 +40,8 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (34, include_str!("../migrations/sqlite/0034_cases_backlog.sql")),
     (35, include_str!("../migrations/sqlite/0035_cases_received_grouped.sql")),
     (36, include_str!("../migrations/sqlite/0036_staff_evaluations.sql")),
+    (37, include_str!("../migrations/sqlite/0037_login_failures.sql")),
+    (38, include_str!("../migrations/sqlite/0038_outbox_retries.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -78,6 +80,9 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (34, include_str!("../migrations/postgres/0034_cases_backlog.sql")),
     (35, include_str!("../migrations/postgres/0035_cases_received_grouped.sql")),
     (36, include_str!("../migrations/postgres/0036_staff_evaluations.sql")),
+    (37, include_str!("../migrations/postgres/0037_audit_statement_guards.sql")),
+    (38, include_str!("../migrations/postgres/0038_login_failures.sql")),
+    (39, include_str!("../migrations/postgres/0039_outbox_retries.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

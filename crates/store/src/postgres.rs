@@ -86,6 +86,21 @@ impl PgStore {
         ))
     }
 
+    /// The server settings a commit's durability rests on, as this
+    /// connection sees them (`synchronous_commit` may be set per database
+    /// or role): `fsync` and `full_page_writes` on, `synchronous_commit`
+    /// anything but off.
+    pub(crate) async fn durability_settings(&self) -> Result<Vec<crate::Durability>> {
+        let mut found = Vec::new();
+        for (setting, weak) in [("fsync", "off"), ("synchronous_commit", "off"), ("full_page_writes", "off")]
+        {
+            let value: String =
+                sqlx::query_scalar("SELECT current_setting($1)").bind(setting).fetch_one(&self.write).await?;
+            found.push(crate::Durability { setting: setting.into(), durable: value != weak, value });
+        }
+        Ok(found)
+    }
+
     pub(crate) async fn begin(&self) -> Result<Transaction<'static, Postgres>> {
         Ok(self.write.begin().await?)
     }

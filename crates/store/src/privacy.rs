@@ -14,7 +14,7 @@ pub trait Privacy: Send + Sync {
         case_id: i64,
         office: &str,
         due_at: i64,
-        note: &NewNotification,
+        notes: &[NewNotification],
     ) -> Result<DataRequest>;
     async fn data_requests(&self, office: &str) -> Result<Vec<DataRequest>>;
     async fn data_request(&self, id: i64) -> Result<Option<DataRequest>>;

@@ -65,20 +65,68 @@ pub(crate) fn getrandom_fill(buf: &mut [u8]) {
     }
 }
 
-/// Creates `<prefix>_<random>` on the server: its URL, and the guard that
-/// drops it again.
+/// Creates `<prefix>_<random>` on the server of `server` (a URL of any of
+/// its databases): its URL, and the guard that drops it again.
 pub async fn scratch_postgres_database(server: &str, prefix: &str) -> Result<(String, DropDatabase), String> {
     use sqlx::Connection;
     let mut bytes = [0u8; 8];
     getrandom_fill(&mut bytes);
     let name = format!("{prefix}_{}", hex::encode(bytes));
-    let mut conn = sqlx::PgConnection::connect(server).await.map_err(|e| e.to_string())?;
+    // Through the maintenance database: `server` may name one that does
+    // not exist yet (a restore onto a new server).
+    let maintenance = replace_database(server, "postgres");
+    let mut conn = sqlx::PgConnection::connect(&maintenance).await.map_err(|e| e.to_string())?;
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut conn)
         .await
         .map_err(|e| e.to_string())?;
     conn.close().await.ok();
-    Ok((replace_database(server, &name), DropDatabase { server: server.to_string(), name }))
+    Ok((replace_database(server, &name), DropDatabase { server: maintenance, name }))
+}
+
+/// The database a `postgres://…/db?x` URL names.
+pub fn database_name(url: &str) -> Option<String> {
+    let base = url.split('?').next().unwrap_or(url);
+    let rest = &base[base.find("://")? + 3..];
+    let name = &rest[rest.find('/')? + 1..];
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// Puts the database `scratch` (on the server of `live`) in the place of
+/// `live`'s database: the old one is renamed aside, the scratch one takes
+/// its name, then the old one is dropped. Nobody may be connected to
+/// either (the servers are stopped for a restore).
+pub async fn swap_postgres_database(live: &str, scratch: &str) -> Result<(), String> {
+    use sqlx::Connection;
+    let name = database_name(live).ok_or_else(|| format!("{live} names no database"))?;
+    let quote = |n: &str| format!("\"{}\"", n.replace('"', "\"\""));
+    let mut bytes = [0u8; 8];
+    getrandom_fill(&mut bytes);
+    let aside = format!("{name}_replaced_{}", hex::encode(bytes));
+    let mut c =
+        sqlx::PgConnection::connect(&replace_database(live, "postgres")).await.map_err(|e| e.to_string())?;
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+        .bind(&name)
+        .fetch_one(&mut c)
+        .await
+        .map_err(|e| e.to_string())?;
+    // Both renames in one transaction: the live name always names a whole
+    // database, the old one or the restored one.
+    let mut sql = String::from("BEGIN;");
+    if exists {
+        sql += &format!("ALTER DATABASE {} RENAME TO {};", quote(&name), quote(&aside));
+    }
+    sql += &format!("ALTER DATABASE {} RENAME TO {}; COMMIT;", quote(scratch), quote(&name));
+    let swap = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut c).await;
+    swap.map_err(|e| {
+        format!("the restored database could not take {name}'s place: {e} (are the servers stopped?)")
+    })?;
+    if exists {
+        let drop = format!("DROP DATABASE {}", quote(&aside));
+        sqlx::raw_sql(sqlx::AssertSqlSafe(drop)).execute(&mut c).await.map_err(|e| e.to_string())?;
+    }
+    c.close().await.ok();
+    Ok(())
 }
 
 /// `postgres://u@h:p/db?x` with `db` replaced.
@@ -102,5 +150,14 @@ mod tests {
         assert_eq!(r("postgres://postgres@127.0.0.1:5432/test", "x"), "postgres://postgres@127.0.0.1:5432/x");
         assert_eq!(r("postgres://127.0.0.1", "x"), "postgres://127.0.0.1/x");
         assert_eq!(r("postgres://h/db?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
+    }
+
+    #[test]
+    fn database_name_is_read() {
+        use super::database_name as n;
+        assert_eq!(n("postgres://postgres@127.0.0.1:5432/test").as_deref(), Some("test"));
+        assert_eq!(n("postgres://h/db?sslmode=disable").as_deref(), Some("db"));
+        assert_eq!(n("postgres://h/"), None);
+        assert_eq!(n("postgres://h"), None);
     }
 }

@@ -114,6 +114,15 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// `synchronous` as the writer runs it: FULL (2) or EXTRA (3) syncs
+    /// each commit; NORMAL in WAL mode may lose the last ones in a power cut.
+    pub(crate) async fn durability_settings(&self) -> Result<Vec<crate::Durability>> {
+        let level: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&self.write).await?;
+        let names = ["off", "normal", "full", "extra"];
+        let value = names.get(level as usize).copied().unwrap_or("unknown").to_string();
+        Ok(vec![crate::Durability { setting: "synchronous".into(), value, durable: level >= 2 }])
+    }
+
     pub(crate) async fn begin(&self) -> Result<Transaction<'static, Sqlite>> {
         Ok(self.write.begin().await?)
     }

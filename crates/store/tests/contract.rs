@@ -128,14 +128,47 @@ contract!(users_are_unique_and_lock_and_unlock, |store, url| {
     assert!(matches!(bad_office, Err(StoreError::Invalid(_))), "{bad_office:?}");
     let (found, hash) = store.user_for_login("siti").await.unwrap().unwrap();
     assert_eq!((found.id, hash.as_str()), (u.id, "$argon2id$fake"));
-    store.record_failed_login(u.id, None).await.unwrap();
-    store.record_failed_login(u.id, Some(now_ms() + 60_000)).await.unwrap();
-    let locked = store.user(u.id).await.unwrap().unwrap();
-    assert_eq!(locked.failed_logins, 2);
-    assert!(locked.locked_until.is_some());
-    store.record_successful_login(u.id).await.unwrap();
-    let ok = store.user(u.id).await.unwrap().unwrap();
-    assert_eq!((ok.failed_logins, ok.locked_until), (0, None));
+    // Two failures from one address lock the name there; one from another
+    // address counts towards the name's failures only.
+    let now = now_ms();
+    let fail = |address: &'static str, user_id: Option<i64>| store::FailedLogin {
+        username: "siti",
+        address,
+        user_id,
+        now,
+        lock_after: 2,
+        lock_until: now + 60_000,
+    };
+    store.record_failed_login(&fail("10.0.0.1", Some(u.id))).await.unwrap();
+    let once = store.login_failures("siti", "10.0.0.1", now - 1).await.unwrap();
+    assert_eq!(once, store::LoginFailures { locked_until: None, recent: 1 });
+    store.record_failed_login(&fail("10.0.0.1", Some(u.id))).await.unwrap();
+    store.record_failed_login(&fail("10.0.0.2", Some(u.id))).await.unwrap();
+    let here = store.login_failures("siti", "10.0.0.1", now - 1).await.unwrap();
+    assert_eq!(here, store::LoginFailures { locked_until: Some(now + 60_000), recent: 3 });
+    let there = store.login_failures("siti", "10.0.0.2", now - 1).await.unwrap();
+    assert_eq!(there.locked_until, None);
+    assert_eq!(
+        store.login_failures("siti", "10.0.0.1", now + 1).await.unwrap().recent,
+        0,
+        "outside the window"
+    );
+    let audited: Vec<String> =
+        store.audit_entries(0, 100).await.unwrap().into_iter().map(|a| a.action).collect();
+    assert_eq!(audited.iter().filter(|a| *a == "user.locked").count(), 1, "{audited:?}");
+    // A name that is no account is counted, not audited.
+    store
+        .record_failed_login(&store::FailedLogin { username: "nobody", ..fail("10.0.0.1", None) })
+        .await
+        .unwrap();
+    assert_eq!(store.login_failures("nobody", "10.0.0.1", now - 1).await.unwrap().recent, 1);
+    assert_eq!(store.audit_entries(0, 100).await.unwrap().len(), audited.len());
+    // A login forgets the failures from its own address.
+    store.record_successful_login(u.id, "10.0.0.1").await.unwrap();
+    assert_eq!(
+        store.login_failures("siti", "10.0.0.1", now - 1).await.unwrap(),
+        store::LoginFailures { locked_until: None, recent: 1 }
+    );
     assert_eq!(store.user_count().await.unwrap(), 1);
 });
 
@@ -187,9 +220,18 @@ contract!(account_changes_end_sessions_and_a_move_hands_back_open_cases, |store,
     let own = UserChange::Password { hash: "$argon2id$y".into(), temporary: false };
     assert!(!store.change_user("siti", u.id, &own).await.unwrap().unwrap().must_change_password);
     // Locked after failed logins; unlocked.
-    store.record_failed_login(u.id, Some(now + 60_000)).await.unwrap();
-    let unlocked = store.change_user("admin", u.id, &UserChange::Unlock).await.unwrap().unwrap();
-    assert_eq!((unlocked.failed_logins, unlocked.locked_until), (0, None));
+    let fail = store::FailedLogin {
+        username: "siti",
+        address: "10.0.0.1",
+        user_id: Some(u.id),
+        now,
+        lock_after: 1,
+        lock_until: now + 60_000,
+    };
+    store.record_failed_login(&fail).await.unwrap();
+    assert!(store.login_failures("siti", "10.0.0.1", 0).await.unwrap().locked_until.is_some());
+    store.change_user("admin", u.id, &UserChange::Unlock).await.unwrap().unwrap();
+    assert_eq!(store.login_failures("siti", "10.0.0.1", 0).await.unwrap(), store::LoginFailures::default());
     // Mutasi: the open case the account held goes back to the worklist; a
     // finished one keeps its history.
     let mut held = Vec::new();
@@ -283,7 +325,79 @@ contract!(the_audit_log_refuses_updates_and_deletes, |store, url| {
     let t = raw(&url);
     assert!(t.exec("UPDATE audit_log SET actor = 'x' WHERE seq = 1").await.is_err());
     assert!(t.exec("DELETE FROM audit_log WHERE seq = 1").await.is_err());
+    assert!(t.exec("DELETE FROM audit_log").await.is_err());
+    // PostgreSQL's statement guards refuse a statement that matches no row,
+    // and TRUNCATE, which fires no row trigger (SQLite has neither).
+    if !url.starts_with("sqlite:") {
+        assert!(t.exec("DELETE FROM audit_log WHERE seq < 0").await.is_err());
+        let truncate = t.exec("TRUNCATE audit_log").await.unwrap_err().to_string();
+        assert!(truncate.contains("append-only"), "{truncate}");
+    }
+    let r = store.audit_verify().await.unwrap();
+    assert!(r.ok && r.rows == 1, "{r:?}");
+});
+
+contract!(a_checkpoint_shows_a_cut_tail_a_rewritten_chain_and_an_emptied_log, |store, url| {
+    for code in ["11", "12", "13"] {
+        store.upsert_office("admin", &office(code, None)).await.unwrap();
+    }
+    let heads = store.audit_heads().await.unwrap();
+    assert_eq!(heads.iter().map(|h| h.seq).sum::<i64>(), 3, "{heads:?}");
+    let r = store.audit_check_heads(&heads).await.unwrap();
+    assert!(r.ok && r.rows == 3, "{r:?}");
+    // Rows added after the checkpoint are fine.
+    store.upsert_office("admin", &office("14", None)).await.unwrap();
+    assert!(store.audit_check_heads(&heads).await.unwrap().ok);
+
+    let t = raw(&url);
+    t.drop_guards().await;
+    // The last row of the longest chain is deleted: the chain still
+    // verifies on its own, the checkpoint shows the cut.
+    let longest = heads.iter().max_by_key(|h| h.seq).unwrap().clone();
+    let now = store.audit_heads().await.unwrap();
+    let last = now.iter().find(|h| h.chain == longest.chain).unwrap().seq;
+    t.exec(&format!("DELETE FROM audit_log WHERE chain = {} AND seq >= {}", longest.chain, longest.seq))
+        .await
+        .unwrap();
     assert!(store.audit_verify().await.unwrap().ok);
+    let r = store.audit_check_heads(&heads).await.unwrap();
+    assert_eq!((r.ok, r.chain, r.broken_at), (false, longest.chain, Some(longest.seq)), "{r:?} {last}");
+    assert!(r.reason.unwrap().contains("tail was deleted"));
+
+    // The whole log is emptied and written again with fresh, valid hashes.
+    t.exec("DELETE FROM audit_log").await.unwrap();
+    let empty = store.audit_check_heads(&heads).await.unwrap();
+    assert!(!empty.ok && empty.reason.unwrap().contains("holds 0 rows"), "emptied log passed");
+    for code in ["11", "12", "13"] {
+        store.upsert_office("admin", &office(code, None)).await.unwrap();
+    }
+    assert!(store.audit_verify().await.unwrap().ok, "a rewritten chain is self-consistent");
+    let r = store.audit_check_heads(&heads).await.unwrap();
+    assert!(!r.ok && r.reason.as_deref().unwrap().contains("rewritten"), "{r:?}");
+});
+
+contract!(the_test_databases_are_durable, |store, url| {
+    let settings = store.durability().await.unwrap();
+    let names: Vec<&str> = settings.iter().map(|d| d.setting.as_str()).collect();
+    let expected: &[&str] = if url.starts_with("sqlite:") {
+        &["synchronous"]
+    } else {
+        &["fsync", "synchronous_commit", "full_page_writes"]
+    };
+    assert_eq!(names, expected);
+    assert!(settings.iter().all(|d| d.durable), "{settings:?}");
+});
+
+contract!(a_chain_moved_to_another_number_does_not_verify, |store, url| {
+    store.upsert_office("admin", &office("11", None)).await.unwrap();
+    store.upsert_office("admin", &office("11", None)).await.unwrap();
+    let t = raw(&url);
+    t.drop_guards().await;
+    // Every row moved together: each still points at its predecessor, but
+    // the hash covers the chain's number.
+    t.exec("UPDATE audit_log SET chain = chain + 100").await.unwrap();
+    let r = store.audit_verify().await.unwrap();
+    assert!(!r.ok && r.reason.unwrap().contains("altered"), "moved chain passed");
 });
 
 contract!(audit_verify_finds_an_edited_and_a_deleted_row, |store, url| {
@@ -340,7 +454,8 @@ impl RawConn {
         let sql = if self.0.starts_with("sqlite:") {
             "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
         } else {
-            "DROP TRIGGER audit_log_no_change ON audit_log;"
+            "DROP TRIGGER audit_log_no_change ON audit_log; DROP TRIGGER audit_log_no_statement ON audit_log; \
+             DROP TRIGGER audit_log_no_truncate ON audit_log;"
         };
         self.exec(sql).await.unwrap();
     }

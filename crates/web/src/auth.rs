@@ -222,7 +222,7 @@ pub async fn login(
     if !state.login_limiter.allow(client) {
         return Err(ApiError::too_many());
     }
-    Ok(app::accounts::login(&state.app, username, password).await?)
+    Ok(app::accounts::login(&state.app, username, password, client).await?)
 }
 
 #[cfg(test)]

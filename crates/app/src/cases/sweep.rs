@@ -30,8 +30,9 @@ pub async fn sweep(app: &App) -> Result<SweepReport, Error> {
     let now_ms = ms(app.now());
     let cases = app.store.cases_to_escalate(now_ms, BATCH).await?;
     let mut batch = Vec::with_capacity(cases.len());
+    let mut staff = Staff::default();
     for case in &cases {
-        if let Some(e) = plan(app, case, now_ms).await? {
+        if let Some(e) = plan(app, case, now_ms, &mut staff).await? {
             batch.push(e);
         }
     }
@@ -71,12 +72,26 @@ fn clocks(case: &Case) -> Vec<Clock<'_>> {
     step.into_iter().chain(service).collect()
 }
 
+/// The active accounts of each office a sweep met, read once per sweep.
+#[derive(Default)]
+struct Staff(std::collections::HashMap<String, Vec<store::User>>);
+
+impl Staff {
+    async fn of(&mut self, app: &App, office: &str) -> Result<&[store::User], Error> {
+        if !self.0.contains_key(office) {
+            let active = app.store.users(Some(office)).await?.into_iter().filter(|u| u.active).collect();
+            self.0.insert(office.to_string(), active);
+        }
+        Ok(self.0.get(office).map(Vec::as_slice).unwrap_or_default())
+    }
+}
+
 /// The level at which an outside party's clock reminds: past due.
 const REMIND_LEVEL: i32 = 2;
 
 /// The levels of a case's clocks to fire now, and when to look at the
 /// case next: the earliest next level of any of its clocks.
-async fn plan(app: &App, case: &Case, now: i64) -> Result<Option<CaseEscalation>, Error> {
+async fn plan(app: &App, case: &Case, now: i64, staff: &mut Staff) -> Result<Option<CaseEscalation>, Error> {
     // Nothing running (or a step the standard no longer names): the case
     // leaves the sweep until an action sets its next moment.
     let idle = CaseEscalation { case_id: case.id, version: case.version, levels: Vec::new(), next_at: None };
@@ -89,6 +104,7 @@ async fn plan(app: &App, case: &Case, now: i64) -> Result<Option<CaseEscalation>
     let Some(step) = std.step(case.current_step.as_deref()) else {
         return Ok(Some(idle));
     };
+    let staff = staff.of(app, &case.office).await?;
     let mut levels = Vec::new();
     let mut next_at: Option<i64> = None;
     for c in &clocks {
@@ -101,31 +117,41 @@ async fn plan(app: &App, case: &Case, now: i64) -> Result<Option<CaseEscalation>
         let fired = |l: i32| done.iter().any(|(k, d)| k == c.key && *d == l);
         if c.remind {
             if reached >= REMIND_LEVEL && !fired(REMIND_LEVEL) {
-                levels.push(reminder(case, &std, step, c.key));
+                levels.push(reminder(case, &std, step, c.key, staff));
             }
         } else {
-            levels.extend((1..=reached).filter(|l| !fired(*l)).map(|l| level(case, &std, step, c.key, l)));
+            let fire = (1..=reached).filter(|l| !fired(*l));
+            levels.extend(fire.map(|l| level(case, &std, step, c.key, l, staff)));
         }
     }
     Ok(Some(CaseEscalation { case_id: case.id, version: case.version, levels, next_at }))
 }
 
 /// What escalation `lvl` of a clock writes: a journal row and a message to
-/// the current step's holder (1), its role's supervisor (2), or the one
-/// above (3). `clock` is the step's id or the service's clock.
-fn level(case: &Case, std: &domain::Standard, step: &Step, clock: &str, lvl: i32) -> Escalation {
+/// the current step's holder (1: its assignee, else the holders of its
+/// role), its role's supervisors (2), or those above them (3), by name
+/// (see [`holders`]). `clock` is the step's id or the service's clock.
+fn level(
+    case: &Case,
+    std: &domain::Standard,
+    step: &Step,
+    clock: &str,
+    lvl: i32,
+    staff: &[store::User],
+) -> Escalation {
     // Applicant and outside-party steps are chased by the office's operators.
     let owner = match step.actor {
         Actor::Staff(r) => r,
         Actor::Applicant | Actor::External => Role::Operator,
     };
-    let (recipient, what) = match lvl {
-        1 => (
-            case.assignee.clone().unwrap_or_else(|| format!("{owner}@{}", case.office)),
-            "hampir jatuh tempo",
-        ),
-        2 => (role_at(supervisor(owner), &case.office), "melewati batas waktu"),
-        _ => (role_at(supervisor(owner).and_then(supervisor), &case.office), "melewati dua kali batas waktu"),
+    let unit = step.unit.as_deref();
+    let to = |role: Option<Role>| {
+        crate::outbox::holders(staff, role.unwrap_or(Role::KepalaDinas), unit, &case.office)
+    };
+    let (recipients, what) = match lvl {
+        1 => (case.assignee.clone().map_or_else(|| to(Some(owner)), |a| vec![a]), "hampir jatuh tempo"),
+        2 => (to(supervisor(owner)), "melewati batas waktu"),
+        _ => (to(supervisor(owner).and_then(supervisor)), "melewati dua kali batas waktu"),
     };
     let (subject, body) = if clock == SERVICE_CLOCK {
         (
@@ -151,22 +177,44 @@ fn level(case: &Case, std: &domain::Standard, step: &Step, clock: &str, lvl: i32
         to_status: case.status.as_str().into(),
         from_step: Some(step.id.clone()),
         to_step: Some(step.id.clone()),
-        note: Some(format!("level {lvl}: {subject} -> {recipient}")),
+        note: Some(format!("level {lvl}: {subject} -> {}", recipients.join(", "))),
         data: Some(serde_json::json!({ "clock": clock, "level": lvl }).to_string()),
         ..Default::default()
     };
-    let note =
-        NewNotification { office: case.office.clone(), channel: "staff".into(), recipient, subject, body };
-    Escalation { clock: clock.to_string(), level: lvl, journal, notes: vec![note] }
+    let notes = staff_notices(&case.office, &recipients, &subject, &body);
+    Escalation { clock: clock.to_string(), level: lvl, journal, notes }
+}
+
+/// One staff notice per recipient.
+fn staff_notices(office: &str, recipients: &[String], subject: &str, body: &str) -> Vec<NewNotification> {
+    recipients
+        .iter()
+        .map(|r| NewNotification {
+            office: office.to_string(),
+            channel: "staff".into(),
+            recipient: r.clone(),
+            subject: subject.to_string(),
+            body: body.to_string(),
+        })
+        .collect()
 }
 
 /// An outside party's step is past its own time: the staff member who
 /// chases them (the case's assignee, else the office's operators) is
 /// reminded, once; nobody in the office is escalated for their delay.
-fn reminder(case: &Case, std: &domain::Standard, step: &Step, clock: &str) -> Escalation {
+fn reminder(
+    case: &Case,
+    std: &domain::Standard,
+    step: &Step,
+    clock: &str,
+    staff: &[store::User],
+) -> Escalation {
     let party = step.party.as_deref().unwrap_or("Pihak luar");
     let limit = step.duration.as_ref().map_or_else(String::new, |d| format!(" ({d})"));
-    let recipient = case.assignee.clone().unwrap_or_else(|| format!("{}@{}", Role::Operator, case.office));
+    let recipients = case
+        .assignee
+        .clone()
+        .map_or_else(|| crate::outbox::holders(staff, Role::Operator, None, &case.office), |a| vec![a]);
     let subject = format!("Pengingat: {party} melewati batas waktunya");
     let body = format!(
         "Permohonan {} ({}) menunggu {party} pada langkah {} ({}), yang melewati batas waktunya{limit}. \
@@ -180,17 +228,12 @@ fn reminder(case: &Case, std: &domain::Standard, step: &Step, clock: &str) -> Es
         to_status: case.status.as_str().into(),
         from_step: Some(step.id.clone()),
         to_step: Some(step.id.clone()),
-        note: Some(format!("{subject} -> {recipient}")),
+        note: Some(format!("{subject} -> {}", recipients.join(", "))),
         data: Some(serde_json::json!({ "clock": clock, "party": party }).to_string()),
         ..Default::default()
     };
-    let note =
-        NewNotification { office: case.office.clone(), channel: "staff".into(), recipient, subject, body };
-    Escalation { clock: clock.to_string(), level: REMIND_LEVEL, journal, notes: vec![note] }
-}
-
-fn role_at(role: Option<Role>, office: &str) -> String {
-    format!("{}@{office}", role.unwrap_or(Role::KepalaDinas))
+    let notes = staff_notices(&case.office, &recipients, &subject, &body);
+    Escalation { clock: clock.to_string(), level: REMIND_LEVEL, journal, notes }
 }
 
 /// Runs the sweep every `every` until the process ends.

@@ -369,14 +369,26 @@ pub struct CaseDetail {
     pub links: Vec<super::link::LinkedCase>,
 }
 
+/// Writes the access row for `reader` reading `c` (its NIK masked in the
+/// row) for `purpose`: a read that shows more than the case view does.
+pub async fn log_read(
+    app: &App,
+    reader: &crate::accounts::Principal,
+    c: &Case,
+    purpose: &str,
+) -> Result<(), Error> {
+    let nik = c.applicant.nik.as_deref().map(domain::nik::mask).unwrap_or_default();
+    app.store.log_access(&reader.user.username, &format!("case:{} {nik}", c.id), purpose).await?;
+    Ok(())
+}
+
 /// Opens a case for `reader`, writing the access row (who, whose — the NIK
 /// masked — and why) before anything is shown. A reader whose role does not
 /// need the applicant's NIK and contacts gets them masked.
 pub async fn detail(app: &App, reader: &crate::accounts::Principal, c: &Case) -> Result<CaseDetail, Error> {
-    let nik = c.applicant.nik.as_deref().map(domain::nik::mask).unwrap_or_default();
     let masked = !reader.role.handles_personal_data();
     let purpose = if masked { "case handling (personal data masked)" } else { "case handling" };
-    app.store.log_access(&reader.user.username, &format!("case:{} {nik}", c.id), purpose).await?;
+    log_read(app, reader, c, purpose).await?;
     let cal = clock::calendar(app, &c.office).await?;
     Ok(CaseDetail {
         summary: summary(c, app.now().timestamp_millis(), &cal),

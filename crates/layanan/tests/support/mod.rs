@@ -29,6 +29,7 @@ pub fn layanan(args: &[&str], db: &str, files: &std::path::Path) -> Command {
         .env_remove("LAYANAN_CONFIG")
         .env("LAYANAN_DOCUMENT_SECRET", "22".repeat(32))
         .env("LAYANAN_FILES_DIR", files)
+        .env("LAYANAN_BACKUP__DIR", files.with_file_name("backups"))
         .env("LAYANAN_PUBLIC_PER_MINUTE", "1000000")
         .env("LAYANAN_LOGIN_PER_MINUTE", "1000");
     c
@@ -114,6 +115,11 @@ impl Server {
         }
         assert!(!accounts.is_empty(), "no demo accounts printed");
         Server { child, url, accounts, log, http: reqwest::Client::new(), _dir: dir }
+    }
+
+    /// The server's database (SQLite, in its scratch folder).
+    pub fn database_url(&self) -> String {
+        format!("sqlite://{}/layanan.db", self._dir.0.display())
     }
 
     pub fn password(&self, username: &str) -> String {

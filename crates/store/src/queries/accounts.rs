@@ -81,6 +81,12 @@ impl Accounts for This {
             UserChange::Unlock => q,
         };
         let user = q.fetch_one(&mut *tx).await.map_err(|e| StoreError::from_write(e, "office"))?;
+        if let UserChange::Unlock = change {
+            sqlx::query("DELETE FROM login_failures WHERE username = $1")
+                .bind(&before.username)
+                .execute(&mut *tx)
+                .await?;
+        }
         if change.ends_sessions() {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
         }
@@ -102,29 +108,77 @@ impl Accounts for This {
         Ok(Some(user))
     }
 
-    async fn record_failed_login(&self, user_id: i64, lock_until: Option<i64>) -> Result<()> {
-        let mut tx = self.begin().await?;
-        sqlx::query(
-            "UPDATE users SET failed_logins = failed_logins + 1, \
-             locked_until = COALESCE($2, locked_until) WHERE id = $1",
+    async fn login_failures(&self, username: &str, address: &str, since: i64) -> Result<LoginFailures> {
+        let (locked_until, recent): (Option<i64>, i64) = sqlx::query_as(
+            "SELECT (SELECT locked_until FROM login_failures WHERE username = $1 AND address = $2), \
+             (SELECT CAST(COALESCE(SUM(failures), 0) AS BIGINT) FROM login_failures \
+              WHERE username = $1 AND last_at >= $3)",
         )
-        .bind(user_id)
-        .bind(lock_until)
-        .execute(&mut *tx)
+        .bind(username)
+        .bind(address)
+        .bind(since)
+        .fetch_one(&self.write)
         .await?;
-        let (action, detail) = match lock_until {
-            Some(t) => ("user.locked", format!("locked until {t}")),
-            None => ("user.login_failed", String::new()),
-        };
-        Self::append_audit(&mut tx, NewAudit::change("system", action, &format!("user:{user_id}"), detail))
+        Ok(LoginFailures { locked_until, recent })
+    }
+
+    async fn record_failed_login(&self, f: &FailedLogin<'_>) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM login_failures WHERE last_at < $1")
+            .bind(f.now - 86_400_000)
+            .execute(&mut *tx)
             .await?;
+        let locked: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO login_failures (username, address, failures, last_at, locked_until) \
+             VALUES ($1, $2, 1, $3, CASE WHEN 1 >= $4 THEN $5 END) \
+             ON CONFLICT (username, address) DO UPDATE SET failures = login_failures.failures + 1, \
+             last_at = $3, locked_until = CASE WHEN login_failures.failures + 1 >= $4 THEN $5 \
+             ELSE login_failures.locked_until END \
+             RETURNING locked_until",
+        )
+        .bind(f.username)
+        .bind(f.address)
+        .bind(f.now)
+        .bind(f.lock_after)
+        .bind(f.lock_until)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(user_id) = f.user_id {
+            // The account's own columns say what its admin sees: failures
+            // since its last login, and the latest lock from any address.
+            sqlx::query(
+                "UPDATE users SET failed_logins = failed_logins + 1, \
+                 locked_until = COALESCE($2, locked_until) WHERE id = $1",
+            )
+            .bind(user_id)
+            .bind(locked.filter(|t| *t > f.now))
+            .execute(&mut *tx)
+            .await?;
+            let (action, detail) = match locked.filter(|t| *t > f.now) {
+                Some(t) => ("user.locked", format!("from {} until {t}", f.address)),
+                None => ("user.login_failed", format!("from {}", f.address)),
+            };
+            Self::append_audit(
+                &mut tx,
+                NewAudit::change("system", action, &format!("user:{user_id}"), detail),
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }
 
-    async fn record_successful_login(&self, user_id: i64) -> Result<()> {
+    async fn record_successful_login(&self, user_id: i64, address: &str) -> Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+        sqlx::query(
+            "DELETE FROM login_failures WHERE address = $2 \
+             AND username = (SELECT username FROM users WHERE id = $1)",
+        )
+        .bind(user_id)
+        .bind(address)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE users SET failed_logins = 0 WHERE id = $1")
             .bind(user_id)
             .execute(&mut *tx)
             .await?;

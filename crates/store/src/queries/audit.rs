@@ -15,7 +15,7 @@ impl This {
         let seq = prev_seq + 1;
         let at = now_ms();
         let kind = a.kind.as_str();
-        let hash = chain_hash(&prev_hash, seq, at, kind, a.actor, a.action, a.object, &a.detail);
+        let hash = chain_hash(chain, &prev_hash, seq, at, kind, a.actor, a.action, a.object, &a.detail);
         sqlx::query(
             "INSERT INTO audit_log (seq, at, kind, actor, action, object, detail, prev_hash, hash, chain) \
              VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)",
@@ -58,6 +58,16 @@ impl Audit for This {
         Ok(sqlx::query_scalar("SELECT DISTINCT chain FROM audit_log ORDER BY chain")
             .fetch_all(&self.read)
             .await?)
+    }
+
+    async fn audit_heads(&self) -> Result<Vec<ChainHead>> {
+        Ok(sqlx::query_as(
+            "SELECT a.chain, a.seq, a.hash FROM audit_log a \
+             JOIN (SELECT chain, MAX(seq) AS seq FROM audit_log GROUP BY chain) m \
+             ON m.chain = a.chain AND m.seq = a.seq ORDER BY a.chain",
+        )
+        .fetch_all(&self.read)
+        .await?)
     }
 
     async fn audit_chain_entries(&self, chain: i32, after: i64, limit: i64) -> Result<Vec<AuditEntry>> {

@@ -261,4 +261,13 @@ impl Directory for This {
     async fn backup_into(&self, path: &std::path::Path) -> Result<()> {
         self.backup_to(path).await
     }
+
+    async fn durability(&self) -> Result<Vec<crate::Durability>> {
+        self.durability_settings().await
+    }
+
+    async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
 }

@@ -8,7 +8,7 @@ impl Privacy for This {
         case_id: i64,
         office: &str,
         due_at: i64,
-        note: &NewNotification,
+        notes: &[NewNotification],
     ) -> Result<DataRequest> {
         let now = now_ms();
         let mut tx = self.begin().await?;
@@ -26,7 +26,7 @@ impl Privacy for This {
         let detail = format!("data request {} due {due_at}", r.id);
         Self::append_audit(&mut tx, NewAudit::change("pemohon", "data_request.create", &object, detail))
             .await?;
-        Self::insert_notifications(&mut tx, Some(case_id), now, std::slice::from_ref(note)).await?;
+        Self::insert_notifications(&mut tx, Some(case_id), now, notes).await?;
         tx.commit().await?;
         Ok(r)
     }

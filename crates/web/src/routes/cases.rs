@@ -32,6 +32,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/cases/{id}/actions", post(action))
         .route("/api/v1/cases/{id}/files/{file}", get(file))
         .route("/api/v1/notifications", get(notifications))
+        .route("/api/v1/notifications/failed", get(failed_notifications))
+        .route("/api/v1/notifications/{id}/resend", post(resend_notification))
 }
 
 /// This module's part of the OpenAPI document.
@@ -46,7 +48,9 @@ pub(super) fn routes() -> Router<AppState> {
     timeline,
     action,
     file,
-    notifications
+    notifications,
+    failed_notifications,
+    resend_notification
 ))]
 pub(super) struct Doc;
 
@@ -333,7 +337,13 @@ pub(crate) async fn worklist_page(
         limit: per_page,
         offset: (page - 1) * per_page,
     };
-    Ok(views::worklist(&state.app, &q, page).await?)
+    let view = views::worklist(&state.app, &q, page).await?;
+    // A worklist shows applicants' names: each read is logged, an export
+    // as such.
+    let purpose = if p.format.as_deref().is_some_and(|f| f != "json") { "export" } else { "worklist" };
+    let whose = format!("worklist:{}", user.user.office);
+    state.app.store.log_access(&user.user.username, &whose, purpose).await?;
+    Ok(view)
 }
 
 /// The steps (`service/step`) a unit of the office does; an unknown unit
@@ -374,11 +384,6 @@ async fn worklist(
     // The whole list: one page as long as the export allows.
     let all = WorklistParams { page: Some(1), per_page: Some(EXPORT_ROWS), ..p };
     let view = worklist_page(&state, &user, &all).await?;
-    state
-        .app
-        .store
-        .log_access(&user.user.username, &format!("worklist:{}", user.user.office), "export")
-        .await?;
     let stem = format!("daftar-kerja-{}-{}", user.user.office, state.app.today(&user.user.office));
     Ok(super::export::answer(format, &view, &stem, || views::worklist_table(&view)))
 }
@@ -399,21 +404,22 @@ async fn supervisor(
     Ok(Json(views::open_counts(&state.app, &user.user.office).await?))
 }
 
-/// A case for staff of its office; reading it is logged.
+/// A case for staff of its office. Another office's case is not found, as
+/// a missing one is: its ids cannot be counted from outside.
 pub(crate) async fn staff_case(state: &AppState, user: &CurrentUser, id: i64) -> Result<Case, ApiError> {
-    let c = state.app.store.case(id).await?.ok_or_else(|| ApiError::not_found(format!("no case {id}")))?;
-    if !user.is_staff() || user.user.office != c.office {
-        return Err(ApiError::forbidden("this case belongs to another office"));
+    if !user.is_staff() {
+        return Err(ApiError::forbidden("cases are for office staff"));
     }
-    Ok(c)
+    let c = state.app.store.case(id).await?.filter(|c| c.office == user.user.office);
+    c.ok_or_else(|| ApiError::not_found(format!("no case {id} in office {}", user.user.office)))
 }
 
 /// A case with its applicant (the read is logged)
 #[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = i64, Path, description = "the case id")), responses(
     (status = 200, description = "OK", body = CaseDetail),
     (status = 401, description = "not logged in", body = ErrorResponse),
-    (status = 403, description = "another office's case", body = ErrorResponse),
-    (status = 404, description = "no such case", body = ErrorResponse)))]
+    (status = 403, description = "not office staff", body = ErrorResponse),
+    (status = 404, description = "no such case in the caller's office", body = ErrorResponse)))]
 async fn case(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -427,14 +433,15 @@ async fn case(
 #[utoipa::path(get, path = "/api/v1/cases/{id}/timeline", params(("id" = i64, Path, description = "the case id")), responses(
     (status = 200, description = "OK", body = Vec<views::TimelineEntry>),
     (status = 401, description = "not logged in", body = ErrorResponse),
-    (status = 403, description = "another office's case", body = ErrorResponse),
-    (status = 404, description = "no such case", body = ErrorResponse)))]
+    (status = 403, description = "not office staff", body = ErrorResponse),
+    (status = 404, description = "no such case in the caller's office", body = ErrorResponse)))]
 async fn timeline(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Vec<views::TimelineEntry>>, ApiError> {
     let c = staff_case(&state, &user, id).await?;
+    views::log_read(&state.app, &user, &c, "timeline").await?;
     Ok(Json(views::timeline(&state.app, &c).await?))
 }
 
@@ -448,7 +455,7 @@ pub(crate) fn party_of(user: &CurrentUser) -> Party {
     (status = 200, description = "OK", body = views::CaseSummary),
     (status = 400, description = "unreadable body", body = ErrorResponse),
     (status = 401, description = "not logged in", body = ErrorResponse),
-    (status = 403, description = "not this step's actor, or another office's case", body = ErrorResponse),
+    (status = 403, description = "not this step's actor", body = ErrorResponse),
     (status = 404, description = "no such case", body = ErrorResponse),
     (status = 409, description = "stale version: someone else changed the case", body = ErrorResponse),
     (status = 415, description = "neither JSON nor multipart", body = ErrorResponse),
@@ -526,8 +533,8 @@ pub(crate) async fn file_response(
     responses(
     (status = 200, description = "the file", content(("application/pdf"), ("image/jpeg"), ("image/png"))),
     (status = 401, description = "not logged in", body = ErrorResponse),
-    (status = 403, description = "another office's case", body = ErrorResponse),
-    (status = 404, description = "no such case or file", body = ErrorResponse),
+    (status = 403, description = "not office staff", body = ErrorResponse),
+    (status = 404, description = "no such case in the caller's office, or no such file", body = ErrorResponse),
     (status = 410, description = "purged after the retention period", body = ErrorResponse)))]
 async fn file(
     State(state): State<AppState>,
@@ -549,5 +556,37 @@ async fn notifications(
     if !user.is_staff() {
         return Err(ApiError::forbidden("the outbox is for office staff"));
     }
+    // Messages carry names, contacts and tracking codes: the read is logged.
+    let whose = format!("notifications:{}", user.user.office);
+    state.app.store.log_access(&user.user.username, &whose, "outbox").await?;
     Ok(Json(state.app.store.notifications(&user.user.office, 200).await?))
+}
+
+/// The office's dead letters: messages whose every delivery try failed, with the last error (its admin)
+#[utoipa::path(get, path = "/api/v1/notifications/failed", responses(
+    (status = 200, description = "OK", body = Vec<store::Notification>),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not the office's admin", body = ErrorResponse)))]
+async fn failed_notifications(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Vec<store::Notification>>, ApiError> {
+    let failed = app::outbox::failed(&state.app, &user).await?;
+    let whose = format!("notifications:{}", user.user.office);
+    state.app.store.log_access(&user.user.username, &whose, "dead letters").await?;
+    Ok(Json(failed))
+}
+
+/// Offer a dead letter for delivery again (its tries start over; audited)
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/resend", params(("id" = i64, Path, description = "the message id")), responses(
+    (status = 200, description = "OK: pending again", body = store::Notification),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "not the office's admin", body = ErrorResponse),
+    (status = 404, description = "no dead letter with this id in the office", body = ErrorResponse)))]
+async fn resend_notification(
+    State(state): State<AppState>,
+    user: Changing,
+    Path(id): Path<i64>,
+) -> Result<Json<store::Notification>, ApiError> {
+    Ok(Json(app::outbox::resend(&state.app, &user, id).await?))
 }

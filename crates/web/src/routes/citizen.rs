@@ -361,6 +361,9 @@ struct TrackPage {
     csrf: String,
     uploads: Vec<Choice>,
     documents: Vec<TrackDocument>,
+    /// The documents' numbers, `|`-separated: a receipt's QR must carry one
+    /// of them (`signed_payload.html`).
+    numbers: String,
 }
 
 /// A requirement the applicant may upload.
@@ -467,6 +470,7 @@ async fn track_render(
         csrf,
         uploads: Vec::new(),
         documents: Vec::new(),
+        numbers: String::new(),
     };
     let mut status = status;
     if let Some(code) = code {
@@ -480,6 +484,7 @@ async fn track_render(
                 let std =
                     app::cases::standard_of(&state.app, &c.office, &c.service, c.standard_version).await?;
                 page.documents = TrackDocument::valid_of(state, c.id).await?;
+                page.numbers = page.documents.iter().map(|d| d.number.as_str()).collect::<Vec<_>>().join("|");
                 page.uploads = std
                     .requirements
                     .iter()

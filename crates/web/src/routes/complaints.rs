@@ -94,7 +94,7 @@ async fn import_lapor(
 #[utoipa::path(post, path = "/api/v1/cases/{id}/complaint", params(("id" = i64, Path, description = "the question's case id")), responses(
     (status = 201, description = "the complaint", body = Receipt),
     (status = 401, description = "not logged in", body = ErrorResponse),
-    (status = 403, description = "another office's case, or not its desk's staff", body = ErrorResponse),
+    (status = 403, description = "not its desk's staff (another office's case: 404)", body = ErrorResponse),
     (status = 404, description = "no such case", body = ErrorResponse),
     (status = 422, description = "not an open question of the information desk", body = ErrorResponse)))]
 async fn from_question(
@@ -382,18 +382,13 @@ async fn recap_page(
     Ok(render(&RecapPage { lang, user: nav(&Some(who)), recap })?.into_response())
 }
 
-#[derive(Deserialize)]
-struct CsrfForm {
-    csrf: String,
-}
-
 /// Turns the desk's question into a complaint from its case page (CSRF) and opens the complaint
 #[utoipa::path(post, path = "/staff/cases/{id}/complaint", params(("id" = i64, Path, description = "the question's case id")), responses(HtmlPage))]
 async fn question_page(
     State(state): State<AppState>,
     who: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<CsrfForm>,
+    Form(f): Form<super::portal::CsrfForm>,
 ) -> Result<Response, PageError> {
     who.check_csrf(Some(&f.csrf))?;
     let question = super::cases::staff_case(&state, &who, id).await?;

@@ -28,20 +28,21 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/documents/{code}/verify", get(verify_json))
         .route("/api/v1/documents/{code}/revoke", post(revoke))
         .route("/verify/{code}", get(verify_page))
+        .route("/api/v1/keys", get(keys))
         .route("/api/v1/track/{tracking}/documents/{code}", post(applicant_pdf))
 }
 
 /// This module's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(case_documents, agenda, pdf, verify_json, revoke, verify_page, applicant_pdf))]
+#[openapi(paths(case_documents, agenda, pdf, verify_json, revoke, verify_page, applicant_pdf, keys))]
 pub(super) struct Doc;
 
 /// Documents issued for a case
 #[utoipa::path(get, path = "/api/v1/cases/{id}/documents", params(("id" = i64, Path, description = "the case id")), responses(
     (status = 200, description = "OK", body = Vec<app::documents::DocumentItem>),
     (status = 401, description = "not logged in", body = ErrorResponse),
-    (status = 403, description = "another office's case", body = ErrorResponse),
-    (status = 404, description = "no such case", body = ErrorResponse)))]
+    (status = 403, description = "not office staff", body = ErrorResponse),
+    (status = 404, description = "no such case in the caller's office", body = ErrorResponse)))]
 async fn case_documents(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -90,6 +91,12 @@ pub(super) async fn pdf_response(
     if !user.is_staff() || user.user.office != d.office {
         return Err(ApiError::forbidden("this document belongs to another office"));
     }
+    // An issued letter names its holder: each staff download is logged.
+    let whose = match d.case_id {
+        Some(case) => format!("case:{case} document:{}", d.code),
+        None => format!("document:{}", d.code),
+    };
+    state.app.store.log_access(&user.user.username, &whose, "document download").await?;
     pdf_bytes(state, &d).await
 }
 
@@ -141,14 +148,27 @@ async fn verify_json(
     Ok(Json(app::documents::verify(&state.app, &code).await?))
 }
 
+/// Every office's public signing keys, retired ones included (public; cached an hour)
+#[utoipa::path(get, path = "/api/v1/keys", responses(
+    (status = 200, description = "OK", body = Vec<app::documents::PublishedKey>)))]
+async fn keys(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let keys = app::documents::published_keys(&state.app).await?;
+    // Cached, so a phone that opened a verify page once checks signatures
+    // without the network.
+    Ok(([(header::CACHE_CONTROL, "public, max-age=3600")], Json(keys)).into_response())
+}
+
 #[derive(Template)]
 #[template(path = "verify.html")]
-struct VerifyPage {
-    lang: Lang,
-    user: Option<NavUser>,
-    status: String,
-    status_label: &'static str,
-    fields: Vec<Fact>,
+pub(super) struct VerifyPage {
+    pub lang: Lang,
+    pub user: Option<NavUser>,
+    pub status: String,
+    pub status_label: &'static str,
+    pub fields: Vec<Fact>,
+    /// The database's number for the code, which the QR's signed number
+    /// must equal (empty when the code is unknown; see `signed_payload.html`).
+    pub numbers: String,
 }
 
 /// Public verification page of a document
@@ -164,6 +184,7 @@ async fn verify_page(
     crate::auth::public_rate(&state, &headers, addr)?;
     let v = app::documents::verify(&state.app, &code).await?;
     let status = v.status.to_string();
+    let numbers = v.number.clone().unwrap_or_default();
     let fields = [
         ("doc_number", v.number),
         ("doc_type", v.doc_type),
@@ -182,6 +203,7 @@ async fn verify_page(
         status_label: lang.t(&format!("doc_{status}")),
         status,
         fields,
+        numbers,
     })
 }
 

@@ -38,8 +38,8 @@ struct ChildCase {
 #[utoipa::path(get, path = "/api/v1/cases/{id}/participants", params(("id" = i64, Path, description = "the parent case id")), responses(
     (status = 200, description = "OK", body = Vec<ChildCase>),
     (status = 401, description = "not logged in", body = ErrorResponse),
-    (status = 403, description = "another office's case", body = ErrorResponse),
-    (status = 404, description = "no such case", body = ErrorResponse)))]
+    (status = 403, description = "not office staff", body = ErrorResponse),
+    (status = 404, description = "no such case in the caller's office", body = ErrorResponse)))]
 async fn list(
     State(state): State<AppState>,
     who: CurrentUser,

@@ -49,7 +49,7 @@ struct BatchQuery {
 #[utoipa::path(post, path = "/api/v1/nik/batch", params(BatchQuery), request_body(content = String, content_type = "text/csv"), responses(
     (status = 200, description = "one line per input row, in input order", content_type = "text/csv", body = String),
     (status = 401, description = "not logged in", body = ErrorResponse),
-    (status = 403, description = "a role that does not handle personal data, or another office's case", body = ErrorResponse),
+    (status = 403, description = "a role that does not handle personal data (another office's case: 404)", body = ErrorResponse),
     (status = 404, description = "no such case", body = ErrorResponse),
     (status = 413, description = "larger than 256 MB", body = ErrorResponse),
     (status = 422, description = "the case is closed", body = ErrorResponse)))]

@@ -29,6 +29,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/static/canned.js", get(canned_script))
         .route("/static/print.js", get(print_script))
         .route("/static/refresh.js", get(refresh_script))
+        .route("/static/verify.js", get(verify_script))
 }
 
 /// This module's part of the OpenAPI document.
@@ -43,7 +44,8 @@ pub(super) fn routes() -> Router<AppState> {
     style,
     canned_script,
     print_script,
-    refresh_script
+    refresh_script,
+    verify_script
 ))]
 pub(super) struct Doc;
 
@@ -58,6 +60,11 @@ async fn style() -> impl IntoResponse {
 #[utoipa::path(get, path = "/static/canned.js", summary = "Inserts a canned answer into the answer being drafted (one click)", responses((status = 200, description = "OK", content_type = "text/javascript", body = String)))]
 async fn canned_script() -> impl IntoResponse {
     script(include_str!("../../static/canned.js"))
+}
+
+#[utoipa::path(get, path = "/static/verify.js", summary = "Checks the signed payload a QR code carries against the published office keys", responses((status = 200, description = "OK", content_type = "text/javascript", body = String)))]
+async fn verify_script() -> impl IntoResponse {
+    script(include_str!("../../static/verify.js"))
 }
 
 /// A script of `static/`, cached an hour.
@@ -475,9 +482,11 @@ async fn login_submit(
     }
 }
 
+/// A page's form that posts nothing but the session's CSRF token (a
+/// button: log out, send again, turn into a complaint).
 #[derive(Deserialize)]
-struct CsrfForm {
-    csrf: String,
+pub(super) struct CsrfForm {
+    pub csrf: String,
 }
 
 #[utoipa::path(

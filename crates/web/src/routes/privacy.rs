@@ -23,11 +23,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/data-requests/{id}/export", post(export))
         .route("/api/v1/my-applications/code", post(send_code))
         .route("/api/v1/my-applications", post(own_applications))
+        .route("/api/v1/my-applications/access-log", post(own_access_log))
 }
 
 /// This module's part of the OpenAPI document.
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(request, list, export, send_code, own_applications))]
+#[openapi(paths(request, list, export, send_code, own_applications, own_access_log))]
 pub(super) struct Doc;
 
 /// A citizen asks who read their personal data (UU 27/2022); answered within 3x24 jam
@@ -129,4 +130,29 @@ async fn own_applications(
     Body(body): Body<CodeAnswer>,
 ) -> Result<Json<Vec<privacy::OwnApplication>>, ApiError> {
     Ok(Json(privacy::own_applications(&state.app, &body.nik, &body.code).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+struct AccessLogAsk {
+    nik: String,
+    /// The 6-digit code received (used up by this request).
+    code: String,
+    /// The application whose access log is wanted.
+    tracking_code: String,
+}
+
+/// Who read one's data: the access log of one's own application, with the NIK and a one-time code sent to a contact given on it
+#[utoipa::path(post, path = "/api/v1/my-applications/access-log", request_body = AccessLogAsk, responses(
+    (status = 200, description = "OK: every read of the application's personal data (who, when, why)", body = Vec<privacy::AccessEntry>),
+    (status = 400, description = "unreadable body", body = ErrorResponse),
+    (status = 403, description = "the code is wrong, used or expired", body = ErrorResponse),
+    (status = 422, description = "a field is invalid, or the application is not one of this person's (named)", body = ErrorResponse),
+    (status = 429, description = "too many attempts from this address", body = ErrorResponse)))]
+async fn own_access_log(
+    State(state): State<AppState>,
+    _rate: PublicRate,
+    Body(body): Body<AccessLogAsk>,
+) -> Result<Json<Vec<privacy::AccessEntry>>, ApiError> {
+    Ok(Json(privacy::own_access_log(&state.app, &body.nik, &body.code, &body.tracking_code).await?))
 }

@@ -76,7 +76,7 @@ struct BookingInput {
     (status = 201, description = "booked", body = store::Booking),
     (status = 400, description = "unreadable body", body = ErrorResponse),
     (status = 401, description = "not logged in", body = ErrorResponse),
-    (status = 403, description = "another office's case, or a role that does not schedule", body = ErrorResponse),
+    (status = 403, description = "a role that does not schedule (another office's case: 404)", body = ErrorResponse),
     (status = 404, description = "no such case", body = ErrorResponse),
     (status = 409, description = "the slot is full, or the case is booked already", body = ErrorResponse),
     (status = 415, description = "not JSON", body = ErrorResponse),

@@ -37,6 +37,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/staff/intake/{id}", get(intake_form).post(intake_submit))
         .route("/staff/supervisor", get(supervisor))
         .route("/staff/outbox", get(outbox))
+        .route("/staff/outbox/{id}/resend", post(outbox_resend))
         .route("/staff/documents/{code}/pdf", get(document_pdf))
         .route("/staff/documents/{code}/revoke", post(document_revoke))
 }
@@ -54,6 +55,7 @@ pub(super) fn routes() -> Router<AppState> {
     intake_submit,
     supervisor,
     outbox,
+    outbox_resend,
     document_pdf,
     document_revoke
 ))]
@@ -153,6 +155,15 @@ struct WorklistPage {
     /// The whole filtered list as CSV and as a workbook.
     csv_url: String,
     xlsx_url: String,
+    /// The latest staff notices for this person (escalations, reminders,
+    /// PPID requests), newest first.
+    notices: Vec<Notice>,
+}
+
+struct Notice {
+    at: String,
+    subject: String,
+    body: String,
 }
 
 #[utoipa::path(
@@ -216,7 +227,17 @@ async fn worklist(
     let counts =
         v.per_service.into_iter().map(|(id, n)| Fact { label: title(&id), value: n.to_string() }).collect();
     let units = state.app.store.office(&office).await?.map(|o| o.units).unwrap_or_default();
+    let role_address = format!("{}@{office}", user.role);
+    let notices = state
+        .app
+        .store
+        .staff_notices(&office, &user.user.username, &role_address, 10)
+        .await?
+        .into_iter()
+        .map(|n| Notice { at: human(Some(n.created_at), &office), subject: n.subject, body: n.body })
+        .collect();
     let page_view = WorklistPage {
+        notices,
         lang,
         units,
         user: nav(&Some(user)),
@@ -996,14 +1017,22 @@ struct OutboxPage {
     lang: Lang,
     user: Option<NavUser>,
     rows: Vec<OutboxRow>,
+    /// The admin's CSRF token for the re-send buttons (empty for others).
+    csrf: String,
 }
 
 struct OutboxRow {
+    id: i64,
     at: String,
     channel: String,
     recipient: String,
     subject: String,
     status: String,
+    /// Failed tries and the last one's error.
+    attempts: i32,
+    error: String,
+    /// A dead letter the viewer (its office's admin) may send again.
+    resend: bool,
 }
 
 /// Contacts are partly hidden on screen: enough to tell them apart.
@@ -1028,24 +1057,49 @@ async fn outbox(
     user: CurrentUser,
 ) -> Result<Html<String>, PageError> {
     staff_only(&user)?;
+    let office = &user.user.office;
+    state.app.store.log_access(&user.user.username, &format!("notifications:{office}"), "outbox").await?;
+    let admin = user.role == Role::Admin;
     let rows = state
         .app
         .store
-        .notifications(&user.user.office, 200)
+        .notifications(office, 200)
         .await?
         .into_iter()
         .map(|n| {
             let to = if n.channel == "staff" { n.recipient } else { mask_contact(&n.recipient) };
             OutboxRow {
+                id: n.id,
                 at: human(Some(n.created_at), &n.office),
                 channel: n.channel,
                 recipient: to,
                 subject: n.subject,
+                resend: admin && n.status == "failed",
                 status: n.status,
+                attempts: n.attempts,
+                error: n.last_error.unwrap_or_default(),
             }
         })
         .collect();
-    render(&OutboxPage { lang, user: nav(&Some(user)), rows })
+    let csrf = if admin { user.session.csrf_token.clone() } else { String::new() };
+    render(&OutboxPage { lang, user: nav(&Some(user)), rows, csrf })
+}
+
+#[utoipa::path(
+    post,
+    path = "/staff/outbox/{id}/resend",
+    summary = "Send a dead letter again (the office's admin; form with CSRF)",
+    responses(HtmlPage)
+)]
+async fn outbox_resend(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<super::portal::CsrfForm>,
+) -> Result<Response, PageError> {
+    user.check_csrf(Some(&f.csrf))?;
+    app::outbox::resend(&state.app, &user, id).await.map_err(ApiError::from)?;
+    Ok(Redirect::to("/staff/outbox").into_response())
 }
 
 #[utoipa::path(get, path = "/staff/documents/{code}/pdf", summary = "A document's PDF for staff of the office", responses((status = 200, description = "PDF (the login page without a session)", content(("application/pdf"), ("text/html")))))]

@@ -87,6 +87,48 @@ async fn five_failures_lock_the_account() {
     }
 }
 
+/// Failures from one address lock the name for that address only: the
+/// person at their own desk still gets in (after the slowdown every
+/// failure of the name earned), and a name that is no account is counted
+/// and slowed the same way, so neither tells whether it exists.
+#[tokio::test]
+async fn a_stranger_cannot_lock_staff_out_from_another_address() {
+    let config = web::Config {
+        login_per_minute: 1000,
+        client_ip_header: Some("x-forwarded-for".into()),
+        ..Default::default()
+    };
+    let app = TestApp::with_config(config).await;
+    app.add_user("muba.op", "operator", "16.06", PASSWORD).await;
+    let from = |address: &'static str, user: &'static str, password: &'static str| {
+        let started = std::time::Instant::now();
+        let req = app
+            .http
+            .post(app.url("/api/v1/login"))
+            .header("x-forwarded-for", address)
+            .json(&json!({"username": user, "password": password}));
+        async move { (req.send().await.unwrap().status().as_u16(), started.elapsed()) }
+    };
+    for _ in 0..5 {
+        assert_eq!(from("203.0.113.9", "muba.op", "wrong password!").await.0, 401);
+        assert_eq!(from("203.0.113.9", "nobody.here", "wrong password!").await.0, 401);
+    }
+    // Locked from the stranger's address, right password or not; slowed.
+    let (status, took) = from("203.0.113.9", "muba.op", PASSWORD).await;
+    assert_eq!(status, 401, "locked for the stranger's address");
+    assert!(took >= std::time::Duration::from_millis(250), "{took:?}");
+    let (status, unknown) = from("203.0.113.9", "nobody.here", PASSWORD).await;
+    assert_eq!(status, 401);
+    assert!(unknown >= std::time::Duration::from_millis(250), "an unknown name is slowed alike: {unknown:?}");
+    // From the office's own address the account gets in, after the wait.
+    let (status, took) = from("10.16.6.20", "muba.op", PASSWORD).await;
+    assert_eq!(status, 200);
+    assert!(took >= std::time::Duration::from_millis(250), "{took:?}");
+    let rows = app.db.store.audit_entries(0, 1000).await.unwrap();
+    assert!(rows.iter().any(|r| r.action == "user.locked" && r.detail.starts_with("from 203.0.113.9")));
+    assert!(!rows.iter().any(|r| r.detail.contains("nobody.here")), "unknown names are not audited");
+}
+
 #[tokio::test]
 async fn logins_are_rate_limited_per_client() {
     let app = TestApp::with_config(web::Config { login_per_minute: 3, ..Default::default() }).await;
@@ -128,6 +170,21 @@ async fn cookie_sessions_need_the_csrf_token() {
     let cookie = format!("layanan_session={token}");
     let no_token = app.http.post(app.url("/api/v1/logout")).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(no_token.status(), 403);
+    // An API write from a cookie session with its own token in the header
+    // goes through; another session's token does not.
+    let (second, second_csrf) = app.token("sulsel.ppid", PASSWORD).await;
+    let logout = |csrf: String| {
+        app.http
+            .post(app.url("/api/v1/logout"))
+            .header("cookie", format!("layanan_session={second}"))
+            .header("x-csrf-token", csrf)
+            .send()
+    };
+    assert_eq!(logout(csrf.clone()).await.unwrap().status(), 403, "another session's token");
+    assert_eq!(app.get_json("/api/v1/me", Some(&second)).await.0, 200);
+    let ok = logout(second_csrf).await.unwrap();
+    assert!(ok.status().is_success(), "{}", ok.status());
+    assert_eq!(app.get_json("/api/v1/me", Some(&second)).await.0, 401, "the write took effect");
     let wrong = app
         .http
         .post(app.url("/logout"))

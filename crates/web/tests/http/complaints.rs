@@ -186,7 +186,7 @@ async fn every_channel(app: TestApp) {
     let (_, q2) = app.post_json("/api/v1/applications", None, question).await;
     let q2_id = q2["id"].as_i64().unwrap();
     let path = format!("/api/v1/cases/{q2_id}/complaint");
-    assert_eq!(app.post_json(&path, Some(&elsewhere), json!({})).await.0, 403);
+    assert_eq!(app.post_json(&path, Some(&elsewhere), json!({})).await.0, 404, "another office's case");
     let (s, converted) = app.post_json(&path, Some(&op), json!({})).await;
     assert_eq!(s, 201, "{converted}");
     let c = app.db.store.case(converted["id"].as_i64().unwrap()).await.unwrap().unwrap();

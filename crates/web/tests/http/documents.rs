@@ -46,7 +46,7 @@ async fn a_receipt_is_issued_signed_verifiable_and_revocable() {
     assert!(number.starts_with("470/1/Disdukcapil/TT/"), "{number}");
     let code = doc["code"].as_str().unwrap().to_string();
     assert_eq!(code.len(), 16);
-    assert_eq!(app.get_json(&format!("/api/v1/cases/{id}/documents"), Some(&jepara)).await.0, 403);
+    assert_eq!(app.get_json(&format!("/api/v1/cases/{id}/documents"), Some(&jepara)).await.0, 404);
 
     // The PDF, for staff of the office only.
     let url = app.url(&format!("/api/v1/documents/{code}/pdf"));

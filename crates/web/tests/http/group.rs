@@ -62,7 +62,7 @@ async fn a_jemput_bola_letter_with_30_participants_opens_30_cases_with_30_receip
     assert_eq!(res.status(), 422);
     let e: Value = res.json().await.unwrap();
     assert_eq!(e["error"]["field"], "participants[1].nik", "{e}");
-    assert_eq!(send_csv(&jepara, csv(2)).await.unwrap().status(), 403);
+    assert_eq!(send_csv(&jepara, csv(2)).await.unwrap().status(), 404, "another office's case");
     assert!(app.db.store.child_cases(id).await.unwrap().is_empty());
 
     let res = send_csv(&op, csv(30)).await.unwrap();
@@ -93,7 +93,7 @@ async fn a_jemput_bola_letter_with_30_participants_opens_30_cases_with_30_receip
     assert_eq!(list.as_array().unwrap().len(), 30);
     assert!(list.as_array().unwrap().iter().all(|c| c["status"] == "in_progress"), "{list}");
     assert_eq!(list[0]["name"], "P****** 0", "names are masked");
-    assert_eq!(app.get_json(&format!("/api/v1/cases/{id}/participants"), Some(&jepara)).await.0, 403);
+    assert_eq!(app.get_json(&format!("/api/v1/cases/{id}/participants"), Some(&jepara)).await.0, 404);
     // The case pages link both ways.
     let cookie = format!("layanan_session={op}");
     let (_, page) = app.get_text(&format!("/staff/cases/{id}"), Some(&cookie)).await;

@@ -112,7 +112,7 @@ async fn a_batch_for_a_verification_session_is_filed_on_its_case() {
             .send()
     };
     let (other, _) = app.token("jpr.verif", PASSWORD).await;
-    assert_eq!(post(&other, id).await.unwrap().status(), 403, "another office's case");
+    assert_eq!(post(&other, id).await.unwrap().status(), 404, "another office's case");
     let res = post(&op, id).await.unwrap();
     assert_eq!(res.status(), 200);
     let answer = res.bytes().await.unwrap();

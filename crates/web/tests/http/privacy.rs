@@ -51,7 +51,9 @@ async fn a_citizen_gets_the_access_log_within_three_days() {
     let hours = (due - Utc::now()).num_minutes() as f64 / 60.0;
     assert!((71.9..=72.0).contains(&hours), "3x24 jam is 72 clock hours: {hours}");
     let outbox = app.db.store.case_notifications(id).await.unwrap();
-    assert!(outbox.iter().any(|n| n.recipient == "ppid@16.06"), "the PPID is told");
+    let told: Vec<&str> =
+        outbox.iter().filter(|n| n.channel == "staff").map(|n| n.recipient.as_str()).collect();
+    assert_eq!(told, ["muba.ppid"], "the office's PPID is told by name (not Palangka Raya's)");
 
     // Who may see and answer it.
     assert_eq!(app.get_json("/api/v1/data-requests", Some(&op)).await.0, 403);
@@ -218,4 +220,40 @@ async fn a_person_lists_their_own_applications_with_a_one_time_code_never_by_nik
         rows.iter().any(|r| r.action == "access_code.use")
             && rows.iter().any(|r| r.action == "access_code.wrong")
     );
+
+    // The access log of one's own application, handed to oneself with a
+    // fresh code: every staff read of it, who and why.
+    let tracking = mine[0]["tracking_code"].as_str().unwrap().to_string();
+    let case = app.db.store.case_by_tracking(&tracking).await.unwrap().unwrap();
+    app.add_user("sulsel.verif", "verifikator", "73", PASSWORD).await;
+    let (verif, _) = app.token("sulsel.verif", PASSWORD).await;
+    assert_eq!(app.get_json(&format!("/api/v1/cases/{}", case.id), Some(&verif)).await.0, 200);
+    let new_code = || async {
+        post(&app, "/api/v1/my-applications/code", None, json!({"nik": nik, "contact": "andi@contoh.id"}))
+            .await;
+        let last = codes().await.into_iter().next().unwrap().body;
+        last.chars().filter(char::is_ascii_digit).take(6).collect::<String>()
+    };
+    let ask = |code: String, tracking: String| {
+        post(
+            &app,
+            "/api/v1/my-applications/access-log",
+            None,
+            json!({"nik": nik, "code": code, "tracking_code": tracking}),
+        )
+    };
+    // Not one's own (the application that gave another contact): refused by field.
+    let other = app.db.store.applicant_cases(nik, 10).await.unwrap();
+    let elsewhere =
+        other.iter().find(|c| c.applicant.email.as_deref() == Some("orang.lain@contoh.id")).unwrap();
+    let (s, e) = ask(new_code().await, elsewhere.tracking_code.clone()).await;
+    assert_eq!((s, e["error"]["field"].as_str()), (422, Some("tracking_code")), "{e}");
+    let (s, log) = ask(new_code().await, tracking.clone()).await;
+    assert_eq!(s, 200, "{log}");
+    let reads = log.as_array().unwrap();
+    assert!(reads.iter().any(|r| r["who"] == "sulsel.verif" && r["why"] == "case handling"), "{log}");
+    assert!(reads.iter().all(|r| !r["what"].as_str().unwrap().contains(nik)), "the NIK stays masked: {log}");
+    assert_eq!(ask(String::new(), tracking).await.0, 403, "never without a code");
+    let rows = app.db.store.audit_entries(0, 10_000).await.unwrap();
+    assert!(rows.iter().any(|r| r.actor == "pemohon" && r.detail == "the data subject's own access log"));
 }

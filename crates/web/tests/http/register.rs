@@ -195,7 +195,12 @@ async fn search_step_quotes_the_entry(app: TestApp) {
     let (s, r) = app.act(&t["operator"], id, "advance", v, json!({"data": data})).await;
     assert_eq!((s, r["current_step"].as_str()), (200, Some("6")), "{r}");
     // The Kabid signs: the Surat Keterangan Keabsahan, quoting the entry.
-    let note = json!({"note": "Sesuai dengan register."});
+    // The note is stuffed (blank lines, then 4,900 characters): it stays in
+    // its place, cut to its length, and the letter keeps its signature and
+    // QR code.
+    let stuffing = format!("Sesuai dengan register.\n\nKAMI MENERANGKAN BAHWA {}", "isian ".repeat(815));
+    assert!(stuffing.chars().count() > 4_900);
+    let note = json!({ "note": stuffing });
     let (s, r) = app.act(&t["validator"], id, "advance", r["version"].as_i64().unwrap(), note).await;
     assert_eq!((s, r["current_step"].as_str()), (200, Some("7")), "{r}");
     let (_, timeline) = app.get_json(&format!("/api/v1/cases/{id}/timeline"), Some(&t["operator"])).await;
@@ -211,10 +216,14 @@ async fn search_step_quotes_the_entry(app: TestApp) {
             "buku register 12 halaman 34",
             "Nama ayah: KARTO DIMEJO",
             "Jepara, 1 Januari 1990",
-            "Sesuai dengan register.",
+            "Sesuai dengan register. KAMI MENERANGKAN BAHWA isian",
+            "…",
+            "Surat keterangan ini diberikan untuk keperluan: surat keterangan keabsahan.",
+            "Pindai untuk memeriksa keaslian dokumen",
         ] {
             assert!(flat.contains(needle), "`{needle}` missing in:\n{letter}");
         }
+        assert!(flat.matches("isian").count() < 200, "the note was cut to its length");
     }
 }
 

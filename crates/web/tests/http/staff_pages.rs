@@ -77,7 +77,7 @@ async fn an_operator_registers_a_walk_in_and_the_case_moves_through_the_office()
     assert!(page.contains("value=\"advance\"") && page.contains("value=\"return\""));
     assert!(!page.contains("value=\"reject\""), "step 2 may not reject");
     assert!(!page.contains("value=\"resubmit\""));
-    assert_eq!(app.get_text(&format!("/staff/cases/{id}"), Some(&jepara)).await.0, 403);
+    assert_eq!(app.get_text(&format!("/staff/cases/{id}"), Some(&jepara)).await.0, 404);
     let (_, verif_page) = app.get_text(&format!("/staff/cases/{id}"), Some(&verif)).await;
     assert!(!verif_page.contains("value=\"advance\""), "not the verifikator's step");
 
