@@ -13,7 +13,7 @@ MAX_TIME="${MAX_TIME:-120}"
 
 if [ ! -x "$VENV/bin/schemathesis" ]; then
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet 'schemathesis>=4.3,<5'
+    "$VENV/bin/pip" install --quiet 'schemathesis==4.32.5'
 fi
 cargo build --release --quiet
 bin="$CARGO_TARGET_DIR/release/layanan"
@@ -40,6 +40,9 @@ token="$(curl -fsS -H 'content-type: application/json' \
     "http://127.0.0.1:$port/api/v1/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
 
 checks="not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
+# No automatic sign-up: schemathesis 4.32 guesses one from the institution
+# registration form and fails inside itself on it; the identities are given.
+printf '[auth]\nauto-signup = false\n' > "$dir/schemathesis.toml"
 status=0
 for who in anonymous operator; do
     echo "== schemathesis as $who, $MAX_TIME s"

@@ -229,7 +229,10 @@ pub struct LaporImport {
     pub imported: Vec<String>,
     /// Reports already taken (by their LAPOR! number).
     pub skipped: usize,
-    /// Rows refused: the row (1 = the first report) and why, naming the column.
+    /// Rows refused: the row (1 = the first report) and why, naming the
+    /// column; each a pair `[row, why]` (described as an array of any, as
+    /// utoipa cannot write a tuple's schema that OpenAPI 3.1 accepts).
+    #[schema(value_type = Vec<Vec<serde_json::Value>>)]
     pub refused: Vec<(usize, String)>,
 }
 

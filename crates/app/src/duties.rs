@@ -178,7 +178,7 @@ pub struct DutyTable {
 
 /// The compliance board of an office (its staff).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Board {
+pub struct ComplianceBoard {
     pub office: String,
     pub grace_days: u32,
     pub tables: Vec<DutyTable>,
@@ -221,7 +221,7 @@ async fn filed_on(app: &App, c: &Case) -> Result<Option<NaiveDate>, Error> {
 }
 
 /// The compliance board of `office`, for its staff.
-pub async fn board(app: &App, who: &Principal, office: &str) -> Result<Board, Error> {
+pub async fn board(app: &App, who: &Principal, office: &str) -> Result<ComplianceBoard, Error> {
     if !(who.role.is_staff() && who.user.office == office) {
         return Err(Error::forbidden(format!("office {office}'s compliance board is for its staff")));
     }
@@ -259,7 +259,11 @@ pub async fn board(app: &App, who: &Principal, office: &str) -> Result<Board, Er
     for t in &mut tables {
         t.periods.sort();
     }
-    Ok(Board { office: office.to_string(), grace_days: app.catalog.duty_grace_days(office), tables })
+    Ok(ComplianceBoard {
+        office: office.to_string(),
+        grace_days: app.catalog.duty_grace_days(office),
+        tables,
+    })
 }
 
 /// Flags each agreement with a period missing past the grace days, once

@@ -97,7 +97,7 @@ pub async fn call_next(
 
 /// The waiting room's board.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Board {
+pub struct WaitingBoard {
     pub office: String,
     /// The last number each counter called, latest first.
     pub called: Vec<Ticket>,
@@ -108,7 +108,7 @@ pub struct Board {
 }
 
 /// Today's board of an office (public: it shows numbers only).
-pub async fn board(app: &App, office: &str) -> Result<Board, Error> {
+pub async fn board(app: &App, office: &str) -> Result<WaitingBoard, Error> {
     if app.store.office(office).await?.is_none() {
         return Err(Error::NotFound(format!("no office {office}")));
     }
@@ -127,5 +127,5 @@ pub async fn board(app: &App, office: &str) -> Result<Board, Error> {
         all.iter().filter_map(|t| t.called_at.map(|c| (c - t.taken_at) / 60_000)).collect();
     waits.sort_unstable();
     let median_wait_minutes = (!waits.is_empty()).then(|| waits[(waits.len() - 1) / 2]);
-    Ok(Board { office: office.into(), called, waiting, median_wait_minutes })
+    Ok(WaitingBoard { office: office.into(), called, waiting, median_wait_minutes })
 }

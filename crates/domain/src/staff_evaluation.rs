@@ -18,8 +18,10 @@ pub enum Every {
     Year,
 }
 
-/// One period to evaluate.
+/// One period to evaluate (`EvaluationPeriod` in the API: the dashboard's
+/// `Period` is a span of days).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = EvaluationPeriod)]
 pub struct Period {
     /// `2026-11` (a month), `2026-06` / `2026-12` (the half-year ending
     /// then), `2026` (a year).

@@ -13,7 +13,7 @@ use crate::state::AppState;
 use app::agreements::{self, AgreementLine, AgreementView, MinistryLetter, UserIdInput};
 use app::cases::engine::Letter;
 use app::cases::views::Receipt;
-use app::duties::{self, Board, Recommendation};
+use app::duties::{self, ComplianceBoard, Recommendation};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -184,14 +184,14 @@ struct BoardQuery {
 
 /// The compliance board: each institution's duties per period, filed, late, missing or open (the office's staff)
 #[utoipa::path(get, path = "/api/v1/compliance", params(BoardQuery), responses(
-    (status = 200, description = "OK", body = Board),
+    (status = 200, description = "OK", body = ComplianceBoard),
     (status = 401, description = "not logged in", body = ErrorResponse),
     (status = 403, description = "not staff of that office", body = ErrorResponse)))]
 async fn compliance(
     State(state): State<AppState>,
     who: CurrentUser,
     Query(q): Query<BoardQuery>,
-) -> Result<Json<Board>, ApiError> {
+) -> Result<Json<ComplianceBoard>, ApiError> {
     let office = q.office.unwrap_or_else(|| who.user.office.clone());
     Ok(Json(duties::board(&state.app, &who, &office).await?))
 }
@@ -201,7 +201,7 @@ async fn compliance(
 struct BoardPage {
     lang: Lang,
     user: Option<NavUser>,
-    board: Board,
+    board: ComplianceBoard,
 }
 
 /// The compliance board page

@@ -13,7 +13,7 @@ use crate::error::{ApiError, ErrorResponse, PageError};
 use crate::extract::{Body, Changing, PublicRate};
 use crate::i18n::Lang;
 use crate::state::AppState;
-use app::queue::{Board, Taken};
+use app::queue::{Taken, WaitingBoard};
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -92,12 +92,12 @@ async fn call_api(
 
 /// Today's board of an office: the numbers called per counter, those waiting, the median wait
 #[utoipa::path(get, path = "/api/v1/queue/{office}", responses(
-    (status = 200, description = "OK", body = Board),
+    (status = 200, description = "OK", body = WaitingBoard),
     (status = 404, description = "no such office", body = ErrorResponse)))]
 async fn board_api(
     State(state): State<AppState>,
     Path(office): Path<String>,
-) -> Result<Json<Board>, ApiError> {
+) -> Result<Json<WaitingBoard>, ApiError> {
     Ok(Json(app::queue::board(&state.app, &office).await?))
 }
 
@@ -199,7 +199,7 @@ struct DisplayPage {
     lang: Lang,
     user: Option<NavUser>,
     office_name: String,
-    board: Board,
+    board: WaitingBoard,
 }
 
 /// The waiting room's display: the numbers called per counter and those waiting; it refreshes itself

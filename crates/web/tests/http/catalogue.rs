@@ -374,3 +374,60 @@ async fn an_office_sets_its_letter_numbers_and_a_bad_pattern_is_refused() {
         .to_string();
     assert!(err.contains("office.toml") && err.contains("{seq}"), "{err}");
 }
+
+/// Two types with one name would share one schema in the OpenAPI document
+/// (utoipa names a schema by its type's name), so one endpoint would be
+/// documented with the other's shape — schemathesis found the queue's
+/// board described as the compliance board. Every schema type has its
+/// own name.
+#[test]
+fn schema_types_have_distinct_names() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut clashes = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() && !path.ends_with("tests") {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") && path.to_string_lossy().contains("/src/")
+            {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let mut derives_schema = false;
+                // `#[schema(as = Name)]` names the schema itself.
+                let mut named: Option<String> = None;
+                for line in text.lines().map(str::trim) {
+                    if line.starts_with("#[derive(") {
+                        derives_schema = line.contains("ToSchema");
+                        named = None;
+                    } else if let Some(rest) = line.strip_prefix("#[schema(as = ") {
+                        named = Some(rest.trim_end_matches(")]").to_string());
+                    } else if derives_schema
+                        && (line.starts_with("pub struct ")
+                            || line.starts_with("pub enum ")
+                            || line.starts_with("struct ")
+                            || line.starts_with("enum "))
+                    {
+                        let name = line
+                            .split_whitespace()
+                            .find(|w| !matches!(*w, "pub" | "struct" | "enum"))
+                            .unwrap();
+                        let name = named.take().unwrap_or_else(|| {
+                            name.trim_end_matches(['{', ';', '(']).split('<').next().unwrap().to_string()
+                        });
+                        let here = path.display().to_string();
+                        if let Some(first) = seen.insert(name.clone(), here.clone()) {
+                            clashes.push(format!("{name}: {first} and {here}"));
+                        }
+                        derives_schema = false;
+                    } else if !line.starts_with("#[") && !line.starts_with("///") {
+                        derives_schema = false;
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen.len() > 50, "found only {} schema types", seen.len());
+    assert!(clashes.is_empty(), "schema names used twice:\n{}", clashes.join("\n"));
+}
