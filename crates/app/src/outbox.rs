@@ -49,16 +49,34 @@ pub(crate) fn office_reminder(
     subject: &str,
     body: &str,
 ) -> Vec<store::NewNotification> {
-    let note = |channel: &str, recipient: &str| store::NewNotification {
+    let mut notes = staff_notices(&office.code, staff, subject, body);
+    notes.extend(office.email.iter().map(|e| store::NewNotification {
         office: office.code.clone(),
-        channel: channel.into(),
-        recipient: recipient.into(),
+        channel: "email".into(),
+        recipient: e.clone(),
         subject: subject.into(),
         body: body.into(),
-    };
-    let mut notes: Vec<_> = staff.iter().map(|u| note("staff", u)).collect();
-    notes.extend(office.email.iter().map(|e| note("email", e)));
+    }));
     notes
+}
+
+/// One staff notice (channel `staff`) for each of `recipients`.
+pub(crate) fn staff_notices(
+    office: &str,
+    recipients: &[String],
+    subject: &str,
+    body: &str,
+) -> Vec<store::NewNotification> {
+    recipients
+        .iter()
+        .map(|r| store::NewNotification {
+            office: office.to_string(),
+            channel: "staff".into(),
+            recipient: r.clone(),
+            subject: subject.to_string(),
+            body: body.to_string(),
+        })
+        .collect()
 }
 
 #[async_trait]

@@ -74,16 +74,8 @@ pub async fn request(app: &App, case: &Case) -> Result<Receipt, Error> {
         case.tracking_code,
         human(Some(due), zone)
     );
-    let notes: Vec<NewNotification> = crate::outbox::holders(&staff, Role::Ppid, None, &case.office)
-        .into_iter()
-        .map(|recipient| NewNotification {
-            office: case.office.clone(),
-            channel: "staff".into(),
-            recipient,
-            subject: "Permintaan log akses data pribadi".into(),
-            body: body.clone(),
-        })
-        .collect();
+    let ppid = crate::outbox::holders(&staff, Role::Ppid, None, &case.office);
+    let notes = crate::outbox::staff_notices(&case.office, &ppid, "Permintaan log akses data pribadi", &body);
     let r = app.store.create_data_request(case.id, &case.office, due, &notes).await?;
     Ok(Receipt { id: r.id, status: "received", due_at: rfc3339(Some(due), zone) })
 }

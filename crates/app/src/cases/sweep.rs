@@ -14,7 +14,7 @@ use domain::Role;
 use domain::case::supervisor;
 use domain::sla::{escalation_at, escalation_level};
 use domain::standard::{Actor, Step};
-use store::{Case, CaseEscalation, Escalation, NewJournal, NewNotification, SERVICE_CLOCK};
+use store::{Case, CaseEscalation, Escalation, NewJournal, SERVICE_CLOCK};
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct SweepReport {
@@ -181,22 +181,8 @@ fn level(
         data: Some(serde_json::json!({ "clock": clock, "level": lvl }).to_string()),
         ..Default::default()
     };
-    let notes = staff_notices(&case.office, &recipients, &subject, &body);
+    let notes = crate::outbox::staff_notices(&case.office, &recipients, &subject, &body);
     Escalation { clock: clock.to_string(), level: lvl, journal, notes }
-}
-
-/// One staff notice per recipient.
-fn staff_notices(office: &str, recipients: &[String], subject: &str, body: &str) -> Vec<NewNotification> {
-    recipients
-        .iter()
-        .map(|r| NewNotification {
-            office: office.to_string(),
-            channel: "staff".into(),
-            recipient: r.clone(),
-            subject: subject.to_string(),
-            body: body.to_string(),
-        })
-        .collect()
 }
 
 /// An outside party's step is past its own time: the staff member who
@@ -232,7 +218,7 @@ fn reminder(
         data: Some(serde_json::json!({ "clock": clock, "party": party }).to_string()),
         ..Default::default()
     };
-    let notes = staff_notices(&case.office, &recipients, &subject, &body);
+    let notes = crate::outbox::staff_notices(&case.office, &recipients, &subject, &body);
     Escalation { clock: clock.to_string(), level: REMIND_LEVEL, journal, notes }
 }
 
