@@ -115,6 +115,20 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// What a person types to log in.
+#[derive(Debug, Clone, Copy)]
+pub struct Credentials<'a> {
+    pub username: &'a str,
+    pub password: &'a str,
+    /// The second factor, when the account has one: a code of its
+    /// authenticator app or one of its recovery codes.
+    pub code: Option<&'a str>,
+}
+
+/// The answer to a right password without the code its account needs.
+pub const CODE_ASKED: &str =
+    "this account has a second factor: type the 6-digit code its authenticator app shows, or a recovery code";
+
 /// A successful login: the bearer token (also the cookie value).
 pub struct LoggedIn {
     pub token: String,
@@ -133,7 +147,8 @@ pub struct LoggedIn {
 /// its failures from every address slow each answer for it down
 /// ([`slowdown`]). (The per-address rate limit is the caller's: it knows
 /// the address.)
-pub async fn login(app: &App, username: &str, password: &str, address: &str) -> Result<LoggedIn> {
+pub async fn login(app: &App, credentials: &Credentials<'_>, address: &str) -> Result<LoggedIn> {
+    let Credentials { username, password, code } = *credentials;
     let cfg = &app.config;
     let now = app.now().timestamp_millis();
     let name = failure_key(username);
@@ -153,6 +168,15 @@ pub async fn login(app: &App, username: &str, password: &str, address: &str) -> 
     };
     if !verify_password_blocking(password, phc).await {
         return Err(failed(app, &name, address, Some(user.id), now).await);
+    }
+    if user.second_factor {
+        // Only someone who knows the password learns that a code is asked.
+        let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
+            return Err(Error::invalid("code", CODE_ASKED));
+        };
+        if !crate::second_factor::use_factor(app, user.id, code).await? {
+            return Err(failed(app, &name, address, Some(user.id), now).await);
+        }
     }
     app.store.record_successful_login(user.id, address).await?;
     let token = random_hex(32);
@@ -286,6 +310,9 @@ pub enum AccountChange {
     /// Mutasi to another office.
     Office(String),
     Unlock,
+    /// Takes the second factor away (a lost phone): the holder enrols
+    /// again at the next login.
+    SecondFactorReset,
 }
 
 /// Checks a change (each error names its field) and turns it into the
@@ -310,6 +337,7 @@ async fn checked(store: &dyn Store, user: &User, change: AccountChange) -> Resul
             UserChange::Office(o)
         }
         AccountChange::Unlock => UserChange::Unlock,
+        AccountChange::SecondFactorReset => UserChange::SecondFactorReset,
     })
 }
 
@@ -377,7 +405,8 @@ pub async fn admins_account(app: &App, who: &Principal, id: i64) -> Result<User>
 
 /// An office admin changes an account of their office: turns it off (its
 /// sessions end at once) or on, changes its role or unit, moves it to
-/// another office (its open cases go back to the worklist) or unlocks it.
+/// another office (its open cases go back to the worklist), unlocks it or
+/// resets its second factor.
 /// Nobody turns off, demotes or moves their own account (an office keeps
 /// its admin).
 pub async fn change(app: &App, who: &Principal, id: i64, change: AccountChange) -> Result<User> {
@@ -387,6 +416,7 @@ pub async fn change(app: &App, who: &Principal, id: i64, change: AccountChange) 
             AccountChange::Active(false) => Some("active"),
             AccountChange::Role(r) if r != Role::Admin => Some("role"),
             AccountChange::Office(_) => Some("office"),
+            AccountChange::SecondFactorReset => Some("second_factor"),
             _ => None,
         };
         if let Some(f) = field {

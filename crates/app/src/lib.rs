@@ -28,6 +28,7 @@ pub mod privacy;
 pub mod queue;
 pub mod register;
 pub mod reports;
+pub mod second_factor;
 pub mod slots;
 pub mod staff_evaluations;
 pub mod stock;
@@ -58,6 +59,9 @@ pub struct Config {
     pub lockout_after: i32,
     pub lockout_minutes: i64,
     pub session_hours: i64,
+    /// Roles whose accounts must have a second factor (TOTP): until one is
+    /// enrolled, such an account reaches only its enrolment page.
+    pub second_factor_roles: Vec<domain::Role>,
     /// The WhatsApp Business Cloud API (`[whatsapp]`); off when absent.
     pub whatsapp: Option<whatsapp::Settings>,
 }
@@ -71,6 +75,7 @@ impl Default for Config {
             lockout_after: 5,
             lockout_minutes: 15,
             session_hours: 12,
+            second_factor_roles: vec![domain::Role::Admin, domain::Role::KepalaDinas, domain::Role::Auditor],
             whatsapp: None,
         }
     }
@@ -176,11 +181,8 @@ where
     })
 }
 
-/// Whether two secrets are equal, taking as long whatever their contents
-/// (CSRF tokens, the WhatsApp webhook's verify token).
-pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
+/// Compares secrets in time independent of where they differ.
+pub use domain::constant_time_eq;
 
 /// Which column of a CSV file holds each of `N` known fields, read off its
 /// first line: a header naming `key` maps them by name (a field it lacks is

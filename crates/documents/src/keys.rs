@@ -3,7 +3,7 @@
 //! configuration, never in the clear in the database. Rotating a key keeps
 //! the old public key so documents signed with it still verify.
 
-use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use ed25519_dalek::{SigningKey, VerifyingKey};
 
@@ -67,15 +67,33 @@ pub fn generate() -> SigningKey {
 
 /// `nonce ‖ ciphertext` in hex.
 pub fn encrypt(secret: &Secret, key: &SigningKey) -> String {
-    let cipher = ChaCha20Poly1305::new(&Key::from(secret.0));
-    let mut nonce = [0u8; 12];
-    getrandom::fill(&mut nonce).expect("the OS random source is available");
-    // Encrypting 32 bytes with a valid key and nonce cannot fail.
-    let ct = cipher.encrypt(&Nonce::from(nonce), key.to_bytes().as_slice()).unwrap_or_default();
-    format!("{}{}", hex::encode(nonce), hex::encode(ct))
+    seal(secret, "", key.to_bytes().as_slice())
 }
 
 pub fn decrypt(secret: &Secret, stored: &str) -> Result<SigningKey, KeyError> {
+    let plain = open(secret, "", stored)?;
+    let arr: [u8; 32] = plain.try_into().map_err(|_| KeyError::Decrypt)?;
+    Ok(SigningKey::from_bytes(&arr))
+}
+
+/// Encrypts `plain` under the secret for one `purpose` (the associated
+/// data: a value sealed for one purpose does not open as another's):
+/// `nonce ‖ ciphertext` in hex. The office keys are sealed with the empty
+/// purpose, as they always were; a second factor's secret with its own.
+pub fn seal(secret: &Secret, purpose: &str, plain: &[u8]) -> String {
+    let cipher = ChaCha20Poly1305::new(&Key::from(secret.0));
+    let mut nonce = [0u8; 12];
+    getrandom::fill(&mut nonce).expect("the OS random source is available");
+    // Encrypting with a valid key and a fresh nonce cannot fail.
+    let ct = cipher
+        .encrypt(&Nonce::from(nonce), Payload { msg: plain, aad: purpose.as_bytes() })
+        .unwrap_or_default();
+    format!("{}{}", hex::encode(nonce), hex::encode(ct))
+}
+
+/// Opens what [`seal`] sealed for `purpose`; `Decrypt` if the secret, the
+/// purpose or the stored text is not the one it was sealed with.
+pub fn open(secret: &Secret, purpose: &str, stored: &str) -> Result<Vec<u8>, KeyError> {
     let bytes = hex::decode(stored).map_err(|_| KeyError::Decrypt)?;
     if bytes.len() < 12 {
         return Err(KeyError::Decrypt);
@@ -83,9 +101,9 @@ pub fn decrypt(secret: &Secret, stored: &str) -> Result<SigningKey, KeyError> {
     let (nonce, ct) = bytes.split_at(12);
     let cipher = ChaCha20Poly1305::new(&Key::from(secret.0));
     let nonce: [u8; 12] = nonce.try_into().map_err(|_| KeyError::Decrypt)?;
-    let plain = cipher.decrypt(&Nonce::from(nonce), ct).map_err(|_| KeyError::Decrypt)?;
-    let arr: [u8; 32] = plain.try_into().map_err(|_| KeyError::Decrypt)?;
-    Ok(SigningKey::from_bytes(&arr))
+    cipher
+        .decrypt(&Nonce::from(nonce), Payload { msg: ct, aad: purpose.as_bytes() })
+        .map_err(|_| KeyError::Decrypt)
 }
 
 pub fn public_from_hex(s: &str) -> Result<VerifyingKey, KeyError> {
@@ -111,5 +129,16 @@ mod tests {
         assert_eq!(decrypt(&secret, &altered).unwrap_err(), KeyError::Decrypt);
         assert!(Secret::from_hex("abc").is_err());
         assert_eq!(Secret::from_hex(&secret.to_hex()).unwrap().0, secret.0);
+    }
+
+    #[test]
+    fn a_sealed_value_opens_only_for_its_purpose_and_secret() {
+        let secret = Secret::generate();
+        let stored = seal(&secret, "totp", b"twenty bytes secret!");
+        assert!(!stored.contains(&hex::encode(b"twenty bytes secret!")));
+        assert_eq!(open(&secret, "totp", &stored).unwrap(), b"twenty bytes secret!");
+        assert_eq!(open(&secret, "", &stored).unwrap_err(), KeyError::Decrypt, "another purpose");
+        assert_eq!(open(&Secret::generate(), "totp", &stored).unwrap_err(), KeyError::Decrypt);
+        assert_eq!(open(&secret, "totp", "zz").unwrap_err(), KeyError::Decrypt);
     }
 }

@@ -354,6 +354,35 @@ fn closing_height(fonts: &Fonts, letter: &Letter) -> f32 {
     block.max(qr)
 }
 
+/// A QR code as an SVG image for a page (the second factor's enrolment:
+/// an `otpauth://` address a phone's app reads): one path of dark modules
+/// in a four-module quiet zone, `px` pixels wide, with `label` as its
+/// accessible name.
+pub fn qr_svg(text: &str, px: u32, label: &str) -> Result<String, RenderError> {
+    let qr = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| RenderError::Qr(e.to_string()))?;
+    let n = qr.width();
+    let mut path = String::new();
+    for (i, c) in qr.to_colors().iter().enumerate() {
+        if *c == qrcode::Color::Dark {
+            path.push_str(&format!("M{} {}h1v1h-1z", i % n + 4, i / n + 4));
+        }
+    }
+    let label: String = label
+        .chars()
+        .map(|c| match c {
+            '<' | '>' | '&' | '"' => ' ',
+            c => c,
+        })
+        .collect();
+    let side = n + 8;
+    Ok(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"{label}\" width=\"{px}\" \
+         height=\"{px}\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\">\
+         <rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{path}\"/></svg>"
+    ))
+}
+
 /// The signature block on the right; the QR code on the left at the same height.
 fn signature_and_qr(
     surface: &mut krilla::surface::Surface<'_>,
@@ -413,5 +442,18 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
         assert_eq!(tanggal(d), "24 November 2026");
         assert_eq!(tanggal(NaiveDate::from_ymd_opt(2027, 1, 2).unwrap()), "2 Januari 2027");
+    }
+
+    #[test]
+    fn a_qr_svg_draws_each_dark_module_once_inside_its_quiet_zone() {
+        let text = "otpauth://totp/layanan:muba.admin?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+        let qr = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).unwrap();
+        let dark = qr.to_colors().iter().filter(|c| **c == qrcode::Color::Dark).count();
+        let svg = qr_svg(text, 200, "kode \"QR\" <x>").unwrap();
+        assert_eq!(svg.matches("h1v1h-1z").count(), dark);
+        let side = qr.width() + 8;
+        assert!(svg.contains(&format!("viewBox=\"0 0 {side} {side}\"")), "{svg}");
+        assert!(svg.contains("aria-label=\"kode  QR   x \""), "the label cannot leave its attribute");
+        assert!(!svg.contains("M0 ") && !svg.contains("M3 "), "four modules of quiet zone");
     }
 }

@@ -24,6 +24,7 @@ pub mod staff_evaluation;
 pub mod staffing;
 pub mod standard;
 pub mod stock;
+pub mod totp;
 
 pub use applicant::{Applicant, FieldError, Organisation};
 pub use case::Status;
@@ -34,3 +35,9 @@ pub use office::{OfficeCode, OfficeLevel, TimeZone};
 pub use profile::OfficeProfile;
 pub use role::Role;
 pub use standard::{Component, Standard, StandardError};
+
+/// Compares two secrets (tokens, codes) in time that does not depend on
+/// where they first differ.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

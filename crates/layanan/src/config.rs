@@ -217,4 +217,17 @@ mod tests {
         assert_eq!(b.checkpoints(), std::path::Path::new("/srv/cadangan/checkpoints"));
         assert_eq!(b.checkpoint_seconds, 3600, "unset fields keep their default");
     }
+
+    #[test]
+    fn the_roles_that_need_a_second_factor_default_to_admin_head_and_auditor() {
+        use domain::Role;
+        let dir = store::testing::TempDir::new("layanan-config");
+        let file = dir.0.join("layanan.toml");
+        std::fs::write(&file, "").unwrap();
+        let roles = super::load(&file, None).unwrap().app.second_factor_roles;
+        assert_eq!(roles, [Role::Admin, Role::KepalaDinas, Role::Auditor]);
+        std::fs::write(&file, "second_factor_roles = [\"admin\", \"verifikator\"]\n").unwrap();
+        let roles = super::load(&file, None).unwrap().app.second_factor_roles;
+        assert_eq!(roles, [Role::Admin, Role::Verifikator]);
+    }
 }

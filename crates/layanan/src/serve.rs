@@ -110,7 +110,7 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
             let cases = app::demo::sample_cases(&app).await.map_err(|e| e.to_string())?;
             tracing::info!(cases, "demo data created");
         }
-        print_demo(&accounts, &addr);
+        print_demo(&accounts, &addr, &app.config.second_factor_roles);
     }
     app::documents::spawn(app.clone());
     let every = std::time::Duration::from_secs(cfg.sweep_seconds.max(1));
@@ -154,12 +154,19 @@ pub async fn run(cfg: Config, args: ServeArgs) -> Result<ExitCode, String> {
 }
 
 /// The demo passwords are shown once, on stdout, never logged again.
-fn print_demo(accounts: &[app::demo::DemoAccount], addr: &str) {
+fn print_demo(accounts: &[app::demo::DemoAccount], addr: &str, second_factor: &[domain::Role]) {
     if accounts.is_empty() {
         return;
     }
     println!("layanan demo: open http://{addr}/ and log in (\"Masuk\") with one of these accounts;");
     println!("each role's worklist (/staff) has sample cases waiting.");
+    if !second_factor.is_empty() {
+        let roles: Vec<&str> = second_factor.iter().map(|r| r.as_str()).collect();
+        println!(
+            "Accounts of the roles {} set up a second factor at their first login: an authenticator app on a phone (FreeOTP, Aegis, …) reads the QR code.",
+            roles.join(", ")
+        );
+    }
     println!("Demo accounts (shown once; write them down):");
     println!("{:<28} {:<18} {:<7} password", "username", "role", "office");
     for a in accounts {

@@ -75,6 +75,12 @@ pub enum UserCommand {
         #[arg(long)]
         username: String,
     },
+    /// Take away an account's second factor (a lost phone, the office's
+    /// only admin): its holder enrols again at the next login; its sessions end.
+    ResetSecondFactor {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 pub async fn run(cfg: &Config, cmd: UserCommand) -> Result<ExitCode, String> {
@@ -93,6 +99,7 @@ pub async fn run(cfg: &Config, cmd: UserCommand) -> Result<ExitCode, String> {
         }
         UserCommand::Move { username, office } => (username, vec![AccountChange::Office(office)]),
         UserCommand::Unlock { username } => (username, vec![AccountChange::Unlock]),
+        UserCommand::ResetSecondFactor { username } => (username, vec![AccountChange::SecondFactorReset]),
     };
     let store = crate::serve::prepare_store(cfg).await?;
     let mut user = None;
@@ -103,7 +110,8 @@ pub async fn run(cfg: &Config, cmd: UserCommand) -> Result<ExitCode, String> {
     let user = user.expect("every command changes something");
     let state = if user.active { "active" } else { "disabled; its sessions have ended" };
     let unit = user.unit.as_deref().map(|u| format!(", unit {u}")).unwrap_or_default();
-    println!("user {}: {} at {}{unit}, {state}", user.username, user.role, user.office);
+    let factor = if user.second_factor { "second factor on" } else { "no second factor" };
+    println!("user {}: {} at {}{unit}, {state}, {factor}", user.username, user.role, user.office);
     Ok(ExitCode::SUCCESS)
 }
 

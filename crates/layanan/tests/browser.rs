@@ -37,6 +37,11 @@ fn axe_source() -> Option<String> {
 /// Starts a flow, or `None` (skipped) where the browser is not installed
 /// and this is not CI.
 async fn flow(name: &str, width: u32) -> Option<Flow> {
+    flow_on(name, width, Server::start_demo).await
+}
+
+/// A flow on a server `start` starts (the demo as shipped, for one).
+async fn flow_on(name: &str, width: u32, start: fn() -> Server) -> Option<Flow> {
     let have = std::process::Command::new("chromedriver").arg("--version").output().is_ok()
         && axe_source().is_some();
     if !have {
@@ -47,7 +52,7 @@ async fn flow(name: &str, width: u32) -> Option<Flow> {
         eprintln!("skipped: no chromedriver/axe-core here (scripts/setup-test-deps.sh installs them)");
         return None;
     }
-    let server = Server::start_demo();
+    let server = start();
     let driver = Driver::start().await;
     let downloads = TempDir::new("browser-downloads");
     let mut b = driver.session(width, &downloads.0).await;
@@ -762,6 +767,84 @@ async fn an_admin_manages_accounts_and_a_supervisor_watches_by_keyboard() {
     assert!(overdue > 0, "the demo has overdue cases to watch");
     f.logout().await;
     f.b.quit().await;
+}
+
+/// The demo as shipped: the head of office must set up a second factor at
+/// the first login — the QR code's key typed into an "app" (the code
+/// computed here), ten recovery codes shown once —, logs in with a
+/// recovery code, and the admin (enrolled the same way) resets it from the
+/// accounts page for a lost phone. By keyboard alone, each page checked.
+#[tokio::test]
+async fn an_official_sets_up_a_second_factor_and_an_admin_resets_it() {
+    let Some(mut f) = flow_on("second-factor", 390, Server::start_demo_as_shipped).await else { return };
+    let recovery = f.enrol("muba.kepala_dinas").await;
+    f.logout().await;
+    // Back with a recovery code instead of the app's code.
+    let password = f.server.password("muba.kepala_dinas");
+    f.b.goto(&f.url("/login")).await;
+    f.b.tab_to("#username", 20).await;
+    f.b.keys(&format!("muba.kepala_dinas{TAB}{password}{TAB}{}{ENTER}", recovery[3])).await;
+    f.wait_for(|t| t.contains("muba.kepala_dinas") && !t.contains("Kode verifikasi")).await;
+    f.follow("a[href='/akun/faktor']", "factor-on").await;
+    assert!(f.b.text().await.contains("Kode pemulihan tersisa: 9"), "one recovery code used");
+    f.logout().await;
+    // The password alone is not enough any more: the form asks for the code.
+    f.b.goto(&f.url("/login")).await;
+    f.b.tab_to("#username", 20).await;
+    f.b.keys(&format!("muba.kepala_dinas{TAB}{password}{ENTER}")).await;
+    f.wait_for(|t| t.contains("memakai verifikasi dua langkah")).await;
+    f.check("login-asks-code").await;
+
+    // The admin enrols too, then resets the head's factor.
+    f.enrol("muba.admin").await;
+    f.b.goto(&f.url("/admin/users")).await;
+    let row = "tr[data-username='muba.kepala_dinas']";
+    assert!(f.b.find(row).await.text().await.contains("2 langkah aktif"));
+    f.b.tab_to(&format!("{row} summary"), 120).await;
+    f.b.keys(ENTER).await;
+    f.b.tab_to(&format!("{row} input[value='second_factor_reset'] + button"), 40).await;
+    f.b.keys(ENTER).await;
+    f.wait_for(|t| t.contains("Akun diubah")).await;
+    f.check("factor-reset").await;
+    assert!(f.b.find(row).await.text().await.contains("belum diaktifkan (wajib)"));
+    f.logout().await;
+    // Its holder is asked to enrol again at the next login.
+    f.login("muba.kepala_dinas").await;
+    f.wait_for(|t| t.contains("wajib memakai verifikasi dua langkah")).await;
+    f.b.quit().await;
+}
+
+impl Flow {
+    /// Logs `username` in for the first time, is sent to set up the second
+    /// factor, scans (reads the typed key) and confirms with the app's
+    /// code; the recovery codes shown.
+    async fn enrol(&mut self, username: &str) -> Vec<String> {
+        self.login(username).await;
+        self.wait_for(|t| t.contains("wajib memakai verifikasi dua langkah")).await;
+        self.check("enrol-required").await;
+        self.b.tab_to("form[action='/akun/faktor'] button", TABS).await;
+        self.b.keys(ENTER).await;
+        self.wait_for(|t| t.contains("Pindai kode QR")).await;
+        self.check("enrol-qr").await;
+        let key = self.b.find("#secret").await.text().await.replace(' ', "");
+        let secret = domain::totp::base32_decode(&key).expect("the key is base32");
+        let code = domain::totp::code_at(&secret, chrono::Utc::now().timestamp_millis());
+        self.type_into("#code", &format!("{code}{ENTER}")).await;
+        let text = self.wait_for(|t| t.contains("Kode pemulihan")).await;
+        self.check("recovery-codes").await;
+        assert!(text.contains("Verifikasi dua langkah aktif"), "{text}");
+        let codes = self
+            .b
+            .script(
+                "return [...document.querySelectorAll('.recovery-codes code')].map(c => c.innerText)",
+                json!([]),
+            )
+            .await;
+        let codes: Vec<String> =
+            codes.as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+        assert_eq!(codes.len(), 10, "{codes:?}");
+        codes
+    }
 }
 
 async fn login_status(server: &Server, username: &str, password: &str) -> u16 {

@@ -384,6 +384,22 @@ async fn serve_without_demo_then_add_a_user_and_verify_the_audit_log() {
     assert!(run(&["user", "unlock", "--username", "jepara.verif"], &db, None).status.success());
     assert_eq!(login(&server.base, "jepara.verif", temporary).await, 200);
 
+    // An admin must enrol a second factor; its lost phone is reset from the CLI.
+    let pw = "sebuah kata sandi panjang";
+    assert!(add_user(&db, "jepara.admin", "admin", "33.20").status.success());
+    let token = server.token("jepara.admin", pw).await;
+    let begun = server.post_json("/api/v1/me/second-factor", &token, &serde_json::json!({})).await;
+    let secret = domain::totp::base32_decode(begun["secret"].as_str().unwrap()).unwrap();
+    let code = domain::totp::code_at(&secret, chrono::Utc::now().timestamp_millis());
+    let done = server
+        .post_json("/api/v1/me/second-factor/confirm", &token, &serde_json::json!({"code": code}))
+        .await;
+    assert_eq!(done["recovery_codes"].as_array().map(Vec::len), Some(10), "{done}");
+    assert_eq!(login(&server.base, "jepara.admin", pw).await, 422, "the password alone is not enough");
+    let reset = run(&["user", "reset-second-factor", "--username", "jepara.admin"], &db, None);
+    assert!(reset.status.success() && text(&reset).contains("no second factor"), "{}", text(&reset));
+    assert_eq!(login(&server.base, "jepara.admin", pw).await, 200, "enrols again after logging in");
+
     let bad_role = run(
         &["user", "add", "--username", "x", "--role", "kabid", "--office", "33.20", "--password-stdin"],
         &db,

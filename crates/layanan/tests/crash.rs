@@ -26,7 +26,7 @@ fn serve(db: &str, files: &std::path::Path) -> (Child, String, Arc<Mutex<Vec<Str
 
 /// As `serve`, with the given log filter.
 fn serve_logging(db: &str, files: &std::path::Path, log: &str) -> (Child, String, Arc<Mutex<Vec<String>>>) {
-    let (child, url, log, _) = support::spawn_server(&["--no-demo"], db, files, log);
+    let (child, url, log, _) = support::spawn_server(&["--no-demo"], db, files, log, &[]);
     (child, url, log)
 }
 

@@ -36,6 +36,16 @@ pub trait Accounts: Send + Sync {
     /// An office's acting assignments, newest first.
     async fn actings(&self, office: &str) -> Result<Vec<Acting>>;
 
+    /// An account's second factor as kept (its secrets sealed).
+    async fn second_factor(&self, user_id: i64) -> Result<SecondFactor>;
+    /// Keeps an enrolment begun: a sealed secret awaiting its first code
+    /// (no audit row: nothing is in force until [`UserChange::SecondFactor`]).
+    async fn begin_second_factor(&self, user_id: i64, sealed: &str) -> Result<()>;
+    /// Uses a factor once: a code's time step if it is later than the last
+    /// one taken, or an unused recovery code (by its hash, audited). False
+    /// when it was used already — two logins racing with one code, one wins.
+    async fn use_second_factor(&self, user_id: i64, factor: &Factor, now: i64) -> Result<bool>;
+
     async fn create_session(&self, session: &Session) -> Result<()>;
     /// A live (unexpired) session with its active user.
     async fn session(&self, token_hash: &str, now: i64) -> Result<Option<(Session, User)>>;
@@ -60,6 +70,40 @@ pub enum UserChange {
     Office(String),
     /// Clears failed logins and the lock.
     Unlock,
+    /// The second factor confirmed with a first code: its sealed secret,
+    /// that code's time step (used), and the hashes of new recovery codes.
+    SecondFactor {
+        sealed: String,
+        step: i64,
+        recovery: Vec<String>,
+    },
+    /// New recovery codes (their hashes) replace the old ones.
+    RecoveryCodes(Vec<String>),
+    /// An admin takes the second factor away (a lost phone): the holder
+    /// enrols again at the next login.
+    SecondFactorReset,
+}
+
+/// An account's second factor as the store keeps it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SecondFactor {
+    /// The TOTP secret in force, sealed.
+    pub secret: Option<String>,
+    /// An enrolment begun and not confirmed, sealed.
+    pub pending: Option<String>,
+    /// The time step of the last code accepted.
+    pub last_step: Option<i64>,
+    /// Recovery codes not used yet.
+    pub recovery_left: i64,
+}
+
+/// A second factor as given at login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Factor {
+    /// The time step a TOTP code matched.
+    Step(i64),
+    /// The SHA-256 of a recovery code.
+    Recovery(String),
 }
 
 impl UserChange {
@@ -74,12 +118,25 @@ impl UserChange {
             UserChange::Unit(u) => ("user.unit", format!("unit {}", u.as_deref().unwrap_or("-"))),
             UserChange::Office(o) => ("user.move", format!("office {o}")),
             UserChange::Unlock => ("user.unlock", String::new()),
+            UserChange::SecondFactor { recovery, .. } => {
+                ("user.second_factor", format!("enrolled, {} recovery codes", recovery.len()))
+            }
+            UserChange::RecoveryCodes(c) => ("user.recovery_codes", format!("{} new", c.len())),
+            UserChange::SecondFactorReset => ("user.second_factor_reset", String::new()),
         }
     }
 
     /// Whether the account's sessions end with the change.
     pub fn ends_sessions(&self) -> bool {
-        !matches!(self, UserChange::Active(true) | UserChange::Unit(_) | UserChange::Unlock)
+        // Enrolling keeps the session it was done in; a reset ends them all.
+        !matches!(
+            self,
+            UserChange::Active(true)
+                | UserChange::Unit(_)
+                | UserChange::Unlock
+                | UserChange::SecondFactor { .. }
+                | UserChange::RecoveryCodes(_)
+        )
     }
 }
 

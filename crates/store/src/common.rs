@@ -14,8 +14,8 @@ use crate::{
     NewInstitution, Outage, Outages, Outbox, PgStore, Privacy, SqliteStore, Worklist,
 };
 use crate::{
-    Acting, FailedLogin, Holiday, LoginFailures, NewAccessCode, NewActing, NewUser, Office, PutOutcome,
-    Region, Result, Session, StoreError, StoredStandard, User, UserChange, now_ms,
+    Acting, Factor, FailedLogin, Holiday, LoginFailures, NewAccessCode, NewActing, NewUser, Office,
+    PutOutcome, Region, Result, SecondFactor, Session, StoreError, StoredStandard, User, UserChange, now_ms,
 };
 use crate::{
     Agreement, AgreementEvent, AgreementUserId, Agreements, NewAgreement, NewAgreementEvent, NewUserId,
@@ -75,7 +75,7 @@ impl From<OfficeRow> for Office {
 }
 
 const USER_COLS: &str = "id, username, display_name, role, office, unit, nip, active, failed_logins, locked_until, created_at, \
-     must_change_password, institution_id";
+     must_change_password, institution_id, (totp_secret IS NOT NULL) AS second_factor";
 
 /// `($1,$2,…),($k,…)` for `rows` rows of `cols` columns.
 fn values_list(rows: usize, cols: usize) -> String {

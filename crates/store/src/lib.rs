@@ -37,7 +37,9 @@ mod surveys;
 pub mod testing;
 mod worklist;
 
-pub use accounts::{Accounts, Acting, FailedLogin, LoginFailures, NewActing, UserChange};
+pub use accounts::{
+    Accounts, Acting, Factor, FailedLogin, LoginFailures, NewActing, SecondFactor, UserChange,
+};
 pub use agreements::{
     Agreement, AgreementEvent, AgreementUserId, Agreements, NewAgreement, NewAgreementEvent, NewUserId,
 };
@@ -192,6 +194,8 @@ pub struct User {
     pub must_change_password: bool,
     /// A `lembaga` account's institution.
     pub institution_id: Option<i64>,
+    /// A second factor (TOTP) is in force: a login needs its code.
+    pub second_factor: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -42,6 +42,7 @@ pub(crate) const SQLITE: &[(i64, &str)] = &[
     (36, include_str!("../migrations/sqlite/0036_staff_evaluations.sql")),
     (37, include_str!("../migrations/sqlite/0037_login_failures.sql")),
     (38, include_str!("../migrations/sqlite/0038_outbox_retries.sql")),
+    (39, include_str!("../migrations/sqlite/0039_second_factor.sql")),
 ];
 pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -83,6 +84,7 @@ pub(crate) const POSTGRES: &[(i64, &str)] = &[
     (37, include_str!("../migrations/postgres/0037_audit_statement_guards.sql")),
     (38, include_str!("../migrations/postgres/0038_login_failures.sql")),
     (39, include_str!("../migrations/postgres/0039_outbox_retries.sql")),
+    (40, include_str!("../migrations/postgres/0040_second_factor.sql")),
 ];
 
 pub(crate) const CREATE_TABLE: &str =

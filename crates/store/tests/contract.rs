@@ -172,6 +172,70 @@ contract!(users_are_unique_and_lock_and_unlock, |store, url| {
     assert_eq!(store.user_count().await.unwrap(), 1);
 });
 
+contract!(a_second_factor_is_enrolled_used_once_and_reset, |store, url| {
+    use store::{Factor, SecondFactor};
+    store.upsert_office("test", &office("33", None)).await.unwrap();
+    let u = store.create_user("admin", &user("siti", "33")).await.unwrap();
+    assert!(!u.second_factor);
+    assert_eq!(store.second_factor(u.id).await.unwrap(), SecondFactor::default());
+    store.begin_second_factor(u.id, "sealed-pending").await.unwrap();
+    let begun = store.second_factor(u.id).await.unwrap();
+    assert_eq!((begun.secret, begun.pending.as_deref()), (None, Some("sealed-pending")));
+    assert!(!store.user(u.id).await.unwrap().unwrap().second_factor, "not in force before its first code");
+    let now = now_ms();
+    store.create_session(&session("keep", u.id, now, 60_000)).await.unwrap();
+    let enrol = UserChange::SecondFactor {
+        sealed: "sealed-secret".into(),
+        step: 100,
+        recovery: vec!["h1".into(), "h2".into()],
+    };
+    let after = store.change_user("siti", u.id, &enrol).await.unwrap().unwrap();
+    assert!(after.second_factor);
+    assert!(store.session("keep", now).await.unwrap().is_some(), "enrolling keeps the session");
+    let sf = store.second_factor(u.id).await.unwrap();
+    assert_eq!(
+        sf,
+        SecondFactor {
+            secret: Some("sealed-secret".into()),
+            pending: None,
+            last_step: Some(100),
+            recovery_left: 2
+        }
+    );
+    // A step is taken once and only forward; a recovery code once.
+    assert!(
+        !store.use_second_factor(u.id, &Factor::Step(100), now).await.unwrap(),
+        "the enrolment's own code"
+    );
+    assert!(store.use_second_factor(u.id, &Factor::Step(101), now).await.unwrap());
+    assert!(!store.use_second_factor(u.id, &Factor::Step(101), now).await.unwrap(), "replayed");
+    assert!(!store.use_second_factor(u.id, &Factor::Step(99), now).await.unwrap(), "an older one");
+    let h1 = Factor::Recovery("h1".into());
+    assert!(store.use_second_factor(u.id, &h1, now).await.unwrap());
+    assert!(!store.use_second_factor(u.id, &h1, now).await.unwrap(), "a recovery code is used once");
+    assert!(!store.use_second_factor(u.id, &Factor::Recovery("nope".into()), now).await.unwrap());
+    assert_eq!(store.second_factor(u.id).await.unwrap().recovery_left, 1);
+    // New codes replace the old; a reset takes everything and ends sessions.
+    store.change_user("siti", u.id, &UserChange::RecoveryCodes(vec!["h3".into()])).await.unwrap();
+    assert!(
+        !store.use_second_factor(u.id, &Factor::Recovery("h2".into()), now).await.unwrap(),
+        "old codes gone"
+    );
+    assert_eq!(store.second_factor(u.id).await.unwrap().recovery_left, 1);
+    let reset = store.change_user("admin", u.id, &UserChange::SecondFactorReset).await.unwrap().unwrap();
+    assert!(!reset.second_factor);
+    assert_eq!(store.second_factor(u.id).await.unwrap(), SecondFactor::default());
+    assert!(store.session("keep", now).await.unwrap().is_none(), "a reset ends the sessions");
+    let audited: Vec<String> =
+        store.audit_entries(0, 100).await.unwrap().into_iter().map(|a| a.action).collect();
+    for action in
+        ["user.second_factor", "user.recovery_code_used", "user.recovery_codes", "user.second_factor_reset"]
+    {
+        assert_eq!(audited.iter().filter(|a| *a == action).count(), 1, "{action}: {audited:?}");
+    }
+    assert!(store.audit_verify().await.unwrap().ok, "{url}");
+});
+
 /// A session of `user_id` opened at `now` for `ttl` ms.
 fn session(token_hash: &str, user_id: i64, now: i64, ttl: i64) -> Session {
     Session {

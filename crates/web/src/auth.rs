@@ -135,12 +135,13 @@ where
     S: Send + Sync,
 {
     type Rejection = ApiError;
-    /// An account with a temporary password counts as nobody here: it acts
-    /// as staff nowhere until its holder chooses their own (`CurrentUser`
-    /// says so with its own error).
+    /// An account at a [`Gate`] (a temporary password, a second factor its
+    /// role needs) counts as nobody here: it acts as staff nowhere until
+    /// its holder is through (`CurrentUser` says so with the gate's error).
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let app = &AppState::from_ref(state).app;
         let user = session_user(parts, state).await?;
-        Ok(MaybeUser(user.filter(|u| !u.user.must_change_password)))
+        Ok(MaybeUser(user.filter(|u| gate(app, u).is_none())))
     }
 }
 
@@ -177,23 +178,63 @@ where
 {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let app = &AppState::from_ref(state).app;
         let user = session_user(parts, state).await?.ok_or_else(ApiError::unauthorized)?;
-        if user.user.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&parts.uri.path()) {
-            return Err(ApiError::new(
-                axum::http::StatusCode::FORBIDDEN,
-                PASSWORD_CHANGE_REQUIRED,
-                "your password is temporary: choose your own first (/akun/sandi)",
-            ));
+        if let Some(gate) = gate(app, &user)
+            && !gate.paths.contains(&parts.uri.path())
+        {
+            return Err(ApiError::new(axum::http::StatusCode::FORBIDDEN, gate.code, gate.message));
         }
         Ok(user)
     }
 }
 
-/// The error code of a request from an account whose password an admin
-/// reset: until its holder chooses their own, only these paths answer.
-pub const PASSWORD_CHANGE_REQUIRED: &str = "password_change_required";
-const PASSWORD_CHANGE_PATHS: &[&str] =
-    &["/akun/sandi", "/api/v1/me/password", "/api/v1/me", "/logout", "/api/v1/logout"];
+/// What an account must do before anything else, and the only paths that
+/// answer it meanwhile.
+pub struct Gate {
+    /// The error code every other path answers with.
+    pub code: &'static str,
+    pub message: &'static str,
+    /// The page that does it (where a browser is sent).
+    pub page: &'static str,
+    pub paths: &'static [&'static str],
+}
+
+/// An account whose password an admin reset: its holder chooses their own.
+pub const PASSWORD_CHANGE: Gate = Gate {
+    code: "password_change_required",
+    message: "your password is temporary: choose your own first (/akun/sandi)",
+    page: "/akun/sandi",
+    paths: &["/akun/sandi", "/api/v1/me/password", "/api/v1/me", "/logout", "/api/v1/logout"],
+};
+
+/// An account whose role needs a second factor and has none: its holder
+/// enrols one (`app::second_factor`).
+pub const SECOND_FACTOR_ENROLMENT: Gate = Gate {
+    code: "second_factor_required",
+    message: "your role needs a second factor: set one up first (/akun/faktor)",
+    page: "/akun/faktor",
+    paths: &[
+        "/akun/faktor",
+        "/api/v1/me/second-factor",
+        "/api/v1/me/second-factor/confirm",
+        "/api/v1/me",
+        "/logout",
+        "/api/v1/logout",
+    ],
+};
+
+/// The gate `user` stands at, if any: a temporary password first, then a
+/// missing second factor.
+pub fn gate(app: &app::App, user: &Principal) -> Option<&'static Gate> {
+    if user.user.must_change_password {
+        Some(&PASSWORD_CHANGE)
+    } else if app::second_factor::must_enrol(app, user) {
+        Some(&SECOND_FACTOR_ENROLMENT)
+    } else {
+        None
+    }
+}
 
 /// Counts a public request (form post, tracking, verification) against
 /// its client's rate limit; `429` when over it.
@@ -216,13 +257,12 @@ pub(crate) fn public_rate(
 pub async fn login(
     state: &AppState,
     client: &str,
-    username: &str,
-    password: &str,
+    credentials: &app::accounts::Credentials<'_>,
 ) -> Result<app::accounts::LoggedIn, ApiError> {
     if !state.login_limiter.allow(client) {
         return Err(ApiError::too_many());
     }
-    Ok(app::accounts::login(&state.app, username, password, client).await?)
+    Ok(app::accounts::login(&state.app, credentials, client).await?)
 }
 
 #[cfg(test)]

@@ -45,6 +45,7 @@ pub fn spawn_server(
     db: &str,
     files: &std::path::Path,
     log: &str,
+    env: &[(&str, &str)],
 ) -> (Child, String, Lines, Lines) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let addr = format!("127.0.0.1:{port}");
@@ -52,6 +53,7 @@ pub fn spawn_server(
     args.extend_from_slice(extra);
     let mut child = layanan(&args, db, files)
         .env("LAYANAN_LOG", log)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -96,10 +98,22 @@ pub struct Server {
 
 impl Server {
     /// `layanan serve` with its demo data on a fresh database.
+    /// The demo as shipped, but no role needs a second factor: the flows
+    /// log its admins, heads and auditors in with a password alone.
     pub fn start_demo() -> Server {
+        Self::demo(&[("LAYANAN_SECOND_FACTOR_ROLES", "[]")])
+    }
+
+    /// The demo exactly as `cargo run` serves it: admins, heads of office
+    /// and auditors set up a second factor at their first login.
+    pub fn start_demo_as_shipped() -> Server {
+        Self::demo(&[])
+    }
+
+    fn demo(env: &[(&str, &str)]) -> Server {
         let dir = TempDir::new("browser-server");
         let db = format!("sqlite://{}/layanan.db", dir.0.display());
-        let (child, url, log, stdout) = spawn_server(&[], &db, &dir.0.join("files"), "info");
+        let (child, url, log, stdout) = spawn_server(&[], &db, &dir.0.join("files"), "info", env);
         // The accounts are printed before the server says it serves, but
         // its two pipes are read by different threads: wait for the table.
         let mut accounts = HashMap::new();

@@ -69,6 +69,9 @@ impl Accounts for This {
             UserChange::Role(_) | UserChange::Unit(_) => "role = $2, unit = $3",
             UserChange::Office(_) => "office = $2",
             UserChange::Unlock => "failed_logins = 0, locked_until = NULL",
+            UserChange::SecondFactor { .. } => "totp_secret = $2, totp_step = $3, totp_pending = NULL",
+            UserChange::RecoveryCodes(_) => "id = id",
+            UserChange::SecondFactorReset => "totp_secret = NULL, totp_step = NULL, totp_pending = NULL",
         };
         let sql = format!("UPDATE users SET {set} WHERE id = $1 RETURNING {USER_COLS}");
         let q = sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql)).bind(id);
@@ -78,7 +81,8 @@ impl Accounts for This {
             UserChange::Role(r) => q.bind(r.as_str()).bind(before.unit.clone()),
             UserChange::Unit(u) => q.bind(before.role.as_str()).bind(u.clone()),
             UserChange::Office(o) => q.bind(o.clone()),
-            UserChange::Unlock => q,
+            UserChange::SecondFactor { sealed, step, .. } => q.bind(sealed.clone()).bind(*step),
+            UserChange::Unlock | UserChange::RecoveryCodes(_) | UserChange::SecondFactorReset => q,
         };
         let user = q.fetch_one(&mut *tx).await.map_err(|e| StoreError::from_write(e, "office"))?;
         if let UserChange::Unlock = change {
@@ -86,6 +90,23 @@ impl Accounts for This {
                 .bind(&before.username)
                 .execute(&mut *tx)
                 .await?;
+        }
+        let recovery = match change {
+            UserChange::SecondFactor { recovery, .. } | UserChange::RecoveryCodes(recovery) => {
+                Some(&recovery[..])
+            }
+            UserChange::SecondFactorReset => Some(&[][..]),
+            _ => None,
+        };
+        if let Some(hashes) = recovery {
+            sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+            for hash in hashes {
+                sqlx::query("INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(hash)
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         if change.ends_sessions() {
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
@@ -228,6 +249,69 @@ impl Accounts for This {
             .bind(office)
             .fetch_all(&self.read)
             .await?)
+    }
+
+    async fn second_factor(&self, user_id: i64) -> Result<SecondFactor> {
+        let row: Option<(Option<String>, Option<String>, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT totp_secret, totp_pending, totp_step, \
+             (SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL) \
+             FROM users WHERE id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.write)
+        .await?;
+        Ok(row
+            .map(|(secret, pending, last_step, recovery_left)| SecondFactor {
+                secret,
+                pending,
+                last_step,
+                recovery_left,
+            })
+            .unwrap_or_default())
+    }
+
+    async fn begin_second_factor(&self, user_id: i64, sealed: &str) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE users SET totp_pending = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(sealed)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn use_second_factor(&self, user_id: i64, factor: &Factor, now: i64) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let taken = match factor {
+            Factor::Step(step) => sqlx::query(
+                "UPDATE users SET totp_step = $2 WHERE id = $1 AND (totp_step IS NULL OR totp_step < $2)",
+            )
+            .bind(user_id)
+            .bind(step)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+            Factor::Recovery(hash) => sqlx::query(
+                "UPDATE recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
+            )
+            .bind(user_id)
+            .bind(hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected(),
+        } == 1;
+        if taken && let Factor::Recovery(_) = factor {
+            let who = format!("user:{user_id}");
+            Self::append_audit(
+                &mut tx,
+                NewAudit::change(&who, "user.recovery_code_used", &who, String::new()),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(taken)
     }
 
     async fn create_session(&self, s: &Session) -> Result<()> {

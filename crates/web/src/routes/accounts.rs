@@ -1,8 +1,9 @@
 //! Staff accounts of an office: the list (its admin and auditor; reading
 //! one account writes an access row), and what its admin does to an
 //! account — open it, turn it off and on, change its role or unit, move it
-//! to another office, reset its password, unlock it — as JSON and as the
-//! `/admin/users` page; and one's own password (`/akun/sandi`).
+//! to another office, reset its password, unlock it, reset its second
+//! factor — as JSON and as the `/admin/users` page; and one's own password
+//! (`/akun/sandi`). One's own second factor is `second_factor.rs`.
 
 use super::openapi::HtmlPage;
 use super::portal::{Choice, NavUser, nav, render};
@@ -29,6 +30,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/v1/users/{id}/active", put(active_api))
         .route("/api/v1/users/{id}/password-reset", post(reset_api))
         .route("/api/v1/users/{id}/unlock", post(unlock_api))
+        .route("/api/v1/users/{id}/second-factor-reset", post(second_factor_reset_api))
         .route("/api/v1/me/password", put(own_password_api))
         .route("/admin/users", get(page).post(create_form))
         .route("/admin/users/{id}/active", post(active_form))
@@ -48,6 +50,7 @@ pub(super) fn routes() -> Router<AppState> {
     change_api,
     reset_api,
     unlock_api,
+    second_factor_reset_api,
     own_password_api,
     page,
     create_form,
@@ -194,6 +197,10 @@ struct AccountRow {
     locked: bool,
     /// The admin may turn it off or on (not their own).
     can_toggle: bool,
+    /// A second factor is in force.
+    second_factor: bool,
+    /// Its role needs one (it reaches nothing else until it has one).
+    second_factor_required: bool,
 }
 
 #[derive(Template)]
@@ -254,6 +261,8 @@ async fn accounts_page(
         .into_iter()
         .map(|u| AccountRow {
             can_toggle: u.id != who.user.id,
+            second_factor: u.second_factor,
+            second_factor_required: state.app.config.second_factor_roles.contains(&u.role),
             id: u.id,
             role: lang.role(u.role),
             role_code: u.role.as_str(),
@@ -509,6 +518,23 @@ async fn unlock_api(
     Ok(Json(accounts::change(&state.app, &who, id, AccountChange::Unlock).await?))
 }
 
+/// Take away an account's second factor (a lost phone; its office's admin, not for their own
+/// account): its holder enrols again at the next login; its sessions end; audited
+#[utoipa::path(post, path = "/api/v1/users/{id}/second-factor-reset",
+    params(("id" = i64, Path, description = "the account id")), responses(
+    (status = 200, description = "OK", body = store::User),
+    (status = 401, description = "not logged in", body = ErrorResponse),
+    (status = 403, description = "CSRF token missing or wrong", body = ErrorResponse),
+    (status = 404, description = "no such account in the caller's office", body = ErrorResponse),
+    (status = 422, description = "one's own account (`second_factor`)", body = ErrorResponse)))]
+async fn second_factor_reset_api(
+    State(state): State<AppState>,
+    who: Changing,
+    Path(id): Path<i64>,
+) -> Result<Json<store::User>, ApiError> {
+    Ok(Json(accounts::change(&state.app, &who, id, AccountChange::SecondFactorReset).await?))
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 struct OwnPasswordBody {
     /// The password in use (the temporary one after a reset).
@@ -535,7 +561,8 @@ async fn own_password_api(
 #[derive(Deserialize)]
 struct ChangeForm {
     csrf: String,
-    /// `role` (with `role` and `unit`), `move` (with `office`), `reset` or `unlock`.
+    /// `role` (with `role` and `unit`), `move` (with `office`), `reset`,
+    /// `unlock` or `second_factor_reset`.
     change: String,
     #[serde(default)]
     role: String,
@@ -571,6 +598,9 @@ async fn change_form(
             accounts::change(app, &who, id, AccountChange::Office(f.office.clone())).await.map(|_| None)
         }
         "unlock" => accounts::change(app, &who, id, AccountChange::Unlock).await.map(|_| None),
+        "second_factor_reset" => {
+            accounts::change(app, &who, id, AccountChange::SecondFactorReset).await.map(|_| None)
+        }
         "reset" => accounts::reset_password(app, &who, id).await.map(Some),
         _ => Err(app::Error::invalid("change", "unknown change")),
     };

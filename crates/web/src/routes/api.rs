@@ -114,6 +114,10 @@ async fn region(
 struct LoginBody {
     username: String,
     password: String,
+    /// The second factor of an account that has one: the 6-digit code of
+    /// its authenticator app, or one of its recovery codes.
+    #[serde(default)]
+    code: Option<String>,
 }
 
 /// A new session: the bearer token, the CSRF token for cookie sessions,
@@ -126,6 +130,9 @@ struct LoggedIn {
     /// The password is temporary: only `PUT /api/v1/me/password` answers
     /// until it is changed.
     must_change_password: bool,
+    /// The account's role needs a second factor and it has none: only the
+    /// enrolment (`POST /api/v1/me/second-factor`) answers until it is set up.
+    must_enrol_second_factor: bool,
 }
 
 /// Log in; returns a bearer token and sets the session cookie
@@ -134,7 +141,7 @@ struct LoggedIn {
     (status = 400, description = "unreadable body", body = ErrorResponse),
     (status = 401, description = "wrong username or password", body = ErrorResponse),
     (status = 415, description = "not JSON", body = ErrorResponse),
-    (status = 422, description = "a field is missing", body = ErrorResponse),
+    (status = 422, description = "a field is missing; `code` when the password is right and the account's second factor was not given", body = ErrorResponse),
     (status = 429, description = "too many attempts", body = ErrorResponse)))]
 async fn login(
     State(state): State<AppState>,
@@ -154,7 +161,14 @@ async fn login(
         state.config.client_ip_header.as_deref(),
         state.config.trusted_proxies,
     );
-    let done = auth::login(&state, &client, body.username.trim(), &body.password).await?;
+    let credentials = app::accounts::Credentials {
+        username: body.username.trim(),
+        password: &body.password,
+        code: body.code.as_deref(),
+    };
+    let done = auth::login(&state, &client, &credentials).await?;
+    let must_enrol_second_factor =
+        app::second_factor::must_enrol(&state.app, &app::Principal::of(done.user.clone()));
     let max_age = state.app.config.session_hours * 3600;
     let cookie = set_cookie(SESSION_COOKIE, &done.token, max_age, state.config.cookie_secure);
     let expires_at = chrono::DateTime::from_timestamp_millis(done.session.expires_at).map(|t| t.to_rfc3339());
@@ -163,6 +177,7 @@ async fn login(
         csrf_token: done.session.csrf_token,
         expires_at,
         must_change_password: done.user.must_change_password,
+        must_enrol_second_factor,
     };
     Ok(([(header::SET_COOKIE, cookie)], Json(body)))
 }

@@ -336,6 +336,8 @@ async fn lapor_page(
     who: CurrentUser,
     m: Multipart,
 ) -> Result<Response, PageError> {
+    // Who may import is checked before the body is read.
+    who.require(&ENTERING, &who.user.office)?;
     let parts = multipart::read(m, state.app.config.max_upload_bytes).await?;
     who.check_csrf(parts.text.get("csrf").map(String::as_str))?;
     let file =

@@ -30,6 +30,7 @@ mod privacy;
 mod queue;
 mod register;
 mod reports;
+mod second_factor;
 mod slots;
 mod staff;
 mod stock;
@@ -55,6 +56,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(admin::routes())
         .merge(accounts::routes())
+        .merge(second_factor::routes())
         .merge(outages::routes())
         .merge(cases::routes())
         .merge(citizen::routes())
@@ -249,8 +251,10 @@ async fn page_error(res: Response, path: &str) -> Response {
     }
     let body = axum::body::to_bytes(res.into_body(), 64 * 1024).await.unwrap_or_default();
     let json = serde_json::from_slice::<serde_json::Value>(&body).ok();
-    if json.as_ref().is_some_and(|v| v["error"]["code"] == crate::auth::PASSWORD_CHANGE_REQUIRED) {
-        return axum::response::Redirect::to("/akun/sandi").into_response();
+    for gate in [&crate::auth::PASSWORD_CHANGE, &crate::auth::SECOND_FACTOR_ENROLMENT] {
+        if json.as_ref().is_some_and(|v| v["error"]["code"] == gate.code) {
+            return axum::response::Redirect::to(gate.page).into_response();
+        }
     }
     let message = json
         .and_then(|v| v["error"]["message"].as_str().map(str::to_string))

@@ -31,6 +31,7 @@ pub(crate) fn document() -> Value {
         super::api::Doc::openapi(),
         super::admin::Doc::openapi(),
         super::accounts::Doc::openapi(),
+        super::second_factor::Doc::openapi(),
         super::outages::Doc::openapi(),
         super::cases::Doc::openapi(),
         super::citizen::Doc::openapi(),

@@ -392,6 +392,22 @@ struct LoginPage {
     username: String,
     error: Option<&'static str>,
     notice: Option<&'static str>,
+    /// The password was right and the account's second factor is asked.
+    code_asked: bool,
+}
+
+impl LoginPage {
+    fn new(lang: Lang, username: String) -> LoginPage {
+        LoginPage {
+            lang,
+            user: None,
+            csrf: String::new(),
+            username,
+            error: None,
+            notice: None,
+            code_asked: false,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -409,20 +425,18 @@ async fn login_form(
     Query(q): Query<LoginQuery>,
 ) -> Result<Response, PageError> {
     let notice = (q.done.as_deref() == Some("password")).then(|| lang.t("password_changed"));
-    login_page(&state, &headers, lang, String::new(), None, notice, StatusCode::OK)
+    login_page(&state, &headers, LoginPage { notice, ..LoginPage::new(lang, String::new()) }, StatusCode::OK)
 }
 
+/// Sends the login form with its pre-session CSRF token.
 fn login_page(
     state: &AppState,
     headers: &HeaderMap,
-    lang: Lang,
-    username: String,
-    error: Option<&'static str>,
-    notice: Option<&'static str>,
+    page: LoginPage,
     status: StatusCode,
 ) -> Result<Response, PageError> {
     let (csrf, set) = auth::form_token(headers, state.config.cookie_secure);
-    let html = render(&LoginPage { lang, user: None, csrf, username, error, notice })?;
+    let html = render(&LoginPage { csrf, ..page })?;
     let mut res = (status, html).into_response();
     if let Some(c) = set.and_then(|c| c.parse().ok()) {
         res.headers_mut().insert(header::SET_COOKIE, c);
@@ -435,6 +449,9 @@ struct LoginForm {
     csrf: String,
     username: String,
     password: String,
+    /// The second factor, for an account that has one.
+    #[serde(default)]
+    code: String,
 }
 
 #[utoipa::path(
@@ -457,7 +474,12 @@ async fn login_submit(
         state.config.client_ip_header.as_deref(),
         state.config.trusted_proxies,
     );
-    match auth::login(&state, &client, f.username.trim(), &f.password).await {
+    let credentials = app::accounts::Credentials {
+        username: f.username.trim(),
+        password: &f.password,
+        code: Some(f.code.as_str()),
+    };
+    match auth::login(&state, &client, &credentials).await {
         Ok(done) => {
             let cookie = set_cookie(
                 SESSION_COOKIE,
@@ -465,19 +487,21 @@ async fn login_submit(
                 state.app.config.session_hours * 3600,
                 state.config.cookie_secure,
             );
-            let next = if done.user.must_change_password { "/akun/sandi" } else { "/" };
+            // The page of the gate the account stands at (a temporary
+            // password, a second factor to set up), else the home page.
+            let next = auth::gate(&state.app, &app::Principal::of(done.user)).map_or("/", |g| g.page);
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to(next)).into_response())
         }
         Err(e) if e.status == StatusCode::TOO_MANY_REQUESTS => Err(PageError(e)),
-        Err(e) if e.status == StatusCode::UNAUTHORIZED => login_page(
-            &state,
-            &headers,
-            lang,
-            f.username,
-            Some(lang.t("login_failed")),
-            None,
-            StatusCode::UNAUTHORIZED,
-        ),
+        Err(e) if e.status == StatusCode::UNAUTHORIZED => {
+            let page = LoginPage { error: Some(lang.t("login_failed")), ..LoginPage::new(lang, f.username) };
+            login_page(&state, &headers, page, StatusCode::UNAUTHORIZED)
+        }
+        Err(e) if e.body.field.as_deref() == Some("code") => {
+            let error = Some(lang.t("login_code_asked"));
+            let page = LoginPage { error, code_asked: true, ..LoginPage::new(lang, f.username) };
+            login_page(&state, &headers, page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
         Err(e) => Err(PageError(e)),
     }
 }

@@ -185,12 +185,18 @@ async fn take_form(
 ) -> Result<Response, PageError> {
     auth::check_form_token(&headers, &f.csrf)?;
     let mut page = entrance_page(&state, lang, nav(&u), &office, f.csrf.clone()).await?;
-    match app::queue::take(&state.app, &office, &f.service, &f.priority).await {
-        Ok(t) => page.taken = Some(t),
-        Err(app::Error::Invalid { message, .. }) => page.error = Some(message),
+    let status = match app::queue::take(&state.app, &office, &f.service, &f.priority).await {
+        Ok(t) => {
+            page.taken = Some(t);
+            StatusCode::OK
+        }
+        Err(app::Error::Invalid { message, .. }) => {
+            page.error = Some(message);
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         Err(e) => return Err(e.into()),
-    }
-    Ok(render(&page)?.into_response())
+    };
+    Ok((status, render(&page)?).into_response())
 }
 
 #[derive(Template)]

@@ -15,6 +15,7 @@ use app::register::{Hit, Import, ImportReport, SearchQuery, SearchResult};
 use askama::Template;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -202,6 +203,8 @@ async fn import_form(
     who: CurrentUser,
     req: Request,
 ) -> Result<Response, PageError> {
+    // Who may import is checked before the body is read.
+    let mut import = Some(Import::by(&state.app, &who, &who.user.office).await?);
     let mut form =
         Multipart::from_request(req, &state).await.map_err(|e| ApiError::invalid("body", e.body_text()))?;
     let mut page = RegisterPage::new(lang, &who);
@@ -212,8 +215,8 @@ async fn import_form(
                 let token = field.text().await.map_err(|e| ApiError::invalid("body", e.body_text()))?;
                 csrf_ok = who.check_csrf(Some(&token)).is_ok();
             }
-            Some("file") if csrf_ok => {
-                let import = Import::by(&state.app, &who, &who.user.office).await?;
+            Some("file") if csrf_ok && import.is_some() => {
+                let import = import.take().expect("checked above");
                 let chunks = futures_util::stream::unfold(field, |mut f| async move {
                     f.chunk().await.transpose().map(|c| (c, f))
                 });
@@ -227,6 +230,7 @@ async fn import_form(
     }
     if page.report.is_none() {
         page.error = Some(format!("file: {}", lang.t("register_no_file")));
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     }
     Ok(render(&page)?.into_response())
 }

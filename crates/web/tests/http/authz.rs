@@ -1,8 +1,11 @@
-//! The authorization matrix: every API route and staff page × every role × own office,
-//! another office, a disabled account and no login. Allowed requests must get past the
-//! checks (any status but 401/403, or exactly the status an `Exact` route names); the
-//! rest get 403, or 401 without a login. An auditor reads but never changes; an institution sees nothing
-//! of an office's cases; a Palangka Raya account sees nothing of Muba's.
+//! The authorization matrix: every operation of the OpenAPI document × every role × own
+//! office, another office, a disabled account and no login (the test fails if an operation
+//! is missing). Allowed callers get exactly the status the route names (its answer, or the
+//! field error of a body refused on purpose, so the matrix changes nothing); the rest get
+//! 403, 404 where the thing is another office's, or 401 without a login (a page: the login
+//! form). An auditor reads but never changes; an institution sees nothing of an office's
+//! cases; a Palangka Raya account sees nothing of Muba's. Routes that serve files serve the
+//! uploaded file itself.
 
 use crate::common::{PASSWORD, TestApp};
 use domain::Role;
@@ -56,6 +59,10 @@ struct Exact {
     form: bool,
 }
 
+/// The pre-session form token every request carries as a cookie, so a
+/// public form's `csrf` field can match it (double submit).
+const FORM: &str = "0123456789abcdef0123456789abcdef";
+
 const SUPERVISORS: &[Role] = &[Role::Validator, Role::KepalaDinas, Role::Admin, Role::Auditor];
 
 const OWN: &str = "16.06";
@@ -76,8 +83,19 @@ async fn send(app: &TestApp, r: &Route, token: Option<&str>, form: bool) -> u16 
     if let Some(t) = token {
         req = req.bearer_auth(t);
     }
-    if let Some(b) = r.body.as_ref().filter(|b| !b.is_null()) {
-        req = if form { req.form(b) } else { req.json(b) };
+    req = req.header("cookie", format!("form_csrf={FORM}"));
+    match r.body.as_ref().filter(|b| !b.is_null()) {
+        // A page's multipart form: each field a text part.
+        Some(Value::Object(fields)) if form && fields.contains_key("multipart") => {
+            let mut parts = reqwest::multipart::Form::new();
+            for (k, v) in fields.iter().filter(|(k, _)| *k != "multipart") {
+                parts = parts.text(k.clone(), v.as_str().unwrap_or_default().to_string());
+            }
+            req = req.multipart(parts);
+        }
+        Some(b) if form => req = req.form(b),
+        Some(b) => req = req.json(b),
+        None => {}
     }
     req.send().await.unwrap().status().as_u16()
 }
@@ -129,11 +147,14 @@ async fn every_route_for_every_role_and_office() {
         "applicant": {"name": "Siti Aminah", "nik": "1606015708900001"},
         "fields": {"jenis_permohonan": "rekam"}
     });
+    let form = reqwest::multipart::Form::new()
+        .text("application", application.to_string())
+        .part("file.f102", reqwest::multipart::Part::bytes(crate::common::pdf()).file_name("f102.pdf"));
     let res = app
         .http
         .post(app.url("/api/v1/applications"))
         .bearer_auth(token_of(Role::Operator, OWN))
-        .json(&application)
+        .multipart(form)
         .send()
         .await
         .unwrap();
@@ -142,6 +163,7 @@ async fn every_route_for_every_role_and_office() {
     let (id, code) =
         (receipt["id"].as_i64().unwrap(), receipt["tracking_code"].as_str().unwrap().to_string());
     let doc = app.db.store.case_documents(id).await.unwrap()[0].code.clone();
+    let file = app.db.store.case_files(id).await.unwrap()[0].id;
     // The bank is verified (its verification case stands in as the Muba
     // case here) and applies by letter: a case of its own, with a receipt.
     app.db.store.set_institution_case(inst.id, id).await.unwrap();
@@ -187,107 +209,114 @@ async fn every_route_for_every_role_and_office() {
     assert_eq!(res.status(), 201);
     let request = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
 
-    let get = |path: String, who| Route { method: "GET", path, body: None, who };
-    let routes = vec![
-        get("/api/v1/offices".into(), Who::Public),
-        get("/api/v1/services".into(), Who::Public),
-        get("/api/v1/services/16.06-ktp-el".into(), Who::Public),
-        get("/api/v1/regions?parent=16".into(), Who::Public),
-        get(format!("/api/v1/track/{code}"), Who::Public),
-        get(format!("/api/v1/documents/{doc}/verify"), Who::Public),
-        get("/api/v1/me".into(), Who::LoggedIn),
-        get(format!("/api/v1/cases/{id}"), Who::Roles(staff)),
-        get(format!("/api/v1/cases/{id}/timeline"), Who::Roles(staff)),
-        get(format!("/api/v1/cases/{id}/documents"), Who::Roles(staff)),
-        get(format!("/api/v1/cases/{id}/files/1"), Who::Roles(staff)),
-        get(format!("/api/v1/documents/{doc}/pdf"), Who::Roles(staff)),
-        get("/api/v1/supervisor".into(), Who::OwnOffice(|r| SUPERVISORS.contains(&r))),
-        get(format!("/api/v1/users?office={OWN}"), Who::Roles(|r| matches!(r, Role::Admin | Role::Auditor))),
-        get(format!("/api/v1/users/{some_user}"), Who::Roles(|r| matches!(r, Role::Admin | Role::Auditor))),
-        // The staff pages, as a browser with a session would get them.
-        get("/staff".into(), Who::OwnOffice(staff)),
-        get(format!("/staff/cases/{id}"), Who::Roles(staff)),
-        get(format!("/staff/cases/{id}/files/1"), Who::Roles(staff)),
-        get(format!("/staff/cases/{id}/receipt"), Who::Roles(staff)),
-        get(format!("/staff/documents/{doc}/pdf"), Who::Roles(staff)),
-        get("/staff/intake".into(), Who::OwnOffice(|r| r == Role::Operator)),
-        get("/staff/intake/16.06-ktp-el".into(), Who::Roles(|r| r == Role::Operator)),
-        get("/staff/supervisor".into(), Who::OwnOffice(|r| SUPERVISORS.contains(&r))),
-        get("/staff/outbox".into(), Who::OwnOffice(staff)),
-        get("/admin/office".into(), Who::OwnOffice(|r| r == Role::Admin)),
-        get("/admin/users".into(), Who::OwnOffice(|r| matches!(r, Role::Admin | Role::Auditor))),
-        get("/api/v1/outages".into(), Who::OwnOffice(staff)),
-        // Bodies an admin gets past the checks with (a refused field, an
-        // unknown outage), so the matrix changes nothing.
-        Route {
-            method: "POST",
-            path: "/api/v1/users".into(),
-            body: Some(json!({"username": "baru", "role": "operator", "password": "pendek"})),
-            who: Who::OwnOffice(|r| r == Role::Admin),
-        },
-        Route {
-            method: "PUT",
-            path: format!("/api/v1/users/{some_user}/active"),
-            body: Some(json!({"active": true})),
-            who: Who::Roles(|r| r == Role::Admin),
-        },
-        Route {
-            method: "POST",
-            path: "/api/v1/outages".into(),
-            body: Some(json!({"reason": ""})),
-            who: Who::OwnOffice(|r| r == Role::Admin),
-        },
-        Route {
-            method: "POST",
-            path: "/api/v1/outages/999/end".into(),
-            body: Some(json!({})),
-            who: Who::OwnOffice(|r| r == Role::Admin),
-        },
-        Route {
-            method: "POST",
-            path: format!("/api/v1/track/{code}/access-log"),
-            body: Some(nik.clone()),
-            who: Who::Public,
-        },
-        get(
-            "/api/v1/data-requests".into(),
-            Who::OwnOffice(|r| matches!(r, Role::Ppid | Role::Admin | Role::Auditor)),
-        ),
-        Route {
-            method: "POST",
-            path: format!("/api/v1/data-requests/{request}/export"),
-            body: Some(json!({})),
-            who: Who::Roles(|r| matches!(r, Role::Ppid | Role::Admin)),
-        },
-        Route {
-            method: "PUT",
-            path: format!("/api/v1/offices/{OWN}/settings"),
-            body: Some(json!({})),
-            who: Who::Roles(|r| r == Role::Admin),
-        },
-        Route {
-            method: "POST",
-            path: format!("/api/v1/documents/{doc}/revoke"),
-            body: Some(json!({"reason": "uji hak akses"})),
-            who: Who::Roles(|r| matches!(r, Role::KepalaDinas | Role::Validator | Role::Admin)),
-        },
-        Route {
-            method: "POST",
-            path: "/api/v1/applications".into(),
-            body: Some(application.clone()),
-            // A verified institution applies too (here refused for want of its
-            // letter), and a village kiosk of the office.
-            who: Who::Roles(|r| matches!(r, Role::Operator | Role::Lembaga | Role::Desa)),
-        },
-    ];
-
-    let mut routes: Vec<Exact> =
-        routes.into_iter().map(|route| Exact { route, ok: 0, form: false }).collect();
     let exact = |method, path: String, body: Value, who, ok, form| Exact {
         route: Route { method, path, body: Some(body), who },
         ok,
         form,
     };
+    let get = |path: String, who, ok| exact("GET", path, Value::Null, who, ok, false);
+    let supervisors = Who::OwnOffice(|r| SUPERVISORS.contains(&r));
+    let revokers = Who::Roles(|r| matches!(r, Role::KepalaDinas | Role::Validator | Role::Admin));
+    let admin_or_auditor = |r| matches!(r, Role::Admin | Role::Auditor);
+    let mut routes = vec![
+        get("/api/v1/offices".into(), Who::Public, 200),
+        get("/api/v1/services".into(), Who::Public, 200),
+        get("/api/v1/services/16.06-ktp-el".into(), Who::Public, 200),
+        get("/api/v1/regions?parent=16".into(), Who::Public, 200),
+        get(format!("/api/v1/track/{code}"), Who::Public, 200),
+        get(format!("/api/v1/documents/{doc}/verify"), Who::Public, 200),
+        get("/api/v1/me".into(), Who::LoggedIn, 200),
+        get(format!("/api/v1/cases/{id}"), Who::Roles(staff), 200),
+        get(format!("/api/v1/cases/{id}/timeline"), Who::Roles(staff), 200),
+        get(format!("/api/v1/cases/{id}/documents"), Who::Roles(staff), 200),
+        get(format!("/api/v1/cases/{id}/files/{file}"), Who::Roles(staff), 200),
+        get(format!("/api/v1/documents/{doc}/pdf"), Who::Roles(staff), 200),
+        get("/api/v1/supervisor".into(), supervisors, 200),
+        get(format!("/api/v1/users?office={OWN}"), Who::Roles(admin_or_auditor), 200),
+        get(format!("/api/v1/users/{some_user}"), Who::Roles(admin_or_auditor), 200),
+        // The staff pages, as a browser with a session would get them.
+        get("/staff".into(), Who::OwnOffice(staff), 200),
+        get(format!("/staff/cases/{id}"), Who::Roles(staff), 200),
+        get(format!("/staff/cases/{id}/files/{file}"), Who::Roles(staff), 200),
+        get(format!("/staff/cases/{id}/receipt"), Who::Roles(staff), 200),
+        get(format!("/staff/documents/{doc}/pdf"), Who::Roles(staff), 200),
+        get("/staff/intake".into(), Who::OwnOffice(|r| r == Role::Operator), 200),
+        get("/staff/intake/16.06-ktp-el".into(), Who::Roles(|r| r == Role::Operator), 200),
+        get("/staff/supervisor".into(), supervisors, 200),
+        get("/staff/outbox".into(), Who::OwnOffice(staff), 200),
+        get("/admin/office".into(), Who::OwnOffice(|r| r == Role::Admin), 200),
+        get("/admin/users".into(), Who::OwnOffice(admin_or_auditor), 200),
+        get("/api/v1/outages".into(), Who::OwnOffice(staff), 200),
+        // Bodies an admin gets past the checks with (a refused field, an
+        // unknown outage), so the matrix changes nothing.
+        exact(
+            "POST",
+            "/api/v1/users".into(),
+            json!({"username": "baru", "role": "operator", "password": "pendek"}),
+            Who::OwnOffice(|r| r == Role::Admin),
+            422,
+            false,
+        ),
+        // Turning one's own account off is refused.
+        exact(
+            "PUT",
+            format!("/api/v1/users/{some_user}/active"),
+            json!({"active": false}),
+            Who::Roles(|r| r == Role::Admin),
+            422,
+            false,
+        ),
+        exact(
+            "POST",
+            "/api/v1/outages".into(),
+            json!({"reason": ""}),
+            Who::OwnOffice(|r| r == Role::Admin),
+            422,
+            false,
+        ),
+        exact(
+            "POST",
+            "/api/v1/outages/999/end".into(),
+            json!({}),
+            Who::OwnOffice(|r| r == Role::Admin),
+            404,
+            false,
+        ),
+        exact("POST", format!("/api/v1/track/{code}/access-log"), nik.clone(), Who::Public, 201, false),
+        get(
+            "/api/v1/data-requests".into(),
+            Who::OwnOffice(|r| matches!(r, Role::Ppid | Role::Admin | Role::Auditor)),
+            200,
+        ),
+        exact(
+            "POST",
+            format!("/api/v1/data-requests/{request}/export"),
+            json!({}),
+            Who::Roles(|r| matches!(r, Role::Ppid | Role::Admin)),
+            200,
+            false,
+        ),
+        exact(
+            "PUT",
+            format!("/api/v1/offices/{OWN}/settings"),
+            json!({}),
+            Who::Roles(|r| r == Role::Admin),
+            200,
+            false,
+        ),
+        // An empty reason is refused by field (the document stays valid).
+        exact("POST", format!("/api/v1/documents/{doc}/revoke"), json!({"reason": ""}), revokers, 422, false),
+        // A verified institution applies too (here refused for want of its
+        // letter), and a village kiosk of the office.
+        exact(
+            "POST",
+            "/api/v1/applications".into(),
+            json!({"service": "16.06-ktp-el", "channel": "counter", "applicant": {"name": ""}}),
+            Who::Roles(|r| matches!(r, Role::Operator | Role::Lembaga | Role::Desa)),
+            422,
+            false,
+        ),
+    ];
     // `some_user` is the own office's admin (first by name): a reset of
     // one's own password is refused (422), an unlock is harmless.
     let admin_only = Who::Roles(|r| r == Role::Admin);
@@ -576,6 +605,173 @@ async fn every_route_for_every_role_and_office() {
         ),
     ]);
 
+    // One register entry of the office, to read by id.
+    let admin = token_of(Role::Admin, OWN);
+    let csv = "jenis_akta,nomor_akta,tahun,nama,nama_ayah,nama_ibu,tempat_peristiwa,tanggal_peristiwa,buku,halaman\n\
+               kelahiran,1606-LT-01011990-0042,1990,SUHARTO,KARTO,SUKINAH,Sekayu,1990-01-01,12,34\n";
+    let res =
+        app.http.post(app.url("/api/v1/register/import")).bearer_auth(&admin).body(csv).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let (_, found) = app.get_json("/api/v1/register?name=SUHARTO", Some(&admin)).await;
+    let entry = found["hits"][0]["id"].as_i64().unwrap();
+    // A second account to log in with through the public login routes.
+    app.add_user("matrix.login", "operator", OWN, PASSWORD).await;
+    let login = json!({"username": "matrix.login", "password": PASSWORD});
+    let login_form = json!({"csrf": FORM, "username": "matrix.login", "password": PASSWORD});
+    let public_form = |fields: Value| {
+        let mut body = json!({"csrf": FORM});
+        body.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
+        body
+    };
+    let multipart = |fields: Value| {
+        let mut body = json!({"multipart": "", "csrf": FORM});
+        body.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
+        body
+    };
+    let own_admin = Who::OwnOffice(|r| r == Role::Admin);
+    let operator = Who::Roles(|r| r == Role::Operator);
+    let counter = Who::OwnOffice(|r| matches!(r, Role::Operator | Role::Verifikator));
+    let keepers = Who::Roles(|r| matches!(r, Role::Operator | Role::Verifikator | Role::Admin));
+    routes.extend([
+        // The machine's routes and the static files: anyone.
+        get("/".into(), Who::Public, 200),
+        get("/healthz".into(), Who::Public, 200),
+        get("/readyz".into(), Who::Public, 200),
+        get("/metrics".into(), Who::Public, 200),
+        get("/api/openapi.json".into(), Who::Public, 200),
+        get("/static/style.css".into(), Who::Public, 200),
+        get("/static/canned.js".into(), Who::Public, 200),
+        get("/static/print.js".into(), Who::Public, 200),
+        get("/static/refresh.js".into(), Who::Public, 200),
+        get("/static/verify.js".into(), Who::Public, 200),
+        // The public pages and their forms (each form's token matching its cookie).
+        get("/login".into(), Who::Public, 200),
+        exact("POST", "/login".into(), login_form, Who::Public, 303, true),
+        exact("POST", "/api/v1/login".into(), login, Who::Public, 200, false),
+        get(format!("/offices/{OWN}"), Who::Public, 200),
+        get("/services/16.06-ktp-el".into(), Who::Public, 200),
+        get("/services/33.20-informasi-online/apply".into(), Who::Public, 200),
+        exact("POST", "/services/33.20-informasi-online/apply".into(), multipart(json!({})), Who::Public, 422, true),
+        get("/track".into(), Who::Public, 200),
+        get(format!("/track/{code}"), Who::Public, 200),
+        exact("POST", format!("/track/{code}"), multipart(json!({"action": "nope", "nik": "123"})), Who::Public, 422, true),
+        exact("POST", format!("/track/{code}/documents/{doc}"), public_form(json!({"nik": "123"})), Who::Public, 422, true),
+        exact("POST", format!("/api/v1/track/{code}/actions"), json!({"action": "nope"}), Who::Public, 422, false),
+        exact("POST", format!("/api/v1/track/{code}/documents/{doc}"), json!({"nik": "123"}), Who::Public, 422, false),
+        get(format!("/verify/{doc}"), Who::Public, 200),
+        get("/api/v1/regions/16".into(), Who::Public, 200),
+        get("/lembaga/daftar".into(), Who::Public, 200),
+        exact("POST", "/lembaga/daftar".into(), public_form(json!({})), Who::Public, 422, true),
+        exact("POST", "/pengaduan".into(), public_form(json!({"office": OWN, "text": ""})), Who::Public, 422, true),
+        exact("POST", "/survei".into(), public_form(json!({"service": "-"})), Who::Public, 422, true),
+        exact("POST", "/api/v1/my-applications/code".into(), json!({"nik": "123"}), Who::Public, 422, false),
+        exact("POST", "/api/v1/my-applications".into(), json!({"nik": "123", "code": "000000"}), Who::Public, 422, false),
+        // A service that has no queue: refused by field.
+        exact(
+            "POST",
+            "/api/v1/queue/tickets".into(),
+            json!({"office": "33.20", "service": "33.20-informasi-online"}),
+            Who::Public,
+            422,
+            false,
+        ),
+        exact("POST", "/antrian/33.20".into(), public_form(json!({"service": "33.20-informasi-online"})), Who::Public, 422, true),
+        get(format!("/antrian/{OWN}/layar"), Who::Public, 200),
+        get(format!("/api/v1/queue/{OWN}"), Who::Public, 200),
+        // The WhatsApp webhook is off here (no `[whatsapp]`): not found for anyone.
+        get("/api/v1/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1".into(), Who::Public, 404),
+        exact("POST", "/api/v1/whatsapp/webhook".into(), json!({}), Who::Public, 404, false),
+        // One's own account: its second factor (a code that is not the app's: 422).
+        get("/akun/faktor".into(), Who::LoggedIn, 200),
+        exact("POST", "/akun/faktor".into(), json!({"csrf": "-", "action": "confirm", "code": "000000"}), Who::LoggedIn, 422, true),
+        get("/api/v1/me/second-factor".into(), Who::LoggedIn, 200),
+        exact("POST", "/api/v1/me/second-factor/confirm".into(), json!({"code": "000000"}), Who::LoggedIn, 422, false),
+        exact("POST", "/api/v1/me/second-factor/recovery-codes".into(), json!({"code": "000000"}), Who::LoggedIn, 422, false),
+        // Beginning an enrolment puts nothing in force.
+        exact("POST", "/api/v1/me/second-factor".into(), json!({}), Who::LoggedIn, 201, false),
+        // An institution's home page: its own account only.
+        get("/lembaga".into(), Who::Roles(|r| r == Role::Lembaga), 200),
+        // Staff reads.
+        get("/api/v1/agenda".into(), Who::OwnOffice(staff), 200),
+        get("/api/v1/notifications".into(), Who::OwnOffice(staff), 200),
+        get(format!("/api/v1/register/{entry}"), Who::Roles(staff), 200),
+        get("/api/v1/stock/reports".into(), Who::OwnOffice(staff), 200),
+        get(format!("/api/v1/cases/{id}/participants"), Who::Roles(staff), 200),
+        // Staff forms and writes, each refused by field (nothing changes).
+        exact("POST", format!("/api/v1/cases/{id}/participants"), json!({"participants": []}), operator, 422, false),
+        exact(
+            "POST",
+            "/api/v1/stock/reports".into(),
+            json!({"office": OWN, "month": "x", "printed": 0, "spoiled": 0, "stated_balance": 0, "recap": "x"}),
+            keepers,
+            422,
+            false,
+        ),
+        exact(
+            "POST",
+            "/stok".into(),
+            json!({"csrf": "-", "office": OWN, "kind": "receipt", "quantity": "0", "reason": "uji", "source_document": "BAST 1"}),
+            keepers,
+            422,
+            true,
+        ),
+        exact("POST", "/admin/office".into(), json!({"csrf": "-", "maklumat": "", "hours": "bukan jam"}), own_admin, 422, true),
+        exact("POST", "/admin/outages".into(), json!({"csrf": "-", "reason": ""}), own_admin, 422, true),
+        exact("POST", "/admin/outages/999/end".into(), json!({"csrf": "-"}), own_admin, 404, true),
+        exact("POST", "/admin/users".into(), json!({"csrf": "-", "username": "baru", "role": "operator", "password": "pendek"}), own_admin, 422, true),
+        exact("POST", format!("/admin/users/{some_user}/active"), json!({"csrf": "-", "active": "0"}), admin_only, 422, true),
+        exact("POST", format!("/api/v1/users/{some_user}/second-factor-reset"), json!({}), admin_only, 422, false),
+        // Nobody waits: the caller's page says so.
+        exact("POST", "/antrian/panggil".into(), json!({"csrf": "-", "counter": "Loket 1"}), counter, 200, true),
+        exact("POST", "/register/import".into(), multipart(json!({})), own_admin, 422, true),
+        exact("POST", format!("/staff/cases/{id}/action"), json!({"csrf": "-", "action": "note", "note": "", "expected_version": "1"}), Who::Roles(actors), 422, true),
+        exact(
+            "POST",
+            format!("/staff/cases/{id}/complaint"),
+            json!({"csrf": "-"}),
+            Who::Roles(|r| matches!(r, Role::Operator | Role::Verifikator | Role::ComplaintHandler)),
+            422,
+            true,
+        ),
+        exact(
+            "POST",
+            format!("/staff/documents/{doc}/revoke"),
+            json!({"csrf": "-", "case": id, "reason": ""}),
+            revokers,
+            422,
+            true,
+        ),
+        exact("POST", "/staff/intake/16.06-ktp-el".into(), multipart(json!({"csrf": "-"})), operator, 422, true),
+        exact("POST", "/pengaduan/lapor".into(), multipart(json!({"csrf": "-"})), Who::OwnOffice(enters_complaints), 422, true),
+        get("/kios/16.06-ktp-el".into(), Who::Roles(|r| r == Role::Desa), 200),
+        exact("POST", "/kios/16.06-ktp-el".into(), multipart(json!({"csrf": "-"})), Who::Roles(|r| r == Role::Desa), 422, true),
+    ]);
+
+    // Every operation of the OpenAPI document is in the matrix.
+    let (_, doc) = app.get_json("/api/openapi.json", None).await;
+    let mut unlisted = Vec::new();
+    for (template, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys().map(|m| m.to_uppercase()) {
+            // Checked on their own below: a case action per version, the
+            // worklists per office, and logging out (which ends the session).
+            let elsewhere = [
+                "POST /api/v1/cases/{id}/actions",
+                "GET /api/v1/worklist",
+                "POST /api/v1/logout",
+                "POST /logout",
+            ];
+            let listed = elsewhere.contains(&format!("{method} {template}").as_str())
+                || routes.iter().any(|e| {
+                    e.route.method == method
+                        && matches_template(e.route.path.split('?').next().unwrap(), template)
+                });
+            if !listed {
+                unlisted.push(format!("{method} {template}"));
+            }
+        }
+    }
+    assert!(unlisted.is_empty(), "{} operations not in the matrix:\n{}", unlisted.len(), unlisted.join("\n"));
+
     // A session of an account turned off afterwards is refused everywhere.
     app.add_user("disabled.op", "operator", OWN, PASSWORD).await;
     let disabled = app.token("disabled.op", PASSWORD).await.0;
@@ -590,13 +786,13 @@ async fn every_route_for_every_role_and_office() {
         if !matches!(r.who, Who::Public) && as_disabled != refused {
             wrong.push(format!("{} {} as a disabled account: {as_disabled}", r.method, r.path));
         }
-        // No login.
-        // Without a login: 401 from the API, the login form for a page.
+        // Without a login: a public route answers as to anyone; the rest
+        // 401 from the API, the login form for a page.
         let anon = call(&app, r, None).await;
-        let expect_anon = !matches!(r.who, Who::Public);
         let login = if r.path.starts_with("/api/") { 401 } else { 303 };
-        if expect_anon != (anon == login) {
-            wrong.push(format!("{} {} anonymous: {anon}", r.method, r.path));
+        let expect_anon = if matches!(r.who, Who::Public) { *ok } else { login };
+        if anon != expect_anon {
+            wrong.push(format!("{} {} anonymous: {anon}, not {expect_anon}", r.method, r.path));
         }
         for (role, office, token) in &tokens {
             let allowed = match r.who {
@@ -611,14 +807,25 @@ async fn every_route_for_every_role_and_office() {
                 || r.path.starts_with("/api/v1/institutions/")
                 || r.path.starts_with("/api/v1/my/cases/")
                 || r.path.starts_with("/api/v1/agreements/")
-                || r.path.starts_with("/perjanjian/");
+                || r.path.starts_with("/perjanjian/")
+                || r.path.starts_with("/api/v1/register/")
+                || r.path.starts_with("/staff/documents/")
+                || r.path.starts_with("/kios/");
             // Another office's case is not found, exactly as a missing one:
             // its ids cannot be counted across offices.
             let foreign_case =
                 r.path.contains(&format!("/cases/{id}")) && *office == OTHER && role.is_staff();
-            let denied = status == 403 || (status == 404 && (hidden || foreign_case));
-            if allowed == (denied || status == 401) || (allowed && *ok != 0 && status != *ok) {
-                wrong.push(format!("{} {} as {role} of {office}: {status}", r.method, r.path));
+            // Allowed: exactly the route's answer. Refused: 403, or 404
+            // where the thing is another office's.
+            let right = if allowed {
+                status == *ok
+            } else {
+                status == 403 || (status == 404 && (hidden || foreign_case))
+            };
+            if !right {
+                let expected = if allowed { ok.to_string() } else { "refused".into() };
+                wrong
+                    .push(format!("{} {} as {role} of {office}: {status}, not {expected}", r.method, r.path));
             }
             if foreign_case && status != 404 {
                 wrong.push(format!("{} {} as {role} of {office}: {status}, not 404", r.method, r.path));
@@ -676,5 +883,48 @@ async fn every_route_for_every_role_and_office() {
             wrong.push(format!("supervisor view of {role} of {OWN} misses its case: {mine}"));
         }
     }
+    // Logging out, as every account (a session of its own, ended) and as nobody.
+    for (role, office, _) in &tokens {
+        let name = if *role == Role::Lembaga && *office == OWN {
+            "bank.16.06".into()
+        } else {
+            format!("{role}.{office}")
+        };
+        for (path, ok) in [("/api/v1/logout", 200), ("/logout", 303)] {
+            let token = app.token(&name, PASSWORD).await.0;
+            let r = Route {
+                method: "POST",
+                path: path.into(),
+                body: Some(json!({"csrf": "-"})),
+                who: Who::LoggedIn,
+            };
+            let status = send(&app, &r, Some(&token), path == "/logout").await;
+            let (after, _) = app.get_json("/api/v1/me", Some(&token)).await;
+            if (status, after) != (ok, 401) {
+                wrong.push(format!("{path} as {role} of {office}: {status}, then /api/v1/me {after}"));
+            }
+        }
+    }
+    for (path, expected) in [("/api/v1/logout", 401), ("/logout", 303)] {
+        let r =
+            Route { method: "POST", path: path.into(), body: Some(json!({"csrf": "-"})), who: Who::LoggedIn };
+        let status = send(&app, &r, None, path == "/logout").await;
+        if status != expected {
+            wrong.push(format!("{path} anonymous: {status}"));
+        }
+    }
+    // A route that serves files serves the uploaded file itself.
+    for path in [format!("/api/v1/cases/{id}/files/{file}"), format!("/staff/cases/{id}/files/{file}")] {
+        let res =
+            app.http.get(app.url(&path)).bearer_auth(token_of(Role::Verifikator, OWN)).send().await.unwrap();
+        assert_eq!(res.bytes().await.unwrap().to_vec(), crate::common::pdf(), "{path}");
+    }
     assert!(wrong.is_empty(), "{} wrong answers:\n{}", wrong.len(), wrong.join("\n"));
+}
+
+/// Whether a concrete path is an instance of an OpenAPI path template
+/// (`/api/v1/cases/{id}` and `/api/v1/cases/7`).
+fn matches_template(path: &str, template: &str) -> bool {
+    let (p, t): (Vec<&str>, Vec<&str>) = (path.split('/').collect(), template.split('/').collect());
+    p.len() == t.len() && p.iter().zip(&t).all(|(a, b)| a == b || (b.starts_with('{') && b.ends_with('}')))
 }

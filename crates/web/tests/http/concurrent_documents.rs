@@ -82,5 +82,5 @@ async fn fifty_concurrent_completions_sqlite() {
 async fn fifty_concurrent_completions_postgres() {
     let cfg = web::Config { login_per_minute: 1000, public_per_minute: 1000, ..Default::default() };
     let Some(db) = store::testing::postgres().await else { return };
-    fifty_completions_on(TestApp::start(db, cfg, app::Config::default()).await).await;
+    fifty_completions_on(TestApp::start(db, cfg, crate::common::password_only()).await).await;
 }

@@ -26,6 +26,7 @@ mod notify;
 mod privacy;
 mod queue;
 mod register;
+mod second_factor;
 mod staff_evaluations;
 mod staff_pages;
 mod stock;

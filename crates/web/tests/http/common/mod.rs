@@ -20,17 +20,25 @@ pub fn standards_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../standards")
 }
 
+/// The application settings of most tests: the defaults, but no role
+/// needs a second factor, so their admins, heads and auditors log in with
+/// a password alone. `second_factor.rs` tests the default (admin, kepala
+/// dinas and auditor must enrol) and logs in with codes.
+pub fn password_only() -> app::Config {
+    app::Config { second_factor_roles: Vec::new(), ..Default::default() }
+}
+
 impl TestApp {
     pub async fn sqlite() -> TestApp {
-        Self::start(testing::sqlite().await, Config::default(), app::Config::default()).await
+        Self::start(testing::sqlite().await, Config::default(), password_only()).await
     }
 
     pub async fn postgres() -> Option<TestApp> {
-        Some(Self::start(testing::postgres().await?, Config::default(), app::Config::default()).await)
+        Some(Self::start(testing::postgres().await?, Config::default(), password_only()).await)
     }
 
     pub async fn with_config(config: Config) -> TestApp {
-        Self::start(testing::sqlite().await, config, app::Config::default()).await
+        Self::start(testing::sqlite().await, config, password_only()).await
     }
 
     pub async fn with_app_config(config: app::Config) -> TestApp {
@@ -153,7 +161,7 @@ pub const PASSWORD: &str = "sebuah kata sandi panjang";
 /// in); `None` when there is no database (PostgreSQL not configured).
 pub async fn start(db: Option<store::testing::TestStore>) -> Option<TestApp> {
     let config = web::Config { login_per_minute: 1000, ..Default::default() };
-    Some(TestApp::start(db?, config, app::Config::default()).await)
+    Some(TestApp::start(db?, config, password_only()).await)
 }
 
 /// A test of `$flow` on SQLite and one on PostgreSQL (which runs when
