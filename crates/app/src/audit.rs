@@ -107,9 +107,14 @@ fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 /// The newest checkpoint in `dir`, if any, with its file.
 pub fn latest(dir: &Path) -> Result<Option<(PathBuf, Checkpoint)>, String> {
     let Some(path) = files(dir)?.pop() else { return Ok(None) };
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let cp = serde_json::from_str(&text).map_err(|e| format!("{}: not a checkpoint: {e}", path.display()))?;
+    let cp = read(&path)?;
     Ok(Some((path, cp)))
+}
+
+/// One checkpoint file (from the folder, a backup, or an auditor's copy).
+pub fn read(path: &Path) -> Result<Checkpoint, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: not a checkpoint: {e}", path.display()))
 }
 
 /// The chains on their own, then against `cp`: its signature, then each

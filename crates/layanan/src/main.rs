@@ -89,7 +89,12 @@ enum Command {
 enum AuditCommand {
     /// Re-compute the hash chains and compare them with the newest signed
     /// checkpoint; exit 1 when a row was edited, removed or written again.
-    Verify,
+    Verify {
+        /// Compare with this checkpoint file instead (an auditor's own
+        /// copy, kept where the server's administrator cannot reach it).
+        #[arg(long)]
+        checkpoint: Option<std::path::PathBuf>,
+    },
     /// Write a signed checkpoint of the chains' heads now.
     Checkpoint,
 }
@@ -128,7 +133,9 @@ fn main() -> ExitCode {
             Some(Command::Serve(args)) => serve::run(cfg, args).await,
             Some(Command::Migrate) => serve::prepare_store(&cfg).await.map(|_| ExitCode::SUCCESS),
             Some(Command::User(cmd)) => user_cmd::run(&cfg, cmd).await,
-            Some(Command::Audit(AuditCommand::Verify)) => audit_verify(&cfg).await,
+            Some(Command::Audit(AuditCommand::Verify { checkpoint })) => {
+                audit_verify(&cfg, checkpoint.as_deref()).await
+            }
             Some(Command::Audit(AuditCommand::Checkpoint)) => audit_checkpoint(&cfg).await,
             Some(Command::Keys(cmd)) => keys_cmd::run(&cfg, cmd).await,
             Some(Command::Register(cmd)) => register_cmd::run(&cfg, cmd).await,
@@ -149,10 +156,16 @@ fn main() -> ExitCode {
     }
 }
 
-async fn audit_verify(cfg: &config::Config) -> Result<ExitCode, String> {
+async fn audit_verify(
+    cfg: &config::Config,
+    checkpoint: Option<&std::path::Path>,
+) -> Result<ExitCode, String> {
     let store = store::connect(&cfg.database_url).await.map_err(|e| e.to_string())?;
     store.migrate().await.map_err(|e| e.to_string())?;
-    let latest = app::audit::latest(&cfg.backup.checkpoints())?;
+    let latest = match checkpoint {
+        Some(file) => Some((file.to_path_buf(), app::audit::read(file)?)),
+        None => app::audit::latest(&cfg.backup.checkpoints())?,
+    };
     let secret = cfg.document_secret()?;
     let cp = latest.as_ref().map(|(_, cp)| cp);
     let r = app::audit::verify(store.as_ref(), &secret, cp).await.map_err(|e| e.to_string())?;
@@ -171,6 +184,9 @@ async fn audit_verify(cfg: &config::Config) -> Result<ExitCode, String> {
             r.reason.unwrap_or_default(),
             r.rows
         );
+        if let Some((path, _)) = &latest {
+            println!("compared with the checkpoint {}", path.display());
+        }
         Ok(ExitCode::FAILURE)
     }
 }

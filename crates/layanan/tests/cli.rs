@@ -493,6 +493,17 @@ async fn audit_verify_compares_the_log_with_the_signed_checkpoint() {
     }
     let rewritten = verify();
     assert!(rewritten.contains("the chain was rewritten"), "{rewritten}");
+    // The server's checkpoints removed too: the log alone looks whole, and
+    // the auditor's own copy still tells.
+    let copy = dir.0.join("auditor-copy.json");
+    std::fs::write(&copy, &signed).unwrap();
+    std::fs::remove_dir_all(backups(&db).join("checkpoints")).unwrap();
+    let unaware = run(&["audit", "verify"], &db, None);
+    assert!(text(&unaware).contains("no checkpoint"), "{}", text(&unaware));
+    let own = run(&["audit", "verify", "--checkpoint", copy.to_str().unwrap()], &db, None);
+    assert_eq!(own.status.code(), Some(1), "{}", text(&own));
+    let own = text(&own);
+    assert!(own.contains("the chain was rewritten") && own.contains("auditor-copy.json"), "{own}");
 }
 
 /// The server backs up on its schedule and keeps the newest `keep`; the
