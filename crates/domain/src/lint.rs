@@ -319,7 +319,12 @@ impl Linter<'_> {
                 self.error(line, format!("[stock] the form has no required field `{field}`"));
             }
         }
-        let issues = s.steps[approve..hand_over]
+        // A hand-over named before the approval is an empty range here (and
+        // the error below), never a slice out of order.
+        let issues = s
+            .steps
+            .get(approve..hand_over)
+            .unwrap_or_default()
             .iter()
             .any(|st| st.document.as_deref() == Some(rule.document.as_str()));
         if s.steps[hand_over].actor != Actor::Applicant || hand_over <= approve || !issues {

@@ -257,3 +257,20 @@ fn a_requirement_of_a_step_names_one_of_the_applicants_steps() {
     assert_eq!(e.line, line_of(&muba(), "code = \"f102\"") - 1, "at its [[requirements]]");
     one_error(&at("99"), "step `99`");
 }
+
+/// Found by the standards fuzz target: a hand-over step named before the
+/// approval is a finding, not a panic.
+#[test]
+fn a_stock_hand_over_before_the_approval_is_an_error() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../standards/73/distribusi-blangko.toml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let errors = |t: &str| {
+        let (_, findings) = lint(t, Some(("73", "distribusi-blangko")));
+        findings.into_iter().filter(|f| f.severity == Severity::Error).map(|f| f.message).collect::<Vec<_>>()
+    };
+    assert_eq!(errors(&text), Vec::<String>::new());
+    let early = text.replacen("hand_over_step = \"8\"", "hand_over_step = \"2\"", 1);
+    assert!(early != text);
+    let found = errors(&early);
+    assert!(found.iter().any(|m| m.contains("is the applicant's step after the approval")), "{found:?}");
+}
