@@ -71,8 +71,9 @@ impl Role {
 }
 
 impl fmt::Display for Role {
+    /// Pads to a width when one is asked (`{:<18}`: the demo's account table).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -101,6 +102,12 @@ impl TryFrom<String> for Role {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_role_pads_to_the_width_asked() {
+        assert_eq!(format!("{:<10}|", Role::Admin), "admin     |");
+        assert_eq!(format!("{}", Role::KepalaDinas), "kepala_dinas");
+    }
 
     #[test]
     fn every_role_round_trips_through_its_name() {
