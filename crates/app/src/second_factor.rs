@@ -23,11 +23,20 @@ pub const PURPOSE: &str = "totp";
 /// Recovery codes made at enrolment and on request.
 pub const RECOVERY_CODES: usize = 10;
 
-/// Whether `who` must enrol before anything else: its role (or the
-/// position it acts for) needs a second factor and it has none.
+/// Whether accounts of `role` must have a second factor.
+pub fn role_needs(app: &App, role: domain::Role) -> bool {
+    app.config.second_factor_roles.contains(&role)
+}
+
+/// Whether `who` needs one: its own role or the position it acts for.
+fn required(app: &App, who: &Principal) -> bool {
+    role_needs(app, who.user.role) || role_needs(app, who.role)
+}
+
+/// Whether `who` must enrol before anything else: it needs a second
+/// factor and has none.
 pub fn must_enrol(app: &App, who: &Principal) -> bool {
-    let roles = &app.config.second_factor_roles;
-    !who.user.second_factor && (roles.contains(&who.user.role) || roles.contains(&who.role))
+    !who.user.second_factor && required(app, who)
 }
 
 /// An enrolment begun: what the holder adds to their app.
@@ -128,8 +137,7 @@ pub async fn status(app: &App, who: &Principal) -> Result<Status> {
     let sf = app.store.second_factor(who.user.id).await?;
     Ok(Status {
         enrolled: who.user.second_factor,
-        required: app.config.second_factor_roles.contains(&who.user.role)
-            || app.config.second_factor_roles.contains(&who.role),
+        required: required(app, who),
         recovery_left: sf.recovery_left,
     })
 }

@@ -13,6 +13,12 @@ fn errors_of(text: &str) -> Vec<Finding> {
     findings.into_iter().filter(|f| f.severity == Severity::Error).collect()
 }
 
+/// The messages of the errors of `text` as `standards/<office>/<service>.toml`.
+fn error_messages(text: &str, office: &str, service: &str) -> Vec<String> {
+    let (_, findings) = lint(text, Some((office, service)));
+    findings.into_iter().filter(|f| f.severity == Severity::Error).map(|f| f.message).collect()
+}
+
 fn one_error(text: &str, needle: &str) -> Finding {
     let errs = errors_of(text);
     assert_eq!(errs.len(), 1, "{errs:#?}");
@@ -207,10 +213,7 @@ fn a_disposition_records_whom_and_what_and_prints_its_sheet() {
 fn an_agreement_step_records_its_validity_and_its_number() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../standards/62.71/pemanfaatan-data.toml");
     let text = std::fs::read_to_string(path).unwrap();
-    let errors = |t: &str| {
-        let (_, findings) = lint(t, Some(("62.71", "pemanfaatan-data")));
-        findings.into_iter().filter(|f| f.severity == Severity::Error).map(|f| f.message).collect::<Vec<_>>()
-    };
+    let errors = |t: &str| error_messages(t, "62.71", "pemanfaatan-data");
     assert_eq!(errors(&text), Vec::<String>::new());
     // The step does not exist.
     let gone = text.replacen("[agreement]\nstep = \"5\"", "[agreement]\nstep = \"55\"", 1);
@@ -230,10 +233,7 @@ fn an_agreement_step_records_its_validity_and_its_number() {
 fn a_refusal_rule_names_a_choice_of_the_form() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../standards/73/penyediaan-data-informasi.toml");
     let text = std::fs::read_to_string(path).unwrap();
-    let errors = |t: &str| {
-        let (_, findings) = lint(t, Some(("73", "penyediaan-data-informasi")));
-        findings.into_iter().filter(|f| f.severity == Severity::Error).map(|f| f.message).collect::<Vec<_>>()
-    };
+    let errors = |t: &str| error_messages(t, "73", "penyediaan-data-informasi");
     assert_eq!(errors(&text), Vec::<String>::new());
     let typo = text.replacen("value = \"data_perseorangan\"", "value = \"perseorangan\"", 1);
     assert!(
@@ -264,10 +264,7 @@ fn a_requirement_of_a_step_names_one_of_the_applicants_steps() {
 fn a_stock_hand_over_before_the_approval_is_an_error() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../standards/73/distribusi-blangko.toml");
     let text = std::fs::read_to_string(path).unwrap();
-    let errors = |t: &str| {
-        let (_, findings) = lint(t, Some(("73", "distribusi-blangko")));
-        findings.into_iter().filter(|f| f.severity == Severity::Error).map(|f| f.message).collect::<Vec<_>>()
-    };
+    let errors = |t: &str| error_messages(t, "73", "distribusi-blangko");
     assert_eq!(errors(&text), Vec::<String>::new());
     let early = text.replacen("hand_over_step = \"8\"", "hand_over_step = \"2\"", 1);
     assert!(early != text);

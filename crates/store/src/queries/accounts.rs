@@ -70,6 +70,7 @@ impl Accounts for This {
             UserChange::Office(_) => "office = $2",
             UserChange::Unlock => "failed_logins = 0, locked_until = NULL",
             UserChange::SecondFactor { .. } => "totp_secret = $2, totp_step = $3, totp_pending = NULL",
+            // Only the codes change (below); the no-op still returns the row.
             UserChange::RecoveryCodes(_) => "id = id",
             UserChange::SecondFactorReset => "totp_secret = NULL, totp_step = NULL, totp_pending = NULL",
         };

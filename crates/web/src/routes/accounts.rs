@@ -262,7 +262,7 @@ async fn accounts_page(
         .map(|u| AccountRow {
             can_toggle: u.id != who.user.id,
             second_factor: u.second_factor,
-            second_factor_required: state.app.config.second_factor_roles.contains(&u.role),
+            second_factor_required: app::second_factor::role_needs(&state.app, u.role),
             id: u.id,
             role: lang.role(u.role),
             role_code: u.role.as_str(),

@@ -624,8 +624,8 @@ async fn every_route_for_every_role_and_office() {
         body
     };
     let multipart = |fields: Value| {
-        let mut body = json!({"multipart": "", "csrf": FORM});
-        body.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
+        let mut body = public_form(fields);
+        body["multipart"] = json!("");
         body
     };
     let own_admin = Who::OwnOffice(|r| r == Role::Admin);
